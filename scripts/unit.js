@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Runs every test/unit/**/*.test.ts with node's test runner (node 20 does not expand globs itself).
+// Extra arguments are passed through (e.g. --test-name-pattern=...).
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+function find(dir, out = []) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) find(p, out);
+    else if (e.name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const args = process.argv.slice(2);
+const filters = args.filter((a) => !a.startsWith('-'));
+const flags = args.filter((a) => a.startsWith('-'));
+let files = find(path.join(__dirname, '..', 'test', 'unit')).sort();
+if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...flags, ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);

@@ -1,0 +1,96 @@
+/**
+ * Typed view of the `phiCoder.*` settings. package.json `contributes.configuration` is the single source of
+ * truth; test/unit/config.test.ts checks that every key and default here matches it.
+ */
+import type { BackendKind } from './backends/types';
+
+export interface Settings {
+  backend: BackendKind | 'auto';
+  endpoint: string;
+  chatModel: string;
+  completionModel: string;
+  contextWindow: number;
+  keepAlive: string;
+  temperature: number;
+  requestTimeoutSeconds: number;
+  completions: {
+    enabled: boolean;
+    disabledLanguages: string[];
+    debounceMs: number;
+    maxTokens: number;
+  };
+  chat: {
+    maxAnswerTokens: number;
+  };
+  context: {
+    exclude: string[];
+  };
+}
+
+/** Setting key (without the `phiCoder.` prefix) -> default. Mirrors package.json. */
+export const SETTING_DEFAULTS = {
+  backend: 'auto',
+  endpoint: '',
+  chatModel: 'phi4',
+  completionModel: '',
+  contextWindow: 0,
+  keepAlive: '30m',
+  temperature: 0.2,
+  requestTimeoutSeconds: 120,
+  'completions.enabled': true,
+  'completions.disabledLanguages': ['plaintext', 'scminput'],
+  'completions.debounceMs': 120,
+  'completions.maxTokens': 160,
+  'chat.maxAnswerTokens': 2048,
+  'context.exclude': [] as string[],
+} as const;
+
+export type SettingKey = keyof typeof SETTING_DEFAULTS;
+
+/** Settings that decide where code is sent: user-level only, never from a workspace. */
+export const MACHINE_LEVEL_SETTINGS: readonly SettingKey[] = ['backend', 'endpoint'];
+
+const BACKENDS = ['auto', 'ollama', 'llamacpp', 'openai'] as const;
+
+/** Build Settings from a getter (VS Code's WorkspaceConfiguration.get, or a plain object in tests). */
+export function readSettings(get: <T>(key: SettingKey, fallback: T) => T): Settings {
+  const str = (k: SettingKey) => String(get(k, SETTING_DEFAULTS[k] as unknown as string) ?? SETTING_DEFAULTS[k]);
+  const num = (k: SettingKey) => {
+    const v = Number(get(k, SETTING_DEFAULTS[k] as unknown as number));
+    return Number.isFinite(v) ? v : (SETTING_DEFAULTS[k] as unknown as number);
+  };
+  const bool = (k: SettingKey) => Boolean(get(k, SETTING_DEFAULTS[k] as unknown as boolean));
+  const list = (k: SettingKey) => {
+    const v = get<unknown>(k, SETTING_DEFAULTS[k]);
+    return Array.isArray(v) ? v.map(String) : [...(SETTING_DEFAULTS[k] as readonly string[])];
+  };
+  const backend = str('backend');
+  return {
+    backend: (BACKENDS as readonly string[]).includes(backend) ? (backend as Settings['backend']) : 'auto',
+    endpoint: str('endpoint').trim(),
+    chatModel: str('chatModel').trim() || 'phi4',
+    completionModel: str('completionModel').trim(),
+    contextWindow: Math.max(0, Math.floor(num('contextWindow'))),
+    keepAlive: str('keepAlive'),
+    temperature: num('temperature'),
+    requestTimeoutSeconds: Math.max(5, num('requestTimeoutSeconds')),
+    completions: {
+      enabled: bool('completions.enabled'),
+      disabledLanguages: list('completions.disabledLanguages'),
+      debounceMs: Math.max(0, num('completions.debounceMs')),
+      maxTokens: Math.max(8, num('completions.maxTokens')),
+    },
+    chat: { maxAnswerTokens: Math.max(256, num('chat.maxAnswerTokens')) },
+    context: { exclude: list('context.exclude') },
+  };
+}
+
+/** The default endpoint of each backend kind on loopback. */
+export const DEFAULT_ENDPOINTS: Record<BackendKind, string> = {
+  ollama: 'http://127.0.0.1:11434',
+  llamacpp: 'http://127.0.0.1:8080',
+  openai: 'http://127.0.0.1:8000',
+};
+
+/** Phi-4's window when the server cannot tell us. */
+export const PHI4_CONTEXT_WINDOW = 16384;

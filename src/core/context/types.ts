@@ -1,0 +1,66 @@
+/**
+ * The context engine's contract with its callers (completions, chat, code actions).
+ * Pure TypeScript, no vscode import. The engine lives in this folder; callers use only these types.
+ */
+
+/** What the editor knows about a document at one moment. `offset` is the cursor (UTF-16 index into text). */
+export interface DocumentSnapshot {
+  /** Absolute file system path (or an untitled id). */
+  path: string;
+  /** Path relative to the workspace root, used in prompt headers. */
+  relPath: string;
+  languageId: string;
+  text: string;
+  version: number;
+  offset: number;
+  /** Selection, when the caller has one (chat/actions). */
+  selection?: { start: number; end: number };
+}
+
+export type ContextSource =
+  | 'scope' // enclosing scopes of the cursor (signatures)
+  | 'skeleton' // signatures of the current file when the whole file does not fit
+  | 'import' // definitions reached through the current file's imports
+  | 'definition' // definitions of identifiers used near the cursor, found in the workspace index
+  | 'type' // types in the enclosing signature
+  | 'similar' // Jaccard-similar windows of open / recently edited files
+  | 'recent-edit' // ranges the user edited recently
+  | 'file' // a whole file or selection the user attached
+  | 'diagnostic';
+
+export interface ContextItem {
+  source: ContextSource;
+  /** Workspace-relative path of the file the snippet comes from. */
+  path: string;
+  /** 0-based first line of the snippet in that file. */
+  startLine: number;
+  text: string;
+  score: number;
+  /** Exact Phi-4 token count of `text` as rendered (with its header). */
+  tokens: number;
+  /** Why it was picked, for "Show Context for Cursor". */
+  reason: string;
+}
+
+export interface ContextRequest {
+  doc: DocumentSnapshot;
+  /** Tokens the packed cross-file context may use. */
+  budgetTokens: number;
+  purpose: 'completion' | 'chat' | 'action';
+  signal?: AbortSignal;
+}
+
+export interface PackedContext {
+  /** Items in prompt order: stable first, volatile last. */
+  items: ContextItem[];
+  /** The items rendered for the prompt (path headers + code). */
+  text: string;
+  tokens: number;
+  /** Candidates that did not fit, for inspection. */
+  dropped: ContextItem[];
+  elapsedMs: number;
+}
+
+export interface ContextEngine {
+  assemble(req: ContextRequest): Promise<PackedContext>;
+}

@@ -1,0 +1,63 @@
+/**
+ * Phi-4 token counting. Phi-4's tokenizer is tiktoken cl100k_base (plus chat specials), so
+ * gpt-tokenizer's cl100k_base encoding gives exact counts for ordinary text.
+ * Special tokens such as <|im_start|> count as one token each.
+ */
+import { encode, decode } from 'gpt-tokenizer/encoding/cl100k_base';
+
+/** Phi-4's chat specials: each is a single token in its vocabulary. */
+export const PHI4_SPECIAL_TOKENS = ['<|im_start|>', '<|im_end|>', '<|im_sep|>', '<|endoftext|>', '<|fim_prefix|>', '<|fim_middle|>', '<|fim_suffix|>'] as const;
+
+const SPECIAL_RE = /<\|(?:im_start|im_end|im_sep|endoftext|fim_prefix|fim_middle|fim_suffix)\|>/g;
+
+const cache = new Map<string, number>();
+const CACHE_LIMIT = 20_000;
+/** Strings shorter than this are counted directly; caching them costs more than it saves. */
+const CACHE_MIN_LENGTH = 64;
+
+function countPlain(text: string): number {
+  if (text.length === 0) return 0;
+  return encode(text, { disallowedSpecial: new Set() }).length;
+}
+
+/** Exact number of Phi-4 tokens in `text`, special tokens counted as one each. Cached per string. */
+export function countTokens(text: string): number {
+  if (text.length < CACHE_MIN_LENGTH) return countWithSpecials(text);
+  const hit = cache.get(text);
+  if (hit !== undefined) return hit;
+  const n = countWithSpecials(text);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(text, n);
+  return n;
+}
+
+function countWithSpecials(text: string): number {
+  let total = 0;
+  let last = 0;
+  for (const m of text.matchAll(SPECIAL_RE)) {
+    total += countPlain(text.slice(last, m.index)) + 1;
+    last = m.index! + m[0].length;
+  }
+  return total + countPlain(text.slice(last));
+}
+
+/** Phi-4 token ids of ordinary text (no specials), for prefix-sharing measurements. */
+export function tokenize(text: string): number[] {
+  return encode(text, { disallowedSpecial: new Set() });
+}
+
+/** The longest prefix of `text` that fits in `maxTokens` tokens. */
+export function truncateToTokens(text: string, maxTokens: number): string {
+  if (maxTokens <= 0) return '';
+  const ids = tokenize(text);
+  if (ids.length <= maxTokens) return text;
+  return decode(ids.slice(0, maxTokens));
+}
+
+/** The longest suffix of `text` that fits in `maxTokens` tokens. */
+export function truncateStartToTokens(text: string, maxTokens: number): string {
+  if (maxTokens <= 0) return '';
+  const ids = tokenize(text);
+  if (ids.length <= maxTokens) return text;
+  return decode(ids.slice(ids.length - maxTokens));
+}

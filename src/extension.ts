@@ -1,0 +1,62 @@
+/**
+ * Activation only: build the services, register every feature, push every Disposable.
+ * Heavy work (workspace index, wasm loading, backend detection) starts after activation, off the typing path.
+ */
+import * as vscode from 'vscode';
+import { createLogChannel, channelLogger } from './vscode/logger';
+import { Notifier } from './vscode/notifier';
+import { SettingsWatcher } from './vscode/settings';
+import { createBackendService } from './vscode/backendServiceImpl';
+import { createContextService } from './vscode/contextServiceImpl';
+import { registerStatusBar } from './vscode/statusBar';
+import { registerBackendCommands } from './vscode/backendCommands';
+import { registerCompletions } from './vscode/completion/register';
+import { registerChat } from './vscode/chat/register';
+import { registerActions } from './vscode/actions/register';
+import type { Services } from './vscode/services';
+
+export async function activate(extension: vscode.ExtensionContext): Promise<{ services: Services }> {
+  const log = createLogChannel();
+  extension.subscriptions.push(log);
+  const logger = channelLogger(log);
+  const settingsWatcher = new SettingsWatcher();
+  extension.subscriptions.push(settingsWatcher);
+  const notifier = new Notifier(log);
+  const backends = createBackendService({ extension, log, logger, notifier, settings: () => settingsWatcher.current, onDidChangeSettings: settingsWatcher.onDidChange });
+  extension.subscriptions.push(backends);
+  const context = createContextService({ extension, log, logger, settings: () => settingsWatcher.current, onDidChangeSettings: settingsWatcher.onDidChange });
+  extension.subscriptions.push(context);
+
+  const services: Services = {
+    extension,
+    log,
+    logger,
+    settings: () => settingsWatcher.current,
+    onDidChangeSettings: settingsWatcher.onDidChange,
+    backends,
+    notifier,
+    context,
+  };
+
+  for (const [name, register] of [
+    ['status bar', registerStatusBar],
+    ['backend commands', registerBackendCommands],
+    ['completions', registerCompletions],
+    ['chat', registerChat],
+    ['actions', registerActions],
+  ] as const) {
+    try {
+      register(services);
+    } catch (err) {
+      log.error(`Failed to register ${name}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      void notifier.error(`register:${name}`, `${name} could not start. See the log for details.`);
+    }
+  }
+  log.info(`Phi Coder ${extension.extension.packageJSON.version as string} activated`);
+  // Detect the backend in the background: never block activation on the network.
+  void backends.recheck();
+  // The returned object is the extension's API, used by the e2e tests to inspect state.
+  return { services };
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+
+/**
+ * One notification per distinct problem; repeats go to the log only. A problem can be shown again
+ * once it has been cleared (e.g. the backend came back and went away again).
+ */
+export class Notifier {
+  private readonly shown = new Set<string>();
+
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  /** Show `message` unless the problem `key` is already shown. Returns the chosen action, if any. */
+  async error(key: string, message: string, ...actions: string[]): Promise<string | undefined> {
+    this.log.error(message);
+    if (this.shown.has(key)) return undefined;
+    this.shown.add(key);
+    return vscode.window.showErrorMessage(`Phi Coder: ${message}`, ...actions);
+  }
+
+  async warn(key: string, message: string, ...actions: string[]): Promise<string | undefined> {
+    this.log.warn(message);
+    if (this.shown.has(key)) return undefined;
+    this.shown.add(key);
+    return vscode.window.showWarningMessage(`Phi Coder: ${message}`, ...actions);
+  }
+
+  /** The problem is gone; show it again if it comes back. */
+  clear(key: string): void {
+    this.shown.delete(key);
+  }
+
+  clearAll(): void {
+    this.shown.clear();
+  }
+}
