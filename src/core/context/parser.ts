@@ -1,0 +1,162 @@
+/**
+ * Tree-sitter loading and parsing (web-tree-sitter + tree-sitter-wasms grammars).
+ *
+ * One Parser per language, created on first use and cached. Wasm files are found in one directory:
+ * the extension calls setWasmDirectory(`<extensionPath>/dist/wasm`); under plain node (tests, benchmarks)
+ * the default resolves from node_modules. Callers own the Trees they get and must `delete()` them.
+ */
+import * as fs from 'fs';
+import { createRequire } from 'module';
+import * as path from 'path';
+import type { Language as LanguageT, Parser as ParserT, Tree } from 'web-tree-sitter';
+import { LANGUAGES, languageForId, languageForPath, type LanguageName } from './languages';
+
+// require, not import: esbuild then bundles web-tree-sitter's CommonJS build. Its ES module build locates files through
+// import.meta.url, which is empty in the extension's CommonJS bundle.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Language, Parser } = require('web-tree-sitter') as typeof import('web-tree-sitter');
+type Language = LanguageT;
+type Parser = ParserT;
+
+export type { Tree, Node } from 'web-tree-sitter';
+export { languageForId, languageForPath, type LanguageName } from './languages';
+
+/** Files larger than this (UTF-16 units, ~bytes) are never parsed: the line-window fallback serves them. */
+export const MAX_PARSE_CHARS = 1024 * 1024;
+/** A line this long means generated/minified code. */
+export const MINIFIED_LINE_CHARS = 2000;
+/** Default parse budget. A normal 5,000-line file parses in well under this. */
+export const DEFAULT_PARSE_TIMEOUT_MS = 150;
+
+export type FallbackReason = 'no-grammar' | 'too-big' | 'minified' | 'timeout' | 'load-failed';
+
+export interface ParseOptions {
+  /** A previous tree of the same document, already `edit()`ed to match `text` (incremental re-parse). */
+  oldTree?: Tree;
+  /** Give up (and return undefined) after this long. Default DEFAULT_PARSE_TIMEOUT_MS. */
+  timeoutMs?: number;
+}
+
+let wasmDir: string | undefined;
+let runtimeReady: Promise<void> | undefined;
+const languages = new Map<LanguageName, Promise<Language | undefined>>();
+const parsers = new Map<LanguageName, Parser>();
+const loadErrors = new Map<LanguageName, string>();
+
+/** Where tree-sitter.wasm and tree-sitter-<grammar>.wasm live. Call before the first parse. */
+export function setWasmDirectory(dir: string): void {
+  if (runtimeReady && wasmDir !== dir) throw new Error('setWasmDirectory must be called before the first parse');
+  wasmDir = dir;
+}
+
+/** Resolves from node_modules under plain node (tests, benchmarks); the bundled extension sets wasmDir instead. */
+function resolveModuleFile(id: string): string {
+  return createRequire(__filename).resolve(id);
+}
+
+function defaultRuntimePath(): string {
+  return resolveModuleFile('web-tree-sitter/tree-sitter.wasm');
+}
+
+function grammarPath(grammar: string): string {
+  const file = `tree-sitter-${grammar}.wasm`;
+  if (wasmDir) return path.join(wasmDir, file);
+  return path.join(path.dirname(resolveModuleFile('tree-sitter-wasms/package.json')), 'out', file);
+}
+
+function initRuntime(): Promise<void> {
+  if (!runtimeReady) {
+    const runtime = wasmDir ? path.join(wasmDir, 'tree-sitter.wasm') : defaultRuntimePath();
+    // locateFile: the emscripten loader would otherwise look next to the bundled script (dist/extension.js).
+    runtimeReady = Parser.init({ locateFile: () => runtime, wasmBinary: fs.readFileSync(runtime) });
+  }
+  return runtimeReady;
+}
+
+/** Load (once) the grammar of a language; undefined if it cannot be loaded (the reason is in loadError). */
+export function loadLanguage(name: LanguageName): Promise<Language | undefined> {
+  let p = languages.get(name);
+  if (!p) {
+    p = (async () => {
+      try {
+        await initRuntime();
+        const bytes = await fs.promises.readFile(grammarPath(LANGUAGES[name].grammar));
+        const language = await Language.load(bytes);
+        const parser = new Parser();
+        parser.setLanguage(language);
+        parsers.set(name, parser);
+        return language;
+      } catch (err) {
+        loadErrors.set(name, err instanceof Error ? err.message : String(err));
+        return undefined;
+      }
+    })();
+    languages.set(name, p);
+  }
+  return p;
+}
+
+/** Why the grammar of `name` failed to load, if it did. */
+export function loadError(name: LanguageName): string | undefined {
+  return loadErrors.get(name);
+}
+
+/** The language for a VS Code language id, our own name, or (failing both) a file path. */
+export function resolveLanguage(languageIdOrPath: string): LanguageName | undefined {
+  return languageForId(languageIdOrPath) ?? languageForPath(languageIdOrPath);
+}
+
+/** Why `text` must not be parsed (too big, minified), or undefined when parsing is fine. */
+export function unparseableReason(text: string): 'too-big' | 'minified' | undefined {
+  if (text.length > MAX_PARSE_CHARS) return 'too-big';
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (end - start > MINIFIED_LINE_CHARS) return 'minified';
+    start = end + 1;
+  }
+  return undefined;
+}
+
+/**
+ * Parse `text` as `languageId` (VS Code id, our name, or a path). Resolves to undefined when there is no grammar,
+ * the text is too big or minified, or parsing exceeds the time budget: callers then use the line-window fallback.
+ */
+export async function parse(languageId: string, text: string, options: ParseOptions = {}): Promise<Tree | undefined> {
+  const name = resolveLanguage(languageId);
+  if (!name || unparseableReason(text)) return undefined;
+  if (!(await loadLanguage(name))) return undefined;
+  const parser = parsers.get(name);
+  return parser ? runParser(parser, text, options) : undefined;
+}
+
+/**
+ * Synchronous parse for a language already loaded (see isLoaded); undefined otherwise or on any fallback reason.
+ * For hot paths (a keystroke) where awaiting would reorder work.
+ */
+export function parseSync(languageId: string, text: string, options: ParseOptions = {}): Tree | undefined {
+  const name = resolveLanguage(languageId);
+  if (!name || unparseableReason(text)) return undefined;
+  const parser = parsers.get(name);
+  if (!parser?.language) return undefined;
+  return runParser(parser, text, options);
+}
+
+/** True when the grammar of `languageId` is loaded, so parseSync can work. */
+export function isLoaded(languageId: string): boolean {
+  const name = resolveLanguage(languageId);
+  return !!name && !!parsers.get(name)?.language;
+}
+
+function runParser(parser: Parser, text: string, options: ParseOptions): Tree | undefined {
+  const deadline = performance.now() + (options.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS);
+  // web-tree-sitter cancels the parse when the progress callback returns true (its .d.ts types the return as void).
+  const progressCallback = (() => performance.now() > deadline) as unknown as () => void;
+  const tree = parser.parse(text, options.oldTree ?? null, { progressCallback });
+  if (!tree) {
+    parser.reset(); // a cancelled parse would otherwise resume on the next call
+    return undefined;
+  }
+  return tree;
+}
