@@ -1,3 +1,62 @@
-// PLACEHOLDER: the status bar item (issue 2) lands in the next commits.
+/**
+ * The status bar item: backend + model + state (ready, loading, offline, model missing, busy). A click opens the
+ * Phi Coder menu (switch backend or model, pull a model, toggle completions, show the log).
+ */
+import * as vscode from 'vscode';
 import type { Services } from './services';
-export function registerStatusBar(_services: Services): void {}
+import type { BackendStatus } from './backendService';
+import { describeKind } from './backendProblems';
+import { completionStatusLine, onDidChangeCompletionStatus } from './completionStatus';
+
+const ICONS: Record<BackendStatus['state'], string> = {
+  ready: '$(check)',
+  busy: '$(sync~spin)',
+  loading: '$(loading~spin)',
+  detecting: '$(loading~spin)',
+  offline: '$(debug-disconnect)',
+  'model-missing': '$(warning)',
+};
+
+const LABELS: Record<BackendStatus['state'], string> = {
+  ready: 'ready',
+  busy: 'busy',
+  loading: 'loading model',
+  detecting: 'detecting',
+  offline: 'offline',
+  'model-missing': 'model missing',
+};
+
+/** Status bar text for a state; exported for tests. */
+export function statusText(status: BackendStatus, model: string): string {
+  return `${ICONS[status.state]} Phi Coder: ${model} · ${LABELS[status.state]}`;
+}
+
+export function registerStatusBar(services: Services): void {
+  const item = vscode.window.createStatusBarItem('phiCoder.status', vscode.StatusBarAlignment.Right, 100);
+  item.name = 'Phi Coder';
+  item.command = 'phiCoder.statusMenu';
+  const render = () => {
+    const status = services.backends.status;
+    const settings = services.settings();
+    item.text = statusText(status, settings.chatModel);
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**Phi Coder** — ${LABELS[status.state]}\n\n`);
+    tooltip.appendText(status.detail + '\n\n');
+    if (status.kind) tooltip.appendMarkdown(`Backend: ${describeKind(status.kind)} at \`${status.endpoint ?? ''}\`\n\n`);
+    tooltip.appendMarkdown(`Chat model: \`${settings.chatModel}\`\n\n`);
+    tooltip.appendText(`Completions: ${completionStatusLine(settings)}\n\n`);
+    tooltip.appendMarkdown('Click for the Phi Coder menu.');
+    item.tooltip = tooltip;
+    item.accessibilityInformation = { label: `Phi Coder ${LABELS[status.state]}, model ${settings.chatModel}`, role: 'button' };
+    item.backgroundColor =
+      status.state === 'offline' || status.state === 'model-missing' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  };
+  render();
+  item.show();
+  services.extension.subscriptions.push(
+    item,
+    services.backends.onDidChangeStatus(render),
+    services.onDidChangeSettings(render),
+    onDidChangeCompletionStatus(render),
+  );
+}
