@@ -1,3 +1,7 @@
-// PLACEHOLDER until issue 7 lands: the right-click actions register here.
+/** The right-click actions (explain, refactor, docs, tests, fix) and the diff preview they and the chat share. */
 import type { Services } from '../services';
-export function registerActions(_services: Services): void {}
+import { registerDiffPreview } from '../diffPreview';
+
+export function registerActions(services: Services): void {
+  registerDiffPreview(services.extension.subscriptions);
+}

@@ -1,0 +1,286 @@
+/**
+ * Review-before-change: a proposed replacement for a range of a document (or the content of a file that does not exist
+ * yet) is shown in VS Code's diff editor, streamed as it arrives, and applied only when the user accepts, as ONE undoable
+ * edit. If the document changed meanwhile in a way that touches the range, the user is told and nothing is overwritten.
+ *
+ * Used by the right-click actions and by the chat's "apply code block". Both sides of the diff are read-only virtual
+ * documents (scheme `phi-coder-diff`) holding the document as it was when the preview opened and the proposal.
+ * Accept / Reject are editor-title buttons (context key `phiCoder.diffPreviewActive`) and commands.
+ */
+import * as vscode from 'vscode';
+import * as path from 'path';
+import { checkStale, minimalReplacement, spliceText } from '../core/actions/staleCheck';
+
+export const DIFF_SCHEME = 'phi-coder-diff';
+const CONTEXT_KEY = 'phiCoder.diffPreviewActive';
+/** Redraw the streaming proposal at most this often. */
+const STREAM_REFRESH_MS = 100;
+
+export type DiffPreviewOutcome = 'accepted' | 'rejected';
+
+export interface DiffPreviewOptions {
+  /** The document to change. Give `document`, or `uri` for a file that may not exist yet (it is created on accept). */
+  document?: vscode.TextDocument;
+  uri?: vscode.Uri;
+  /** The range the proposal replaces; the whole document when omitted. An empty range inserts. */
+  range?: vscode.Range;
+  /** The finished replacement ... */
+  newText?: string;
+  /** ... or raw text chunks as they stream in (e.g. a model's answer). */
+  stream?: AsyncIterable<string>;
+  /** Turns the raw text received so far into the replacement (strip fences, prose). `final` on the last call. */
+  transform?: (raw: string, final: boolean) => string;
+  /** Checks the finished replacement; a returned message is shown and the proposal cannot be accepted. */
+  validate?: (replacement: string, fullText: string) => Promise<string | undefined> | string | undefined;
+  /** Diff editor title, e.g. "Refactor: simplify". */
+  title: string;
+  /** Aborting closes the preview (outcome 'rejected'). */
+  signal?: AbortSignal;
+}
+
+interface Session {
+  id: string;
+  originalUri: vscode.Uri;
+  proposedUri: vscode.Uri;
+  original: string;
+  proposed: string;
+  targetUri: vscode.Uri;
+  /** The document at open time; undefined for a file to be created. */
+  document?: vscode.TextDocument;
+  start: number;
+  end: number;
+  replacement: string;
+  streaming: boolean;
+  /** Why the proposal cannot be accepted (validation failed / stream failed). */
+  invalid?: string;
+  settle(outcome: DiffPreviewOutcome): void;
+}
+
+class ProposalStore implements vscode.TextDocumentContentProvider {
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.emitter.event;
+  readonly sessions = new Map<string, Session>();
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    const [, id, side] = uri.path.split('/');
+    const s = this.sessions.get(id ?? '');
+    if (!s) return '';
+    return side === 'original' ? s.original : s.proposed;
+  }
+
+  refresh(uri: vscode.Uri): void {
+    this.emitter.fire(uri);
+  }
+
+  /** The session whose diff shows `uri` (either side). */
+  byUri(uri: vscode.Uri | undefined): Session | undefined {
+    return uri?.scheme === DIFF_SCHEME ? this.sessions.get(uri.path.split('/')[1] ?? '') : undefined;
+  }
+
+  /** The session shown by `uri` (either side), or else the one in the active diff editor, or else the newest. */
+  find(uri?: vscode.Uri): Session | undefined {
+    const direct = this.byUri(uri);
+    if (direct) return direct;
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    if (input instanceof vscode.TabInputTextDiff) {
+      const active = this.byUri(input.modified);
+      if (active) return active;
+    }
+    return [...this.sessions.values()].pop();
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+let store: ProposalStore | undefined;
+let counter = 0;
+
+/** Register the content provider, Accept/Reject commands and tab listener. Call once at activation. */
+export function registerDiffPreview(subscriptions: vscode.Disposable[]): void {
+  if (store) return;
+  const s = new ProposalStore();
+  store = s;
+  subscriptions.push(
+    s,
+    vscode.workspace.registerTextDocumentContentProvider(DIFF_SCHEME, s),
+    vscode.commands.registerCommand('phiCoder.acceptDiff', (uri?: vscode.Uri) => acceptSession(s.find(uri))),
+    vscode.commands.registerCommand('phiCoder.rejectDiff', (uri?: vscode.Uri) => s.find(uri)?.settle('rejected')),
+    vscode.window.tabGroups.onDidChangeTabs((e) => {
+      // Closing the diff tab is a reject.
+      for (const tab of e.closed) {
+        if (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === DIFF_SCHEME) {
+          s.byUri(tab.input.modified)?.settle('rejected');
+        }
+      }
+    }),
+    { dispose: () => { for (const session of [...s.sessions.values()]) session.settle('rejected'); store = undefined; } },
+  );
+}
+
+/** Sessions open now (for tests and the integrator). */
+export function activeDiffPreviews(): number {
+  return store?.sessions.size ?? 0;
+}
+
+/**
+ * Show a proposal as a diff and resolve when the user accepts (the edit is applied) or rejects (nothing changes).
+ * Throws what the stream throws (e.g. a BackendError), after closing the preview.
+ */
+export async function showDiffPreview(opts: DiffPreviewOptions): Promise<DiffPreviewOutcome> {
+  const s = store;
+  if (!s) throw new Error('registerDiffPreview was not called');
+  const targetUri = opts.document?.uri ?? opts.uri;
+  if (!targetUri) throw new Error('showDiffPreview needs a document or a uri');
+  const document = opts.document ?? (await openIfExists(targetUri));
+  const original = document?.getText() ?? '';
+  const start = document && opts.range ? document.offsetAt(opts.range.start) : 0;
+  const end = document && opts.range ? document.offsetAt(opts.range.end) : original.length;
+  const id = `${Date.now().toString(36)}-${++counter}`;
+  const base = path.posix.basename(targetUri.path) || 'untitled';
+  const transform = opts.transform ?? ((raw: string) => raw);
+
+  let settle!: (o: DiffPreviewOutcome) => void;
+  const outcome = new Promise<DiffPreviewOutcome>((resolve) => (settle = resolve));
+  const session: Session = {
+    id,
+    originalUri: vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/${id}/original/${base}` }),
+    proposedUri: vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/${id}/proposed/${base}` }),
+    original,
+    proposed: original,
+    targetUri,
+    document,
+    start,
+    end,
+    replacement: original.slice(start, end),
+    streaming: opts.stream !== undefined,
+    settle: () => undefined,
+  };
+  session.settle = (o) => {
+    if (!s.sessions.has(id)) return;
+    s.sessions.delete(id);
+    void updateContextKey();
+    void closeTabs(session.proposedUri);
+    settle(o);
+  };
+  const setReplacement = (text: string) => {
+    session.replacement = text;
+    session.proposed = spliceText(original, { start, end }, text);
+    s.refresh(session.proposedUri);
+  };
+  s.sessions.set(id, session);
+  const onAbort = () => session.settle('rejected');
+  opts.signal?.addEventListener('abort', onAbort);
+  try {
+    if (opts.newText !== undefined) setReplacement(transform(opts.newText, true));
+    await updateContextKey();
+    await vscode.commands.executeCommand('vscode.diff', session.originalUri, session.proposedUri, `${opts.title} (${base}) ↔ proposal`, {
+      preview: false,
+    } satisfies vscode.TextDocumentShowOptions);
+
+    if (opts.stream) {
+      let raw = '';
+      let lastDraw = 0;
+      for await (const chunk of opts.stream) {
+        if (!s.sessions.has(id)) break; // rejected or aborted while streaming
+        raw += chunk;
+        const now = Date.now();
+        if (now - lastDraw >= STREAM_REFRESH_MS) {
+          lastDraw = now;
+          setReplacement(transform(raw, false));
+        }
+      }
+      if (s.sessions.has(id)) setReplacement(transform(raw, true));
+      session.streaming = false;
+    }
+    if (s.sessions.has(id) && opts.validate) {
+      session.invalid = await opts.validate(session.replacement, session.proposed);
+      if (session.invalid) void vscode.window.showWarningMessage(`Phi Coder: the proposal cannot be applied: ${session.invalid}`);
+    }
+  } catch (err) {
+    session.settle('rejected');
+    throw err;
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  return outcome;
+}
+
+async function openIfExists(uri: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+  } catch {
+    return undefined;
+  }
+  return vscode.workspace.openTextDocument(uri);
+}
+
+async function acceptSession(session: Session | undefined): Promise<boolean> {
+  if (!session) {
+    void vscode.window.showInformationMessage('Phi Coder: there is no proposal to accept.');
+    return false;
+  }
+  if (session.streaming) {
+    void vscode.window.showInformationMessage('Phi Coder: the proposal is still being written; accept it when it is complete.');
+    return false;
+  }
+  if (session.invalid) {
+    void vscode.window.showWarningMessage(`Phi Coder: the proposal cannot be applied: ${session.invalid}`);
+    return false;
+  }
+  const applied = await applySession(session);
+  if (applied) session.settle('accepted');
+  return applied;
+}
+
+/** Apply the proposal as one edit, unless the document changed under the target range. */
+async function applySession(session: Session): Promise<boolean> {
+  const edit = new vscode.WorkspaceEdit();
+  if (!session.document) {
+    const exists = await openIfExists(session.targetUri);
+    if (exists && exists.getText().length > 0) {
+      void vscode.window.showWarningMessage(`Phi Coder: ${vscode.workspace.asRelativePath(session.targetUri)} was created meanwhile; nothing was overwritten.`);
+      return false;
+    }
+    if (!exists) edit.createFile(session.targetUri, { ignoreIfExists: true });
+    edit.insert(session.targetUri, new vscode.Position(0, 0), session.replacement);
+  } else {
+    const doc = session.document;
+    if (doc.isClosed) {
+      void vscode.window.showWarningMessage('Phi Coder: the document was closed; nothing was changed.');
+      return false;
+    }
+    const current = doc.getText();
+    const check = checkStale(session.original, { start: session.start, end: session.end }, current);
+    if (check.kind === 'conflict') {
+      void vscode.window.showWarningMessage(`Phi Coder: ${vscode.workspace.asRelativePath(doc.uri)} changed while the proposal was open (${check.reason}); nothing was overwritten.`);
+      return false;
+    }
+    const oldText = current.slice(check.range.start, check.range.end);
+    const m = minimalReplacement(oldText, session.replacement);
+    const range = new vscode.Range(doc.positionAt(check.range.start + m.start), doc.positionAt(check.range.start + m.end));
+    edit.replace(doc.uri, range, m.text);
+  }
+  const ok = await vscode.workspace.applyEdit(edit);
+  if (!ok) {
+    void vscode.window.showErrorMessage('Phi Coder: VS Code refused the edit; nothing was changed.');
+    return false;
+  }
+  const doc = await vscode.workspace.openTextDocument(session.targetUri);
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  const startPos = doc.positionAt(session.document ? session.start : 0);
+  editor.revealRange(new vscode.Range(startPos, startPos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  return true;
+}
+
+async function updateContextKey(): Promise<void> {
+  await vscode.commands.executeCommand('setContext', CONTEXT_KEY, (store?.sessions.size ?? 0) > 0);
+}
+
+async function closeTabs(proposedUri: vscode.Uri): Promise<void> {
+  const tabs = vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === proposedUri.toString());
+  if (tabs.length) await vscode.window.tabGroups.close(tabs);
+}
