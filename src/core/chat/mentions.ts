@@ -1,0 +1,62 @@
+/**
+ * `@` mentions in a chat question: `@file:<path>`, `@symbol:<name>`, `@problems`, `@workspace`.
+ * Parsing is pure and shared by the host (to resolve them) and the webview (to autocomplete them).
+ */
+import type { MentionKind } from '../../shared/protocol';
+
+export interface Mention {
+  kind: MentionKind;
+  /** Path or symbol name; empty for @problems / @workspace. */
+  arg: string;
+  /** Offset of the '@' in the question. */
+  start: number;
+  end: number;
+}
+
+const MENTION_RE = /(^|[\s(])@(?:(file|symbol):([^\s]+)|(problems|workspace)(?![\w:]))/g;
+
+/** Every mention in `text`, in order, duplicates removed (same kind and argument). */
+export function parseMentions(text: string): Mention[] {
+  const out: Mention[] = [];
+  const seen = new Set<string>();
+  for (const m of text.matchAll(MENTION_RE)) {
+    const kind = (m[2] ?? m[4]) as MentionKind;
+    // A trailing comma or full stop ends the sentence, not the path.
+    const arg = (m[3] ?? '').replace(/[.,;:!?)]+$/, '');
+    if ((kind === 'file' || kind === 'symbol') && arg === '') continue;
+    const key = `${kind}:${arg}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const start = m.index! + m[1].length;
+    out.push({ kind, arg, start, end: start + 1 + (m[2] ? `${m[2]}:${m[3]}`.length : kind.length) });
+  }
+  return out;
+}
+
+export interface MentionQuery {
+  /** 'any' while the user is still typing the kind (`@fi`). */
+  kind: MentionKind | 'any';
+  query: string;
+  /** Offset of the '@'. */
+  start: number;
+}
+
+/** The mention being typed just before `cursor`, if any: drives the autocomplete list. */
+export function mentionAtCursor(text: string, cursor: number): MentionQuery | undefined {
+  const before = text.slice(0, cursor);
+  const m = /(^|[\s(])@([\w./:\-]*)$/.exec(before);
+  if (!m) return undefined;
+  const start = m.index + m[1].length;
+  const word = m[2];
+  const colon = word.indexOf(':');
+  if (colon === -1) return { kind: 'any', query: word, start };
+  const kind = word.slice(0, colon);
+  if (kind !== 'file' && kind !== 'symbol') return undefined;
+  return { kind, query: word.slice(colon + 1), start };
+}
+
+/** Replace the mention being typed (from `start` to `cursor`) with `@insertText `; returns the text and new cursor. */
+export function completeMention(text: string, start: number, cursor: number, insertText: string): { text: string; cursor: number } {
+  const inserted = `@${insertText}${insertText.endsWith(':') ? '' : ' '}`;
+  return { text: text.slice(0, start) + inserted + text.slice(cursor), cursor: start + inserted.length };
+}
