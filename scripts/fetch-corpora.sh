@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Fetch the context-recall benchmark corpora (real code nobody on this project wrote) into .corpora/ (git-ignored).
+# npm packages: `npm pack` + untar. Debian packages: `apt-get download` + `dpkg -x` (no install, no root needed for that part).
+# Usage: bash scripts/fetch-corpora.sh [name...]   (default: all). Re-running skips corpora already present.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="$root/.corpora"
+mkdir -p "$out"
+cd "$out"
+
+NPM_PACKAGES=(rxjs zod)
+DEB_PACKAGES=(python3-requests python3-flask golang-github-spf13-cobra-dev librust-serde-json-dev)
+
+want() { [ $# -eq 0 ] && return 0; local n; for n in "${SELECTED[@]}"; do [ "$n" = "$1" ] && return 0; done; return 1; }
+SELECTED=("$@")
+
+for pkg in "${NPM_PACKAGES[@]}"; do
+  if [ ${#SELECTED[@]} -gt 0 ] && ! want "$pkg"; then continue; fi
+  if [ -d "$out/$pkg" ]; then echo "$pkg: present"; continue; fi
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack "$pkg" --silent >/dev/null)
+  mkdir -p "$out/$pkg"
+  tar -xzf "$tmp"/*.tgz -C "$out/$pkg" --strip-components=1
+  rm -rf "$tmp"
+  echo "$pkg: $(find "$out/$pkg" -type f | wc -l) files"
+done
+
+debs_needed=()
+for pkg in "${DEB_PACKAGES[@]}"; do
+  if [ ${#SELECTED[@]} -gt 0 ] && ! want "$pkg"; then continue; fi
+  if [ -d "$out/$pkg" ]; then echo "$pkg: present"; continue; fi
+  debs_needed+=("$pkg")
+done
+if [ ${#debs_needed[@]} -gt 0 ]; then
+  tmp="$(mktemp -d)"
+  if ! (cd "$tmp" && apt-get download "${debs_needed[@]}" >/dev/null 2>&1); then
+    echo "apt-get download failed; run 'apt-get update' (as root) first" >&2
+    (cd "$tmp" && apt-get download "${debs_needed[@]}")
+  fi
+  for pkg in "${debs_needed[@]}"; do
+    deb="$(ls "$tmp"/"${pkg}"_*.deb | head -n1)"
+    mkdir -p "$out/$pkg"
+    dpkg -x "$deb" "$out/$pkg"
+    # Debian ships docs/changelogs beside the code; only the code matters here.
+    rm -rf "$out/$pkg/usr/share/doc" "$out/$pkg/usr/share/lintian"
+    echo "$pkg: $(find "$out/$pkg" -type f | wc -l) files"
+  done
+  rm -rf "$tmp"
+fi

@@ -1,0 +1,23 @@
+; Definitions: @definition.<kind> on the whole node, @name on its name. Shared by TypeScript and TSX.
+(function_declaration name: (identifier) @name) @definition.function
+(generator_function_declaration name: (identifier) @name) @definition.function
+(function_signature name: (identifier) @name) @definition.function
+(class_declaration name: (type_identifier) @name) @definition.class
+(abstract_class_declaration name: (type_identifier) @name) @definition.class
+(interface_declaration name: (type_identifier) @name) @definition.interface
+(type_alias_declaration name: (type_identifier) @name) @definition.type
+(enum_declaration name: (identifier) @name) @definition.enum
+(internal_module name: (_) @name) @definition.module
+(method_definition name: (property_identifier) @name) @definition.method
+(method_signature name: (property_identifier) @name) @definition.method
+(abstract_method_signature name: (property_identifier) @name) @definition.method
+(public_field_definition name: (property_identifier) @name) @definition.field
+(property_signature name: (property_identifier) @name) @definition.field
+(enum_body (property_identifier) @name @definition.enumerator)
+(enum_body (enum_assignment name: (property_identifier) @name) @definition.enumerator)
+(program (lexical_declaration (variable_declarator name: (identifier) @name)) @definition.variable)
+(program (variable_declaration (variable_declarator name: (identifier) @name)) @definition.variable)
+(export_statement declaration: (lexical_declaration (variable_declarator name: (identifier) @name)) @definition.variable)
+(export_statement declaration: (variable_declaration (variable_declarator name: (identifier) @name)) @definition.variable)
+(ambient_declaration (variable_declaration (variable_declarator name: (identifier) @name)) @definition.variable)
+(ambient_declaration (lexical_declaration (variable_declarator name: (identifier) @name)) @definition.variable)

@@ -1,0 +1,153 @@
+/**
+ * Local structure of one parsed file, from the per-language queries: definition tags (name, kind, signature, range),
+ * imports, the chain of enclosing scopes at an offset, and a skeleton (signatures without bodies).
+ */
+import type { Node, Tree } from 'web-tree-sitter';
+import type { LanguageName } from './languages';
+import { getQuery } from './queries';
+
+export interface Tag {
+  name: string;
+  /** function, method, class, interface, type, enum, enumerator, field, variable, constant, module, struct, macro, impl */
+  kind: string;
+  /** 0-based lines: the whole definition, and the line holding its name (what ctags reports). */
+  startLine: number;
+  endLine: number;
+  nameLine: number;
+  /** UTF-16 offsets of the whole definition. */
+  startIndex: number;
+  endIndex: number;
+  /** The definition's head: everything before its body (parameters, return type, base classes), whitespace-collapsed. */
+  signature: string;
+  /** Start offset of the body, when the definition has one. */
+  bodyIndex?: number;
+}
+
+export interface ImportRef {
+  /** The module / path / namespace as written, without quotes. */
+  source: string;
+  /** Words of the import statement that may name imported symbols. */
+  names: string[];
+  line: number;
+}
+
+export interface FileStructure {
+  tags: Tag[];
+  imports: ImportRef[];
+}
+
+/** Kinds that open a scope whose members are listed in skeletons rather than shown in full. */
+export const CONTAINER_KINDS = new Set(['class', 'interface', 'struct', 'enum', 'module', 'impl', 'type']);
+/** Kinds whose bodies are code (never listed member by member). */
+export const CALLABLE_KINDS = new Set(['function', 'method']);
+
+const MAX_SIGNATURE_CHARS = 240;
+/** Parents that belong to a definition's head (`export function f`, `declare const x`). */
+const WRAPPERS = new Set(['export_statement', 'ambient_declaration']);
+const IMPORT_NOISE = new Set([
+  'import', 'from', 'as', 'export', 'type', 'typeof', 'require', 'use', 'using', 'static', 'include', 'self', 'super', 'crate',
+  'require_once', 'include_once', 'require_relative', 'load', 'default', 'global', 'namespace', 'function', 'const', 'extern', 'pub', 'mod',
+]);
+
+/** Signature of a definition node: its text up to the body, whitespace-collapsed and capped. */
+export function signatureOf(node: Node, text: string): { signature: string; bodyIndex?: number } {
+  const inner = WRAPPERS.has(node.type) ? (node.childForFieldName('declaration') ?? node.namedChildren[0] ?? node) : node;
+  const body = inner.childForFieldName('body');
+  let head: string;
+  let bodyIndex: number | undefined;
+  if (body && body.startIndex > node.startIndex) {
+    head = text.slice(node.startIndex, body.startIndex);
+    bodyIndex = body.startIndex;
+  } else {
+    const nl = text.indexOf('\n', node.startIndex);
+    head = text.slice(node.startIndex, nl < 0 || nl > node.endIndex ? node.endIndex : nl);
+  }
+  let signature = head.replace(/\s+/g, ' ').trim();
+  if (signature.length > MAX_SIGNATURE_CHARS) signature = signature.slice(0, MAX_SIGNATURE_CHARS - 1) + '…';
+  return { signature, bodyIndex };
+}
+
+/** Definitions and imports of a parsed file, in document order. */
+export function extractStructure(name: LanguageName, tree: Tree, text: string): FileStructure {
+  return { tags: extractTags(name, tree, text), imports: extractImports(name, tree, text) };
+}
+
+export function extractTags(name: LanguageName, tree: Tree, text: string): Tag[] {
+  const query = getQuery(name, tree.language, 'tags');
+  if (!query) return [];
+  const tags: Tag[] = [];
+  const seen = new Set<string>();
+  for (const match of query.matches(tree.rootNode)) {
+    let def: Node | undefined;
+    let kind = '';
+    let nameNode: Node | undefined;
+    for (const c of match.captures) {
+      if (c.name === 'name') nameNode = c.node;
+      else if (c.name.startsWith('definition.')) {
+        def = c.node;
+        kind = c.name.slice('definition.'.length);
+      }
+    }
+    if (!def || !nameNode) continue;
+    if (def.parent && WRAPPERS.has(def.parent.type)) def = def.parent;
+    const key = `${def.startIndex}:${nameNode.startIndex}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const { signature, bodyIndex } = signatureOf(def, text);
+    tags.push({
+      name: nameNode.text,
+      kind,
+      startLine: def.startPosition.row,
+      endLine: def.endPosition.row,
+      nameLine: nameNode.startPosition.row,
+      startIndex: def.startIndex,
+      endIndex: def.endIndex,
+      signature,
+      bodyIndex,
+    });
+  }
+  tags.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+  return tags;
+}
+
+export function extractImports(name: LanguageName, tree: Tree, _text: string): ImportRef[] {
+  const query = getQuery(name, tree.language, 'imports');
+  if (!query) return [];
+  const out: ImportRef[] = [];
+  const seen = new Set<number>();
+  for (const match of query.matches(tree.rootNode)) {
+    const imp = match.captures.find((c) => c.name === 'import')?.node;
+    if (!imp || seen.has(imp.startIndex)) continue;
+    seen.add(imp.startIndex);
+    const src = match.captures.find((c) => c.name === 'source')?.node;
+    const source = src ? src.text.replace(/^["'`<]|["'`>]$/g, '').trim() : '';
+    const names = new Set<string>();
+    for (const w of imp.text.match(/[A-Za-z_$][\w$]*/g) ?? []) if (!IMPORT_NOISE.has(w)) names.add(w);
+    out.push({ source, names: [...names], line: imp.startPosition.row });
+  }
+  return out;
+}
+
+/** Definitions that contain `offset`, outermost first. `tags` must be in document order (extractTags' order). */
+export function enclosingScopes(tags: readonly Tag[], offset: number): Tag[] {
+  return tags.filter((t) => t.startIndex <= offset && offset < t.endIndex && t.endLine > t.startLine);
+}
+
+/**
+ * The file's outline: every definition's signature at its nesting depth, bodies elided. Definitions inside function
+ * bodies (locals) are left out. Each line starts with the definition's 1-based line number when `numbered`.
+ */
+export function skeleton(tags: readonly Tag[], options: { numbered?: boolean; maxLines?: number } = {}): string {
+  const lines: string[] = [];
+  const stack: Tag[] = [];
+  for (const t of tags) {
+    while (stack.length && stack[stack.length - 1].endIndex <= t.startIndex) stack.pop();
+    if (stack.some((s) => CALLABLE_KINDS.has(s.kind))) continue;
+    const indent = '  '.repeat(stack.length);
+    const elided = t.bodyIndex !== undefined ? ' …' : '';
+    lines.push(`${options.numbered ? `${t.nameLine + 1}: ` : ''}${indent}${t.signature}${elided}`);
+    stack.push(t);
+    if (options.maxLines && lines.length >= options.maxLines) break;
+  }
+  return lines.join('\n');
+}

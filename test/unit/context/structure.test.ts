@@ -1,0 +1,68 @@
+/** Per-language structure on small fixtures written for the purpose: tags, imports, enclosing scopes, skeletons. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { languageForPath } from '../../../src/core/context/languages';
+import { parse } from '../../../src/core/context/parser';
+import { extractStructure, enclosingScopes, skeleton } from '../../../src/core/context/structure';
+
+const DIR = path.join(__dirname, '..', '..', 'fixtures', 'context', 'lang');
+
+interface Expect {
+  file: string;
+  /** name:kind pairs that must be tagged */
+  tags: string[];
+  /** import sources that must be found */
+  imports: string[];
+  /** enclosing scope names at `cursor_here`, outermost first */
+  scopes: string[];
+  /** text that must be in the skeleton, and a body statement that must not */
+  skeletonHas: string;
+  skeletonLacks: string;
+}
+
+const CASES: Expect[] = [
+  { file: 'sample.ts', tags: ['Shape:interface', 'area:method', 'Id:type', 'Circle:class', 'radius:field', 'makeCircle:function', 'DEFAULT_RADIUS:variable'], imports: ['./helper', 'path'], scopes: ['Circle', 'area'], skeletonHas: 'export function makeCircle(r: number, opts?: Options): Circle', skeletonLacks: 'return new Circle' },
+  { file: 'sample.tsx', tags: ['Props:interface', 'label:field', 'Panel:function', 'Legacy:class', 'render:method'], imports: ['react', './button'], scopes: ['Panel'], skeletonHas: 'export function Panel(props: Props): JSX.Element', skeletonLacks: 'className' },
+  { file: 'sample.js', tags: ['Store:class', 'add:method', 'createStore:function', 'LIMIT:variable'], imports: ['./helper.js', 'fs'], scopes: ['Store', 'add'], skeletonHas: 'add(item)', skeletonLacks: 'items.push' },
+  { file: 'sample.py', tags: ['Session:class', 'timeout:field', 'request:function', 'make_session:function', 'DEFAULT_TIMEOUT:variable'], imports: ['os', '.helpers'], scopes: ['Session', 'request'], skeletonHas: 'def request(self, method, url):', skeletonLacks: 'parse_value(url)' },
+  { file: 'sample.go', tags: ['Command:type', 'Use:field', 'Runner:type', 'Run:method', 'Execute:method', 'NewCommand:function', 'DefaultUse:constant'], imports: ['fmt', 'strings'], scopes: ['Execute'], skeletonHas: 'func (c *Command) Execute(args []string) error', skeletonLacks: 'strings.Join' },
+  { file: 'sample.rs', tags: ['Map:struct', 'entries:field', 'Lookup:interface', 'get:function', 'insert:function', 'new_map:function', 'MAX_DEPTH:constant'], imports: ['std::collections::HashMap', 'crate::value::{Value, Number}'], scopes: ['Map', 'insert'], skeletonHas: 'pub fn insert(&mut self, key: String, value: Value) -> Option<Value>', skeletonLacks: 'entries.insert' },
+  { file: 'Sample.java', tags: ['Sample:class', 'items:field', 'count:method', 'Counter:interface'], imports: ['java.util.List', 'java.util.ArrayList'], scopes: ['Sample', 'count'], skeletonHas: 'public int count(String prefix)', skeletonLacks: 'startsWith' },
+  { file: 'sample.c', tags: ['BUFFER_SIZE:macro', 'buffer:struct', 'data:field', 'buffer_t:type', 'buffer_append:function', 'buffer_len:function'], imports: ['stdio.h', 'buffer.h'], scopes: ['buffer_append'], skeletonHas: 'static int buffer_append(struct buffer *b, char c)', skeletonLacks: 'b->data' },
+  { file: 'sample.cpp', tags: ['geo:module', 'Polygon:class', 'perimeter:method', 'sides_:field', 'count_sides:function'], imports: ['vector', 'shape.hpp'], scopes: ['geo', 'Polygon', 'perimeter'], skeletonHas: 'double perimeter(double side) const', skeletonLacks: 'side * sides_' },
+  { file: 'Sample.cs', tags: ['Sample:module', 'Inventory:class', 'items:field', 'Count:field', 'Add:method', 'IStore:interface'], imports: ['System', 'System.Collections.Generic'], scopes: ['Sample', 'Inventory', 'Add'], skeletonHas: 'public void Add(string item)', skeletonLacks: 'item.Trim' },
+  { file: 'sample.rb', tags: ['Shop:module', 'Cart:class', 'LIMIT:constant', 'initialize:method', 'add:method', 'build:method'], imports: ['json', 'helper'], scopes: ['Shop', 'Cart', 'add'], skeletonHas: 'def add(item)', skeletonLacks: 'Helper.normalize' },
+  { file: 'sample.php', tags: ['App\\Shop:module', 'Store:interface', 'Cart:class', 'items:field', 'add:method', 'make_cart:function'], imports: ['App\\Support\\Helper', 'bootstrap.php'], scopes: ['Cart', 'add'], skeletonHas: 'public function add(string $item): void', skeletonLacks: 'Helper::normalize' },
+];
+
+for (const c of CASES) {
+  test(`${c.file}: tags, imports, scopes, skeleton`, async () => {
+    const text = fs.readFileSync(path.join(DIR, c.file), 'utf8');
+    const lang = languageForPath(c.file);
+    assert.ok(lang, 'language by extension');
+    const tree = await parse(lang, text);
+    assert.ok(tree, 'parsed');
+    try {
+      const { tags, imports } = extractStructure(lang, tree, text);
+      const got = new Set(tags.map((t) => `${t.name}:${t.kind}`));
+      for (const want of c.tags) assert.ok(got.has(want), `missing tag ${want}; got ${[...got].join(', ')}`);
+      for (const t of tags) {
+        assert.ok(t.startLine <= t.nameLine && t.nameLine <= t.endLine, `${t.name}: name line inside its range`);
+        assert.ok(t.signature.length > 0 && !t.signature.includes('\n'), `${t.name}: one-line signature`);
+        assert.equal(text.split('\n')[t.nameLine].includes(t.name.split('\\').pop()!), true, `${t.name}: nameLine holds the name`);
+      }
+      const sources = imports.map((i) => i.source);
+      for (const want of c.imports) assert.ok(sources.includes(want), `missing import ${want}; got ${sources.join(' | ')}`);
+      const scopes = enclosingScopes(tags, text.indexOf('cursor_here')).map((t) => t.name);
+      assert.deepEqual(scopes, c.scopes);
+      const outline = skeleton(tags);
+      assert.ok(outline.includes(c.skeletonHas), `skeleton lacks "${c.skeletonHas}":\n${outline}`);
+      assert.ok(!outline.includes(c.skeletonLacks), `skeleton has a body statement "${c.skeletonLacks}":\n${outline}`);
+      assert.ok(!outline.includes('cursor_here'), 'locals stay out of skeletons');
+    } finally {
+      tree.delete();
+    }
+  });
+}
