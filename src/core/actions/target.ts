@@ -126,15 +126,16 @@ function toTarget(node: Node, kind: TargetKind, text: string): ActionTarget {
   return { kind, start: lineStartIfIndented(text, outer.startIndex), end: outer.endIndex, name: nameOf(node), nodeType: node.type };
 }
 
-/** Number of ERROR and MISSING nodes in a tree (0 for a clean parse). */
-export function countSyntaxErrors(tree: Tree): number {
+/** Number of ERROR and MISSING nodes in a tree (0 for a clean parse); only those overlapping `within` when given. */
+export function countSyntaxErrors(tree: Tree, within?: { start: number; end: number }): number {
   if (!tree.rootNode.hasError) return 0;
   let count = 0;
   const cursor = tree.walk();
   let done = false;
   while (!done) {
     const n = cursor.currentNode;
-    if (n.isError || n.isMissing) count++;
+    const overlaps = !within || (n.startIndex <= within.end && n.endIndex >= within.start);
+    if ((n.isError || n.isMissing) && overlaps) count++;
     if (n.hasError && cursor.gotoFirstChild()) continue;
     while (!cursor.gotoNextSibling()) {
       if (!cursor.gotoParent()) {

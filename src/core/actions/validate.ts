@@ -15,7 +15,17 @@ export interface ValidationResult {
   errorsAfter?: number;
 }
 
-export async function validateProposal(languageId: string, replacement: string, textBefore: string, textAfter: string): Promise<ValidationResult> {
+/**
+ * `range` is where the replacement goes in `textBefore`: errors are compared both over the whole document and over
+ * that range (tree-sitter merges neighbouring errors, so a whole-document count alone can miss a new one).
+ */
+export async function validateProposal(
+  languageId: string,
+  replacement: string,
+  textBefore: string,
+  textAfter: string,
+  range: { start: number; end: number } = { start: 0, end: textBefore.length },
+): Promise<ValidationResult> {
   if (replacement.trim() === '') return { problem: 'the model returned no code', syntaxChecked: false };
   if (looksLikeProse(replacement)) return { problem: 'the answer is prose, not code', syntaxChecked: false };
   if (!resolveLanguage(languageId)) return { syntaxChecked: false };
@@ -24,7 +34,9 @@ export async function validateProposal(languageId: string, replacement: string, 
     if (!before || !after) return { syntaxChecked: false };
     const errorsBefore = countSyntaxErrors(before);
     const errorsAfter = countSyntaxErrors(after);
-    if (errorsAfter > errorsBefore) {
+    const regionBefore = countSyntaxErrors(before, range);
+    const regionAfter = countSyntaxErrors(after, { start: range.start, end: range.start + replacement.length });
+    if (errorsAfter > errorsBefore || regionAfter > regionBefore) {
       const where = firstErrorLine(after);
       return {
         problem: `it does not parse as ${languageId} (${errorsAfter} syntax error${errorsAfter === 1 ? '' : 's'}${where !== undefined ? `, first on line ${where + 1}` : ''}; the document had ${errorsBefore})`,
