@@ -1,0 +1,94 @@
+/**
+ * Post-processing pipeline: raw model output -> ghost text. Pure and synchronous; also used on partial output
+ * while streaming to decide that the completion is already complete (see `isComplete`).
+ */
+import type { CompletionMode, IndentStyle } from '../types';
+import { lineComment } from '../languageComments';
+import { cleanModelText } from './clean';
+import { stripEchoedLinePrefix, stripEchoedLinesAbove, cutAtSuffixEcho, cutRepetition } from './echo';
+import { cutAtEnclosingBlockEnd, stripDuplicateClosers, dropDanglingBlock } from './brackets';
+import { convertIndentation, fitToCursorIndent, cutAtDedent, endsBlocksByDedent } from './indent';
+
+export interface PostprocessInput {
+  raw: string;
+  /** Cursor line text before / after the cursor. */
+  linePrefix: string;
+  lineSuffix: string;
+  /** Lines above the cursor line (nearest last; a few are enough). */
+  linesAbove: string[];
+  /** Lines below the cursor line (nearest first). */
+  linesBelow: string[];
+  languageId: string;
+  mode: CompletionMode;
+  indent: IndentStyle;
+  /** Most lines a multi-line completion may have. */
+  maxLines: number;
+  /** The model stopped at the token limit (the last line may be cut). */
+  truncated: boolean;
+}
+
+export interface PostprocessResult {
+  text: string;
+  /** Why the output was rejected, when text is ''. */
+  rejected?: string;
+}
+
+export function postprocess(input: PostprocessInput): PostprocessResult {
+  const lc = lineComment(input.languageId);
+  const blankLine = !input.linePrefix.trim();
+  let t = cleanModelText(input.raw);
+  if (!t.trim()) return { text: '', rejected: 'empty after removing tags, fences and prose' };
+
+  if (blankLine) t = stripEchoedLinesAbove(t, input.linesAbove);
+  t = stripEchoedLinePrefix(t, input.linePrefix);
+  if (blankLine) t = fitToCursorIndent(t, input.linePrefix, input.indent.tabSize);
+  else if (/\s$/.test(input.linePrefix)) t = t.replace(/^[ \t]+/, '');
+
+  if (input.mode === 'single-line') {
+    const first = t.split('\n')[0];
+    if (!first.trim()) return { text: '', rejected: 'single-line completion starts with a newline' };
+    t = first;
+  } else {
+    t = cutRepetition(t);
+    if (endsBlocksByDedent(input.languageId)) t = cutAtDedent(t, input.linePrefix, input.linesBelow, input.languageId, input.indent.tabSize);
+    t = cutAtEnclosingBlockEnd(t, input.lineSuffix + '\n' + input.linesBelow.join('\n'), lc);
+    const lines = t.split('\n');
+    if (lines.length > input.maxLines) t = lines.slice(0, input.maxLines).join('\n');
+    if (input.truncated || lines.length > input.maxLines) t = dropDanglingBlock(t, lc);
+  }
+  t = cutAtSuffixEcho(t, input.lineSuffix, input.linesBelow);
+  if (!t.trim()) return { text: '', rejected: 'repeats the code after the cursor' };
+  if (input.mode === 'single-line' || !t.includes('\n')) t = stripDuplicateClosers(t, input.linePrefix, input.lineSuffix, lc);
+  t = convertIndentation(t, input.indent).replace(/\s+$/, '');
+  if (!t.trim()) return { text: '', rejected: 'only whitespace' };
+  if (input.lineSuffix.trim() && t.includes('\n')) return { text: '', rejected: 'multi-line text before code on the same line' };
+  return { text: t };
+}
+
+/**
+ * While streaming: is the output already complete, so the stream can be closed early? Single-line: once a line of
+ * code is finished. Multi-line: once post-processing cut something off the end (block end, suffix echo, dedent).
+ */
+export function isComplete(input: PostprocessInput): boolean {
+  const cleaned = cleanModelText(input.raw);
+  if (input.raw.length !== cleaned.length && cutsAtEnd(input.raw)) return true;
+  if (input.mode === 'single-line') {
+    const r = postprocess(input);
+    if (!r.text) return false;
+    // A newline after visible code: the line is finished.
+    const afterEcho = stripEchoedLinePrefix(cleaned, input.linePrefix).replace(/^[ \t]+/, '');
+    return /\S[^\n]*\n/.test(afterEcho) && !/^\s*(`{3}|~{3})/.test(afterEcho);
+  }
+  const lines = input.raw.split('\n');
+  if (lines.length < 3) return false;
+  // Process everything but the (possibly partial) last line; if the result is shorter than that, it was cut.
+  const whole = { ...input, raw: lines.slice(0, -1).join('\n') + '\n', truncated: false };
+  const full = postprocess(whole).text;
+  const bodyLines = cleanModelText(whole.raw).replace(/\s+$/, '').split('\n').length;
+  return full.length > 0 && full.split('\n').length < bodyLines - 1;
+}
+
+function cutsAtEnd(raw: string): boolean {
+  // An end tag arrived (the server did not stop on it): nothing after it matters.
+  return /<\|(?:im_end|endoftext|im_start|end)\|>|<\/s>|<EOT>|<\/COMPLETION>/i.test(raw);
+}

@@ -1,0 +1,43 @@
+/**
+ * Shared types of the inline-completion core (pure TypeScript, no vscode import).
+ * Flow: DocumentSnapshot -> trigger rules -> cache / in-flight reuse -> debounce -> prompt -> backend stream -> post-processing.
+ */
+import type { StopReason } from '../backends/types';
+
+export type CompletionTrigger = 'automatic' | 'manual';
+
+/** Editor indentation settings the ghost text must follow. */
+export interface IndentStyle {
+  insertSpaces: boolean;
+  tabSize: number;
+}
+
+/** How much the completion may span: decided from the syntax at the cursor. */
+export type CompletionMode = 'single-line' | 'multi-line';
+
+/** The text around the cursor, as the prompt builder and post-processor see it. */
+export interface CursorText {
+  /** Document text before the cursor. */
+  prefix: string;
+  /** Document text after the cursor. */
+  suffix: string;
+  languageId: string;
+  /** Workspace-relative path, for prompt headers. */
+  relPath: string;
+}
+
+/** One prompt ready for the wire. */
+export type BuiltPrompt =
+  | { kind: 'raw'; prompt: string; stop: string[]; promptTokens: number; template: string }
+  | { kind: 'infill'; prefix: string; suffix: string; stop: string[]; promptTokens: number; template: string };
+
+/** What a finished request produced, after post-processing. */
+export interface CompletionOutcome {
+  /** Ghost text to insert at the cursor ('' when rejected). */
+  text: string;
+  /** Raw model output (for "Show Last Completion Prompt"). */
+  raw: string;
+  stopReason: StopReason;
+  /** Why post-processing rejected or cut the output, when it did. */
+  note?: string;
+}
