@@ -1,0 +1,227 @@
+/**
+ * What a chat question carries from the editor: the active selection (plus definitions around it from the context
+ * engine) or the active file, attached by default as a chip; `@file`, `@symbol`, `@problems` and `@workspace` mentions
+ * resolved to context blocks; and the autocomplete lists for those mentions. Secret-looking and binary files are never read.
+ */
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import type { ContextBlock } from '../../core/chat/types';
+import type { ChipView, MentionSuggestion } from '../../shared/protocol';
+import { parseMentions, type Mention } from '../../core/chat/mentions';
+import { renderBlock } from '../../core/chat/prompt';
+import { countTokens } from '../../core/tokens';
+import { isBinaryPath, isSecretPath, looksBinary } from '../../core/context/exclude';
+import { DIFF_SCHEME } from '../diffPreview';
+import { findSymbolBlock, problemsText } from './symbols';
+
+/** The active file is attached whole up to this size; larger files send the lines around the cursor. */
+const MAX_FILE_CHARS = 24_000;
+const DEFINITIONS_BUDGET = 1_500;
+const WORKSPACE_BUDGET = 3_000;
+const FILE_LIST_TTL_MS = 10_000;
+
+export interface ChatBlocks {
+  blocks: ContextBlock[];
+  chips: ChipView[];
+}
+
+export class ChatContext implements vscode.Disposable {
+  private editor: vscode.TextEditor | undefined;
+  private readonly emitter = new vscode.EventEmitter<void>();
+  /** The active editor or its selection changed (debounced). */
+  readonly onDidChange = this.emitter.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private fileList: { at: number; paths: vscode.Uri[] } | undefined;
+  private readonly mentionCache = new Map<string, { at: number; block: ContextBlock | undefined }>();
+
+  constructor(private readonly services: Services) {
+    this.editor = usable(vscode.window.activeTextEditor);
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (usable(e)) this.editor = e;
+        this.changed();
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (e.textEditor === this.editor) this.changed();
+      }),
+    );
+  }
+
+  /** The editor chat acts on (the last focused text editor, even while the chat has focus). */
+  get lastEditor(): vscode.TextEditor | undefined {
+    return this.editor && !this.editor.document.isClosed ? this.editor : undefined;
+  }
+
+  /** The default context (selection or file) plus every mention in `question`, as blocks and chips. */
+  async collect(question: string, opts: { resolveWorkspace: boolean; signal?: AbortSignal }): Promise<ChatBlocks> {
+    const out: ChatBlocks = { blocks: [], chips: [] };
+    const editorPart = await this.editorBlocks(opts.signal);
+    if (editorPart) {
+      out.blocks.push(...editorPart.blocks);
+      out.chips.push(editorPart.chip);
+    }
+    for (const mention of parseMentions(question)) {
+      const id = `mention:${mention.kind}:${mention.arg}`;
+      const block = await this.resolveMention(mention, question, opts);
+      const tokens = block ? countTokens(renderBlock(block)) : 0;
+      const label = mention.arg ? `@${mention.kind}:${mention.arg}` : `@${mention.kind}`;
+      out.chips.push({ id, kind: mention.kind, label, detail: block ? `${block.label} · ${tokens} tokens` : mention.kind === 'workspace' ? 'Retrieved when you send' : 'Not found', tokens });
+      if (block) out.blocks.push({ ...block, id });
+    }
+    return out;
+  }
+
+  async suggestions(kind: 'file' | 'symbol', query: string): Promise<MentionSuggestion[]> {
+    if (kind === 'file') {
+      if (!this.fileList || Date.now() - this.fileList.at > FILE_LIST_TTL_MS) {
+        const paths = await vscode.workspace.findFiles('**/*', '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**}', 5000);
+        this.fileList = { at: Date.now(), paths };
+      }
+      const q = query.toLowerCase();
+      return this.fileList.paths
+        .map((uri) => vscode.workspace.asRelativePath(uri, false))
+        .filter((p) => !isSecretPath(p) && !isBinaryPath(p) && p.toLowerCase().includes(q))
+        .sort((a, b) => rank(a, q) - rank(b, q) || a.length - b.length)
+        .slice(0, 20)
+        .map((p) => ({ kind: 'file' as const, insertText: `file:${p}`, label: p.split('/').pop() ?? p, detail: p }));
+    }
+    const symbols = (await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', query)) ?? [];
+    return symbols
+      .filter((s) => /^[\w$.]+$/.test(s.name))
+      .slice(0, 20)
+      .map((s) => ({ kind: 'symbol' as const, insertText: `symbol:${s.name}`, label: s.name, detail: `${vscode.SymbolKind[s.kind]} · ${vscode.workspace.asRelativePath(s.location.uri, false)}` }));
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+    this.emitter.dispose();
+  }
+
+  private changed(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.emitter.fire(), 200);
+  }
+
+  private async editorBlocks(signal?: AbortSignal): Promise<{ blocks: ContextBlock[]; chip: ChipView } | undefined> {
+    const editor = this.lastEditor;
+    if (!editor) return undefined;
+    const doc = editor.document;
+    const relPath = vscode.workspace.asRelativePath(doc.uri, false);
+    if (isSecretPath(relPath) || isBinaryPath(relPath)) return undefined;
+    const text = doc.getText();
+    if (looksBinary(text)) return undefined;
+    const sel = editor.selection;
+    const blocks: ContextBlock[] = [];
+    let id: string;
+    let label: string;
+    if (!sel.isEmpty) {
+      id = `editor:${doc.uri.toString()}:sel:${doc.offsetAt(sel.start)}-${doc.offsetAt(sel.end)}`;
+      label = `${relPath}:${sel.start.line + 1}-${sel.end.line + 1}`;
+      blocks.push({ id, kind: 'selection', label, path: relPath, languageId: doc.languageId, startLine: sel.start.line, text: doc.getText(sel) });
+      const defs = await this.definitions(editor, signal);
+      if (defs) blocks.push({ ...defs, id });
+    } else {
+      id = `editor:${doc.uri.toString()}:file`;
+      const { startLine, text: fileText } = aroundCursor(text, sel.active.line);
+      label = startLine === 0 && fileText.length === text.length ? relPath : `${relPath}:${startLine + 1}-${startLine + fileText.split('\n').length}`;
+      blocks.push({ id, kind: 'file', label, path: relPath, languageId: doc.languageId, startLine, text: fileText });
+    }
+    const tokens = blocks.reduce((n, b) => n + countTokens(renderBlock(b)), 0);
+    const detail = `${sel.isEmpty ? 'Active file' : 'Selection'} ${label}${blocks.length > 1 ? ' + definitions it uses' : ''} · ${tokens} tokens`;
+    return { blocks, chip: { id, kind: sel.isEmpty ? 'file' : 'selection', label, detail, tokens } };
+  }
+
+  private async definitions(editor: vscode.TextEditor, signal?: AbortSignal): Promise<ContextBlock | undefined> {
+    try {
+      const doc = this.services.context.snapshot(editor.document, editor.selection.active, editor.selection);
+      const packed = await this.services.context.engine.assemble({ doc, budgetTokens: DEFINITIONS_BUDGET, purpose: 'chat', signal });
+      if (!packed.text.trim()) return undefined;
+      return { id: 'definitions', kind: 'definitions', label: `definitions (${packed.items.length})`, text: packed.text };
+    } catch (err) {
+      this.services.logger.warn(`Chat: context engine failed for the selection: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+  }
+
+  private async resolveMention(m: Mention, question: string, opts: { resolveWorkspace: boolean; signal?: AbortSignal }): Promise<ContextBlock | undefined> {
+    if (m.kind === 'workspace') return opts.resolveWorkspace ? this.workspaceBlock(question, opts.signal) : undefined;
+    const key = `${m.kind}:${m.arg}`;
+    const hit = this.mentionCache.get(key);
+    if (hit && Date.now() - hit.at < 3_000) return hit.block;
+    let block: ContextBlock | undefined;
+    try {
+      if (m.kind === 'file') block = await fileBlock(m.arg);
+      else if (m.kind === 'symbol') block = await findSymbolBlock(m.arg);
+      else block = { id: 'problems', kind: 'problems', label: '@problems', text: problemsText(this.lastEditor?.document.uri) };
+    } catch (err) {
+      this.services.logger.warn(`Chat: could not resolve @${key}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.mentionCache.set(key, { at: Date.now(), block });
+    return block;
+  }
+
+  private async workspaceBlock(question: string, signal?: AbortSignal): Promise<ContextBlock | undefined> {
+    const editor = this.lastEditor;
+    const doc = editor
+      ? this.services.context.snapshot(editor.document, editor.selection.active, editor.selection)
+      : { path: 'chat-question', relPath: 'chat-question', languageId: 'plaintext', text: question, version: 0, offset: question.length };
+    const packed = await this.services.context.engine.assemble({ doc, budgetTokens: WORKSPACE_BUDGET, purpose: 'chat', signal });
+    this.services.logger.debug(`Chat: @workspace retrieved ${packed.items.length} snippets (${packed.tokens} tokens) in ${packed.elapsedMs.toFixed(0)} ms`);
+    if (!packed.text.trim()) return undefined;
+    return { id: 'workspace', kind: 'workspace', label: `@workspace (${packed.items.length} snippets)`, text: packed.text };
+  }
+}
+
+function usable(e: vscode.TextEditor | undefined): vscode.TextEditor | undefined {
+  if (!e) return undefined;
+  const scheme = e.document.uri.scheme;
+  return scheme === 'output' || scheme === DIFF_SCHEME || scheme === 'vscode-scm' ? undefined : e;
+}
+
+function rank(path: string, q: string): number {
+  const base = path.split('/').pop()!.toLowerCase();
+  return base.startsWith(q) ? 0 : base.includes(q) ? 1 : 2;
+}
+
+/** The whole text when small, else the lines around the cursor that fit MAX_FILE_CHARS. */
+export function aroundCursor(text: string, line: number): { startLine: number; text: string } {
+  if (text.length <= MAX_FILE_CHARS) return { startLine: 0, text };
+  const lines = text.split('\n');
+  let start = Math.min(line, lines.length - 1);
+  let end = start + 1;
+  let size = lines[start].length;
+  while (size < MAX_FILE_CHARS && (start > 0 || end < lines.length)) {
+    if (start > 0) size += lines[--start].length + 1;
+    if (end < lines.length && size < MAX_FILE_CHARS) size += lines[end++].length + 1;
+  }
+  return { startLine: start, text: lines.slice(start, end).join('\n').slice(0, MAX_FILE_CHARS) };
+}
+
+async function fileBlock(relPath: string): Promise<ContextBlock | undefined> {
+  if (isSecretPath(relPath) || isBinaryPath(relPath)) return undefined;
+  const uri = await existingFile(relPath);
+  if (!uri) return undefined;
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const text = doc.getText();
+  if (looksBinary(text)) return undefined;
+  const part = aroundCursor(text, 0);
+  return { id: `file:${relPath}`, kind: 'file', label: relPath, path: relPath, languageId: doc.languageId, startLine: part.startLine, text: part.text };
+}
+
+/** `relPath` inside one of the workspace folders (multi-root paths may start with the folder name). */
+async function existingFile(relPath: string): Promise<vscode.Uri | undefined> {
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const inner = relPath.startsWith(`${folder.name}/`) ? relPath.slice(folder.name.length + 1) : relPath;
+    for (const candidate of [vscode.Uri.joinPath(folder.uri, relPath), vscode.Uri.joinPath(folder.uri, inner)]) {
+      try {
+        const stat = await vscode.workspace.fs.stat(candidate);
+        if (stat.type & vscode.FileType.File) return candidate;
+      } catch {
+        // not in this folder
+      }
+    }
+  }
+  return undefined;
+}

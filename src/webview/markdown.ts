@@ -1,0 +1,119 @@
+/**
+ * Model output -> safe HTML. Model output is untrusted: markdown-it runs with `html: false` (raw HTML is shown as text),
+ * images become plain links (no remote loads), links are limited to http(s)/mailto, and the result goes through
+ * DOMPurify with an allow-list before it touches the DOM. Code fences are highlighted with a few highlight.js grammars
+ * and their source is returned separately so the code-block buttons never read code back from the DOM.
+ */
+import MarkdownIt from 'markdown-it';
+import DOMPurify from 'dompurify';
+import hljs from 'highlight.js/lib/core';
+import typescript from 'highlight.js/lib/languages/typescript';
+import javascript from 'highlight.js/lib/languages/javascript';
+import python from 'highlight.js/lib/languages/python';
+import go from 'highlight.js/lib/languages/go';
+import rust from 'highlight.js/lib/languages/rust';
+import java from 'highlight.js/lib/languages/java';
+import cpp from 'highlight.js/lib/languages/cpp';
+import c from 'highlight.js/lib/languages/c';
+import csharp from 'highlight.js/lib/languages/csharp';
+import ruby from 'highlight.js/lib/languages/ruby';
+import php from 'highlight.js/lib/languages/php';
+import bash from 'highlight.js/lib/languages/bash';
+import json from 'highlight.js/lib/languages/json';
+import yaml from 'highlight.js/lib/languages/yaml';
+import xml from 'highlight.js/lib/languages/xml';
+import css from 'highlight.js/lib/languages/css';
+import sql from 'highlight.js/lib/languages/sql';
+import diff from 'highlight.js/lib/languages/diff';
+import markdown from 'highlight.js/lib/languages/markdown';
+
+const GRAMMARS = { typescript, javascript, python, go, rust, java, cpp, c, csharp, ruby, php, bash, json, yaml, xml, css, sql, diff, markdown };
+for (const [name, grammar] of Object.entries(GRAMMARS)) hljs.registerLanguage(name, grammar);
+hljs.registerAliases(['ts', 'tsx', 'typescriptreact'], { languageName: 'typescript' });
+hljs.registerAliases(['js', 'jsx', 'javascriptreact', 'mjs', 'cjs'], { languageName: 'javascript' });
+hljs.registerAliases(['py'], { languageName: 'python' });
+hljs.registerAliases(['rs'], { languageName: 'rust' });
+hljs.registerAliases(['c++', 'cc', 'hpp'], { languageName: 'cpp' });
+hljs.registerAliases(['cs', 'c#'], { languageName: 'csharp' });
+hljs.registerAliases(['sh', 'shell', 'zsh', 'console'], { languageName: 'bash' });
+hljs.registerAliases(['html', 'svg'], { languageName: 'xml' });
+hljs.registerAliases(['yml'], { languageName: 'yaml' });
+
+export interface CodeBlock {
+  code: string;
+  /** The fence's language tag as written (may be empty). */
+  language: string;
+}
+
+export interface RenderedMarkdown {
+  html: string;
+  blocks: CodeBlock[];
+}
+
+interface RenderEnv {
+  blocks: CodeBlock[];
+}
+
+const md = new MarkdownIt({ html: false, linkify: true, breaks: false, typographer: false });
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+}
+
+function highlight(code: string, language: string): string {
+  const lang = language.toLowerCase();
+  if (lang && hljs.getLanguage(lang)) {
+    try {
+      return hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
+    } catch {
+      // fall through to plain text
+    }
+  }
+  return escapeHtml(code);
+}
+
+md.renderer.rules.fence = (tokens, idx, _options, rawEnv) => {
+  const env = rawEnv as unknown as RenderEnv;
+  const token = tokens[idx];
+  const language = token.info.trim().split(/\s+/)[0] ?? '';
+  const index = env.blocks.length;
+  env.blocks.push({ code: token.content.replace(/\n$/, ''), language });
+  const label = language ? `<span class="code-lang">${escapeHtml(language)}</span>` : '';
+  return `<div class="code-block" data-block="${index}"><div class="code-toolbar">${label}</div><pre><code class="hljs">${highlight(token.content, language)}</code></pre></div>\n`;
+};
+
+// Images would load remote content (tracking, CSP noise): show them as links with their alt text.
+md.renderer.rules.image = (tokens, idx, options, env, self) => {
+  const token = tokens[idx];
+  const src = String(token.attrGet('src') ?? '');
+  const alt = self.renderInlineAsText(token.children ?? [], options, env) || src;
+  return md.validateLink(src) ? `<a href="${escapeHtml(md.normalizeLink(src))}">${escapeHtml(alt)}</a>` : escapeHtml(alt);
+};
+
+const defaultValidateLink = md.validateLink.bind(md);
+md.validateLink = (url: string) => /^(https?:|mailto:|#)/i.test(url.trim()) && defaultValidateLink(url);
+
+const PURIFY_CONFIG = {
+  ALLOWED_TAGS: ['a', 'p', 'br', 'hr', 'em', 'strong', 's', 'del', 'code', 'pre', 'span', 'div', 'blockquote', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
+  ALLOWED_ATTR: ['href', 'class', 'data-block', 'start', 'title', 'align'],
+  ALLOW_DATA_ATTR: false,
+  ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#)/i,
+};
+
+let hooked = false;
+function sanitize(html: string): string {
+  if (!hooked) {
+    hooked = true;
+    DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+      if (node.tagName === 'A') node.setAttribute('title', node.getAttribute('href') ?? '');
+    });
+  }
+  return DOMPurify.sanitize(html, PURIFY_CONFIG) as string;
+}
+
+/** Render (possibly incomplete, still streaming) markdown to sanitised HTML plus the code blocks it contains. */
+export function renderMarkdown(text: string): RenderedMarkdown {
+  const env: RenderEnv = { blocks: [] };
+  const html = md.render(text, env as unknown as Record<string, unknown>);
+  return { html: sanitize(html), blocks: env.blocks };
+}
