@@ -1,7 +1,27 @@
 /** The right-click actions (explain, refactor, docs, tests, fix) and the diff preview they and the chat share. */
+import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { registerDiffPreview } from '../diffPreview';
+import { normaliseArgs } from './args';
+import { PhiCodeActionProvider } from './codeActions';
+import { runExplain } from './explain';
+import { runRewrite } from './rewrite';
+import { runWriteTests } from './writeTests';
+import { disposeHighlight } from './resolveTarget';
+import { TargetContextKey } from './targetContextKey';
 
 export function registerActions(services: Services): void {
-  registerDiffPreview(services.extension.subscriptions);
+  const subs = services.extension.subscriptions;
+  registerDiffPreview(subs);
+  subs.push(
+    vscode.commands.registerCommand('phiCoder.explain', (arg?: unknown) => runExplain(services, normaliseArgs(arg))),
+    vscode.commands.registerCommand('phiCoder.refactor', (arg?: unknown) => runRewrite(services, 'refactor', normaliseArgs(arg))),
+    vscode.commands.registerCommand('phiCoder.addDocs', (arg?: unknown) => runRewrite(services, 'addDocs', normaliseArgs(arg))),
+    vscode.commands.registerCommand('phiCoder.fix', (arg?: unknown) => runRewrite(services, 'fix', normaliseArgs(arg))),
+    vscode.commands.registerCommand('phiCoder.writeTests', (arg?: unknown) => runWriteTests(services, normaliseArgs(arg))),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new PhiCodeActionProvider(), PhiCodeActionProvider.metadata),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'untitled' }, new PhiCodeActionProvider(), PhiCodeActionProvider.metadata),
+    new TargetContextKey(),
+    { dispose: disposeHighlight },
+  );
 }

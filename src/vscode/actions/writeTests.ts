@@ -1,0 +1,116 @@
+/**
+ * Write Tests: find (or plan) the conventional test file for the target's language and the workspace's framework,
+ * then propose its new content as a diff: a whole new file, the updated file, or tests appended at its end.
+ */
+import * as vscode from 'vscode';
+import * as path from 'path';
+import { planTestFile, type WorkspaceProbe } from '../../core/actions/testFiles';
+import { buildTestPrompt, chooseTestMode, testContextBudget } from '../../core/actions/testPrompt';
+import { extractCode } from '../../core/actions/extract';
+import { validateProposal } from '../../core/actions/validate';
+import type { Services } from '../services';
+import { flashTarget, resolveTarget } from './resolveTarget';
+import { runProposal, type ProposalOutcome } from './runAction';
+import { assembleContext, resolveEditorArgs, type ActionArgs } from './args';
+
+function probeFor(base: vscode.Uri): { probe: WorkspaceProbe; toUri(p: string): vscode.Uri } {
+  const toUri = (p: string) => (base.scheme === 'file' ? vscode.Uri.file(p) : base.with({ path: p.split(path.sep).join('/') }));
+  const probe: WorkspaceProbe = {
+    async exists(p) {
+      try {
+        await vscode.workspace.fs.stat(toUri(p));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async read(p) {
+      try {
+        return new TextDecoder().decode(await vscode.workspace.fs.readFile(toUri(p)));
+      } catch {
+        return undefined;
+      }
+    },
+  };
+  return { probe, toUri };
+}
+
+/** What goes between the existing text and appended tests. */
+function separatorAfter(existing: string): string {
+  if (existing === '' || existing.endsWith('\n\n')) return '';
+  return existing.endsWith('\n') ? '\n' : '\n\n';
+}
+
+export async function runWriteTests(services: Services, args: ActionArgs = {}): Promise<ProposalOutcome> {
+  const resolved = await resolveEditorArgs(args);
+  if (!resolved) {
+    void vscode.window.showInformationMessage('Phi Coder: open a file first.');
+    return 'failed';
+  }
+  const { doc, editor, selection, position } = resolved;
+  if (doc.isUntitled) {
+    void vscode.window.showInformationMessage('Phi Coder: save the file first, so its tests have a place to go.');
+    return 'failed';
+  }
+  const found = await resolveTarget(doc, selection, position);
+  if ('problem' in found) {
+    void vscode.window.showInformationMessage(`Phi Coder: ${found.problem}`);
+    return 'failed';
+  }
+  const target = found.target;
+  flashTarget(editor, target.range);
+  const root = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath ?? path.dirname(doc.uri.fsPath);
+  const { probe, toUri } = probeFor(doc.uri);
+  const plan = await planTestFile(probe, doc.uri.fsPath, doc.languageId, root);
+  if (!plan) {
+    void vscode.window.showInformationMessage(`Phi Coder: there is no test convention for ${doc.languageId} yet.`);
+    return 'failed';
+  }
+  const testUri = plan.sameFile ? doc.uri : toUri(plan.testPath);
+  const testDoc = plan.sameFile ? doc : (await probe.exists(plan.testPath)) ? await vscode.workspace.openTextDocument(testUri) : undefined;
+  const existing = testDoc?.getText();
+  const settings = services.settings();
+  const mode = chooseTestMode({ existing, answerTokens: settings.chat.maxAnswerTokens, plan });
+  const testRel = vscode.workspace.asRelativePath(testUri);
+  services.logger.info(`action:writeTests: ${plan.framework}, ${testRel} (${mode})`);
+  const sourceText = doc.getText();
+  const endOfTestDoc = testDoc ? testDoc.positionAt(testDoc.getText().length) : new vscode.Position(0, 0);
+  const range = !testDoc ? undefined : mode === 'append' ? new vscode.Range(endOfTestDoc, endOfTestDoc) : new vscode.Range(new vscode.Position(0, 0), endOfTestDoc);
+  const before = existing ?? '';
+  const original = mode === 'rewrite-file' ? before : '\n';
+  const lang = testDoc?.languageId ?? doc.languageId;
+  return runProposal(services, {
+    feature: 'action:writeTests',
+    title: `Writing ${plan.framework} tests for ${target.name ? `\`${target.name}\`` : 'the selection'} in ${testRel}`,
+    prompt: async (active, signal) => {
+      const base = {
+        plan,
+        sourceRelPath: vscode.workspace.asRelativePath(doc.uri),
+        testRelPath: testRel,
+        languageId: doc.languageId,
+        sourceText,
+        target,
+        existing,
+        window: active.contextWindow,
+        answerTokens: settings.chat.maxAnswerTokens,
+      };
+      const snapshot = services.context.snapshot(doc, target.range.start, new vscode.Selection(target.range.start, target.range.end));
+      const context = await assembleContext(services, snapshot, testContextBudget(base), signal);
+      return buildTestPrompt({ ...base, context });
+    },
+    preview: {
+      document: testDoc,
+      uri: testDoc ? undefined : testUri,
+      range,
+      title: `Tests (${plan.framework})`,
+      transform: (raw, final) => {
+        const code = extractCode(raw, { original, partial: !final });
+        return mode === 'append' && code ? separatorAfter(before) + code : code;
+      },
+      validate: async (replacement, full) => {
+        const replaced = { start: mode === 'append' ? before.length : 0, end: before.length };
+        return (await validateProposal(lang, replacement, before, full, replaced)).problem;
+      },
+    },
+  });
+}
