@@ -48,6 +48,11 @@ export interface ContextRequest {
   budgetTokens: number;
   purpose: 'completion' | 'chat' | 'action';
   signal?: AbortSignal;
+  /**
+   * False when the caller cannot fit the whole current file in its prompt: the engine then adds the file's skeleton
+   * (signatures without bodies). Undefined: the engine guesses from the file's size against the budget.
+   */
+  fileFits?: boolean;
 }
 
 export interface PackedContext {
@@ -59,6 +64,10 @@ export interface PackedContext {
   /** Candidates that did not fit, for inspection. */
   dropped: ContextItem[];
   elapsedMs: number;
+  /** Set when the current file was not parsed (no grammar, too big, minified, parse timeout): line windows were used. */
+  fallback?: 'no-grammar' | 'too-big' | 'minified' | 'timeout' | 'load-failed';
+  /** The budget the caller asked for. */
+  budgetTokens?: number;
 }
 
 export interface ContextEngine {

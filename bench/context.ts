@@ -1,0 +1,158 @@
+/**
+ * Context recall benchmark (RepoBench-style, no model needed). See ../../shared/docs/benchmarks.md §1 and §3.
+ *
+ *   npm run bench:context -- --repo <dir> [--budget 4096] [--samples 300] [--seed 1]
+ *
+ * Indexes <dir> with the workspace index (same exclusion rules as the extension), asks Universal Ctags for the ground
+ * truth, samples cursors at lines that use an identifier X defined exactly once in another file, hides that line, and
+ * checks whether the packed context (within the budget, exact cl100k counts) contains X's definition line. Baselines
+ * (none, jaccard windows, import definitions) run on the same samples in the same process. Last line: one JSON object.
+ */
+import * as path from 'path';
+import * as fs from 'fs';
+import { ExclusionRules } from '../src/core/context/exclude';
+import { nodeWorkspaceFs } from '../src/core/context/workspaceFs';
+import { WorkspaceIndex } from '../src/core/context/workspaceIndex';
+import { TreeSitterContextEngine } from '../src/core/context/engine';
+import { RecentActivity } from '../src/core/context/activity';
+import { WindowCache } from '../src/core/context/similarity';
+import { languageForPath } from '../src/core/context/languages';
+import type { ContextItem } from '../src/core/context/types';
+import { checkCtags, ctagsDefinitions, sampleCursors, type Sample } from './contextOracle';
+import { importsBaseline, jaccardBaseline } from './contextBaselines';
+
+interface Args {
+  repo: string;
+  budget: number;
+  samples: number;
+  seed: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const get = (k: string) => {
+    const i = argv.indexOf(`--${k}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const repo = get('repo');
+  if (!repo) {
+    console.error('usage: npm run bench:context -- --repo <dir> [--budget 4096] [--samples 300] [--seed 1]');
+    process.exit(2);
+  }
+  return { repo: path.resolve(repo), budget: Number(get('budget') ?? 4096), samples: Number(get('samples') ?? 300), seed: Number(get('seed') ?? 1) };
+}
+
+const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** True when some packed item shows the gold definition line. */
+function hit(items: readonly ContextItem[], s: Sample, goldLineText: string): boolean {
+  const want = norm(goldLineText);
+  return items.some((it) => {
+    if (it.path !== s.gold.file || it.startLine > s.gold.line) return false;
+    const t = norm(it.text);
+    return want.length > 0 ? t.includes(want) : t.includes(s.name);
+  });
+}
+
+function percentile(xs: number[], p: number): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  console.error(`ctags: ${checkCtags()}`);
+  const wfs = nodeWorkspaceFs(args.repo);
+  const rules = new ExclusionRules();
+  const index = new WorkspaceIndex(wfs, rules);
+  const t0 = performance.now();
+  await index.build();
+  const indexMs = performance.now() - t0;
+  const files = [...index.allFiles()].map((f) => f.path).sort();
+  console.error(`index: ${files.length} files in ${indexMs.toFixed(0)} ms (${((files.length / indexMs) * 1000).toFixed(0)} files/s)`);
+
+  const langCount = new Map<string, number>();
+  for (const f of index.allFiles()) langCount.set(f.language, (langCount.get(f.language) ?? 0) + 1);
+  const language = [...langCount].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'none';
+
+  const textCache = new Map<string, string | undefined>();
+  const readText = (p: string) => {
+    if (!textCache.has(p)) {
+      try {
+        textCache.set(p, fs.readFileSync(path.join(args.repo, p), 'utf8'));
+      } catch {
+        textCache.set(p, undefined);
+      }
+    }
+    return textCache.get(p);
+  };
+
+  const defs = ctagsDefinitions(args.repo, files);
+  const samples = sampleCursors(readText, files, defs, args.samples, args.seed);
+  console.error(`oracle: ${defs.size} names, ${samples.length} samples`);
+
+  const windows = new WindowCache(512);
+  let recall = 0, jac = 0, imp = 0, none = 0;
+  let tokens = 0, goldTokens = 0;
+  const assembleMs: number[] = [];
+  for (const s of samples) {
+    const text = readText(s.file)!;
+    const lines = text.split('\n');
+    const indent = lines[s.line].match(/^\s*/)![0];
+    const prefix = lines.slice(0, s.line).join('\n') + (s.line > 0 ? '\n' : '') + indent;
+    const suffix = '\n' + lines.slice(s.line + 1).join('\n');
+    const masked = prefix + suffix;
+    const goldText = readText(s.gold.file)?.split('\n')[s.gold.line] ?? '';
+    const languageId = languageForPath(s.file) ?? 'plaintext';
+
+    // The editor's neighbours: files of the same folder and the files the imports resolve to (at most 20, as open tabs).
+    const engine = new TreeSitterContextEngine({ index, activity: undefined });
+    const structure = await engine.documents.get(s.file, languageId, 1, masked);
+    const imported = engine.importedFiles(s.file, structure);
+    const dir = path.posix.dirname(s.file);
+    const neighbours = [...new Set([...files.filter((f) => path.posix.dirname(f) === dir), ...imported])].filter((f) => f !== s.file);
+    const activity = new RecentActivity(20);
+    for (const n of neighbours.slice(0, 20).reverse()) {
+      const t = readText(n);
+      if (t !== undefined) activity.noteDocument({ relPath: n, languageId: languageForPath(n) ?? 'plaintext', version: 1, text: t });
+    }
+    const ours = new TreeSitterContextEngine({ index, activity });
+    const doc = { path: s.file, relPath: s.file, languageId, text: masked, version: 1, offset: prefix.length };
+    const a0 = performance.now();
+    const packed = await ours.assemble({ doc, budgetTokens: args.budget, purpose: 'completion' });
+    assembleMs.push(performance.now() - a0);
+    ours.dispose();
+    engine.dispose();
+    if (packed.tokens > args.budget) throw new Error(`packed ${packed.tokens} tokens over the budget ${args.budget}`);
+    tokens += packed.tokens;
+    const goldFiles = new Set([s.gold.file]);
+    goldTokens += packed.items.filter((i) => goldFiles.has(i.path)).reduce((n, i) => n + i.tokens, 0);
+    if (hit(packed.items, s, goldText)) recall++;
+    if (hit([], s, goldText)) none++;
+    if (hit(jaccardBaseline(s.file, masked, prefix.length, neighbours, readText, windows, args.budget).items, s, goldText)) jac++;
+    if (hit(importsBaseline(s.file, structure, imported, index, args.budget).items, s, goldText)) imp++;
+  }
+  const n = Math.max(1, samples.length);
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  console.error(`precision proxy (share of context tokens from the gold definition's file): ${r3(goldTokens / Math.max(1, tokens))}`);
+  console.error(`index throughput: ${Math.round((files.length / indexMs) * 1000)} files/s`);
+  console.log(JSON.stringify({
+    repo: args.repo,
+    language,
+    samples: samples.length,
+    budget: args.budget,
+    recall: r3(recall / n),
+    baselines: { none: r3(none / n), jaccard: r3(jac / n), imports: r3(imp / n) },
+    tokens_mean: Math.round(tokens / n),
+    assemble_ms: { p50: r3(percentile(assembleMs, 50)), p95: r3(percentile(assembleMs, 95)) },
+    index_ms: Math.round(indexMs),
+    index_files: files.length,
+    rss_mb: rssMb,
+  }));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

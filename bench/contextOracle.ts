@@ -1,0 +1,133 @@
+/**
+ * Ground truth for the context-recall benchmark from an independent oracle, Universal Ctags: definitions by name, and
+ * sampled cursor positions (start of a line that uses an identifier X defined exactly once, in another file).
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export interface GoldDef {
+  name: string;
+  file: string;
+  /** 0-based */
+  line: number;
+  kind: string;
+}
+
+export interface Sample {
+  file: string;
+  /** 0-based line whose text is hidden; the cursor sits after its indentation. */
+  line: number;
+  name: string;
+  gold: GoldDef;
+}
+
+/** Kinds that are not definitions a model needs (imports, namespaces, parameters, locals, packages). */
+const NOT_DEFINITIONS = new Set([
+  'unknown', 'namespace', 'packageName', 'package', 'parameter', 'local', 'import', 'using', 'header', 'macroparam',
+  'label', 'anonMember', 'alias', 'externvar', 'prototype',
+]);
+
+export function checkCtags(): string {
+  const out = execFileSync('ctags', ['--version'], { encoding: 'utf8' });
+  if (!/Universal Ctags/.test(out)) throw new Error('ctags is not Universal Ctags: apt-get install -y universal-ctags');
+  return out.split('\n')[0];
+}
+
+/** Run ctags over `files` (repo-relative) and return the definitions, keyed by name. */
+export function ctagsDefinitions(repo: string, files: readonly string[]): Map<string, GoldDef[]> {
+  const list = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ctags-')), 'files.txt');
+  fs.writeFileSync(list, files.join('\n') + '\n');
+  const out = execFileSync('ctags', ['--excmd=number', '--fields=+nK', '--extras=-F', '-f', '-', '-L', list], {
+    cwd: repo,
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  fs.rmSync(path.dirname(list), { recursive: true, force: true });
+  const byName = new Map<string, GoldDef[]>();
+  for (const row of out.split('\n')) {
+    if (!row || row.startsWith('!_')) continue;
+    const cols = row.split('\t');
+    if (cols.length < 4) continue;
+    const [name, file, , kind] = cols;
+    const lineField = cols.find((c) => c.startsWith('line:'));
+    if (!lineField || NOT_DEFINITIONS.has(kind)) continue;
+    if (kind === 'module' && file.endsWith('.py')) continue; // Python "module" tags are imports
+    const def: GoldDef = { name, file: file.replace(/^\.\//, ''), line: Number(lineField.slice(5)) - 1, kind };
+    const list2 = byName.get(name);
+    if (list2) list2.push(def);
+    else byName.set(name, [def]);
+  }
+  return byName;
+}
+
+/** Seeded PRNG (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;
+const SKIP_LINE = /^\s*(?:import\b|from\s+\S+\s+import\b|#\s*include\b|use\s|using\s|package\s|require(?:_relative)?\b|extern\s+crate\b|\/\/|\/\*|\*|#(?!\[))/;
+
+/**
+ * Sample `count` cursor lines: the line uses X (an identifier outside comments/imports), ctags defines X exactly once,
+ * in another file, and nothing named X is defined in the current file. Deterministic for a seed.
+ */
+export function sampleCursors(
+  readText: (file: string) => string | undefined,
+  files: readonly string[],
+  defs: Map<string, GoldDef[]>,
+  count: number,
+  seed: number,
+): Sample[] {
+  const definedIn = new Map<string, Set<string>>();
+  for (const [name, list] of defs) for (const d of list) {
+    let s = definedIn.get(d.file);
+    if (!s) definedIn.set(d.file, (s = new Set()));
+    s.add(name);
+  }
+  const candidates: Sample[] = [];
+  for (const file of files) {
+    const text = readText(file);
+    if (!text || text.length > 1_000_000) continue;
+    const local = definedIn.get(file) ?? new Set<string>();
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i];
+      if (l.length > 400 || SKIP_LINE.test(l)) continue;
+      const seen = new Set<string>();
+      for (const m of l.matchAll(IDENT)) {
+        const name = m[0];
+        if (seen.has(name) || local.has(name)) continue;
+        seen.add(name);
+        const d = defs.get(name);
+        if (!d || d.length !== 1 || d[0].file === file) continue;
+        candidates.push({ file, line: i, name, gold: d[0] });
+      }
+    }
+  }
+  const random = rng(seed);
+  // Fisher-Yates, then one sample per line.
+  for (let i = candidates.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [candidates[i], candidates[j]] = [candidates[j], candidates[i]];
+  }
+  const out: Sample[] = [];
+  const usedLines = new Set<string>();
+  for (const c of candidates) {
+    const key = `${c.file}:${c.line}`;
+    if (usedLines.has(key)) continue;
+    usedLines.add(key);
+    out.push(c);
+    if (out.length >= count) break;
+  }
+  return out;
+}

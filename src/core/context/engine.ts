@@ -1,0 +1,136 @@
+/**
+ * The context engine: for a cursor, gather candidates (enclosing scopes, skeleton, imported and nearby definitions,
+ * signature types, similar windows, recent edits), then pack them into the caller's token budget.
+ */
+import type { Logger } from '../log';
+import { nullLogger } from '../log';
+import type { ActivitySource } from './activity';
+import { DocumentCache, type DocumentStructure } from './documentCache';
+import { pack, type Candidate } from './packing';
+import { ImportResolver } from './resolveImports';
+import { definitionCandidates, recentEditCandidates, similarCandidates, type CursorInfo } from './retrieval';
+import { enclosingScopes, skeleton } from './structure';
+import { WindowCache } from './similarity';
+import type { ContextEngine, ContextRequest, PackedContext } from './types';
+import type { WorkspaceIndex } from './workspaceIndex';
+
+export interface EngineOptions {
+  index: WorkspaceIndex;
+  activity?: ActivitySource;
+  logger?: Logger;
+  /** Which sources to use (benchmarks switch some off). All on by default. */
+  sources?: { similar?: boolean; recentEdits?: boolean; skeleton?: boolean; scope?: boolean };
+}
+
+const SCOPE_SCORE = 100;
+const SKELETON_SCORE = 2.5;
+const SIMILAR_WEIGHT = 1.5;
+/** Header lines of a file without a grammar (imports live there) when it does not fit. */
+const FALLBACK_HEAD_LINES = 20;
+
+export class TreeSitterContextEngine implements ContextEngine {
+  readonly documents = new DocumentCache();
+  private readonly windows = new WindowCache();
+  private resolver: { size: number; revision: number; resolver: ImportResolver } | undefined;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: EngineOptions) {
+    this.logger = options.logger ?? nullLogger;
+  }
+
+  async assemble(req: ContextRequest): Promise<PackedContext> {
+    const t0 = performance.now();
+    const { doc } = req;
+    const structure = await this.documents.get(doc.path, doc.languageId, doc.version, doc.text);
+    req.signal?.throwIfAborted();
+    const cur = this.cursorInfo(req, structure);
+    const on = this.options.sources ?? {};
+    const candidates: Candidate[] = [];
+    if (on.scope !== false) candidates.push(...scopeCandidates(cur));
+    const fits = req.fileFits ?? doc.text.length / 4 < req.budgetTokens;
+    if (!fits && on.skeleton !== false) candidates.push(...skeletonCandidates(cur, structure));
+    candidates.push(...definitionCandidates(cur, this.options.index));
+    if (on.similar !== false) candidates.push(...similarCandidates(cur, this.options.activity, this.windows, { weight: SIMILAR_WEIGHT }));
+    if (on.recentEdits !== false) candidates.push(...recentEditCandidates(cur, this.options.activity));
+    req.signal?.throwIfAborted();
+    const packed = pack(candidates, Math.max(0, req.budgetTokens));
+    const elapsedMs = performance.now() - t0;
+    this.logger.debug(
+      `context: ${packed.items.length} items, ${packed.tokens}/${req.budgetTokens} tokens, ${candidates.length} candidates, ` +
+        `${elapsedMs.toFixed(1)} ms${structure.fallback ? ` (fallback: ${structure.fallback})` : ''}`,
+    );
+    return { ...packed, elapsedMs, fallback: structure.fallback, budgetTokens: req.budgetTokens };
+  }
+
+  /** Files the current file's imports point at (Go: plus its package's files). */
+  importedFiles(relPath: string, structure: DocumentStructure): Set<string> {
+    const resolver = this.importResolver();
+    const files = new Set<string>();
+    if (!structure.language) return files;
+    for (const imp of structure.imports) for (const f of resolver.resolve(relPath, structure.language, imp.source)) files.add(f);
+    if (structure.language === 'go') for (const f of resolver.siblings(relPath)) files.add(f);
+    files.delete(relPath);
+    return files;
+  }
+
+  private importResolver(): ImportResolver {
+    const { index } = this.options;
+    if (!this.resolver || this.resolver.revision !== index.revision) {
+      this.resolver = { size: index.size, revision: index.revision, resolver: new ImportResolver([...index.allFiles()].map((f) => f.path)) };
+    }
+    return this.resolver.resolver;
+  }
+
+  private cursorInfo(req: ContextRequest, structure: DocumentStructure): CursorInfo {
+    const { doc } = req;
+    const offset = Math.max(0, Math.min(doc.offset, doc.text.length));
+    let line = 0;
+    for (let i = doc.text.indexOf('\n'); i >= 0 && i < offset; i = doc.text.indexOf('\n', i + 1)) line++;
+    return {
+      relPath: doc.relPath,
+      languageId: doc.languageId,
+      text: doc.text,
+      offset,
+      line,
+      tags: structure.tags,
+      imports: structure.imports,
+      scopes: enclosingScopes(structure.tags, offset),
+      importedFiles: this.importedFiles(doc.relPath, structure),
+    };
+  }
+
+  dispose(): void {
+    this.documents.dispose();
+  }
+}
+
+function scopeCandidates(cur: CursorInfo): Candidate[] {
+  if (cur.scopes.length === 0) return [];
+  const body = cur.scopes.map((s, i) => '  '.repeat(i) + s.signature).join('\n');
+  return [{
+    source: 'scope',
+    path: cur.relPath,
+    languageId: cur.languageId,
+    startLine: cur.scopes[0].startLine,
+    endLine: cur.scopes[0].startLine,
+    body,
+    score: SCOPE_SCORE,
+    reason: `enclosing ${cur.scopes.map((s) => `${s.kind} ${s.name}`).join(' > ')}`,
+  }];
+}
+
+function skeletonCandidates(cur: CursorInfo, structure: DocumentStructure): Candidate[] {
+  if (structure.fallback) {
+    const head = cur.text.split('\n', FALLBACK_HEAD_LINES).join('\n');
+    if (cur.offset < head.length || !head.trim()) return [];
+    return [{
+      source: 'skeleton', path: cur.relPath, languageId: cur.languageId, startLine: 0, endLine: FALLBACK_HEAD_LINES - 1,
+      body: head.slice(0, 2000), score: SKELETON_SCORE, reason: `first lines of the file (not parsed: ${structure.fallback})`,
+    }];
+  }
+  if (structure.tags.length === 0) return [];
+  return [{
+    source: 'skeleton', path: cur.relPath, languageId: cur.languageId, startLine: 0, endLine: 0,
+    body: skeleton(structure.tags, { maxLines: 200 }), score: SKELETON_SCORE, reason: 'outline of the current file (it does not fit whole)',
+  }];
+}

@@ -1,0 +1,136 @@
+/**
+ * Import sources -> workspace files, without a compiler: relative paths (JS/TS, Python dots, Ruby require_relative,
+ * C includes) are joined with the importing file's folder and tried with the language's extensions; other sources
+ * ("a.b.C", "crate::x::y", "github.com/o/r/pkg", "App\\Models\\User") are matched against the tail of indexed paths.
+ * Go files see their own package (the files of their folder) as imported.
+ */
+import type { LanguageName } from './languages';
+
+const TRY_EXTENSIONS: Partial<Record<LanguageName, string[]>> = {
+  typescript: ['.ts', '.tsx', '.d.ts', '.js', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js', '/index.d.ts'],
+  tsx: ['.tsx', '.ts', '.d.ts', '.js', '/index.tsx', '/index.ts', '/index.js'],
+  javascript: ['.js', '.mjs', '.cjs', '.jsx', '.ts', '/index.js', '/index.mjs'],
+  python: ['.py', '.pyi', '/__init__.py'],
+  ruby: ['.rb'],
+  php: ['.php'],
+  rust: ['.rs', '/mod.rs', '/lib.rs'],
+  java: ['.java'],
+  csharp: ['.cs'],
+  go: [],
+  c: [''],
+  cpp: [''],
+};
+
+function dirOf(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? '' : p.slice(0, i);
+}
+
+function normalize(p: string): string {
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (!part || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/');
+}
+
+function stripExt(p: string): string {
+  const slash = p.lastIndexOf('/');
+  const dot = p.lastIndexOf('.');
+  return dot > slash + 0 && dot > 0 ? p.slice(0, dot) : p;
+}
+
+/** Resolves import sources against a set of workspace paths. Rebuild (cheap) when the set changes a lot. */
+export class ImportResolver {
+  private readonly paths: Set<string>;
+  /** Path without extension (and folder paths) by their last 1..3 segments. */
+  private readonly byTail = new Map<string, string[]>();
+  private readonly byDir = new Map<string, string[]>();
+
+  constructor(paths: Iterable<string>) {
+    this.paths = new Set(paths);
+    for (const p of this.paths) {
+      const dir = dirOf(p);
+      const list = this.byDir.get(dir);
+      if (list) list.push(p);
+      else this.byDir.set(dir, [p]);
+      const noExt = stripExt(p).split('/');
+      for (let n = 1; n <= 3 && n <= noExt.length; n++) this.addTail(noExt.slice(-n).join('/'), p);
+      // index.ts / __init__.py / mod.rs stand for their folder
+      const base = noExt[noExt.length - 1];
+      if (base === 'index' || base === '__init__' || base === 'mod' || base === 'lib') {
+        const folder = noExt.slice(0, -1);
+        for (let n = 1; n <= 3 && n <= folder.length; n++) this.addTail(folder.slice(-n).join('/'), p);
+      }
+      // with extension, for C includes ("buffer.h")
+      const withExt = p.split('/');
+      for (let n = 1; n <= 2 && n <= withExt.length; n++) this.addTail('=' + withExt.slice(-n).join('/'), p);
+    }
+  }
+
+  private addTail(key: string, p: string): void {
+    const list = this.byTail.get(key);
+    if (list) {
+      if (list.length < 16) list.push(p);
+    } else this.byTail.set(key, [p]);
+  }
+
+  /** Files of the same folder (Go packages). */
+  siblings(relPath: string): string[] {
+    return (this.byDir.get(dirOf(relPath)) ?? []).filter((p) => p !== relPath);
+  }
+
+  /** Files an import source most likely names (best first, at most a few). */
+  resolve(fromPath: string, language: LanguageName, source: string): string[] {
+    if (!source) return [];
+    const exts = TRY_EXTENSIONS[language] ?? [];
+    const fromDir = dirOf(fromPath);
+    // Relative: ./x, ../x (JS/TS, Ruby require_relative, C "x.h"), Python leading dots.
+    if (source.startsWith('.') && language !== 'python') {
+      const base = normalize(`${fromDir}/${source}`);
+      const hits = this.tryExtensions(base, exts);
+      if (hits.length) return hits;
+      return this.tryExtensions(stripExt(base), exts); // "./x.js" written for x.ts
+    }
+    if (language === 'python' && source.startsWith('.')) {
+      const dots = source.match(/^\.+/)![0].length;
+      let dir = fromDir;
+      for (let i = 1; i < dots; i++) dir = dirOf(dir);
+      const rest = source.slice(dots).replace(/\./g, '/');
+      return this.tryExtensions(normalize(`${dir}/${rest}`), exts);
+    }
+    if (language === 'c' || language === 'cpp' || language === 'ruby' || language === 'php') {
+      const local = this.tryExtensions(normalize(`${fromDir}/${source}`), exts);
+      if (local.length) return local;
+    }
+    if (language === 'go') {
+      const segs = source.split('/');
+      for (let n = Math.min(3, segs.length); n >= 1; n--) {
+        const tail = segs.slice(-n).join('/');
+        const dirs = [...this.byDir.keys()].filter((d) => d === tail || d.endsWith('/' + tail));
+        if (dirs.length) return dirs.flatMap((d) => this.byDir.get(d) ?? []).slice(0, 64);
+      }
+      return [];
+    }
+    // Qualified names: try the longest tail of the path that names a file.
+    const segs = source.replace(/\\/g, '/').replace(/::|\./g, '/').split('/').filter((s) => s && !/^(crate|self|super|\{.*)$/.test(s));
+    if (language === 'c' || language === 'cpp') {
+      return this.byTail.get('=' + source.split('/').slice(-2).join('/')) ?? this.byTail.get('=' + source.split('/').pop()) ?? [];
+    }
+    for (let end = segs.length; end >= 1; end--) {
+      for (let n = Math.min(3, end); n >= 1; n--) {
+        const hit = this.byTail.get(segs.slice(end - n, end).join('/'));
+        if (hit) return hit.slice(0, 4);
+      }
+    }
+    return [];
+  }
+
+  private tryExtensions(base: string, exts: string[]): string[] {
+    if (this.paths.has(base)) return [base];
+    for (const e of exts) if (this.paths.has(base + e)) return [base + e];
+    return [];
+  }
+}

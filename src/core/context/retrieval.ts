@@ -1,0 +1,159 @@
+/**
+ * Candidate generation for a cursor. Each function returns scored candidates of one source; the engine merges and packs.
+ *  - definitions: identifiers used near the cursor, in the enclosing scope and in the imports, looked up in the index
+ *    (files reached through the imports first); names in the enclosing signature are "types".
+ *  - similar: Jaccard windows of open documents against the lines before the cursor.
+ *  - recent edits: ranges the user just changed elsewhere.
+ */
+import type { ActivitySource } from './activity';
+import { isSecretPath } from './exclude';
+import type { Candidate } from './packing';
+import type { ImportRef, Tag } from './structure';
+import { identifierOccurrences, identifierSet, jaccard, type WindowCache } from './similarity';
+import type { TagRef, WorkspaceIndex } from './workspaceIndex';
+
+export interface CursorInfo {
+  relPath: string;
+  languageId: string;
+  text: string;
+  offset: number;
+  /** 0-based line of the cursor. */
+  line: number;
+  tags: readonly Tag[];
+  imports: readonly ImportRef[];
+  scopes: readonly Tag[];
+  /** Files the imports resolve to (Go: the package's files too). */
+  importedFiles: ReadonlySet<string>;
+}
+
+/** How far (chars) around the cursor identifiers are collected; bounds the work on huge files. */
+const SCAN_BEFORE = 60_000;
+const SCAN_AFTER = 15_000;
+/** Names defined more often than this in the workspace are too ambiguous to fetch unless an import points at them. */
+const MAX_AMBIGUITY = 6;
+const MAX_DEFS_PER_NAME = 2;
+
+function dirOf(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? '' : p.slice(0, i);
+}
+
+/** Weight of each identifier for this cursor: near uses count most; imported names and signature names get a bonus. */
+export function identifierWeights(cur: CursorInfo): { weights: Map<string, number>; imported: Set<string>; typeNames: Set<string> } {
+  const from = Math.max(0, cur.offset - SCAN_BEFORE);
+  const to = Math.min(cur.text.length, cur.offset + SCAN_AFTER);
+  let firstLine = cur.line;
+  for (let i = cur.text.lastIndexOf('\n', cur.offset - 1); i >= from; i = cur.text.lastIndexOf('\n', i - 1)) firstLine--;
+  const weights = new Map<string, number>();
+  for (const { word, line } of identifierOccurrences(cur.text.slice(from, to), firstLine)) {
+    const d = line - cur.line;
+    const w = d <= 0 ? 1 / (1 + -d / 12) : 0.7 / (1 + d / 8);
+    weights.set(word, Math.min(3, (weights.get(word) ?? 0) + w));
+  }
+  const imported = new Set<string>();
+  for (const imp of cur.imports) for (const n of imp.names) imported.add(n);
+  const typeNames = new Set<string>();
+  for (const s of cur.scopes) for (const w of identifierSet(s.signature)) if (w !== s.name) typeNames.add(w);
+  for (const n of imported) weights.set(n, (weights.get(n) ?? 0) + 1);
+  for (const n of typeNames) weights.set(n, (weights.get(n) ?? 0) + 1.5);
+  return { weights, imported, typeNames };
+}
+
+/** Definitions of the identifiers around the cursor, from the workspace index. */
+export function definitionCandidates(cur: CursorInfo, index: WorkspaceIndex): Candidate[] {
+  const { weights, imported, typeNames } = identifierWeights(cur);
+  const local = new Set(cur.tags.map((t) => t.name));
+  const curDir = dirOf(cur.relPath);
+  const out: Candidate[] = [];
+  for (const [name, w] of weights) {
+    if (local.has(name) || w < 0.05) continue;
+    const refs = index.lookup(name).filter((r) => r.file.path !== cur.relPath);
+    if (refs.length === 0) continue;
+    const viaImport = refs.filter((r) => cur.importedFiles.has(r.file.path));
+    if (viaImport.length === 0 && refs.length > MAX_AMBIGUITY) continue;
+    const pool = viaImport.length ? viaImport : refs;
+    const ranked = pool
+      .map((r) => ({ r, affinity: affinity(r, cur, curDir) }))
+      .sort((a, b) => b.affinity - a.affinity)
+      .slice(0, MAX_DEFS_PER_NAME);
+    for (const { r, affinity: a } of ranked) {
+      const source = viaImport.length || imported.has(name) ? 'import' : typeNames.has(name) ? 'type' : 'definition';
+      const score = (w * a) / Math.sqrt(pool.length);
+      out.push({
+        source,
+        path: r.file.path,
+        languageId: r.file.language,
+        startLine: r.tag.startLine,
+        endLine: r.tag.endLine,
+        body: r.tag.snippet,
+        score,
+        reason: `${r.tag.kind} ${name}: ${source === 'import' ? 'imported' : source === 'type' ? 'in the enclosing signature' : 'used near the cursor'}${pool.length > 1 ? `, 1 of ${pool.length} definitions` : ''}`,
+      });
+    }
+  }
+  return out;
+}
+
+function affinity(r: TagRef, cur: CursorInfo, curDir: string): number {
+  if (cur.importedFiles.has(r.file.path)) return 1.5;
+  if (dirOf(r.file.path) === curDir) return 1.2;
+  return 1;
+}
+
+/** Jaccard-similar windows of open documents (one per file), against the `size` lines before the cursor. */
+export function similarCandidates(
+  cur: CursorInfo,
+  activity: ActivitySource | undefined,
+  windows: WindowCache,
+  options: { size?: number; maxWindows?: number; weight?: number } = {},
+): Candidate[] {
+  if (!activity) return [];
+  const size = options.size ?? 40;
+  const lines = cur.text.slice(0, cur.offset).split('\n');
+  const query = identifierSet(lines.slice(-size).join('\n'));
+  if (query.size === 0) return [];
+  const best: Candidate[] = [];
+  for (const doc of activity.openDocuments()) {
+    if (doc.relPath === cur.relPath || isSecretPath(doc.relPath)) continue;
+    const { lines: docLines, windows: ws } = windows.get(`${doc.relPath}@${doc.version}`, doc.text, size, Math.max(1, size / 3));
+    let top: { s: number; w: (typeof ws)[number] } | undefined;
+    for (const w of ws) {
+      const s = jaccard(query, w.words);
+      if (!top || s > top.s) top = { s, w };
+    }
+    if (!top || top.s <= 0.05) continue;
+    best.push({
+      source: 'similar',
+      path: doc.relPath,
+      languageId: doc.languageId,
+      startLine: top.w.startLine,
+      endLine: top.w.endLine - 1,
+      body: docLines.slice(top.w.startLine, top.w.endLine).join('\n'),
+      score: (options.weight ?? 1) * top.s,
+      reason: `similar code (Jaccard ${top.s.toFixed(2)})`,
+    });
+  }
+  return best.sort((a, b) => b.score - a.score).slice(0, options.maxWindows ?? 3);
+}
+
+/** Ranges the user edited recently, away from the cursor. Newer edits score higher. */
+export function recentEditCandidates(cur: CursorInfo, activity: ActivitySource | undefined, now = Date.now()): Candidate[] {
+  if (!activity) return [];
+  const out: Candidate[] = [];
+  for (const e of activity.recentEdits()) {
+    if (isSecretPath(e.relPath)) continue;
+    if (e.relPath === cur.relPath && Math.abs(e.startLine - cur.line) < 30) continue; // already in the prefix/suffix
+    const ageMin = Math.max(0, (now - e.at) / 60_000);
+    out.push({
+      source: 'recent-edit',
+      path: e.relPath,
+      languageId: e.languageId,
+      startLine: e.startLine,
+      endLine: e.endLine,
+      body: e.text,
+      score: 1.2 / (1 + ageMin / 5),
+      reason: `edited ${ageMin < 1 ? 'just now' : `${Math.round(ageMin)} min ago`}`,
+    });
+  }
+  return out.slice(0, 6);
+}

@@ -1,0 +1,90 @@
+/**
+ * How the core reads the workspace: a small interface (injected), a node:fs implementation rooted at a folder,
+ * and a walker that applies the exclusion rules (reading .gitignore files as it descends).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ExclusionRules } from './exclude';
+import { looksBinary } from './exclude';
+
+export interface FileStat {
+  mtimeMs: number;
+  size: number;
+}
+
+export interface DirEntry {
+  name: string;
+  isDir: boolean;
+  isFile: boolean;
+}
+
+/** Workspace-relative, forward-slash paths throughout. */
+export interface WorkspaceFs {
+  readDir(relDir: string): Promise<DirEntry[]>;
+  stat(relPath: string): Promise<FileStat | undefined>;
+  /** UTF-8 text, or undefined when missing or binary. */
+  readText(relPath: string): Promise<string | undefined>;
+}
+
+/** WorkspaceFs over the local disk. Symbolic links are not followed (no cycles, nothing outside the root). */
+export function nodeWorkspaceFs(root: string): WorkspaceFs {
+  const abs = (rel: string) => path.join(root, ...rel.split('/').filter(Boolean));
+  return {
+    async readDir(relDir) {
+      try {
+        const entries = await fs.promises.readdir(abs(relDir), { withFileTypes: true });
+        return entries.map((e) => ({ name: e.name, isDir: e.isDirectory(), isFile: e.isFile() }));
+      } catch {
+        return [];
+      }
+    },
+    async stat(rel) {
+      try {
+        const s = await fs.promises.stat(abs(rel));
+        return s.isFile() ? { mtimeMs: Math.floor(s.mtimeMs), size: s.size } : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async readText(rel) {
+      try {
+        const buf = await fs.promises.readFile(abs(rel));
+        return looksBinary(buf) ? undefined : buf.toString('utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/**
+ * Every file under the root the rules allow, depth first, in name order. .gitignore files are registered with
+ * `rules` as their folders are entered. `accept` filters files further (e.g. by language); `limit` caps the count.
+ */
+export async function walkWorkspace(
+  wfs: WorkspaceFs,
+  rules: ExclusionRules,
+  options: { accept?: (relPath: string) => boolean; limit?: number; signal?: AbortSignal } = {},
+): Promise<string[]> {
+  const out: string[] = [];
+  const limit = options.limit ?? Infinity;
+  const visit = async (dir: string): Promise<void> => {
+    if (options.signal?.aborted || out.length >= limit) return;
+    const entries = (await wfs.readDir(dir)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (entries.some((e) => e.isFile && e.name === '.gitignore')) {
+      const content = await wfs.readText(dir ? `${dir}/.gitignore` : '.gitignore');
+      if (content !== undefined) rules.addGitignore(dir, content);
+    }
+    for (const e of entries) {
+      if (out.length >= limit) return;
+      const rel = dir ? `${dir}/${e.name}` : e.name;
+      if (e.isDir) {
+        if (!rules.excludes(rel, true)) await visit(rel);
+      } else if (e.isFile && !rules.excludes(rel) && (!options.accept || options.accept(rel))) {
+        out.push(rel);
+      }
+    }
+  };
+  await visit('');
+  return out;
+}

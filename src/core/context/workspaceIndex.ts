@@ -1,0 +1,266 @@
+/**
+ * The workspace index: tree-sitter definition tags for every source file, with a compact snippet per definition,
+ * looked up by name. Built in the background (yielding to the event loop), updated one file at a time, serialisable
+ * (entries keyed by path + mtime + size are reused on the next build), bounded in memory.
+ */
+import type { Logger } from '../log';
+import { nullLogger } from '../log';
+import { languageForPath, type LanguageName } from './languages';
+import { parse, unparseableReason, MAX_PARSE_CHARS } from './parser';
+import { extractStructure, CONTAINER_KINDS, type Tag } from './structure';
+import { directMembers, renderDefinition } from './snippets';
+import { commentPrefix } from './languages';
+import { ExclusionRules } from './exclude';
+import { walkWorkspace, type WorkspaceFs } from './workspaceFs';
+
+export interface IndexedTag {
+  name: string;
+  kind: string;
+  /** 0-based line of the name (what ctags reports), and the snippet's first line. */
+  line: number;
+  startLine: number;
+  endLine: number;
+  signature: string;
+  /** Compact rendering: signature plus a short body, or member signatures. */
+  snippet: string;
+}
+
+export interface IndexedFile {
+  path: string;
+  language: LanguageName;
+  mtimeMs: number;
+  size: number;
+  tags: IndexedTag[];
+  /** Import sources as written. */
+  imports: string[];
+  /** Why the file has no tags, when it has none for a reason (too-big, minified, timeout). */
+  skipped?: string;
+}
+
+export interface TagRef {
+  file: IndexedFile;
+  tag: IndexedTag;
+}
+
+export interface IndexOptions {
+  logger?: Logger;
+  /** Most files indexed (the rest are ignored, with a log line). */
+  maxFiles?: number;
+  /** Most tags kept per file. */
+  maxTagsPerFile?: number;
+  /** Parse budget per file. */
+  parseTimeoutMs?: number;
+}
+
+export interface BuildProgress {
+  done: number;
+  total: number;
+}
+
+const FORMAT_VERSION = 2;
+
+export class WorkspaceIndex {
+  private readonly files = new Map<string, IndexedFile>();
+  private readonly byName = new Map<string, TagRef[]>();
+  private readonly logger: Logger;
+  private readonly maxFiles: number;
+  private readonly maxTagsPerFile: number;
+  private readonly parseTimeoutMs: number;
+  private generation = 0;
+  /** Bumped on every change, so derived structures (import resolution) know when to rebuild. */
+  revision = 0;
+
+  constructor(
+    private readonly wfs: WorkspaceFs,
+    private rules: ExclusionRules = new ExclusionRules(),
+    options: IndexOptions = {},
+  ) {
+    this.logger = options.logger ?? nullLogger;
+    this.maxFiles = options.maxFiles ?? 50_000;
+    this.maxTagsPerFile = options.maxTagsPerFile ?? 2_000;
+    this.parseTimeoutMs = options.parseTimeoutMs ?? 250;
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  setRules(rules: ExclusionRules): void {
+    this.rules = rules;
+  }
+
+  /** Definitions named `name`, anywhere in the workspace. */
+  lookup(name: string): readonly TagRef[] {
+    return this.byName.get(name) ?? [];
+  }
+
+  file(relPath: string): IndexedFile | undefined {
+    return this.files.get(relPath);
+  }
+
+  allFiles(): IterableIterator<IndexedFile> {
+    return this.files.values();
+  }
+
+  /** True when the rules allow indexing `relPath` and we have a grammar for it. */
+  accepts(relPath: string): boolean {
+    return languageForPath(relPath) !== undefined && !this.rules.excludes(relPath);
+  }
+
+  /**
+   * Walk the workspace and (re)index every accepted file whose mtime/size changed; drop files that are gone.
+   * Yields to the event loop between files. A newer build() or clear() makes an older one stop.
+   */
+  async build(onProgress?: (p: BuildProgress) => void, signal?: AbortSignal): Promise<{ files: number; parsed: number }> {
+    const gen = ++this.generation;
+    const paths = await walkWorkspace(this.wfs, this.rules, { accept: (p) => languageForPath(p) !== undefined, limit: this.maxFiles, signal });
+    if (paths.length >= this.maxFiles) this.logger.warn(`context index: stopped at ${this.maxFiles} files`);
+    const keep = new Set(paths);
+    for (const p of [...this.files.keys()]) if (!keep.has(p)) this.remove(p);
+    let parsed = 0;
+    let lastYield = Date.now();
+    for (let i = 0; i < paths.length; i++) {
+      if (signal?.aborted || gen !== this.generation) break;
+      if (await this.update(paths[i])) parsed++;
+      if (Date.now() - lastYield > 20) {
+        onProgress?.({ done: i + 1, total: paths.length });
+        await new Promise((r) => setImmediate(r));
+        lastYield = Date.now();
+      }
+    }
+    onProgress?.({ done: paths.length, total: paths.length });
+    return { files: this.files.size, parsed };
+  }
+
+  /** (Re)index one file if it changed. Returns true when it was parsed. Removes it when it is gone or excluded. */
+  async update(relPath: string): Promise<boolean> {
+    const language = languageForPath(relPath);
+    if (!language || this.rules.excludes(relPath)) {
+      this.remove(relPath);
+      return false;
+    }
+    const stat = await this.wfs.stat(relPath);
+    if (!stat) {
+      this.remove(relPath);
+      return false;
+    }
+    const old = this.files.get(relPath);
+    if (old && old.mtimeMs === stat.mtimeMs && old.size === stat.size) return false;
+    const entry: IndexedFile = { path: relPath, language, mtimeMs: stat.mtimeMs, size: stat.size, tags: [], imports: [] };
+    if (stat.size > MAX_PARSE_CHARS * 2) {
+      entry.skipped = 'too-big';
+    } else {
+      const text = await this.wfs.readText(relPath);
+      if (text === undefined) {
+        this.remove(relPath);
+        return false;
+      }
+      await this.fill(entry, text);
+    }
+    this.put(entry);
+    return true;
+  }
+
+  /** Index `text` as the content of `relPath` (an unsaved document, or a test). */
+  async updateText(relPath: string, text: string, stat = { mtimeMs: Date.now(), size: text.length }): Promise<void> {
+    const language = languageForPath(relPath);
+    if (!language || this.rules.excludes(relPath)) return;
+    const entry: IndexedFile = { path: relPath, language, mtimeMs: stat.mtimeMs, size: stat.size, tags: [], imports: [] };
+    await this.fill(entry, text);
+    this.put(entry);
+  }
+
+  remove(relPath: string): void {
+    const old = this.files.get(relPath);
+    if (!old) return;
+    this.revision++;
+    this.files.delete(relPath);
+    for (const t of old.tags) {
+      const refs = this.byName.get(t.name);
+      if (!refs) continue;
+      const rest = refs.filter((r) => r.file !== old);
+      if (rest.length) this.byName.set(t.name, rest);
+      else this.byName.delete(t.name);
+    }
+  }
+
+  /** Drop the folder's files (a deleted or renamed folder). */
+  removeFolder(relDir: string): void {
+    const prefix = relDir.replace(/\/+$/, '') + '/';
+    for (const p of [...this.files.keys()]) if (p.startsWith(prefix)) this.remove(p);
+  }
+
+  clear(): void {
+    this.generation++;
+    this.revision++;
+    this.files.clear();
+    this.byName.clear();
+  }
+
+  private async fill(entry: IndexedFile, text: string): Promise<void> {
+    const reason = unparseableReason(text);
+    if (reason) {
+      entry.skipped = reason;
+      return;
+    }
+    const tree = await parse(entry.language, text, { timeoutMs: this.parseTimeoutMs });
+    if (!tree) {
+      entry.skipped = 'timeout';
+      return;
+    }
+    try {
+      const { tags, imports } = extractStructure(entry.language, tree, text);
+      entry.imports = imports.map((i) => i.source).filter(Boolean);
+      entry.tags = toIndexed(tags.slice(0, this.maxTagsPerFile), text, commentPrefix(entry.language));
+    } finally {
+      tree.delete();
+    }
+  }
+
+  private put(entry: IndexedFile): void {
+    this.remove(entry.path);
+    this.revision++;
+    this.files.set(entry.path, entry);
+    for (const tag of entry.tags) {
+      const refs = this.byName.get(tag.name);
+      if (refs) refs.push({ file: entry, tag });
+      else this.byName.set(tag.name, [{ file: entry, tag }]);
+    }
+  }
+
+  /** JSON for persistence (extension storage). */
+  serialize(): string {
+    return JSON.stringify({ version: FORMAT_VERSION, files: [...this.files.values()] });
+  }
+
+  /** Restore entries saved by serialize(); a later build() re-parses only files whose mtime/size changed. */
+  restore(json: string): number {
+    let data: { version?: number; files?: IndexedFile[] };
+    try {
+      data = JSON.parse(json) as typeof data;
+    } catch {
+      return 0;
+    }
+    if (data.version !== FORMAT_VERSION || !Array.isArray(data.files)) return 0;
+    let n = 0;
+    for (const f of data.files) {
+      if (typeof f?.path !== 'string' || !Array.isArray(f.tags) || this.rules.excludes(f.path)) continue;
+      this.put(f);
+      n++;
+    }
+    return n;
+  }
+}
+
+function toIndexed(tags: Tag[], text: string, comment: string): IndexedTag[] {
+  const lines = text.split('\n');
+  return tags.map((t) => ({
+    name: t.name,
+    kind: t.kind,
+    line: t.nameLine,
+    startLine: t.startLine,
+    endLine: t.endLine,
+    signature: t.signature,
+    snippet: renderDefinition(t, lines, CONTAINER_KINDS.has(t.kind) ? directMembers(t, tags) : [], comment),
+  }));
+}
