@@ -60,13 +60,15 @@ export function write(ex: Exchange, text: string): void {
   if (!ex.closed && !ex.res.writableEnded) ex.res.write(text);
 }
 
-/** Parse an Ollama duration (keep_alive): number = seconds, "30m", "1h", "-1" / negative = forever. Milliseconds. */
+/** Parse an Ollama keep_alive: a JSON number = seconds, a string = Go duration ("30m", "1h30m", "0"); negative = forever. Milliseconds; NaN when invalid. */
 export function parseKeepAlive(v: unknown, fallbackMs = 5 * 60_000): number {
   if (v === undefined || v === null || v === '') return fallbackMs;
   if (typeof v === 'number') return v < 0 ? Infinity : v * 1000;
   const s = String(v).trim();
-  if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s) < 0 ? Infinity : Number(s) * 1000;
-  if (s.startsWith('-')) return Infinity;
+  // Go's time.ParseDuration: a bare number other than 0 has no unit and is rejected.
+  if (s === '0') return 0;
+  if (/^-?\d+(\.\d+)?$/.test(s)) return NaN;
+  if (s.startsWith('-')) return Number.isNaN(parseKeepAlive(s.slice(1))) ? NaN : Infinity;
   const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
   let total = 0;
   let matched = '';

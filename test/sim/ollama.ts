@@ -154,7 +154,7 @@ async function generate(c: Ctx): Promise<void> {
   if (!chat && body.raw && (body.template || body.system || (Array.isArray(body.context) && body.context.length))) return error(c, 400, 'raw mode does not support template, system, or context');
   if (!chat && body.suffix !== undefined && body.suffix !== '' && !m.capabilities.includes('insert')) return error(c, 400, `registry.ollama.ai/library/${tagged(m.name)} does not support insert`);
   const keepAliveMs = parseKeepAlive(body.keep_alive);
-  if (Number.isNaN(keepAliveMs)) return error(c, 400, `time: invalid duration "${body.keep_alive}"`);
+  if (Number.isNaN(keepAliveMs)) return error(c, 400, /^-?\d+(\.\d+)?$/.test(String(body.keep_alive)) ? `time: missing unit in duration "${body.keep_alive}"` : `time: invalid duration "${body.keep_alive}"`);
   const options = body.options ?? {};
   const numCtx = Number(options.num_ctx ?? c.opts.defaultNumCtx ?? 4096);
   const stream = body.stream !== false;

@@ -1,0 +1,71 @@
+/**
+ * First-run auto-detection: probe Ollama (GET /api/version) and llama.cpp (GET /health) on loopback with short
+ * timeouts, in parallel. Ollama is preferred when both answer. Hosts/ports are injectable for tests.
+ */
+import { DEFAULT_ENDPOINTS } from '../config';
+import type { BackendKind } from './types';
+import type { FetchLike } from './request';
+
+export interface DetectOptions {
+  ollamaEndpoint?: string;
+  llamacppEndpoint?: string;
+  /** Per-probe timeout. Default 800 ms. */
+  timeoutMs?: number;
+  fetch?: FetchLike;
+  signal?: AbortSignal;
+}
+
+export interface Detection {
+  kind: BackendKind;
+  endpoint: string;
+  /** llama.cpp answered /health with 503: up, still loading its model. */
+  loading: boolean;
+  /** What answered, for the log and the status bar ("Ollama 0.12.3 on http://127.0.0.1:11434"). */
+  detail: string;
+}
+
+async function probe(url: string, o: DetectOptions): Promise<{ status: number; body: unknown } | undefined> {
+  const signals = [AbortSignal.timeout(o.timeoutMs ?? 800), ...(o.signal ? [o.signal] : [])];
+  try {
+    const res = await (o.fetch ?? fetch)(url, { signal: AbortSignal.any(signals), headers: { Accept: 'application/json' } });
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+    return { status: res.status, body };
+  } catch {
+    return undefined;
+  }
+}
+
+async function probeOllama(o: DetectOptions): Promise<Detection | undefined> {
+  const endpoint = (o.ollamaEndpoint ?? DEFAULT_ENDPOINTS.ollama).replace(/\/+$/, '');
+  const r = await probe(`${endpoint}/api/version`, o);
+  const version = (r?.body as { version?: unknown } | undefined)?.version;
+  if (r?.status !== 200 || typeof version !== 'string') return undefined;
+  return { kind: 'ollama', endpoint, loading: false, detail: `Ollama ${version} on ${endpoint}` };
+}
+
+async function probeLlamaCpp(o: DetectOptions): Promise<Detection | undefined> {
+  const endpoint = (o.llamacppEndpoint ?? DEFAULT_ENDPOINTS.llamacpp).replace(/\/+$/, '');
+  const r = await probe(`${endpoint}/health`, o);
+  if (!r) return undefined;
+  const body = r.body as { status?: unknown; error?: { message?: unknown } } | undefined;
+  if (r.status === 200 && body?.status === 'ok') return { kind: 'llamacpp', endpoint, loading: false, detail: `llama.cpp server on ${endpoint}` };
+  if (r.status === 503 && body?.error) return { kind: 'llamacpp', endpoint, loading: true, detail: `llama.cpp server on ${endpoint} (loading the model)` };
+  return undefined;
+}
+
+/** Every local server that answered, Ollama first. */
+export async function detectBackends(o: DetectOptions = {}): Promise<Detection[]> {
+  const [ollama, llamacpp] = await Promise.all([probeOllama(o), probeLlamaCpp(o)]);
+  return [ollama, llamacpp].filter((d): d is Detection => d !== undefined);
+}
+
+/** The server to use: Ollama when both answer; undefined when none does. */
+export async function detectBackend(o: DetectOptions = {}): Promise<Detection | undefined> {
+  return (await detectBackends(o))[0];
+}

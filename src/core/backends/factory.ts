@@ -1,0 +1,37 @@
+/** Build the backend for the user's settings. Wrap it with guardBackend() for logging and the overflow guard. */
+import { DEFAULT_ENDPOINTS } from '../config';
+import type { Logger } from '../log';
+import { LlamaCppBackend } from './llamacpp';
+import { OllamaBackend } from './ollama';
+import { OpenAIBackend } from './openai';
+import type { FetchLike } from './request';
+import type { Backend, BackendKind } from './types';
+
+export interface BackendConfig {
+  kind: BackendKind;
+  /** Base URL; empty = the kind's default on loopback. */
+  endpoint: string;
+  apiKey?: string;
+  /** Ollama keep_alive ("30m", "-1", ...). */
+  keepAlive: string;
+  /** Context window override; 0 or undefined = discover from the server. */
+  contextWindow?: number;
+  /** A stream that sends nothing for this long fails with 'timeout'. */
+  idleTimeoutMs: number;
+  logger: Logger;
+  fetch?: FetchLike;
+}
+
+export function createBackend(c: BackendConfig): Backend {
+  const endpoint = c.endpoint.trim() || DEFAULT_ENDPOINTS[c.kind];
+  const common = { endpoint, apiKey: c.apiKey || undefined, contextWindow: c.contextWindow && c.contextWindow > 0 ? c.contextWindow : undefined, idleTimeoutMs: c.idleTimeoutMs, fetch: c.fetch };
+  c.logger.info(`backend: ${c.kind} at ${endpoint}${common.contextWindow ? `, context window ${common.contextWindow} (override)` : ''}${common.apiKey ? ', with API key' : ''}`);
+  switch (c.kind) {
+    case 'ollama':
+      return new OllamaBackend({ ...common, keepAlive: c.keepAlive });
+    case 'llamacpp':
+      return new LlamaCppBackend(common);
+    case 'openai':
+      return new OpenAIBackend(common);
+  }
+}

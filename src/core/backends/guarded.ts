@@ -1,0 +1,77 @@
+/**
+ * A Backend decorator every feature goes through:
+ *  (a) one log line per request: id, backend, model, feature, prompt tokens, time to first token, total time,
+ *      outcome (ok / aborted / error code), cached tokens;
+ *  (b) the last line of defence against overflow: a prompt whose tokens plus the answer budget exceed the window
+ *      is refused with BackendError 'context-overflow' before anything is sent (callers budget first).
+ */
+import type { Logger } from '../log';
+import { renderPhi4 } from '../prompt/phi4';
+import { countTokens } from '../tokens';
+import { BackendError, isAbortError } from './errors';
+import type { Backend, ChatRequest, InfillRequest, RawCompletionRequest, StreamEvent, Usage } from './types';
+
+export interface GuardOptions {
+  logger: Logger;
+  /** The window requests to `model` run with (num_ctx / n_ctx). */
+  contextLength(model: string): number | Promise<number>;
+}
+
+let counter = 0;
+
+type AnyRequest = RawCompletionRequest | InfillRequest | ChatRequest;
+
+/** Phi-4 tokens of a request's prompt, as the server will see it. */
+export function requestPromptTokens(req: AnyRequest): number {
+  if (req.promptTokens !== undefined) return req.promptTokens;
+  if ('messages' in req) return countTokens(renderPhi4(req.messages));
+  if ('prefix' in req) return countTokens(req.prefix) + countTokens(req.suffix) + (req.extra ?? []).reduce((n, e) => n + countTokens(e.filename) + countTokens(e.text) + 2, 0) + 3;
+  return countTokens(req.prompt);
+}
+
+export function guardBackend(backend: Backend, o: GuardOptions): Backend {
+  async function* run(req: AnyRequest, feature: string, send: () => AsyncIterable<StreamEvent>): AsyncGenerator<StreamEvent> {
+    const id = `r${(++counter).toString(36)}`;
+    const prompt = requestPromptTokens(req);
+    const head = `[${id}] ${backend.kind} ${req.model} ${req.feature ?? feature} prompt=${prompt}`;
+    const start = performance.now();
+    const window = await o.contextLength(req.model);
+    if (window > 0 && prompt + req.sampling.maxTokens > window) {
+      o.logger.warn(`${head} outcome=context-overflow (not sent: ${prompt} + ${req.sampling.maxTokens} answer tokens > window ${window})`);
+      throw new BackendError('context-overflow', `The prompt (${prompt} tokens) plus room for the answer (${req.sampling.maxTokens}) exceeds ${req.model}'s ${window}-token window by ${prompt + req.sampling.maxTokens - window} tokens; it was not sent.`);
+    }
+    let usage: Usage | undefined;
+    let firstAt: number | undefined;
+    let outcome = 'aborted';
+    try {
+      for await (const ev of send()) {
+        if (ev.type === 'text' && firstAt === undefined) firstAt = performance.now();
+        if (ev.type === 'done') usage = ev.usage;
+        yield ev;
+      }
+      outcome = 'ok';
+    } catch (err) {
+      outcome = isAbortError(err) ? 'aborted' : err instanceof BackendError ? `error:${err.code}` : 'error:unknown';
+      throw err;
+    } finally {
+      const total = Math.round(performance.now() - start);
+      const ttft = usage?.timeToFirstTokenMs ?? (firstAt !== undefined ? Math.round(firstAt - start) : undefined);
+      const line = `${head} ttft=${ttft === undefined ? '-' : `${ttft}ms`} total=${total}ms outcome=${outcome} cached=${usage?.cachedTokens ?? '-'} completion=${usage?.completionTokens ?? '-'}${usage ? ` stop=${usage.stopReason}` : ''}`;
+      if (outcome.startsWith('error')) o.logger.warn(line);
+      else o.logger.info(line);
+    }
+  }
+
+  const guarded: Backend = {
+    kind: backend.kind,
+    endpoint: backend.endpoint,
+    health: (model, signal) => backend.health(model, signal),
+    listModels: (signal) => backend.listModels(signal),
+    modelInfo: (model, signal) => backend.modelInfo(model, signal),
+    complete: (req) => run(req, 'complete', () => backend.complete(req)),
+    infill: (req) => run(req, 'infill', () => backend.infill(req)),
+    chat: (req) => run(req, 'chat', () => backend.chat(req)),
+  };
+  if (backend.pull) guarded.pull = backend.pull.bind(backend);
+  return guarded;
+}

@@ -1,0 +1,208 @@
+/**
+ * Ollama through the official `ollama` client: `/api/generate` with `raw: true` for prompts we template ourselves,
+ * `/api/generate` with `suffix` for native FIM, `/api/chat`, always streaming. `options.num_ctx` is always sent
+ * (from /api/show's `<arch>.context_length`, cached per model, unless overridden) and every feature sends the same
+ * option keys, so Ollama never reloads the model between chat and completions.
+ */
+import { Ollama, type AbortableAsyncIterator } from 'ollama';
+import { PHI4_CONTEXT_WINDOW } from '../config';
+import { BackendError } from './errors';
+import { ndjsonGuard } from './ndjsonGuard';
+import { isFetchAbort, networkCode, offlineMessage, RequestControl, timed, trimEndpoint, type FetchLike } from './request';
+import type { Backend, ChatRequest, HealthReport, InfillRequest, ModelInfo, PullProgress, RawCompletionRequest, SamplingOptions, StreamEvent } from './types';
+
+export interface OllamaOptions {
+  endpoint: string;
+  /** keep_alive sent with every request ("30m", "-1", "0", ...). */
+  keepAlive: string;
+  /** num_ctx for every request when > 0; otherwise /api/show's context length. */
+  contextWindow?: number;
+  idleTimeoutMs: number;
+  fetch?: FetchLike;
+  /** Sent as a bearer token (Ollama behind an authenticating proxy). */
+  apiKey?: string;
+}
+
+type Json = Record<string, unknown>;
+
+interface OllamaPart {
+  response?: string;
+  message?: { content?: string };
+  done?: boolean;
+  done_reason?: string;
+  prompt_eval_count?: number;
+  eval_count?: number;
+}
+
+/** Ollama's keep_alive: a bare number is seconds (a JSON number); anything else is a Go duration string. */
+export function keepAliveValue(v: string): string | number {
+  const s = v.trim();
+  return /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s;
+}
+
+export class OllamaBackend implements Backend {
+  readonly kind = 'ollama' as const;
+  readonly endpoint: string;
+  private readonly info = new Map<string, Promise<ModelInfo>>();
+
+  constructor(private readonly o: OllamaOptions) {
+    this.endpoint = trimEndpoint(o.endpoint);
+  }
+
+  /** A client whose requests are bound to `ctl` (abort, idle watchdog, NDJSON check). */
+  private client(ctl: RequestControl): Ollama {
+    const base = this.o.fetch ?? fetch;
+    const wrapped: FetchLike = async (input, init) => {
+      const signal = init?.signal ? AbortSignal.any([init.signal, ctl.signal]) : ctl.signal;
+      const res = await base(input, { ...init, signal });
+      ctl.touch();
+      if (!res.ok || !res.body || !(res.headers.get('content-type') ?? '').includes('ndjson')) return res;
+      return new Response(res.body.pipeThrough(ndjsonGuard(() => ctl.touch())), { status: res.status, statusText: res.statusText, headers: res.headers });
+    };
+    return new Ollama({ host: this.endpoint, fetch: wrapped as typeof fetch, headers: this.o.apiKey ? { Authorization: `Bearer ${this.o.apiKey}` } : undefined });
+  }
+
+  /** Run a one-shot call with its own control. */
+  private async call<T>(signal: AbortSignal | undefined, what: string, fn: (c: Ollama) => Promise<T>, model?: string): Promise<T> {
+    const ctl = new RequestControl(signal, Math.min(this.o.idleTimeoutMs, 30_000));
+    try {
+      return await fn(this.client(ctl));
+    } catch (err) {
+      throw this.mapError(err, ctl, what, model);
+    } finally {
+      ctl.dispose();
+    }
+  }
+
+  async health(model: string, signal?: AbortSignal): Promise<HealthReport> {
+    try {
+      const v = await this.call(signal, 'version', (c) => c.version());
+      if (!model) return { state: 'ready', detail: `Ollama ${v.version} at ${this.endpoint}` };
+      await this.modelInfo(model, signal);
+      return { state: 'ready', detail: `Ollama ${v.version} at ${this.endpoint}, model ${model}` };
+    } catch (err) {
+      const e = err instanceof BackendError ? err : new BackendError('server', String(err));
+      if (e.code === 'model-missing') return { state: 'model-missing', detail: e.message };
+      return { state: 'offline', detail: e.message };
+    }
+  }
+
+  async listModels(signal?: AbortSignal): Promise<string[]> {
+    const r = await this.call(signal, 'list models', (c) => c.list());
+    return r.models.map((m) => m.name);
+  }
+
+  modelInfo(model: string, signal?: AbortSignal): Promise<ModelInfo> {
+    let p = this.info.get(model);
+    if (!p) {
+      p = this.call(signal, 'show', (c) => c.show({ model }), model).then((show) => {
+        const info = (show.model_info ?? {}) as unknown as Json;
+        const arch = String(info['general.architecture'] ?? '');
+        const ctx = Number(info[`${arch}.context_length`] ?? 0);
+        return { name: model, contextLength: ctx > 0 ? ctx : PHI4_CONTEXT_WINDOW, fim: (show.capabilities ?? []).includes('insert'), family: String(show.details?.family ?? arch).toLowerCase() };
+      });
+      this.info.set(model, p);
+      p.catch(() => this.info.delete(model));
+    }
+    return p;
+  }
+
+  /** num_ctx for `model`: the override, or the model's context length. */
+  private async numCtx(model: string, signal: AbortSignal): Promise<number> {
+    if (this.o.contextWindow && this.o.contextWindow > 0) return this.o.contextWindow;
+    return (await this.modelInfo(model, signal)).contextLength;
+  }
+
+  /** The one option set every feature sends: num_ctx plus sampling fields only. */
+  private options(numCtx: number, s: SamplingOptions): Json {
+    const o: Json = { num_ctx: numCtx, num_predict: s.maxTokens, temperature: s.temperature };
+    if (s.stop?.length) o.stop = s.stop;
+    return o;
+  }
+
+  complete(req: RawCompletionRequest): AsyncIterable<StreamEvent> {
+    return timed(performance.now(), this.stream(req, 'generate', { prompt: req.prompt, raw: true }));
+  }
+
+  infill(req: InfillRequest): AsyncIterable<StreamEvent> {
+    const extra = (req.extra ?? []).map((e) => `${e.filename}\n${e.text}\n\n`).join('');
+    return timed(performance.now(), this.stream(req, 'generate', { prompt: extra + req.prefix, suffix: req.suffix }));
+  }
+
+  chat(req: ChatRequest): AsyncIterable<StreamEvent> {
+    return timed(performance.now(), this.stream(req, 'chat', { messages: req.messages }));
+  }
+
+  private async *stream(req: RawCompletionRequest | InfillRequest | ChatRequest, api: 'generate' | 'chat', fields: Json): AsyncGenerator<StreamEvent> {
+    const ctl = new RequestControl(req.signal, this.o.idleTimeoutMs);
+    let it: AbortableAsyncIterator<OllamaPart> | undefined;
+    ctl.onAbort(() => it?.abort());
+    try {
+      const numCtx = await this.numCtx(req.model, ctl.signal);
+      const body = { model: req.model, ...fields, stream: true as const, keep_alive: keepAliveValue(this.o.keepAlive), options: this.options(numCtx, req.sampling) };
+      const client = this.client(ctl);
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      it = (api === 'chat' ? await client.chat(body as any) : await client.generate(body as any)) as unknown as AbortableAsyncIterator<OllamaPart>;
+      for await (const part of it) {
+        ctl.touch();
+        const text = api === 'chat' ? part.message?.content : part.response;
+        if (text) yield { type: 'text', text };
+        if (part.done) {
+          yield {
+            type: 'done',
+            usage: { promptTokens: part.prompt_eval_count ?? req.promptTokens ?? 0, completionTokens: part.eval_count ?? 0, timeToFirstTokenMs: 0, totalMs: 0, stopReason: part.done_reason === 'length' ? 'length' : 'stop' },
+          };
+          return;
+        }
+      }
+      throw new BackendError('malformed', 'Ollama: the stream ended without its final "done" line');
+    } catch (err) {
+      throw this.mapError(err, ctl, api, req.model);
+    } finally {
+      ctl.dispose();
+      it?.abort();
+    }
+  }
+
+  async pull(model: string, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<void> {
+    const ctl = new RequestControl(signal, this.o.idleTimeoutMs);
+    let it: AbortableAsyncIterator<{ status: string; total?: number; completed?: number }> | undefined;
+    ctl.onAbort(() => it?.abort());
+    try {
+      it = await this.client(ctl).pull({ model, stream: true });
+      for await (const p of it) {
+        ctl.touch();
+        onProgress({ status: p.status, total: p.total || undefined, completed: p.total ? p.completed : undefined });
+        if (p.status === 'success') break;
+      }
+      this.info.delete(model);
+    } catch (err) {
+      const e = this.mapError(err, ctl, 'pull', model);
+      throw e.code === 'server' && /file does not exist|manifest/.test(e.message) ? new BackendError('model-missing', `Ollama cannot pull "${model}": no such model in the registry (${e.message})`) : e;
+    } finally {
+      ctl.dispose();
+    }
+  }
+
+  private mapError(err: unknown, ctl: RequestControl, what: string, model?: string): BackendError {
+    const mine = ctl.abortError(`Ollama ${what}`);
+    if (mine) return mine;
+    if (err instanceof BackendError) return err;
+    const e = err as { name?: string; message?: string; status_code?: number; error?: string };
+    if (e?.name === 'ResponseError' && typeof e.status_code === 'number') {
+      const msg = String(e.error ?? e.message ?? '');
+      const s = e.status_code;
+      if (s === 404 && /model/i.test(msg)) return new BackendError('model-missing', `Model "${model ?? '?'}" is not installed in Ollama — pull it with \`ollama pull ${model ?? '<model>'}\``, s);
+      if (s === 400 && /does not support insert/.test(msg)) return new BackendError('no-fim', `"${model}" cannot fill in the middle (Ollama: ${msg})`, s);
+      if (s === 400 && /context length|longer than the context/i.test(msg)) return new BackendError('context-overflow', `Ollama: ${msg}`, s);
+      if (s === 401 || s === 403) return new BackendError('auth', `Ollama rejected the request (${msg})`, s);
+      if (s === 503 || s === 429) return new BackendError('busy', `Ollama is busy (${msg})`, s);
+      return new BackendError('server', `Ollama ${what}: ${msg} (HTTP ${s})`, s);
+    }
+    if (isFetchAbort(err)) return new BackendError('aborted', `Ollama ${what}: cancelled`);
+    if (networkCode(err)) return new BackendError('offline', offlineMessage('ollama', this.endpoint));
+    const msg = err instanceof Error ? err.message : String(err);
+    if (/did not receive done|missing body/i.test(msg)) return new BackendError('malformed', `Ollama: the stream ended without its final "done" line`);
+    return new BackendError('server', `Ollama reported an error: ${msg}`);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Any OpenAI-compatible server (vLLM, LM Studio, llama.cpp's /v1, a team's GPU server): `/v1/chat/completions`
+ * and `/v1/completions` streamed as SSE until `data: [DONE]`, `/v1/models`, bearer key. No native FIM.
+ * `endpoint` is the server root (http://host:8000) or the API base (http://host:8000/v1); both work.
+ */
+import { PHI4_CONTEXT_WINDOW } from '../config';
+import { BackendError } from './errors';
+import { errorMessage, errorType, HttpClient } from './httpClient';
+import { openaiEvents } from './openaiStream';
+import { timed, type FetchLike } from './request';
+import type { Backend, ChatRequest, HealthReport, InfillRequest, ModelInfo, RawCompletionRequest, StreamEvent } from './types';
+
+export interface OpenAIOptions {
+  endpoint: string;
+  apiKey?: string;
+  contextWindow?: number;
+  idleTimeoutMs: number;
+  fetch?: FetchLike;
+}
+
+type Json = Record<string, unknown>;
+
+export function mapOpenAIStatus(status: number, body: unknown, path: string): BackendError {
+  const msg = errorMessage(body) || `HTTP ${status}`;
+  const type = errorType(body);
+  if (/context_length_exceeded|exceed_context_size_error/.test(type) || /maximum context length|exceeds the available context size/i.test(msg)) return new BackendError('context-overflow', `the prompt is longer than the model's context window (${msg})`, status);
+  if (status === 401 || status === 403) return new BackendError('auth', `the server rejected the API key (${msg}) — set it with "Phi Coder: Set API Key"`, status);
+  if (status === 404 && /model/i.test(msg)) return new BackendError('model-missing', `model not found on the server (${msg})`, status);
+  if (status === 429) return new BackendError('busy', `the server is busy (${msg})`, status);
+  if (status === 503) return new BackendError(/load/i.test(msg) ? 'loading' : 'busy', `the server is unavailable (${msg})`, status);
+  return new BackendError('server', `${path}: ${msg}`, status);
+}
+
+function streamError(body: unknown): BackendError {
+  const e = mapOpenAIStatus(0, body, 'stream');
+  return e.code === 'server' ? new BackendError('server', `the server reported an error mid-stream: ${errorMessage(body) || JSON.stringify(body)}`) : e;
+}
+
+export class OpenAIBackend implements Backend {
+  readonly kind = 'openai' as const;
+  readonly endpoint: string;
+  private readonly http: HttpClient;
+
+  constructor(private readonly o: OpenAIOptions) {
+    const root = o.endpoint.replace(/\/+$/, '').replace(/\/v1$/, '');
+    this.http = new HttpClient({ kind: 'openai', endpoint: root, apiKey: o.apiKey, fetch: o.fetch ?? fetch, idleTimeoutMs: o.idleTimeoutMs, mapStatus: mapOpenAIStatus });
+    this.endpoint = this.http.base;
+  }
+
+  private async models(signal?: AbortSignal): Promise<Json[]> {
+    const r = await this.http.json<{ data?: Json[] }>('/v1/models', undefined, signal);
+    return Array.isArray(r.data) ? r.data : [];
+  }
+
+  async health(model: string, signal?: AbortSignal): Promise<HealthReport> {
+    try {
+      const list = await this.models(signal);
+      if (model && list.length && !list.some((m) => m.id === model)) return { state: 'model-missing', detail: `${this.endpoint} does not serve "${model}" (it serves ${list.map((m) => m.id).join(', ')})` };
+      return { state: 'ready', detail: `${this.endpoint} is ready` };
+    } catch (err) {
+      const e = err instanceof BackendError ? err : new BackendError('server', String(err));
+      return { state: e.code === 'loading' ? 'loading' : 'offline', detail: e.message };
+    }
+  }
+
+  async listModels(signal?: AbortSignal): Promise<string[]> {
+    return (await this.models(signal)).map((m) => String(m.id));
+  }
+
+  async modelInfo(model: string, signal?: AbortSignal): Promise<ModelInfo> {
+    const list = await this.models(signal);
+    const m = list.find((x) => x.id === model);
+    if (!m && list.length) throw new BackendError('model-missing', `${this.endpoint} does not serve "${model}"`);
+    const meta = (m?.meta ?? {}) as Json;
+    const reported = Number(m?.max_model_len ?? m?.context_length ?? meta.n_ctx_train ?? 0);
+    return {
+      name: model,
+      contextLength: this.o.contextWindow && this.o.contextWindow > 0 ? this.o.contextWindow : reported > 0 ? reported : PHI4_CONTEXT_WINDOW,
+      fim: false,
+      family: '',
+    };
+  }
+
+  private body(req: RawCompletionRequest | ChatRequest): Json {
+    const b: Json = { model: req.model, max_tokens: req.sampling.maxTokens, temperature: req.sampling.temperature, stream: true, stream_options: { include_usage: true } };
+    if (req.sampling.stop?.length) b.stop = req.sampling.stop;
+    return b;
+  }
+
+  complete(req: RawCompletionRequest): AsyncIterable<StreamEvent> {
+    const body = { ...this.body(req), prompt: req.prompt };
+    return timed(performance.now(), openaiEvents(this.http.sse('/v1/completions', body, req.signal), { kind: 'openai', chat: false, promptTokens: req.promptTokens, streamError }));
+  }
+
+  chat(req: ChatRequest): AsyncIterable<StreamEvent> {
+    const body = { ...this.body(req), messages: req.messages };
+    return timed(performance.now(), openaiEvents(this.http.sse('/v1/chat/completions', body, req.signal), { kind: 'openai', chat: true, promptTokens: req.promptTokens, streamError }));
+  }
+
+  async *infill(_req: InfillRequest): AsyncGenerator<StreamEvent> {
+    throw new BackendError('no-fim', 'OpenAI-compatible servers have no fill-in-the-middle endpoint; use a completion prompt instead');
+  }
+}
