@@ -50,7 +50,8 @@ interface Session {
   start: number;
   end: number;
   replacement: string;
-  streaming: boolean;
+  /** False while the proposal streams in and is validated: it cannot be accepted yet. */
+  ready: boolean;
   /** Why the proposal cannot be accepted (validation failed / stream failed). */
   invalid?: string;
   settle(outcome: DiffPreviewOutcome): void;
@@ -154,7 +155,7 @@ export async function showDiffPreview(opts: DiffPreviewOptions): Promise<DiffPre
     start,
     end,
     replacement: original.slice(start, end),
-    streaming: opts.stream !== undefined,
+    ready: false,
     settle: () => undefined,
   };
   session.settle = (o) => {
@@ -182,8 +183,19 @@ export async function showDiffPreview(opts: DiffPreviewOptions): Promise<DiffPre
     if (opts.stream) {
       let raw = '';
       let lastDraw = 0;
-      for await (const chunk of opts.stream) {
-        if (!s.sessions.has(id)) break; // rejected or aborted while streaming
+      // Stop reading as soon as the preview is settled (rejected or aborted), even if the stream is silent.
+      const iterator = opts.stream[Symbol.asyncIterator]();
+      const settled = outcome.then(() => undefined);
+      for (;;) {
+        const next = iterator.next();
+        next.catch(() => undefined); // a rejection after we stopped listening is the caller's abort, not an error
+        const r = await Promise.race([next, settled]);
+        if (!r || !s.sessions.has(id)) {
+          void iterator.return?.()?.catch(() => undefined);
+          break;
+        }
+        if (r.done) break;
+        const chunk = r.value;
         raw += chunk;
         const now = Date.now();
         if (now - lastDraw >= STREAM_REFRESH_MS) {
@@ -192,12 +204,12 @@ export async function showDiffPreview(opts: DiffPreviewOptions): Promise<DiffPre
         }
       }
       if (s.sessions.has(id)) setReplacement(transform(raw, true));
-      session.streaming = false;
     }
     if (s.sessions.has(id) && opts.validate) {
       session.invalid = await opts.validate(session.replacement, session.proposed);
       if (session.invalid) void vscode.window.showWarningMessage(`Phi Coder: the proposal cannot be applied: ${session.invalid}`);
     }
+    session.ready = true;
   } catch (err) {
     session.settle('rejected');
     throw err;
@@ -221,8 +233,8 @@ async function acceptSession(session: Session | undefined): Promise<boolean> {
     void vscode.window.showInformationMessage('Phi Coder: there is no proposal to accept.');
     return false;
   }
-  if (session.streaming) {
-    void vscode.window.showInformationMessage('Phi Coder: the proposal is still being written; accept it when it is complete.');
+  if (!session.ready) {
+    void vscode.window.showInformationMessage('Phi Coder: the proposal is still being written and checked; accept it when it is complete.');
     return false;
   }
   if (session.invalid) {

@@ -1,5 +1,7 @@
 /** The right-click actions (explain, refactor, docs, tests, fix) and the diff preview they and the chat share. */
 import * as vscode from 'vscode';
+import * as path from 'path';
+import { setWasmDirectory } from '../../core/context/parser';
 import type { Services } from '../services';
 import { registerDiffPreview } from '../diffPreview';
 import { normaliseArgs } from './args';
@@ -12,6 +14,12 @@ import { TargetContextKey } from './targetContextKey';
 
 export function registerActions(services: Services): void {
   const subs = services.extension.subscriptions;
+  try {
+    // Idempotent with the context service's call (same directory); needed before the first parse in the bundle.
+    setWasmDirectory(path.join(services.extension.extensionPath, 'dist', 'wasm'));
+  } catch (err) {
+    services.logger.debug(`actions: tree-sitter wasm directory already set elsewhere: ${err instanceof Error ? err.message : String(err)}`);
+  }
   registerDiffPreview(subs);
   subs.push(
     vscode.commands.registerCommand('phiCoder.explain', (arg?: unknown) => runExplain(services, normaliseArgs(arg))),
