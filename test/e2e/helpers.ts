@@ -1,0 +1,95 @@
+/**
+ * Shared helpers for the e2e suite files (they run inside VS Code's extension host, real `vscode` API).
+ * Each suite file is bundled on its own, so keep state in VS Code or the extension, not in module variables here.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { Services } from '../../src/vscode/services';
+import type { BackendStatus } from '../../src/vscode/backendService';
+
+export const EXTENSION_ID = 'phi-coder.phi-coder';
+
+/** Activates the extension (or returns the running one) and its API: `activate` returns `{ services }`. */
+export async function activateExtension(): Promise<Services> {
+  const extension = vscode.extensions.getExtension<{ services: Services }>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not installed in this VS Code`);
+  const api = extension.isActive ? extension.exports : await extension.activate();
+  assert.ok(api && api.services, 'activate() did not return { services }');
+  return api.services;
+}
+
+/**
+ * Waits until `probe` returns something truthy, re-checking whenever one of `events` fires (and every 50 ms, for
+ * state that has no event). Fails with `what` and the last probed value after `timeoutMs`.
+ */
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  opts: { timeoutMs?: number; events?: vscode.Event<unknown>[]; describe?: () => string } = {},
+): Promise<T> {
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const deadline = Date.now() + timeoutMs;
+  let wake: () => void = () => {};
+  const subscriptions = (opts.events ?? []).map((e) => e(() => wake()));
+  try {
+    for (;;) {
+      const value = await probe();
+      if (value) return value;
+      if (Date.now() > deadline) {
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${opts.describe ? ` (last: ${opts.describe()})` : ''}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 50);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  } finally {
+    for (const s of subscriptions) s.dispose();
+  }
+}
+
+/** Waits until the backend status satisfies `predicate` (driven by onDidChangeStatus). */
+export async function waitForStatus(
+  services: Services,
+  what: string,
+  predicate: (s: BackendStatus) => boolean,
+  timeoutMs = 20_000,
+): Promise<BackendStatus> {
+  return waitFor(what, () => (predicate(services.backends.status) ? { ...services.backends.status } : undefined), {
+    timeoutMs,
+    events: [services.backends.onDidChangeStatus as vscode.Event<unknown>],
+    describe: () => JSON.stringify(services.backends.status),
+  });
+}
+
+/**
+ * Sets a `phiCoder.*` user setting (ConfigurationTarget.Global: backend and endpoint are application-scoped, so
+ * the user level is the only one that counts) and returns a function that restores the previous user value.
+ */
+export async function setUserSetting(key: string, value: unknown): Promise<() => Promise<void>> {
+  const config = vscode.workspace.getConfiguration('phiCoder');
+  const previous = config.inspect(key)?.globalValue;
+  await config.update(key, value, vscode.ConfigurationTarget.Global);
+  return async () => {
+    await vscode.workspace.getConfiguration('phiCoder').update(key, previous, vscode.ConfigurationTarget.Global);
+  };
+}
+
+/** The commands package.json contributes (the manifest as VS Code loaded it). */
+export function contributedCommands(): string[] {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(extension);
+  const commands = (extension.packageJSON as { contributes?: { commands?: { command: string }[] } }).contributes?.commands ?? [];
+  return commands.map((c) => c.command);
+}
+
+/** Opens a file of the fixture workspace (test/e2e/fixtures/workspace) in an editor. */
+export async function openWorkspaceFile(relativePath: string): Promise<vscode.TextEditor> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the e2e run opens the fixture workspace');
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, relativePath));
+  return vscode.window.showTextDocument(doc);
+}

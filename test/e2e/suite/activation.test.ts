@@ -1,0 +1,56 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, EXTENSION_ID, waitFor } from '../helpers';
+
+/** The extension's log channel as written to disk (LogOutputChannel files live under the extension's logUri). */
+async function readExtensionLog(logUri: vscode.Uri): Promise<string> {
+  try {
+    const entries = await vscode.workspace.fs.readDirectory(logUri);
+    let text = '';
+    for (const [name] of entries.filter(([n]) => n.endsWith('.log'))) {
+      text += new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(logUri, name)));
+    }
+    return text;
+  } catch {
+    return '';
+  }
+}
+
+describe('activation', () => {
+  it('activates on startup without errors and returns its services', async () => {
+    const services = await activateExtension();
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension?.isActive, 'extension is active');
+    assert.equal(typeof services.backends.recheck, 'function');
+    assert.equal(typeof services.context, 'object');
+    assert.equal(services.extension.extension.id, EXTENSION_ID);
+  });
+
+  it('registered every feature (no "Failed to register" in its log)', async () => {
+    const services = await activateExtension();
+    // activate() registers each feature in try/catch and logs failures before its final "activated" line.
+    const log = await waitFor('the "activated" line in the Phi Coder log', async () => {
+      const text = await readExtensionLog(services.extension.logUri);
+      return /Phi Coder \S+ activated/.test(text) ? text : undefined;
+    });
+    const failures = log.split('\n').filter((l) => /Failed to register|could not start/.test(l));
+    assert.deepEqual(failures, [], `registration failures:\n${failures.join('\n')}`);
+  });
+
+  it('runs from the expected place (source folder, or the installed .vsix)', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension);
+    const mode = process.env.PHI_E2E_MODE;
+    if (mode === 'vsix') {
+      assert.ok(!extension.extensionUri.path.endsWith('/work/main'), `expected the installed extension, got ${extension.extensionUri.toString()}`);
+      assert.equal(extension.extensionKind, vscode.ExtensionKind.Workspace);
+    }
+    // The bundle the manifest points at is what runs: dist/extension.js.
+    assert.equal(extension.packageJSON.main, './dist/extension.js');
+  });
+
+  it('has the workspace the runner opened', () => {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    assert.equal(folders.length, 1);
+  });
+});

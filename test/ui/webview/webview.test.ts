@@ -1,0 +1,313 @@
+/**
+ * The chat webview in headless Chromium (see harness.ts). Run: node test/ui/webview/run.js (builds dist/webview.js if missing).
+ * Screenshots: test-results/ui-webview/*.png.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startHarness, SHOTS, type Harness, type ViewPage } from './harness';
+import type { HostMessage, MeterView, StatusView } from '../../../src/shared/protocol';
+
+let h: Harness;
+before(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  h = await startHarness();
+});
+after(async () => {
+  await h?.close();
+});
+
+const READY: StatusView = { state: 'ready', detail: 'phi4 on Ollama', backend: 'Ollama', model: 'phi4', canPull: false };
+
+function stateMsg(over: Partial<Extract<HostMessage, { type: 'state' }>> = {}): HostMessage {
+  return {
+    type: 'state',
+    conversation: { id: 'c1', title: 'New conversation', messages: [] },
+    conversations: [],
+    chips: [{ id: 'editor:file', kind: 'file', label: 'src/math.ts', detail: 'Active file src/math.ts · 120 tokens', tokens: 120 }],
+    status: READY,
+    ...over,
+  };
+}
+
+const METER: MeterView = { window: 16384, system: 120, context: 900, history: 2400, question: 35, reserve: 2048, droppedTurns: 0, truncatedContext: 0, overflow: false };
+
+async function openReady(theme: 'light' | 'dark' = 'dark'): Promise<ViewPage> {
+  const v = await h.open(theme);
+  await v.waitPosted((m) => m.type === 'ready');
+  await v.send(stateMsg());
+  await v.send({ type: 'meter', meter: METER });
+  return v;
+}
+
+async function streamAnswer(v: ViewPage, requestId: string, chunks: string[]): Promise<void> {
+  await v.send({ type: 'streamStart', requestId, messageId: `a-${requestId}` });
+  for (const text of chunks) await v.send({ type: 'streamDelta', requestId, text });
+}
+
+test('posts ready first, then a draft for the meter; no CSP violations or page errors', async () => {
+  const v = await h.open();
+  const first = await v.waitPosted(() => true);
+  assert.equal(first.type, 'ready');
+  await v.send(stateMsg());
+  await v.waitPosted((m) => m.type === 'draft');
+  assert.deepEqual(await v.violations(), []);
+  assert.deepEqual(v.errors, []);
+  await v.page.close();
+});
+
+test('streams markdown: text grows chunk by chunk, code is highlighted, buttons appear', async () => {
+  const v = await openReady();
+  const chunks = ['Here is **the fix**:\n\n', '```ts\nexport function add(a: number, b: number): number {\n', '  return a + b;\n}\n', '```\n\nDone.'];
+  await v.send({ type: 'streamStart', requestId: 'r1', messageId: 'a1' });
+  await v.page.waitForSelector('.message.assistant.streaming');
+  let prev = 0;
+  for (const text of chunks) {
+    await v.send({ type: 'streamDelta', requestId: 'r1', text });
+    await v.page.waitForFunction((n) => (document.querySelector('.message.assistant .message-body')?.textContent ?? '').length > n, prev);
+    prev = (await v.page.textContent('.message.assistant .message-body'))!.length;
+  }
+  assert.equal(await v.page.isVisible('#stop-button'), true, 'Stop shown while streaming');
+  assert.equal(await v.page.isVisible('#send-button'), false);
+  await v.send({ type: 'streamEnd', requestId: 'r1', stopReason: 'stop' });
+  await v.page.waitForSelector('.message.assistant:not(.streaming)');
+  assert.equal(await v.page.textContent('.message.assistant strong'), 'the fix');
+  assert.ok((await v.page.$$('.code-block .hljs-keyword')).length >= 2, 'keywords highlighted');
+  assert.equal(await v.page.textContent('.code-block .code-lang'), 'ts');
+  assert.deepEqual(await v.page.$$eval('.code-block .code-button', (bs) => bs.map((b) => b.textContent)), ['Copy', 'Insert', 'Apply…', 'New file']);
+  assert.equal(await v.page.isVisible('#send-button'), true);
+  assert.ok(await v.page.isVisible('.msg-regenerate'));
+  assert.deepEqual(await v.violations(), []);
+  await v.page.close();
+});
+
+test('code-block buttons post the block source and language', async () => {
+  const v = await openReady();
+  const code = 'def mean(xs):\n    return sum(xs) / len(xs)';
+  await streamAnswer(v, 'r2', [`Try:\n\n\`\`\`python\n${code}\n\`\`\`\n`]);
+  await v.send({ type: 'streamEnd', requestId: 'r2', stopReason: 'stop' });
+  await v.page.waitForSelector('.code-block .code-apply');
+  for (const action of ['copy', 'insert', 'apply', 'newFile'] as const) {
+    await v.clearPosted();
+    await v.page.click(`.code-block .code-${action}`);
+    const m = await v.waitPosted((x) => x.type === 'codeBlock');
+    assert.deepEqual(m, { type: 'codeBlock', action, code, language: 'python' });
+  }
+  await v.clearPosted();
+  await v.page.click('.msg-copy');
+  assert.deepEqual(await v.waitPosted((x) => x.type === 'copyMessage'), { type: 'copyMessage', messageId: 'a-r2' });
+  await v.page.click('.msg-regenerate');
+  await v.waitPosted((x) => x.type === 'regenerate');
+  await v.page.close();
+});
+
+test('untrusted markdown is neutralised: img onerror, script, javascript: links, raw HTML, HTML in code spans', async () => {
+  const v = await openReady();
+  const evil = [
+    'Look <img src=x onerror="window.__pwned=1"> here\n\n',
+    '<script>window.__pwned=2</script>\n\n',
+    '[click me](javascript:window.__pwned=3) and [data](data:text/html;base64,PHNjcmlwdD4=)\n\n',
+    '<a href="javascript:window.__pwned=4">raw link</a>\n\n',
+    '![pixel](https://tracker.example/p.png) ![x](javascript:window.__pwned=5)\n\n',
+    'Inline `<b onmouseover="window.__pwned=6">bold</b>` code\n\n',
+    '<iframe src="https://evil.example"></iframe><svg onload="window.__pwned=7"></svg>\n\n',
+    '```html\n<script>window.__pwned=8</script>\n```\n',
+  ];
+  await streamAnswer(v, 'rx', evil);
+  await v.send({ type: 'streamEnd', requestId: 'rx', stopReason: 'stop' });
+  const body = '.message.assistant .message-body';
+  await v.page.waitForSelector(`${body} code`);
+  const report = await v.page.$eval(body, (el) => ({
+    imgs: el.querySelectorAll('img').length,
+    scripts: el.querySelectorAll('script').length,
+    iframes: el.querySelectorAll('iframe, svg, object, embed').length,
+    handlers: [...el.querySelectorAll('*')].filter((n) => [...n.attributes].some((a) => a.name.startsWith('on'))).length,
+    badLinks: [...el.querySelectorAll('a')].map((a) => a.getAttribute('href') ?? '').filter((href) => !/^(https?:|mailto:|#)/.test(href)),
+    links: [...el.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+    inlineCode: [...el.querySelectorAll('p code')].map((c) => c.textContent),
+    text: el.textContent ?? '',
+  }));
+  assert.equal(report.imgs, 0);
+  assert.equal(report.scripts, 0);
+  assert.equal(report.iframes, 0);
+  assert.equal(report.handlers, 0);
+  assert.deepEqual(report.badLinks, []);
+  assert.deepEqual(report.links, ['https://tracker.example/p.png'], 'the image became a plain link; javascript:/data: links are not links');
+  assert.deepEqual(report.inlineCode, ['<b onmouseover="window.__pwned=6">bold</b>'], 'HTML in a code span is shown as text');
+  assert.match(report.text, /<script>window.__pwned=2<\/script>/, 'raw HTML is shown as text, not executed');
+  // Click everything clickable in the answer: nothing runs.
+  for (const a of await v.page.$$(`${body} a`)) await a.click({ modifiers: ['Control'] }).catch(() => undefined);
+  await v.page.hover(`${body} p code`);
+  assert.equal(await v.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+  await v.page.close();
+});
+
+test('the token meter shows the window split and blocks sending on overflow', async () => {
+  const v = await openReady();
+  await v.page.waitForSelector('.meter-bar');
+  assert.equal(await v.page.getAttribute('.meter-bar', 'aria-valuenow'), String(120 + 900 + 2400 + 35 + 2048));
+  assert.match((await v.page.textContent('.meter-total'))!, /5,503 \/ 16,384 tokens/);
+  const width = await v.page.$eval('.seg-history', (el) => (el as HTMLElement).style.width);
+  assert.equal(width, `${(2400 / 16384) * 100}%`);
+  await v.send({ type: 'meter', meter: { ...METER, history: 9000, droppedTurns: 3, truncatedContext: 400 } });
+  await v.page.waitForSelector('.meter-note');
+  assert.match((await v.page.textContent('.meter-note'))!, /3 earlier turns will not be sent.*context cut by 400 tokens/);
+  await v.send({ type: 'meter', meter: { ...METER, question: 15000, overflow: true } });
+  await v.page.waitForSelector('.meter.overflow');
+  assert.equal(await v.page.isDisabled('#send-button'), true);
+  await v.page.fill('#input', 'too long');
+  await v.clearPosted();
+  await v.page.press('#input', 'Enter');
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal((await v.posted()).filter((m) => m.type === 'send').length, 0, 'overflowing question not sent');
+  await v.page.close();
+});
+
+test('keyboard: Enter sends, Shift+Enter adds a line, Esc stops; typing updates the draft for the meter', async () => {
+  const v = await openReady();
+  await v.page.focus('#input');
+  await v.page.keyboard.type('first line');
+  await v.page.keyboard.press('Shift+Enter');
+  await v.page.keyboard.type('second line');
+  assert.equal(await v.page.inputValue('#input'), 'first line\nsecond line');
+  const draft = await v.waitPosted((m) => m.type === 'draft' && m.text === 'first line\nsecond line');
+  assert.deepEqual(draft, { type: 'draft', text: 'first line\nsecond line', removedChips: [] });
+  await v.clearPosted();
+  await v.page.keyboard.press('Enter');
+  assert.deepEqual(await v.waitPosted((m) => m.type === 'send'), { type: 'send', text: 'first line\nsecond line', removedChips: [] });
+  assert.equal(await v.page.inputValue('#input'), '');
+  assert.match((await v.page.textContent('.message.user'))!, /first line\nsecond line/);
+  await streamAnswer(v, 'r9', ['Working on it']);
+  await v.page.focus('#input');
+  await v.page.keyboard.press('Escape');
+  assert.deepEqual(await v.waitPosted((m) => m.type === 'stop'), { type: 'stop', requestId: 'r9' });
+  // Esc also stops with focus elsewhere in the view.
+  await v.clearPosted();
+  await v.page.focus('#conversation-select');
+  await v.page.keyboard.press('Escape');
+  await v.waitPosted((m) => m.type === 'stop');
+  await v.send({ type: 'streamEnd', requestId: 'r9', stopReason: 'abort' });
+  await v.page.waitForSelector('.message.assistant .stopped');
+  await v.page.close();
+});
+
+test('@ mentions autocomplete with the keyboard and chips can be removed', async () => {
+  const v = await openReady();
+  await v.page.focus('#input');
+  await v.page.keyboard.type('explain @fi');
+  await v.page.waitForSelector('#suggestions:not([hidden]) .suggestion');
+  assert.deepEqual(await v.page.$$eval('.suggestion-label', (els) => els.map((e) => e.textContent)), ['@file']);
+  assert.equal(await v.page.getAttribute('#input', 'aria-expanded'), 'true');
+  await v.clearPosted();
+  await v.page.keyboard.press('Enter');
+  assert.equal(await v.page.inputValue('#input'), 'explain @file:');
+  const q = await v.waitPosted((m) => m.type === 'mentionQuery');
+  assert.equal(q.type === 'mentionQuery' && q.kind, 'file');
+  await v.send({ type: 'mentionSuggestions', queryId: (q as { queryId: number }).queryId, items: [
+    { kind: 'file', insertText: 'file:src/a.ts', label: 'a.ts', detail: 'src/a.ts' },
+    { kind: 'file', insertText: 'file:src/b.ts', label: 'b.ts', detail: 'src/b.ts' },
+  ] });
+  await v.page.waitForSelector('.suggestion.active');
+  await v.page.keyboard.press('ArrowDown');
+  await v.page.keyboard.press('Tab');
+  assert.equal(await v.page.inputValue('#input'), 'explain @file:src/b.ts ');
+  // The default chip: remove it, and the send carries its id.
+  await v.page.click('.chip[data-chip="editor:file"] .chip-toggle');
+  await v.page.waitForSelector('.chip.removed');
+  await v.waitPosted((m) => m.type === 'draft' && m.removedChips.includes('editor:file'));
+  await v.clearPosted();
+  await v.page.click('#send-button');
+  assert.deepEqual(await v.waitPosted((m) => m.type === 'send'), { type: 'send', text: 'explain @file:src/b.ts', removedChips: ['editor:file'] });
+  await v.page.close();
+});
+
+test('edit and resend a question; conversations list; new and clear', async () => {
+  const v = await openReady();
+  await v.send(stateMsg({
+    conversation: { id: 'c1', title: 'Why', messages: [
+      { id: 'u1', role: 'user', content: 'Why is it slow?', attachments: ['src/math.ts'] },
+      { id: 'a1', role: 'assistant', content: 'Because of the loop.' },
+    ] },
+    conversations: [{ id: 'c1', title: 'Why', updatedAt: 2, messageCount: 2 }, { id: 'c0', title: 'Older chat', updatedAt: 1, messageCount: 4 }],
+  }));
+  await v.page.waitForSelector('.msg-edit');
+  await v.page.click('.msg-edit');
+  await v.page.fill('.edit-area', 'Why is it fast?');
+  await v.clearPosted();
+  await v.page.press('.edit-area', 'Enter');
+  assert.deepEqual(await v.waitPosted((m) => m.type === 'editResend'), { type: 'editResend', messageId: 'u1', text: 'Why is it fast?' });
+  await v.page.selectOption('#conversation-select', 'c0');
+  assert.deepEqual(await v.waitPosted((m) => m.type === 'openConversation'), { type: 'openConversation', id: 'c0' });
+  await v.page.click('#new-button');
+  await v.waitPosted((m) => m.type === 'newConversation');
+  await v.page.click('#clear-button');
+  await v.waitPosted((m) => m.type === 'clear');
+  await v.page.close();
+});
+
+test('empty state: no backend shows Re-check; model missing shows Pull with progress', async () => {
+  const v = await openReady('light');
+  await v.send({ type: 'status', status: { state: 'offline', detail: 'No backend found at 127.0.0.1:11434.', canPull: false } });
+  await v.page.waitForSelector('#banner:not([hidden]) .banner-recheck');
+  assert.match((await v.page.textContent('.banner-title'))!, /No model server/);
+  await v.clearPosted();
+  await v.page.click('.banner-recheck');
+  assert.deepEqual(await v.waitPosted((m) => m.type === 'command'), { type: 'command', command: 'recheckBackend' });
+  await v.page.screenshot({ path: path.join(SHOTS, 'offline-light.png') });
+  await v.send({ type: 'status', status: { state: 'model-missing', detail: "model 'phi4' not found", backend: 'Ollama', model: 'phi4', canPull: true } });
+  await v.page.waitForSelector('.banner-pull');
+  await v.clearPosted();
+  await v.page.click('.banner-pull');
+  assert.deepEqual(await v.waitPosted((m) => m.type === 'command'), { type: 'command', command: 'pullModel' });
+  await v.send({ type: 'pullProgress', model: 'phi4', status: 'pulling 8f2e', percent: 42 });
+  await v.page.waitForSelector('.pull-progress');
+  assert.equal(await v.page.$eval('.pull-progress', (p) => (p as HTMLProgressElement).value), 42);
+  assert.match((await v.page.textContent('.pull-status'))!, /pulling 8f2e 42%/);
+  assert.equal(await v.page.isDisabled('.banner-pull'), true);
+  await v.page.screenshot({ path: path.join(SHOTS, 'model-missing-light.png') });
+  await v.send({ type: 'status', status: READY });
+  await v.page.waitForSelector('#banner[hidden]', { state: 'attached' });
+  await v.page.close();
+});
+
+test('unknown host messages are ignored without breaking the view', async () => {
+  const v = await openReady();
+  await v.page.evaluate(() => {
+    window.postMessage({ type: 'evil', html: '<img src=x onerror=alert(1)>' }, '*');
+    window.postMessage('not an object', '*');
+    window.postMessage(null, '*');
+  });
+  await streamAnswer(v, 'r5', ['still **works**']);
+  await v.page.waitForSelector('.message.assistant strong');
+  assert.equal(await v.page.$$eval('img', (i) => i.length), 0);
+  await v.page.close();
+});
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`screenshot: a full conversation in the ${theme} theme`, async () => {
+    const v = await openReady(theme);
+    await v.send(stateMsg({
+      conversation: { id: 'c1', title: 'Average', messages: [{ id: 'u1', role: 'user', content: 'How do I compute the mean of a list safely?', attachments: ['src/stats.py:1-12'] }] },
+      conversations: [{ id: 'c1', title: 'Average', updatedAt: 1, messageCount: 2 }],
+      chips: [
+        { id: 'sel', kind: 'selection', label: 'src/stats.py:1-12', detail: 'Selection', tokens: 142 },
+        { id: 'mention:problems:', kind: 'problems', label: '@problems', detail: '3 problems', tokens: 88 },
+      ],
+    }));
+    await streamAnswer(v, 'rs', [
+      'Guard against an **empty list** before dividing:\n\n```python\ndef mean(xs: list[float]) -> float:\n    """Average of xs; raises on empty input."""\n    if not xs:\n        raise ValueError("mean of empty list")\n    return sum(xs) / len(xs)\n```\n\n',
+      'Then call it as `mean([1, 2, 3])`. See [the docs](https://docs.python.org/3/library/statistics.html).',
+    ]);
+    await v.send({ type: 'streamEnd', requestId: 'rs', stopReason: 'stop' });
+    await v.page.fill('#input', 'Now add tests @symbol:mean');
+    await v.send({ type: 'meter', meter: { ...METER, context: 230, history: 410 } });
+    await v.page.waitForSelector('.message.assistant:not(.streaming) .code-block');
+    await v.page.screenshot({ path: path.join(SHOTS, `conversation-${theme}.png`) });
+    const bg = await v.page.$eval('body', (b) => getComputedStyle(b).backgroundColor);
+    assert.equal(bg, theme === 'dark' ? 'rgb(37, 37, 38)' : 'rgb(243, 243, 243)', 'uses the theme variables');
+    assert.deepEqual(await v.violations(), []);
+    assert.deepEqual(v.errors, []);
+    await v.page.close();
+  });
+}
