@@ -1,0 +1,165 @@
+/**
+ * One completion request, start to finish: snapshot -> aligned file window -> mode -> stable context -> prompt ->
+ * backend stream (closed early once the answer is complete) -> post-processing. The scheduler decides WHEN this runs.
+ */
+import type { Backend, BackendKind, ModelInfo, StopReason, Usage } from '../backends/types';
+import { isAbortError } from '../backends/errors';
+import type { DocumentSnapshot } from '../context/types';
+import { buildPrompt } from './buildPrompt';
+import { syntaxMode } from './mode';
+import { postprocess, isComplete, type PostprocessInput } from './postprocess';
+import { fileWindow, DEFAULT_WINDOW_BUDGET, type FileWindow, type WindowBudget } from './promptWindow';
+import type { StableContext } from './stableContext';
+import type { BuiltPrompt, CompletionMode, CompletionOutcome, IndentStyle } from './types';
+
+/** The model completions go to, as the backend service resolved it. */
+export interface CompletionTarget {
+  backend: Backend;
+  backendKind: BackendKind;
+  model: string;
+  info: Pick<ModelInfo, 'name' | 'family' | 'fim' | 'contextLength'>;
+  contextWindow: number;
+}
+
+export interface PipelineSettings {
+  maxTokens: number;
+  /** Tokens for cross-file context (0 = none). */
+  contextTokens: number;
+  window: WindowBudget;
+  /** Most tokens of a single-line completion. */
+  singleLineMaxTokens: number;
+  maxLines: number;
+  temperature: number;
+}
+
+export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = {
+  maxTokens: 160,
+  contextTokens: 1024,
+  window: DEFAULT_WINDOW_BUDGET,
+  singleLineMaxTokens: 64,
+  maxLines: 24,
+  temperature: 0.1,
+};
+
+/** A request ready for the wire, with what post-processing will need. */
+export interface PreparedCompletion {
+  prompt: BuiltPrompt;
+  mode: CompletionMode;
+  modeBySyntax: boolean;
+  window: FileWindow;
+  target: CompletionTarget;
+  post: Omit<PostprocessInput, 'raw' | 'truncated'>;
+  maxTokens: number;
+  contextTokens: number;
+}
+
+export interface RunResult extends CompletionOutcome {
+  usage?: Usage;
+  /** Client-side time from the call to the first streamed text (ms). */
+  ttftMs?: number;
+  /** The stream was closed by us because the answer was already complete. */
+  endedEarly: boolean;
+}
+
+export class CompletionPipeline {
+  constructor(
+    private readonly context: StableContext | undefined,
+    private settings: PipelineSettings = DEFAULT_PIPELINE_SETTINGS,
+  ) {}
+
+  configure(settings: Partial<PipelineSettings>): void {
+    this.settings = { ...this.settings, ...settings };
+  }
+
+  /** Everything up to the wire. `indent` is the editor's indentation for this document. */
+  async prepare(doc: DocumentSnapshot, target: CompletionTarget, indent: IndentStyle): Promise<PreparedCompletion> {
+    const s = this.settings;
+    const budget = scaleWindow(s.window, target.contextWindow, s.maxTokens, s.contextTokens);
+    const window = fileWindow(doc.text, doc.offset, budget.window);
+    const local = localText(window);
+    const { mode, bySyntax } = syntaxMode(doc.languageId, local.text, local.offset);
+    const ctx = this.context ? await this.context.get(doc, window.cursorLine, budget.contextTokens) : { text: '', tokens: 0 };
+    const prompt = buildPrompt({ relPath: doc.relPath, languageId: doc.languageId, window, context: ctx.text, mode, model: target.info, backendKind: target.backendKind });
+    const linesAbove = window.above ? window.above.split('\n').slice(-8) : [];
+    const linesBelow = window.below ? window.below.split('\n').slice(0, 8) : [];
+    return {
+      prompt,
+      mode,
+      modeBySyntax: bySyntax,
+      window,
+      target,
+      maxTokens: mode === 'single-line' ? Math.min(s.singleLineMaxTokens, s.maxTokens) : s.maxTokens,
+      contextTokens: ctx.tokens,
+      post: { linePrefix: window.linePrefix, lineSuffix: window.lineSuffix, linesAbove, linesBelow, languageId: doc.languageId, mode, indent, maxLines: s.maxLines },
+    };
+  }
+
+  /**
+   * Send the request and stream the answer. `onWire` runs right before the backend call (for overhead timing),
+   * `onText` on every chunk. Aborting `signal` closes the socket; the result then has stopReason 'abort'.
+   */
+  async run(p: PreparedCompletion, signal: AbortSignal, hooks: { onWire?: () => void; onText?: (raw: string) => void } = {}): Promise<RunResult> {
+    const own = new AbortController();
+    const abort = () => own.abort();
+    if (signal.aborted) own.abort();
+    else signal.addEventListener('abort', abort, { once: true });
+    const sampling = { maxTokens: p.maxTokens, temperature: this.settings.temperature, stop: p.prompt.stop };
+    const common = { model: p.target.model, sampling, signal: own.signal, promptTokens: p.prompt.promptTokens, feature: 'completion', slotId: 0 };
+    let raw = '';
+    let usage: Usage | undefined;
+    let ttftMs: number | undefined;
+    let endedEarly = false;
+    let stopReason: StopReason = 'stop';
+    hooks.onWire?.();
+    const t0 = performance.now();
+    try {
+      const stream =
+        p.prompt.kind === 'raw'
+          ? p.target.backend.complete({ ...common, prompt: p.prompt.prompt })
+          : p.target.backend.infill({ ...common, prefix: p.prompt.prefix, suffix: p.prompt.suffix });
+      for await (const ev of stream) {
+        if (ev.type === 'done') {
+          usage = ev.usage;
+          stopReason = ev.usage.stopReason;
+          break;
+        }
+        ttftMs ??= performance.now() - t0;
+        raw += ev.text;
+        hooks.onText?.(raw);
+        if (isComplete({ ...p.post, raw, truncated: false })) {
+          endedEarly = true;
+          break; // leaving the loop returns the iterator, which aborts the request and closes its socket
+        }
+      }
+    } catch (err) {
+      if (!isAbortError(err) || !signal.aborted) throw err;
+      stopReason = 'abort';
+    } finally {
+      signal.removeEventListener('abort', abort);
+      own.abort();
+    }
+    if (signal.aborted && !endedEarly && !usage) stopReason = 'abort';
+    const r = postprocess({ ...p.post, raw, truncated: stopReason === 'length' });
+    return { text: stopReason === 'abort' ? '' : r.text, raw, stopReason, note: r.rejected, usage, ttftMs, endedEarly };
+  }
+}
+
+/** The lines around the cursor that syntax analysis parses (a few KB, so parsing stays within a millisecond or two). */
+function localText(w: FileWindow): { text: string; offset: number } {
+  const above = w.above.split('\n').slice(-60).join('\n');
+  const below = w.below.split('\n').slice(0, 30).join('\n');
+  const head = above.length || w.cursorLine > w.firstLine ? above + '\n' : '';
+  const text = head + w.linePrefix + w.lineSuffix + (below.length || w.lastLine > w.cursorLine ? '\n' + below : '');
+  return { text, offset: head.length + w.linePrefix.length };
+}
+
+/** Shrink the default budgets for small windows (e.g. a 4K model) so prompt + answer always fit. */
+function scaleWindow(window: WindowBudget, contextWindow: number, maxTokens: number, contextTokens: number): { window: WindowBudget; contextTokens: number } {
+  const overhead = 200; // instructions, headers, chat tags
+  const wanted = window.aboveTokens + window.belowTokens + window.linePrefixTokens + window.lineSuffixTokens + contextTokens + overhead;
+  const available = Math.max(512, (contextWindow || 16384) - maxTokens - 64);
+  if (wanted <= available) return { window, contextTokens };
+  const f = available / wanted;
+  const sc = (n: number) => Math.max(16, Math.floor(n * f));
+  return { window: { aboveTokens: sc(window.aboveTokens), belowTokens: sc(window.belowTokens), linePrefixTokens: sc(window.linePrefixTokens), lineSuffixTokens: sc(window.lineSuffixTokens) }, contextTokens: Math.floor(contextTokens * f) };
+}

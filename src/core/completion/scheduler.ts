@@ -1,0 +1,244 @@
+/**
+ * WHEN to ask the model, per keystroke: trigger rules -> cache (incl. typing the suggestion, going back) -> reuse of
+ * the in-flight request when the user types what it is producing -> adaptive debounce -> one request at a time
+ * (a stale one is aborted, closing its socket) -> cache the result. Pure: the clock and the pipeline are injected.
+ */
+import type { Logger } from '../log';
+import { nullLogger } from '../log';
+import type { DocumentSnapshot } from '../context/types';
+import { CompletionCache } from './cache';
+import type { Clock } from './clock';
+import { AdaptiveDebounce } from './debounce';
+import { cleanModelText } from './postprocess/clean';
+import { stripEchoedLinePrefix } from './postprocess/echo';
+import type { PreparedCompletion, RunResult } from './pipeline';
+import { skipReason } from './triggers';
+import type { CompletionTrigger, IndentStyle } from './types';
+
+/** What the scheduler needs from the pipeline (the real CompletionPipeline + target, or a fake in tests). */
+export interface CompletionRunner {
+  /** Namespace for the cache (model + prompt style): changes invalidate cached completions. */
+  cacheNamespace(): string;
+  prepare(doc: DocumentSnapshot, indent: IndentStyle): Promise<PreparedCompletion>;
+  run(p: PreparedCompletion, signal: AbortSignal, hooks: { onWire?: () => void; onText?: (raw: string) => void }): Promise<RunResult>;
+}
+
+export interface CompletionQuery {
+  doc: DocumentSnapshot;
+  trigger: CompletionTrigger;
+  indent: IndentStyle;
+  /** Fires when the editor no longer wants this answer (VS Code's CancellationToken, bridged). */
+  signal: AbortSignal;
+  suggestWidgetActive?: boolean;
+}
+
+export type AnswerSource = 'cache' | 'reuse' | 'request';
+
+/** One provideInlineCompletions answer, with what the log line needs. */
+export interface CompletionAnswer {
+  text: string;
+  source: AnswerSource;
+  /** Set for answers from a request made (or reused) for this query. */
+  request?: RequestRecord;
+}
+
+/** Metadata of one request, for the log, "Show Last Completion Prompt" and benchmarks. */
+export interface RequestRecord {
+  id: number;
+  trigger: CompletionTrigger;
+  prepared: PreparedCompletion;
+  /** ms from the end of the debounce to the request being handed to the backend (our own overhead). */
+  overheadMs: number;
+  debounceMs: number;
+  startedAt: number;
+  result?: RunResult;
+  /** The answer was cut short because a newer keystroke made it useless. */
+  cancelled: boolean;
+  error?: unknown;
+}
+
+export interface SchedulerStats {
+  queries: number;
+  skipped: number;
+  requests: number;
+  cancelled: number;
+  cacheHits: number;
+  reused: number;
+}
+
+export interface SchedulerOptions {
+  runner: CompletionRunner;
+  clock: Clock;
+  debounceMs: number;
+  logger?: Logger;
+  isEnabled?: () => { enabled: boolean; disabledLanguages: readonly string[]; snoozed: boolean };
+  /** Called when a request starts / finishes (status bar spinner, logs). */
+  onRequest?: (r: RequestRecord) => void;
+  onRequestDone?: (r: RequestRecord) => void;
+}
+
+interface InFlight {
+  record: RequestRecord;
+  prefix: string;
+  suffix: string;
+  controller: AbortController;
+  /** Raw text streamed so far. */
+  raw: string;
+  done: Promise<RunResult | undefined>;
+}
+
+export class CompletionScheduler {
+  readonly cache = new CompletionCache();
+  readonly debounce: AdaptiveDebounce;
+  readonly stats: SchedulerStats = { queries: 0, skipped: 0, requests: 0, cancelled: 0, cacheHits: 0, reused: 0 };
+  lastRequest: RequestRecord | undefined;
+  private inflight: InFlight | undefined;
+  private closing: Promise<void> | undefined;
+  private nextId = 1;
+  private readonly log: Logger;
+
+  constructor(private readonly o: SchedulerOptions) {
+    this.debounce = new AdaptiveDebounce(o.debounceMs);
+    this.log = o.logger ?? nullLogger;
+  }
+
+  /** The ghost text for this query, or undefined (nothing to show, or superseded by a newer query). */
+  async provide(q: CompletionQuery): Promise<CompletionAnswer | undefined> {
+    const now = this.o.clock.now();
+    this.stats.queries++;
+    const { doc } = q;
+    const prefix = doc.text.slice(0, doc.offset);
+    const suffix = doc.text.slice(doc.offset);
+    if (q.trigger === 'automatic') this.debounce.noteKeystroke(now);
+    const gate = this.o.isEnabled?.() ?? { enabled: true, disabledLanguages: [], snoozed: false };
+    const skip = skipReason({ text: doc.text, offset: doc.offset, languageId: doc.languageId, trigger: q.trigger, suggestWidgetActive: !!q.suggestWidgetActive, ...gate });
+    if (skip) {
+      this.stats.skipped++;
+      this.log.trace(`completion skipped: ${skip}`);
+      this.abortInflightUnlessReusable(prefix, suffix);
+      return undefined;
+    }
+    this.cache.setNamespace(this.o.runner.cacheNamespace());
+
+    const hit = this.cache.get(prefix, suffix);
+    if (hit && (hit.text || q.trigger === 'automatic')) {
+      this.stats.cacheHits++;
+      return hit.text ? { text: hit.text, source: 'cache' } : undefined;
+    }
+
+    const reusable = this.abortInflightUnlessReusable(prefix, suffix);
+    if (reusable) {
+      this.stats.reused++;
+      const result = await raceAbort(reusable.done, q.signal);
+      if (q.signal.aborted) return undefined;
+      const typed = prefix.slice(reusable.prefix.length);
+      if (result && result.text.startsWith(typed) && result.text.length > typed.length) {
+        return { text: result.text.slice(typed.length), source: 'reuse', request: reusable.record };
+      }
+      // The answer went another way than the user: fall through to a request of our own.
+    }
+
+    const delay = q.trigger === 'manual' ? 0 : this.debounce.delay(prefix.slice(-1));
+    if (delay > 0 && !(await this.o.clock.sleep(delay, q.signal))) return undefined;
+    // While we waited, another query may have cached this position.
+    const late = this.cache.get(prefix, suffix);
+    if (late) return late.text ? { text: late.text, source: 'cache' } : undefined;
+    this.abortInflightUnlessReusable(prefix, suffix, true);
+    return this.request(q, prefix, suffix, delay);
+  }
+
+  private async request(q: CompletionQuery, prefix: string, suffix: string, debounceMs: number): Promise<CompletionAnswer | undefined> {
+    // Let an aborted request finish closing first, so the server never sees two at once.
+    if (this.closing) await this.closing;
+    if (q.signal.aborted) return undefined;
+    const t0 = this.o.clock.now();
+    const prepared = await this.o.runner.prepare(q.doc, q.indent);
+    if (q.signal.aborted) return undefined;
+    const record: RequestRecord = { id: this.nextId++, trigger: q.trigger, prepared, overheadMs: 0, debounceMs, startedAt: t0, cancelled: false };
+    const controller = new AbortController();
+    const flight: InFlight = { record, prefix, suffix, controller, raw: '', done: Promise.resolve(undefined) };
+    this.stats.requests++;
+    this.inflight = flight;
+    this.lastRequest = record;
+    flight.done = this.o.runner
+      .run(prepared, controller.signal, {
+        onWire: () => {
+          record.overheadMs = this.o.clock.now() - t0;
+          this.o.onRequest?.(record);
+        },
+        onText: (raw) => {
+          flight.raw = raw;
+        },
+      })
+      .then(
+        (result) => {
+          record.result = result;
+          if (result.stopReason !== 'abort') this.cache.put(prefix, suffix, result.text);
+          return result;
+        },
+        (err) => {
+          record.error = err;
+          return undefined;
+        },
+      )
+      .finally(() => {
+        if (this.inflight === flight) this.inflight = undefined;
+        this.o.onRequestDone?.(record);
+      });
+    const result = await raceAbort(flight.done, q.signal);
+    if (!result || q.signal.aborted || !result.text) return undefined;
+    return { text: result.text, source: 'request', request: record };
+  }
+
+  /**
+   * Keep the in-flight request if the user is typing what it is producing (same suffix, the typed characters are
+   * consistent with the streamed text so far); otherwise abort it. Returns the kept request, if any.
+   */
+  private abortInflightUnlessReusable(prefix: string, suffix: string, forceAbort = false): InFlight | undefined {
+    const f = this.inflight;
+    if (!f) return undefined;
+    if (!forceAbort && suffix === f.suffix && prefix.startsWith(f.prefix)) {
+      const typed = prefix.slice(f.prefix.length);
+      const sofar = stripEchoedLinePrefix(cleanModelText(f.raw), f.record.prepared.post.linePrefix);
+      const consistent = typed.length === 0 || sofar.startsWith(typed) || typed.startsWith(sofar);
+      if (consistent) return f;
+    }
+    f.record.cancelled = true;
+    this.stats.cancelled++;
+    f.controller.abort();
+    this.inflight = undefined;
+    const closing = f.done.then(() => undefined);
+    this.closing = closing;
+    void closing.then(() => {
+      if (this.closing === closing) this.closing = undefined;
+    });
+    return undefined;
+  }
+
+  /** Abort whatever is in flight (completions turned off, editor closed). */
+  cancelAll(): void {
+    if (this.inflight) {
+      this.inflight.record.cancelled = true;
+      this.inflight.controller.abort();
+      this.inflight = undefined;
+    }
+  }
+}
+
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(undefined);
+      },
+    );
+  });
+}
