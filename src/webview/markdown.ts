@@ -2,7 +2,8 @@
  * Model output -> safe HTML. Model output is untrusted: markdown-it runs with `html: false` (raw HTML is shown as text),
  * images become plain links (no remote loads), links are limited to http(s)/mailto, and the result goes through
  * DOMPurify with an allow-list before it touches the DOM. Code fences are highlighted with a few highlight.js grammars
- * and their source is returned separately so the code-block buttons never read code back from the DOM.
+ * and their source is returned separately (in document order, matching the `.code-block` elements) so the code-block
+ * buttons never read code back from the DOM.
  */
 import MarkdownIt from 'markdown-it';
 import DOMPurify from 'dompurify';
@@ -76,10 +77,9 @@ md.renderer.rules.fence = (tokens, idx, _options, rawEnv) => {
   const env = rawEnv as unknown as RenderEnv;
   const token = tokens[idx];
   const language = token.info.trim().split(/\s+/)[0] ?? '';
-  const index = env.blocks.length;
   env.blocks.push({ code: token.content.replace(/\n$/, ''), language });
   const label = language ? `<span class="code-lang">${escapeHtml(language)}</span>` : '';
-  return `<div class="code-block" data-block="${index}"><div class="code-toolbar">${label}</div><pre><code class="hljs">${highlight(token.content, language)}</code></pre></div>\n`;
+  return `<div class="code-block"><div class="code-toolbar">${label}</div><pre><code class="hljs">${highlight(token.content, language)}</code></pre></div>\n`;
 };
 
 // Images would load remote content (tracking, CSP noise): show them as links with their alt text.
@@ -95,7 +95,7 @@ md.validateLink = (url: string) => /^(https?:|mailto:|#)/i.test(url.trim()) && d
 
 const PURIFY_CONFIG = {
   ALLOWED_TAGS: ['a', 'p', 'br', 'hr', 'em', 'strong', 's', 'del', 'code', 'pre', 'span', 'div', 'blockquote', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
-  ALLOWED_ATTR: ['href', 'class', 'data-block', 'start', 'title', 'align'],
+  ALLOWED_ATTR: ['href', 'class', 'start', 'title', 'align'],
   ALLOW_DATA_ATTR: false,
   ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#)/i,
 };

@@ -135,8 +135,11 @@ export class MessageList {
   }
 
   private decorateCodeBlocks(body: HTMLElement, blocks: CodeBlock[]): void {
-    for (const el of body.querySelectorAll<HTMLElement>('.code-block')) {
-      const block = blocks[Number(el.dataset.block)];
+    // renderMarkdown lists the blocks in document order, the same order as the .code-block elements.
+    const elements = body.querySelectorAll<HTMLElement>('.code-block');
+    for (let i = 0; i < elements.length; i++) {
+      const el = elements[i];
+      const block = blocks[i];
       const toolbar = el.querySelector('.code-toolbar');
       if (!block || !toolbar) continue;
       const group = h('span', { class: 'code-buttons', role: 'group', 'aria-label': 'Code block actions' });

@@ -48,9 +48,9 @@ export function buildChatHtml(o: ChatHtmlOptions): string {
     <button id="backend-button" type="button" class="picker" aria-label="Pick a backend">Backend</button>
     <span class="spacer"></span>
     <select id="conversation-select" aria-label="Conversations"></select>
-    <button id="delete-button" type="button" class="icon" aria-label="Delete this conversation" title="Delete this conversation">🗑</button>
+    <button id="delete-button" type="button" class="icon" aria-label="Delete this conversation" title="Delete this conversation">Delete</button>
     <button id="new-button" type="button" class="icon" aria-label="New conversation" title="New conversation">+</button>
-    <button id="clear-button" type="button" class="icon" aria-label="Clear conversation" title="Clear conversation">⌫</button>
+    <button id="clear-button" type="button" class="icon" aria-label="Clear conversation" title="Clear conversation">Clear</button>
   </header>
   <section id="banner" class="banner" hidden></section>
   <main id="messages" class="messages" role="log" aria-live="polite" aria-label="Conversation"></main>

@@ -92,6 +92,7 @@ export async function startHarness(): Promise<Harness> {
       return;
     }
     const f = FILES[url.pathname];
+    if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
     if (!f) return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': f.type }).end(fs.readFileSync(f.file));
   });
@@ -107,8 +108,10 @@ export async function startHarness(): Promise<Harness> {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       page.on('console', (msg) => {
-        if (msg.type() === 'error') errors.push(msg.text());
+        if (msg.type() === 'error' && !msg.text().includes('favicon')) errors.push(msg.text());
       });
+      // tsx (esbuild keepNames) wraps functions in __name(); functions shipped to the page need it defined.
+      await page.addInitScript({ content: 'window.__name = (f) => f;' });
       await page.addInitScript(() => {
         const w = window as unknown as Record<string, unknown>;
         const posted: unknown[] = [];

@@ -133,7 +133,8 @@ test('untrusted markdown is neutralised: img onerror, script, javascript: links,
   assert.equal(report.iframes, 0);
   assert.equal(report.handlers, 0);
   assert.deepEqual(report.badLinks, []);
-  assert.deepEqual(report.links, ['https://tracker.example/p.png'], 'the image became a plain link; javascript:/data: links are not links');
+  assert.ok(report.links.includes('https://tracker.example/p.png'), 'the image became a plain link');
+  assert.ok(report.links.every((href) => /^https:\/\/(tracker|evil)\.example/.test(href ?? '')), `only the https links remain: ${report.links}`);
   assert.deepEqual(report.inlineCode, ['<b onmouseover="window.__pwned=6">bold</b>'], 'HTML in a code span is shown as text');
   assert.match(report.text, /<script>window.__pwned=2<\/script>/, 'raw HTML is shown as text, not executed');
   // Click everything clickable in the answer: nothing runs.
@@ -148,8 +149,8 @@ test('the token meter shows the window split and blocks sending on overflow', as
   await v.page.waitForSelector('.meter-bar');
   assert.equal(await v.page.getAttribute('.meter-bar', 'aria-valuenow'), String(120 + 900 + 2400 + 35 + 2048));
   assert.match((await v.page.textContent('.meter-total'))!, /5,503 \/ 16,384 tokens/);
-  const width = await v.page.$eval('.seg-history', (el) => (el as HTMLElement).style.width);
-  assert.equal(width, `${(2400 / 16384) * 100}%`);
+  const width = await v.page.$eval('.seg-history', (el) => parseFloat((el as HTMLElement).style.width));
+  assert.ok(Math.abs(width - (2400 / 16384) * 100) < 0.01, `history segment ${width}%`);
   await v.send({ type: 'meter', meter: { ...METER, history: 9000, droppedTurns: 3, truncatedContext: 400 } });
   await v.page.waitForSelector('.meter-note');
   assert.match((await v.page.textContent('.meter-note'))!, /3 earlier turns will not be sent.*context cut by 400 tokens/);
