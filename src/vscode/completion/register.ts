@@ -1,3 +1,55 @@
-// PLACEHOLDER until issue 5 lands: the inline completion provider registers here.
+/**
+ * Inline completions: the provider for every language, its commands, and the scheduler they share.
+ * Called from src/extension.ts; everything it creates is disposed with the extension.
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
 import type { Services } from '../services';
-export function registerCompletions(_services: Services): void {}
+import { CompletionScheduler } from '../../core/completion/scheduler';
+import { CompletionPipeline } from '../../core/completion/pipeline';
+import { StableContext } from '../../core/completion/stableContext';
+import { realClock } from '../../core/completion/clock';
+import { setWasmDirectory } from '../../core/context/parser';
+import { isSnoozed } from '../completionStatus';
+import { ExtensionCompletionRunner } from './runner';
+import { PhiInlineCompletionProvider, ACCEPTED_COMMAND } from './provider';
+import { registerCompletionCommands } from './commands';
+import { requestLogLine } from './requestLog';
+
+export function registerCompletions(services: Services): void {
+  try {
+    setWasmDirectory(path.join(services.extension.extensionPath, 'dist', 'wasm'));
+  } catch {
+    // Already initialised by another feature with the same directory.
+  }
+  const pipeline = new CompletionPipeline(new StableContext(services.context.engine, services.logger));
+  const ends = new Map<number, () => void>();
+  const scheduler = new CompletionScheduler({
+    runner: new ExtensionCompletionRunner(services, pipeline),
+    clock: realClock,
+    debounceMs: services.settings().completions.debounceMs,
+    logger: services.logger,
+    isEnabled: () => {
+      const s = services.settings().completions;
+      return { enabled: s.enabled, disabledLanguages: s.disabledLanguages, snoozed: isSnoozed() };
+    },
+    onRequest: (r) => ends.set(r.id, services.backends.beginRequest()),
+    onRequestDone: (r) => {
+      ends.get(r.id)?.();
+      ends.delete(r.id);
+      if (r.error) services.backends.reportError(r.error, 'completion');
+      if (r.cancelled || r.error) services.log.debug(requestLogLine(r, 'none'));
+    },
+  });
+  const provider = new PhiInlineCompletionProvider(services, scheduler);
+  services.extension.subscriptions.push(
+    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
+    vscode.commands.registerCommand(ACCEPTED_COMMAND, (id: number, source: string, chars: number) => provider.accepted(id, source, chars)),
+    ...registerCompletionCommands(services, scheduler),
+    services.onDidChangeSettings((s) => {
+      scheduler.debounce.setBase(s.completions.debounceMs);
+      if (!s.completions.enabled) scheduler.cancelAll();
+    }),
+    { dispose: () => scheduler.cancelAll() },
+  );
+}

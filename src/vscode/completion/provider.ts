@@ -1,0 +1,85 @@
+/**
+ * The InlineCompletionItemProvider: bridges VS Code's request (document, position, context, cancellation token)
+ * to the core scheduler, and its answer to an InlineCompletionItem (plain insertText + an empty range at the
+ * cursor, so VS Code's own word/line partial accept works). Errors go to the backend service, never to pop-ups here.
+ */
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import type { CompletionScheduler, RequestRecord } from '../../core/completion/scheduler';
+import type { IndentStyle } from '../../core/completion/types';
+import { isAbortError } from '../../core/backends/errors';
+import { loadLanguage, resolveLanguage } from '../../core/context/parser';
+import { requestLogLine } from './requestLog';
+
+export const ACCEPTED_COMMAND = 'phiCoder.completionAccepted';
+
+export class PhiInlineCompletionProvider implements vscode.InlineCompletionItemProvider {
+  private readonly loading = new Set<string>();
+  /** Requests whose ghost text is showing, by id, until accepted or superseded (for the "accepted" log line). */
+  private readonly shown = new Map<number, RequestRecord>();
+
+  constructor(
+    private readonly services: Services,
+    private readonly scheduler: CompletionScheduler,
+  ) {}
+
+  async provideInlineCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    context: vscode.InlineCompletionContext,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.InlineCompletionItem[] | undefined> {
+    // Never complete inside our own read-only documents or output panes.
+    if (document.uri.scheme === 'output' || document.uri.scheme.startsWith('phi-coder')) return undefined;
+    this.warmGrammar(document.languageId);
+    const controller = new AbortController();
+    const sub = token.onCancellationRequested(() => controller.abort());
+    try {
+      const answer = await this.scheduler.provide({
+        doc: this.services.context.snapshot(document, position),
+        trigger: context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke ? 'manual' : 'automatic',
+        indent: indentFor(document),
+        signal: controller.signal,
+        suggestWidgetActive: !!context.selectedCompletionInfo,
+      });
+      if (answer?.request && answer.source !== 'cache') this.services.log.info(requestLogLine(answer.request, answer.source));
+      if (!answer || token.isCancellationRequested) return undefined;
+      const id = answer.request?.id ?? 0;
+      if (answer.request) {
+        this.shown.set(id, answer.request);
+        if (this.shown.size > 20) this.shown.delete(this.shown.keys().next().value as number);
+      } else this.services.log.debug(`completion from cache (${answer.text.length} chars)`);
+      const item = new vscode.InlineCompletionItem(answer.text, new vscode.Range(position, position));
+      item.command = { title: 'Accepted', command: ACCEPTED_COMMAND, arguments: [id, answer.source, answer.text.length] };
+      return [item];
+    } catch (err) {
+      if (!isAbortError(err)) this.services.backends.reportError(err, 'completion');
+      return undefined;
+    } finally {
+      sub.dispose();
+    }
+  }
+
+  /** The accept command attached to every item: log it (the request id ties it to its request line). */
+  accepted(id: number, source: string, chars: number): void {
+    const r = this.shown.get(id);
+    this.services.log.info(`completion #${id} accepted source=${source} chars=${chars}${r ? ` model=${r.prepared.target.model}` : ''}`);
+  }
+
+  /** Load the tree-sitter grammar in the background so the mode decision can use syntax from the next keystroke. */
+  private warmGrammar(languageId: string): void {
+    if (this.loading.has(languageId)) return;
+    this.loading.add(languageId);
+    const name = resolveLanguage(languageId);
+    if (name) void loadLanguage(name);
+  }
+}
+
+function indentFor(document: vscode.TextDocument): IndentStyle {
+  const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
+  if (editor && typeof editor.options.tabSize === 'number' && typeof editor.options.insertSpaces === 'boolean') {
+    return { tabSize: editor.options.tabSize, insertSpaces: editor.options.insertSpaces };
+  }
+  const cfg = vscode.workspace.getConfiguration('editor', document);
+  return { tabSize: cfg.get<number>('tabSize', 4), insertSpaces: cfg.get<boolean>('insertSpaces', true) };
+}
