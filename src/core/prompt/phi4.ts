@@ -13,7 +13,13 @@ export function renderPhi4Message(m: ChatMessage): string {
 /**
  * Render a conversation for raw mode. Ends with the open assistant turn so the model answers;
  * `assistantPrefix` (optional) is text the answer must start with.
+ * As in Ollama's phi4 template, a conversation that already ends with an assistant message leaves that message
+ * open (no <|im_end|>) so the model continues it (test/unit/backends/phi4-template.test.ts checks against the template).
  */
 export function renderPhi4(messages: ChatMessage[], assistantPrefix = ''): string {
+  const last = messages[messages.length - 1];
+  if (!assistantPrefix && last?.role === 'assistant') {
+    return messages.slice(0, -1).map(renderPhi4Message).join('') + `<|im_start|>assistant<|im_sep|>\n${last.content}`;
+  }
   return messages.map(renderPhi4Message).join('') + '<|im_start|>assistant<|im_sep|>\n' + assistantPrefix;
 }
