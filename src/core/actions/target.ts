@@ -3,7 +3,17 @@
  * cursor, else the innermost class-like declaration, found with tree-sitter. Ranges are UTF-16 offsets into the text.
  */
 import type { Node, Tree } from '../context/parser';
-import { languageForId, languageForPath, type LanguageName } from '../context/languages';
+import { LANGUAGES, languageForId, languageForPath, type LanguageName } from '../context/languages';
+
+/**
+ * VS Code language ids whose enclosing function/class can be found. The editor context menu is gated on these
+ * (plus any selection): a context key tracking the cursor would lag behind a right-click, which moves the cursor and
+ * opens the menu before the extension host hears of it.
+ */
+export function actionLanguageIds(): string[] {
+  const ids = [...Object.keys(LANGUAGES), 'typescriptreact', 'javascriptreact'];
+  return ids.filter((id) => languageForId(id) !== undefined && id !== 'tsx');
+}
 
 function resolveLanguage(id: string): LanguageName | undefined {
   return languageForId(id) ?? languageForPath(id);

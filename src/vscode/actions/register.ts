@@ -10,7 +10,9 @@ import { runExplain } from './explain';
 import { runRewrite } from './rewrite';
 import { runWriteTests } from './writeTests';
 import { disposeHighlight } from './resolveTarget';
-import { TargetContextKey } from './targetContextKey';
+import { actionLanguageIds } from '../../core/actions/target';
+
+export const ACTION_LANGUAGES_KEY = 'phiCoder.actionLanguages';
 
 export function registerActions(services: Services): void {
   const subs = services.extension.subscriptions;
@@ -21,6 +23,8 @@ export function registerActions(services: Services): void {
     services.logger.debug(`actions: tree-sitter wasm directory already set elsewhere: ${err instanceof Error ? err.message : String(err)}`);
   }
   registerDiffPreview(subs);
+  // The editor context menu shows the Phi Coder submenu on a selection, or anywhere in a file we can parse.
+  void vscode.commands.executeCommand('setContext', ACTION_LANGUAGES_KEY, actionLanguageIds());
   subs.push(
     vscode.commands.registerCommand('phiCoder.explain', (arg?: unknown) => runExplain(services, normaliseArgs(arg))),
     vscode.commands.registerCommand('phiCoder.refactor', (arg?: unknown) => runRewrite(services, 'refactor', normaliseArgs(arg))),
@@ -29,7 +33,6 @@ export function registerActions(services: Services): void {
     vscode.commands.registerCommand('phiCoder.writeTests', (arg?: unknown) => runWriteTests(services, normaliseArgs(arg))),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new PhiCodeActionProvider(), PhiCodeActionProvider.metadata),
     vscode.languages.registerCodeActionsProvider({ scheme: 'untitled' }, new PhiCodeActionProvider(), PhiCodeActionProvider.metadata),
-    new TargetContextKey(),
     { dispose: disposeHighlight },
   );
 }

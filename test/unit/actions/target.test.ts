@@ -166,3 +166,11 @@ test('countSyntaxErrors: 0 on clean code, > 0 on broken code', async () => {
   ok.delete();
   bad.delete();
 });
+
+test('actionLanguageIds: VS Code ids with a grammar (react variants included, our internal "tsx" name not)', async () => {
+  const { actionLanguageIds } = await import('../../../src/core/actions/target');
+  const ids = actionLanguageIds();
+  for (const id of ['typescript', 'typescriptreact', 'javascriptreact', 'python', 'go', 'rust', 'csharp']) assert.ok(ids.includes(id), id);
+  assert.ok(!ids.includes('tsx'));
+  assert.ok(!ids.includes('plaintext'));
+});
