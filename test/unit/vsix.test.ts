@@ -40,7 +40,9 @@ test('the .vsix holds the bundle, wasm and media, and nothing else', async () =>
     assert.ok(has(`dist/wasm/tree-sitter-${g}.wasm`), `grammar ${g}`);
   }
   assert.ok(has('media/phi.svg'), 'activity bar icon');
-  assert.ok(has('README.md') && has('LICENSE.txt') || has('LICENSE'), 'README and LICENSE');
+  assert.ok(names.some((n) => n.toLowerCase() === 'extension/readme.md'), 'README');
+  assert.ok(has('LICENSE.txt') || has('LICENSE'), 'LICENSE');
+  assert.ok(names.some((n) => /^extension\/dist\/queries\/typescript\/.+\.scm$/.test(n)), 'tree-sitter queries');
   const forbidden = names.filter((n) => /(^|\/)(node_modules|src|test|bench|scripts|\.cache|\.corpora)\//.test(n) || /\.(ts|map)$/.test(n) && !n.endsWith('.d.ts'));
   assert.deepEqual(forbidden, [], 'no sources, maps or node_modules');
   const size = fs.statSync(vsix).size;
