@@ -5,14 +5,18 @@
  *
  * Used by the right-click actions and by the chat's "apply code block". Both sides of the diff are read-only virtual
  * documents (scheme `phi-coder-diff`) holding the document as it was when the preview opened and the proposal.
- * Accept / Reject are editor-title buttons (context key `phiCoder.diffPreviewActive`) and commands.
+ * Accept / Reject are editor-title buttons and commands: Reject while a preview is open (`phiCoder.diffPreviewActive`),
+ * Accept once the proposal is complete and valid (`phiCoder.diffPreviewReady`).
  */
 import * as vscode from 'vscode';
 import * as path from 'path';
 import { checkStale, minimalReplacement, spliceText } from '../core/actions/staleCheck';
 
 export const DIFF_SCHEME = 'phi-coder-diff';
+/** A preview is open (Reject is offered). */
 const CONTEXT_KEY = 'phiCoder.diffPreviewActive';
+/** A preview is complete and valid (Accept is offered). */
+const READY_KEY = 'phiCoder.diffPreviewReady';
 /** Redraw the streaming proposal at most this often. */
 const STREAM_REFRESH_MS = 100;
 
@@ -210,6 +214,7 @@ export async function showDiffPreview(opts: DiffPreviewOptions): Promise<DiffPre
       if (session.invalid) void vscode.window.showWarningMessage(`Phi Coder: the proposal cannot be applied: ${session.invalid}`);
     }
     session.ready = true;
+    await updateContextKey();
   } catch (err) {
     session.settle('rejected');
     throw err;
@@ -287,7 +292,9 @@ async function applySession(session: Session): Promise<boolean> {
 }
 
 async function updateContextKey(): Promise<void> {
-  await vscode.commands.executeCommand('setContext', CONTEXT_KEY, (store?.sessions.size ?? 0) > 0);
+  const sessions = [...(store?.sessions.values() ?? [])];
+  await vscode.commands.executeCommand('setContext', CONTEXT_KEY, sessions.length > 0);
+  await vscode.commands.executeCommand('setContext', READY_KEY, sessions.some((x) => x.ready && !x.invalid));
 }
 
 async function closeTabs(proposedUri: vscode.Uri): Promise<void> {
