@@ -83,7 +83,7 @@ export function sameModel(a: string, b: string): boolean {
 export class SimEngine {
   models: SimModel[];
   responder: Responder;
-  stats: SimStats = emptyStats();
+  readonly stats: SimStats = emptyStats();
   requests: SimRequest[] = [];
   readonly timing: Required<SimTiming>;
   private slots: Slot[];
@@ -135,8 +135,10 @@ export class SimEngine {
     await Promise.race([new Promise<void>((r) => this.loadingWaiters.push(r)), ex.whenClosed]);
   }
 
+  /** Zero the counters in place (references stay valid); requests still in flight stay counted as open. */
   resetStats(): void {
-    this.stats = emptyStats();
+    const open = this.stats.open;
+    Object.assign(this.stats, emptyStats(), { open, maxOpen: open });
     this.requests.length = 0;
   }
 
@@ -178,10 +180,9 @@ export class SimEngine {
     this.stats.requests++;
     this.stats.open++;
     this.stats.maxOpen = Math.max(this.stats.maxOpen, this.stats.open);
-    const stats = this.stats;
     ex.res.once('close', () => {
-      stats.open--;
-      if (!ex.res.writableFinished) stats.aborted++;
+      this.stats.open--;
+      if (!ex.res.writableFinished) this.stats.aborted++;
     });
   }
 
