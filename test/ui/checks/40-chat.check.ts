@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import type { UiCheck } from '../harness';
+import { normalizeSpaces, openFile, openViewContainer, runCommandFromPalette, webviewFrame } from '../workbench';
+
+const NEW_MEAN = 'export function mean(values: number[]): number {\n  return values.length ? values.reduce((s, v) => s + v, 0) / values.length : 0;\n}';
+const ANSWER = `Shorter, same behaviour:\n\n\`\`\`ts\n${NEW_MEAN}\n\`\`\`\n\nEmpty input still returns **0**.`;
+
+/**
+ * The chat webview in the real workbench against the UI simulator (a TEST DOUBLE of Ollama): ask with Enter, see the
+ * streamed markdown answer with highlighted code, stop a long answer with the Stop button, apply a code block as a
+ * diff preview and accept it (only the `mean` declaration changes), screenshots of each step.
+ */
+export const check: UiCheck = {
+  name: 'chat: ask, streamed answer, stop, apply a code block and accept the diff',
+  timeoutMs: 120_000,
+  async run(ctx) {
+    const { page, sim } = ctx;
+    await openFile(page, 'src/math.ts');
+    await openViewContainer(page, 'Phi Coder');
+    const frame = await webviewFrame(page, '#input', 30_000);
+    await frame.locator('.chip').filter({ hasText: 'src/math.ts' }).first().waitFor({ timeout: 15_000 });
+    await frame.locator('.meter-total').first().waitFor({ timeout: 15_000 });
+
+    // Ask: Enter sends; the answer streams in and renders as markdown with a highlighted code block.
+    sim.setReply(ANSWER);
+    await frame.locator('#input').fill('Simplify mean');
+    await frame.locator('#input').press('Enter');
+    const answer = frame.locator('.message.assistant:not(.streaming)').last();
+    await answer.locator('.code-block .code-apply').waitFor({ timeout: 30_000 });
+    assert.equal(await answer.locator('strong').innerText(), '0');
+    assert.ok((await answer.locator('.hljs-keyword').count()) > 0, 'code is highlighted');
+    const chatRequest = sim.requests.at(-1)!;
+    assert.match(chatRequest.messages?.at(-1)?.content ?? '', /File src\/math\.ts[\s\S]*export function add[\s\S]*Question:\nSimplify mean$/);
+    await ctx.screenshot('chat-answer');
+
+    // A long answer is stopped with the Stop button; the server sees the client go away.
+    const abortedBefore = sim.stats.aborted;
+    sim.setReply({ chunks: ['Let me ', 'explain ', 'this ', 'in ', 'great ', 'detail'], hang: true });
+    await frame.locator('#input').fill('Explain everything about math.ts');
+    await frame.locator('#input').press('Enter');
+    await frame.locator('.message.assistant.streaming').filter({ hasText: 'great detail' }).waitFor({ timeout: 30_000 });
+    await frame.locator('#stop-button').click();
+    await frame.locator('.message.assistant .stopped').last().waitFor({ timeout: 15_000 });
+    assert.ok(await frame.locator('#send-button').isVisible(), 'Send is back after Stop');
+    const deadline = Date.now() + 10_000;
+    while (sim.stats.aborted === abortedBefore && Date.now() < deadline) await page.waitForTimeout(50);
+    assert.equal(sim.stats.aborted, abortedBefore + 1, 'the request was aborted at the server');
+    await ctx.screenshot('chat-stopped');
+    sim.setReply(ANSWER);
+
+    // Apply the first answer's code block: a diff preview of math.ts opens; Accept applies it.
+    await frame.locator('.code-block .code-apply').first().click();
+    await page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('.monaco-diff-editor .modified').getByText('values.length ?', { exact: false }).first().waitFor({ timeout: 15_000 });
+    await ctx.screenshot('chat-apply-diff');
+    await runCommandFromPalette(page, 'Phi Coder: Accept Change');
+    await page.locator('.monaco-diff-editor').first().waitFor({ state: 'hidden', timeout: 15_000 });
+    const lines = page.locator('.editor-instance .view-lines').first();
+    await lines.getByText('values.length ?', { exact: false }).first().waitFor({ timeout: 15_000 });
+    const text = normalizeSpaces(await lines.innerText());
+    assert.match(text, /export function add\(a: number, b: number\)/, 'only the mean declaration was replaced');
+    assert.doesNotMatch(text, /if \(values\.length === 0\) return 0;/, 'the old body is gone');
+    await ctx.screenshot('chat-applied');
+    // Leave math.ts as it was for later checks.
+    await runCommandFromPalette(page, 'File: Revert File');
+  },
+};
