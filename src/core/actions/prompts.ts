@@ -111,12 +111,49 @@ function lineOf(text: string, offset: number): number {
   return n;
 }
 
+export interface CallSite {
+  /** 0-based line. */
+  line: number;
+  offset: number;
+  text: string;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Same-file calls of the target (`name(`) outside it: the cheap part of "its callers", so a refactor keeps them working.
+ * At most `max`, each one trimmed line.
+ */
+export function callSites(text: string, target: ActionTarget, max = 5): CallSite[] {
+  if (!target.name || target.kind === 'selection' || !/^[A-Za-z_$][\w$]*$/.test(target.name)) return [];
+  const re = new RegExp(`(?<![\\w$])${escapeRegExp(target.name)}\\s*\\(`, 'g');
+  const out: CallSite[] = [];
+  for (const m of text.matchAll(re)) {
+    const offset = m.index!;
+    if (offset >= target.start && offset < target.end) continue;
+    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+    const lineEnd = text.indexOf('\n', offset);
+    const line = text.slice(0, lineStart).split('\n').length - 1;
+    if (out.some((c) => c.line === line)) continue;
+    out.push({ line, offset, text: text.slice(lineStart, lineEnd === -1 ? text.length : lineEnd).trim().slice(0, 200) });
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
 function userMessage(input: RewritePromptInput, context: string, before: string, after: string): string {
   const { doc, target } = input;
   const tag = fenceTag(doc.languageId);
   const code = doc.text.slice(target.start, target.end);
   const parts: string[] = [];
   if (context.trim()) parts.push(`Definitions from the project that this code uses:\n${context.trim()}`);
+  // Callers the surrounding-code excerpt does not already show.
+  const shownFrom = target.start - before.length;
+  const shownTo = target.end + after.length;
+  const calls = callSites(doc.text, target).filter((c) => c.offset < shownFrom || c.offset >= shownTo);
+  if (calls.length) parts.push(`Calls to \`${target.name}\` elsewhere in ${doc.relPath} (keep them working):\n` + calls.map((c) => `line ${c.line + 1}: ${c.text}`).join('\n'));
   if (before.trim() || after.trim()) {
     parts.push(
       `The surrounding code in ${doc.relPath} (the code to change is elided as "<<TARGET>>"):\n` +

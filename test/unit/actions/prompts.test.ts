@@ -95,3 +95,22 @@ test('write tests: new file, rewrite of a small file, append to a big one', () =
   assert.ok(append.promptTokens <= promptBudget(16384, 2048));
   assert.equal(chooseTestMode({ existing: 'fn x() {}', answerTokens: 2048, plan: { ...plan, sameFile: true } }), 'append');
 });
+
+test('same-file callers outside the excerpt are listed; ones the excerpt shows are not repeated', async () => {
+  const { callSites } = await import('../../../src/core/actions/prompts');
+  const { text, target } = docWith(3000, 3000);
+  const far = text.replace('export const before0 = compute(0,', 'export const before0 = add(1, 2) + compute(0,');
+  const shift = far.length - text.length;
+  const t = { ...target, start: target.start + shift, end: target.end + shift };
+  const sites = callSites(far, t);
+  assert.deepEqual(sites.map((s) => s.line), [0]);
+  const p = buildRewritePrompt(input({ doc: { relPath: 'src/math.ts', languageId: 'typescript', text: far }, target: t }));
+  assert.ok(p.messages[1]!.content.includes('Calls to `add` elsewhere in src/math.ts (keep them working):\nline 1: export const before0 = add(1, 2)'));
+  assert.ok(p.promptTokens <= promptBudget(16384, 2048));
+  // A small file shows the caller in the surrounding code already.
+  const small = FN + '\nconsole.log(add(1, 2));\n';
+  const q = buildRewritePrompt(input({ doc: { relPath: 'a.ts', languageId: 'typescript', text: small }, target: { kind: 'function', start: 0, end: FN.length, name: 'add' } }));
+  assert.ok(!q.messages[1]!.content.includes('Calls to `add`'));
+  assert.deepEqual(callSites('foo(); addx(); x.add (3)', { kind: 'function', start: 100, end: 100, name: 'add' }).map((s) => s.text), ['foo(); addx(); x.add (3)']);
+  assert.deepEqual(callSites('add()', { kind: 'selection', start: 0, end: 0 }), []);
+});
