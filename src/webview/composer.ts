@@ -59,7 +59,7 @@ export class Composer {
     for (const id of [...this.removed]) if (!chips.some((c) => c.id === id)) this.removed.delete(id);
     this.chips = chips;
     this.renderChips();
-    this.postDraft();
+    // No draft here: the host sends chips in answer to a draft, and a draft in reply would loop.
   }
 
   setStreaming(streaming: boolean): void {

@@ -146,7 +146,15 @@ export class ChatContext implements vscode.Disposable {
   }
 
   private async resolveMention(m: Mention, question: string, opts: { resolveWorkspace: boolean; signal?: AbortSignal }): Promise<ContextBlock | undefined> {
-    if (m.kind === 'workspace') return opts.resolveWorkspace ? this.workspaceBlock(question, opts.signal) : undefined;
+    if (m.kind === 'workspace') {
+      if (!opts.resolveWorkspace) return undefined;
+      try {
+        return await this.workspaceBlock(question, opts.signal);
+      } catch (err) {
+        this.services.logger.warn(`Chat: @workspace retrieval failed: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      }
+    }
     const key = `${m.kind}:${m.arg}`;
     const hit = this.mentionCache.get(key);
     if (hit && Date.now() - hit.at < 3_000) return hit.block;

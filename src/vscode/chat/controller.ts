@@ -222,6 +222,10 @@ export class ChatController implements vscode.Disposable {
         return this.updateMeter();
       case 'command':
         return this.runCommand(m.command);
+      default: {
+        const unhandled: never = m;
+        this.services.logger.warn(`Chat: unhandled webview message ${JSON.stringify(unhandled).slice(0, 80)}`);
+      }
     }
   }
 

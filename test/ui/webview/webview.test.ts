@@ -46,12 +46,16 @@ async function streamAnswer(v: ViewPage, requestId: string, chunks: string[]): P
   for (const text of chunks) await v.send({ type: 'streamDelta', requestId, text });
 }
 
-test('posts ready first, then a draft for the meter; no CSP violations or page errors', async () => {
+test('posts ready first, never answers host chips with a draft (no loop); no CSP violations or page errors', async () => {
   const v = await h.open();
   const first = await v.waitPosted(() => true);
   assert.equal(first.type, 'ready');
   await v.send(stateMsg());
-  await v.waitPosted((m) => m.type === 'draft');
+  await v.send({ type: 'chips', chips: [] });
+  await v.page.waitForSelector('#chips[hidden]', { state: 'attached' });
+  assert.deepEqual((await v.posted()).map((m) => m.type), ['ready'], 'chips from the host must not trigger a draft');
+  await v.page.type('#input', 'x');
+  await v.waitPosted((m) => m.type === 'draft' && m.text === 'x');
   assert.deepEqual(await v.violations(), []);
   assert.deepEqual(v.errors, []);
   await v.page.close();
