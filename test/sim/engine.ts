@@ -64,6 +64,14 @@ export interface GenResult {
   nPast: number;
 }
 
+interface LoadedModel {
+  numCtx: number;
+  expiresAt: number;
+  model: SimModel;
+  /** Set while the model is loading: concurrent requests wait for the same load. */
+  pending?: Promise<number>;
+}
+
 interface Slot {
   tokens: number[];
   busy: boolean;
@@ -92,7 +100,7 @@ export class SimEngine {
   private loadingWaiters: (() => void)[] = [];
   private useCounter = 0;
   /** Ollama: loaded models with the num_ctx they were loaded with and when they expire. */
-  readonly loaded = new Map<string, { numCtx: number; expiresAt: number; model: SimModel }>();
+  readonly loaded = new Map<string, LoadedModel>();
 
   constructor(
     readonly kind: SimKind,
@@ -158,16 +166,21 @@ export class SimEngine {
    * or after keep_alive expired. Returns the load time spent (simulated ms).
    */
   async ensureLoaded(model: SimModel, numCtx: number, keepAliveMs: number): Promise<number> {
-    const now = Date.now();
+    const expiresAt = () => (keepAliveMs === Infinity ? Number.MAX_SAFE_INTEGER : Date.now() + keepAliveMs);
     const cur = this.loaded.get(model.name);
-    let loadMs = 0;
-    if (!cur || cur.numCtx !== numCtx || cur.expiresAt < now) {
-      this.stats.loads++;
-      loadMs = this.timing.loadMs;
-      await this.sleep(loadMs);
-      for (const s of this.slots) s.tokens = [];
+    if (cur && cur.numCtx === numCtx && cur.expiresAt >= Date.now()) {
+      const spent = cur.pending ? await cur.pending : 0;
+      cur.expiresAt = Math.max(cur.expiresAt, expiresAt());
+      return spent;
     }
-    this.loaded.set(model.name, { numCtx, model, expiresAt: keepAliveMs === Infinity ? Number.MAX_SAFE_INTEGER : Date.now() + keepAliveMs });
+    this.stats.loads++;
+    for (const s of this.slots) s.tokens = [];
+    const loadMs = this.timing.loadMs;
+    const entry: LoadedModel = { numCtx, model, expiresAt: Number.MAX_SAFE_INTEGER, pending: this.sleep(loadMs).then(() => loadMs) };
+    this.loaded.set(model.name, entry);
+    await entry.pending;
+    entry.pending = undefined;
+    entry.expiresAt = expiresAt();
     return loadMs;
   }
 
@@ -217,8 +230,8 @@ export class SimEngine {
 
   private releaseSlot(i: number): void {
     this.slots[i].busy = false;
-    const w = this.waiters.shift();
-    if (w) w();
+    // Wake every waiter (in arrival order); each re-checks for a free slot. A waiter whose client left just returns.
+    for (const w of this.waiters.splice(0)) w();
   }
 
   /** Run one generation: queue for a slot, prefill the uncached tail, stream the reply's tokens. Null when it did not finish normally. */

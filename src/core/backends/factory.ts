@@ -25,7 +25,7 @@ export interface BackendConfig {
 export function createBackend(c: BackendConfig): Backend {
   const endpoint = c.endpoint.trim() || DEFAULT_ENDPOINTS[c.kind];
   const common = { endpoint, apiKey: c.apiKey || undefined, contextWindow: c.contextWindow && c.contextWindow > 0 ? c.contextWindow : undefined, idleTimeoutMs: c.idleTimeoutMs, fetch: c.fetch };
-  c.logger.info(`backend: ${c.kind} at ${endpoint}${common.contextWindow ? `, context window ${common.contextWindow} (override)` : ''}${common.apiKey ? ', with API key' : ''}`);
+  c.logger.debug(`backend: ${c.kind} at ${endpoint}${common.contextWindow ? `, context window ${common.contextWindow} (override)` : ''}${common.apiKey ? ', with API key' : ''}`);
   switch (c.kind) {
     case 'ollama':
       return new OllamaBackend({ ...common, keepAlive: c.keepAlive });

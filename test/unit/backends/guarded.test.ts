@@ -88,6 +88,6 @@ test('createBackend picks the implementation and default endpoint by kind', () =
   const x = createBackend({ kind: 'openai', endpoint: 'http://gpu:8000/v1', keepAlive: '30m', idleTimeoutMs: 1000, logger: l, apiKey: 'k' });
   assert.equal(x.endpoint, 'http://gpu:8000');
   assert.equal(x.pull, undefined);
-  assert.match(l.lines.at(-1)!, /openai at http:\/\/gpu:8000\/v1, with API key/);
+  assert.match(l.lines.at(-1)!, /^\[debug\] backend: openai at http:\/\/gpu:8000\/v1, with API key/);
   assert.equal(guardBackend(x, { logger: l, contextLength: () => 1 }).pull, undefined);
 });

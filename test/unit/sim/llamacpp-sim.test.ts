@@ -209,3 +209,24 @@ test('slots: with one slot a second request waits until the first finishes (queu
     await one.close();
   }
 });
+
+test('slots: a queued request whose client left does not block the ones behind it', async () => {
+  const one = await startSimulator({ kind: 'llamacpp', reply: { chunks: ['a'], hang: true }, timing: { timeScale: 0, slots: 1 } });
+  try {
+    const first = new AbortController();
+    await fetch(one.url + '/completion', { method: 'POST', body: JSON.stringify({ prompt: 'x', stream: true }), signal: first.signal }).then((r) => r.body!.getReader().read());
+    one.setReply('b');
+    const leaver = new AbortController();
+    const gone = fetch(one.url + '/completion', { method: 'POST', body: JSON.stringify({ prompt: 'y', stream: true }), signal: leaver.signal }).catch(() => 'left');
+    const third = fetch(one.url + '/completion', { method: 'POST', body: JSON.stringify({ prompt: 'z', stream: true }) }).then((r) => r.text());
+    await new Promise((r) => setTimeout(r, 30));
+    leaver.abort();
+    assert.equal(await gone, 'left');
+    await new Promise((r) => setTimeout(r, 30));
+    first.abort();
+    assert.match(await third, /"content":"b"/);
+    assert.equal(one.stats.completed, 1);
+  } finally {
+    await one.close();
+  }
+});

@@ -132,3 +132,19 @@ test('control surface: reply rules, stats and reset over HTTP', async () => {
   await fetch(`${sim.url}/__sim/reset`, { method: 'POST' });
   assert.equal(sim.stats.requests, 0);
 });
+
+test('concurrent first requests share one model load; keep_alive 0 unloads after the request', async () => {
+  const s = await startSimulator({ kind: 'ollama', reply: 'ok', timing: { timeScale: 0, slots: 2 } });
+  try {
+    const c = new Ollama({ host: s.url });
+    await Promise.all([1, 2, 3].map(async () => collect(await c.generate({ model: 'phi4', prompt: 'x', raw: true, stream: true, options: { num_ctx: 4096 } }))));
+    assert.equal(s.stats.loads, 1);
+    const ps = await c.ps();
+    assert.equal((ps.models[0] as unknown as { context_length: number }).context_length, 4096);
+    await collect(await c.generate({ model: 'phi4', prompt: 'x', raw: true, stream: true, keep_alive: 0, options: { num_ctx: 4096 } }));
+    assert.equal((await c.ps()).models.length, 0);
+    await assert.rejects(c.generate({ model: 'phi4', prompt: 'x', stream: true, keep_alive: '-1' }), (e: { status_code: number; error: string }) => e.status_code === 400 && /missing unit/.test(e.error));
+  } finally {
+    await s.close();
+  }
+});
