@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { Services } from './services';
 import { DEFAULT_ENDPOINTS, type Settings } from '../core/config';
-import type { BackendKind } from '../core/backends/types';
+import type { BackendKind, PullProgress } from '../core/backends/types';
 import { BackendError } from '../core/backends/errors';
 import { apiKeySecretName } from './backendServiceImpl';
 import { describeKind } from './backendProblems';
@@ -21,7 +21,8 @@ export function registerBackendCommands(services: Services): void {
   reg('phiCoder.statusMenu', () => statusMenu(services));
   reg('phiCoder.selectBackend', () => selectBackend(services));
   reg('phiCoder.selectModel', (purpose?: 'chat' | 'completion') => selectModel(services, purpose));
-  reg('phiCoder.pullModel', (model?: string) => pullModel(services, model));
+  // onProgress: optional second argument, used by the chat view's pull progress bar.
+  reg('phiCoder.pullModel', (model?: string, onProgress?: (p: PullProgress) => void) => pullModel(services, model, onProgress));
   reg('phiCoder.setApiKey', () => setApiKey(services));
 }
 
@@ -134,7 +135,7 @@ async function rawBackendForListing(services: Services) {
   });
 }
 
-async function pullModel(services: Services, model?: string): Promise<boolean> {
+async function pullModel(services: Services, model?: string, onProgress?: (p: PullProgress) => void): Promise<boolean> {
   const settings = services.settings();
   const name =
     model ??
@@ -168,6 +169,7 @@ async function pullModel(services: Services, model?: string): Promise<boolean> {
         await pull(
           name,
           (p) => {
+            onProgress?.(p);
             if (p.total && p.completed !== undefined) {
               const percent = Math.floor((p.completed / p.total) * 100);
               progress.report({ message: `${p.status} ${percent}%`, increment: Math.max(0, percent - lastPercent) });

@@ -20,7 +20,12 @@ export async function pullIntoView(services: Services, post: (m: HostMessage) =>
   };
   post({ type: 'pullProgress', model, status: 'Starting download…' });
   try {
-    await vscode.commands.executeCommand('phiCoder.pullModel', model, onProgress);
+    // The command asks for confirmation and reports failures itself; it returns whether the model was pulled.
+    const pulled = await vscode.commands.executeCommand<boolean>('phiCoder.pullModel', model, onProgress);
+    if (pulled === false) {
+      post({ type: 'pullProgress', model, status: 'Not downloaded', done: true });
+      return;
+    }
     post({ type: 'pullProgress', model, status: 'Done', percent: 100, done: true });
     await services.backends.recheck();
   } catch (err) {
