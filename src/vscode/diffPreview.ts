@@ -136,6 +136,7 @@ export function activeDiffPreviews(): number {
 export async function showDiffPreview(opts: DiffPreviewOptions): Promise<DiffPreviewOutcome> {
   const s = store;
   if (!s) throw new Error('registerDiffPreview was not called');
+  if (opts.signal?.aborted) return 'rejected';
   const targetUri = opts.document?.uri ?? opts.uri;
   if (!targetUri) throw new Error('showDiffPreview needs a document or a uri');
   const document = opts.document ?? (await openIfExists(targetUri));

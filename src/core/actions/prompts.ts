@@ -209,10 +209,14 @@ export function buildRewritePrompt(input: RewritePromptInput): BuiltPrompt {
   // Code before the target matters more than code after it.
   const beforeText = input.doc.text.slice(0, input.target.start);
   const afterText = input.doc.text.slice(input.target.end);
+  const beforeTokens = countTokens(beforeText);
+  const afterTokens = countTokens(afterText);
   let excerptBudget = Math.max(0, room - 24);
   for (let attempt = 0; attempt < 4; attempt++) {
-    const afterBudget = Math.min(countTokens(afterText), Math.floor(excerptBudget / 3));
-    const before = truncateStartToTokens(beforeText, excerptBudget - afterBudget);
+    // A third for the code after the target, the rest before it; either side's unused share goes to the other.
+    const beforeBudget = Math.min(beforeTokens, excerptBudget - Math.min(afterTokens, Math.floor(excerptBudget / 3)));
+    const afterBudget = Math.min(afterTokens, excerptBudget - beforeBudget);
+    const before = truncateStartToTokens(beforeText, beforeBudget);
     const after = truncateToTokens(afterText, afterBudget);
     const built = render(SYSTEM_BASE, userMessage(input, context, before, after));
     if (built.tokens <= budget) {

@@ -114,3 +114,10 @@ test('same-file callers outside the excerpt are listed; ones the excerpt shows a
   assert.deepEqual(callSites('foo(); addx(); x.add (3)', { kind: 'function', start: 100, end: 100, name: 'add' }).map((s) => s.text), ['foo(); addx(); x.add (3)']);
   assert.deepEqual(callSites('add()', { kind: 'selection', start: 0, end: 0 }), []);
 });
+
+test('the surrounding-code share unused on one side goes to the other (target at the end of a big file)', () => {
+  const { text, target } = docWith(3000, 0);
+  const p = buildRewritePrompt(input({ doc: { relPath: 'a.ts', languageId: 'typescript', text }, target }));
+  assert.ok(p.promptTokens > promptBudget(16384, 2048) - 200, `${p.promptTokens} uses the budget`);
+  assert.ok(p.promptTokens <= promptBudget(16384, 2048));
+});
