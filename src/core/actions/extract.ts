@@ -53,7 +53,7 @@ export function fencedBlocks(text: string): FencedBlock[] {
 
 /** Lines that are prose around code, e.g. "Here is the refactored function:" or "This version uses ...". */
 const PREAMBLE = /^(here(?:'s| is| are)|sure|certainly|below|the (?:following|refactored|updated|fixed|corrected|documented)|i(?:'ve| have)|okay|ok[,.]|this (?:is|version|code))\b/i;
-const CHATTER = /^(this (?:version|code|change|refactor|implementation|function)|the (?:changes|main|refactored|updated|code|function)|i(?:'ve| have| made| changed)|note|explanation|changes(?: made)?:|key changes|in this|these changes|with these|by |let me know|summary|\*\*|#+ |\d+\.\s+\*\*|- \*\*)/i;
+const CHATTER = /^(this (?:version|code|change|refactor|implementation|function)|the (?:changes|main|refactored|updated|code|function)|i(?:'ve| have| made| changed)|note|explanation|changes(?: made)?:|key changes|in this|these changes|with these|by |let me know|summary|\*\*[A-Z]|#{2,6} |\d+\.\s+\*\*|- \*\*)/i;
 
 function stripProse(text: string, partial: boolean): string {
   const lines = text.split('\n');

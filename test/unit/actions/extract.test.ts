@@ -74,3 +74,14 @@ test('an empty or whitespace answer extracts to the empty string', () => {
   assert.equal(extractCode('', { original: 'x' }), '');
   assert.equal(extractCode('```\n\n```', { original: 'x' }), '');
 });
+
+test('unfenced python keeps its comments after blank lines; a markdown explanation heading ends the code', () => {
+  const original = 'def mean(xs):\n    return sum(xs) / len(xs)';
+  const raw = 'def mean(xs):\n    if not xs:\n        return 0.0\n\n    # plain average\n    return sum(xs) / len(xs)\n\n### Explanation\nThe function now handles empty lists.';
+  assert.equal(extractCode(raw, { original }), 'def mean(xs):\n    if not xs:\n        return 0.0\n\n    # plain average\n    return sum(xs) / len(xs)');
+});
+
+test('Phi-4 style answer: fenced code then "**Explanation:**" and a numbered list', () => {
+  const raw = '```java\npublic int size() {\n    return items.size();\n}\n```\n\n**Explanation:**\n1. **Delegation**: uses the list size.';
+  assert.equal(extractCode(raw, { original: '    public int size() {\n        return count;\n    }' }), '    public int size() {\n        return items.size();\n    }');
+});
