@@ -34,6 +34,8 @@ export interface GenPlan {
   /** Most tokens to generate; negative = until the reply ends. */
   maxTokens: number;
   stop: string[];
+  /** End-of-generation tokens of the model: generation ends there (stop_type "eos"), whatever `stop` says. */
+  eos?: string[];
   /** llama.cpp id_slot; undefined or -1 = pick the slot with the longest common prefix. */
   idSlot?: number;
 }
@@ -254,7 +256,7 @@ export class SimEngine {
       sink.begin();
       for (let i = 0; i < reply.comments; i++) sink.comment();
 
-      const { pieces, stopType, stoppingWord } = applyLimits(reply.pieces, plan.maxTokens, plan.stop);
+      const { pieces, stopType, stoppingWord } = applyLimits(reply.pieces, plan.maxTokens, plan.stop, plan.eos ?? PHI4_EOS);
       const tokenMs = 1000 / this.timing.decodeTokPerSec;
       let content = '';
       for (let i = 0; i < pieces.length; i++) {
@@ -304,31 +306,40 @@ export class SimEngine {
   }
 }
 
-/** Cut the streamed pieces at the first stop string (not included, as servers do) and at maxTokens. */
-export function applyLimits(pieces: string[], maxTokens: number, stop: string[]): { pieces: string[]; stopType: GenResult['stopType']; stoppingWord: string } {
+/** Phi-4's end-of-generation tokens (<|im_end|> is the chat EOS in its GGUF, <|endoftext|> the base EOS). */
+export const PHI4_EOS = ['<|im_end|>', '<|endoftext|>'];
+
+/**
+ * Cut the streamed pieces at the first EOS token or stop string (neither is sent, as servers do) and at maxTokens.
+ */
+export function applyLimits(pieces: string[], maxTokens: number, stop: string[], eos: string[] = []): { pieces: string[]; stopType: GenResult['stopType']; stoppingWord: string } {
   const full = pieces.join('');
   let cut = full.length;
   let word = '';
-  for (const s of stop) {
-    if (!s) continue;
-    const at = full.indexOf(s);
-    if (at >= 0 && at < cut) {
-      cut = at;
-      word = s;
+  let type: GenResult['stopType'] = 'eos';
+  for (const [list, kind] of [[eos, 'eos'], [stop, 'word']] as const) {
+    for (const s of list) {
+      if (!s) continue;
+      const at = full.indexOf(s);
+      if (at >= 0 && at < cut) {
+        cut = at;
+        word = kind === 'word' ? s : '';
+        type = kind;
+      }
     }
   }
   const out: string[] = [];
   let pos = 0;
   for (const p of pieces) {
     if (maxTokens >= 0 && out.length >= maxTokens) return { pieces: out, stopType: 'limit', stoppingWord: '' };
-    if (pos + p.length > cut) {
+    if (cut < full.length && pos + p.length >= cut) {
       if (cut > pos) out.push(p.slice(0, cut - pos));
-      return { pieces: out, stopType: 'word', stoppingWord: word };
+      return { pieces: out, stopType: type, stoppingWord: word };
     }
     out.push(p);
     pos += p.length;
   }
-  return { pieces: out, stopType: word ? 'word' : 'eos', stoppingWord: word };
+  return { pieces: out, stopType: 'eos', stoppingWord: '' };
 }
 
 /** A responder from a function, a fixed text, or one fixed SimReply object. */

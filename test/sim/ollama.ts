@@ -27,6 +27,8 @@ export const PHI4_OLLAMA_TEMPLATE = `{{- range $i, $_ := .Messages }}
 {{ end }}
 {{- end }}`;
 
+const MODELFILE_STOP = ['<|im_start|>', '<|im_end|>', '<|im_sep|>'];
+
 const FIM_TEMPLATE = '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>{{- else }}{{ .Prompt }}{{- end }}';
 
 function tagged(name: string): string {
@@ -192,7 +194,8 @@ async function generate(c: Ctx): Promise<void> {
     malformedLine: () => write(c.ex, '{"model":"' + name + '","created_at":\n'),
   };
   const maxTokens = Number(options.num_predict ?? -1);
-  const stop = Array.isArray(options.stop) ? options.stop.map(String) : [];
+  // Without `stop` in the request, the Modelfile's stop parameters apply (phi4: <|im_start|>, <|im_end|>, <|im_sep|>).
+  const stop = Array.isArray(options.stop) ? options.stop.map(String) : MODELFILE_STOP;
   const result: GenResult | null = await c.engine.generate(c.ex, { promptIds: ids, maxTokens, stop }, reply, sink);
   if (!result) return;
   if (keepAliveMs === 0) c.engine.unload(m);

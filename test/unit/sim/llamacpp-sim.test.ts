@@ -230,3 +230,15 @@ test('slots: a queued request whose client left does not block the ones behind i
     await one.close();
   }
 });
+
+test('stop_type: eos at <|im_end|>, word with stopping_word, limit at n_predict', async () => {
+  const final = async (body: object) => JSON.parse(sseEvents(await (await post('/completion', { prompt: 'x', stream: true, ...body })).text()).at(-1)!.slice(6));
+  sim.setReply('done<|im_end|>more');
+  const eos = await final({});
+  assert.deepEqual([eos.stop_type, eos.tokens_predicted], ['eos', 1]);
+  sim.setReply('a;\nb;\n');
+  const word = await final({ stop: ['\n'] });
+  assert.deepEqual([word.stop_type, word.stopping_word], ['word', '\n']);
+  const limit = await final({ n_predict: 1 });
+  assert.equal(limit.stop_type, 'limit');
+});

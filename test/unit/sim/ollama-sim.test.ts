@@ -148,3 +148,13 @@ test('concurrent first requests share one model load; keep_alive 0 unloads after
     await s.close();
   }
 });
+
+test('EOS and Modelfile stops: <|im_end|> ends the answer even when the request sends no stop', async () => {
+  sim.setReply('answer<|im_end|>\n<|im_start|>user');
+  const parts = await collect(await client.generate({ model: 'phi4', prompt: 'x', raw: true, stream: true }));
+  assert.equal(parts.map((p) => p.response).join(''), 'answer');
+  assert.equal(parts.at(-1)!.done_reason, 'stop');
+  sim.setReply('line one\nline two');
+  const cut = await collect(await client.generate({ model: 'phi4', prompt: 'x', raw: true, stream: true, options: { stop: ['\n'] } }));
+  assert.equal(cut.map((p) => p.response).join(''), 'line one');
+});
