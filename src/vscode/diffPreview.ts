@@ -28,6 +28,11 @@ export interface DiffPreviewOptions {
   uri?: vscode.Uri;
   /** The range the proposal replaces; the whole document when omitted. An empty range inserts. */
   range?: vscode.Range;
+  /**
+   * The document text the proposal was made from and the replaced offsets in it (overrides `range`). Pass it when the
+   * proposal took a while to prepare: edits made since then are then caught by the stale check instead of being lost.
+   */
+  base?: { text: string; start: number; end: number };
   /** The finished replacement ... */
   newText?: string;
   /** ... or raw text chunks as they stream in (e.g. a model's answer). */
@@ -140,9 +145,9 @@ export async function showDiffPreview(opts: DiffPreviewOptions): Promise<DiffPre
   const targetUri = opts.document?.uri ?? opts.uri;
   if (!targetUri) throw new Error('showDiffPreview needs a document or a uri');
   const document = opts.document ?? (await openIfExists(targetUri));
-  const original = document?.getText() ?? '';
-  const start = document && opts.range ? document.offsetAt(opts.range.start) : 0;
-  const end = document && opts.range ? document.offsetAt(opts.range.end) : original.length;
+  const original = opts.base?.text ?? document?.getText() ?? '';
+  const start = opts.base ? opts.base.start : document && opts.range ? document.offsetAt(opts.range.start) : 0;
+  const end = opts.base ? opts.base.end : document && opts.range ? document.offsetAt(opts.range.end) : original.length;
   const id = `${Date.now().toString(36)}-${++counter}`;
   const base = path.posix.basename(targetUri.path) || 'untitled';
   const transform = opts.transform ?? ((raw: string) => raw);

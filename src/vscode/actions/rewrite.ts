@@ -93,7 +93,7 @@ export async function runRewrite(services: Services, action: RewriteAction, args
     },
     preview: {
       document: doc,
-      range: target.range,
+      base: { text: textAtStart, start: target.start, end: target.end },
       title: `${LABELS[action]}${instruction ? `: ${instruction.length > 40 ? instruction.slice(0, 40) + '…' : instruction}` : ''}`,
       transform: (raw, final) => extractCode(raw, { original, partial: !final, midLine: target.midLine }) || (final ? '' : original),
       validate: async (replacement, full) => {

@@ -74,8 +74,6 @@ export async function runWriteTests(services: Services, args: ActionArgs = {}): 
   const testRel = vscode.workspace.asRelativePath(testUri);
   services.logger.info(`action:writeTests: ${plan.framework}, ${testRel} (${mode})`);
   const sourceText = doc.getText();
-  const endOfTestDoc = testDoc ? testDoc.positionAt(testDoc.getText().length) : new vscode.Position(0, 0);
-  const range = !testDoc ? undefined : mode === 'append' ? new vscode.Range(endOfTestDoc, endOfTestDoc) : new vscode.Range(new vscode.Position(0, 0), endOfTestDoc);
   const before = existing ?? '';
   const original = mode === 'rewrite-file' ? before : '\n';
   const lang = testDoc?.languageId ?? doc.languageId;
@@ -101,7 +99,7 @@ export async function runWriteTests(services: Services, args: ActionArgs = {}): 
     preview: {
       document: testDoc,
       uri: testDoc ? undefined : testUri,
-      range,
+      base: testDoc ? { text: before, start: mode === 'append' ? before.length : 0, end: before.length } : undefined,
       title: `Tests (${plan.framework})`,
       transform: (raw, final) => {
         const code = extractCode(raw, { original, partial: !final });
