@@ -241,6 +241,16 @@ describe('actions', function () {
     }
   });
 
+  it('Explain sends the function at the cursor and the question to the chat', async () => {
+    used!.sim.setReply('`total` adds up the prices.');
+    assert.equal(await vscode.commands.executeCommand<boolean>('phiCoder.explain'), true);
+    const request = await waitFor('the chat request', () =>
+      used!.sim.requests.find((r) => r.messages?.some((m) => m.content.includes('Explain the function `total`'))),
+    );
+    const all = request.messages!.map((m) => m.content).join('\n');
+    assert.ok(all.includes('for (let i = 0; i < prices.length; i++)'), 'the function travels as an attachment');
+  });
+
   it('Write Tests proposes the conventional test file and creates it on accept', async () => {
     const testUri = vscode.Uri.joinPath(fileUri, '..', 'actionsFixture.test.ts');
     await vscode.workspace.fs.delete(testUri).then(undefined, () => undefined);
