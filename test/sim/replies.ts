@@ -40,7 +40,11 @@ function isCompletion(req: SimRequest): boolean {
 }
 
 export const defaultResponder: Responder = (req) => {
-  if (isCompletion(req)) return 'if (value === undefined) {\n    return fallback;\n  }\n  return value;';
+  if (isCompletion(req)) {
+    // A single-line request (e.g. "reply with the rest of this line only") gets one line, others a small block.
+    if (/rest of this line|one line|single[- ]line/i.test(requestText(req))) return 'value ?? fallback;';
+    return 'if (value === undefined) {\n    return fallback;\n  }\n  return value;';
+  }
   const question = (req.messages?.filter((m) => m.role === 'user').at(-1)?.content ?? req.prompt ?? '').slice(0, 80).replace(/\s+/g, ' ');
   return [
     `Here is one way to do it (simulated answer to: "${question.trim()}").`,

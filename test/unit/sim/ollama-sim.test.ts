@@ -158,3 +158,14 @@ test('EOS and Modelfile stops: <|im_end|> ends the answer even when the request 
   const cut = await collect(await client.generate({ model: 'phi4', prompt: 'x', raw: true, stream: true, options: { stop: ['\n'] } }));
   assert.equal(cut.map((p) => p.response).join(''), 'line one');
 });
+
+test('default responder: one line for a single-line hole request, a block for multi-line, markdown for chat', async () => {
+  const { defaultResponder } = await import('../../sim/index');
+  const base = { kind: 'ollama' as const, endpoint: '/api/generate', model: 'phi4', body: { options: { num_predict: 64 } } };
+  const one = await defaultResponder({ ...base, prompt: 'Complete the edited line: reply with the rest of this line only. <HOLE>' });
+  assert.equal(typeof one === 'string' && !one.includes('\n'), true);
+  const block = await defaultResponder({ ...base, prompt: 'Write the code for <HOLE>; it may span several lines' });
+  assert.equal(typeof block === 'string' && block.includes('\n'), true);
+  const chat = await defaultResponder({ ...base, endpoint: '/api/chat', body: {}, messages: [{ role: 'user', content: 'How do I clamp a number?' }] });
+  assert.match(String(chat), /```ts[\s\S]*```/);
+});
