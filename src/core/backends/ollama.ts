@@ -56,7 +56,8 @@ export class OllamaBackend implements Backend {
       const signal = init?.signal ? AbortSignal.any([init.signal, ctl.signal]) : ctl.signal;
       const res = await base(input, { ...init, signal });
       ctl.touch();
-      if (!res.ok || !res.body || !(res.headers.get('content-type') ?? '').includes('ndjson')) return res;
+      // Streams (NDJSON, or anything that is not a plain JSON answer, e.g. a web page from the wrong server) are checked line by line.
+      if (!res.ok || !res.body || (res.headers.get('content-type') ?? '').includes('application/json')) return res;
       return new Response(res.body.pipeThrough(ndjsonGuard(() => ctl.touch())), { status: res.status, statusText: res.statusText, headers: res.headers });
     };
     return new Ollama({ host: this.endpoint, fetch: wrapped as typeof fetch, headers: this.o.apiKey ? { Authorization: `Bearer ${this.o.apiKey}` } : undefined });

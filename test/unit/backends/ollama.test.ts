@@ -170,3 +170,21 @@ test('num_predict limit -> stopReason length', async () => {
   assert.equal(r.usage!.stopReason, 'length');
   assert.equal(r.usage!.completionTokens, 3);
 });
+
+test('a server that is not Ollama (HTML page) -> malformed with the offending line, not a silent empty answer', async () => {
+  const { rawServer } = await import('./helpers');
+  const raw = await rawServer((req, res) => {
+    if (req.url === '/api/show') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      return res.end(JSON.stringify({ model_info: { 'general.architecture': 'phi3', 'phi3.context_length': 16384 }, capabilities: ['completion'], details: { family: 'phi3' } }));
+    }
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    res.end('<html><body>Welcome</body></html>\n');
+  });
+  try {
+    const b = new OllamaBackend({ endpoint: raw.url, keepAlive: '30m', idleTimeoutMs: 2000 });
+    await assert.rejects(collect(b.complete({ model: 'phi4', prompt: 'x', sampling: SAMPLING })), (e: unknown) => isCode('malformed')(e) && /<html>/.test((e as Error).message));
+  } finally {
+    await raw.close();
+  }
+});
