@@ -5,6 +5,7 @@
 import type { CodeBlockAction, MessageView, WebviewMessage } from '../shared/protocol';
 import { renderMarkdown, type CodeBlock } from './markdown';
 import { button, h } from './dom';
+import { stableBoundary } from './streamSplit';
 
 type Post = (m: WebviewMessage) => void;
 
@@ -21,6 +22,8 @@ interface Entry {
   body: HTMLElement;
   actions: HTMLElement;
   pending: boolean;
+  /** While streaming: the answer up to `frozen` is rendered once (stable); only the tail is re-rendered per frame. */
+  stream?: { frozen: number; stable: HTMLElement; tail: HTMLElement };
 }
 
 export class MessageList {
@@ -125,13 +128,37 @@ export class MessageList {
       if (view.attachments?.length) body.append(h('div', { class: 'attachments', text: `Context: ${view.attachments.join(', ')}` }));
       return;
     }
-    const rendered = renderMarkdown(view.content);
-    body.innerHTML = rendered.html; // sanitised by DOMPurify in renderMarkdown
-    this.decorateCodeBlocks(body, rendered.blocks);
-    if (view.streaming && view.content === '') body.append(h('span', { class: 'thinking', text: 'Thinking…' }));
+    if (view.streaming) return this.renderStreaming(entry);
+    entry.stream = undefined;
+    this.fill(body, view.content); // the final render is always of the whole answer
     if (view.stopReason === 'abort') body.append(h('div', { class: 'stopped', text: 'Stopped.' }));
     if (view.stopReason === 'length') body.append(h('div', { class: 'stopped', text: 'The answer reached its token limit (phiCoder.chat.maxAnswerTokens).' }));
     if (view.error) body.append(h('div', { class: 'error', role: 'alert', text: view.error }));
+  }
+
+  /** Incremental render while streaming: cost per frame depends on the tail, not on the whole answer. */
+  private renderStreaming(entry: Entry): void {
+    if (!entry.stream) {
+      entry.stream = { frozen: 0, stable: h('div', { class: 'md-stable' }), tail: h('div', { class: 'md-tail' }) };
+      entry.body.replaceChildren(entry.stream.stable, entry.stream.tail);
+    }
+    const s = entry.stream;
+    const content = entry.view.content;
+    const cut = stableBoundary(content);
+    if (cut > s.frozen) {
+      const segment = h('div', { class: 'md-segment' });
+      this.fill(segment, content.slice(s.frozen, cut));
+      s.stable.append(segment);
+      s.frozen = cut;
+    }
+    this.fill(s.tail, content.slice(s.frozen));
+    if (content === '') s.tail.append(h('span', { class: 'thinking', text: 'Thinking…' }));
+  }
+
+  private fill(el: HTMLElement, markdown: string): void {
+    const rendered = renderMarkdown(markdown);
+    el.innerHTML = rendered.html; // sanitised by DOMPurify in renderMarkdown
+    this.decorateCodeBlocks(el, rendered.blocks);
   }
 
   private decorateCodeBlocks(body: HTMLElement, blocks: CodeBlock[]): void {

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { stableBoundary } from '../../../src/webview/streamSplit';
+
+test('cuts after the last blank line before an unindented line', () => {
+  const text = 'First paragraph.\n\nSecond paragraph.\n\nThird, still stream';
+  assert.equal(text.slice(stableBoundary(text)), 'Third, still stream');
+});
+
+test('never cuts inside a code fence, even at blank lines in the code', () => {
+  const text = 'Intro.\n\n```ts\nconst a = 1;\n\nconst b = 2;\n';
+  assert.equal(text.slice(stableBoundary(text)), '```ts\nconst a = 1;\n\nconst b = 2;\n');
+  const closed = text + '```\n\nAfter the code.\n';
+  assert.equal(closed.slice(stableBoundary(closed)), 'After the code.\n');
+});
+
+test('keeps indented continuations and unfinished lines in the tail', () => {
+  const text = '1. item\n\n   more about the item\n';
+  assert.equal(stableBoundary(text), 0);
+  const growing = 'Para.\n\nNext li';
+  assert.equal(growing.slice(stableBoundary(growing)), 'Next li', 'a growing line is cut before: its indentation is known');
+  const justBlank = 'Para.\n\n';
+  assert.equal(stableBoundary(justBlank), 0, 'no cut before text that has not arrived');
+  assert.equal(stableBoundary(''), 0);
+});
+
+test('rendering the pieces separately gives the same blocks as the whole for paragraphs and fences', () => {
+  const text = 'A **b**.\n\n```py\nx = 1\n\ny = 2\n```\n\nDone.\n';
+  const cut = stableBoundary(text);
+  assert.ok(cut > 0);
+  assert.ok(!text.slice(0, cut).includes('Done.'));
+  assert.equal((text.slice(0, cut).match(/```/g) ?? []).length % 2, 0, 'fences are balanced before the cut');
+});
