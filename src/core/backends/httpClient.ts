@@ -43,6 +43,7 @@ export class HttpClient {
       throw this.failure(err, ctl, path);
     }
     ctl.touch();
+    ctl.started = true;
     if (!res.ok) {
       const parsed = await readJson(res).catch(() => undefined);
       throw this.o.mapStatus(res.status, parsed, path);
@@ -55,7 +56,7 @@ export class HttpClient {
     if (mine) return mine;
     if (err instanceof BackendError) return err;
     if (isFetchAbort(err)) return new BackendError('aborted', `${this.o.kind} ${path}: cancelled`);
-    if (networkCode(err)) return new BackendError('offline', offlineMessage(this.o.kind, this.base));
+    if (networkCode(err)) return new BackendError('offline', offlineMessage(this.o.kind, this.base, ctl.started));
     return new BackendError('server', `${this.o.kind} ${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
 

@@ -56,6 +56,7 @@ export class OllamaBackend implements Backend {
       const signal = init?.signal ? AbortSignal.any([init.signal, ctl.signal]) : ctl.signal;
       const res = await base(input, { ...init, signal });
       ctl.touch();
+      ctl.started = true;
       // Streams (NDJSON, or anything that is not a plain JSON answer, e.g. a web page from the wrong server) are checked line by line.
       if (!res.ok || !res.body || (res.headers.get('content-type') ?? '').includes('application/json')) return res;
       return new Response(res.body.pipeThrough(ndjsonGuard(() => ctl.touch())), { status: res.status, statusText: res.statusText, headers: res.headers });
@@ -201,7 +202,7 @@ export class OllamaBackend implements Backend {
       return new BackendError('server', `Ollama ${what}: ${msg} (HTTP ${s})`, s);
     }
     if (isFetchAbort(err)) return new BackendError('aborted', `Ollama ${what}: cancelled`);
-    if (networkCode(err)) return new BackendError('offline', offlineMessage('ollama', this.endpoint));
+    if (networkCode(err)) return new BackendError('offline', offlineMessage('ollama', this.endpoint, ctl.started));
     const msg = err instanceof Error ? err.message : String(err);
     if (/did not receive done|missing body/i.test(msg)) return new BackendError('malformed', `Ollama: the stream ended without its final "done" line`);
     return new BackendError('server', `Ollama reported an error: ${msg}`);

@@ -12,6 +12,8 @@ export type FetchLike = (input: string | URL | Request, init?: RequestInit) => P
 export class RequestControl {
   readonly controller = new AbortController();
   private reason: 'aborted' | 'timeout' | undefined;
+  /** Set once the answer's headers arrived: later network failures happened mid-stream. */
+  started = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly onCallerAbort = () => this.fire('aborted');
   private readonly listeners: (() => void)[] = [];
@@ -111,8 +113,14 @@ export async function readJson(res: Response): Promise<unknown> {
   }
 }
 
-/** Messages for an unreachable server, one per backend kind. */
-export function offlineMessage(kind: 'ollama' | 'llamacpp' | 'openai', endpoint: string): string {
+const NAMES = { ollama: 'Ollama', llamacpp: 'The llama.cpp server', openai: 'The server' } as const;
+
+/**
+ * Messages for an unreachable server, one per backend kind. `midStream`: the connection broke after the answer had
+ * started (the server crashed or was stopped), which is not the same advice as "start it".
+ */
+export function offlineMessage(kind: 'ollama' | 'llamacpp' | 'openai', endpoint: string, midStream = false): string {
+  if (midStream) return `${NAMES[kind]} at ${endpoint} closed the connection in the middle of an answer (did it crash or stop?)`;
   if (kind === 'ollama') return `Ollama is not running at ${endpoint} — start it with \`ollama serve\``;
   if (kind === 'llamacpp') return `llama.cpp server is not running at ${endpoint} — start it with \`llama-server -m <model>.gguf --port ${portOf(endpoint)}\``;
   return `No OpenAI-compatible server answers at ${endpoint} — check that it is running and the endpoint setting`;

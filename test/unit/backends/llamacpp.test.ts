@@ -191,3 +191,24 @@ test('SSE split across arbitrary byte boundaries (multi-byte characters included
     await raw.close();
   }
 });
+
+test('the server dies mid-answer -> offline, saying the connection broke mid-answer', async () => {
+  const raw = await rawServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+    res.write('data: {"content":"par","stop":false}\n\n');
+    setTimeout(() => res.socket?.destroy(), 20);
+  });
+  try {
+    const b = new LlamaCppBackend({ endpoint: raw.url, idleTimeoutMs: 2000 });
+    const seen: string[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const ev of b.complete({ model: 'phi4', prompt: 'x', sampling: SAMPLING })) if (ev.type === 'text') seen.push(ev.text);
+      })(),
+      (e: unknown) => isCode('offline')(e) && /closed the connection in the middle of an answer/.test((e as Error).message),
+    );
+    assert.deepEqual(seen, ['par']);
+  } finally {
+    await raw.close();
+  }
+});

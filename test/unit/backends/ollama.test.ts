@@ -188,3 +188,22 @@ test('a server that is not Ollama (HTML page) -> malformed with the offending li
     await raw.close();
   }
 });
+
+test('Ollama dies mid-answer -> offline, saying the connection broke mid-answer', async () => {
+  const { rawServer } = await import('./helpers');
+  const raw = await rawServer((req, res) => {
+    if (req.url === '/api/show') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      return res.end(JSON.stringify({ model_info: { 'general.architecture': 'phi3', 'phi3.context_length': 16384 }, capabilities: ['completion'], details: { family: 'phi3' } }));
+    }
+    res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+    res.write('{"model":"phi4","response":"par","done":false}\n');
+    setTimeout(() => res.socket?.destroy(), 20);
+  });
+  try {
+    const b = new OllamaBackend({ endpoint: raw.url, keepAlive: '30m', idleTimeoutMs: 2000 });
+    await assert.rejects(collect(b.complete({ model: 'phi4', prompt: 'x', sampling: SAMPLING })), (e: unknown) => isCode('offline')(e) && /closed the connection in the middle of an answer/.test((e as Error).message));
+  } finally {
+    await raw.close();
+  }
+});
