@@ -7,6 +7,7 @@ import type { CodeBlockAction } from '../../shared/protocol';
 import { declaredName, languageIdForFence } from '../../core/chat/codeTarget';
 import { showDiffPreview } from '../diffPreview';
 import { declarationRange } from './symbols';
+import { declarationSpanFor } from '../../core/chat/declaration';
 
 export type CodeBlockResult = { level: 'info' | 'error'; text: string } | undefined;
 
@@ -42,6 +43,9 @@ async function applyAsDiff(code: string, editor: vscode.TextEditor | undefined):
 
 async function targetRange(doc: vscode.TextDocument, selection: vscode.Selection, code: string): Promise<{ range?: vscode.Range; what?: string }> {
   if (!selection.isEmpty) return { range: new vscode.Range(selection.start, selection.end), what: `lines ${selection.start.line + 1}-${selection.end.line + 1}` };
+  // tree-sitter first (no language server needed), then the language's symbol provider.
+  const span = await declarationSpanFor(doc.languageId, doc.getText(), code).catch(() => undefined);
+  if (span) return { range: new vscode.Range(span.startLine, 0, span.endLine, doc.lineAt(span.endLine).text.length), what: span.name };
   const name = declaredName(code);
   if (name) {
     const range = await declarationRange(doc, name);
