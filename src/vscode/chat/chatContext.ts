@@ -34,6 +34,8 @@ export class ChatContext implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private fileList: { at: number; paths: vscode.Uri[] } | undefined;
   private readonly mentionCache = new Map<string, { at: number; block: ContextBlock | undefined }>();
+  /** Definitions around the selection, for the last (document version, selection): the meter asks on every keystroke. */
+  private definitionsCache: { key: string; block: ContextBlock | undefined } | undefined;
 
   constructor(private readonly services: Services) {
     this.editor = usable(vscode.window.activeTextEditor);
@@ -134,6 +136,14 @@ export class ChatContext implements vscode.Disposable {
   }
 
   private async definitions(editor: vscode.TextEditor, signal?: AbortSignal): Promise<ContextBlock | undefined> {
+    const key = `${editor.document.uri.toString()}@${editor.document.version}:${editor.document.offsetAt(editor.selection.start)}-${editor.document.offsetAt(editor.selection.end)}`;
+    if (this.definitionsCache?.key === key) return this.definitionsCache.block;
+    const block = await this.assembleDefinitions(editor, signal);
+    this.definitionsCache = { key, block };
+    return block;
+  }
+
+  private async assembleDefinitions(editor: vscode.TextEditor, signal?: AbortSignal): Promise<ContextBlock | undefined> {
     try {
       const doc = this.services.context.snapshot(editor.document, editor.selection.active, editor.selection);
       const packed = await this.services.context.engine.assemble({ doc, budgetTokens: DEFINITIONS_BUDGET, purpose: 'chat', signal });
