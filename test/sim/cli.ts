@@ -45,6 +45,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
+  if ((e as { code?: string })?.code === 'EADDRINUSE') console.error(`Port ${arg('port') ?? 'default'} is already in use (a real server or another simulator?). Pick another with --port.`);
+  else console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });
