@@ -46,7 +46,6 @@ export function buildChatHtml(o: ChatHtmlOptions): string {
     <span id="status-dot" class="status-dot" aria-hidden="true"></span>
     <button id="model-button" type="button" class="picker" aria-label="Pick a model">Model</button>
     <button id="backend-button" type="button" class="picker" aria-label="Pick a backend">Backend</button>
-    <span class="spacer"></span>
     <select id="conversation-select" aria-label="Conversations"></select>
     <button id="delete-button" type="button" class="icon" aria-label="Delete this conversation" title="Delete this conversation">Delete</button>
     <button id="new-button" type="button" class="icon" aria-label="New conversation" title="New conversation">+</button>

@@ -61,7 +61,7 @@ export type ThemeName = keyof typeof THEMES;
 export interface Harness {
   browser: Browser;
   origin: string;
-  open(theme?: ThemeName): Promise<ViewPage>;
+  open(theme?: ThemeName, width?: number): Promise<ViewPage>;
   close(): Promise<void>;
 }
 
@@ -103,8 +103,8 @@ export async function startHarness(): Promise<Harness> {
   return {
     browser,
     origin,
-    async open(theme: ThemeName = 'dark') {
-      const page = await browser.newPage({ viewport: { width: 420, height: 760 } });
+    async open(theme: ThemeName = 'dark', width = 420) {
+      const page = await browser.newPage({ viewport: { width, height: 760 } });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       page.on('console', (msg) => {

@@ -33,8 +33,8 @@ function stateMsg(over: Partial<Extract<HostMessage, { type: 'state' }>> = {}): 
 
 const METER: MeterView = { window: 16384, system: 120, context: 900, history: 2400, question: 35, reserve: 2048, droppedTurns: 0, truncatedContext: 0, overflow: false };
 
-async function openReady(theme: 'light' | 'dark' = 'dark'): Promise<ViewPage> {
-  const v = await h.open(theme);
+async function openReady(theme: 'light' | 'dark' = 'dark', width?: number): Promise<ViewPage> {
+  const v = await h.open(theme, width);
   await v.waitPosted((m) => m.type === 'ready');
   await v.send(stateMsg());
   await v.send({ type: 'meter', meter: METER });
@@ -289,9 +289,9 @@ test('unknown host messages are ignored without breaking the view', async () => 
   await v.page.close();
 });
 
-for (const theme of ['light', 'dark'] as const) {
-  test(`screenshot: a full conversation in the ${theme} theme`, async () => {
-    const v = await openReady(theme);
+for (const [theme, width] of [['light', 420], ['dark', 420], ['dark', 280]] as const) {
+  test(`screenshot: a full conversation in the ${theme} theme, ${width} px wide`, async () => {
+    const v = await openReady(theme, width);
     await v.send(stateMsg({
       conversation: { id: 'c1', title: 'Average', messages: [{ id: 'u1', role: 'user', content: 'How do I compute the mean of a list safely?', attachments: ['src/stats.py:1-12'] }] },
       conversations: [{ id: 'c1', title: 'Average', updatedAt: 1, messageCount: 2 }],
@@ -308,7 +308,11 @@ for (const theme of ['light', 'dark'] as const) {
     await v.page.fill('#input', 'Now add tests @symbol:mean');
     await v.send({ type: 'meter', meter: { ...METER, context: 230, history: 410 } });
     await v.page.waitForSelector('.message.assistant:not(.streaming) .code-block');
-    await v.page.screenshot({ path: path.join(SHOTS, `conversation-${theme}.png`) });
+    await v.page.screenshot({ path: path.join(SHOTS, `conversation-${theme}-${width}.png`) });
+    const overflow = await v.page.evaluate(() => ({ page: document.documentElement.scrollWidth - document.documentElement.clientWidth, messages: (() => { const m = document.getElementById('messages')!; return m.scrollWidth - m.clientWidth; })() }));
+    assert.deepEqual(overflow, { page: 0, messages: 0 }, 'nothing overflows sideways (long code scrolls inside its block)');
+    const meterBottom = await v.page.$eval('.meter', (el) => el.getBoundingClientRect().bottom);
+    assert.ok(meterBottom <= 760, `the meter is fully visible (${meterBottom})`);
     const bg = await v.page.$eval('body', (b) => getComputedStyle(b).backgroundColor);
     assert.equal(bg, theme === 'dark' ? 'rgb(37, 37, 38)' : 'rgb(243, 243, 243)', 'uses the theme variables');
     assert.deepEqual(await v.violations(), []);
