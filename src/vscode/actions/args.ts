@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { DiagnosticInfo } from '../../core/actions/prompts';
 import type { DocumentSnapshot } from '../../core/context/types';
 import type { Services } from '../services';
+import { DIFF_SCHEME } from '../diffPreview';
 
 export interface ActionArgs {
   uri?: vscode.Uri | string;
@@ -40,7 +41,8 @@ export async function resolveEditorArgs(args: ActionArgs): Promise<EditorTarget 
     const range = args.range ?? new vscode.Range(0, 0, 0, 0);
     return { doc, editor, selection: range, position: range.start };
   }
-  if (!active) return undefined;
+  // The proposal side of a diff preview (or any read-only virtual document) is not something to act on.
+  if (!active || active.document.uri.scheme === DIFF_SCHEME) return undefined;
   const selection = args.range ?? active.selection;
   return { doc: active.document, editor: active, selection, position: args.range ? args.range.start : active.selection.active };
 }

@@ -198,6 +198,14 @@ describe('actions', function () {
     assert.equal(editor.document.getText(), SOURCE);
   });
 
+  it('an error in the middle of the answer closes the preview, reports it and changes nothing', async () => {
+    used!.sim.setReply({ text: '```typescript\nexport function total(prices: number[]): number {\n  return prices', error: 'model runner crashed', errorAfterChunks: 3 });
+    const outcome = await vscode.commands.executeCommand<string>('phiCoder.refactor', { instruction: 'simplify' });
+    assert.equal(outcome, 'failed');
+    await waitFor('no diff tab', () => diffTabs().length === 0);
+    assert.equal(editor.document.getText(), SOURCE);
+  });
+
   it('an answer that does not parse cannot be accepted', async () => {
     used!.sim.setReply('```typescript\nexport function total(prices: number[]): number {\n  return prices.reduce((s, p) => s + p, 0;\n```');
     const run = vscode.commands.executeCommand<string>('phiCoder.refactor', { instruction: 'simplify' });
