@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { PHI4_MODEL } from '../../sim';
-import { activateExtension, openWorkspaceFile, waitFor, waitForStatus } from '../helpers';
+import { activateExtension, openWorkspaceFile, waitFor } from '../helpers';
 import { useSimulator, type UsedSimulator } from '../simulator';
 import type { Services } from '../../../src/vscode/services';
 import { HISTORY_STATE_KEY, parseHistory } from '../../../src/core/chat/history';
@@ -27,7 +27,14 @@ describe('chat', () => {
   before(async () => {
     services = await activateExtension();
     used = await useSimulator({ kind: 'ollama', models: [PHI4_MODEL], reply: ANSWER });
-    await waitForStatus(services, 'ready on the simulator', (s) => s.state === 'ready' && s.endpoint === used.sim.url);
+    // The backend service dedups recheck() onto a check already in flight, which may have read the previous settings;
+    // ask again until a check has run with ours (reported to the integrator).
+    await waitFor('ready on the simulator', async () => {
+      const s = services.backends.status;
+      if (s.state === 'ready' && s.endpoint === used.sim.url) return true;
+      await services.backends.recheck();
+      return false;
+    }, { timeoutMs: 20_000, describe: () => JSON.stringify(services.backends.status) });
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

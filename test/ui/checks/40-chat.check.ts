@@ -7,7 +7,8 @@ const ANSWER = `Shorter, same behaviour:\n\n\`\`\`ts\n${NEW_MEAN}\n\`\`\`\n\nEmp
 
 /**
  * The chat webview in the real workbench against the UI simulator (a TEST DOUBLE of Ollama): ask with Enter, see the
- * streamed markdown answer with highlighted code, stop a long answer with the Stop button, apply a code block as a
+ * streamed markdown answer with highlighted code, stop a long answer with the Stop button, the meter follows typing,
+ * an @file mention picked with the keyboard attaches that file, edit & resend replaces a turn, apply a code block as a
  * diff preview and accept it (only the `mean` declaration changes), screenshots of each step.
  */
 export const check: UiCheck = {
@@ -46,6 +47,39 @@ export const check: UiCheck = {
     while (sim.stats.aborted === abortedBefore && Date.now() < deadline) await page.waitForTimeout(50);
     assert.equal(sim.stats.aborted, abortedBefore + 1, 'the request was aborted at the server');
     await ctx.screenshot('chat-stopped');
+
+    // The window meter follows the typing (the question segment grows).
+    const total = async () => Number((await frame.locator('.meter-total').innerText()).split('/')[0].replace(/[^0-9]/g, ''));
+    const before = await total();
+    await frame.locator('#input').pressSequentially('Explain the rectangle helpers and their edge cases ', { delay: 5 });
+    const meterDeadline = Date.now() + 10_000;
+    while ((await total()) <= before && Date.now() < meterDeadline) await page.waitForTimeout(50);
+    assert.ok((await total()) > before, 'the meter grew while typing');
+
+    // @file mention: autocomplete with the keyboard; the file's text is attached to the question.
+    sim.setReply('It computes areas and perimeters.');
+    await frame.locator('#input').pressSequentially('@fi');
+    await frame.locator('.suggestion', { hasText: '@file' }).waitFor({ timeout: 10_000 });
+    await frame.locator('#input').press('Enter');
+    await frame.locator('#input').pressSequentially('shapes');
+    await frame.locator('.suggestion', { hasText: 'src/shapes.ts' }).first().waitFor({ timeout: 15_000 });
+    await frame.locator('#input').press('Enter');
+    assert.match(await frame.locator('#input').inputValue(), /@file:src\/shapes\.ts $/);
+    await frame.locator('.chip', { hasText: '@file:src/shapes.ts' }).waitFor({ timeout: 10_000 });
+    await ctx.screenshot('chat-mention');
+    await frame.locator('#input').press('Enter');
+    await frame.locator('.message.assistant:not(.streaming)', { hasText: 'areas and perimeters' }).waitFor({ timeout: 30_000 });
+    const withFile = sim.requests.at(-1)!.messages!.at(-1)!.content;
+    assert.match(withFile, /File src\/shapes\.ts[\s\S]*export function perimeter\(r: Rect\)[\s\S]*Question:\nExplain the rectangle helpers/);
+
+    // Edit & resend the last question: the old turn is replaced.
+    sim.setReply('Edited answer.');
+    await frame.locator('.message.user .msg-edit').last().click();
+    await frame.locator('.edit-area').fill('Only explain area()');
+    await frame.locator('.edit-area').press('Enter');
+    await frame.locator('.message.assistant:not(.streaming)', { hasText: 'Edited answer.' }).waitFor({ timeout: 30_000 });
+    assert.equal(await frame.locator('.message.user', { hasText: 'Explain the rectangle helpers' }).count(), 0, 'the edited question replaced the old one');
+    assert.match(sim.requests.at(-1)!.messages!.at(-1)!.content, /Only explain area\(\)$/);
     sim.setReply(ANSWER);
 
     // Apply the first answer's code block: a diff preview of math.ts opens; Accept applies it.
