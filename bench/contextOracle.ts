@@ -13,6 +13,8 @@ export interface GoldDef {
   /** 0-based */
   line: number;
   kind: string;
+  /** Kind of the enclosing scope ctags reports (class, struct, …), if any. */
+  scopeKind?: string;
 }
 
 export interface Sample {
@@ -29,6 +31,25 @@ const NOT_DEFINITIONS = new Set([
   'label', 'anonMember', 'alias', 'externvar', 'prototype',
 ]);
 
+/** Scopes whose definitions are locals, invisible from other files. */
+const LOCAL_SCOPES = new Set(['function', 'method', 'func', 'procedure', 'subroutine', 'getter', 'setter', 'constructor', 'arrowFunction']);
+
+/** Keywords and pseudo-identifiers of the 12 languages: ctags sometimes tags them on parse errors; they are no symbols. */
+export const RESERVED = new Set(
+  ('abstract as async await break case catch class const continue debugger default delete do else enum export extends false ' +
+    'finally for from function get if implements import in instanceof interface let new null of package private protected ' +
+    'public return set static super switch this throw true try type typeof undefined var void while with yield ' +
+    'infer keyof readonly unique asserts satisfies declare never unknown any symbol bigint accessor override ' +
+    'and assert def del elif except global is lambda nonlocal not or pass raise None True False self cls ' +
+    'chan defer fallthrough func go goto map range select struct var nil iota ' +
+    'crate dyn fn impl loop match mod move mut pub ref Self trait unsafe use where ' +
+    'boolean byte char double final float int long native short synchronized throws transient volatile ' +
+    'auto extern register signed sizeof typedef union unsigned inline namespace template typename virtual ' +
+    'base bool decimal event explicit fixed foreach internal lock object operator out override params readonly sealed string uint ulong ushort using ' +
+    'begin elsif end ensure module next redo rescue retry then unless until alias defined ' +
+    'array callable clone declare echo empty endif endforeach endwhile eval include isset list print require require_once trait unset').split(' '),
+);
+
 export function checkCtags(): string {
   const out = execFileSync('ctags', ['--version'], { encoding: 'utf8' });
   if (!/Universal Ctags/.test(out)) throw new Error('ctags is not Universal Ctags: apt-get install -y universal-ctags');
@@ -39,7 +60,7 @@ export function checkCtags(): string {
 export function ctagsDefinitions(repo: string, files: readonly string[]): Map<string, GoldDef[]> {
   const list = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ctags-')), 'files.txt');
   fs.writeFileSync(list, files.join('\n') + '\n');
-  const out = execFileSync('ctags', ['--excmd=number', '--fields=+nK', '--extras=-F', '-f', '-', '-L', list], {
+  const out = execFileSync('ctags', ['--excmd=number', '--fields=+nKZ', '--extras=-F', '-f', '-', '-L', list], {
     cwd: repo,
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
@@ -52,14 +73,36 @@ export function ctagsDefinitions(repo: string, files: readonly string[]): Map<st
     if (cols.length < 4) continue;
     const [name, file, , kind] = cols;
     const lineField = cols.find((c) => c.startsWith('line:'));
-    if (!lineField || NOT_DEFINITIONS.has(kind)) continue;
+    if (!lineField || NOT_DEFINITIONS.has(kind) || RESERVED.has(name)) continue;
+    const scope = cols.find((c) => c.startsWith('scope:'));
+    if (scope && LOCAL_SCOPES.has(scope.split(':')[1])) continue;
     if (kind === 'module' && file.endsWith('.py')) continue; // Python "module" tags are imports
-    const def: GoldDef = { name, file: file.replace(/^\.\//, ''), line: Number(lineField.slice(5)) - 1, kind };
+    const def: GoldDef = { name, file: file.replace(/^\.\//, ''), line: Number(lineField.slice(5)) - 1, kind, scopeKind: scope?.split(':')[1] };
     const list2 = byName.get(name);
     if (list2) list2.push(def);
     else byName.set(name, [def]);
   }
   return byName;
+}
+
+/**
+ * Definitions other files can use: members of a type or module (ctags gives their scope), or unscoped definitions at
+ * column 0. An unscoped but indented definition is a local ctags could not place (e.g. a const inside a test callback).
+ */
+export function visibleDefinitions(defs: Map<string, GoldDef[]>, readText: (file: string) => string | undefined): Map<string, GoldDef[]> {
+  const lines = new Map<string, string[]>();
+  const lineOf = (d: GoldDef) => {
+    let l = lines.get(d.file);
+    if (!l) lines.set(d.file, (l = (readText(d.file) ?? '').split('\n')));
+    return l[d.line] ?? '';
+  };
+  const out = new Map<string, GoldDef[]>();
+  for (const [name, list] of defs) {
+    // Uniqueness is judged over all definitions; visibility decides whether the unique one is a fair target.
+    if (list.length === 1 && !list[0].scopeKind && /^\s/.test(lineOf(list[0]))) continue;
+    out.set(name, list);
+  }
+  return out;
 }
 
 /** Seeded PRNG (mulberry32). */
@@ -84,10 +127,11 @@ const SKIP_LINE = /^\s*(?:import\b|from\s+\S+\s+import\b|#\s*include\b|use\s|usi
 export function sampleCursors(
   readText: (file: string) => string | undefined,
   files: readonly string[],
-  defs: Map<string, GoldDef[]>,
+  allDefs: Map<string, GoldDef[]>,
   count: number,
   seed: number,
 ): Sample[] {
+  const defs = visibleDefinitions(allDefs, readText);
   const definedIn = new Map<string, Set<string>>();
   for (const [name, list] of defs) for (const d of list) {
     let s = definedIn.get(d.file);

@@ -57,7 +57,7 @@ export class DocumentCache {
 
   constructor(
     private readonly limit = 8,
-    private readonly parseTimeoutMs = 100,
+    private readonly parseTimeoutMs = 200,
   ) {}
 
   private queue: Promise<unknown> = Promise.resolve();

@@ -33,9 +33,12 @@ export class TreeSitterContextEngine implements ContextEngine {
   private readonly windows = new WindowCache();
   private resolver: { size: number; revision: number; resolver: ImportResolver } | undefined;
   private readonly logger: Logger;
+  /** Open documents and recent edits (replaceable: benchmarks swap it per sample). */
+  activity: ActivitySource | undefined;
 
   constructor(private readonly options: EngineOptions) {
     this.logger = options.logger ?? nullLogger;
+    this.activity = options.activity;
   }
 
   async assemble(req: ContextRequest): Promise<PackedContext> {
@@ -50,8 +53,8 @@ export class TreeSitterContextEngine implements ContextEngine {
     const fits = req.fileFits ?? doc.text.length / 4 < req.budgetTokens;
     if (!fits && on.skeleton !== false) candidates.push(...skeletonCandidates(cur, structure));
     candidates.push(...definitionCandidates(cur, this.options.index));
-    if (on.similar !== false) candidates.push(...similarCandidates(cur, this.options.activity, this.windows, { weight: SIMILAR_WEIGHT }));
-    if (on.recentEdits !== false) candidates.push(...recentEditCandidates(cur, this.options.activity));
+    if (on.similar !== false) candidates.push(...similarCandidates(cur, this.activity, this.windows, { weight: SIMILAR_WEIGHT }));
+    if (on.recentEdits !== false) candidates.push(...recentEditCandidates(cur, this.activity));
     req.signal?.throwIfAborted();
     const packed = pack(candidates, Math.max(0, req.budgetTokens));
     const elapsedMs = performance.now() - t0;

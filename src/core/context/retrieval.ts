@@ -86,6 +86,7 @@ export function definitionCandidates(cur: CursorInfo, index: WorkspaceIndex): Ca
         startLine: r.tag.startLine,
         endLine: r.tag.endLine,
         body: r.tag.snippet,
+        brief: r.tag.snippet.includes('\n') ? r.tag.signature : undefined,
         score,
         reason: `${r.tag.kind} ${name}: ${source === 'import' ? 'imported' : source === 'type' ? 'in the enclosing signature' : 'used near the cursor'}${pool.length > 1 ? `, 1 of ${pool.length} definitions` : ''}`,
       });

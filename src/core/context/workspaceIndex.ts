@@ -78,7 +78,7 @@ export class WorkspaceIndex {
     this.logger = options.logger ?? nullLogger;
     this.maxFiles = options.maxFiles ?? 50_000;
     this.maxTagsPerFile = options.maxTagsPerFile ?? 2_000;
-    this.parseTimeoutMs = options.parseTimeoutMs ?? 250;
+    this.parseTimeoutMs = options.parseTimeoutMs ?? 2000;
   }
 
   get size(): number {
