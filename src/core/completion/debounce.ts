@@ -3,13 +3,21 @@
  * - After a pause (the user stopped, then typed one key) the wait is short: they are likely to look at the result.
  * - In a burst the wait follows the user's own rhythm: a bit longer than most of their recent gaps between keys,
  *   so a request goes out when they stop, not between two keys.
- * - Word boundaries (space, punctuation, newline) are where people pause, so the wait there is shorter.
- * The base comes from settings.completions.debounceMs; the result is clamped to [base/2, 4*base].
+ * - People pause at word boundaries (space, punctuation, newline), rarely inside a word: the wait after a boundary
+ *   is short, inside a word long (a request there would mostly be aborted by the next key).
+ * The base comes from settings.completions.debounceMs; the result stays within [base/2, 4*base].
  */
 
 /** A gap longer than this ends a burst. */
 export const PAUSE_MS = 800;
 const HISTORY = 24;
+/** Multiples of the user's rhythm to wait after a word boundary / inside a word. */
+export const BOUNDARY_FACTOR = Number(process.env.PHI_DEBOUNCE_BOUNDARY ?? 1.5);
+export const MID_WORD_FACTOR = Number(process.env.PHI_DEBOUNCE_MIDWORD ?? 3);
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
 
 export class AdaptiveDebounce {
   private lastKeyAt = -Infinity;
@@ -44,12 +52,11 @@ export class AdaptiveDebounce {
   delay(typed: string): number {
     const base = this.baseMs;
     if (base === 0) return 0;
-    const min = base / 2;
-    const max = base * 4;
-    if (this.lastGap >= PAUSE_MS) return min;
-    const rhythm = this.rhythm();
-    let d = rhythm === undefined ? base * 1.5 : rhythm * 1.25;
-    if (typed && !/[\p{L}\p{N}_$]/u.test(typed)) d *= 0.75;
-    return Math.round(Math.min(max, Math.max(min, d)));
+    if (this.lastGap >= PAUSE_MS) return Math.round(base / 2);
+    const rhythm = this.rhythm() ?? base;
+    const boundary = !typed || !/[\p{L}\p{N}_$]/u.test(typed);
+    // Inside a word the user is very likely to go on typing: wait well past their usual gap.
+    const d = boundary ? clamp(rhythm * BOUNDARY_FACTOR, base, 3 * base) : clamp(rhythm * MID_WORD_FACTOR, 2 * base, 4 * base);
+    return Math.round(d);
   }
 }

@@ -30,34 +30,54 @@ const STATEMENT_CONTAINERS = /^(?:program|module|source_file|translation_unit|co
 /** Nodes whose children are expressions: a blank line inside one takes one element (single-line). */
 const EXPRESSION_CONTAINERS = /^(?:arguments|argument_list|array|list|tuple|dictionary|object|object_pattern|array_pattern|formal_parameters|parameters|parameter_list|type_arguments|type_parameters|parenthesized_expression|template_string|jsx_element|initializer_list|composite_literal|literal_value|field_initializer_list|hash|array_creation_expression|list_splat|array_initializer|element_value_array_initializer|enumerator_list|array_expression|tuple_expression|field_initializer_list|struct_expression)$/;
 
-function classify(node: Node | null): CompletionMode | undefined {
+/** How much a multi-line completion covers: the rest of the block, or one statement inserted before others. */
+export type CompletionScope = 'block' | 'statement';
+
+function classify(node: Node | null, cursorRow: number, cursorColumn: number): { mode: CompletionMode; scope: CompletionScope } | undefined {
   for (let n = node; n; n = n.parent) {
-    if (/comment|string|heredoc/.test(n.type) && n.type !== 'string_start') return 'single-line';
-    if (EXPRESSION_CONTAINERS.test(n.type)) return 'single-line';
-    if (STATEMENT_CONTAINERS.test(n.type)) return 'multi-line';
+    if (/comment|string|heredoc/.test(n.type) && n.type !== 'string_start') return { mode: 'single-line', scope: 'statement' };
+    if (EXPRESSION_CONTAINERS.test(n.type)) return { mode: 'single-line', scope: 'statement' };
+    if (STATEMENT_CONTAINERS.test(n.type)) {
+      // Statements after the cursor, at its indentation or deeper: the user is inserting one between others.
+      // (The column test matters where the tree's blocks end at their last statement, as in Python.)
+      const after = n.namedChildren.filter((c) => c && !/comment/.test(c.type) && c.startPosition.row > cursorRow && c.startPosition.column >= cursorColumn);
+      return { mode: 'multi-line', scope: after.length ? 'statement' : 'block' };
+    }
   }
   return undefined;
+}
+
+/** Without a tree: one statement when code at the cursor's indentation follows; the rest of the block otherwise. */
+function textScope(linePrefix: string, lineBelow: string): CompletionScope {
+  if (linePrefix.trim() || !lineBelow.trim()) return 'block';
+  const indentOf = (s: string) => /^[ \t]*/.exec(s)![0].replace(/\t/g, '    ').length;
+  return indentOf(lineBelow) >= indentOf(linePrefix) && !/^\s*[)\]}]/.test(lineBelow) && !/^\s*end\b/.test(lineBelow) ? 'statement' : 'block';
 }
 
 /**
  * Mode with syntax: `text` is the code around the cursor (e.g. the prompt window) and `offset` the cursor in it.
  * Falls back to the text rules when the language has no loaded grammar or the parse gives up.
  */
-export function syntaxMode(languageId: string, text: string, offset: number): { mode: CompletionMode; bySyntax: boolean } {
+export function syntaxMode(languageId: string, text: string, offset: number): { mode: CompletionMode; scope: CompletionScope; bySyntax: boolean } {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   let lineEnd = text.indexOf('\n', offset);
   if (lineEnd < 0) lineEnd = text.length;
   const linePrefix = text.slice(lineStart, offset);
   const lineSuffix = text.slice(offset, lineEnd);
   const byText = textMode(linePrefix, lineSuffix, languageId);
+  const below = text.slice(lineEnd + 1).split('\n').find((l) => l.trim()) ?? '';
+  const fallback = { mode: byText, scope: textScope(linePrefix, below), bySyntax: false };
   // Only a blank line or the inside of a comment/string needs the tree; mid-line code is single-line anyway.
-  if (byText === 'single-line' || !isLoaded(languageId)) return { mode: byText, bySyntax: false };
+  if (byText === 'single-line' || !isLoaded(languageId)) return fallback;
   const tree = parseSync(languageId, text, { timeoutMs: 20 });
-  if (!tree) return { mode: byText, bySyntax: false };
+  if (!tree) return fallback;
   try {
     const at = Math.max(0, linePrefix.trim() ? offset - 1 : offset);
-    const mode = classify(tree.rootNode.descendantForIndex(at));
-    return mode ? { mode, bySyntax: true } : { mode: byText, bySyntax: false };
+    const cursorRow = text.slice(0, offset).split('\n').length - 1;
+    const c = classify(tree.rootNode.descendantForIndex(at), cursorRow, linePrefix.length - linePrefix.trimStart().length);
+    if (!c) return fallback;
+    // A line ending in a block opener starts that block's (empty) body, whatever else the enclosing block holds.
+    return { mode: c.mode, scope: linePrefix.trim() ? 'block' : c.scope, bySyntax: true };
   } finally {
     tree.delete();
   }

@@ -77,7 +77,7 @@ export class CompletionPipeline {
     const budget = scaleWindow(s.window, target.contextWindow, s.maxTokens, s.contextTokens);
     const window = fileWindow(doc.text, doc.offset, budget.window);
     const local = localText(window);
-    const { mode, bySyntax } = syntaxMode(doc.languageId, local.text, local.offset);
+    const { mode, scope, bySyntax } = syntaxMode(doc.languageId, local.text, local.offset);
     const ctx = this.context ? await this.context.get(doc, window.cursorLine, budget.contextTokens) : { text: '', tokens: 0 };
     const prompt = buildPrompt({ relPath: doc.relPath, languageId: doc.languageId, window, context: ctx.text, mode, model: target.info, backendKind: target.backendKind });
     const linesAbove = window.above ? window.above.split('\n').slice(-8) : [];
@@ -90,7 +90,7 @@ export class CompletionPipeline {
       target,
       maxTokens: mode === 'single-line' ? Math.min(s.singleLineMaxTokens, s.maxTokens) : s.maxTokens,
       contextTokens: ctx.tokens,
-      post: { linePrefix: window.linePrefix, lineSuffix: window.lineSuffix, linesAbove, linesBelow, languageId: doc.languageId, mode, indent, maxLines: s.maxLines },
+      post: { linePrefix: window.linePrefix, lineSuffix: window.lineSuffix, linesAbove, linesBelow, languageId: doc.languageId, mode, scope, indent, maxLines: s.maxLines },
     };
   }
 

@@ -5,14 +5,14 @@ import type { PostprocessFixture } from './fixtures/types';
 
 export const CURSOR = '█';
 
-export function runFixture(f: PostprocessFixture): { text: string; mode: string; rejected?: string } {
+export function runFixture(f: PostprocessFixture): { text: string; mode: string; scope: string; rejected?: string } {
   const offset = f.file.indexOf(CURSOR);
   if (offset < 0) throw new Error(`fixture ${f.name} has no cursor`);
   const text = f.file.slice(0, offset) + f.file.slice(offset + CURSOR.length);
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   let lineEnd = text.indexOf('\n', offset);
   if (lineEnd < 0) lineEnd = text.length;
-  const { mode } = syntaxMode(f.lang, text, offset);
+  const { mode, scope } = syntaxMode(f.lang, text, offset);
   const r = postprocess({
     raw: f.raw,
     linePrefix: text.slice(lineStart, offset),
@@ -21,9 +21,10 @@ export function runFixture(f: PostprocessFixture): { text: string; mode: string;
     linesBelow: lineEnd < text.length ? text.slice(lineEnd + 1).split('\n') : [],
     languageId: f.lang,
     mode,
+    scope,
     indent: f.indent ?? { insertSpaces: true, tabSize: 4 },
     maxLines: 30,
     truncated: f.truncated ?? false,
   });
-  return { ...r, mode };
+  return { ...r, mode, scope };
 }

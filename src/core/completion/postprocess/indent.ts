@@ -68,7 +68,8 @@ export function endsBlocksByDedent(languageId: string): boolean {
 }
 
 /**
- * Indentation-delimited languages: the completion stops at the first line indented less than the block it started in.
+ * The completion stops at the first line indented less than the block it started in (Python's dedent, a Go/C
+ * `case` label after a case body, the next top-level declaration).
  * For `end`-keyword languages an `end` at the outer level is kept (once) unless the code below already has it.
  */
 export function cutAtDedent(text: string, linePrefix: string, linesBelow: string[], languageId: string, tabSize: number): string {
@@ -84,6 +85,8 @@ export function cutAtDedent(text: string, linePrefix: string, linesBelow: string
   for (let i = 1; i < lines.length; i++) {
     if (!lines[i].trim()) continue;
     if (indentWidth(leadingWhitespace(lines[i]), tabSize) >= base) continue;
+    // Brace languages: a closing bracket at the outer level is for the bracket rules to judge (keep or drop).
+    if (!endsBlocksByDedent(languageId) && /^\s*[)\]}]/.test(lines[i])) return text;
     const isEnd = END_KEYWORD_LANGUAGES.has(languageId) && /^\s*end\b/.test(lines[i]);
     const belowHasEnd = /^\s*end\b/.test(linesBelow.find((l) => l.trim()) ?? '');
     if (isEnd && !belowHasEnd) return lines.slice(0, i + 1).join('\n');

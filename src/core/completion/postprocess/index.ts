@@ -3,11 +3,13 @@
  * while streaming to decide that the completion is already complete (see `isComplete`).
  */
 import type { CompletionMode, IndentStyle } from '../types';
+import type { CompletionScope } from '../mode';
 import { lineComment } from '../languageComments';
 import { cleanModelText } from './clean';
 import { stripEchoedLinePrefix, stripEchoedLinesAbove, cutAtSuffixEcho, cutRepetition } from './echo';
 import { cutAtEnclosingBlockEnd, stripDuplicateClosers, dropDanglingBlock } from './brackets';
-import { convertIndentation, fitToCursorIndent, cutAtDedent, endsBlocksByDedent } from './indent';
+import { convertIndentation, fitToCursorIndent, cutAtDedent } from './indent';
+import { firstStatement } from './statement';
 
 export interface PostprocessInput {
   raw: string;
@@ -20,6 +22,8 @@ export interface PostprocessInput {
   linesBelow: string[];
   languageId: string;
   mode: CompletionMode;
+  /** Multi-line only: 'statement' keeps just the first statement (a new line among others), 'block' (default) runs to the block end. */
+  scope?: CompletionScope;
   indent: IndentStyle;
   /** Most lines a multi-line completion may have. */
   maxLines: number;
@@ -50,8 +54,9 @@ export function postprocess(input: PostprocessInput): PostprocessResult {
     t = first;
   } else {
     t = cutRepetition(t);
-    if (endsBlocksByDedent(input.languageId)) t = cutAtDedent(t, input.linePrefix, input.linesBelow, input.languageId, input.indent.tabSize);
+    t = cutAtDedent(t, input.linePrefix, input.linesBelow, input.languageId, input.indent.tabSize);
     t = cutAtEnclosingBlockEnd(t, input.lineSuffix + '\n' + input.linesBelow.join('\n'), lc);
+    if (input.scope === 'statement') t = firstStatement(t, input.languageId, input.indent.tabSize, input.linePrefix);
     const lines = t.split('\n');
     if (lines.length > input.maxLines) t = lines.slice(0, input.maxLines).join('\n');
     if (input.truncated || lines.length > input.maxLines) t = dropDanglingBlock(t, lc);
@@ -80,12 +85,17 @@ export function isComplete(input: PostprocessInput): boolean {
     return /\S[^\n]*\n/.test(afterEcho) && !/^\s*(`{3}|~{3})/.test(afterEcho);
   }
   const lines = input.raw.split('\n');
-  if (lines.length < 3) return false;
-  // Process everything but the (possibly partial) last line; if the result is shorter than that, it was cut.
+  if (lines.length < 2) return false;
+  // Process the finished lines only; if the result is shorter than they are, post-processing cut the rest off.
   const whole = { ...input, raw: lines.slice(0, -1).join('\n') + '\n', truncated: false };
   const full = postprocess(whole).text;
-  const bodyLines = cleanModelText(whole.raw).replace(/\s+$/, '').split('\n').length;
-  return full.length > 0 && full.split('\n').length < bodyLines - 1;
+  if (!full) return false;
+  const finishedLines = cleanModelText(whole.raw).replace(/\s+$/, '').split('\n').length;
+  if (input.scope === 'statement') {
+    const last = lines[lines.length - 1];
+    if (/\S/.test(last) && firstStatement(full + '\n' + last, input.languageId, input.indent.tabSize, input.linePrefix) === full) return true;
+  }
+  return full.split('\n').length < finishedLines;
 }
 
 function cutsAtEnd(raw: string): boolean {
