@@ -50,7 +50,9 @@ class BackendServiceImpl implements BackendService {
     this.disposables.push(
       deps.onDidChangeSettings(() => {
         this.activeBackend = undefined;
-        void this.recheck();
+        // A check already running read the old settings (recheck() would just return it): check again after it.
+        const running = this.checking;
+        void (running ? running.then(() => this.recheck()) : this.recheck());
       }),
       deps.extension.secrets.onDidChange((e) => {
         if (e.key.startsWith('phiCoder.apiKey.')) {
