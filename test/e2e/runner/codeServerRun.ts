@@ -32,7 +32,9 @@ export async function runOnCodeServer(opts: RunOptions, tools: Tools, testsIndex
   try {
     sim = await startUiSimulator(log);
     writeUserSettings(dirs, simulatorSettings(sim));
-    const serverOpts = { node: tools.node, entry: tools.codeServerEntry, dirs, env: { PHI_E2E_RESULTS: resultsFile, ...(opts.grep ? { PHI_E2E_GREP: opts.grep } : {}) }, log };
+    const env: Record<string, string> = { PHI_E2E_RESULTS: resultsFile, PHI_E2E_MODE: opts.vsix ? 'vsix' : 'source' };
+    if (opts.grep) env.PHI_E2E_GREP = opts.grep;
+    const serverOpts = { node: tools.node, entry: tools.codeServerEntry, dirs, env, log };
     if (opts.vsix) {
       const vsix = path.join(opts.repoRoot, `phi-coder-${packageVersion(opts.repoRoot)}.vsix`);
       if (!fs.existsSync(vsix)) throw new Error(`${path.basename(vsix)} not found: run \`npm run package\` first`);
@@ -78,11 +80,15 @@ async function runSuite(opts: RunOptions, server: CodeServer, browser: OwnedBrow
   const run = await runExtensionTests(page, {
     serverUrl: server.url,
     workspace: dirs.workspace,
-    extensionDevelopmentPath: opts.vsix ? undefined : opts.repoRoot,
+    // VS Code runs a test payload only in extension development mode: with --vsix an empty host extension is the
+    // development extension and Phi Coder comes from the installed .vsix.
+    extensionDevelopmentPath: opts.vsix ? path.join(opts.repoRoot, 'test', 'e2e', 'vsix-host') : opts.repoRoot,
     extensionTestsPath: testsIndex,
-    timeoutMs: Math.min(10 * 60_000, opts.timeoutMs),
+    timeoutMs: Math.min(5 * 60_000, opts.timeoutMs),
     print: (line) => console.log(`  | ${line}`),
   });
+  fs.mkdirSync(dirs.logs, { recursive: true });
+  fs.writeFileSync(path.join(dirs.logs, 'suite-console.log'), run.output.join('\n'));
   const results = readResults(resultsFile);
   if (results) {
     const passed = results.results.filter((r) => r.state === 'passed').length;
