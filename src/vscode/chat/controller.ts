@@ -90,6 +90,9 @@ export class ChatController implements vscode.Disposable {
     const defaults = opts.extraBlocks?.length ? collected.blocks.filter((b) => !b.id.startsWith('editor:')) : collected.blocks;
     const blocks = [...(opts.extraBlocks ?? []), ...defaults.filter((b) => !removed.has(b.id))];
     const labels = [...new Set(blocks.map((b) => b.label))];
+    // Never silent: say which mentions brought nothing (file not found, no such symbol, nothing retrieved).
+    const missing = collected.chips.filter((c) => c.id.startsWith('mention:') && !removed.has(c.id) && !blocks.some((b) => b.id === c.id));
+    if (missing.length) this.broadcast({ type: 'notice', level: 'info', text: `Not attached (nothing found): ${missing.map((c) => c.label).join(', ')}` });
     if (conv.messages.length === 0) conv.title = titleFromQuestion(question);
     const history = turnsFromMessages(conv.messages);
     const user: StoredMessage = { id: newId('m'), role: 'user', content: question, attachments: labels.length ? labels : undefined, createdAt: Date.now() };

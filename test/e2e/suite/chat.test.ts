@@ -115,6 +115,24 @@ describe('chat', () => {
     used.sim.setReply(ANSWER);
   });
 
+  it('resolves @file and @problems mentions into the prompt', async () => {
+    used.sim.resetStats();
+    await vscode.commands.executeCommand('phiCoder.newChat');
+    await vscode.commands.executeCommand('phiCoder.internal.askInChat', { prompt: 'Summarise @file:src/shapes.ts and check @problems' });
+    const user = used.sim.requests[0].messages!.at(-1)!.content;
+    assert.match(user, /File src\/shapes\.ts \(lines 1-\d+\):\n```typescript\nimport \{ add \} from '\.\/math';[\s\S]*export function area\(r: Rect\)/);
+    assert.match(user, /Problems \(diagnostics\) reported in the workspace:\n/);
+    assert.match(user, /Question:\nSummarise @file:src\/shapes\.ts and check @problems$/);
+  });
+
+  it('opens the chat in an editor tab too', async () => {
+    await vscode.commands.executeCommand('phiCoder.openChatInEditor');
+    const tab = await waitFor('a chat editor tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Phi Coder Chat'));
+    assert.ok(tab);
+    await vscode.window.tabGroups.close(tab);
+  });
+
   it('rejects an askInChat call without a prompt', async () => {
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('phiCoder.internal.askInChat', { title: 'no prompt' })), /needs \{ prompt: string \}/);
   });

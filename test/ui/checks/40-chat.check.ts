@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { UiCheck } from '../harness';
+import { PHI4_MODEL, QWEN_CODER_MODEL } from '../../sim';
 import { normalizeSpaces, openFile, openViewContainer, runCommandFromPalette, webviewFrame } from '../workbench';
 
 const NEW_MEAN = 'export function mean(values: number[]): number {\n  return values.length ? values.reduce((s, v) => s + v, 0) / values.length : 0;\n}';
@@ -9,7 +10,8 @@ const ANSWER = `Shorter, same behaviour:\n\n\`\`\`ts\n${NEW_MEAN}\n\`\`\`\n\nEmp
  * The chat webview in the real workbench against the UI simulator (a TEST DOUBLE of Ollama): ask with Enter, see the
  * streamed markdown answer with highlighted code, stop a long answer with the Stop button, the meter follows typing,
  * an @file mention picked with the keyboard attaches that file, edit & resend replaces a turn, apply a code block as a
- * diff preview and accept it (only the `mean` declaration changes), screenshots of each step.
+ * diff preview and accept it (only the `mean` declaration changes), the model-missing banner and its Re-check,
+ * screenshots of each step.
  */
 export const check: UiCheck = {
   name: 'chat: ask, streamed answer, stop, apply a code block and accept the diff',
@@ -97,5 +99,19 @@ export const check: UiCheck = {
     await ctx.screenshot('chat-applied');
     // Leave math.ts as it was for later checks.
     await runCommandFromPalette(page, 'File: Revert File');
+
+    // Model missing: the view explains it and offers Pull (Ollama); Re-check in the view recovers once the model is back.
+    try {
+      sim.setModels([QWEN_CODER_MODEL]);
+      await runCommandFromPalette(page, 'Phi Coder: Re-check Backend');
+      const banner = frame.locator('#banner:not([hidden])');
+      await banner.locator('.banner-pull').waitFor({ timeout: 20_000 });
+      assert.match(await banner.locator('.banner-title').innerText(), /phi4 is not installed/);
+      await ctx.screenshot('chat-model-missing');
+    } finally {
+      sim.setModels([PHI4_MODEL, QWEN_CODER_MODEL]);
+    }
+    await frame.locator('#banner .banner-actions button', { hasText: 'Re-check' }).click();
+    await frame.locator('#banner').waitFor({ state: 'hidden', timeout: 20_000 });
   },
 };
