@@ -1,6 +1,6 @@
 /**
- * PLACEHOLDER until the context engine lands (issue 4): its owner replaces this file with the real service
- * (workspace index, tree-sitter engine, "Show Context for Cursor"). The interface below is the contract features use.
+ * The context engine as features see it: the engine (tree-sitter structure + workspace index), snapshots of editor
+ * documents, and the index's readiness. Implemented in contextServiceImpl.ts.
  */
 import type * as vscode from 'vscode';
 import type { ContextEngine, DocumentSnapshot } from '../core/context/types';
@@ -9,4 +9,8 @@ export interface ContextService extends vscode.Disposable {
   readonly engine: ContextEngine;
   /** Snapshot of `doc` with the cursor at `position` (and the selection, if given). */
   snapshot(doc: vscode.TextDocument, position: vscode.Position, selection?: vscode.Selection): DocumentSnapshot;
+  /** Resolves when the first workspace index build has finished (or failed; it never rejects). */
+  whenIndexed(): Promise<void>;
+  /** The "Show Context for Cursor" report for `editor` (what `phiCoder.showContext` opens). */
+  contextReport(editor: vscode.TextEditor, budgetTokens?: number): Promise<string>;
 }

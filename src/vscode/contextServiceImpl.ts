@@ -1,8 +1,20 @@
-// PLACEHOLDER until issue 4 lands: the owner of the context engine replaces this file.
+/**
+ * The context service: loads tree-sitter from the extension's dist/, builds and persists the workspace index in the
+ * background (window progress), keeps it current from file events, feeds open documents and edits to the engine,
+ * and registers "Show Context for Cursor" and "Rebuild Workspace Index".
+ */
 import * as vscode from 'vscode';
+import * as path from 'path';
 import type { ContextService } from './contextService';
 import type { Logger } from '../core/log';
 import type { Settings } from '../core/config';
+import { setWasmDirectory } from '../core/context/parser';
+import { setQueryDirectory } from '../core/context/queries';
+import { TreeSitterContextEngine } from '../core/context/engine';
+import { RecentActivity } from '../core/context/activity';
+import { renderContextReport } from '../core/context/report';
+import type { DocumentSnapshot } from '../core/context/types';
+import { WorkspaceIndexHost } from './contextIndexHost';
 
 export interface ContextServiceDeps {
   extension: vscode.ExtensionContext;
@@ -12,18 +24,115 @@ export interface ContextServiceDeps {
   onDidChangeSettings: vscode.Event<Settings>;
 }
 
-export function createContextService(_deps: ContextServiceDeps): ContextService {
-  return {
-    engine: { assemble: async () => ({ items: [], text: '', tokens: 0, dropped: [], elapsedMs: 0 }) },
-    snapshot: (doc, position, selection) => ({
-      path: doc.uri.fsPath,
-      relPath: vscode.workspace.asRelativePath(doc.uri),
-      languageId: doc.languageId,
-      text: doc.getText(),
-      version: doc.version,
-      offset: doc.offsetAt(position),
-      selection: selection && !selection.isEmpty ? { start: doc.offsetAt(selection.start), end: doc.offsetAt(selection.end) } : undefined,
+/** Budget of "Show Context for Cursor" when no feature says otherwise. */
+export const SHOW_CONTEXT_BUDGET = 4096;
+const REPORT_SCHEME = 'phi-coder-context';
+
+export function createContextService(deps: ContextServiceDeps): ContextService {
+  const { extension, logger } = deps;
+  setWasmDirectory(path.join(extension.extensionPath, 'dist', 'wasm'));
+  setQueryDirectory(path.join(extension.extensionPath, 'dist', 'queries'));
+
+  const disposables: vscode.Disposable[] = [];
+  const activity = new RecentActivity();
+  const host = new WorkspaceIndexHost(deps);
+  disposables.push(host);
+  const engine = new TreeSitterContextEngine({ index: host.index, activity, logger });
+
+  const relPath = (uri: vscode.Uri) => (uri.scheme === 'file' ? vscode.workspace.asRelativePath(uri, false) : uri.toString());
+  const noteDocument = (doc: vscode.TextDocument) => {
+    if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return;
+    activity.noteDocument({ relPath: relPath(doc.uri), languageId: doc.languageId, version: doc.version, text: doc.getText() });
+  };
+  for (const e of vscode.window.visibleTextEditors) noteDocument(e.document);
+  disposables.push(
+    vscode.window.onDidChangeActiveTextEditor((e) => e && noteDocument(e.document)),
+    vscode.workspace.onDidOpenTextDocument(noteDocument),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      activity.closeDocument(relPath(d.uri));
+      engine.documents.forget(d.uri.fsPath);
     }),
-    dispose() {},
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length === 0 || (e.document.uri.scheme !== 'file' && e.document.uri.scheme !== 'untitled')) return;
+      noteDocument(e.document);
+      const text = e.document.getText();
+      for (const c of e.contentChanges.slice(0, 4)) {
+        const added = c.text.split('\n').length - 1;
+        activity.noteEdit(relPath(e.document.uri), e.document.languageId, text, c.range.start.line, c.range.start.line + added);
+      }
+    }),
+    vscode.workspace.onDidRenameFiles((e) => {
+      for (const f of e.files) activity.renameDocument(relPath(f.oldUri), relPath(f.newUri));
+    }),
+  );
+
+  // Read-only report documents for "Show Context for Cursor".
+  const reports = new Map<string, string>();
+  const changed = new vscode.EventEmitter<vscode.Uri>();
+  disposables.push(changed);
+  disposables.push(
+    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, {
+      onDidChange: changed.event,
+      provideTextDocumentContent: (uri) => reports.get(uri.path) ?? 'No context report (run "Phi Coder: Show Context for Cursor").',
+    }),
+  );
+
+  const snapshot = (doc: vscode.TextDocument, position: vscode.Position, selection?: vscode.Selection): DocumentSnapshot => ({
+    path: doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString(),
+    relPath: relPath(doc.uri),
+    languageId: doc.languageId,
+    text: doc.getText(),
+    version: doc.version,
+    offset: doc.offsetAt(position),
+    selection: selection && !selection.isEmpty ? { start: doc.offsetAt(selection.start), end: doc.offsetAt(selection.end) } : undefined,
+  });
+
+  const contextReport = async (editor: vscode.TextEditor, budgetTokens = SHOW_CONTEXT_BUDGET): Promise<string> => {
+    const doc = snapshot(editor.document, editor.selection.active, editor.selection);
+    const packed = await engine.assemble({ doc, budgetTokens, purpose: 'completion', fileFits: false });
+    return renderContextReport(doc, packed, host.stats());
+  };
+
+  let reportCount = 0;
+  disposables.push(
+    vscode.commands.registerCommand('phiCoder.showContext', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || editor.document.uri.scheme === REPORT_SCHEME) {
+        void vscode.window.showInformationMessage('Phi Coder: open a file and place the cursor first.');
+        return undefined;
+      }
+      try {
+        const text = await contextReport(editor);
+        const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/context-${++reportCount}.md` });
+        reports.set(uri.path, text);
+        if (reports.size > 10) reports.delete(reports.keys().next().value as string);
+        const doc = await vscode.workspace.openTextDocument(uri);
+        await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+        return text;
+      } catch (err) {
+        deps.log.error(`Show Context failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        void vscode.window.showErrorMessage('Phi Coder: could not assemble the context. See the log for details.');
+        return undefined;
+      }
+    }),
+    vscode.commands.registerCommand('phiCoder.rebuildIndex', async () => {
+      const stats = await host.rebuild();
+      void vscode.window.showInformationMessage(`Phi Coder: indexed ${stats.files} files (${stats.definitions} definitions).`);
+      return stats;
+    }),
+  );
+
+  extension.subscriptions.push(...disposables);
+  host.start();
+
+  return {
+    engine,
+    snapshot,
+    whenIndexed: () => host.whenIndexed(),
+    contextReport,
+    dispose() {
+      engine.dispose();
+      for (const d of disposables) d.dispose();
+    },
   };
 }

@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ExclusionRules } from '../../../src/core/context/exclude';
+import { nodeWorkspaceFs } from '../../../src/core/context/workspaceFs';
+import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
+import { DocumentCache } from '../../../src/core/context/documentCache';
+
+function tempWorkspace(files: Record<string, string>): { root: string; write(rel: string, text: string, mtime?: number): void } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ctx-index-'));
+  const write = (rel: string, text: string, mtime?: number) => {
+    const abs = path.join(root, rel);
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, text);
+    if (mtime) fs.utimesSync(abs, mtime / 1000, mtime / 1000);
+  };
+  for (const [rel, text] of Object.entries(files)) write(rel, text, Date.now() - 60_000);
+  return { root, write };
+}
+
+test('build, incremental update on save, delete and rename', async () => {
+  const ws = tempWorkspace({
+    'a.py': 'def alpha():\n    return 1\n',
+    'lib/b.ts': 'export class Beta {\n  run(): void {}\n}\n',
+  });
+  const index = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules());
+  const first = await index.build();
+  assert.deepEqual(first, { files: 2, parsed: 2 });
+  assert.equal(index.lookup('alpha')[0].tag.kind, 'function');
+  assert.equal(index.lookup('run')[0].file.path, 'lib/b.ts');
+  assert.match(index.lookup('Beta')[0].tag.snippet, /export class Beta/);
+
+  // Unchanged files are not re-parsed.
+  assert.deepEqual(await index.build(), { files: 2, parsed: 0 });
+
+  ws.write('a.py', 'def alpha2():\n    return 2\n', Date.now());
+  assert.equal(await index.update('a.py'), true);
+  assert.equal(index.lookup('alpha').length, 0);
+  assert.equal(index.lookup('alpha2').length, 1);
+
+  fs.renameSync(path.join(ws.root, 'lib/b.ts'), path.join(ws.root, 'lib/c.ts'));
+  index.remove('lib/b.ts');
+  await index.update('lib/c.ts');
+  assert.equal(index.lookup('Beta')[0].file.path, 'lib/c.ts');
+
+  fs.rmSync(path.join(ws.root, 'lib'), { recursive: true });
+  index.removeFolder('lib');
+  assert.equal(index.lookup('Beta').length, 0);
+  assert.equal(index.size, 1);
+  fs.rmSync(ws.root, { recursive: true, force: true });
+});
+
+test('persistence: a restored index re-parses only files whose mtime or size changed', async () => {
+  const ws = tempWorkspace({ 'x.go': 'package x\nfunc One() int { return 1 }\n', 'y.go': 'package x\nfunc Two() int { return 2 }\n' });
+  const a = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules());
+  await a.build();
+  const saved = a.serialize();
+  ws.write('y.go', 'package x\nfunc Three() int { return 3 }\n', Date.now());
+  const b = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules());
+  assert.equal(b.restore(saved), 2);
+  assert.equal(b.lookup('Two').length, 1, 'restored entries are usable before the build');
+  assert.deepEqual(await b.build(), { files: 2, parsed: 1 });
+  assert.equal(b.lookup('Two').length, 0);
+  assert.equal(b.lookup('Three').length, 1);
+  assert.equal(b.restore('{not json'), 0);
+  assert.equal(b.restore(JSON.stringify({ version: -1, files: [] })), 0);
+  fs.rmSync(ws.root, { recursive: true, force: true });
+});
+
+test('memory bounds: files and tags per file are capped', async () => {
+  const many = Array.from({ length: 50 }, (_, i) => `def f${i}():\n    pass\n`).join('');
+  const ws = tempWorkspace({ 'a.py': many, 'b.py': many, 'c.py': many });
+  const index = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules(), { maxFiles: 2, maxTagsPerFile: 10 });
+  await index.build();
+  assert.equal(index.size, 2);
+  for (const f of index.allFiles()) assert.equal(f.tags.length, 10);
+  fs.rmSync(ws.root, { recursive: true, force: true });
+});
+
+test('incremental re-parse of an edited document gives the same structure as a fresh parse', async () => {
+  const cache = new DocumentCache();
+  const fresh = new DocumentCache();
+  let text = 'class A:\n    def m(self):\n        return 1\n';
+  await cache.get('/d.py', 'python', 1, text);
+  const edits: [string, string][] = [
+    ['return 1', 'return 2'],
+    ['class A:', 'class Alpha(Base):'],
+    ['        return 2\n', '        return 2\n\n    def n(self, x):\n        return x\n'],
+  ];
+  let v = 1;
+  for (const [from, to] of edits) {
+    text = text.replace(from, to);
+    const inc = await cache.get('/d.py', 'python', ++v, text);
+    const ref = await fresh.get(`/fresh${v}.py`, 'python', 1, text);
+    assert.deepEqual(inc.tags.map((t) => [t.name, t.signature, t.startIndex, t.endIndex]), ref.tags.map((t) => [t.name, t.signature, t.startIndex, t.endIndex]));
+  }
+  const last = await cache.get('/d.py', 'python', v, text);
+  assert.deepEqual(last.tags.map((t) => t.name), ['Alpha', 'm', 'n']);
+  cache.dispose();
+  fresh.dispose();
+});

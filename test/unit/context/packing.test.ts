@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pack, SOURCE_ORDER, type Candidate } from '../../../src/core/context/packing';
+import { countTokens } from '../../../src/core/tokens';
+import type { ContextSource } from '../../../src/core/context/types';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = ['const', 'value', '=', 'compute(', ')', '{', '}', 'return', 'x', '+', '1;', '\n', '  ', 'héllo', '日本', '🙂', '<|im_end|>', 'fn', '::', '"str"'];
+const SOURCES: ContextSource[] = ['import', 'definition', 'type', 'similar', 'recent-edit', 'scope', 'skeleton'];
+
+function randomCandidate(r: () => number, i: number): Candidate {
+  const n = 1 + Math.floor(r() * 120);
+  let body = '';
+  for (let k = 0; k < n; k++) body += WORDS[Math.floor(r() * WORDS.length)] + (r() < 0.3 ? ' ' : '');
+  const startLine = Math.floor(r() * 200);
+  return {
+    source: SOURCES[Math.floor(r() * SOURCES.length)],
+    path: `src/f${Math.floor(r() * 6)}.${r() < 0.5 ? 'ts' : 'py'}`,
+    startLine,
+    endLine: startLine + Math.floor(r() * 10),
+    body,
+    brief: r() < 0.5 ? body.split('\n')[0].slice(0, 40) : undefined,
+    score: r() * 10,
+    reason: `r${i}`,
+  };
+}
+
+test('property: the packed text never exceeds the budget, over random snippet sets and budgets', () => {
+  const r = rng(42);
+  for (let round = 0; round < 300; round++) {
+    const cands = Array.from({ length: Math.floor(r() * 40) }, (_, i) => randomCandidate(r, i));
+    const budget = Math.floor(r() * 600);
+    const res = pack(cands, budget);
+    assert.ok(res.tokens <= budget, `round ${round}: ${res.tokens} > ${budget}`);
+    assert.equal(res.tokens, countTokens(res.text), 'reported tokens are the exact count of the text');
+    assert.equal(res.items.map((i) => i.text).join(''), res.text, 'items concatenate to the text');
+    const ranks = res.items.map((i) => SOURCE_ORDER.indexOf(i.source));
+    assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), 'stable sources first, volatile last');
+  }
+});
+
+test('best candidates win; a zero budget packs nothing; briefs are upgraded when room remains', () => {
+  const mk = (score: number, body: string, brief?: string): Candidate => ({ source: 'definition', path: `a${score}.ts`, startLine: 0, endLine: 0, body, brief, score, reason: 'x' });
+  const strong = mk(9, 'function strong(a: number): number {\n  return a * 2;\n}', 'function strong(a: number): number');
+  const weak = mk(1, 'function weak() {\n  return 0;\n}', 'function weak()');
+  assert.equal(pack([strong, weak], 0).items.length, 0);
+  const roomy = pack([strong, weak], 1000);
+  assert.equal(roomy.items.length, 2);
+  assert.ok(roomy.items.every((i) => i.text.includes('return')), 'full bodies when the budget allows');
+  const tight = pack([strong, weak], countTokens('// a9.ts\nfunction strong(a: number): number\n') + 2);
+  assert.equal(tight.items.length, 1);
+  assert.match(tight.items[0].text, /strong/);
+  assert.match(tight.items[0].reason, /signature only/);
+});
+
+test('duplicates and snippets already shown are dropped; one header per file and source', () => {
+  const c = (startLine: number, body: string, score: number): Candidate => ({ source: 'definition', path: 'src/m.ts', startLine, endLine: startLine + 2, body, score, reason: 'x' });
+  const res = pack([c(0, 'class A {\n  m() {}\n}', 5), c(0, 'class A {\n  m() {}\n}', 4), c(1, 'm() {}', 3), c(10, 'function g() {}', 2)], 1000);
+  assert.equal(res.items.length, 2);
+  assert.equal(res.text.match(/\/\/ src\/m\.ts/g)?.length, 1);
+});
