@@ -1,5 +1,5 @@
 /** The question Explain asks in the chat (the code itself travels as an attachment). */
-import type { ActionTarget } from './target';
+import { describeTarget, type ActionTarget } from './target';
 
 export interface ExplainInput {
   relPath: string;
@@ -12,7 +12,7 @@ export interface ExplainInput {
 
 export function explainQuestion(input: ExplainInput): string {
   const t = input.target;
-  const what = t.kind === 'selection' ? 'the selected code' : `the ${t.kind}${t.name ? ` \`${t.name}\`` : ''}`;
+  const what = describeTarget(t);
   const lines = [
     `Explain ${what} in ${input.relPath} (lines ${input.startLine + 1}-${input.endLine + 1}), attached: ` +
       'what it does and why, its inputs, outputs and side effects, how it works step by step where that is not obvious, ' +

@@ -7,7 +7,7 @@ import type { ChatMessage } from '../backends/types';
 import type { DocumentSnapshot } from '../context/types';
 import { renderPhi4 } from '../prompt/phi4';
 import { countTokens, truncateStartToTokens, truncateToTokens } from '../tokens';
-import type { ActionTarget } from './target';
+import { describeTarget, type ActionTarget } from './target';
 
 export type RewriteAction = 'refactor' | 'addDocs' | 'fix';
 
@@ -84,7 +84,7 @@ const SYSTEM_BASE =
   'Do not change code you were not asked to change, and keep every name that other code uses unless told otherwise.';
 
 function taskText(input: RewritePromptInput): string {
-  const what = input.target.kind === 'selection' ? 'the selected code' : `the ${input.target.kind}${input.target.name ? ` \`${input.target.name}\`` : ''}`;
+  const what = describeTarget(input.target);
   switch (input.action) {
     case 'refactor':
       return `Refactor ${what}: ${input.instruction?.trim() || 'simplify it'}. Keep its behaviour the same.`;

@@ -19,7 +19,8 @@ function resolveLanguage(id: string): LanguageName | undefined {
   return languageForId(id) ?? languageForPath(id);
 }
 
-export type TargetKind = 'selection' | 'function' | 'class';
+/** 'file': the whole document (Write Tests with the cursor outside any declaration). */
+export type TargetKind = 'selection' | 'function' | 'class' | 'file';
 
 export interface ActionTarget {
   kind: TargetKind;
@@ -71,6 +72,13 @@ const BINDINGS = new Set(['variable_declarator', 'public_field_definition', 'fie
 const WRAPPERS = new Set(['export_statement', 'decorated_definition', 'template_declaration']);
 /** Declaration statements wrap a binding only when it is their single declarator. */
 const SINGLE_WRAPPERS = new Set(['lexical_declaration', 'variable_declaration']);
+
+/** How prompts refer to a target: "the selected code", "the whole file", "the function `add`". */
+export function describeTarget(target: Pick<ActionTarget, 'kind' | 'name'>): string {
+  if (target.kind === 'selection') return 'the selected code';
+  if (target.kind === 'file') return 'the whole file';
+  return `the ${target.kind}${target.name ? ` \`${target.name}\`` : ''}`;
+}
 
 /** Start of the line holding `offset` when only spaces/tabs precede it there; else `offset`. */
 export function lineStartIfIndented(text: string, offset: number): number {

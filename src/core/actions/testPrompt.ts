@@ -7,7 +7,7 @@ import type { ChatMessage } from '../backends/types';
 import { renderPhi4 } from '../prompt/phi4';
 import { countTokens, truncateToTokens } from '../tokens';
 import { fenceTag, promptBudget, PromptTooLargeError, type BuiltPrompt } from './prompts';
-import type { ActionTarget } from './target';
+import { describeTarget, type ActionTarget } from './target';
 import type { TestPlan } from './testFiles';
 
 export type TestWriteMode = 'new-file' | 'rewrite-file' | 'append';
@@ -47,7 +47,7 @@ export function chooseTestMode(input: Pick<TestPromptInput, 'existing' | 'answer
 }
 
 function task(input: TestPromptInput, mode: TestWriteMode): string {
-  const what = input.target.kind === 'selection' ? 'the selected code' : `the ${input.target.kind}${input.target.name ? ` \`${input.target.name}\`` : ''}`;
+  const what = describeTarget(input.target);
   const how = `Use ${input.plan.framework}; ${input.plan.importHint}.`;
   switch (mode) {
     case 'new-file':

@@ -15,9 +15,15 @@ export interface ResolvedTarget extends ActionTarget {
 
 export type TargetResult = { target: ResolvedTarget } | { problem: string };
 
-/** Whole lines covering `range` (used when no enclosing declaration is found for a diagnostic). */
-function wholeLines(doc: vscode.TextDocument, range: vscode.Range): vscode.Range {
-  return new vscode.Range(range.start.line, 0, range.end.line, doc.lineAt(range.end.line).text.length);
+/** A class longer than this is not rewritten to fix one diagnostic in its body: the lines around it are. */
+const MAX_CLASS_LINES_FOR_FIX = 120;
+const LINES_AROUND_DIAGNOSTIC = 3;
+
+/** Whole lines covering `range`, plus `around` lines on each side (a diagnostic outside any function). */
+function wholeLines(doc: vscode.TextDocument, range: vscode.Range, around = 0): vscode.Range {
+  const first = Math.max(0, range.start.line - around);
+  const last = Math.min(doc.lineCount - 1, range.end.line + around);
+  return new vscode.Range(first, 0, last, doc.lineAt(last).text.length);
 }
 
 function toResolved(doc: vscode.TextDocument, t: ActionTarget): ResolvedTarget {
@@ -43,13 +49,14 @@ export async function resolveTarget(
   if (tree) {
     try {
       const t = enclosingTarget(tree, doc.languageId, text, doc.offsetAt(position));
-      if (t) return { target: toResolved(doc, t) };
+      const tooBigForLines = opts.fallbackToLines && t?.kind === 'class' && doc.positionAt(t.end).line - doc.positionAt(t.start).line > MAX_CLASS_LINES_FOR_FIX;
+      if (t && !tooBigForLines) return { target: toResolved(doc, t) };
     } finally {
       tree.delete();
     }
   }
   if (opts.fallbackToLines) {
-    const lines = wholeLines(doc, selection);
+    const lines = wholeLines(doc, selection, LINES_AROUND_DIAGNOSTIC);
     const t = selectionTarget(text, { start: doc.offsetAt(lines.start), end: doc.offsetAt(lines.end) });
     if (t) return { target: toResolved(doc, t) };
   }

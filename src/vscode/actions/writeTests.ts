@@ -9,7 +9,7 @@ import { buildTestPrompt, chooseTestMode, testContextBudget } from '../../core/a
 import { extractCode } from '../../core/actions/extract';
 import { validateProposal } from '../../core/actions/validate';
 import type { Services } from '../services';
-import { flashTarget, resolveTarget } from './resolveTarget';
+import { flashTarget, resolveTarget, type ResolvedTarget } from './resolveTarget';
 import { runProposal, type ProposalOutcome } from './runAction';
 import { assembleContext, resolveEditorArgs, type ActionArgs } from './args';
 
@@ -35,6 +35,11 @@ function probeFor(base: vscode.Uri): { probe: WorkspaceProbe; toUri(p: string): 
   return { probe, toUri };
 }
 
+function wholeFileTarget(doc: vscode.TextDocument): ResolvedTarget {
+  const end = doc.getText().length;
+  return { kind: 'file', start: 0, end, range: new vscode.Range(doc.positionAt(0), doc.positionAt(end)), midLine: false };
+}
+
 /** What goes between the existing text and appended tests. */
 function separatorAfter(existing: string): string {
   if (existing === '' || existing.endsWith('\n\n')) return '';
@@ -53,11 +58,8 @@ export async function runWriteTests(services: Services, args: ActionArgs = {}): 
     return 'failed';
   }
   const found = await resolveTarget(doc, selection, position);
-  if ('problem' in found) {
-    void vscode.window.showInformationMessage(`Phi Coder: ${found.problem}`);
-    return 'failed';
-  }
-  const target = found.target;
+  // Outside any function or class: tests for the whole module (the prompt builder refuses it if it does not fit).
+  const target = 'target' in found ? found.target : wholeFileTarget(doc);
   flashTarget(editor, target.range);
   const root = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath ?? path.dirname(doc.uri.fsPath);
   const { probe, toUri } = probeFor(doc.uri);
@@ -79,7 +81,7 @@ export async function runWriteTests(services: Services, args: ActionArgs = {}): 
   const lang = testDoc?.languageId ?? doc.languageId;
   return runProposal(services, {
     feature: 'action:writeTests',
-    title: `Writing ${plan.framework} tests for ${target.name ? `\`${target.name}\`` : 'the selection'} in ${testRel}`,
+    title: `Writing ${plan.framework} tests for ${target.name ? `\`${target.name}\`` : target.kind === 'file' ? path.basename(doc.uri.fsPath) : 'the selection'} in ${testRel}`,
     prompt: async (active, signal) => {
       const base = {
         plan,

@@ -196,6 +196,10 @@ describe('actions', function () {
     const outcome = await Promise.race([run, new Promise((r) => setTimeout(() => r('still running'), 5000))]);
     assert.equal(outcome, 'rejected');
     assert.equal(editor.document.getText(), SOURCE);
+    // The HTTP request is aborted, not left generating.
+    await waitFor('the simulator to see the request aborted', () => used!.sim.stats.aborted >= 1 && used!.sim.stats.open === 0, {
+      describe: () => JSON.stringify(used!.sim.stats),
+    });
   });
 
   it('an error in the middle of the answer closes the preview, reports it and changes nothing', async () => {

@@ -121,3 +121,13 @@ test('the surrounding-code share unused on one side goes to the other (target at
   assert.ok(p.promptTokens > promptBudget(16384, 2048) - 200, `${p.promptTokens} uses the budget`);
   assert.ok(p.promptTokens <= promptBudget(16384, 2048));
 });
+
+test('targets are described by kind: selection, whole file (tests for a module), named function', async () => {
+  const { describeTarget } = await import('../../../src/core/actions/target');
+  assert.equal(describeTarget({ kind: 'selection' }), 'the selected code');
+  assert.equal(describeTarget({ kind: 'file' }), 'the whole file');
+  assert.equal(describeTarget({ kind: 'class', name: 'Cart' }), 'the class `Cart`');
+  const file = FN + '\n';
+  const p = buildTestPrompt({ plan, sourceRelPath: 'src/math.ts', testRelPath: 'src/math.test.ts', languageId: 'typescript', sourceText: file, target: { kind: 'file', start: 0, end: file.length }, window: 16384, answerTokens: 2048 });
+  assert.ok(p.messages[1]!.content.includes('Write the complete test file src/math.test.ts for the whole file from src/math.ts.'));
+});
