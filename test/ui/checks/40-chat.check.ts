@@ -23,6 +23,10 @@ export const check: UiCheck = {
     const frame = await webviewFrame(page, '#input', 30_000);
     await frame.locator('.chip').filter({ hasText: 'src/math.ts' }).first().waitFor({ timeout: 15_000 });
     await frame.locator('.meter-total').first().waitFor({ timeout: 15_000 });
+    // Start a new conversation (the suite may have left one open in this workspace's history).
+    await frame.locator('#new-button').click();
+    await frame.locator('#messages .placeholder').waitFor({ timeout: 10_000 });
+    assert.equal(await frame.locator('.message').count(), 0);
 
     // Ask: Enter sends; the answer streams in and renders as markdown with a highlighted code block.
     sim.setReply(ANSWER);
@@ -85,7 +89,7 @@ export const check: UiCheck = {
     sim.setReply(ANSWER);
 
     // Apply the first answer's code block: a diff preview of math.ts opens; Accept applies it.
-    await frame.locator('.code-block .code-apply').first().click();
+    await frame.locator('.message.assistant', { hasText: 'Shorter, same behaviour' }).locator('.code-block .code-apply').click();
     await page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 30_000 });
     await page.locator('.monaco-diff-editor .modified').getByText('values.length ?', { exact: false }).first().waitFor({ timeout: 15_000 });
     await ctx.screenshot('chat-apply-diff');
