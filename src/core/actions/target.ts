@@ -115,9 +115,17 @@ function withWrappers(node: Node): Node {
 
 /**
  * The innermost named function around `offset`, else the innermost class-like declaration.
- * `languageId` is a VS Code language id (or our language name); unknown languages give undefined.
+ * `languageId` is a VS Code language id (or our language name); unknown languages give undefined. With
+ * `leadingComments`, the comments directly above the declaration are part of it (Add Docs replaces them).
  */
-export function enclosingTarget(tree: Tree, languageId: string, text: string, offset: number): ActionTarget | undefined {
+export function enclosingTarget(
+  tree: Tree,
+  languageId: string,
+  text: string,
+  offset: number,
+  opts: { leadingComments?: boolean } = {},
+): ActionTarget | undefined {
+  const toTarget = (node: Node, kind: TargetKind) => targetOf(node, kind, text, opts.leadingComments ?? false);
   const lang = resolveLanguage(languageId);
   if (!lang) return undefined;
   const functions = new Set(FUNCTIONS[lang]);
@@ -127,21 +135,34 @@ export function enclosingTarget(tree: Tree, languageId: string, text: string, of
   if (node && node.type === tree.rootNode.type && offset > 0) node = tree.rootNode.descendantForIndex(offset - 1);
   let klass: Node | undefined;
   for (let n = node; n; n = n.parent) {
-    if (functions.has(n.type)) return toTarget(n, 'function', text);
+    if (functions.has(n.type)) return toTarget(n, 'function');
     if (NAMED_VALUE_FUNCTIONS.has(n.type) && n.parent && BINDINGS.has(n.parent.type)) {
       const binding = n.parent;
-      const t = toTarget(binding, 'function', text);
+      const t = toTarget(binding, 'function');
       t.name = binding.childForFieldName('name')?.text ?? binding.childForFieldName('key')?.text ?? binding.childForFieldName('left')?.text;
       return t;
     }
     if (!klass && classes.has(n.type)) klass = n;
   }
-  return klass ? toTarget(klass, 'class', text) : undefined;
+  return klass ? toTarget(klass, 'class') : undefined;
 }
 
-function toTarget(node: Node, kind: TargetKind, text: string): ActionTarget {
+const COMMENTS = new Set(['comment', 'line_comment', 'block_comment']);
+
+/** The first of the comments directly above `node` (no blank line between), or `node` itself. */
+function withLeadingComments(node: Node): Node {
+  let first = node;
+  for (let prev = node.previousNamedSibling; prev && COMMENTS.has(prev.type); prev = prev.previousNamedSibling) {
+    if (prev.endPosition.row < first.startPosition.row - 1) break;
+    first = prev;
+  }
+  return first;
+}
+
+function targetOf(node: Node, kind: TargetKind, text: string, leadingComments: boolean): ActionTarget {
   const outer = withWrappers(node);
-  return { kind, start: lineStartIfIndented(text, outer.startIndex), end: outer.endIndex, name: nameOf(node), nodeType: node.type };
+  const first = leadingComments ? withLeadingComments(outer) : outer;
+  return { kind, start: lineStartIfIndented(text, first.startIndex), end: outer.endIndex, name: nameOf(node), nodeType: node.type };
 }
 
 /** Number of ERROR and MISSING nodes in a tree (0 for a clean parse); only those overlapping `within` when given. */

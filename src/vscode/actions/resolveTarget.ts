@@ -40,7 +40,7 @@ export async function resolveTarget(
   doc: vscode.TextDocument,
   selection: vscode.Range,
   position: vscode.Position,
-  opts: { fallbackToLines?: boolean } = {},
+  opts: { fallbackToLines?: boolean; leadingComments?: boolean } = {},
 ): Promise<TargetResult> {
   const text = doc.getText();
   const sel = selectionTarget(text, { start: doc.offsetAt(selection.start), end: doc.offsetAt(selection.end) });
@@ -48,7 +48,7 @@ export async function resolveTarget(
   const tree = languageForId(doc.languageId) ? await parse(doc.languageId, text, { timeoutMs: 1000 }) : undefined;
   if (tree) {
     try {
-      const t = enclosingTarget(tree, doc.languageId, text, doc.offsetAt(position));
+      const t = enclosingTarget(tree, doc.languageId, text, doc.offsetAt(position), { leadingComments: opts.leadingComments });
       const tooBigForLines = opts.fallbackToLines && t?.kind === 'class' && doc.positionAt(t.end).line - doc.positionAt(t.start).line > MAX_CLASS_LINES_FOR_FIX;
       if (t && !tooBigForLines) return { target: toResolved(doc, t) };
     } finally {

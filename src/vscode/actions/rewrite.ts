@@ -66,7 +66,11 @@ export async function runRewrite(services: Services, action: RewriteAction, args
     return 'failed';
   }
   const { doc, editor, selection, position } = resolved;
-  const found = await resolveTarget(doc, selection, position, { fallbackToLines: action === 'fix' && !!args.diagnostics?.length });
+  const found = await resolveTarget(doc, selection, position, {
+    fallbackToLines: action === 'fix' && !!args.diagnostics?.length,
+    // Add Docs rewrites the existing doc comment instead of stacking a second one above it.
+    leadingComments: action === 'addDocs',
+  });
   if ('problem' in found) {
     void vscode.window.showInformationMessage(`Phi Coder: ${found.problem}`);
     return 'failed';

@@ -174,3 +174,21 @@ test('actionLanguageIds: VS Code ids with a grammar (react variants included, ou
   assert.ok(!ids.includes('tsx'));
   assert.ok(!ids.includes('plaintext'));
 });
+
+test('leading doc comments join the target on request (Add Docs), across languages; a blank line separates', async () => {
+  const cases: [string, string, string, string][] = [
+    ['typescript', '// header\n\n/**\n * Adds.\n */\nexport function add(a: number) {\n  return a;\n}\n', 'return a', '/**\n * Adds.\n */\nexport function add'],
+    ['rust', 'struct S;\n/// Doubles.\n/// Really.\nfn dbl(x: i32) -> i32 {\n    x * 2\n}\n', 'x * 2', '/// Doubles.\n/// Really.\nfn dbl'],
+    ['go', 'package p\n\n// Sum adds.\nfunc Sum(a int) int {\n\treturn a\n}\n', 'return a', '// Sum adds.\nfunc Sum'],
+    ['python', 'import os\n\n# helper\ndef f():\n    return 1\n', 'return 1', '# helper\ndef f'],
+  ];
+  for (const [lang, src, marker, startsWith] of cases) {
+    const tree = (await parse(lang, src))!;
+    const withComments = enclosingTarget(tree, lang, src, src.indexOf(marker), { leadingComments: true })!;
+    const without = enclosingTarget(tree, lang, src, src.indexOf(marker))!;
+    tree.delete();
+    assert.ok(src.slice(withComments.start).startsWith(startsWith), `${lang}: ${JSON.stringify(src.slice(withComments.start, withComments.start + 30))}`);
+    assert.ok(without.start > withComments.start, `${lang}: without the option the comment stays outside`);
+    assert.equal(withComments.end, without.end);
+  }
+});
