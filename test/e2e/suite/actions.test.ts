@@ -39,15 +39,20 @@ function diffTabs(): vscode.TabInputTextDiff[] {
     .filter((i): i is vscode.TabInputTextDiff => i instanceof vscode.TabInputTextDiff && i.modified.scheme === DIFF_SCHEME);
 }
 
-/** Waits for the proposal diff to show `expected` on its right side. */
-async function waitForProposal(expected: string): Promise<vscode.TabInputTextDiff> {
-  return waitFor(`a diff preview containing ${JSON.stringify(expected.slice(0, 40))}`, async () => {
-    for (const tab of diffTabs()) {
-      const doc = await vscode.workspace.openTextDocument(tab.modified);
-      if (doc.getText().includes(expected)) return tab;
-    }
-    return undefined;
-  });
+/** Waits for the proposal diff to show `expected` on its right side (the whole text with `exact`). */
+async function waitForProposal(expected: string, exact = false): Promise<vscode.TabInputTextDiff> {
+  let last = '';
+  return waitFor(
+    `a diff preview ${exact ? 'equal to' : 'containing'} ${JSON.stringify(expected.slice(0, 40))}`,
+    async () => {
+      for (const tab of diffTabs()) {
+        last = (await vscode.workspace.openTextDocument(tab.modified)).getText();
+        if (exact ? last === expected : last.includes(expected)) return tab;
+      }
+      return undefined;
+    },
+    { describe: () => JSON.stringify(last) },
+  );
 }
 
 /** Accept as soon as the proposal is complete and validated (acceptDiff returns false until then). */
@@ -82,16 +87,19 @@ describe('actions', function () {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'the e2e run opens the fixture workspace');
     fileUri = vscode.Uri.joinPath(folder.uri, 'src', 'actionsFixture.ts');
+    await vscode.workspace.fs.writeFile(fileUri, new TextEncoder().encode(SOURCE));
   });
 
   beforeEach(async () => {
-    await vscode.workspace.fs.writeFile(fileUri, new TextEncoder().encode(SOURCE));
+    // Set the fixture's text through the editor (not only on disk): an open document may not have reloaded yet.
     const doc = await vscode.workspace.openTextDocument(fileUri);
-    editor = await vscode.window.showTextDocument(doc);
     if (doc.getText() !== SOURCE) {
-      // An editor still open from a previous test may hold the old text: revert it to the file.
-      await vscode.commands.executeCommand('workbench.action.files.revert');
+      const reset = new vscode.WorkspaceEdit();
+      reset.replace(fileUri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), SOURCE);
+      assert.ok(await vscode.workspace.applyEdit(reset));
     }
+    if (doc.isDirty) await doc.save();
+    editor = await vscode.window.showTextDocument(doc);
     assert.equal(editor.document.getText(), SOURCE);
     const inside = editor.document.positionAt(SOURCE.indexOf('sum = sum'));
     editor.selection = new vscode.Selection(inside, inside);
@@ -127,11 +135,10 @@ describe('actions', function () {
   it('Refactor on the function at the cursor opens the diff, accept applies one edit, undo restores the original', async () => {
     used!.sim.setReply(ANSWER);
     const run = vscode.commands.executeCommand<string>('phiCoder.refactor', { instruction: 'simplify' });
-    const tab = await waitForProposal('prices.reduce');
+    // Right side: only the function replaced, prose stripped (once the stream is complete).
+    const tab = await waitForProposal(SOURCE.replace(/export function total[\s\S]*?\n}/, REWRITE), true);
     const original = await vscode.workspace.openTextDocument(tab.original);
     assert.equal(original.getText(), SOURCE, 'left side: the document as it was');
-    const proposed = await vscode.workspace.openTextDocument(tab.modified);
-    assert.equal(proposed.getText(), SOURCE.replace(/export function total[\s\S]*?\n}/, REWRITE), 'right side: only the function replaced, prose stripped');
     assert.equal(editor.document.getText(), SOURCE, 'nothing changes before accept');
 
     const request = lastChat(used!.sim.requests);
@@ -164,13 +171,17 @@ describe('actions', function () {
   it('an edit to the function while the diff is open is never overwritten', async () => {
     used!.sim.setReply(ANSWER);
     const run = vscode.commands.executeCommand<string>('phiCoder.refactor', { instruction: 'simplify' });
-    await waitForProposal('prices.reduce');
+    await waitForProposal(SOURCE.replace(/export function total[\s\S]*?\n}/, REWRITE), true);
     const at = editor.document.positionAt(SOURCE.indexOf('let sum = 0'));
     const edit = new vscode.WorkspaceEdit();
     edit.insert(fileUri, at, '// user edit\n  ');
     assert.ok(await vscode.workspace.applyEdit(edit));
     const edited = editor.document.getText();
-    assert.equal(await vscode.commands.executeCommand<boolean>('phiCoder.acceptDiff'), false, 'accept refuses a stale proposal');
+    // A fresh proposal is accepted within a few hundred ms (the tests above); a stale one keeps being refused.
+    for (let i = 0; i < 10; i++) {
+      assert.equal(await vscode.commands.executeCommand<boolean>('phiCoder.acceptDiff'), false, 'accept refuses a stale proposal');
+      await new Promise((r) => setTimeout(r, 200));
+    }
     assert.equal(editor.document.getText(), edited, "the user's edit is kept");
     await vscode.commands.executeCommand('phiCoder.rejectDiff');
     assert.equal(await run, 'rejected');
