@@ -101,8 +101,11 @@ export const check: UiCheck = {
     assert.match(text, /export function add\(a: number, b: number\)/, 'only the mean declaration was replaced');
     assert.doesNotMatch(text, /if \(values\.length === 0\) return 0;/, 'the old body is gone');
     await ctx.screenshot('chat-applied');
-    // Leave math.ts as it was for later checks.
-    await runCommandFromPalette(page, 'File: Revert File');
+    // The change is one undoable edit: Undo restores math.ts (and leaves it as it was for later checks).
+    await lines.click();
+    await page.keyboard.press('Control+Z');
+    await lines.getByText('if (values.length === 0) return 0;', { exact: false }).first().waitFor({ timeout: 15_000 });
+    await runCommandFromPalette(page, 'File: Save');
 
     // Model missing: the view explains it and offers Pull (Ollama); Re-check in the view recovers once the model is back.
     try {
