@@ -28,7 +28,7 @@ export interface Sample {
 /** Kinds that are not definitions a model needs (imports, namespaces, parameters, locals, packages). */
 const NOT_DEFINITIONS = new Set([
   'unknown', 'namespace', 'packageName', 'package', 'parameter', 'local', 'import', 'using', 'header', 'macroparam',
-  'label', 'anonMember', 'alias', 'externvar', 'prototype',
+  'label', 'anonMember', 'alias', 'externvar', 'prototype', 'implementation',
 ]);
 
 /** Scopes whose definitions are locals, invisible from other files. */

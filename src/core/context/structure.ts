@@ -67,17 +67,28 @@ export function signatureOf(node: Node, text: string): { signature: string; body
   return { signature, bodyIndex };
 }
 
-/** Definitions and imports of a parsed file, in document order. */
-export function extractStructure(name: LanguageName, tree: Tree, text: string): FileStructure {
-  return { tags: extractTags(name, tree, text), imports: extractImports(name, tree, text) };
+/** Imports sit near the root (a `require` inside a declaration is ~4 deep); deeper nodes are not searched. */
+const IMPORT_DEPTH = 5;
+
+export interface ExtractOptions {
+  /**
+   * Do not look for definitions deeper than this in the tree (the index uses it: anything deeper is a local, and not
+   * descending into function bodies halves the query time). Unlimited by default.
+   */
+  maxDepth?: number;
 }
 
-export function extractTags(name: LanguageName, tree: Tree, text: string): Tag[] {
+/** Definitions and imports of a parsed file, in document order. */
+export function extractStructure(name: LanguageName, tree: Tree, text: string, options: ExtractOptions = {}): FileStructure {
+  return { tags: extractTags(name, tree, text, options), imports: extractImports(name, tree, text) };
+}
+
+export function extractTags(name: LanguageName, tree: Tree, text: string, options: ExtractOptions = {}): Tag[] {
   const query = getQuery(name, tree.language, 'tags');
   if (!query) return [];
   const tags: Tag[] = [];
   const seen = new Set<string>();
-  for (const match of query.matches(tree.rootNode)) {
+  for (const match of query.matches(tree.rootNode, options.maxDepth !== undefined ? { maxStartDepth: options.maxDepth } : undefined)) {
     let def: Node | undefined;
     let kind = '';
     let nameNode: Node | undefined;
@@ -115,7 +126,7 @@ export function extractImports(name: LanguageName, tree: Tree, _text: string): I
   if (!query) return [];
   const out: ImportRef[] = [];
   const seen = new Set<number>();
-  for (const match of query.matches(tree.rootNode)) {
+  for (const match of query.matches(tree.rootNode, { maxStartDepth: IMPORT_DEPTH })) {
     const imp = match.captures.find((c) => c.name === 'import')?.node;
     if (!imp || seen.has(imp.startIndex)) continue;
     seen.add(imp.startIndex);

@@ -58,6 +58,15 @@ export interface BuildProgress {
 }
 
 const FORMAT_VERSION = 2;
+/** Definitions deeper than this are locals (deepest legitimate: namespace > class > inner class > method, ~7). */
+const INDEX_TAG_DEPTH = 8;
+/** Files read ahead of the parser during a build. */
+const READ_AHEAD = 16;
+
+type Loaded =
+  | { kind: 'gone' }
+  | { kind: 'same' }
+  | { kind: 'read'; language: LanguageName; stat: { mtimeMs: number; size: number }; text: string | undefined };
 
 export class WorkspaceIndex {
   private readonly files = new Map<string, IndexedFile>();
@@ -119,9 +128,17 @@ export class WorkspaceIndex {
     for (const p of [...this.files.keys()]) if (!keep.has(p)) this.remove(p);
     let parsed = 0;
     let lastYield = Date.now();
+    // Reads run ahead of parsing (a small window of concurrent stat+read), parsing stays sequential.
+    const loads: Promise<Loaded>[] = [];
+    const ahead = (i: number) => {
+      if (i < paths.length && !loads[i]) loads[i] = this.load(paths[i]);
+    };
+    for (let i = 0; i < Math.min(READ_AHEAD, paths.length); i++) ahead(i);
     for (let i = 0; i < paths.length; i++) {
       if (signal?.aborted || gen !== this.generation) break;
-      if (await this.update(paths[i])) parsed++;
+      ahead(i + READ_AHEAD);
+      if (await this.ingest(paths[i], await loads[i])) parsed++;
+      delete loads[i];
       if (Date.now() - lastYield > 20) {
         onProgress?.({ done: i + 1, total: paths.length });
         await new Promise((r) => setImmediate(r));
@@ -134,29 +151,33 @@ export class WorkspaceIndex {
 
   /** (Re)index one file if it changed. Returns true when it was parsed. Removes it when it is gone or excluded. */
   async update(relPath: string): Promise<boolean> {
+    return this.ingest(relPath, await this.load(relPath));
+  }
+
+  /** Stat (and, when changed, read) a file: the I/O half of update(). */
+  private async load(relPath: string): Promise<Loaded> {
     const language = languageForPath(relPath);
-    if (!language || this.rules.excludes(relPath)) {
-      this.remove(relPath);
-      return false;
-    }
+    if (!language || this.rules.excludes(relPath)) return { kind: 'gone' };
     const stat = await this.wfs.stat(relPath);
-    if (!stat) {
+    if (!stat) return { kind: 'gone' };
+    const old = this.files.get(relPath);
+    if (old && old.mtimeMs === stat.mtimeMs && old.size === stat.size) return { kind: 'same' };
+    if (stat.size > MAX_PARSE_CHARS * 2) return { kind: 'read', language, stat, text: undefined };
+    const text = await this.wfs.readText(relPath);
+    return text === undefined ? { kind: 'gone' } : { kind: 'read', language, stat, text };
+  }
+
+  /** The parsing half of update(). */
+  private async ingest(relPath: string, loaded: Loaded): Promise<boolean> {
+    if (loaded.kind === 'gone') {
       this.remove(relPath);
       return false;
     }
-    const old = this.files.get(relPath);
-    if (old && old.mtimeMs === stat.mtimeMs && old.size === stat.size) return false;
+    if (loaded.kind === 'same') return false;
+    const { language, stat, text } = loaded;
     const entry: IndexedFile = { path: relPath, language, mtimeMs: stat.mtimeMs, size: stat.size, tags: [], imports: [] };
-    if (stat.size > MAX_PARSE_CHARS * 2) {
-      entry.skipped = 'too-big';
-    } else {
-      const text = await this.wfs.readText(relPath);
-      if (text === undefined) {
-        this.remove(relPath);
-        return false;
-      }
-      await this.fill(entry, text);
-    }
+    if (text === undefined) entry.skipped = 'too-big';
+    else await this.fill(entry, text);
     this.put(entry);
     return true;
   }
@@ -209,7 +230,7 @@ export class WorkspaceIndex {
       return;
     }
     try {
-      const { tags, imports } = extractStructure(entry.language, tree, text);
+      const { tags, imports } = extractStructure(entry.language, tree, text, { maxDepth: INDEX_TAG_DEPTH });
       entry.imports = imports.map((i) => i.source).filter(Boolean);
       entry.tags = toIndexed(tags.slice(0, this.maxTagsPerFile), text, commentPrefix(entry.language));
     } finally {
