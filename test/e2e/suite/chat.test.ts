@@ -8,7 +8,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { PHI4_MODEL } from '../../sim';
-import { activateExtension, openWorkspaceFile, waitFor } from '../helpers';
+import { activateExtension, openWorkspaceFile, setUserSetting, waitFor } from '../helpers';
+import { promptTokensOf } from '../../../src/core/chat/budget';
 import { useSimulator, type UsedSimulator } from '../simulator';
 import type { Services } from '../../../src/vscode/services';
 import { HISTORY_STATE_KEY, parseHistory } from '../../../src/core/chat/history';
@@ -131,6 +132,41 @@ describe('chat', () => {
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Phi Coder Chat'));
     assert.ok(tab);
     await vscode.window.tabGroups.close(tab);
+  });
+
+  it('trims the oldest turns to fit a small window, never past it', async () => {
+    const restoreWindow = await setUserSetting('contextWindow', 1024);
+    const restoreReserve = await setUserSetting('chat.maxAnswerTokens', 256);
+    try {
+      await waitFor('the backend to use the 1024-token window', async () => {
+        const window = await services.backends.active().then((a) => a.contextWindow, () => undefined);
+        if (window === 1024) return true;
+        await services.backends.recheck();
+        return false;
+      });
+      await vscode.commands.executeCommand('phiCoder.newChat');
+      used.sim.setReply(`${'This is a long and detailed answer. '.repeat(20)}`);
+      for (let i = 1; i <= 5; i++) {
+        used.sim.resetStats();
+        await vscode.commands.executeCommand('phiCoder.internal.askInChat', { prompt: `Turn ${i}: what next?` });
+        const req = used.sim.requests[0];
+        const msgs = req.messages!;
+        assert.ok(promptTokensOf(msgs as never) + 256 <= 1024, `turn ${i}: ${promptTokensOf(msgs as never)} prompt tokens + 256 reserved > 1024`);
+        assert.notEqual(req.truncated, true, 'the server did not have to truncate');
+        assert.equal(req.body.options?.num_predict, 256);
+        assert.match(msgs.at(-1)!.content, new RegExp(`Turn ${i}: what next\\?$`), 'the question is always sent');
+        assert.equal(msgs[0].content, CHAT_SYSTEM_PROMPT, 'the system prompt is always sent');
+      }
+      const last = used.sim.requests[0].messages!;
+      const questions = last.filter((m) => m.role === 'user').map((m) => /Turn (\d)/.exec(m.content)?.[1]);
+      assert.ok(!questions.includes('1'), `the oldest turn was dropped (sent: ${questions.join(',')})`);
+      assert.deepEqual(questions, [...questions].sort(), 'kept turns are the newest, in order');
+      assert.equal(questions.at(-1), '5');
+    } finally {
+      await restoreReserve();
+      await restoreWindow();
+      used.sim.setReply(ANSWER);
+    }
   });
 
   it('rejects an askInChat call without a prompt', async () => {
