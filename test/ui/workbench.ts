@@ -77,27 +77,43 @@ export async function webviewFrame(page: Page, readySelector: string, timeoutMs 
   }
 }
 
-/** Runs a command through the command palette (F1), the way a user does. */
+/** Runs a command through the command palette (Quick Open with ">"), the way a user does. */
 export async function runCommandFromPalette(page: Page, title: string): Promise<void> {
-  await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, trial: true }).catch(() => undefined);
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  const input = await openQuickOpen(page);
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  await row.click();
 }
 
-/** Opens a workspace file by its relative path through Quick Open and waits for its editor tab. */
-export async function openFile(page: Page, relativePath: string): Promise<void> {
-  await page.keyboard.press('Control+P');
+/**
+ * Opens Quick Open without depending on keyboard focus (focus may sit inside a webview, which swallows Ctrl+P):
+ * a click on the title bar's command center, falling back to the shortcut when the command center is hidden.
+ */
+export async function openQuickOpen(page: Page): Promise<Locator> {
   const input = page.locator('.quick-input-widget input');
+  const commandCenter = page.locator('.command-center .command-center-center').first();
+  if (await commandCenter.isVisible().catch(() => false)) await commandCenter.click();
+  else await page.keyboard.press('Control+P');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
+  return input;
+}
+
+/** Opens a workspace file by its relative path through Quick Open and waits until its editor is active. */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  const input = await openQuickOpen(page);
   await input.fill(relativePath);
   const base = relativePath.split('/').pop() ?? relativePath;
-  await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: base }).first().waitFor({ state: 'visible', timeout: 10_000 });
-  await page.keyboard.press('Enter');
-  await page.locator(`.tabs-container .tab[aria-label^="${base}"]`).first().waitFor({ state: 'visible', timeout: 15_000 });
+  const dir = relativePath.includes('/') ? relativePath.slice(0, relativePath.lastIndexOf('/')) : '';
+  // Click the row of exactly this file (label = base name, description = folder), not whichever row is first.
+  const rows = page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(base)}$`) }) });
+  const row = dir ? rows.filter({ hasText: dir }).first() : rows.first();
+  await row.waitFor({ state: 'visible', timeout: 10_000 });
+  await row.click();
+  await page.locator(`.tabs-container .tab.active[aria-label^="${base}"]`).first().waitFor({ state: 'visible', timeout: 15_000 });
   await page.locator('.editor-instance .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 });
+}
+
+function escapeRe(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -41,10 +41,16 @@ export function makeRunDirs(repoRoot: string): RunDirs {
     extensions: path.join(root, 'extensions'),
     logs: path.join(root, 'logs'),
   };
-  // VS Code auto-saves: every run edits its own copy of the fixture workspace.
-  fs.cpSync(path.join(repoRoot, 'test', 'e2e', 'fixtures', 'workspace'), dirs.workspace, { recursive: true });
+  freshWorkspace(repoRoot, dirs, 'workspace');
   for (const d of [dirs.userData, dirs.extensions, dirs.logs]) fs.mkdirSync(d, { recursive: true });
   return dirs;
+}
+
+/** A new copy of test/e2e/fixtures/workspace under the run folder (VS Code auto-saves: tests edit copies only). */
+export function freshWorkspace(repoRoot: string, dirs: RunDirs, name: string): string {
+  const target = path.join(dirs.root, name);
+  fs.cpSync(path.join(repoRoot, 'test', 'e2e', 'fixtures', 'workspace'), target, { recursive: true });
+  return target;
 }
 
 export function writeUserSettings(dirs: RunDirs, extra: Record<string, unknown>): void {

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { launchChromium, screenshot, type OwnedBrowser } from './browser';
-import { installVsix, makeRunDirs, startCodeServer, writeUserSettings, type CodeServer, type RunDirs } from './codeServer';
+import { freshWorkspace, installVsix, makeRunDirs, startCodeServer, writeUserSettings, type CodeServer, type RunDirs } from './codeServer';
 import { runExtensionTests } from './extensionTests';
 import { sampleMemory } from './processes';
 import type { RunOptions } from './main';
@@ -112,10 +112,12 @@ async function runUi(opts: RunOptions, server: CodeServer, browser: OwnedBrowser
   const page = await browser.newPage();
   const shots = path.join(opts.artifacts, 'ui');
   fs.rmSync(shots, { recursive: true, force: true });
+  // A workspace of its own: the suite's edits, open editors and panels must not leak into the UI checks.
+  const workspace = freshWorkspace(opts.repoRoot, dirs, 'workspace-ui');
   const t0 = Date.now();
   await openWorkbench(page, {
     serverUrl: server.url,
-    workspace: dirs.workspace,
+    workspace,
     extensionDevelopmentPath: opts.vsix ? undefined : opts.repoRoot,
   });
   log(`UI tier: workbench loaded in ${Date.now() - t0} ms`);
@@ -123,7 +125,7 @@ async function runUi(opts: RunOptions, server: CodeServer, browser: OwnedBrowser
     {
       page,
       serverUrl: server.url,
-      workspace: dirs.workspace,
+      workspace,
       sim,
       screenshot: (name) => screenshot(page, shots, name),
       log,
