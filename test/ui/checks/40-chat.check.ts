@@ -9,9 +9,9 @@ const ANSWER = `Shorter, same behaviour:\n\n\`\`\`ts\n${NEW_MEAN}\n\`\`\`\n\nEmp
 /**
  * The chat webview in the real workbench against the UI simulator (a TEST DOUBLE of Ollama): ask with Enter, see the
  * streamed markdown answer with highlighted code, stop a long answer with the Stop button, the meter follows typing,
- * an @file mention picked with the keyboard attaches that file, edit & resend replaces a turn, apply a code block as a
- * diff preview and accept it (only the `mean` declaration changes), the model-missing banner and its Re-check,
- * screenshots of each step.
+ * an @file mention picked with the keyboard attaches that file, edit & resend and regenerate replace a turn, apply a code block as a
+ * diff preview and accept it (only the `mean` declaration changes; Undo restores), the model-missing banner and its
+ * Re-check, Clear; screenshots of each step.
  */
 export const check: UiCheck = {
   name: 'chat: ask, streamed answer, stop, apply a code block and accept the diff',
@@ -86,6 +86,13 @@ export const check: UiCheck = {
     await frame.locator('.message.assistant:not(.streaming)', { hasText: 'Edited answer.' }).waitFor({ timeout: 30_000 });
     assert.equal(await frame.locator('.message.user', { hasText: 'Explain the rectangle helpers' }).count(), 0, 'the edited question replaced the old one');
     assert.match(sim.requests.at(-1)!.messages!.at(-1)!.content, /Only explain area\(\)$/);
+
+    // Regenerate the last answer: same question asked again, the old answer replaced.
+    sim.setReply('Regenerated answer.');
+    await frame.locator('.msg-regenerate').click();
+    await frame.locator('.message.assistant:not(.streaming)', { hasText: 'Regenerated answer.' }).waitFor({ timeout: 30_000 });
+    assert.equal(await frame.locator('.message.assistant', { hasText: 'Edited answer.' }).count(), 0);
+    assert.equal(await frame.locator('.message.user', { hasText: 'Only explain area()' }).count(), 1);
     sim.setReply(ANSWER);
 
     // Apply the first answer's code block: a diff preview of math.ts opens; Accept applies it.
@@ -120,5 +127,10 @@ export const check: UiCheck = {
     }
     await frame.locator('#banner .banner-actions button', { hasText: 'Re-check' }).click();
     await frame.locator('#banner').waitFor({ state: 'hidden', timeout: 20_000 });
+
+    // Clear empties the conversation.
+    await frame.locator('#clear-button').click();
+    await frame.locator('#messages .placeholder').waitFor({ timeout: 10_000 });
+    assert.equal(await frame.locator('.message').count(), 0);
   },
 };
