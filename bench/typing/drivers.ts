@@ -8,7 +8,7 @@
  */
 import type { Backend, ModelInfo } from '../../src/core/backends/types';
 import type { DocumentSnapshot } from '../../src/core/context/types';
-import { CompletionPipeline, DEFAULT_PIPELINE_SETTINGS, type CompletionTarget, type PreparedCompletion, type RunResult } from '../../src/core/completion/pipeline';
+import { CompletionPipeline, DEFAULT_PIPELINE_SETTINGS, type CompletionTarget, type PreparedCompletion, type RunHooks, type RunResult } from '../../src/core/completion/pipeline';
 import { CompletionScheduler, type CompletionRunner } from '../../src/core/completion/scheduler';
 import type { IndentStyle } from '../../src/core/completion/types';
 import { scaledClock } from './clock';
@@ -62,7 +62,7 @@ class BenchRunner implements CompletionRunner {
     this.docs.set(p, { doc, t0 });
     return p;
   }
-  run(p: PreparedCompletion, signal: AbortSignal, hooks: { onWire?: () => void; onText?: (raw: string) => void }): Promise<RunResult> {
+  run(p: PreparedCompletion, signal: AbortSignal, hooks: RunHooks): Promise<RunResult> {
     const { doc, t0 } = this.docs.get(p)!;
     this.env.willSend(promptKey(p), doc);
     return this.pipeline.run(p, signal, {

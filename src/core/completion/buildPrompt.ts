@@ -9,7 +9,7 @@ import type { BackendKind, ModelInfo } from '../backends/types';
 import { countTokens } from '../tokens';
 import { fimTemplateFor } from './fimTemplates';
 import { lineComment } from './languageComments';
-import { renderPhi4HolePrompt, PHI4_HOLE_STOP } from './phi4HolePrompt';
+import { renderPhi4HolePrompt, PHI4_HOLE_STOP, MODE_INSTRUCTION } from './phi4HolePrompt';
 import { windowPrefixSuffix, type FileWindow } from './promptWindow';
 import type { BuiltPrompt, CompletionMode } from './types';
 
@@ -30,11 +30,22 @@ export function promptStyleFor(model: Pick<ModelInfo, 'name' | 'family' | 'fim'>
   return fim ? `fim:${fim.id}` : 'phi4-hole';
 }
 
+/**
+ * Exact token count of a hole prompt, cheaply: the part before the mode instruction is the same for every keystroke
+ * on a line (countTokens caches it); only the short tail is tokenized. The split follows "\n\n", a boundary of
+ * cl100k's pre-tokenizer, so the sum equals the count of the whole.
+ */
+function countHolePrompt(prompt: string, mode: CompletionMode): number {
+  const at = prompt.lastIndexOf('\n\n' + MODE_INSTRUCTION[mode]);
+  if (at < 0) return countTokens(prompt);
+  return countTokens(prompt.slice(0, at + 2)) + countTokens(prompt.slice(at + 2));
+}
+
 export function buildPrompt(req: PromptRequest): BuiltPrompt {
   const fim = req.model.fim ? fimTemplateFor(req.model) : undefined;
   if (!fim) {
     const prompt = renderPhi4HolePrompt(req);
-    return { kind: 'raw', prompt, stop: [...PHI4_HOLE_STOP], promptTokens: countTokens(prompt), template: 'phi4-hole' };
+    return { kind: 'raw', prompt, stop: [...PHI4_HOLE_STOP], promptTokens: countHolePrompt(prompt, req.mode), template: 'phi4-hole' };
   }
   const { prefix: filePrefix, suffix } = windowPrefixSuffix(req.window);
   const c = lineComment(req.languageId);
@@ -44,5 +55,7 @@ export function buildPrompt(req: PromptRequest): BuiltPrompt {
     const prompt = fim.render(prefix, suffix);
     return { kind: 'raw', prompt, stop: fim.stop, promptTokens: countTokens(prompt), template: `fim:${fim.id}` };
   }
-  return { kind: 'infill', prefix, suffix, stop: fim.stop, promptTokens: countTokens(prefix) + countTokens(suffix) + 3, template: `fim:${fim.id}` };
+  // Prefix counted as its stable part (cached across keystrokes) plus the cursor line: exact up to a token at the seam.
+  const cut = prefix.length - req.window.linePrefix.length;
+  return { kind: 'infill', prefix, suffix, stop: fim.stop, promptTokens: countTokens(prefix.slice(0, cut)) + countTokens(prefix.slice(cut)) + countTokens(suffix) + 3, template: `fim:${fim.id}` };
 }

@@ -5,7 +5,7 @@
  *   so a request goes out when they stop, not between two keys.
  * - People pause at word boundaries (space, punctuation, newline), rarely inside a word: the wait after a boundary
  *   is short, inside a word long (a request there would mostly be aborted by the next key).
- * The base comes from settings.completions.debounceMs; the result stays within [base/2, 4*base].
+ * The base comes from settings.completions.debounceMs; the result stays within [base/2, 6*base].
  */
 
 /** A gap longer than this ends a burst. */
@@ -56,7 +56,7 @@ export class AdaptiveDebounce {
     const rhythm = this.rhythm() ?? base;
     const boundary = !typed || !/[\p{L}\p{N}_$]/u.test(typed);
     // Inside a word the user is very likely to go on typing: wait well past their usual gap.
-    const d = boundary ? clamp(rhythm * BOUNDARY_FACTOR, base, 3 * base) : clamp(rhythm * MID_WORD_FACTOR, 2 * base, 4 * base);
+    const d = boundary ? clamp(rhythm * BOUNDARY_FACTOR, base, 3 * base) : clamp(rhythm * MID_WORD_FACTOR, 2 * base, 6 * base);
     return Math.round(d);
   }
 }

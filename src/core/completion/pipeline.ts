@@ -8,6 +8,7 @@ import type { DocumentSnapshot } from '../context/types';
 import { buildPrompt } from './buildPrompt';
 import { syntaxMode } from './mode';
 import { postprocess, isComplete, type PostprocessInput } from './postprocess';
+import { cleanModelText } from './postprocess/clean';
 import { fileWindow, DEFAULT_WINDOW_BUDGET, type FileWindow, type WindowBudget } from './promptWindow';
 import type { StableContext } from './stableContext';
 import type { BuiltPrompt, CompletionMode, CompletionOutcome, IndentStyle } from './types';
@@ -59,7 +60,22 @@ export interface RunResult extends CompletionOutcome {
   ttftMs?: number;
   /** The stream was closed by us because the answer was already complete. */
   endedEarly: boolean;
+  /**
+   * Lines the model wrote after the ghost text ("hot streak"): what it expects on the next line(s) once the user
+   * has typed or accepted the ghost. Cleaned of tags, not yet post-processed.
+   */
+  following: string[];
 }
+
+export type RunHooks = {
+  onWire?: () => void;
+  onText?: (raw: string) => void;
+  /** The answer is complete (the stream goes on for the hot streak): show this ghost text now. */
+  onAnswer?: (text: string) => void;
+};
+
+/** Lines streamed past a complete answer, to cache as the next line's completion. */
+export const HOT_STREAK_LINES = 2;
 
 export class CompletionPipeline {
   constructor(
@@ -98,7 +114,7 @@ export class CompletionPipeline {
    * Send the request and stream the answer. `onWire` runs right before the backend call (for overhead timing),
    * `onText` on every chunk. Aborting `signal` closes the socket; the result then has stopReason 'abort'.
    */
-  async run(p: PreparedCompletion, signal: AbortSignal, hooks: { onWire?: () => void; onText?: (raw: string) => void } = {}): Promise<RunResult> {
+  async run(p: PreparedCompletion, signal: AbortSignal, hooks: RunHooks = {}): Promise<RunResult> {
     const own = new AbortController();
     const abort = () => own.abort();
     if (signal.aborted) own.abort();
@@ -109,6 +125,8 @@ export class CompletionPipeline {
     let usage: Usage | undefined;
     let ttftMs: number | undefined;
     let endedEarly = false;
+    let answerAt = -1; // raw length when the answer was complete
+    let answer = '';
     let stopReason: StopReason = 'stop';
     hooks.onWire?.();
     const t0 = performance.now();
@@ -126,9 +144,18 @@ export class CompletionPipeline {
         ttftMs ??= performance.now() - t0;
         raw += ev.text;
         hooks.onText?.(raw);
-        if (isComplete({ ...p.post, raw, truncated: false })) {
+        if (answerAt < 0 && isComplete({ ...p.post, raw, truncated: false })) {
+          answerAt = raw.length;
+          answer = postprocess({ ...p.post, raw, truncated: false }).text;
+          if (answer) hooks.onAnswer?.(answer);
+          if (!answer || !hooks.onAnswer) {
+            endedEarly = true;
+            break; // leaving the loop returns the iterator, which aborts the request and closes its socket
+          }
+        }
+        if (answerAt >= 0 && linesAfter(raw, answer) > HOT_STREAK_LINES) {
           endedEarly = true;
-          break; // leaving the loop returns the iterator, which aborts the request and closes its socket
+          break;
         }
       }
     } catch (err) {
@@ -139,9 +166,24 @@ export class CompletionPipeline {
       own.abort();
     }
     if (signal.aborted && !endedEarly && !usage) stopReason = 'abort';
+    if (answerAt >= 0) {
+      // The answer was decided when it was complete; what came after is the hot streak.
+      return { text: stopReason === 'abort' ? '' : answer, raw, stopReason, usage, ttftMs, endedEarly, following: stopReason === 'abort' ? [] : followingLines(raw, answer) };
+    }
     const r = postprocess({ ...p.post, raw, truncated: stopReason === 'length' });
-    return { text: stopReason === 'abort' ? '' : r.text, raw, stopReason, note: r.rejected, usage, ttftMs, endedEarly };
+    return { text: stopReason === 'abort' ? '' : r.text, raw, stopReason, note: r.rejected, usage, ttftMs, endedEarly, following: [] };
   }
+}
+
+/** Complete lines of the cleaned output after the ghost text's lines (the last, unfinished line excluded). */
+function followingLines(raw: string, answer: string): string[] {
+  const lines = cleanModelText(raw).split('\n');
+  const done = raw.endsWith('\n') ? lines.length : lines.length - 1;
+  return lines.slice(answer.split('\n').length, done);
+}
+
+function linesAfter(raw: string, answer: string): number {
+  return followingLines(raw, answer).length;
 }
 
 /** The lines around the cursor that syntax analysis parses (a few KB, so parsing stays within a millisecond or two). */

@@ -35,54 +35,83 @@ export interface FileWindow {
   atEnd: boolean;
 }
 
+/** Token counts of recently seen lines: while the user types on one line, every other line is a cache hit. */
+const lineCounts = new Map<string, number>();
+const LINE_CACHE = 50_000;
+
 function lineTokens(line: string): number {
-  return countTokens(line) + 1; // + the newline joining it to the next line
+  let n = lineCounts.get(line);
+  if (n === undefined) {
+    n = countTokens(line) + 1; // + the newline joining it to the next line
+    if (lineCounts.size >= LINE_CACHE) lineCounts.delete(lineCounts.keys().next().value as string);
+    lineCounts.set(line, n);
+  }
+  return n;
 }
 
-/** Cut `text` (at `offset`) into an aligned window of whole lines around the cursor line. */
+function countNewlines(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * Cut `text` (at `offset`) into an aligned window of whole lines around the cursor line. Only the lines that can
+ * fit are visited (no split of the whole document), so the cost does not grow with the file.
+ */
 export function fileWindow(text: string, offset: number, budget: WindowBudget = DEFAULT_WINDOW_BUDGET): FileWindow {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   let lineEnd = text.indexOf('\n', offset);
   if (lineEnd < 0) lineEnd = text.length;
-  const before = text.slice(0, Math.max(0, lineStart - 1));
-  const after = lineEnd < text.length ? text.slice(lineEnd + 1) : '';
-  const aboveLines = lineStart > 0 ? before.split('\n') : [];
-  const belowLines = lineEnd < text.length ? after.split('\n') : [];
-  const cursorLine = aboveLines.length;
+  const cursorLine = countNewlines(text, lineStart);
 
   // Lines above: the earliest start that fits, rounded UP to an aligned line so it only moves every ALIGN_LINES lines.
+  const starts: number[] = []; // starts[k] = offset of line cursorLine-1-k
   let used = 0;
-  let minStart = cursorLine;
-  while (minStart > 0) {
-    const t = lineTokens(aboveLines[minStart - 1]);
+  let end = lineStart - 1; // the newline ending the line above
+  while (end >= 0) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const t = lineTokens(text.slice(start, end));
     if (used + t > budget.aboveTokens) break;
     used += t;
-    minStart--;
+    starts.push(start);
+    end = start - 1;
   }
+  const minStart = cursorLine - starts.length;
   const firstLine = minStart === 0 ? 0 : Math.min(cursorLine, Math.ceil(minStart / ALIGN_LINES) * ALIGN_LINES);
+  const aboveCount = cursorLine - firstLine;
+  const above = aboveCount > 0 ? text.slice(starts[aboveCount - 1], lineStart - 1) : '';
 
   // Lines below: the furthest end that fits, rounded DOWN to an aligned line.
   used = 0;
-  let maxCount = 0;
-  while (maxCount < belowLines.length) {
-    const t = lineTokens(belowLines[maxCount]);
+  const ends: number[] = []; // ends[k] = end offset of line cursorLine+1+k
+  let pos = lineEnd + 1;
+  let atEndOfText = lineEnd >= text.length;
+  while (!atEndOfText) {
+    let e = text.indexOf('\n', pos);
+    if (e < 0) e = text.length;
+    const t = lineTokens(text.slice(pos, e));
     if (used + t > budget.belowTokens) break;
     used += t;
-    maxCount++;
+    ends.push(e);
+    if (e >= text.length) atEndOfText = true;
+    pos = e + 1;
   }
-  const belowCount = maxCount === belowLines.length ? maxCount : Math.floor((cursorLine + 1 + maxCount) / ALIGN_LINES) * ALIGN_LINES - (cursorLine + 1);
+  const maxCount = ends.length;
+  const belowCount = atEndOfText ? maxCount : Math.floor((cursorLine + 1 + maxCount) / ALIGN_LINES) * ALIGN_LINES - (cursorLine + 1);
   const keepBelow = Math.max(0, Math.min(maxCount, belowCount));
+  const below = keepBelow > 0 ? text.slice(lineEnd + 1, ends[keepBelow - 1]) : '';
 
   return {
-    above: aboveLines.slice(firstLine).join('\n'),
+    above,
     linePrefix: truncateStartToTokens(text.slice(lineStart, offset), budget.linePrefixTokens),
     lineSuffix: truncateToTokens(text.slice(offset, lineEnd), budget.lineSuffixTokens),
-    below: belowLines.slice(0, keepBelow).join('\n'),
+    below,
     firstLine,
     cursorLine,
     lastLine: cursorLine + keepBelow,
     atStart: firstLine === 0,
-    atEnd: keepBelow === belowLines.length,
+    atEnd: atEndOfText && keepBelow === maxCount,
   };
 }
 

@@ -11,7 +11,8 @@ import type { Clock } from './clock';
 import { AdaptiveDebounce } from './debounce';
 import { cleanModelText } from './postprocess/clean';
 import { stripEchoedLinePrefix } from './postprocess/echo';
-import type { PreparedCompletion, RunResult } from './pipeline';
+import type { PreparedCompletion, RunHooks, RunResult } from './pipeline';
+import { convertIndentation } from './postprocess/indent';
 import { skipReason } from './triggers';
 import type { CompletionTrigger, IndentStyle } from './types';
 
@@ -20,7 +21,7 @@ export interface CompletionRunner {
   /** Namespace for the cache (model + prompt style): changes invalidate cached completions. */
   cacheNamespace(): string;
   prepare(doc: DocumentSnapshot, indent: IndentStyle): Promise<PreparedCompletion>;
-  run(p: PreparedCompletion, signal: AbortSignal, hooks: { onWire?: () => void; onText?: (raw: string) => void }): Promise<RunResult>;
+  run(p: PreparedCompletion, signal: AbortSignal, hooks: RunHooks): Promise<RunResult>;
 }
 
 export interface CompletionQuery {
@@ -84,6 +85,8 @@ interface InFlight {
   controller: AbortController;
   /** Raw text streamed so far. */
   raw: string;
+  /** The ghost text, as soon as the answer is complete (the stream may go on for the hot streak). */
+  answer: Promise<string | undefined>;
   done: Promise<RunResult | undefined>;
 }
 
@@ -129,13 +132,16 @@ export class CompletionScheduler {
     const reusable = this.abortInflightUnlessReusable(prefix, suffix);
     if (reusable) {
       this.stats.reused++;
-      const result = await raceAbort(reusable.done, q.signal);
+      const text = await raceAbort(reusable.answer, q.signal);
       if (q.signal.aborted) return undefined;
       const typed = prefix.slice(reusable.prefix.length);
-      if (result && result.text.startsWith(typed) && result.text.length > typed.length) {
-        return { text: result.text.slice(typed.length), source: 'reuse', request: reusable.record };
+      if (text && text.startsWith(typed) && text.length > typed.length) {
+        return { text: text.slice(typed.length), source: 'reuse', request: reusable.record };
       }
-      // The answer went another way than the user: fall through to a request of our own.
+      // The answer went another way than the user (or they typed past it): its hot streak may still fit.
+      await raceAbort(reusable.done, q.signal);
+      const streak = this.cache.get(prefix, suffix);
+      if (streak?.text) return { text: streak.text, source: 'cache' };
     }
 
     const delay = q.trigger === 'manual' ? 0 : this.debounce.delay(prefix.slice(-1));
@@ -156,7 +162,9 @@ export class CompletionScheduler {
     if (q.signal.aborted) return undefined;
     const record: RequestRecord = { id: this.nextId++, trigger: q.trigger, prepared, overheadMs: 0, debounceMs, startedAt: t0, cancelled: false };
     const controller = new AbortController();
-    const flight: InFlight = { record, prefix, suffix, controller, raw: '', done: Promise.resolve(undefined) };
+    let showAnswer: (text: string | undefined) => void = () => {};
+    const answer = new Promise<string | undefined>((resolve) => (showAnswer = resolve));
+    const flight: InFlight = { record, prefix, suffix, controller, raw: '', answer, done: Promise.resolve(undefined) };
     this.stats.requests++;
     this.inflight = flight;
     this.lastRequest = record;
@@ -169,15 +177,24 @@ export class CompletionScheduler {
         onText: (raw) => {
           flight.raw = raw;
         },
+        onAnswer: (text) => {
+          this.cache.put(prefix, suffix, text);
+          showAnswer(text);
+        },
       })
       .then(
         (result) => {
           record.result = result;
-          if (result.stopReason !== 'abort') this.cache.put(prefix, suffix, result.text);
+          if (result.stopReason !== 'abort') {
+            this.cache.put(prefix, suffix, result.text);
+            this.cacheHotStreak(prefix, suffix, result, q.indent);
+          }
+          showAnswer(result.text);
           return result;
         },
         (err) => {
           record.error = err;
+          showAnswer(undefined);
           return undefined;
         },
       )
@@ -185,9 +202,26 @@ export class CompletionScheduler {
         if (this.inflight === flight) this.inflight = undefined;
         this.o.onRequestDone?.(record);
       });
-    const result = await raceAbort(flight.done, q.signal);
-    if (!result || q.signal.aborted || !result.text) return undefined;
-    return { text: result.text, source: 'request', request: record };
+    const text = await raceAbort(answer, q.signal);
+    if (!text || q.signal.aborted) return undefined;
+    return { text, source: 'request', request: record };
+  }
+
+  /**
+   * "Hot streak": the model's lines after the ghost text are what it expects once the user has typed (or accepted)
+   * the ghost and pressed Enter. Cache each as the completion at the start of its line, so a correct prediction
+   * shows the next line at once, without a request.
+   */
+  private cacheHotStreak(prefix: string, suffix: string, result: RunResult, indent: IndentStyle): void {
+    if (!result.text) return;
+    let at = prefix + result.text;
+    for (const line of result.following) {
+      if (!line.trim()) break;
+      at += '\n';
+      const styled = convertIndentation('\n' + line, indent).slice(1);
+      this.cache.put(at, suffix, styled);
+      at += styled;
+    }
   }
 
   /**

@@ -5,7 +5,7 @@
 import type { ActiveBackend } from '../backendService';
 import type { Services } from '../services';
 import type { DocumentSnapshot } from '../../core/context/types';
-import { CompletionPipeline, type CompletionTarget, type PreparedCompletion, type RunResult } from '../../core/completion/pipeline';
+import { CompletionPipeline, type CompletionTarget, type PreparedCompletion, type RunHooks, type RunResult } from '../../core/completion/pipeline';
 import { promptStyleFor } from '../../core/completion/buildPrompt';
 import type { CompletionRunner } from '../../core/completion/scheduler';
 import type { IndentStyle } from '../../core/completion/types';
@@ -45,7 +45,7 @@ export class ExtensionCompletionRunner implements CompletionRunner {
     return this.pipeline.prepare(doc, target, indent);
   }
 
-  run(p: PreparedCompletion, signal: AbortSignal, hooks: { onWire?: () => void; onText?: (raw: string) => void }): Promise<RunResult> {
+  run(p: PreparedCompletion, signal: AbortSignal, hooks: RunHooks): Promise<RunResult> {
     return this.pipeline.run(p, signal, hooks);
   }
 }

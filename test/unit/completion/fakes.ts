@@ -1,7 +1,7 @@
 /** Test doubles for the scheduler: a manual clock and a runner whose answers the test controls. */
 import type { Clock } from '../../../src/core/completion/clock';
 import type { CompletionRunner } from '../../../src/core/completion/scheduler';
-import type { PreparedCompletion, RunResult } from '../../../src/core/completion/pipeline';
+import type { PreparedCompletion, RunHooks, RunResult } from '../../../src/core/completion/pipeline';
 import type { DocumentSnapshot } from '../../../src/core/context/types';
 
 export class FakeClock implements Clock {
@@ -46,7 +46,7 @@ export interface FakeCall {
   signal: AbortSignal;
   /** Stream some text (raw model output so far grows by `chunk`). */
   emit(chunk: string): void;
-  finish(): void;
+  finish(following?: string[]): void;
   raw: string;
 }
 
@@ -63,7 +63,7 @@ export class FakeRunner implements CompletionRunner {
       prefixForTest: doc.text.slice(0, doc.offset),
     } as unknown as PreparedCompletion;
   }
-  run(p: PreparedCompletion, signal: AbortSignal, hooks: { onWire?: () => void; onText?: (raw: string) => void }): Promise<RunResult> {
+  run(p: PreparedCompletion, signal: AbortSignal, hooks: RunHooks): Promise<RunResult> {
     hooks.onWire?.();
     return new Promise((resolve) => {
       const call: FakeCall = {
@@ -74,11 +74,11 @@ export class FakeRunner implements CompletionRunner {
           call.raw += chunk;
           hooks.onText?.(call.raw);
         },
-        finish() {
-          resolve({ text: call.raw, raw: call.raw, stopReason: 'stop', endedEarly: false });
+        finish(following = []) {
+          resolve({ text: call.raw, raw: call.raw, stopReason: 'stop', endedEarly: false, following });
         },
       };
-      signal.addEventListener('abort', () => resolve({ text: '', raw: call.raw, stopReason: 'abort', endedEarly: false }), { once: true });
+      signal.addEventListener('abort', () => resolve({ text: '', raw: call.raw, stopReason: 'abort', endedEarly: false, following: [] }), { once: true });
       this.calls.push(call);
     });
   }

@@ -24,3 +24,18 @@ for (const f of FIXTURES) {
     assert.equal(r.text, f.expect, r.rejected ? `rejected: ${r.rejected}` : undefined);
   });
 }
+
+test('streaming: a single-line answer is complete once its line ends; a statement once it is whole', async () => {
+  const { isComplete } = await import('../../../src/core/completion/postprocess');
+  const base = { linePrefix: '  const x = ', lineSuffix: '', linesAbove: [], linesBelow: ['  return x;'], languageId: 'typescript', indent: { insertSpaces: true, tabSize: 2 }, maxLines: 20, truncated: false };
+  assert.equal(isComplete({ ...base, mode: 'single-line', raw: 'compute(' }), false);
+  assert.equal(isComplete({ ...base, mode: 'single-line', raw: 'compute(1);\n  ret' }), true);
+  const stmt = { ...base, linePrefix: '  ', mode: 'multi-line' as const, scope: 'statement' as const };
+  assert.equal(isComplete({ ...stmt, raw: 'const y = f(\n' }), false, 'open bracket: the statement goes on');
+  assert.equal(isComplete({ ...stmt, raw: 'const y = f(1);\n' }), true, 'ends with ; and balanced');
+  assert.equal(isComplete({ ...stmt, raw: 'fetch(url)\n' }), false, 'no ; yet: could be a chain');
+  assert.equal(isComplete({ ...stmt, raw: 'fetch(url)\n    .then(' }), false);
+  const block = { ...stmt, scope: 'block' as const };
+  assert.equal(isComplete({ ...block, raw: 'const y = f(1);\n' }), false, 'block scope waits for more lines');
+  assert.equal(isComplete({ ...block, raw: 'a();\n  b();\n}\nfunction z() {\n' }), true, 'block end reached');
+});

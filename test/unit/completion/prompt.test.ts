@@ -136,3 +136,20 @@ test('per-family FIM templates render their documented token layout', () => {
   }
   assert.equal(fimTemplateFor({ name: 'phi4', family: 'phi3' }), undefined);
 });
+
+test('the cheap prompt token count equals counting the whole prompt', () => {
+  const text = fileOf(300);
+  for (const at of [50, 4000, 9000, text.length - 3]) {
+    const p = phi4Prompt(text, at);
+    if (p.kind === 'raw') assert.equal(p.promptTokens, countTokens(p.prompt), `offset ${at}`);
+  }
+});
+
+test('window edges: first line, last line, empty file', () => {
+  const w0 = fileWindow('', 0);
+  assert.deepEqual([w0.above, w0.linePrefix, w0.lineSuffix, w0.below, w0.cursorLine, w0.atStart, w0.atEnd], ['', '', '', '', 0, true, true]);
+  const w1 = fileWindow('a\nb\nc', 3);
+  assert.deepEqual([w1.above, w1.linePrefix, w1.lineSuffix, w1.below, w1.cursorLine], ['a', 'b', '', 'c', 1]);
+  const w2 = fileWindow('a\n\nc\n', 2);
+  assert.deepEqual([w2.above, w2.linePrefix, w2.below, w2.cursorLine, w2.lastLine], ['a', '', 'c\n', 1, 3]);
+});

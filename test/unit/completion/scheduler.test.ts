@@ -162,3 +162,40 @@ test('adaptive debounce: short after a pause, follows the rhythm in a burst, sho
   d.noteKeystroke(t);
   assert.equal(d.delay('a'), 60);
 });
+
+test('hot streak: the lines the model wrote after the ghost serve the next line without a request', async () => {
+  const { clock, runner, sched, type } = setup(100);
+  type('function f() {\n  const a = █\n}');
+  await clock.advance(500);
+  runner.calls[0].emit('load();');
+  runner.calls[0].finish(['  return a;', '}']);
+  await flush();
+  // The user types the suggestion, Enter, and the editor auto-indents.
+  const next = type('function f() {\n  const a = load();\n  █\n}');
+  await flush();
+  assert.equal(next.value?.text, 'return a;');
+  assert.equal(next.value?.source, 'cache');
+  assert.equal(runner.calls.length, 1);
+  assert.equal(sched.stats.cacheHits, 1);
+});
+
+test('an answer is shown as soon as it is complete, while the stream goes on', async () => {
+  const clock = new FakeClock();
+  let onAnswer: ((t: string) => void) | undefined;
+  let finish: (() => void) | undefined;
+  const runner = new FakeRunner();
+  runner.run = (_p, signal, hooks) => {
+    hooks.onWire?.();
+    onAnswer = hooks.onAnswer;
+    return new Promise((resolve) => {
+      finish = () => resolve({ text: 'x + 1;', raw: 'x + 1;\nmore', stopReason: 'stop', endedEarly: false, following: ['more'] });
+      signal.addEventListener('abort', () => resolve({ text: '', raw: '', stopReason: 'abort', endedEarly: false, following: [] }));
+    });
+  };
+  const sched = new CompletionScheduler({ runner, clock, debounceMs: 50 });
+  const answer = sched.provide({ doc: snapshot('let y = '), trigger: 'automatic', indent, signal: new AbortController().signal });
+  await clock.advance(200);
+  onAnswer!('x + 1;');
+  assert.equal((await answer)?.text, 'x + 1;', 'resolved before the stream finished');
+  finish!();
+});

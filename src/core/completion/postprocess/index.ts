@@ -9,7 +9,7 @@ import { cleanModelText } from './clean';
 import { stripEchoedLinePrefix, stripEchoedLinesAbove, cutAtSuffixEcho, cutRepetition } from './echo';
 import { cutAtEnclosingBlockEnd, stripDuplicateClosers, dropDanglingBlock } from './brackets';
 import { convertIndentation, fitToCursorIndent, cutAtDedent } from './indent';
-import { firstStatement } from './statement';
+import { firstStatement, endsStatement } from './statement';
 
 export interface PostprocessInput {
   raw: string;
@@ -92,6 +92,7 @@ export function isComplete(input: PostprocessInput): boolean {
   if (!full) return false;
   const finishedLines = cleanModelText(whole.raw).replace(/\s+$/, '').split('\n').length;
   if (input.scope === 'statement') {
+    if (lines.length === 2 && endsStatement(full, input.languageId)) return true;
     const last = lines[lines.length - 1];
     if (/\S/.test(last) && firstStatement(full + '\n' + last, input.languageId, input.indent.tabSize, input.linePrefix) === full) return true;
   }

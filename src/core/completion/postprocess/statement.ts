@@ -34,3 +34,21 @@ export function firstStatement(text: string, languageId: string, tabSize: number
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+const SEMICOLON_LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'java', 'c', 'cpp', 'csharp', 'php', 'rust', 'kotlin', 'swift', 'scala', 'dart']);
+
+/**
+ * Is `text` (the completion so far, ending at a line end) already one whole statement, so that streaming can stop
+ * before the next line arrives? Balanced brackets, nothing that continues the line, and in languages with `;` a
+ * line that ends with `;` or `}`.
+ */
+export function endsStatement(text: string, languageId: string): boolean {
+  const body = text.replace(/\s+$/, '');
+  if (!body) return false;
+  const lc = lineComment(languageId);
+  if (unclosedOpeners(body, lc).length) return false;
+  const last = body.split('\n').pop()!.replace(new RegExp(`\\s*${escapeRe(lc)}.*$`), '');
+  if (CONTINUES.test(last)) return false;
+  if (SEMICOLON_LANGUAGES.has(languageId)) return /[;}]$/.test(last);
+  return !endsBlocksByDedent(languageId) || !/:$/.test(last);
+}
