@@ -19,6 +19,11 @@ export interface UiContext {
    * qwen2.5-coder:1.5b, no delays (timeScale 0). Script answers with sim.setReply(); restore what you change.
    */
   sim: UiSimulator;
+  /**
+   * Stops the simulator (the extension sees its server go away). Returns a function that starts a new one on the
+   * same port, with the same models, and makes it `ctx.sim`. Always call it before your check ends.
+   */
+  stopSimulator(): Promise<() => Promise<void>>;
   /** Saves test-results/ui/<name>.png (a screenshot of each surface you check is welcome). */
   screenshot(name: string): Promise<string | undefined>;
   log(message: string): void;

@@ -35,6 +35,14 @@ export function statusBarItem(page: Page, pattern: RegExp): Locator {
     .or(statusBar(page).locator('.statusbar-item').filter({ has: page.getByRole('button', { name: pattern }) }));
 }
 
+/**
+ * The status bar entry an extension created with `createStatusBarItem(id)`: VS Code gives its element the id
+ * `<extension id>.<item id>`, so other entries with similar text (e.g. a notification) never match.
+ */
+export function extensionStatusBarItem(page: Page, itemId: string, extensionId = 'phi-coder.phi-coder'): Locator {
+  return statusBar(page).locator(`[id="${extensionId}.${itemId}"]`);
+}
+
 /** Text of a status bar entry with VS Code's non-breaking spaces turned into plain ones. */
 export async function visibleText(locator: Locator): Promise<string> {
   return normalizeSpaces((await locator.first().innerText()).trim());

@@ -13,7 +13,7 @@ import type { RunOptions } from './main';
 import { startUiSimulator, simulatorSettings } from './simulator';
 import { openWorkbench } from '../../ui/workbench';
 import { runUiChecks } from '../../ui/run';
-import type { UiCheckResult, UiSimulator } from '../../ui/harness';
+import type { UiCheckResult, UiContext, UiSimulator } from '../../ui/harness';
 
 interface Tools {
   node: string;
@@ -26,11 +26,12 @@ export async function runOnCodeServer(opts: RunOptions, tools: Tools, testsIndex
   const memory = sampleMemory();
   let server: CodeServer | undefined;
   let browser: OwnedBrowser | undefined;
-  let sim: UiSimulator | undefined;
+  /** The UI simulator; a UI check may stop and restart it (ctx.stopSimulator), so always read it from here. */
+  const holder: { sim?: UiSimulator } = {};
   let failed = true;
   const resultsFile = path.join(dirs.root, 'suite-results.json');
   try {
-    sim = await startUiSimulator(log);
+    const sim = (holder.sim = await startUiSimulator(log));
     writeUserSettings(dirs, simulatorSettings(sim));
     const env: Record<string, string> = { PHI_E2E_RESULTS: resultsFile, PHI_E2E_MODE: opts.vsix ? 'vsix' : 'source' };
     if (opts.grep) env.PHI_E2E_GREP = opts.grep;
@@ -51,10 +52,10 @@ export async function runOnCodeServer(opts: RunOptions, tools: Tools, testsIndex
     if (opts.suite) suiteOk = await runSuite(opts, server, browser, dirs, testsIndex, resultsFile, log);
 
     let uiResults: UiCheckResult[] = [];
-    if (opts.ui && sim) {
+    if (opts.ui) {
       // The suite may have changed user settings; the UI tier starts from the seeded ones again.
       writeUserSettings(dirs, simulatorSettings(sim));
-      uiResults = await runUi(opts, server, browser, dirs, sim, log);
+      uiResults = await runUi(opts, server, browser, dirs, holder as { sim: UiSimulator }, log);
     }
     const uiOk = uiResults.every((r) => r.ok);
     if (opts.ui) log(`UI tier: ${uiResults.filter((r) => r.ok).length}/${uiResults.length} checks passed`);
@@ -66,7 +67,7 @@ export async function runOnCodeServer(opts: RunOptions, tools: Tools, testsIndex
     await browser?.browser.close().catch(() => undefined);
     await browser?.process.stop();
     await server?.process.stop();
-    await sim?.close().catch(() => undefined);
+    await holder.sim?.close().catch(() => undefined);
     collectLogs(dirs, opts.artifacts, failed);
     if (opts.keep) log(`kept the run folder ${dirs.root}`);
     else fs.rmSync(dirs.root, { recursive: true, force: true });
@@ -108,7 +109,7 @@ async function runSuite(opts: RunOptions, server: CodeServer, browser: OwnedBrow
   return ok;
 }
 
-async function runUi(opts: RunOptions, server: CodeServer, browser: OwnedBrowser, dirs: RunDirs, sim: UiSimulator, log: (m: string) => void): Promise<UiCheckResult[]> {
+async function runUi(opts: RunOptions, server: CodeServer, browser: OwnedBrowser, dirs: RunDirs, holder: { sim: UiSimulator }, log: (m: string) => void): Promise<UiCheckResult[]> {
   const page = await browser.newPage();
   const shots = path.join(opts.artifacts, 'ui');
   fs.rmSync(shots, { recursive: true, force: true });
@@ -121,17 +122,22 @@ async function runUi(opts: RunOptions, server: CodeServer, browser: OwnedBrowser
     extensionDevelopmentPath: opts.vsix ? undefined : opts.repoRoot,
   });
   log(`UI tier: workbench loaded in ${Date.now() - t0} ms`);
-  const results = await runUiChecks(
-    {
-      page,
-      serverUrl: server.url,
-      workspace,
-      sim,
-      screenshot: (name) => screenshot(page, shots, name),
-      log,
+  const ctx: UiContext = {
+    page,
+    serverUrl: server.url,
+    workspace,
+    sim: holder.sim,
+    async stopSimulator() {
+      const { port } = ctx.sim;
+      await ctx.sim.close();
+      return async () => {
+        holder.sim = ctx.sim = await startUiSimulator(log, port);
+      };
     },
-    opts.uiFilters,
-  );
+    screenshot: (name) => screenshot(page, shots, name),
+    log,
+  };
+  const results = await runUiChecks(ctx, opts.uiFilters);
   fs.writeFileSync(path.join(opts.artifacts, 'ui-results.json'), JSON.stringify(results, null, 2));
   await page.close().catch(() => undefined);
   return results;

@@ -5,8 +5,8 @@
  */
 import { PHI4_MODEL, QWEN_CODER_MODEL, startSimulator, type Simulator } from '../../sim';
 
-export async function startUiSimulator(log: (m: string) => void): Promise<Simulator> {
-  const sim = await startSimulator({ kind: 'ollama', models: [PHI4_MODEL, QWEN_CODER_MODEL], timing: { timeScale: 0 } });
+export async function startUiSimulator(log: (m: string) => void, port?: number): Promise<Simulator> {
+  const sim = await startSimulator({ kind: 'ollama', port, models: [PHI4_MODEL, QWEN_CODER_MODEL], timing: { timeScale: 0 } });
   log(`UI simulator (TEST DOUBLE of Ollama) on ${sim.url}`);
   return sim;
 }
