@@ -12,8 +12,8 @@
 export const PAUSE_MS = 800;
 const HISTORY = 24;
 /** Multiples of the user's rhythm to wait after a word boundary / inside a word. */
-export const BOUNDARY_FACTOR = Number(process.env.PHI_DEBOUNCE_BOUNDARY ?? 1.5);
-export const MID_WORD_FACTOR = Number(process.env.PHI_DEBOUNCE_MIDWORD ?? 3);
+export const BOUNDARY_FACTOR = 1.0;
+export const MID_WORD_FACTOR = 5;
 
 function clamp(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, x));
