@@ -9,7 +9,6 @@ import type { CompletionScheduler, RequestRecord } from '../../core/completion/s
 import type { IndentStyle } from '../../core/completion/types';
 import { isAbortError } from '../../core/backends/errors';
 import { loadLanguage, resolveLanguage } from '../../core/context/parser';
-import { requestLogLine } from './requestLog';
 
 export const ACCEPTED_COMMAND = 'phiCoder.completionAccepted';
 
@@ -33,6 +32,7 @@ export class PhiInlineCompletionProvider implements vscode.InlineCompletionItemP
     if (document.uri.scheme === 'output' || document.uri.scheme.startsWith('phi-coder')) return undefined;
     this.warmGrammar(document.languageId);
     const controller = new AbortController();
+    if (token.isCancellationRequested) return undefined;
     const sub = token.onCancellationRequested(() => controller.abort());
     try {
       const answer = await this.scheduler.provide({
@@ -42,7 +42,7 @@ export class PhiInlineCompletionProvider implements vscode.InlineCompletionItemP
         signal: controller.signal,
         suggestWidgetActive: !!context.selectedCompletionInfo,
       });
-      if (answer?.request && answer.source !== 'cache') this.services.log.info(requestLogLine(answer.request, answer.source));
+      if (answer?.source === 'reuse') this.services.log.debug(`completion #${answer.request?.id} reused for a later keystroke (${answer.text.length} chars)`);
       if (!answer || token.isCancellationRequested) return undefined;
       const id = answer.request?.id ?? 0;
       if (answer.request) {

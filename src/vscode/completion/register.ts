@@ -38,7 +38,7 @@ export function registerCompletions(services: Services): void {
       ends.get(r.id)?.();
       ends.delete(r.id);
       if (r.error) services.backends.reportError(r.error, 'completion');
-      if (r.cancelled || r.error) services.log.debug(requestLogLine(r, 'none'));
+      services.log.info(requestLogLine(r, 'request'));
     },
   });
   const provider = new PhiInlineCompletionProvider(services, scheduler);

@@ -1,6 +1,7 @@
 /** One log line per completion request and answer, and the "Show Last Completion Prompt" document. */
 import type { AnswerSource, RequestRecord } from '../../core/completion/scheduler';
 
+/** One line per request when it ends (answers served from the cache make no request and are logged at debug level). */
 export function requestLogLine(r: RequestRecord, source: AnswerSource | 'none'): string {
   const p = r.prepared;
   const res = r.result;

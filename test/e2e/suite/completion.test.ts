@@ -85,10 +85,11 @@ describe('inline completions', () => {
       await waitForStatus(services, 'ready on the slow simulator', (s) => s.state === 'ready' && s.endpoint === slow.sim.url);
       const editor = await newEditor('const label = ');
       assert.ok(editor);
-      // Typed as a user types (automatic triggers), slower than the debounce but faster than the answers.
+      // Typed as a user types (automatic triggers): quick keys inside words, a hesitation after punctuation, long
+      // enough for the debounce to send a request, too short for the slow answer to finish.
       for (const ch of 'items.map((x) => x.name)') {
         await vscode.commands.executeCommand('type', { text: ch });
-        await new Promise((r) => setTimeout(r, 300));
+        await new Promise((r) => setTimeout(r, /[\w]/.test(ch) ? 100 : 700));
       }
       await waitFor('the simulator to see aborted requests', () => slow.sim.stats.aborted > 0 && slow.sim.stats.open === 0, {
         timeoutMs: 15_000,
@@ -125,12 +126,14 @@ describe('inline completions', () => {
       await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
       await noRequestFor(600, before, 'no request while disabled');
       assert.equal(await vscode.commands.executeCommand('phiCoder.toggleCompletions'), true);
+      // A new position (VS Code does not re-ask for a position it was just told has nothing).
+      await vscode.commands.executeCommand('type', { text: '4' });
       await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
       await waitFor('a request once enabled again', () => count() > before);
 
       await vscode.commands.executeCommand('phiCoder.snoozeCompletions', 5);
       before = count();
-      await vscode.commands.executeCommand('type', { text: ' 4' });
+      await vscode.commands.executeCommand('type', { text: ' +' });
       await noRequestFor(800, before, 'no automatic request while snoozed');
       await vscode.commands.executeCommand('phiCoder.snoozeCompletions', 0);
       await vscode.commands.executeCommand('type', { text: '2 +' });
