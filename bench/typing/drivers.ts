@@ -62,6 +62,9 @@ class BenchRunner implements CompletionRunner {
     this.docs.set(p, { doc, t0 });
     return p;
   }
+  warm(doc: DocumentSnapshot, indent: IndentStyle): void {
+    void this.pipeline.prepare(doc, target(this.env), indent).catch(() => undefined);
+  }
   run(p: PreparedCompletion, signal: AbortSignal, hooks: RunHooks): Promise<RunResult> {
     const { doc, t0 } = this.docs.get(p)!;
     this.env.willSend(promptKey(p), doc);

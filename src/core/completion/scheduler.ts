@@ -21,6 +21,8 @@ export interface CompletionRunner {
   /** Namespace for the cache (model + prompt style): changes invalidate cached completions. */
   cacheNamespace(): string;
   prepare(doc: DocumentSnapshot, indent: IndentStyle): Promise<PreparedCompletion>;
+  /** Optional: do the prompt work for `doc` now (during the debounce) so that prepare() finds it cached. Never throws. */
+  warm?(doc: DocumentSnapshot, indent: IndentStyle): void;
   run(p: PreparedCompletion, signal: AbortSignal, hooks: RunHooks): Promise<RunResult>;
 }
 
@@ -145,7 +147,11 @@ export class CompletionScheduler {
     }
 
     const delay = q.trigger === 'manual' ? 0 : this.debounce.delay(prefix.slice(-1));
-    if (delay > 0 && !(await this.o.clock.sleep(delay, q.signal))) return undefined;
+    if (delay > 0) {
+      // Warm up while we wait: the window's and prompt's token counts get cached, so the request leaves faster.
+      this.o.runner.warm?.(q.doc, q.indent);
+      if (!(await this.o.clock.sleep(delay, q.signal))) return undefined;
+    }
     // While we waited, another query may have cached this position.
     const late = this.cache.get(prefix, suffix);
     if (late) return late.text ? { text: late.text, source: 'cache' } : undefined;

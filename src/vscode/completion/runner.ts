@@ -19,6 +19,8 @@ export function completionModelLine(a: Pick<ActiveBackend, 'completionModel' | '
 
 export class ExtensionCompletionRunner implements CompletionRunner {
   private namespace = '';
+  /** The target of the last successful prepare(), for warm-ups (which must not probe the backend). */
+  private lastTarget: CompletionTarget | undefined;
 
   constructor(
     private readonly services: Services,
@@ -42,7 +44,12 @@ export class ExtensionCompletionRunner implements CompletionRunner {
     };
     this.namespace = `${active.backend.endpoint}|${active.completionModel}|${promptStyleFor(active.completionInfo)}`;
     setCompletionModelLine(completionModelLine(active));
+    this.lastTarget = target;
     return this.pipeline.prepare(doc, target, indent);
+  }
+
+  warm(doc: DocumentSnapshot, indent: IndentStyle): void {
+    if (this.lastTarget) void this.pipeline.prepare(doc, this.lastTarget, indent).catch(() => undefined);
   }
 
   run(p: PreparedCompletion, signal: AbortSignal, hooks: RunHooks): Promise<RunResult> {

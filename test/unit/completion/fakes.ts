@@ -53,6 +53,7 @@ export interface FakeCall {
 export class FakeRunner implements CompletionRunner {
   calls: FakeCall[] = [];
   namespace = 'fake';
+  warm?: (doc: DocumentSnapshot) => void;
   cacheNamespace(): string {
     return this.namespace;
   }

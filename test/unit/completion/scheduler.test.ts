@@ -200,3 +200,16 @@ test('an answer is shown as soon as it is complete, while the stream goes on', a
   assert.equal((await answer)?.text, 'x + 1;', 'resolved before the stream finished');
   finish!();
 });
+
+test('the prompt is warmed up during the debounce, not for cache hits or manual triggers', async () => {
+  const { clock, runner, type } = setup(100);
+  const warmed: string[] = [];
+  runner.warm = (doc) => warmed.push(doc.text.slice(0, doc.offset));
+  type('let a = b');
+  await flush();
+  assert.deepEqual(warmed, ['let a = b']);
+  type('let a = c', 'manual');
+  await flush();
+  assert.equal(warmed.length, 1);
+  await clock.advance(500);
+});
