@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { StableContext, REGION_LINES } from '../../../src/core/completion/stableContext';
+import { nullLogger } from '../../../src/core/log';
+import type { ContextEngine, ContextRequest } from '../../../src/core/context/types';
+import { snapshot } from './fakes';
+
+function engine(delayMs = 0) {
+  const calls: ContextRequest[] = [];
+  const e: ContextEngine = {
+    async assemble(req) {
+      calls.push(req);
+      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+      const text = `// context ${calls.length}\n`;
+      return { items: [], text, tokens: 4, dropped: [], elapsedMs: 0 };
+    },
+  };
+  return { e, calls };
+}
+
+test('context stays the same while the cursor stays in its region, so the prompt prefix is stable', async () => {
+  const { e, calls } = engine();
+  const sc = new StableContext(e, nullLogger);
+  const doc = snapshot('let a = 1;\n');
+  const first = await sc.get(doc, 3, 1024);
+  assert.equal(first.text, '// context 1\n');
+  for (let line = 4; line < REGION_LINES; line++) assert.equal((await sc.get(doc, line, 1024)).text, first.text);
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0].purpose, 'completion');
+  assert.equal(calls[0].budgetTokens, 1024);
+});
+
+test('another region: the old context is served at once and a refresh runs in the background', async () => {
+  const { e, calls } = engine(20);
+  const sc = new StableContext(e, nullLogger);
+  const doc = snapshot('x');
+  await sc.get(doc, 0, 512);
+  const moved = await sc.get(doc, REGION_LINES * 2, 512);
+  assert.equal(moved.text, '// context 1\n');
+  assert.equal(moved.fresh, false);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal((await sc.get(doc, REGION_LINES * 2, 512)).text, '// context 2\n');
+  assert.equal(calls.length, 2);
+});
+
+test('a slow first assembly is not waited for beyond a few tens of ms; failures leave the prompt without context', async () => {
+  const { e } = engine(500);
+  const sc = new StableContext(e, nullLogger);
+  const t0 = performance.now();
+  const r = await sc.get(snapshot('y'), 0, 512);
+  assert.ok(performance.now() - t0 < 300);
+  assert.equal(r.text, '');
+  const failing = new StableContext({ assemble: async () => { throw new Error('boom'); } }, nullLogger);
+  assert.equal((await failing.get(snapshot('z'), 0, 512)).text, '');
+  assert.equal((await new StableContext(undefined, nullLogger).get(snapshot('z'), 0, 512)).text, '');
+});
