@@ -15,17 +15,6 @@ export interface IndentStyle {
 /** How much the completion may span: decided from the syntax at the cursor. */
 export type CompletionMode = 'single-line' | 'multi-line';
 
-/** The text around the cursor, as the prompt builder and post-processor see it. */
-export interface CursorText {
-  /** Document text before the cursor. */
-  prefix: string;
-  /** Document text after the cursor. */
-  suffix: string;
-  languageId: string;
-  /** Workspace-relative path, for prompt headers. */
-  relPath: string;
-}
-
 /** One prompt ready for the wire. */
 export type BuiltPrompt =
   | { kind: 'raw'; prompt: string; stop: string[]; promptTokens: number; template: string }
