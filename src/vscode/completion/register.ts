@@ -43,7 +43,7 @@ export function registerCompletions(services: Services): void {
   });
   const provider = new PhiInlineCompletionProvider(services, scheduler);
   services.extension.subscriptions.push(
-    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
+    vscode.languages.registerInlineCompletionItemProvider([{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-notebook-cell' }], provider),
     vscode.commands.registerCommand(ACCEPTED_COMMAND, (id: number, source: string, chars: number) => provider.accepted(id, source, chars)),
     ...registerCompletionCommands(services, scheduler),
     services.onDidChangeSettings((s) => {
