@@ -45,7 +45,7 @@ export function jaccardBaseline(
 export function importsBaseline(
   relPath: string,
   structure: DocumentStructure,
-  importedFiles: ReadonlySet<string>,
+  importedFiles: ReadonlyMap<string, number>,
   index: WorkspaceIndex,
   budget: number,
 ): PackResult {

@@ -42,7 +42,17 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
   const relPath = (uri: vscode.Uri) => (uri.scheme === 'file' ? vscode.workspace.asRelativePath(uri, false) : uri.toString());
   const noteDocument = (doc: vscode.TextDocument) => {
     if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return;
-    activity.noteDocument({ relPath: relPath(doc.uri), languageId: doc.languageId, version: doc.version, text: doc.getText() });
+    // Getters over the live document: the text is copied only when the engine compares windows, not per keystroke.
+    activity.noteDocument({
+      relPath: relPath(doc.uri),
+      languageId: doc.languageId,
+      get version() {
+        return doc.version;
+      },
+      get text() {
+        return doc.getText();
+      },
+    });
   };
   for (const e of vscode.window.visibleTextEditors) noteDocument(e.document);
   disposables.push(
@@ -54,11 +64,10 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
     }),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length === 0 || (e.document.uri.scheme !== 'file' && e.document.uri.scheme !== 'untitled')) return;
-      noteDocument(e.document);
-      const text = e.document.getText();
+      const doc = e.document;
       for (const c of e.contentChanges.slice(0, 4)) {
         const added = c.text.split('\n').length - 1;
-        activity.noteEdit(relPath(e.document.uri), e.document.languageId, text, c.range.start.line, c.range.start.line + added);
+        activity.noteEditedLines(relPath(doc.uri), doc.languageId, c.range.start.line, c.range.start.line + added, doc.lineCount, (n) => doc.lineAt(n).text);
       }
     }),
     vscode.workspace.onDidRenameFiles((e) => {

@@ -5,11 +5,12 @@
  */
 import { isSecretPath } from './exclude';
 
+/** An open document. `version` and `text` may be getters over the live editor document (read only when needed). */
 export interface OpenDocument {
-  relPath: string;
-  languageId: string;
-  version: number;
-  text: string;
+  readonly relPath: string;
+  readonly languageId: string;
+  readonly version: number;
+  readonly text: string;
 }
 
 export interface RecentEdit {
@@ -64,11 +65,26 @@ export class RecentActivity implements ActivitySource {
 
   /** Lines `startLine..endLine` of `text` were just edited. Merges with the previous edit of the same place. */
   noteEdit(relPath: string, languageId: string, text: string, startLine: number, endLine: number, at = Date.now()): void {
-    if (isSecretPath(relPath)) return;
     const lines = text.split('\n');
+    this.noteEditedLines(relPath, languageId, startLine, endLine, lines.length, (n) => lines[n], at);
+  }
+
+  /** Like noteEdit, reading only the lines it keeps through `lineAt` (an editor document's lineAt). */
+  noteEditedLines(
+    relPath: string,
+    languageId: string,
+    startLine: number,
+    endLine: number,
+    lineCount: number,
+    lineAt: (n: number) => string,
+    at = Date.now(),
+  ): void {
+    if (isSecretPath(relPath)) return;
     const from = Math.max(0, startLine - EDIT_CONTEXT_LINES);
-    const to = Math.min(lines.length - 1, endLine + EDIT_CONTEXT_LINES, from + MAX_EDIT_LINES - 1);
-    const snippet = lines.slice(from, to + 1).join('\n');
+    const to = Math.min(lineCount - 1, endLine + EDIT_CONTEXT_LINES, from + MAX_EDIT_LINES - 1);
+    const kept: string[] = [];
+    for (let n = from; n <= to; n++) kept.push(lineAt(n));
+    const snippet = kept.join('\n');
     this.edits = this.edits.filter((e) => !(e.relPath === relPath && e.startLine <= to && from <= e.endLine));
     this.edits.push({ relPath, languageId, startLine: from, endLine: to, text: snippet, at });
     if (this.edits.length > this.maxEdits) this.edits.shift();

@@ -8,7 +8,7 @@ import type { ActivitySource } from './activity';
 import { DocumentCache, type DocumentStructure } from './documentCache';
 import { pack, type Candidate } from './packing';
 import { ImportResolver } from './resolveImports';
-import { definitionCandidates, recentEditCandidates, similarCandidates, type CursorInfo } from './retrieval';
+import { definitionCandidates, importSurfaceCandidates, recentEditCandidates, similarCandidates, type CursorInfo } from './retrieval';
 import { enclosingScopes, skeleton } from './structure';
 import { WindowCache } from './similarity';
 import type { ContextEngine, ContextRequest, PackedContext } from './types';
@@ -23,6 +23,11 @@ export interface EngineOptions {
 }
 
 const SCOPE_SCORE = 100;
+/** The cursor is "in an import block" when an import statement is this close. */
+const IMPORT_BLOCK_LINES = 3;
+const MAX_IMPORTABLE_FILES = 30;
+/** Go files of the same package are imported implicitly: treat them as an import this far away. */
+const GO_PACKAGE_DISTANCE = 20;
 const SKELETON_SCORE = 2.5;
 const SIMILAR_WEIGHT = 1.5;
 /** Header lines of a file without a grammar (imports live there) when it does not fit. */
@@ -53,6 +58,8 @@ export class TreeSitterContextEngine implements ContextEngine {
     const fits = req.fileFits ?? doc.text.length / 4 < req.budgetTokens;
     if (!fits && on.skeleton !== false) candidates.push(...skeletonCandidates(cur, structure));
     candidates.push(...definitionCandidates(cur, this.options.index));
+    candidates.push(...importSurfaceCandidates(cur, this.options.index));
+    candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: this.importableNeighbours(cur, structure) }, this.options.index, 0.5));
     if (on.similar !== false) candidates.push(...similarCandidates(cur, this.activity, this.windows, { weight: SIMILAR_WEIGHT }));
     if (on.recentEdits !== false) candidates.push(...recentEditCandidates(cur, this.activity));
     req.signal?.throwIfAborted();
@@ -65,15 +72,42 @@ export class TreeSitterContextEngine implements ContextEngine {
     return { ...packed, elapsedMs, fallback: structure.fallback, budgetTokens: req.budgetTokens };
   }
 
-  /** Files the current file's imports point at (Go: plus its package's files). */
-  importedFiles(relPath: string, structure: DocumentStructure): Set<string> {
+  /**
+   * Files the current file's imports point at (Go: plus its package's files), each with the line distance from
+   * `cursorLine` to the nearest import statement naming it.
+   */
+  importedFiles(relPath: string, structure: DocumentStructure, cursorLine = 0): Map<string, number> {
     const resolver = this.importResolver();
-    const files = new Set<string>();
+    const files = new Map<string, number>();
     if (!structure.language) return files;
-    for (const imp of structure.imports) for (const f of resolver.resolve(relPath, structure.language, imp.source)) files.add(f);
-    if (structure.language === 'go') for (const f of resolver.siblings(relPath)) files.add(f);
+    for (const imp of structure.imports) {
+      const d = Math.abs(imp.line - cursorLine);
+      for (const f of resolver.resolve(relPath, structure.language, imp.source)) files.set(f, Math.min(d, files.get(f) ?? Infinity));
+    }
+    if (structure.language === 'go') for (const f of resolver.siblings(relPath)) if (!files.has(f)) files.set(f, GO_PACKAGE_DISTANCE);
     files.delete(relPath);
     return files;
+  }
+
+  /**
+   * When the cursor is in an import (or re-export) block: files next to the ones imported around it that the file does
+   * not import yet — the modules the next import line most likely names.
+   */
+  importableNeighbours(cur: CursorInfo, structure: DocumentStructure): Map<string, number> {
+    const out = new Map<string, number>();
+    if (!structure.language) return out;
+    const nearby = structure.imports.filter((i) => Math.abs(i.line - cur.line) <= IMPORT_BLOCK_LINES);
+    if (nearby.length === 0) return out;
+    const resolver = this.importResolver();
+    for (const imp of nearby) {
+      for (const f of resolver.resolve(cur.relPath, structure.language, imp.source)) {
+        for (const sib of resolver.siblings(f)) {
+          if (sib !== cur.relPath && !cur.importedFiles.has(sib) && !out.has(sib)) out.set(sib, Math.abs(imp.line - cur.line));
+          if (out.size >= MAX_IMPORTABLE_FILES) return out;
+        }
+      }
+    }
+    return out;
   }
 
   private importResolver(): ImportResolver {
@@ -98,7 +132,7 @@ export class TreeSitterContextEngine implements ContextEngine {
       tags: structure.tags,
       imports: structure.imports,
       scopes: enclosingScopes(structure.tags, offset),
-      importedFiles: this.importedFiles(doc.relPath, structure),
+      importedFiles: this.importedFiles(doc.relPath, structure, line),
     };
   }
 

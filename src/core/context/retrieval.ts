@@ -22,8 +22,8 @@ export interface CursorInfo {
   tags: readonly Tag[];
   imports: readonly ImportRef[];
   scopes: readonly Tag[];
-  /** Files the imports resolve to (Go: the package's files too). */
-  importedFiles: ReadonlySet<string>;
+  /** Files the imports resolve to (Go: the package's files too), with the line distance of the nearest import naming them. */
+  importedFiles: ReadonlyMap<string, number>;
 }
 
 /** How far (chars) around the cursor identifiers are collected; bounds the work on huge files. */
@@ -99,6 +99,45 @@ function affinity(r: TagRef, cur: CursorInfo, curDir: string): number {
   if (cur.importedFiles.has(r.file.path)) return 1.5;
   if (dirOf(r.file.path) === curDir) return 1.2;
   return 1;
+}
+
+/** Most definitions of one imported file offered as signatures. */
+const MAX_SURFACE_PER_FILE = 40;
+/** Kinds that are members of something else (listed after the top-level API). */
+const MEMBER_KINDS = new Set(['method', 'field', 'enumerator']);
+
+/**
+ * The API surface of imported files: signatures of their definitions, scored low and by how close the import is to
+ * the cursor. They fill what the budget has left after the definitions of names in view (in an import or re-export
+ * block, the neighbouring modules' names are the likely next ones).
+ */
+export function importSurfaceCandidates(cur: CursorInfo, index: WorkspaceIndex, weight = 1): Candidate[] {
+  const out: Candidate[] = [];
+  for (const [path, distance] of cur.importedFiles) {
+    const file = index.file(path);
+    if (!file || file.tags.length === 0) continue;
+    const near = (0.3 * weight) / (1 + distance / 5);
+    let lastEnd = -1;
+    let n = 0;
+    for (const tag of file.tags) {
+      const topLevel = tag.startLine > lastEnd;
+      if (topLevel) lastEnd = tag.endLine;
+      const score = near * (topLevel && !MEMBER_KINDS.has(tag.kind) ? 1 : 0.3);
+      out.push({
+        source: 'import',
+        path,
+        languageId: file.language,
+        startLine: tag.startLine,
+        endLine: tag.endLine,
+        body: tag.snippet,
+        brief: tag.signature,
+        score,
+        reason: `${tag.kind} ${tag.name}: ${weight < 1 ? 'in a module next to the imports around the cursor' : 'defined in an imported file'}`,
+      });
+      if (++n >= MAX_SURFACE_PER_FILE) break;
+    }
+  }
+  return out;
 }
 
 /** Jaccard-similar windows of open documents (one per file), against the `size` lines before the cursor. */
