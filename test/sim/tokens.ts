@@ -33,19 +33,22 @@ export function simTokenize(text: string): number[] {
 /**
  * Split generated text into the pieces a server would stream: one token each, except that tokens
  * which end inside a multi-byte character are held back until the character is complete (as servers do).
+ * A piece is released only when it is exactly the next part of `text`, so the pieces always join to `text`.
  */
 export function tokenPieces(text: string): string[] {
   const pieces: string[] = [];
   let pending: number[] = [];
+  let emitted = 0;
   for (const id of simTokenize(text)) {
     pending.push(id);
     const special = Object.entries(SPECIAL_IDS).find(([, v]) => v === id);
     const piece = special ? special[0] : decode(pending);
-    if (piece === '' || piece.endsWith('\uFFFD')) continue;
+    if (piece === '' || !text.startsWith(piece, emitted)) continue;
     pieces.push(piece);
+    emitted += piece.length;
     pending = [];
   }
-  if (pending.length) pieces.push(decode(pending));
+  if (emitted < text.length) pieces.push(text.slice(emitted));
   return pieces;
 }
 
