@@ -58,7 +58,9 @@ export class TreeSitterContextEngine implements ContextEngine {
     const fits = req.fileFits ?? doc.text.length / 4 < req.budgetTokens;
     if (!fits && on.skeleton !== false) candidates.push(...skeletonCandidates(cur, structure));
     candidates.push(...definitionCandidates(cur, this.options.index));
-    candidates.push(...importSurfaceCandidates(cur, this.options.index));
+    // Surfaces of explicitly imported files only: a Go package's own files would flood the budget with signatures.
+    const explicit = structure.language === 'go' ? this.importedFiles(doc.relPath, structure, cur.line, false) : cur.importedFiles;
+    candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: explicit }, this.options.index));
     candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: this.importableNeighbours(cur, structure) }, this.options.index, 0.5));
     if (on.similar !== false) candidates.push(...similarCandidates(cur, this.activity, this.windows, { weight: SIMILAR_WEIGHT }));
     if (on.recentEdits !== false) candidates.push(...recentEditCandidates(cur, this.activity));
@@ -76,7 +78,7 @@ export class TreeSitterContextEngine implements ContextEngine {
    * Files the current file's imports point at (Go: plus its package's files), each with the line distance from
    * `cursorLine` to the nearest import statement naming it.
    */
-  importedFiles(relPath: string, structure: DocumentStructure, cursorLine = 0): Map<string, number> {
+  importedFiles(relPath: string, structure: DocumentStructure, cursorLine = 0, withPackage = true): Map<string, number> {
     const resolver = this.importResolver();
     const files = new Map<string, number>();
     if (!structure.language) return files;
@@ -84,7 +86,7 @@ export class TreeSitterContextEngine implements ContextEngine {
       const d = Math.abs(imp.line - cursorLine);
       for (const f of resolver.resolve(relPath, structure.language, imp.source)) files.set(f, Math.min(d, files.get(f) ?? Infinity));
     }
-    if (structure.language === 'go') for (const f of resolver.siblings(relPath)) if (!files.has(f)) files.set(f, GO_PACKAGE_DISTANCE);
+    if (withPackage && structure.language === 'go') for (const f of resolver.siblings(relPath)) if (!files.has(f)) files.set(f, GO_PACKAGE_DISTANCE);
     files.delete(relPath);
     return files;
   }
