@@ -25,6 +25,21 @@ async function runDismissingPrompts(command: string, timeoutMs = 15_000): Promis
 /** Commands that need a diff preview, a selection and a model answer are exercised by the feature suites. */
 const NEEDS_FEATURE_STATE = new Set(['phiCoder.acceptDiff', 'phiCoder.rejectDiff']);
 
+/** Every phiCoder.* user-level value, so a test that runs state-changing commands can put them back. */
+async function snapshotUserSettings(): Promise<() => Promise<void>> {
+  const extension = vscode.extensions.getExtension('phi-coder.phi-coder');
+  const properties = (extension?.packageJSON as { contributes: { configuration: { properties: Record<string, unknown> } } }).contributes.configuration.properties;
+  const keys = Object.keys(properties).map((k) => k.replace(/^phiCoder\./, ''));
+  const config = vscode.workspace.getConfiguration('phiCoder');
+  const saved = keys.map((k) => [k, config.inspect(k)?.globalValue] as const);
+  return async () => {
+    const now = vscode.workspace.getConfiguration('phiCoder');
+    for (const [k, v] of saved) {
+      if (JSON.stringify(now.inspect(k)?.globalValue) !== JSON.stringify(v)) await now.update(k, v, vscode.ConfigurationTarget.Global);
+    }
+  };
+}
+
 describe('commands', () => {
   let used: UsedSimulator | undefined;
 
@@ -49,14 +64,33 @@ describe('commands', () => {
 
   it('runs every command without throwing when there is nothing to act on (no editor, prompts dismissed)', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Some commands change user settings (Toggle Inline Completions): later suites must find them as they were.
+    const restore = await snapshotUserSettings();
     const failures: string[] = [];
-    for (const command of contributedCommands().filter((c) => !NEEDS_FEATURE_STATE.has(c))) {
-      try {
-        await runDismissingPrompts(command);
-      } catch (err) {
-        failures.push(`${command}: ${err instanceof Error ? err.message : String(err)}`);
+    try {
+      for (const command of contributedCommands().filter((c) => !NEEDS_FEATURE_STATE.has(c))) {
+        try {
+          await runDismissingPrompts(command);
+        } catch (err) {
+          failures.push(`${command}: ${err instanceof Error ? err.message : String(err)}`);
+        }
       }
+    } finally {
+      await restore();
+      // Leave the window as later suites expect it: no editors, no panel, focus back in the editor area.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('workbench.action.closePanel');
+      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
     }
     assert.deepEqual(failures, []);
+  });
+
+  it('Toggle Inline Completions flips the user setting, and back', async () => {
+    const read = () => vscode.workspace.getConfiguration('phiCoder').inspect<boolean>('completions.enabled')?.globalValue ?? true;
+    const before = read();
+    await vscode.commands.executeCommand('phiCoder.toggleCompletions');
+    assert.equal(read(), !before);
+    await vscode.commands.executeCommand('phiCoder.toggleCompletions');
+    assert.equal(read(), before);
   });
 });
