@@ -29,6 +29,9 @@ const MAX_IMPORTABLE_FILES = 30;
 /** Go files of the same package are imported implicitly: treat them as an import this far away. */
 const GO_PACKAGE_DISTANCE = 20;
 const SKELETON_SCORE = 2.5;
+/** Files that sort into the cursor's slot of a sorted import block: at most this many, weighted like near definitions. */
+const MAX_SLOT_FILES = 3;
+const SLOT_WEIGHT = 10;
 const SIMILAR_WEIGHT = 1.5;
 /** Header lines of a file without a grammar (imports live there) when it does not fit. */
 const FALLBACK_HEAD_LINES = 20;
@@ -61,7 +64,13 @@ export class TreeSitterContextEngine implements ContextEngine {
     // Surfaces of explicitly imported files only: a Go package's own files would flood the budget with signatures.
     const explicit = structure.language === 'go' ? this.importedFiles(doc.relPath, structure, cur.line, false) : cur.importedFiles;
     candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: explicit }, this.options.index));
-    candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: this.importableNeighbours(cur, structure) }, this.options.index, 0.5));
+    const importable = this.importableNeighbours(cur, structure);
+    const slot = [...importable].filter(([, d]) => d === 0);
+    // A few files sorting into the cursor's slot of a sorted import list: the next line most likely names one of them.
+    const slotFiles = slot.length > 0 && slot.length <= MAX_SLOT_FILES ? new Map(slot) : new Map<string, number>();
+    for (const f of slotFiles.keys()) importable.delete(f);
+    candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: slotFiles }, this.options.index, SLOT_WEIGHT, 'its module sorts into the import list at the cursor'));
+    candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: importable }, this.options.index, 0.5, 'in a module next to the imports around the cursor'));
     if (on.similar !== false) candidates.push(...similarCandidates(cur, this.activity, this.windows, { weight: SIMILAR_WEIGHT }));
     if (on.recentEdits !== false) candidates.push(...recentEditCandidates(cur, this.activity));
     req.signal?.throwIfAborted();
@@ -93,7 +102,9 @@ export class TreeSitterContextEngine implements ContextEngine {
 
   /**
    * When the cursor is in an import (or re-export) block: files next to the ones imported around it that the file does
-   * not import yet — the modules the next import line most likely names.
+   * not import yet — the modules the next import line most likely names. Import lists are usually sorted, so the
+   * siblings that sort between the import just above the cursor and the one just below come first (distance 0), then
+   * the others by the distance (lines, at least 1) of the import that led to them.
    */
   importableNeighbours(cur: CursorInfo, structure: DocumentStructure): Map<string, number> {
     const out = new Map<string, number>();
@@ -101,14 +112,23 @@ export class TreeSitterContextEngine implements ContextEngine {
     const nearby = structure.imports.filter((i) => Math.abs(i.line - cur.line) <= IMPORT_BLOCK_LINES);
     if (nearby.length === 0) return out;
     const resolver = this.importResolver();
+    const language = structure.language;
+    const resolveFirst = (src: string | undefined) => (src === undefined ? undefined : resolver.resolve(cur.relPath, language, src)[0]);
+    const above = resolveFirst(nearestImport(structure.imports, cur.line, -1)?.source);
+    const below = resolveFirst(nearestImport(structure.imports, cur.line, 1)?.source);
+    const ranked: { f: string; d: number }[] = [];
+    const seen = new Set<string>();
     for (const imp of nearby) {
-      for (const f of resolver.resolve(cur.relPath, structure.language, imp.source)) {
+      for (const f of resolver.resolve(cur.relPath, language, imp.source)) {
         for (const sib of resolver.siblings(f)) {
-          if (sib !== cur.relPath && !cur.importedFiles.has(sib) && !out.has(sib)) out.set(sib, Math.abs(imp.line - cur.line));
-          if (out.size >= MAX_IMPORTABLE_FILES) return out;
+          if (sib === cur.relPath || cur.importedFiles.has(sib) || seen.has(sib)) continue;
+          seen.add(sib);
+          ranked.push({ f: sib, d: inSortGap(sib, above, below) ? 0 : Math.max(1, Math.abs(imp.line - cur.line)) });
         }
       }
     }
+    ranked.sort((a, b) => a.d - b.d || compareNames(a.f, b.f));
+    for (const { f, d } of ranked.slice(0, MAX_IMPORTABLE_FILES)) out.set(f, d);
     return out;
   }
 
@@ -141,6 +161,31 @@ export class TreeSitterContextEngine implements ContextEngine {
   dispose(): void {
     this.documents.dispose();
   }
+}
+
+/** The import statement nearest to `line` strictly above (dir -1) or below (dir 1) it. */
+function nearestImport(imports: readonly { source: string; line: number }[], line: number, dir: -1 | 1) {
+  let best: { source: string; line: number } | undefined;
+  for (const imp of imports) {
+    if ((imp.line - line) * dir <= 0) continue;
+    if (!best || Math.abs(imp.line - line) < Math.abs(best.line - line)) best = imp;
+  }
+  return best;
+}
+
+/** Case-insensitive path order (how sorted import lists are usually sorted). */
+function compareNames(a: string, b: string): number {
+  const x = a.toLowerCase(), y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * True when `file` sorts strictly between the files imported just above and just below the cursor, i.e. the slot of a
+ * sorted import list where its import line would go. False when the two neighbours are not in order.
+ */
+export function inSortGap(file: string, above: string | undefined, below: string | undefined): boolean {
+  if (!above || !below || compareNames(above, below) >= 0) return false;
+  return compareNames(above, file) < 0 && compareNames(file, below) < 0;
 }
 
 function scopeCandidates(cur: CursorInfo): Candidate[] {

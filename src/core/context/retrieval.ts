@@ -111,7 +111,7 @@ const MEMBER_KINDS = new Set(['method', 'field', 'enumerator']);
  * the cursor. They fill what the budget has left after the definitions of names in view (in an import or re-export
  * block, the neighbouring modules' names are the likely next ones).
  */
-export function importSurfaceCandidates(cur: CursorInfo, index: WorkspaceIndex, weight = 1): Candidate[] {
+export function importSurfaceCandidates(cur: CursorInfo, index: WorkspaceIndex, weight = 1, why = 'defined in an imported file'): Candidate[] {
   const out: Candidate[] = [];
   for (const [path, distance] of cur.importedFiles) {
     const file = index.file(path);
@@ -132,7 +132,7 @@ export function importSurfaceCandidates(cur: CursorInfo, index: WorkspaceIndex, 
         body: tag.snippet,
         brief: tag.signature,
         score,
-        reason: `${tag.kind} ${tag.name}: ${weight < 1 ? 'in a module next to the imports around the cursor' : 'defined in an imported file'}`,
+        reason: `${tag.kind} ${tag.name}: ${why}`,
       });
       if (++n >= MAX_SURFACE_PER_FILE) break;
     }

@@ -2,10 +2,11 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
 import * as fs from 'fs';
+import * as os from 'os';
 import { ExclusionRules } from '../../../src/core/context/exclude';
 import { nodeWorkspaceFs } from '../../../src/core/context/workspaceFs';
 import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
-import { TreeSitterContextEngine } from '../../../src/core/context/engine';
+import { TreeSitterContextEngine, inSortGap } from '../../../src/core/context/engine';
 import { RecentActivity } from '../../../src/core/context/activity';
 import { renderContextReport } from '../../../src/core/context/report';
 import type { DocumentSnapshot } from '../../../src/core/context/types';
@@ -119,4 +120,38 @@ test('the Show Context report lists every part with source, score and tokens, an
   assert.match(report, new RegExp(`Total: ${packed.tokens} tokens`));
   for (const it of packed.items) assert.ok(report.includes(`| ${it.tokens} |`));
   engine.dispose();
+});
+
+test('inSortGap: a file sorts into the slot between the imports above and below, case-insensitively', () => {
+  assert.equal(inSortGap('ops/repeat.ts', 'ops/reduce.ts', 'ops/repeatWhen.ts'), true);
+  assert.equal(inSortGap('ops/retry.ts', 'ops/reduce.ts', 'ops/repeatWhen.ts'), false);
+  assert.equal(inSortGap('ops/Delay.ts', 'ops/count.ts', 'ops/every.ts'), true);
+  assert.equal(inSortGap('ops/b.ts', 'ops/c.ts', 'ops/a.ts'), false, 'neighbours out of order: no slot');
+  assert.equal(inSortGap('ops/b.ts', undefined, 'ops/c.ts'), false);
+});
+
+test('in a sorted barrel, the module that sorts into the cursor line is packed first among 40 unexported siblings', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'barrel-'));
+  try {
+    fs.mkdirSync(path.join(root, 'ops'));
+    const names = Array.from({ length: 40 }, (_, i) => `op${String(i).padStart(2, '0')}`);
+    for (const n of names) fs.writeFileSync(path.join(root, 'ops', `${n}.ts`), `export function ${n}Impl(source: number): number {\n  return source + 1;\n}\n`);
+    // The barrel exports the first 30 operators except op25; the cursor is on the empty line where op25 belongs.
+    const lines = names.slice(0, 30).map((n) => (n === 'op25' ? '' : `export { ${n}Impl } from './ops/${n}';`));
+    const text = lines.join('\n') + '\n';
+    fs.writeFileSync(path.join(root, 'index.ts'), text);
+    const idx = new WorkspaceIndex(nodeWorkspaceFs(root), new ExclusionRules());
+    await idx.build();
+    const engine = new TreeSitterContextEngine({ index: idx });
+    const offset = text.indexOf('\n\n') + 1;
+    const doc: DocumentSnapshot = { path: path.join(root, 'index.ts'), relPath: 'index.ts', languageId: 'typescript', text, version: 1, offset };
+    const packed = await engine.assemble({ doc, budgetTokens: 120, purpose: 'completion' });
+    const slot = packed.items.find((i) => i.path === 'ops/op25.ts');
+    assert.ok(slot && slot.text.includes('export function op25Impl(source: number): number'), packed.text);
+    assert.match(slot.reason, /sorts into the import list/);
+    assert.ok(!packed.items.some((i) => i.path === 'ops/op39.ts'), 'siblings far from the slot do not beat it');
+    engine.dispose();
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });
