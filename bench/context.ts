@@ -1,7 +1,10 @@
 /**
  * Context recall benchmark (RepoBench-style, no model needed). See ../../shared/docs/benchmarks.md §1 and §3.
  *
- *   npm run bench:context -- --repo <dir> [--budget 4096] [--samples 300] [--seed 1]
+ *   npm run bench:context -- --repo <dir> [--budget 4096] [--samples 300] [--seed 1] [--misses [N]]
+ *
+ * --misses N prints (stderr) up to N missed samples (default 20): the hidden line, the gold definition, where the index
+ * has the name, and what was packed instead (source, place, score, reason).
  *
  * Indexes <dir> with the workspace index (same exclusion rules as the extension), asks Universal Ctags for the ground
  * truth, samples cursors at lines that use an identifier X defined exactly once in another file, hides that line, and
@@ -26,6 +29,8 @@ interface Args {
   budget: number;
   samples: number;
   seed: number;
+  /** How many missed samples to print (0: none). */
+  misses: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -38,7 +43,10 @@ function parseArgs(argv: string[]): Args {
     console.error('usage: npm run bench:context -- --repo <dir> [--budget 4096] [--samples 300] [--seed 1]');
     process.exit(2);
   }
-  return { repo: path.resolve(repo), budget: Number(get('budget') ?? 4096), samples: Number(get('samples') ?? 300), seed: Number(get('seed') ?? 1) };
+  const missesAt = argv.indexOf('--misses');
+  const missesArg = missesAt >= 0 ? Number(argv[missesAt + 1]) : 0;
+  const misses = missesAt < 0 ? 0 : Number.isFinite(missesArg) && missesArg > 0 ? missesArg : 20;
+  return { repo: path.resolve(repo), budget: Number(get('budget') ?? 4096), samples: Number(get('samples') ?? 300), seed: Number(get('seed') ?? 1), misses };
 }
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -56,6 +64,19 @@ function hit(items: readonly ContextItem[], s: Sample, goldLineText: string): bo
     const t = norm(it.text);
     return t.includes(line) || (head.length > 0 && t.includes(head));
   });
+}
+
+/** One missed sample on stderr: the hidden line, the gold definition, the index's entries, and what was packed. */
+function printMiss(s: Sample, hidden: string, goldText: string, index: WorkspaceIndex, packed: { items: readonly ContextItem[]; dropped: readonly ContextItem[] }): void {
+  const refs = index.lookup(s.name).map((r) => `${r.file.path}:${r.tag.line + 1}`);
+  const dropped = packed.dropped.some((d) => d.path === s.gold.file) ? ' (a part of the gold file was dropped for the budget)' : '';
+  console.error(`MISS ${s.file}:${s.line + 1} ${s.name} -> ${s.gold.file}:${s.gold.line + 1} (${s.gold.kind})${dropped}`);
+  console.error(`  hidden: ${hidden.trim().slice(0, 160)}`);
+  console.error(`  gold:   ${goldText.trim().slice(0, 160)}`);
+  console.error(`  index:  [${refs.slice(0, 4).join(', ')}${refs.length > 4 ? `, … ${refs.length} in all` : ''}]`);
+  for (const i of packed.items) {
+    console.error(`  packed: ${i.source.padEnd(11)} ${`${i.path}:${i.startLine + 1}`.padEnd(48)} ${i.score.toFixed(2).padStart(6)} ${i.tokens}t  ${i.reason.slice(0, 90)}`);
+  }
 }
 
 function percentile(xs: number[], p: number): number {
@@ -111,7 +132,7 @@ async function main(): Promise<void> {
     structure: Awaited<ReturnType<typeof ours.documents.get>>; imported: Map<string, number>;
   }[] = [];
   let recall = 0, jac = 0, imp = 0, none = 0;
-  let tokens = 0, goldTokens = 0;
+  let tokens = 0, goldTokens = 0, printedMisses = 0;
   const assembleMs: number[] = [];
   for (const s of samples) {
     const text = readText(s.file)!;
@@ -147,12 +168,9 @@ async function main(): Promise<void> {
     const goldFiles = new Set([s.gold.file]);
     goldTokens += packed.items.filter((i) => goldFiles.has(i.path)).reduce((n, i) => n + i.tokens, 0);
     if (hit(packed.items, s, goldText)) recall++;
-    else if (process.env.BENCH_DEBUG) {
-      const refs = index.lookup(s.name).map((r) => `${r.file.path}:${r.tag.line + 1}`);
-      const inText = masked.includes(s.name);
-      const cand = packed.dropped.some((d) => d.path === s.gold.file) ? 'dropped' : '';
-      if (process.env.BENCH_DEBUG === `${s.file}:${s.line + 1}`) console.error(packed.items.map((i) => `[${i.source} ${i.score.toFixed(2)} ${i.reason}]\n${i.text}`).join(''));
-      console.error(`MISS ${s.file}:${s.line + 1} ${s.name} -> ${s.gold.file}:${s.gold.line + 1} (${s.gold.kind}) index=[${refs.slice(0, 3).join(',')}${refs.length > 3 ? ',…' : ''}] visible=${inText} ${cand}`);
+    else if (printedMisses < args.misses) {
+      printedMisses++;
+      printMiss(s, lines[s.line], goldText, index, packed);
     }
     if (hit([], s, goldText)) none++;
     phase.ours += performance.now() - a0;
