@@ -8,7 +8,7 @@ import type { ActivitySource } from './activity';
 import { DocumentCache, type DocumentStructure } from './documentCache';
 import { pack, type Candidate } from './packing';
 import { ImportResolver } from './resolveImports';
-import { definitionCandidates, importSurfaceCandidates, recentEditCandidates, similarCandidates, type CursorInfo } from './retrieval';
+import { definitionCandidates, importSurfaceCandidates, nameFamilyCandidates, recentEditCandidates, similarCandidates, type CursorInfo } from './retrieval';
 import { enclosingScopes, skeleton } from './structure';
 import { WindowCache } from './similarity';
 import type { ContextEngine, ContextRequest, PackedContext } from './types';
@@ -59,8 +59,9 @@ export class TreeSitterContextEngine implements ContextEngine {
     const candidates: Candidate[] = [];
     if (on.scope !== false) candidates.push(...scopeCandidates(cur));
     const fits = req.fileFits ?? doc.text.length / 4 < req.budgetTokens;
-    if (!fits && on.skeleton !== false) candidates.push(...skeletonCandidates(cur, structure));
+    if (!fits && on.skeleton !== false) candidates.push(...skeletonCandidates(cur, structure, req.budgetTokens));
     candidates.push(...definitionCandidates(cur, this.options.index));
+    candidates.push(...nameFamilyCandidates(cur, this.options.index));
     // Surfaces of explicitly imported files only: a Go package's own files would flood the budget with signatures.
     const explicit = structure.language === 'go' ? this.importedFiles(doc.relPath, structure, cur.line, false) : cur.importedFiles;
     candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: explicit }, this.options.index));
@@ -203,7 +204,12 @@ function scopeCandidates(cur: CursorInfo): Candidate[] {
   }];
 }
 
-function skeletonCandidates(cur: CursorInfo, structure: DocumentStructure): Candidate[] {
+/** Outline lines for a budget: about a quarter of it (outline lines average ~15 tokens), between 20 and 200 lines. */
+function skeletonLines(budgetTokens: number): number {
+  return Math.max(20, Math.min(200, Math.round(budgetTokens / 4 / 15)));
+}
+
+function skeletonCandidates(cur: CursorInfo, structure: DocumentStructure, budgetTokens: number): Candidate[] {
   if (structure.fallback) {
     const head = cur.text.split('\n', FALLBACK_HEAD_LINES).join('\n');
     if (cur.offset < head.length || !head.trim()) return [];
@@ -215,6 +221,7 @@ function skeletonCandidates(cur: CursorInfo, structure: DocumentStructure): Cand
   if (structure.tags.length === 0) return [];
   return [{
     source: 'skeleton', path: cur.relPath, languageId: cur.languageId, startLine: 0, endLine: 0,
-    body: skeleton(structure.tags, { maxLines: 200 }), score: SKELETON_SCORE, reason: 'outline of the current file (it does not fit whole)',
+    body: skeleton(structure.tags, { maxLines: skeletonLines(budgetTokens), around: cur.offset }),
+    score: SKELETON_SCORE, reason: 'outline of the current file around the cursor (the file does not fit whole)',
   }];
 }

@@ -95,6 +95,58 @@ export function definitionCandidates(cur: CursorInfo, index: WorkspaceIndex): Ca
   return out;
 }
 
+/** Lines around the cursor whose identifiers seed the name family search; shortest prefix considered. */
+const FAMILY_LINES = 3;
+const FAMILY_MIN_PREFIX = 4;
+const FAMILY_PER_NAME = 3;
+/** A family member counts this much of an exact use of its prefix at the same distance. */
+const FAMILY_FACTOR = 0.5;
+
+/**
+ * Definitions whose names extend an identifier used right around the cursor (`$ZodEmoji` -> `$ZodEmojiInternals`,
+ * `Foo` -> `FooOptions`): code next to a use of X very often needs X's companion types, which the line being typed names
+ * but the visible text does not.
+ */
+export function nameFamilyCandidates(cur: CursorInfo, index: WorkspaceIndex): Candidate[] {
+  // [from, to): the FAMILY_LINES lines above the cursor line, the cursor line, and the FAMILY_LINES lines below it.
+  let from = cur.text.lastIndexOf('\n', cur.offset - 1) + 1;
+  let firstLine = cur.line;
+  for (; firstLine > cur.line - FAMILY_LINES && from > 0; firstLine--) from = cur.text.lastIndexOf('\n', from - 2) + 1;
+  let to = cur.offset;
+  for (let i = 0; i <= FAMILY_LINES && to >= 0; i++) to = cur.text.indexOf('\n', to + (i === 0 ? 0 : 1));
+  if (to < 0) to = cur.text.length;
+  const nearest = new Map<string, number>();
+  for (const { word, line } of identifierOccurrences(cur.text.slice(from, to), firstLine)) {
+    if (word.length < FAMILY_MIN_PREFIX) continue;
+    const d = line - cur.line;
+    if (!nearest.has(word) || Math.abs(d) < Math.abs(nearest.get(word)!)) nearest.set(word, d);
+  }
+  const local = new Set(cur.tags.map((t) => t.name));
+  const curDir = dirOf(cur.relPath);
+  const out: Candidate[] = [];
+  for (const [prefix, d] of nearest) {
+    const family = index.namesExtending(prefix, FAMILY_PER_NAME * 2).filter((n) => !local.has(n) && !nearest.has(n)).slice(0, FAMILY_PER_NAME);
+    const near = d <= 0 ? 1 / (1 + -d / 12) : 0.7 / (1 + d / 8);
+    for (const name of family) {
+      const refs = index.lookup(name).filter((r) => r.file.path !== cur.relPath);
+      if (refs.length === 0 || refs.length > MAX_AMBIGUITY) continue;
+      const best = refs.map((r) => ({ r, a: affinity(r, cur, curDir) })).sort((x, y) => y.a - x.a)[0];
+      out.push({
+        source: 'definition',
+        path: best.r.file.path,
+        languageId: best.r.file.language,
+        startLine: best.r.tag.startLine,
+        endLine: best.r.tag.endLine,
+        body: best.r.tag.snippet,
+        brief: best.r.tag.snippet.includes('\n') ? best.r.tag.signature : undefined,
+        score: (FAMILY_FACTOR * near * best.a) / Math.sqrt(family.length * refs.length),
+        reason: `${best.r.tag.kind} ${name}: its name extends ${prefix}, used near the cursor`,
+      });
+    }
+  }
+  return out;
+}
+
 function affinity(r: TagRef, cur: CursorInfo, curDir: string): number {
   if (cur.importedFiles.has(r.file.path)) return 1.5;
   if (dirOf(r.file.path) === curDir) return 1.2;

@@ -146,19 +146,31 @@ export function enclosingScopes(tags: readonly Tag[], offset: number): Tag[] {
 
 /**
  * The file's outline: every definition's signature at its nesting depth, bodies elided. Definitions inside function
- * bodies (locals) are left out. Each line starts with the definition's 1-based line number when `numbered`.
+ * bodies (locals) are left out. Each line starts with the definition's 1-based line number when `numbered`. With
+ * `around` (an offset) and `maxLines`, a longer outline keeps the `maxLines` lines centred on that offset instead of
+ * the file's first ones.
  */
-export function skeleton(tags: readonly Tag[], options: { numbered?: boolean; maxLines?: number } = {}): string {
+export function skeleton(tags: readonly Tag[], options: { numbered?: boolean; maxLines?: number; around?: number } = {}): string {
   const lines: string[] = [];
+  const starts: number[] = [];
   const stack: Tag[] = [];
+  const collectAll = options.around !== undefined;
   for (const t of tags) {
     while (stack.length && stack[stack.length - 1].endIndex <= t.startIndex) stack.pop();
     if (stack.some((s) => CALLABLE_KINDS.has(s.kind))) continue;
     const indent = '  '.repeat(stack.length);
     const elided = t.bodyIndex !== undefined ? ' …' : '';
     lines.push(`${options.numbered ? `${t.nameLine + 1}: ` : ''}${indent}${t.signature}${elided}`);
+    starts.push(t.startIndex);
     stack.push(t);
-    if (options.maxLines && lines.length >= options.maxLines) break;
+    if (!collectAll && options.maxLines && lines.length >= options.maxLines) break;
+  }
+  if (collectAll && options.maxLines && lines.length > options.maxLines) {
+    // The window of outline lines centred on the first definition at or after the cursor.
+    let at = starts.findIndex((s) => s >= options.around!);
+    if (at < 0) at = lines.length;
+    const from = Math.max(0, Math.min(at - Math.floor(options.maxLines / 2), lines.length - options.maxLines));
+    return lines.slice(from, from + options.maxLines).join('\n');
   }
   return lines.join('\n');
 }

@@ -68,6 +68,9 @@ type Loaded =
   | { kind: 'same' }
   | { kind: 'read'; language: LanguageName; stat: { mtimeMs: number; size: number }; text: string | undefined };
 
+/** namesExtending looks at most this many names (a short, common prefix would match thousands). */
+const MAX_PREFIX_SCAN = 200;
+
 export class WorkspaceIndex {
   private readonly files = new Map<string, IndexedFile>();
   private readonly byName = new Map<string, TagRef[]>();
@@ -78,6 +81,7 @@ export class WorkspaceIndex {
   private generation = 0;
   /** Bumped on every change, so derived structures (import resolution) know when to rebuild. */
   revision = 0;
+  private sortedNames: { revision: number; names: string[] } | undefined;
 
   constructor(
     private readonly wfs: WorkspaceFs,
@@ -101,6 +105,26 @@ export class WorkspaceIndex {
   /** Definitions named `name`, anywhere in the workspace. */
   lookup(name: string): readonly TagRef[] {
     return this.byName.get(name) ?? [];
+  }
+
+  /**
+   * Names defined in the workspace that start with `prefix` and are longer than it (e.g. `FooInternals`, `FooDef` for
+   * `Foo`), shortest first, at most `limit`. The sorted name list is rebuilt lazily after the index changes.
+   */
+  namesExtending(prefix: string, limit: number): string[] {
+    if (!this.sortedNames || this.sortedNames.revision !== this.revision) {
+      this.sortedNames = { revision: this.revision, names: [...this.byName.keys()].sort() };
+    }
+    const names = this.sortedNames.names;
+    let lo = 0, hi = names.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (names[mid] <= prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: string[] = [];
+    for (let i = lo; i < names.length && out.length < MAX_PREFIX_SCAN && names[i].startsWith(prefix); i++) out.push(names[i]);
+    return out.sort((a, b) => a.length - b.length || (a < b ? -1 : 1)).slice(0, limit);
   }
 
   file(relPath: string): IndexedFile | undefined {

@@ -155,3 +155,24 @@ test('in a sorted barrel, the module that sorts into the cursor line is packed f
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a definition whose name extends an identifier next to the cursor is packed (Foo -> FooInternals)', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'family-'));
+  try {
+    fs.writeFileSync(path.join(root, 'core.ts'), 'export class Widget {}\nexport interface WidgetInternals {\n  size: number;\n}\n');
+    const text = "import * as core from './core';\nexport interface MyWidget {\n  \n}\nexport const w = new core.Widget();\n";
+    fs.writeFileSync(path.join(root, 'app.ts'), text);
+    const idx = new WorkspaceIndex(nodeWorkspaceFs(root), new ExclusionRules());
+    await idx.build();
+    const engine = new TreeSitterContextEngine({ index: idx });
+    const offset = text.indexOf('  \n') + 2;
+    const doc: DocumentSnapshot = { path: path.join(root, 'app.ts'), relPath: 'app.ts', languageId: 'typescript', text, version: 1, offset };
+    const packed = await engine.assemble({ doc, budgetTokens: 500, purpose: 'completion' });
+    const family = packed.items.find((i) => i.text.includes('export interface WidgetInternals'));
+    assert.ok(family, packed.text);
+    assert.match(family.reason, /extends Widget/);
+    engine.dispose();
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -101,3 +101,22 @@ test('incremental re-parse of an edited document gives the same structure as a f
   cache.dispose();
   fresh.dispose();
 });
+
+test('namesExtending: longer names with the prefix, shortest first, refreshed after an update', async () => {
+  const ws = tempWorkspace({
+    'a.ts': 'export interface Widget { id: number }\nexport interface WidgetOptions { size: number }\nexport type WidgetInternalsOfTheThing = { x: 1 };\n',
+    'b.ts': 'export function Wid() {}\nexport function Other() {}\n',
+  });
+  try {
+    const index = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules());
+    await index.build();
+    assert.deepEqual(index.namesExtending('Widget', 5), ['WidgetOptions', 'WidgetInternalsOfTheThing']);
+    assert.deepEqual(index.namesExtending('Widget', 1), ['WidgetOptions']);
+    assert.deepEqual(index.namesExtending('Zzz', 5), []);
+    ws.write('b.ts', 'export class WidgetDef {}\n');
+    await index.update('b.ts');
+    assert.deepEqual(index.namesExtending('Widget', 5), ['WidgetDef', 'WidgetOptions', 'WidgetInternalsOfTheThing']);
+  } finally {
+    fs.rmSync(ws.root, { recursive: true, force: true });
+  }
+});

@@ -66,3 +66,21 @@ for (const c of CASES) {
     }
   });
 }
+
+test('skeleton with `around`: a long outline keeps the lines centred on the cursor', async () => {
+  const text = Array.from({ length: 100 }, (_, i) => `export function f${i}(x: number): number {\n  return x;\n}\n`).join('');
+  const tree = await parse('typescript', text);
+  assert.ok(tree);
+  try {
+    const { tags } = extractStructure('typescript', tree, text);
+    const atF50 = text.indexOf('export function f50(');
+    const outline = skeleton(tags, { maxLines: 10, around: atF50 }).split('\n');
+    assert.equal(outline.length, 10);
+    assert.ok(outline.some((l) => l.startsWith('export function f50(')), outline.join('\n'));
+    assert.ok(!outline.some((l) => l.startsWith('export function f0(')), 'not the top of the file');
+    assert.equal(skeleton(tags, { maxLines: 10 }).split('\n')[0].startsWith('export function f0('), true, 'without around: the first lines');
+    assert.equal(skeleton(tags, { maxLines: 10, around: text.length }).split('\n').pop()!.startsWith('export function f99('), true);
+  } finally {
+    tree.delete();
+  }
+});
