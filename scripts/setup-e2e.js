@@ -110,8 +110,11 @@ function ensureCodeServer(node) {
     fs.writeFileSync(path.join(stage.dir, 'package.json'), JSON.stringify({ name: 'phi-e2e-code-server', private: true }));
     // npm runs under node 24 (first on PATH); npm_config_nodedir overrides the machine's npmrc nodedir (node 20 headers)
     // so native modules build against node 24. Serialized with the team's npm lock.
+    // Under `npm run`/`npm test` the outer npm's npm_* variables (npm_config_user_agent says node/v20, which
+    // code-server's postinstall checks) would leak into this npm: drop them all.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
     const env = {
-      ...process.env,
+      ...inherited,
       PATH: `${path.join(node.dir, 'bin')}:${process.env.PATH}`,
       npm_config_nodedir: node.dir,
       PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
