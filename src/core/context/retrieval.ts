@@ -7,6 +7,8 @@
  */
 import type { ActivitySource } from './activity';
 import { isSecretPath } from './exclude';
+import { isKeyword } from './keywords';
+import { languageForId, languageForPath } from './languages';
 import type { Candidate } from './packing';
 import type { ImportRef, Tag } from './structure';
 import { identifierOccurrences, identifierSet, jaccard, type WindowCache } from './similarity';
@@ -29,6 +31,7 @@ export interface CursorInfo {
 /** How far (chars) around the cursor identifiers are collected; bounds the work on huge files. */
 const SCAN_BEFORE = 60_000;
 const SCAN_AFTER = 15_000;
+const DOT = 46;
 /** Names defined more often than this in the workspace are too ambiguous to fetch unless an import points at them. */
 const MAX_AMBIGUITY = 6;
 const MAX_DEFS_PER_NAME = 2;
@@ -45,15 +48,19 @@ export function identifierWeights(cur: CursorInfo): { weights: Map<string, numbe
   let firstLine = cur.line;
   for (let i = cur.text.lastIndexOf('\n', cur.offset - 1); i >= from; i = cur.text.lastIndexOf('\n', i - 1)) firstLine--;
   const weights = new Map<string, number>();
-  for (const { word, line } of identifierOccurrences(cur.text.slice(from, to), firstLine)) {
+  const language = languageForId(cur.languageId) ?? languageForPath(cur.relPath);
+  const scanned = cur.text.slice(from, to);
+  for (const { word, line, index } of identifierOccurrences(scanned, firstLine)) {
+    // A reserved word counts only as a member name (`z.object(...)`); `if`, `: never`, `const` name no definition.
+    if (isKeyword(language, word) && scanned.charCodeAt(index - 1) !== DOT) continue;
     const d = line - cur.line;
     const w = d <= 0 ? 1 / (1 + -d / 12) : 0.7 / (1 + d / 8);
     weights.set(word, Math.min(3, (weights.get(word) ?? 0) + w));
   }
   const imported = new Set<string>();
-  for (const imp of cur.imports) for (const n of imp.names) imported.add(n);
+  for (const imp of cur.imports) for (const n of imp.names) if (!isKeyword(language, n)) imported.add(n);
   const typeNames = new Set<string>();
-  for (const s of cur.scopes) for (const w of identifierSet(s.signature)) if (w !== s.name) typeNames.add(w);
+  for (const s of cur.scopes) for (const w of identifierSet(s.signature)) if (w !== s.name && !isKeyword(language, w)) typeNames.add(w);
   for (const n of imported) weights.set(n, (weights.get(n) ?? 0) + 1);
   for (const n of typeNames) weights.set(n, (weights.get(n) ?? 0) + 1.5);
   return { weights, imported, typeNames };

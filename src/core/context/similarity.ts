@@ -71,14 +71,14 @@ export class WindowCache {
 }
 
 /** Identifier occurrences with the line they are on. */
-export function identifierOccurrences(text: string, firstLine = 0): { word: string; line: number }[] {
-  const out: { word: string; line: number }[] = [];
+export function identifierOccurrences(text: string, firstLine = 0): { word: string; line: number; index: number }[] {
+  const out: { word: string; line: number; index: number }[] = [];
   let line = firstLine;
   let last = 0;
   for (const m of text.matchAll(WORD_RE)) {
     for (let i = last; i < m.index!; i++) if (text.charCodeAt(i) === 10) line++;
     last = m.index!;
-    out.push({ word: m[0], line });
+    out.push({ word: m[0], line, index: m.index! });
   }
   return out;
 }
