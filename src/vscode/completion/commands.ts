@@ -38,7 +38,9 @@ export function registerCompletionCommands(services: Services, scheduler: Comple
     }),
     vscode.commands.registerCommand('phiCoder.showLastCompletionPrompt', async () => {
       changed.fire(LAST_PROMPT_URI);
-      const doc = await vscode.workspace.openTextDocument(LAST_PROMPT_URI);
+      // A document opened earlier in the session is cached with its old text (the change event refreshes it only
+      // asynchronously): a fresh query makes VS Code ask the provider now.
+      const doc = await vscode.workspace.openTextDocument(LAST_PROMPT_URI.with({ query: String(Date.now()) }));
       await vscode.window.showTextDocument(doc, { preview: true });
       return doc.getText();
     }),
