@@ -44,14 +44,14 @@ export function jaccardBaseline(
 
 export function importsBaseline(
   relPath: string,
-  structure: DocumentStructure,
+  imports: DocumentStructure['imports'],
   importedFiles: ReadonlyMap<string, number>,
   index: WorkspaceIndex,
   budget: number,
 ): PackResult {
   const cands: Candidate[] = [];
   let order = 0;
-  for (const imp of structure.imports) {
+  for (const imp of imports) {
     for (const name of imp.names) {
       const refs = index.lookup(name).filter((r) => r.file.path !== relPath);
       const resolved = refs.filter((r) => importedFiles.has(r.file.path));
