@@ -25,7 +25,7 @@ export { languageForId, languageForPath, type LanguageName } from './languages';
 export const MAX_PARSE_CHARS = 1024 * 1024;
 /** A line this long means generated/minified code. */
 export const MINIFIED_LINE_CHARS = 2000;
-/** Default parse budget. A normal 5,000-line file parses in well under this. */
+/** Default parse budget in CPU ms. A normal 5,000-line file parses in well under this. */
 export const DEFAULT_PARSE_TIMEOUT_MS = 150;
 
 export type FallbackReason = 'no-grammar' | 'too-big' | 'minified' | 'timeout' | 'load-failed';
@@ -34,6 +34,7 @@ export interface ParseOptions {
   /** A previous tree of the same document, already `edit()`ed to match `text` (incremental re-parse). */
   oldTree?: Tree;
   /** Give up (and return undefined) after this long. Default DEFAULT_PARSE_TIMEOUT_MS. */
+  /** Parse budget in CPU milliseconds (default DEFAULT_PARSE_TIMEOUT_MS); over it, parse gives up and callers fall back. */
   timeoutMs?: number;
 }
 
@@ -149,10 +150,18 @@ export function isLoaded(languageId: string): boolean {
   return !!name && !!parsers.get(name)?.language;
 }
 
+/** CPU time this process has used, in ms (user + system). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 function runParser(parser: Parser, text: string, options: ParseOptions): Tree | undefined {
-  const deadline = performance.now() + (options.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS);
+  // The budget is CPU time, not wall time: on a busy machine (other processes, a loaded CI box) a small file must not
+  // fall back just because this process was waiting for a core.
+  const deadline = cpuMs() + (options.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS);
   // web-tree-sitter cancels the parse when the progress callback returns true (its .d.ts types the return as void).
-  const progressCallback = (() => performance.now() > deadline) as unknown as () => void;
+  const progressCallback = (() => cpuMs() > deadline) as unknown as () => void;
   const tree = parser.parse(text, options.oldTree ?? null, { progressCallback });
   if (!tree) {
     parser.reset(); // a cancelled parse would otherwise resume on the next call
