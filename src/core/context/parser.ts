@@ -33,7 +33,6 @@ export type FallbackReason = 'no-grammar' | 'too-big' | 'minified' | 'timeout' |
 export interface ParseOptions {
   /** A previous tree of the same document, already `edit()`ed to match `text` (incremental re-parse). */
   oldTree?: Tree;
-  /** Give up (and return undefined) after this long. Default DEFAULT_PARSE_TIMEOUT_MS. */
   /** Parse budget in CPU milliseconds (default DEFAULT_PARSE_TIMEOUT_MS); over it, parse gives up and callers fall back. */
   timeoutMs?: number;
 }
