@@ -9,18 +9,11 @@
 import { BackendError } from './errors';
 import { errorMessage, errorType, HttpClient, parseEventJson } from './httpClient';
 import { openaiEvents } from './openaiStream';
-import { timed, type FetchLike } from './request';
+import { timed, type HttpBackendOptions } from './request';
 import type { SseItem } from './sse';
 import type { Backend, ChatRequest, HealthReport, InfillRequest, ModelInfo, RawCompletionRequest, StreamEvent } from './types';
 
-export interface LlamaCppOptions {
-  endpoint: string;
-  apiKey?: string;
-  /** Overrides /props n_ctx when > 0. */
-  contextWindow?: number;
-  idleTimeoutMs: number;
-  fetch?: FetchLike;
-}
+export type LlamaCppOptions = HttpBackendOptions;
 
 type Json = Record<string, unknown>;
 

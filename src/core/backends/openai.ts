@@ -7,16 +7,10 @@ import { PHI4_CONTEXT_WINDOW } from '../config';
 import { BackendError } from './errors';
 import { errorMessage, errorType, HttpClient } from './httpClient';
 import { openaiEvents } from './openaiStream';
-import { timed, type FetchLike } from './request';
+import { timed, type HttpBackendOptions } from './request';
 import type { Backend, ChatRequest, HealthReport, InfillRequest, ModelInfo, RawCompletionRequest, StreamEvent } from './types';
 
-export interface OpenAIOptions {
-  endpoint: string;
-  apiKey?: string;
-  contextWindow?: number;
-  idleTimeoutMs: number;
-  fetch?: FetchLike;
-}
+export type OpenAIOptions = HttpBackendOptions;
 
 type Json = Record<string, unknown>;
 

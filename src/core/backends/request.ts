@@ -8,6 +8,16 @@ import type { StreamEvent, Usage } from './types';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
+/** What every HTTP backend is built from (Ollama adds keep_alive). */
+export interface HttpBackendOptions {
+  endpoint: string;
+  apiKey?: string;
+  /** Overrides the window the server reports when > 0. */
+  contextWindow?: number;
+  idleTimeoutMs: number;
+  fetch?: FetchLike;
+}
+
 /** Owns the abort of one request: caller signal + idle watchdog. */
 export class RequestControl {
   readonly controller = new AbortController();

@@ -10,6 +10,7 @@ import { renderPhi4Message } from '../prompt/phi4';
 import { countTokens, truncateToTokens } from '../tokens';
 import { renderBlock, renderUserMessage } from './prompt';
 import type { ContextBlock, Turn } from './types';
+import type { MeterView } from '../../shared/protocol';
 
 export interface BudgetInput {
   window: number;
@@ -23,23 +24,14 @@ export interface BudgetInput {
   question: string;
 }
 
-export interface BudgetPlan {
+/** The plan carries the meter's numbers (window, system, context, history, question, reserve, dropped, cut, overflow). */
+export interface BudgetPlan extends MeterView {
   /** What to send (empty when `overflow`). */
   messages: ChatMessage[];
   /** Exact tokens of `messages` rendered in Phi-4's chat format, including the open assistant turn. */
   promptTokens: number;
   /** The blocks as sent (some cut), for the log and the chips. */
   blocks: ContextBlock[];
-  window: number;
-  system: number;
-  context: number;
-  history: number;
-  question: number;
-  reserve: number;
-  droppedTurns: number;
-  /** Tokens of context removed to fit (whole blocks dropped or cut). */
-  truncatedContext: number;
-  overflow: boolean;
 }
 
 /** `<|im_start|>assistant<|im_sep|>\n`: the open turn the model answers in. */
