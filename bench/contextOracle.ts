@@ -6,6 +6,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { rng } from './rng';
 
 export interface GoldDef {
   name: string;
@@ -105,17 +106,6 @@ export function visibleDefinitions(defs: Map<string, GoldDef[]>, readText: (file
   return out;
 }
 
-/** Seeded PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;
 const SKIP_LINE = /^\s*(?:import\b|from\s+\S+\s+import\b|#\s*include\b|use\s|using\s|package\s|require(?:_relative)?\b|extern\s+crate\b|\/\/|\/\*|\*|#(?!\[))/;

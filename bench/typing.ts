@@ -18,7 +18,8 @@ import type { DocumentSnapshot } from '../src/core/context/types';
 import { loadLanguage, resolveLanguage } from '../src/core/context/parser';
 import { SETTING_DEFAULTS } from '../src/core/config';
 import { startSimulator, PHI4_MODEL, type Simulator } from '../test/sim';
-import { pickFiles, makeTask, rng, hash, type TypingTask } from './typing/session';
+import { pickFiles, makeTask, hash, type TypingTask } from './typing/session';
+import { rng } from './rng';
 import { OursDriver, NaiveDriver, type Driver, type DriverEnv } from './typing/drivers';
 import { percentile, round } from './typing/stats';
 

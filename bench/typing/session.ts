@@ -29,17 +29,6 @@ const LANGUAGE_BY_EXT: Record<string, string> = {
   '.go': 'go', '.rs': 'rust', '.java': 'java', '.c': 'c', '.cpp': 'cpp', '.rb': 'ruby', '.php': 'php', '.cs': 'csharp',
 };
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Stable hash of a string (FNV-1a), for per-position decisions that both schedulers see alike. */
 export function hash(s: string): number {

@@ -3,17 +3,8 @@ import assert from 'node:assert/strict';
 import { pack, SOURCE_ORDER, type Candidate } from '../../../src/core/context/packing';
 import { countTokens } from '../../../src/core/tokens';
 import type { ContextSource } from '../../../src/core/context/types';
+import { rng } from '../../../bench/rng';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['const', 'value', '=', 'compute(', ')', '{', '}', 'return', 'x', '+', '1;', '\n', '  ', 'héllo', '日本', '🙂', '<|im_end|>', 'fn', '::', '"str"'];
 const SOURCES: ContextSource[] = ['import', 'definition', 'type', 'similar', 'recent-edit', 'scope', 'skeleton'];
