@@ -116,7 +116,7 @@ export class CompletionScheduler {
     const suffix = doc.text.slice(doc.offset);
     if (q.trigger === 'automatic') this.debounce.noteKeystroke(now);
     const gate = this.o.isEnabled?.() ?? { enabled: true, disabledLanguages: [], snoozed: false };
-    const skip = skipReason({ text: doc.text, offset: doc.offset, languageId: doc.languageId, trigger: q.trigger, suggestWidgetActive: !!q.suggestWidgetActive, ...gate });
+    const skip = skipReason({ path: doc.path, text: doc.text, offset: doc.offset, languageId: doc.languageId, trigger: q.trigger, suggestWidgetActive: !!q.suggestWidgetActive, ...gate });
     if (skip) {
       this.stats.skipped++;
       this.log.trace(`completion skipped: ${skip}`);

@@ -1,7 +1,10 @@
 /** When not to ask the model at all: rules that run on every keystroke before anything else (cheap, pure). */
 import { isClosersOnly } from './mode';
+import { isSecretPath } from '../context/exclude';
 
 export interface TriggerInput {
+  /** The document's path: secret-looking files (.env, *.pem, id_rsa, ...) are never sent to a model. */
+  path: string;
   text: string;
   offset: number;
   languageId: string;
@@ -23,6 +26,7 @@ const WORD = /[\p{L}\p{N}_$]/u;
 /** Why no request should be made, or undefined when one may be. */
 export function skipReason(i: TriggerInput): string | undefined {
   if (!i.enabled) return 'completions disabled';
+  if (isSecretPath(i.path)) return 'secret-looking file';
   if (i.disabledLanguages.includes(i.languageId)) return `disabled for ${i.languageId}`;
   if (i.snoozed && i.trigger === 'automatic') return 'snoozed';
   if (i.suggestWidgetActive && i.trigger === 'automatic') return 'suggest widget selection';
