@@ -3,6 +3,7 @@
  * action / test ({uri, range, diagnostics, instruction}). Also the context-engine call every action shares.
  */
 import * as vscode from 'vscode';
+import { isSecretPath } from '../../core/context/exclude';
 import type { DiagnosticInfo } from '../../core/actions/prompts';
 import type { DocumentSnapshot } from '../../core/context/types';
 import type { Services } from '../services';
@@ -32,7 +33,15 @@ export function normaliseArgs(arg: unknown): ActionArgs {
   return {};
 }
 
-export async function resolveEditorArgs(args: ActionArgs): Promise<EditorTarget | undefined> {
+/** The document an action works on, or why there is none (no editor, a diff preview, a secret-looking file). */
+export async function resolveEditorArgs(args: ActionArgs): Promise<EditorTarget | { problem: string }> {
+  const target = await editorTarget(args);
+  if (!target) return { problem: 'open a file first.' };
+  if (isSecretPath(target.doc.uri.fsPath)) return { problem: 'this file looks like it holds secrets, so it is never sent to a model.' };
+  return target;
+}
+
+async function editorTarget(args: ActionArgs): Promise<EditorTarget | undefined> {
   const active = vscode.window.activeTextEditor;
   const uri = typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri;
   if (uri && (!active || active.document.uri.toString() !== uri.toString())) {

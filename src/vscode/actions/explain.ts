@@ -18,8 +18,8 @@ export interface AskInChatArgs {
 
 export async function runExplain(services: Services, args: ActionArgs = {}): Promise<boolean> {
   const resolved = await resolveEditorArgs(args);
-  if (!resolved) {
-    void vscode.window.showInformationMessage('Phi Coder: open a file first.');
+  if ('problem' in resolved) {
+    void vscode.window.showInformationMessage(`Phi Coder: ${resolved.problem}`);
     return false;
   }
   const { doc, editor, selection, position } = resolved;

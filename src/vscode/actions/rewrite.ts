@@ -61,8 +61,8 @@ function diagnosticsFor(doc: vscode.TextDocument, range: vscode.Range, given?: D
 
 export async function runRewrite(services: Services, action: RewriteAction, args: ActionArgs = {}): Promise<ProposalOutcome> {
   const resolved = await resolveEditorArgs(args);
-  if (!resolved) {
-    void vscode.window.showInformationMessage('Phi Coder: open a file first.');
+  if ('problem' in resolved) {
+    void vscode.window.showInformationMessage(`Phi Coder: ${resolved.problem}`);
     return 'failed';
   }
   const { doc, editor, selection, position } = resolved;

@@ -48,8 +48,8 @@ function separatorAfter(existing: string): string {
 
 export async function runWriteTests(services: Services, args: ActionArgs = {}): Promise<ProposalOutcome> {
   const resolved = await resolveEditorArgs(args);
-  if (!resolved) {
-    void vscode.window.showInformationMessage('Phi Coder: open a file first.');
+  if ('problem' in resolved) {
+    void vscode.window.showInformationMessage(`Phi Coder: ${resolved.problem}`);
     return 'failed';
   }
   const { doc, editor, selection, position } = resolved;

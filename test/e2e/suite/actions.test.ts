@@ -276,6 +276,23 @@ describe('actions', function () {
     await vscode.commands.executeCommand('phiCoder.newChat');
   });
 
+  it('never sends a secret-looking file to the model', async () => {
+    const envUri = vscode.Uri.joinPath(fileUri, '..', '..', '.env.local');
+    await vscode.workspace.fs.writeFile(envUri, new TextEncoder().encode('API_TOKEN=not-a-real-token\nDEBUG=1\n'));
+    try {
+      const envEditor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(envUri));
+      envEditor.selection = new vscode.Selection(0, 0, 1, 7);
+      used!.sim.resetStats();
+      assert.equal(await vscode.commands.executeCommand<string>('phiCoder.refactor', { instruction: 'simplify' }), 'failed');
+      assert.equal(await vscode.commands.executeCommand<string>('phiCoder.fix'), 'failed');
+      assert.equal(used!.sim.stats.requests, 0, 'no request reached the server');
+      assert.equal(diffTabs().length, 0, 'no diff preview opened');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(envUri).then(undefined, () => undefined);
+    }
+  });
+
   it('Write Tests proposes the conventional test file and creates it on accept', async () => {
     const testUri = vscode.Uri.joinPath(fileUri, '..', 'actionsFixture.test.ts');
     await vscode.workspace.fs.delete(testUri).then(undefined, () => undefined);
