@@ -2,7 +2,11 @@
  * Activation only: build the services, register every feature, push every Disposable.
  * Heavy work (workspace index, wasm loading, backend detection) starts after activation, off the typing path.
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
+import { setWasmDirectory } from './core/context/parser';
+import { setQueryDirectory } from './core/context/queries';
+import { registerDiffPreview } from './vscode/diffPreview';
 import { createLogChannel, channelLogger } from './vscode/logger';
 import { Notifier } from './vscode/notifier';
 import { SettingsWatcher } from './vscode/settings';
@@ -22,6 +26,11 @@ export async function activate(extension: vscode.ExtensionContext): Promise<{ se
   const settingsWatcher = new SettingsWatcher();
   extension.subscriptions.push(settingsWatcher);
   const notifier = new Notifier(log);
+  // Tree-sitter's wasm and the .scm queries ship in dist/: point the core at them once, before any feature parses.
+  setWasmDirectory(path.join(extension.extensionPath, 'dist', 'wasm'));
+  setQueryDirectory(path.join(extension.extensionPath, 'dist', 'queries'));
+  // The diff preview serves both the chat's "Apply" and the code actions.
+  registerDiffPreview(extension.subscriptions);
   const backends = createBackendService({ extension, log, logger, notifier, settings: () => settingsWatcher.current, onDidChangeSettings: settingsWatcher.onDidChange });
   extension.subscriptions.push(backends);
   const context = createContextService({ extension, log, logger, settings: () => settingsWatcher.current, onDidChangeSettings: settingsWatcher.onDidChange });

@@ -4,12 +4,9 @@
  * and registers "Show Context for Cursor" and "Rebuild Workspace Index".
  */
 import * as vscode from 'vscode';
-import * as path from 'path';
 import type { ContextService } from './contextService';
 import type { Logger } from '../core/log';
 import type { Settings } from '../core/config';
-import { setWasmDirectory } from '../core/context/parser';
-import { setQueryDirectory } from '../core/context/queries';
 import { TreeSitterContextEngine } from '../core/context/engine';
 import { RecentActivity } from '../core/context/activity';
 import { renderContextReport } from '../core/context/report';
@@ -30,8 +27,6 @@ const REPORT_SCHEME = 'phi-coder-context';
 
 export function createContextService(deps: ContextServiceDeps): ContextService {
   const { extension, logger } = deps;
-  setWasmDirectory(path.join(extension.extensionPath, 'dist', 'wasm'));
-  setQueryDirectory(path.join(extension.extensionPath, 'dist', 'queries'));
 
   const disposables: vscode.Disposable[] = [];
   const activity = new RecentActivity();

@@ -107,9 +107,8 @@ class ProposalStore implements vscode.TextDocumentContentProvider {
 let store: ProposalStore | undefined;
 let counter = 0;
 
-/** Register the content provider, Accept/Reject commands and tab listener. Call once at activation. */
+/** Register the content provider, Accept/Reject commands and tab listener. Called once, by activate(). */
 export function registerDiffPreview(subscriptions: vscode.Disposable[]): void {
-  if (store) return;
   const s = new ProposalStore();
   store = s;
   subscriptions.push(

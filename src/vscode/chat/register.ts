@@ -5,9 +5,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { ContextBlock } from '../../core/chat/types';
-import * as path from 'path';
-import { registerDiffPreview } from '../diffPreview';
-import { setWasmDirectory } from '../../core/context/parser';
 import { ChatController } from './controller';
 import { chatWebviewOptions, renderChatWebview } from './chatWebview';
 
@@ -33,14 +30,6 @@ export function chatApi(): ChatApi | undefined {
 }
 
 export function registerChat(services: Services): ChatApi {
-  // The chat's "Apply" uses the diff preview; registering it twice is a no-op.
-  registerDiffPreview(services.extension.subscriptions);
-  try {
-    // "Apply" finds the declaration to replace with tree-sitter; idempotent with the other features' calls.
-    setWasmDirectory(path.join(services.extension.extensionPath, 'dist', 'wasm'));
-  } catch (err) {
-    services.logger.debug(`chat: tree-sitter wasm directory already set: ${err instanceof Error ? err.message : String(err)}`);
-  }
   const { extensionUri } = services.extension;
   const controller = new ChatController(services);
   let view: vscode.WebviewView | undefined;

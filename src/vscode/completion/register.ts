@@ -2,14 +2,12 @@
  * Inline completions: the provider for every language, its commands, and the scheduler they share.
  * Called from src/extension.ts; everything it creates is disposed with the extension.
  */
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { CompletionScheduler } from '../../core/completion/scheduler';
 import { CompletionPipeline } from '../../core/completion/pipeline';
 import { StableContext } from '../../core/completion/stableContext';
 import { realClock } from '../../core/completion/clock';
-import { setWasmDirectory } from '../../core/context/parser';
 import { isSnoozed } from '../completionStatus';
 import { ExtensionCompletionRunner } from './runner';
 import { PhiInlineCompletionProvider, ACCEPTED_COMMAND } from './provider';
@@ -17,11 +15,6 @@ import { registerCompletionCommands } from './commands';
 import { requestLogLine } from './requestLog';
 
 export function registerCompletions(services: Services): void {
-  try {
-    setWasmDirectory(path.join(services.extension.extensionPath, 'dist', 'wasm'));
-  } catch {
-    // Already initialised by another feature with the same directory.
-  }
   const pipeline = new CompletionPipeline(new StableContext(services.context.engine, services.logger));
   const ends = new Map<number, () => void>();
   const scheduler = new CompletionScheduler({
