@@ -7,7 +7,7 @@ import type { Services } from './services';
 import { DEFAULT_ENDPOINTS, type Settings } from '../core/config';
 import type { BackendKind, PullProgress } from '../core/backends/types';
 import { BackendError } from '../core/backends/errors';
-import { apiKeySecretName } from './backendServiceImpl';
+import { apiKeySecretName, backendFromSettings } from './backendServiceImpl';
 import { describeKind } from './backendProblems';
 import { completionStatusLine } from './completionStatus';
 
@@ -120,19 +120,9 @@ async function selectModel(services: Services, purpose: 'chat' | 'completion' = 
 
 /** A backend for listing models when the configured model is missing (active() refuses then). */
 async function rawBackendForListing(services: Services) {
-  const { createBackend } = await import('../core/backends/factory');
   const status = services.backends.status;
-  const settings = services.settings();
   if (!status.kind || !status.endpoint) throw new BackendError('offline', status.detail);
-  return createBackend({
-    kind: status.kind,
-    endpoint: status.endpoint,
-    apiKey: (await services.extension.secrets.get(apiKeySecretName(status.kind))) || undefined,
-    keepAlive: settings.keepAlive,
-    contextWindow: settings.contextWindow,
-    idleTimeoutMs: settings.requestTimeoutSeconds * 1000,
-    logger: services.logger,
-  });
+  return backendFromSettings(status.kind, status.endpoint, services.settings(), services.extension.secrets, services.logger);
 }
 
 async function pullModel(services: Services, model?: string, onProgress?: (p: PullProgress) => void): Promise<boolean> {

@@ -8,7 +8,7 @@ import type { Logger } from '../core/log';
 import { DEFAULT_ENDPOINTS, PHI4_CONTEXT_WINDOW, type Settings } from '../core/config';
 import type { Notifier } from './notifier';
 import { BackendError, isAbortError } from '../core/backends/errors';
-import type { BackendKind } from '../core/backends/types';
+import type { Backend, BackendKind } from '../core/backends/types';
 import { createBackend } from '../core/backends/factory';
 import { detectBackend } from '../core/backends/detect';
 import { guardBackend } from '../core/backends/guarded';
@@ -29,6 +29,26 @@ const POLL_READY_MS = 30_000;
 
 export function apiKeySecretName(kind: BackendKind): string {
   return `phiCoder.apiKey.${kind}`;
+}
+
+/** The unguarded backend of `kind` at `endpoint`, built from the user's settings and the API key in SecretStorage. */
+export async function backendFromSettings(
+  kind: BackendKind,
+  endpoint: string,
+  settings: Settings,
+  secrets: vscode.SecretStorage,
+  logger: Logger,
+): Promise<Backend> {
+  const apiKey = await secrets.get(apiKeySecretName(kind));
+  return createBackend({
+    kind,
+    endpoint,
+    apiKey: apiKey || undefined,
+    keepAlive: settings.keepAlive,
+    contextWindow: settings.contextWindow,
+    idleTimeoutMs: settings.requestTimeoutSeconds * 1000,
+    logger,
+  });
 }
 
 export function createBackendService(deps: BackendServiceDeps): BackendService {
@@ -123,16 +143,7 @@ class BackendServiceImpl implements BackendService {
       const detail = `No backend found: nothing answered at ${DEFAULT_ENDPOINTS.ollama} (Ollama) or ${DEFAULT_ENDPOINTS.llamacpp} (llama.cpp). Start one (e.g. \`ollama serve\` then \`ollama pull phi4\`), then run "Phi Coder: Re-check Backend".`;
       return this.setStatus({ state: 'offline', detail });
     }
-    const apiKey = await this.deps.extension.secrets.get(apiKeySecretName(target.kind));
-    const raw = createBackend({
-      kind: target.kind,
-      endpoint: target.endpoint,
-      apiKey: apiKey || undefined,
-      keepAlive: settings.keepAlive,
-      contextWindow: settings.contextWindow,
-      idleTimeoutMs: settings.requestTimeoutSeconds * 1000,
-      logger: this.deps.logger,
-    });
+    const raw = await backendFromSettings(target.kind, target.endpoint, settings, this.deps.extension.secrets, this.deps.logger);
     const health = await raw.health(settings.chatModel);
     const base = { kind: target.kind, endpoint: target.endpoint };
     if (health.state !== 'ready') {
