@@ -7,7 +7,7 @@ import type { Logger } from '../log';
 import { nullLogger } from '../log';
 import { languageForPath, type LanguageName } from './languages';
 import { parse, unparseableReason, MAX_PARSE_CHARS } from './parser';
-import { extractStructure, CONTAINER_KINDS, type Tag } from './structure';
+import { extractStructure, detach, CONTAINER_KINDS, type Tag } from './structure';
 import { directMembers, renderDefinition } from './snippets';
 import { commentPrefix } from './languages';
 import { ExclusionRules } from './exclude';
@@ -306,6 +306,7 @@ function toIndexed(tags: Tag[], text: string, comment: string): IndexedTag[] {
     startLine: t.startLine,
     endLine: t.endLine,
     signature: t.signature,
-    snippet: renderDefinition(t, lines, CONTAINER_KINDS.has(t.kind) ? directMembers(t, tags) : [], comment),
+    // detach: a one-line snippet is a substring of the file (see detach).
+    snippet: detach(renderDefinition(t, lines, CONTAINER_KINDS.has(t.kind) ? directMembers(t, tags) : [], comment)),
   }));
 }

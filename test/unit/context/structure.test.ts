@@ -84,3 +84,36 @@ test('skeleton with `around`: a long outline keeps the lines centred on the curs
     tree.delete();
   }
 });
+
+test('tag names, signatures and import strings do not keep the file text alive (V8 substrings hold their parent)', async () => {
+  const v8 = await import('node:v8');
+  const vm = await import('node:vm');
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const heap = () => {
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const padding = 'x'.repeat(60);
+  /** Parse a distinct ~0.8 MB file and keep its first tags' names and signatures and its imports. */
+  const extractOne = async (i: number) => {
+    // Names and sources are long enough (13+ characters) to be substrings rather than copies.
+    const body = Array.from({ length: 9_000 }, (_, n) => `const value_${i}_${n} = "${padding}";`).join('\n');
+    const text = `import { somethingLongEnough_${i} } from "./a/module/with/a/long/path_${i}";\nexport function someLongFunctionName_${i}(){}\n${body}\n`;
+    const tree = (await parse('typescript', text, { timeoutMs: 10_000 }))!;
+    const s = extractStructure('typescript', tree, text, { maxDepth: 2 });
+    tree.delete();
+    assert.equal(s.imports[0].source, `./a/module/with/a/long/path_${i}`);
+    assert.ok(s.tags.some((t) => t.name === `someLongFunctionName_${i}`));
+    return { tags: s.tags.slice(0, 2).map((t) => ({ name: t.name, signature: t.signature })), imports: s.imports };
+  };
+  for (let i = 0; i < 3; i++) await extractOne(1000 + i); // warm-up: grammar, queries, JIT, parser buffers
+  const before = heap();
+  const kept: unknown[] = [];
+  const FILES = 12;
+  for (let i = 0; i < FILES; i++) kept.push(await extractOne(i));
+  const grownMb = (heap() - before) / 1048576;
+  assert.equal(kept.length, FILES);
+  // Were the strings substrings of the files, the 12 files (~10 MB) would still be on the heap.
+  assert.ok(grownMb < 3, `heap grew ${grownMb.toFixed(1)} MB keeping a few strings of ${FILES} files`);
+});
