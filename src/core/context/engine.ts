@@ -7,7 +7,12 @@ import { nullLogger } from '../log';
 import type { ActivitySource } from './activity';
 import { DocumentCache, type DocumentStructure } from './documentCache';
 import { pack, type Candidate } from './packing';
+import { countTokens } from '../tokens';
 import { ImportResolver } from './resolveImports';
+import { expandBarrels } from './barrels';
+import { languageForPath } from './languages';
+import { namespaceMemberCandidates } from './qualified';
+import { adjacentDefinitionCandidates } from './adjacent';
 import { definitionCandidates, importSurfaceCandidates, nameFamilyCandidates, recentEditCandidates, similarCandidates, type CursorInfo } from './retrieval';
 import { enclosingScopes, skeleton } from './structure';
 import { WindowCache } from './similarity';
@@ -26,6 +31,8 @@ const SCOPE_SCORE = 100;
 /** The cursor is "in an import block" when an import statement is this close. */
 const IMPORT_BLOCK_LINES = 3;
 const MAX_IMPORTABLE_FILES = 30;
+/** Files reachable through the imports and the barrels they name (definitions there count as imported). */
+const MAX_REACHABLE_FILES = 64;
 /** Go files of the same package are imported implicitly: treat them as an import this far away. */
 const GO_PACKAGE_DISTANCE = 20;
 const SKELETON_SCORE = 2.5;
@@ -72,6 +79,8 @@ export class TreeSitterContextEngine implements ContextEngine {
     for (const f of slotFiles.keys()) importable.delete(f);
     candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: slotFiles }, this.options.index, SLOT_WEIGHT, 'its module sorts into the import list at the cursor'));
     candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: importable }, this.options.index, 0.5, 'in a module next to the imports around the cursor'));
+    candidates.push(...adjacentDefinitionCandidates(cur, this.options.index));
+    candidates.push(...namespaceMemberCandidates(cur, { index: this.options.index, resolveFrom: this.resolveFrom }));
     if (on.similar !== false) candidates.push(...similarCandidates(cur, this.activity, this.windows, { weight: SIMILAR_WEIGHT }));
     if (on.recentEdits !== false) candidates.push(...recentEditCandidates(cur, this.activity));
     req.signal?.throwIfAborted();
@@ -133,6 +142,19 @@ export class TreeSitterContextEngine implements ContextEngine {
     return out;
   }
 
+  /** Resolves an import source written in `fromPath` (that file's language decides how). */
+  private readonly resolveFrom = (fromPath: string, source: string): string[] => {
+    const language = languageForPath(fromPath);
+    return language ? this.importResolver().resolve(fromPath, language, source) : [];
+  };
+
+  /** Names bound by the file's import statements that resolve to workspace files. */
+  private resolvedBindings(relPath: string, structure: DocumentStructure): Set<string> {
+    const out = new Set<string>();
+    for (const imp of structure.imports) if (this.resolveFrom(relPath, imp.source).length > 0) for (const n of imp.names) out.add(n);
+    return out;
+  }
+
   private importResolver(): ImportResolver {
     const { index } = this.options;
     if (!this.resolver || this.resolver.revision !== index.revision) {
@@ -146,6 +168,7 @@ export class TreeSitterContextEngine implements ContextEngine {
     const offset = Math.max(0, Math.min(doc.offset, doc.text.length));
     let line = 0;
     for (let i = doc.text.indexOf('\n'); i >= 0 && i < offset; i = doc.text.indexOf('\n', i + 1)) line++;
+    const importedFiles = this.importedFiles(doc.relPath, structure, line);
     return {
       relPath: doc.relPath,
       languageId: doc.languageId,
@@ -155,7 +178,9 @@ export class TreeSitterContextEngine implements ContextEngine {
       tags: structure.tags,
       imports: structure.imports,
       scopes: enclosingScopes(structure.tags, offset),
-      importedFiles: this.importedFiles(doc.relPath, structure, line),
+      importedFiles,
+      reachableFiles: new Set(expandBarrels([...importedFiles.keys()], this.options.index, this.resolveFrom, MAX_REACHABLE_FILES).map((f) => f.path)),
+      resolvedBindings: this.resolvedBindings(doc.relPath, structure),
     };
   }
 
@@ -219,9 +244,17 @@ function skeletonCandidates(cur: CursorInfo, structure: DocumentStructure, budge
     }];
   }
   if (structure.tags.length === 0) return [];
+  // About a quarter of the budget: outline lines vary a lot in length, so fewer lines when they are long.
+  let maxLines = skeletonLines(budgetTokens);
+  let body = skeleton(structure.tags, { maxLines, around: cur.offset });
+  const tokens = countTokens(body);
+  if (tokens > budgetTokens / 4) {
+    maxLines = Math.max(10, Math.floor((maxLines * budgetTokens) / 4 / tokens));
+    body = skeleton(structure.tags, { maxLines, around: cur.offset });
+  }
   return [{
     source: 'skeleton', path: cur.relPath, languageId: cur.languageId, startLine: 0, endLine: 0,
-    body: skeleton(structure.tags, { maxLines: skeletonLines(budgetTokens), around: cur.offset }),
+    body,
     score: SKELETON_SCORE, reason: 'outline of the current file around the cursor (the file does not fit whole)',
   }];
 }

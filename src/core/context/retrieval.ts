@@ -26,6 +26,10 @@ export interface CursorInfo {
   scopes: readonly Tag[];
   /** Files the imports resolve to (Go: the package's files too), with the line distance of the nearest import naming them. */
   importedFiles: ReadonlyMap<string, number>;
+  /** importedFiles plus what the barrels among them re-export (`index.ts` -> `export * from "./api"`). */
+  reachableFiles: ReadonlySet<string>;
+  /** Names bound by the import statements that resolved to workspace files. */
+  resolvedBindings: ReadonlySet<string>;
 }
 
 /** How far (chars) around the cursor identifiers are collected; bounds the work on huge files. */
@@ -76,8 +80,11 @@ export function definitionCandidates(cur: CursorInfo, index: WorkspaceIndex): Ca
     if (local.has(name) || w < 0.05) continue;
     const refs = index.lookup(name).filter((r) => r.file.path !== cur.relPath);
     if (refs.length === 0) continue;
-    const viaImport = refs.filter((r) => cur.importedFiles.has(r.file.path));
+    const viaImport = refs.filter((r) => cur.reachableFiles.has(r.file.path));
     if (viaImport.length === 0 && refs.length > MAX_AMBIGUITY) continue;
+    // An imported binding defined in none of the files its import reaches is an alias of the module itself
+    // (`import * as util from "./util"`): the `util` defined elsewhere is another thing.
+    if (viaImport.length === 0 && cur.resolvedBindings.has(name)) continue;
     const pool = viaImport.length ? viaImport : refs;
     const ranked = pool
       .map((r) => ({ r, affinity: affinity(r, cur, curDir) }))
@@ -155,7 +162,7 @@ export function nameFamilyCandidates(cur: CursorInfo, index: WorkspaceIndex): Ca
 }
 
 function affinity(r: TagRef, cur: CursorInfo, curDir: string): number {
-  if (cur.importedFiles.has(r.file.path)) return 1.5;
+  if (cur.reachableFiles.has(r.file.path)) return 1.5;
   if (dirOf(r.file.path) === curDir) return 1.2;
   return 1;
 }

@@ -1,0 +1,136 @@
+/**
+ * Members of the namespaces the code around the cursor is using: `core.` / `util.` (TypeScript `import * as core`),
+ * `utils.` (Python `from . import utils`), `cobra.` (a Go package), `de::` (a Rust module). The next line very often
+ * names a member of the same namespace that the visible text never mentions (`core._never(...)` inside `never()`), so
+ * the namespace's top-level definitions are offered as signatures, ranked by how much their names share with the
+ * enclosing scopes and the lines around the cursor (sub-words weighted by rarity), and scored by how much the
+ * namespace is used near the cursor.
+ */
+import { expandBarrels } from './barrels';
+import { topLevelDefinitions as topLevel } from './fileSurface';
+import { isKeyword } from './keywords';
+import { languageForId, languageForPath } from './languages';
+import type { Candidate } from './packing';
+import type { CursorInfo } from './retrieval';
+import { identifierOccurrences } from './similarity';
+import { SubwordBag, subwordIdf, subwordRelevance } from './subwords';
+import type { IndexedFile, IndexedTag, WorkspaceIndex } from './workspaceIndex';
+
+/** Lines scanned for qualifier uses, above and below the cursor. */
+const QUALIFIER_LINES_BEFORE = 80;
+const QUALIFIER_LINES_AFTER = 30;
+/** Lines around the cursor whose identifiers describe "what is being written". */
+const CONTEXT_LINES = 3;
+/** Most namespaces considered, files per namespace, and candidates offered in all. */
+const MAX_NAMESPACES = 3;
+const MAX_FILES = 40;
+const MAX_CANDIDATES = 250;
+/** Score = use x (FLOOR + GAIN x min(relevance, RELEVANCE_CAP)). */
+const FLOOR = 0.2;
+const GAIN = 0.35;
+const RELEVANCE_CAP = 6;
+const QUALIFIER_RE = /([A-Za-z_$][\w$]*)(?:\.|::|->)(?=[A-Za-z_$])/g;
+
+export interface NamespaceDeps {
+  index: WorkspaceIndex;
+  /** Resolves an import source written in file `fromPath` to workspace files. */
+  resolveFrom: (fromPath: string, source: string) => string[];
+}
+
+/** Text of the lines [cur.line - before, cur.line + after] and the line number of its first line. */
+function linesAround(cur: CursorInfo, before: number, after: number): { text: string; firstLine: number } {
+  let from = cur.text.lastIndexOf('\n', cur.offset - 1) + 1;
+  let firstLine = cur.line;
+  while (firstLine > cur.line - before && from > 0) {
+    from = cur.text.lastIndexOf('\n', from - 2) + 1;
+    firstLine--;
+  }
+  let to = cur.offset;
+  for (let i = 0; i <= after && to >= 0; i++) to = cur.text.indexOf('\n', i === 0 ? to : to + 1);
+  return { text: cur.text.slice(from, to < 0 ? cur.text.length : to), firstLine };
+}
+
+/** Qualifiers bound by an import, with a use weight: near uses count most, capped at 1. */
+export function qualifierUses(cur: CursorInfo): Map<string, number> {
+  const bound = new Set<string>();
+  for (const imp of cur.imports) for (const n of imp.names) bound.add(n);
+  const uses = new Map<string, number>();
+  if (bound.size === 0) return uses;
+  const { text, firstLine } = linesAround(cur, QUALIFIER_LINES_BEFORE, QUALIFIER_LINES_AFTER);
+  let line = firstLine;
+  let last = 0;
+  for (const m of text.matchAll(QUALIFIER_RE)) {
+    for (let i = last; i < m.index!; i++) if (text.charCodeAt(i) === 10) line++;
+    last = m.index!;
+    const q = m[1];
+    if (!bound.has(q) || (m.index! > 0 && /[\w$.]/.test(text[m.index! - 1]))) continue;
+    const d = line - cur.line;
+    const w = d <= 0 ? 1 / (1 + -d / 10) : 0.6 / (1 + d / 6);
+    uses.set(q, Math.min(1, (uses.get(q) ?? 0) + w / 3));
+  }
+  return uses;
+}
+
+/** Files a qualifier stands for: its import's target (Python: the submodule `source.q` first), through barrels. */
+function namespaceFiles(cur: CursorInfo, q: string, deps: NamespaceDeps): { path: string; depth: number }[] {
+  const language = languageForId(cur.languageId) ?? languageForPath(cur.relPath);
+  const direct: string[] = [];
+  for (const imp of cur.imports) {
+    if (!imp.names.includes(q)) continue;
+    const sub = language === 'python' ? deps.resolveFrom(cur.relPath, imp.source.endsWith('.') ? imp.source + q : `${imp.source}.${q}`) : [];
+    direct.push(...(sub.length ? sub : deps.resolveFrom(cur.relPath, imp.source)));
+  }
+  return expandBarrels(direct.filter((f) => f !== cur.relPath), deps.index, deps.resolveFrom, MAX_FILES);
+}
+
+/** Sub-words of what is being written: the enclosing scopes' names and the identifiers on the lines around the cursor. */
+function cursorSubwords(cur: CursorInfo, qualifiers: ReadonlySet<string>): SubwordBag {
+  const bag = new SubwordBag();
+  cur.scopes.forEach((s, i) => bag.add(s.name, i === cur.scopes.length - 1 ? 1 : 0.6));
+  const language = languageForId(cur.languageId) ?? languageForPath(cur.relPath);
+  const { text, firstLine } = linesAround(cur, CONTEXT_LINES, CONTEXT_LINES);
+  for (const { word, line } of identifierOccurrences(text, firstLine)) {
+    if (qualifiers.has(word) || isKeyword(language, word)) continue;
+    bag.add(word, 0.6 / (1 + Math.abs(line - cur.line)));
+  }
+  return bag;
+}
+
+/** Signatures of the members of the namespaces used around the cursor, best first. */
+export function namespaceMemberCandidates(cur: CursorInfo, deps: NamespaceDeps): Candidate[] {
+  const uses = [...qualifierUses(cur)].sort((a, b) => b[1] - a[1]).slice(0, MAX_NAMESPACES);
+  if (uses.length === 0) return [];
+  const context = cursorSubwords(cur, new Set(uses.map(([q]) => q)));
+  const local = new Set(cur.tags.map((t) => t.name));
+  const out: Candidate[] = [];
+  const offered = new Set<IndexedTag>();
+  for (const [q, use] of uses) {
+    const pool: { file: IndexedFile; tag: IndexedTag; depth: number }[] = [];
+    for (const { path, depth } of namespaceFiles(cur, q, deps)) {
+      const file = deps.index.file(path);
+      if (!file) continue;
+      for (const tag of topLevel(file)) {
+        // Namespaces are taken most used first: a definition two of them reach is offered once, under the first.
+        if (local.has(tag.name) || offered.has(tag)) continue;
+        offered.add(tag);
+        pool.push({ file, tag, depth });
+      }
+    }
+    const idf = subwordIdf(pool.map((p) => p.tag.name));
+    for (const { file, tag } of pool) {
+      const relevance = subwordRelevance(tag.name, context, idf);
+      out.push({
+        source: 'import',
+        path: file.path,
+        languageId: file.language,
+        startLine: tag.startLine,
+        endLine: tag.endLine,
+        body: tag.snippet,
+        brief: tag.signature,
+        score: use * (FLOOR + GAIN * Math.min(relevance, RELEVANCE_CAP)),
+        reason: `${tag.kind} ${tag.name}: a member of ${q}, used near the cursor${relevance > 0 ? ` (name relevance ${relevance.toFixed(1)})` : ''}`,
+      });
+    }
+  }
+  return out.sort((a, b) => b.score - a.score).slice(0, MAX_CANDIDATES);
+}
