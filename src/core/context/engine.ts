@@ -11,7 +11,7 @@ import { countTokens } from '../tokens';
 import { ImportResolver } from './resolveImports';
 import { expandBarrels } from './barrels';
 import { languageForPath } from './languages';
-import { namespaceMemberCandidates } from './qualified';
+import { namespaceMemberCandidates, qualifierUses } from './qualified';
 import { adjacentDefinitionCandidates } from './adjacent';
 import { definitionCandidates, importSurfaceCandidates, nameFamilyCandidates, recentEditCandidates, similarCandidates, type CursorInfo } from './retrieval';
 import { enclosingScopes, skeleton } from './structure';
@@ -169,7 +169,7 @@ export class TreeSitterContextEngine implements ContextEngine {
     let line = 0;
     for (let i = doc.text.indexOf('\n'); i >= 0 && i < offset; i = doc.text.indexOf('\n', i + 1)) line++;
     const importedFiles = this.importedFiles(doc.relPath, structure, line);
-    return {
+    const info: CursorInfo = {
       relPath: doc.relPath,
       languageId: doc.languageId,
       text: doc.text,
@@ -181,7 +181,9 @@ export class TreeSitterContextEngine implements ContextEngine {
       importedFiles,
       reachableFiles: new Set(expandBarrels([...importedFiles.keys()], this.options.index, this.resolveFrom, MAX_REACHABLE_FILES).map((f) => f.path)),
       resolvedBindings: this.resolvedBindings(doc.relPath, structure),
+      qualifiers: new Map(),
     };
+    return { ...info, qualifiers: qualifierUses(info) };
   }
 
   dispose(): void {

@@ -98,7 +98,7 @@ function cursorSubwords(cur: CursorInfo, qualifiers: ReadonlySet<string>): Subwo
 
 /** Signatures of the members of the namespaces used around the cursor, best first. */
 export function namespaceMemberCandidates(cur: CursorInfo, deps: NamespaceDeps): Candidate[] {
-  const uses = [...qualifierUses(cur)].sort((a, b) => b[1] - a[1]).slice(0, MAX_NAMESPACES);
+  const uses = [...cur.qualifiers].sort((a, b) => b[1] - a[1]).slice(0, MAX_NAMESPACES);
   if (uses.length === 0) return [];
   const context = cursorSubwords(cur, new Set(uses.map(([q]) => q)));
   const local = new Set(cur.tags.map((t) => t.name));

@@ -30,6 +30,8 @@ export interface CursorInfo {
   reachableFiles: ReadonlySet<string>;
   /** Names bound by the import statements that resolved to workspace files. */
   resolvedBindings: ReadonlySet<string>;
+  /** Import-bound names used as qualifiers (`core.x`, `de::x`) near the cursor, with a use weight in (0, 1]. */
+  qualifiers: ReadonlyMap<string, number>;
 }
 
 /** How far (chars) around the cursor identifiers are collected; bounds the work on huge files. */
@@ -82,9 +84,9 @@ export function definitionCandidates(cur: CursorInfo, index: WorkspaceIndex): Ca
     if (refs.length === 0) continue;
     const viaImport = refs.filter((r) => cur.reachableFiles.has(r.file.path));
     if (viaImport.length === 0 && refs.length > MAX_AMBIGUITY) continue;
-    // An imported binding defined in none of the files its import reaches is an alias of the module itself
-    // (`import * as util from "./util"`): the `util` defined elsewhere is another thing.
-    if (viaImport.length === 0 && cur.resolvedBindings.has(name)) continue;
+    // A namespace alias (`import * as util from "./util"`, used as `util.x`) defined in none of the files its import
+    // reaches stands for the module itself: a `util` defined elsewhere is another thing.
+    if (viaImport.length === 0 && cur.resolvedBindings.has(name) && cur.qualifiers.has(name)) continue;
     const pool = viaImport.length ? viaImport : refs;
     const ranked = pool
       .map((r) => ({ r, affinity: affinity(r, cur, curDir) }))

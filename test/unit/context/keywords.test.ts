@@ -16,7 +16,7 @@ test('identifierWeights: reserved words are skipped unless used as a member name
   const text = 'function f(x: never) {\n  if (x) return z.object({});\n  const y = helper(x);\n  \n}\n';
   const cur: CursorInfo = {
     relPath: 'a.ts', languageId: 'typescript', text, offset: text.indexOf('  \n') + 2, line: 3,
-    tags: [], imports: [], scopes: [], importedFiles: new Map(), reachableFiles: new Set(), resolvedBindings: new Set(),
+    tags: [], imports: [], scopes: [], importedFiles: new Map(), reachableFiles: new Set(), resolvedBindings: new Set(), qualifiers: new Map(),
   };
   const { weights } = identifierWeights(cur);
   for (const k of ['function', 'never', 'if', 'return', 'const']) assert.equal(weights.has(k), false, k);
