@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countTokens, truncateToTokens, truncateStartToTokens, tokenize } from '../../src/core/tokens';
+import * as fs from 'fs';
+import * as path from 'path';
+import { countTokens, minTokens, truncateToTokens, truncateStartToTokens, tokenize } from '../../src/core/tokens';
 
 test('counts cl100k tokens exactly for known strings', () => {
   // Reference counts from tiktoken cl100k_base.
@@ -27,4 +29,17 @@ test('truncation keeps within the budget from either end', () => {
   assert.ok(countTokens(head) <= 3 && text.startsWith(head) && head.length > 0);
   assert.ok(countTokens(tail) <= 3 && text.endsWith(tail) && tail.length > 0);
   assert.equal(truncateToTokens(text, 1000), text);
+});
+
+test('minTokens is a lower bound of the exact count on real code, prose and specials, and not a trivial one', () => {
+  const dir = path.join(__dirname, '..', '..', 'src', 'core', 'context');
+  const texts = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split(/\n(?=\S)/));
+  texts.push("it's the user's", 'naïve café 日本語テキスト', 'snake_case_name camelCaseName', '<|im_start|>user<|im_sep|>hi<|im_end|>', '', '   \n\n');
+  let bound = 0, exact = 0;
+  for (const t of texts) {
+    assert.ok(minTokens(t) <= countTokens(t), JSON.stringify(t.slice(0, 80)));
+    bound += minTokens(t);
+    exact += countTokens(t);
+  }
+  assert.ok(bound > exact * 0.3, `the bound is useful on code (${bound} of ${exact})`);
 });

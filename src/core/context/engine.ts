@@ -90,7 +90,8 @@ export class TreeSitterContextEngine implements ContextEngine {
       `context: ${packed.items.length} items, ${packed.tokens}/${req.budgetTokens} tokens, ${candidates.length} candidates, ` +
         `${elapsedMs.toFixed(1)} ms${structure.fallback ? ` (fallback: ${structure.fallback})` : ''}`,
     );
-    return { ...packed, elapsedMs, fallback: structure.fallback, budgetTokens: req.budgetTokens };
+    // Assigned, not spread: spreading would evaluate the lazily counted `dropped` list.
+    return Object.assign(packed, { elapsedMs, fallback: structure.fallback, budgetTokens: req.budgetTokens });
   }
 
   /**

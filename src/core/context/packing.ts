@@ -6,8 +6,13 @@
  * Two passes: first every candidate enters in its brief form (one-line signature) when it has one, best first, so
  * many definitions fit; then, best first again, briefs are upgraded to their full snippet while the budget allows.
  * The packed text's exact token count never exceeds the budget.
+ *
+ * Exact without re-counting the whole text: every part (a path header, a snippet) ends with a newline and none starts
+ * with a blank line, and cl100k's pre-tokenizer always ends a piece at such a newline (tokens never span it), so the count of the
+ * concatenation is the sum of the parts' counts, each cached per string. test/unit/context/packing.test.ts checks this
+ * on real code.
  */
-import { countTokens } from '../tokens';
+import { countTokens, minTokens } from '../tokens';
 import { pathHeader } from './snippets';
 import type { ContextItem, ContextSource } from './types';
 
@@ -52,7 +57,9 @@ interface Chosen {
   tokens: number;
 }
 
-const bodyText = (c: Candidate, full: boolean) => (full || c.brief === undefined ? c.body : c.brief).replace(/\n+$/, '') + '\n';
+/** A part's text: no leading blank lines, exactly one trailing newline (what keeps token counts additive). */
+const asPart = (text: string) => text.replace(/^(?:[ \t]*[\r\n])+/, '').replace(/\s+$/, '') + '\n';
+const bodyText = (c: Candidate, full: boolean) => asPart(full || c.brief === undefined ? c.body : c.brief);
 const groupKey = (c: Candidate) => `${SOURCE_ORDER.indexOf(c.source)}\u0000${c.path}`;
 const headerText = (c: Candidate) => pathHeader(c.path, c.languageId) + '\n';
 
@@ -84,10 +91,14 @@ export function pack(candidates: readonly Candidate[], budget: number, options: 
       if (droppedCands.length < maxDropped) droppedCands.push(c);
       continue;
     }
+    // Blank snippets show nothing (and a lone newline would merge with its neighbour's, breaking additive counts).
+    if (!c.body.trim() || (c.brief !== undefined && !c.brief.trim())) continue;
     if (seenText.has(c.body) || chosen.some((x) => covers(x, c))) continue;
     const gk = groupKey(c);
     const header = groups.has(gk) ? 0 : countTokens(headerText(c));
-    const tokens = countTokens(bodyText(c, false));
+    const text = bodyText(c, false);
+    // The lower bound rules most misfits out without the exact (BPE) count.
+    const tokens = used + header + minTokens(text) > budget ? Infinity : countTokens(text);
     if (used + header + tokens > budget) {
       misses++;
       if (droppedCands.length < maxDropped) droppedCands.push(c);
@@ -102,53 +113,55 @@ export function pack(candidates: readonly Candidate[], budget: number, options: 
   // Pass 2: upgrade briefs to full snippets, best first, while they fit.
   for (const x of chosen) {
     if (x.full) continue;
-    const fullTokens = countTokens(bodyText(x.c, true));
+    const full = bodyText(x.c, true);
+    if (used - x.tokens + minTokens(full) > budget) continue;
+    const fullTokens = countTokens(full);
     if (used - x.tokens + fullTokens <= budget) {
       used += fullTokens - x.tokens;
       x.full = true;
       x.tokens = fullTokens;
     }
   }
-  let result = render(chosen);
-  // Token counts of parts do not always add up exactly (merges across a boundary): trim the weakest until it fits.
-  while (result.tokens > budget && chosen.length) {
-    let weakest = 0;
-    for (let i = 1; i < chosen.length; i++) if (chosen[i].c.score < chosen[weakest].c.score) weakest = i;
-    droppedCands.push(chosen[weakest].c);
-    chosen.splice(weakest, 1);
-    result = render(chosen);
-  }
-  const dropped = droppedCands.slice(0, maxDropped).map((c) => {
-    const text = headerText(c) + bodyText(c, true);
-    return { source: c.source, path: c.path, startLine: c.startLine, text, score: c.score, tokens: countTokens(text), reason: c.reason };
-  });
-  return { ...result, dropped };
+  const result = render(chosen);
+  // What did not fit, for inspection (Show Context, benchmarks): counted only when someone looks.
+  let dropped: ContextItem[] | undefined;
+  return Object.defineProperty(result, 'dropped', {
+    enumerable: true,
+    get: () => (dropped ??= droppedCands.slice(0, maxDropped).map((c) => {
+      const text = headerText(c) + bodyText(c, true);
+      return { source: c.source, path: c.path, startLine: c.startLine, text, score: c.score, tokens: countTokens(text), reason: c.reason };
+    })),
+  }) as PackResult;
 }
 
 /** Prompt order and text: groups by (source, path) in SOURCE_ORDER, one header per group; items by line within. */
-function render(chosen: readonly Chosen[]): Omit<PackResult, 'dropped'> {
+function render(chosen: readonly Chosen[]): Omit<PackResult, 'dropped'> & { dropped?: ContextItem[] } {
   const ordered = [...chosen].sort(
     (a, b) => SOURCE_ORDER.indexOf(a.c.source) - SOURCE_ORDER.indexOf(b.c.source) || cmp(a.c.path, b.c.path) || a.c.startLine - b.c.startLine,
   );
   const items: ContextItem[] = [];
   let text = '';
+  let total = 0;
   let lastGroup = '';
   for (const x of ordered) {
     const gk = groupKey(x.c);
-    const part = (gk !== lastGroup ? headerText(x.c) : '') + bodyText(x.c, x.full);
+    const header = gk !== lastGroup ? headerText(x.c) : '';
+    const part = header + bodyText(x.c, x.full);
     lastGroup = gk;
     text += part;
+    const tokens = (header ? countTokens(header) : 0) + x.tokens;
+    total += tokens;
     items.push({
       source: x.c.source,
       path: x.c.path,
       startLine: x.c.startLine,
       text: part,
       score: x.c.score,
-      tokens: countTokens(part),
+      tokens,
       reason: x.full || x.c.brief === undefined ? x.c.reason : `${x.c.reason} (signature only)`,
     });
   }
-  return { items, text, tokens: countTokens(text) };
+  return { items, text, tokens: total };
 }
 
 function cmp(a: string, b: string): number {

@@ -35,16 +35,23 @@ export interface LineWindow {
   words: Set<string>;
 }
 
-/** Windows of `size` lines every `stride` lines (the last one flush with the end). */
+/** Windows of `size` lines every `stride` lines (the last one flush with the end). Each line is tokenised once. */
 export function lineWindows(lines: readonly string[], size = 60, stride = 20): LineWindow[] {
   const out: LineWindow[] = [];
   if (lines.length === 0) return out;
   const starts: number[] = [];
-  for (let s = 0; s + size < lines.length; s += stride) starts.push(s);
+  for (let s = 0; s + size < lines.length; s += stride) starts.push(Math.floor(s));
   starts.push(Math.max(0, lines.length - size));
+  const lineWords = lines.map((l) => {
+    const words: string[] = [];
+    for (const m of l.matchAll(WORD_RE)) if (!STOPWORDS.has(m[0])) words.push(m[0]);
+    return words;
+  });
   for (const s of starts) {
-    const e = Math.min(lines.length, s + size);
-    out.push({ startLine: s, endLine: e, words: identifierSet(lines.slice(s, e).join('\n')) });
+    const e = Math.min(lines.length, Math.floor(s + size));
+    const words = new Set<string>();
+    for (let i = s; i < e; i++) for (const w of lineWords[i]) words.add(w);
+    out.push({ startLine: s, endLine: e, words });
   }
   return out;
 }

@@ -60,3 +60,21 @@ test('duplicates and snippets already shown are dropped; one header per file and
   assert.equal(res.items.length, 2);
   assert.equal(res.text.match(/\/\/ src\/m\.ts/g)?.length, 1);
 });
+
+test('the reported count is exact on real code: parts add up (snippets of this repository, indented, with blank lines)', () => {
+  const fs = require('fs') as typeof import('fs');
+  const path = require('path') as typeof import('path');
+  const dir = path.join(__dirname, '..', '..', '..', 'src', 'core', 'context');
+  const lines = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'));
+  const r = rng(7);
+  for (let round = 0; round < 200; round++) {
+    const cands: Candidate[] = Array.from({ length: 1 + Math.floor(r() * 30) }, (_, i) => {
+      const at = Math.floor(r() * lines.length);
+      const body = (r() < 0.3 ? '\n\n' : '') + lines.slice(at, at + 1 + Math.floor(r() * 25)).join('\n') + (r() < 0.3 ? '\n\n\n' : '');
+      return { source: SOURCES[i % SOURCES.length], path: `src/f${i % 5}.ts`, startLine: at, endLine: at + 30, body, brief: r() < 0.5 ? lines[at] : undefined, score: r(), reason: 'real' };
+    });
+    const res = pack(cands, 200 + Math.floor(r() * 3000));
+    assert.equal(res.tokens, countTokens(res.text), `round ${round}`);
+    assert.equal(res.items.reduce((n, i) => n + i.tokens, 0), res.tokens, 'items add up to the total');
+  }
+});
