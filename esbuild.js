@@ -50,6 +50,15 @@ async function main() {
       target: 'node18',
       external: ['vscode'],
     },
+    {
+      // The workspace index's parse workers (worker_threads): src/core/context/indexPool.ts starts dist/indexWorker.js.
+      ...common,
+      entryPoints: [path.join(root, 'src', 'core', 'context', 'indexWorker.ts')],
+      outfile: path.join(dist, 'indexWorker.js'),
+      platform: 'node',
+      format: 'cjs',
+      target: 'node18',
+    },
   ];
   const webviewEntry = path.join(root, 'src', 'webview', 'main.ts');
   if (fs.existsSync(webviewEntry)) {

@@ -1,7 +1,8 @@
 /**
  * The workspace index inside VS Code: exclusion rules from .gitignore, `files.exclude` and `phiCoder.context.exclude`;
- * a background build with window progress; incremental updates from file events; persistence in the extension's
- * workspace storage (entries keyed by path + mtime + size, so a reload re-parses only what changed).
+ * a background build with window progress (files parsed in worker threads, off the extension host's thread);
+ * incremental updates from file events; persistence in the extension's workspace storage (entries keyed by
+ * path + mtime + size, so a reload re-parses only what changed).
  */
 import * as vscode from 'vscode';
 import * as fs from 'fs';
@@ -46,7 +47,11 @@ export class WorkspaceIndexHost implements vscode.Disposable {
     if ((vscode.workspace.workspaceFolders?.length ?? 0) > 1) {
       deps.logger.info(`context index: ${vscode.workspace.workspaceFolders!.length} folders open; indexing the first (${this.root})`);
     }
-    this.index = new WorkspaceIndex(nodeWorkspaceFs(this.root ?? NO_FOLDER), this.rules(), { logger: deps.logger });
+    // Builds parse in worker threads (dist/indexWorker.js, see indexPool.ts), off the extension host's thread.
+    this.index = new WorkspaceIndex(nodeWorkspaceFs(this.root ?? NO_FOLDER), this.rules(), {
+      logger: deps.logger,
+      workerScript: path.join(deps.extension.extensionPath, 'dist', 'indexWorker.js'),
+    });
   }
 
   /** Restore the saved index, then build in the background; start watching files. */

@@ -171,15 +171,20 @@ function cpuMs(): number {
 
 function runParser(parser: Parser, text: string, options: ParseOptions): Tree | undefined {
   // The budget is CPU time, not wall time: on a busy machine (other processes, a loaded CI box) a small file must not
-  // fall back just because this process was waiting for a core. Reading the CPU clock is a system call, and tree-sitter
-  // calls back every ~100 parse steps (reading it each time was ~20% of a cold index build), so the wall clock, which
-  // is cheap, is read first: a thread cannot have used more CPU time than the wall time that passed.
+  // fall back just because this process was waiting for a core. Reading the CPU clock is a system call (slower still in
+  // a worker thread: it sums every thread), and tree-sitter calls back every ~100 parse steps (reading it each time was
+  // ~20% of a cold index build in the profiler). So the cheap wall clock is read first: a thread cannot have used more
+  // CPU than the wall time that passed. Past the budget in wall time, the CPU clock is read every 8th call, counting
+  // from that moment: the parse gives up after between one and two budgets of CPU time.
   const budget = options.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
   const wallStart = performance.now();
-  const cpuStart = cpuMs();
+  let cpuStart: number | undefined;
   let calls = 0;
-  // Past the budget in wall time, the CPU clock is read every 8th call (~800 parse steps, well under a millisecond).
-  const overBudget = () => performance.now() - wallStart > budget && (++calls & 7) === 1 && cpuMs() - cpuStart > budget;
+  const overBudget = () => {
+    if (performance.now() - wallStart <= budget || (++calls & 7) !== 1) return false;
+    cpuStart ??= cpuMs();
+    return cpuMs() - cpuStart > budget;
+  };
   // web-tree-sitter cancels the parse when the progress callback returns true (its .d.ts types the return as void).
   const progressCallback = overBudget as unknown as () => void;
   const tree = parser.parse(text, options.oldTree ?? null, { progressCallback });

@@ -1,29 +1,20 @@
 /**
  * The workspace index: tree-sitter definition tags for every source file, with a compact snippet per definition,
- * looked up by name. Built in the background (yielding to the event loop), updated one file at a time, serialisable
- * (entries keyed by path + mtime + size are reused on the next build), bounded in memory.
+ * looked up by name. Built in the background: a build with many files to parse parses them in a pool of worker
+ * threads (off the caller's thread, in parallel; the workers go away after the build), a small one in-process
+ * (yielding to the event loop). Updated one file at a time, serialisable (entries keyed by path + mtime + size are
+ * reused on the next build), bounded in memory.
  */
 import type { Logger } from '../log';
 import { nullLogger } from '../log';
 import { languageForPath, type LanguageName } from './languages';
-import { parse, unparseableReason, MAX_PARSE_CHARS } from './parser';
-import { extractStructure, detach, CONTAINER_KINDS, type Tag } from './structure';
-import { directMembers, renderDefinition } from './snippets';
-import { commentPrefix } from './languages';
+import { MAX_PARSE_CHARS } from './parser';
+import { indexFileText, type FileIndexResult, type IndexedTag } from './fileIndexer';
+import { defaultWorkerCount, defaultWorkerScript, IndexWorkerPool } from './indexPool';
 import { ExclusionRules } from './exclude';
 import { walkWorkspace, type WorkspaceFs } from './workspaceFs';
 
-export interface IndexedTag {
-  name: string;
-  kind: string;
-  /** 0-based line of the name (what ctags reports), and the snippet's first line. */
-  line: number;
-  startLine: number;
-  endLine: number;
-  signature: string;
-  /** Compact rendering: signature plus a short body, or member signatures. */
-  snippet: string;
-}
+export type { IndexedTag } from './fileIndexer';
 
 export interface IndexedFile {
   path: string;
@@ -50,6 +41,12 @@ export interface IndexOptions {
   maxTagsPerFile?: number;
   /** Parse budget per file. */
   parseTimeoutMs?: number;
+  /** Worker threads for builds with many files to parse (default: one per core, at most 4; 0: parse in-process). */
+  workers?: number;
+  /** The worker entry (default: indexWorker.js / .ts next to this module, see defaultWorkerScript). */
+  workerScript?: string;
+  /** A build uses workers when at least this many files are new to the index (default WORKER_MIN_FILES). */
+  workerMinFiles?: number;
 }
 
 export interface BuildProgress {
@@ -58,15 +55,17 @@ export interface BuildProgress {
 }
 
 const FORMAT_VERSION = 2;
-/** Definitions deeper than this are locals (deepest legitimate: namespace > class > inner class > method, ~7). */
-const INDEX_TAG_DEPTH = 8;
-/** Files read ahead of the parser during a build. */
+/** Files read ahead of the one being parsed and stored during an in-process build. */
 const READ_AHEAD = 16;
+/** With workers, files read and sent to be parsed ahead of the one being stored (keeps every worker's queue full). */
+const POOL_AHEAD = 64;
+/** A build uses workers when at least this many files are new to the index (starting workers costs 0.2-0.5 s of CPU). */
+const WORKER_MIN_FILES = 48;
 
 type Loaded =
   | { kind: 'gone' }
   | { kind: 'same' }
-  | { kind: 'read'; language: LanguageName; stat: { mtimeMs: number; size: number }; text: string | undefined };
+  | { kind: 'read'; language: LanguageName; stat: { mtimeMs: number; size: number }; text: string | undefined; indexed?: Promise<FileIndexResult | undefined> };
 
 /** namesExtending looks at most this many names (a short, common prefix would match thousands). */
 const MAX_PREFIX_SCAN = 200;
@@ -78,6 +77,9 @@ export class WorkspaceIndex {
   private readonly maxFiles: number;
   private readonly maxTagsPerFile: number;
   private readonly parseTimeoutMs: number;
+  private readonly workers: number;
+  private readonly workerScript: string | undefined;
+  private readonly workerMinFiles: number;
   private generation = 0;
   /** Bumped on every change, so derived structures (import resolution) know when to rebuild. */
   revision = 0;
@@ -92,6 +94,9 @@ export class WorkspaceIndex {
     this.maxFiles = options.maxFiles ?? 50_000;
     this.maxTagsPerFile = options.maxTagsPerFile ?? 2_000;
     this.parseTimeoutMs = options.parseTimeoutMs ?? 2000;
+    this.workers = options.workers ?? defaultWorkerCount();
+    this.workerScript = options.workerScript ?? defaultWorkerScript();
+    this.workerMinFiles = options.workerMinFiles ?? WORKER_MIN_FILES;
   }
 
   get size(): number {
@@ -152,25 +157,47 @@ export class WorkspaceIndex {
     for (const p of [...this.files.keys()]) if (!keep.has(p)) this.remove(p);
     let parsed = 0;
     let lastYield = Date.now();
-    // Reads run ahead of parsing (a small window of concurrent stat+read), parsing stays sequential.
+    const pool = this.startPool(paths);
+    // Reads (and, with a pool, parses) run ahead in a small window; entries are stored in path order.
     const loads: Promise<Loaded>[] = [];
     const ahead = (i: number) => {
-      if (i < paths.length && !loads[i]) loads[i] = this.load(paths[i]);
+      if (i < paths.length && !loads[i]) loads[i] = this.load(paths[i], pool);
     };
-    for (let i = 0; i < Math.min(READ_AHEAD, paths.length); i++) ahead(i);
-    for (let i = 0; i < paths.length; i++) {
-      if (signal?.aborted || gen !== this.generation) break;
-      ahead(i + READ_AHEAD);
-      if (await this.ingest(paths[i], await loads[i])) parsed++;
-      delete loads[i];
-      if (Date.now() - lastYield > 20) {
-        onProgress?.({ done: i + 1, total: paths.length });
-        await new Promise((r) => setImmediate(r));
-        lastYield = Date.now();
+    const window = pool ? POOL_AHEAD : READ_AHEAD;
+    try {
+      for (let i = 0; i < Math.min(window, paths.length); i++) ahead(i);
+      for (let i = 0; i < paths.length; i++) {
+        if (signal?.aborted || gen !== this.generation) break;
+        ahead(i + window);
+        if (await this.ingest(paths[i], await loads[i])) parsed++;
+        delete loads[i];
+        if (Date.now() - lastYield > 20) {
+          onProgress?.({ done: i + 1, total: paths.length });
+          await new Promise((r) => setImmediate(r));
+          lastYield = Date.now();
+        }
       }
+    } finally {
+      await pool?.close();
     }
     onProgress?.({ done: paths.length, total: paths.length });
     return { files: this.files.size, parsed };
+  }
+
+  /** A worker pool when the build has enough new files to be worth one, and workers are allowed and available. */
+  private startPool(paths: readonly string[]): IndexWorkerPool | undefined {
+    if (this.workers <= 0 || !this.workerScript) return undefined;
+    let fresh = 0;
+    for (const p of paths) if (!this.files.has(p) && ++fresh >= this.workerMinFiles) break;
+    if (fresh < this.workerMinFiles) return undefined;
+    try {
+      const pool = new IndexWorkerPool(this.workers, this.workerScript);
+      this.logger.info(`context index: parsing ${paths.length} files in ${pool.size} worker threads`);
+      return pool;
+    } catch (err) {
+      this.logger.warn(`context index: no worker threads (${err instanceof Error ? err.message : String(err)}); parsing in-process`);
+      return undefined;
+    }
   }
 
   /** (Re)index one file if it changed. Returns true when it was parsed. Removes it when it is gone or excluded. */
@@ -178,8 +205,8 @@ export class WorkspaceIndex {
     return this.ingest(relPath, await this.load(relPath));
   }
 
-  /** Stat (and, when changed, read) a file: the I/O half of update(). */
-  private async load(relPath: string): Promise<Loaded> {
+  /** Stat (and, when changed, read) a file: the I/O half of update(). With a pool, the file is also sent to be parsed. */
+  private async load(relPath: string, pool?: IndexWorkerPool): Promise<Loaded> {
     const language = languageForPath(relPath);
     if (!language || this.rules.excludes(relPath)) return { kind: 'gone' };
     const stat = await this.wfs.stat(relPath);
@@ -188,7 +215,14 @@ export class WorkspaceIndex {
     if (old && old.mtimeMs === stat.mtimeMs && old.size === stat.size) return { kind: 'same' };
     if (stat.size > MAX_PARSE_CHARS * 2) return { kind: 'read', language, stat, text: undefined };
     const text = await this.wfs.readText(relPath);
-    return text === undefined ? { kind: 'gone' } : { kind: 'read', language, stat, text };
+    if (text === undefined) return { kind: 'gone' };
+    // A worker that fails (dies, pool closed) yields undefined: the file is then indexed in-process.
+    const indexed = pool?.run(language, text, this.fileOptions()).catch(() => undefined);
+    return { kind: 'read', language, stat, text, indexed };
+  }
+
+  private fileOptions() {
+    return { maxTags: this.maxTagsPerFile, parseTimeoutMs: this.parseTimeoutMs };
   }
 
   /** The parsing half of update(). */
@@ -201,7 +235,7 @@ export class WorkspaceIndex {
     const { language, stat, text } = loaded;
     const entry: IndexedFile = { path: relPath, language, mtimeMs: stat.mtimeMs, size: stat.size, tags: [], imports: [] };
     if (text === undefined) entry.skipped = 'too-big';
-    else await this.fill(entry, text);
+    else Object.assign(entry, (await loaded.indexed) ?? (await indexFileText(language, text, this.fileOptions())));
     this.put(entry);
     return true;
   }
@@ -211,7 +245,7 @@ export class WorkspaceIndex {
     const language = languageForPath(relPath);
     if (!language || this.rules.excludes(relPath)) return;
     const entry: IndexedFile = { path: relPath, language, mtimeMs: stat.mtimeMs, size: stat.size, tags: [], imports: [] };
-    await this.fill(entry, text);
+    Object.assign(entry, await indexFileText(language, text, this.fileOptions()));
     this.put(entry);
   }
 
@@ -240,26 +274,6 @@ export class WorkspaceIndex {
     this.revision++;
     this.files.clear();
     this.byName.clear();
-  }
-
-  private async fill(entry: IndexedFile, text: string): Promise<void> {
-    const reason = unparseableReason(text);
-    if (reason) {
-      entry.skipped = reason;
-      return;
-    }
-    const tree = await parse(entry.language, text, { timeoutMs: this.parseTimeoutMs });
-    if (!tree) {
-      entry.skipped = 'timeout';
-      return;
-    }
-    try {
-      const { tags, imports } = extractStructure(entry.language, tree, text, { maxDepth: INDEX_TAG_DEPTH });
-      entry.imports = imports.map((i) => i.source).filter(Boolean);
-      entry.tags = toIndexed(tags.slice(0, this.maxTagsPerFile), text, commentPrefix(entry.language));
-    } finally {
-      tree.delete();
-    }
   }
 
   private put(entry: IndexedFile): void {
@@ -295,18 +309,4 @@ export class WorkspaceIndex {
     }
     return n;
   }
-}
-
-function toIndexed(tags: Tag[], text: string, comment: string): IndexedTag[] {
-  const lines = text.split('\n');
-  return tags.map((t) => ({
-    name: t.name,
-    kind: t.kind,
-    line: t.nameLine,
-    startLine: t.startLine,
-    endLine: t.endLine,
-    signature: t.signature,
-    // detach: a one-line snippet is a substring of the file (see detach).
-    snippet: detach(renderDefinition(t, lines, CONTAINER_KINDS.has(t.kind) ? directMembers(t, tags) : [], comment)),
-  }));
 }

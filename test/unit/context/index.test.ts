@@ -120,3 +120,61 @@ test('namesExtending: longer names with the prefix, shortest first, refreshed af
     fs.rmSync(ws.root, { recursive: true, force: true });
   }
 });
+
+/** Every entry of an index, in path order, without the mtime (plain data, comparable with deepEqual). */
+function entries(index: WorkspaceIndex): unknown[] {
+  return [...index.allFiles()]
+    .sort((a, b) => (a.path < b.path ? -1 : 1))
+    .map(({ mtimeMs: _mtime, ...rest }) => rest);
+}
+
+function manyFiles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 24; i++) {
+    files[`src/m${i}.ts`] = `import { helper${i} } from './h${i}';\nexport interface Shape${i} {\n  area(): number;\n}\nexport function make${i}(x: number): Shape${i} {\n  return { area: () => x * ${i} };\n}\n`;
+    files[`py/p${i}.py`] = `import os\n\nclass Model${i}:\n    def save(self, path):\n        return os.path.join(path, "${i}")\n`;
+  }
+  files['src/minified.js'] = `var a=${'1+'.repeat(2500)}1;\n`;
+  return files;
+}
+
+test('a build in worker threads gives the same index as one in-process, and the workers are gone afterwards', async () => {
+  const ws = tempWorkspace(manyFiles());
+  const inProcess = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules(), { workers: 0 });
+  const pooled = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules(), { workers: 2, workerMinFiles: 1 });
+  assert.deepEqual(await inProcess.build(), { files: 49, parsed: 49 });
+  const { Worker } = await import('node:worker_threads');
+  let started = 0;
+  let exited = 0;
+  const spy = Worker.prototype.emit;
+  // Count the workers the build starts and the ones that have exited when it returns (it closes its pool).
+  Worker.prototype.emit = function (this: InstanceType<typeof Worker>, event: string | symbol, ...args: unknown[]) {
+    if (event === 'online') started++;
+    if (event === 'exit') exited++;
+    return spy.call(this, event, ...args);
+  } as typeof spy;
+  try {
+    const progress: number[] = [];
+    assert.deepEqual(await pooled.build(({ done }) => progress.push(done)), { files: 49, parsed: 49 });
+    assert.equal(progress.at(-1), 49);
+  } finally {
+    Worker.prototype.emit = spy;
+  }
+  assert.ok(started >= 1, 'the build ran in worker threads');
+  assert.equal(exited, started, 'every worker has exited');
+  assert.deepEqual(entries(pooled), entries(inProcess));
+  assert.equal(pooled.file('src/minified.js')?.skipped, 'minified');
+  assert.match(pooled.lookup('make3')[0].tag.snippet, /export function make3\(x: number\): Shape3/);
+  assert.deepEqual(pooled.file('src/m5.ts')?.imports, ['./h5']);
+});
+
+test('a worker that cannot start: the build indexes in-process and loses nothing', async () => {
+  const ws = tempWorkspace(manyFiles());
+  const broken = path.join(ws.root, 'broken-worker.js');
+  fs.writeFileSync(broken, 'throw new Error("cannot start");\n');
+  const reference = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules(), { workers: 0 });
+  await reference.build();
+  const index = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules(), { workers: 2, workerMinFiles: 1, workerScript: broken });
+  assert.deepEqual(await index.build(), { files: 50, parsed: 50 });
+  assert.deepEqual(entries(index), entries(reference));
+});

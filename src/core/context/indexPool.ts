@@ -1,0 +1,169 @@
+/**
+ * A small pool of index worker threads (indexWorker.ts) for building the workspace index off the calling thread,
+ * in parallel. Jobs wait in one queue and go to a worker as soon as it has fewer than MAX_IN_FLIGHT (so one big file
+ * does not leave the other workers idle); a worker that dies fails its jobs (callers then index in-process).
+ * `close()` terminates the workers, which frees their tree-sitter wasm heaps: a pool lives for one build.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { createRequire } from 'module';
+import { Worker } from 'worker_threads';
+import type { LanguageName } from './languages';
+import type { FileIndexOptions, FileIndexResult } from './fileIndexer';
+import { wasmDirectory } from './parser';
+import { queryDirectory } from './queries';
+
+export interface IndexWorkerData {
+  /** Where the tree-sitter wasm files are (unset under plain node: resolved from node_modules). */
+  wasmDir?: string;
+  queryDir: string;
+}
+
+export interface IndexJob extends FileIndexOptions {
+  id: number;
+  language: LanguageName;
+  text: string;
+}
+
+export type IndexReply = { id: number; ok: true; result: FileIndexResult } | { id: number; ok: false; error: string };
+
+interface Slot {
+  worker: Worker;
+  pending: Set<number>;
+}
+
+interface Job {
+  message: IndexJob;
+  slot?: Slot;
+  resolve(r: FileIndexResult): void;
+  reject(e: Error): void;
+}
+
+/** Jobs sent to one worker at a time: one running, one waiting in its port (no round trip between files). */
+const MAX_IN_FLIGHT = 2;
+
+/** Workers for a build: one per core, at least 1, at most 4 (each holds a grammar and a wasm heap of its own). */
+export function defaultWorkerCount(): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(4, cores));
+}
+
+/**
+ * The worker entry next to this module: dist/indexWorker.js in the bundled extension (esbuild.js builds it),
+ * src/core/context/indexWorker.ts under tsx (tests, benchmarks). Undefined when neither exists.
+ */
+export function defaultWorkerScript(): string | undefined {
+  for (const name of ['indexWorker.js', 'indexWorker.ts']) {
+    const file = path.join(__dirname, name);
+    if (fs.existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+function startWorker(script: string, data: IndexWorkerData): Worker {
+  if (!script.endsWith('.ts')) return new Worker(script, { workerData: data });
+  // TypeScript source (tests and benchmarks run under tsx): worker threads do not inherit tsx's loader, so the worker
+  // registers tsx's CommonJS hook first. The id is a variable so that esbuild does not try to bundle tsx.
+  const tsxId = 'tsx/cjs';
+  const tsx = createRequire(__filename).resolve(tsxId);
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(script)});`, { eval: true, workerData: data });
+}
+
+export class IndexWorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly jobs = new Map<number, Job>();
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(size: number, script: string) {
+    const data: IndexWorkerData = { wasmDir: wasmDirectory(), queryDir: queryDirectory() };
+    for (let i = 0; i < size; i++) {
+      const slot: Slot = { worker: startWorker(script, data), pending: new Set() };
+      slot.worker.on('message', (reply: IndexReply) => this.settle(reply));
+      slot.worker.on('error', (err) => this.lose(slot, err));
+      slot.worker.on('exit', (code) => this.lose(slot, new Error(`index worker exited with code ${code}`)));
+      this.slots.push(slot);
+    }
+  }
+
+  /** Live workers. */
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Index one file's text in a worker. Rejects when the pool is closed or the worker dies. */
+  run(language: LanguageName, text: string, options: FileIndexOptions): Promise<FileIndexResult> {
+    if (this.closed || this.slots.length === 0) return Promise.reject(new Error('index worker pool is closed'));
+    const id = this.nextId++;
+    // The parse budget counts the CPU time of the whole process (node 20 has no per-thread clock), which runs up to
+    // (workers + the caller's thread) times faster than one thread's: scale the budget so that a file gets about its
+    // budget of its own thread's time.
+    const message: IndexJob = { id, language, text, ...options, parseTimeoutMs: options.parseTimeoutMs * (this.slots.length + 1) };
+    return new Promise<FileIndexResult>((resolve, reject) => {
+      const job: Job = { message, resolve, reject };
+      this.jobs.set(id, job);
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  /** Send queued jobs to workers with room. */
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let slot: Slot | undefined;
+      for (const s of this.slots) if (s.pending.size < MAX_IN_FLIGHT && (!slot || s.pending.size < slot.pending.size)) slot = s;
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      job.slot = slot;
+      slot.pending.add(job.message.id);
+      slot.worker.postMessage(job.message);
+    }
+  }
+
+  /** Terminate the workers; jobs still running are rejected. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const slots = this.slots.splice(0);
+    const closed = new Error('index worker pool closed');
+    for (const s of slots) this.failAll(s, closed);
+    for (const job of this.queue.splice(0)) {
+      this.jobs.delete(job.message.id);
+      job.reject(closed);
+    }
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  private settle(reply: IndexReply): void {
+    const job = this.jobs.get(reply.id);
+    if (!job) return;
+    this.jobs.delete(reply.id);
+    job.slot?.pending.delete(reply.id);
+    this.pump();
+    if (reply.ok) job.resolve(reply.result);
+    else job.reject(new Error(reply.error));
+  }
+
+  private lose(slot: Slot, err: Error): void {
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    this.failAll(slot, err);
+    if (this.slots.length === 0) {
+      for (const job of this.queue.splice(0)) {
+        this.jobs.delete(job.message.id);
+        job.reject(err);
+      }
+    }
+  }
+
+  private failAll(slot: Slot, err: Error): void {
+    for (const id of slot.pending) {
+      const job = this.jobs.get(id);
+      this.jobs.delete(id);
+      job?.reject(err);
+    }
+    slot.pending.clear();
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Entry of an index worker thread (worker_threads): parses and extracts files posted by IndexWorkerPool, so a
+ * workspace build runs off the extension host's thread, and in parallel on several cores. The tree-sitter wasm heap
+ * of a worker goes away with the worker when the pool is closed after the build. Bundled to dist/indexWorker.js.
+ */
+import { parentPort, workerData } from 'worker_threads';
+import { setWasmDirectory } from './parser';
+import { setQueryDirectory } from './queries';
+import { indexFileText } from './fileIndexer';
+import type { IndexJob, IndexReply, IndexWorkerData } from './indexPool';
+
+const data = workerData as IndexWorkerData;
+if (data.wasmDir) setWasmDirectory(data.wasmDir);
+setQueryDirectory(data.queryDir);
+
+const port = parentPort;
+if (!port) throw new Error('indexWorker must run as a worker thread');
+
+port.on('message', (job: IndexJob) => {
+  indexFileText(job.language, job.text, { maxTags: job.maxTags, parseTimeoutMs: job.parseTimeoutMs }).then(
+    (result) => port.postMessage({ id: job.id, ok: true, result } satisfies IndexReply),
+    (err: unknown) => port.postMessage({ id: job.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies IndexReply),
+  );
+});
