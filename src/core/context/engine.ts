@@ -11,7 +11,7 @@ import { countTokens } from '../tokens';
 import { ImportResolver } from './resolveImports';
 import { expandBarrels } from './barrels';
 import { languageForPath } from './languages';
-import { namespaceMemberCandidates, qualifierUses } from './qualified';
+import { MemberUseCache, namespaceMemberCandidates, qualifierUses } from './qualified';
 import { adjacentDefinitionCandidates } from './adjacent';
 import { definitionCandidates, importSurfaceCandidates, nameFamilyCandidates, recentEditCandidates, similarCandidates, type CursorInfo } from './retrieval';
 import { enclosingScopes, skeleton } from './structure';
@@ -46,6 +46,7 @@ const FALLBACK_HEAD_LINES = 20;
 export class TreeSitterContextEngine implements ContextEngine {
   readonly documents = new DocumentCache();
   private readonly windows = new WindowCache();
+  private readonly memberUses = new MemberUseCache();
   private resolver: { size: number; revision: number; resolver: ImportResolver } | undefined;
   private readonly logger: Logger;
   /** Open documents and recent edits (replaceable: benchmarks swap it per sample). */
@@ -80,7 +81,7 @@ export class TreeSitterContextEngine implements ContextEngine {
     candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: slotFiles }, this.options.index, SLOT_WEIGHT, 'its module sorts into the import list at the cursor'));
     candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: importable }, this.options.index, 0.5, 'in a module next to the imports around the cursor'));
     candidates.push(...adjacentDefinitionCandidates(cur, this.options.index));
-    candidates.push(...namespaceMemberCandidates(cur, { index: this.options.index, resolveFrom: this.resolveFrom }));
+    candidates.push(...namespaceMemberCandidates(cur, { index: this.options.index, resolveFrom: this.resolveFrom, activity: this.activity, memberUses: this.memberUses }));
     if (on.similar !== false) candidates.push(...similarCandidates(cur, this.activity, this.windows, { weight: SIMILAR_WEIGHT }));
     if (on.recentEdits !== false) candidates.push(...recentEditCandidates(cur, this.activity));
     req.signal?.throwIfAborted();

@@ -6,7 +6,10 @@
  * enclosing scopes and the lines around the cursor (sub-words weighted by rarity), and scored by how much the
  * namespace is used near the cursor.
  */
+import type { ActivitySource, OpenDocument } from './activity';
 import { expandBarrels } from './barrels';
+import { isSecretPath } from './exclude';
+import { CONTAINER_KINDS } from './structure';
 import { topLevelDefinitions as topLevel } from './fileSurface';
 import { isKeyword } from './keywords';
 import { languageForId, languageForPath } from './languages';
@@ -35,6 +38,64 @@ export interface NamespaceDeps {
   index: WorkspaceIndex;
   /** Resolves an import source written in file `fromPath` to workspace files. */
   resolveFrom: (fromPath: string, source: string) => string[];
+  /** Open documents: what they call on the same qualifiers (`util.stringifyPrimitive` in every sibling) ranks members. */
+  activity?: ActivitySource;
+  memberUses?: MemberUseCache;
+}
+
+/** Relevance added for a member that every open document uses (scaled by the share of them that do). */
+const POPULARITY_GAIN = 3;
+/** Per open document (path@version) and qualifier: the members the document names after `q.` / `q::`. */
+export class MemberUseCache {
+  private readonly map = new Map<string, Map<string, Set<string>>>();
+  constructor(private readonly limit = 64) {}
+
+  get(doc: OpenDocument, q: string): ReadonlySet<string> {
+    const key = `${doc.relPath}@${doc.version}`;
+    let perDoc = this.map.get(key);
+    if (!perDoc) {
+      perDoc = new Map();
+      this.map.set(key, perDoc);
+      if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as string);
+    }
+    let members = perDoc.get(q);
+    if (!members) perDoc.set(q, (members = membersAfter(doc.text, q)));
+    return members;
+  }
+}
+
+const IDENT_CHAR = /[\w$]/;
+
+/** Identifiers that follow `q.` or `q::` in `text` (where `q` is a whole word). indexOf, not a regex: it runs per document. */
+function membersAfter(text: string, q: string): Set<string> {
+  const out = new Set<string>();
+  for (let i = text.indexOf(q); i >= 0; i = text.indexOf(q, i + q.length)) {
+    if (i > 0 && IDENT_CHAR.test(text[i - 1])) continue;
+    let j = i + q.length;
+    if (text[j] === '.') j++;
+    else if (text[j] === ':' && text[j + 1] === ':') j += 2;
+    else continue;
+    let k = j;
+    while (k < text.length && IDENT_CHAR.test(text[k])) k++;
+    if (k > j) out.add(text.slice(j, k));
+  }
+  return out;
+}
+
+/** How many open documents (other than the current one) there are and, per qualifier, how many of them use `q.member`. */
+function memberPopularity(cur: CursorInfo, qualifiers: readonly string[], deps: NamespaceDeps): { docs: number; uses: Map<string, Map<string, number>> } {
+  const out = new Map(qualifiers.map((q) => [q, new Map<string, number>()]));
+  let docs = 0;
+  if (!deps.activity || !deps.memberUses) return { docs, uses: out };
+  for (const doc of deps.activity.openDocuments()) {
+    if (doc.relPath === cur.relPath || isSecretPath(doc.relPath)) continue;
+    docs++;
+    for (const q of qualifiers) {
+      const counts = out.get(q)!;
+      for (const member of deps.memberUses.get(doc, q)) counts.set(member, (counts.get(member) ?? 0) + 1);
+    }
+  }
+  return { docs, uses: out };
 }
 
 /** Text of the lines [cur.line - before, cur.line + after] and the line number of its first line. */
@@ -96,11 +157,24 @@ function cursorSubwords(cur: CursorInfo, qualifiers: ReadonlySet<string>): Subwo
   return bag;
 }
 
+/**
+ * What `q.` can name in `file`: its top-level definitions, and when one of them is a container named like the qualifier
+ * (`export namespace util { ... }`, `class util`), that container's members.
+ */
+function surfaceFor(file: IndexedFile, q: string): readonly IndexedTag[] {
+  const top = topLevel(file);
+  const box = top.find((t) => t.name === q && CONTAINER_KINDS.has(t.kind));
+  if (!box) return top;
+  const members = file.tags.filter((t) => t !== box && t.startLine >= box.startLine && t.endLine <= box.endLine);
+  return [...members, ...top];
+}
+
 /** Signatures of the members of the namespaces used around the cursor, best first. */
 export function namespaceMemberCandidates(cur: CursorInfo, deps: NamespaceDeps): Candidate[] {
   const uses = [...cur.qualifiers].sort((a, b) => b[1] - a[1]).slice(0, MAX_NAMESPACES);
   if (uses.length === 0) return [];
   const context = cursorSubwords(cur, new Set(uses.map(([q]) => q)));
+  const popularity = memberPopularity(cur, uses.map(([q]) => q), deps);
   const local = new Set(cur.tags.map((t) => t.name));
   const out: Candidate[] = [];
   const offered = new Set<IndexedTag>();
@@ -109,16 +183,17 @@ export function namespaceMemberCandidates(cur: CursorInfo, deps: NamespaceDeps):
     for (const { path, depth } of namespaceFiles(cur, q, deps)) {
       const file = deps.index.file(path);
       if (!file) continue;
-      for (const tag of topLevel(file)) {
+      for (const tag of surfaceFor(file, q)) {
         // Namespaces are taken most used first: a definition two of them reach is offered once, under the first.
         if (local.has(tag.name) || offered.has(tag)) continue;
         offered.add(tag);
         pool.push({ file, tag, depth });
       }
     }
+    const popular = popularity.uses.get(q)!;
     const idf = subwordIdf(pool.map((p) => p.tag.name));
     for (const { file, tag } of pool) {
-      const relevance = subwordRelevance(tag.name, context, idf);
+      const relevance = subwordRelevance(tag.name, context, idf) + (POPULARITY_GAIN * (popular.get(tag.name) ?? 0)) / Math.max(1, popularity.docs);
       out.push({
         source: 'import',
         path: file.path,
@@ -128,7 +203,7 @@ export function namespaceMemberCandidates(cur: CursorInfo, deps: NamespaceDeps):
         body: tag.snippet,
         brief: tag.signature,
         score: use * (FLOOR + GAIN * Math.min(relevance, RELEVANCE_CAP)),
-        reason: `${tag.kind} ${tag.name}: a member of ${q}, used near the cursor${relevance > 0 ? ` (name relevance ${relevance.toFixed(1)})` : ''}`,
+        reason: `${tag.kind} ${tag.name}: a member of ${q}, used near the cursor${relevance > 0 ? ` (relevance ${relevance.toFixed(1)})` : ''}${popular.has(tag.name) ? `; ${popular.get(tag.name)} open files use ${q}.${tag.name}` : ''}`,
       });
     }
   }

@@ -11,6 +11,7 @@ import { ExclusionRules } from '../../../src/core/context/exclude';
 import { nodeWorkspaceFs } from '../../../src/core/context/workspaceFs';
 import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
 import { TreeSitterContextEngine } from '../../../src/core/context/engine';
+import { RecentActivity } from '../../../src/core/context/activity';
 import { expandBarrels, isBarrel } from '../../../src/core/context/barrels';
 import { ImportResolver } from '../../../src/core/context/resolveImports';
 import { SubwordBag, subwordIdf, subwordRelevance, subwords } from '../../../src/core/context/subwords';
@@ -91,5 +92,29 @@ test('in a re-export list, the definitions between the names above and below the
     assert.ok(item, `${name}\n${packed.text}`);
     assert.match(item.reason, /defined between _lt and _gte/);
   }
+  engine.dispose();
+});
+
+test('members that the open files call on the same qualifier rank higher (what siblings use, this file likely uses)', async () => {
+  const doc = atCursor('src/ns/schemas.ts');
+  const quiet = new TreeSitterContextEngine({ index });
+  const before = await quiet.assemble({ doc, budgetTokens: 300, purpose: 'completion' });
+  assert.ok(!before.text.includes('export function _boolean('), 'not packed on its name alone');
+  const activity = new RecentActivity();
+  for (const n of ['a', 'b']) activity.noteDocument({ relPath: `src/ns/open-${n}.ts`, languageId: 'typescript', version: 1, text: `import * as core from './core/index';\nexport const ${n} = core._boolean();\n` });
+  const engine = new TreeSitterContextEngine({ index, activity });
+  const packed = await engine.assemble({ doc, budgetTokens: 300, purpose: 'completion' });
+  const item = packed.items.find((i) => i.text.includes('export function _boolean('));
+  assert.ok(item, packed.text);
+  assert.match(item.reason, /2 open files use core\._boolean/);
+  quiet.dispose();
+  engine.dispose();
+});
+
+test('a qualifier naming a namespace declared in the imported file offers that namespace\'s members', async () => {
+  const engine = new TreeSitterContextEngine({ index });
+  const packed = await engine.assemble({ doc: atCursor('src/ns/user.ts'), budgetTokens: 400, purpose: 'completion' });
+  const item = packed.items.find((i) => i.path === 'src/ns/helpers.ts' && i.text.includes('function objectValues(') && /a member of util/.test(i.reason));
+  assert.ok(item, packed.items.map((i) => `${i.reason}: ${i.text}`).join('\n'));
   engine.dispose();
 });

@@ -1,4 +1,6 @@
 import { test } from 'node:test';
+import * as fs from 'fs';
+import * as path from 'path';
 import assert from 'node:assert/strict';
 import { pack, SOURCE_ORDER, type Candidate } from '../../../src/core/context/packing';
 import { countTokens } from '../../../src/core/tokens';
@@ -62,8 +64,6 @@ test('duplicates and snippets already shown are dropped; one header per file and
 });
 
 test('the reported count is exact on real code: parts add up (snippets of this repository, indented, with blank lines)', () => {
-  const fs = require('fs') as typeof import('fs');
-  const path = require('path') as typeof import('path');
   const dir = path.join(__dirname, '..', '..', '..', 'src', 'core', 'context');
   const lines = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'));
   const r = rng(7);
