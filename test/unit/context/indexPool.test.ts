@@ -1,0 +1,56 @@
+/**
+ * The index worker pool: the bundled worker (dist/indexWorker.js, as the extension starts it, with the wasm and
+ * queries from dist/) gives the same entries as indexing in-process; closing the pool rejects what is still queued.
+ * `npm test` builds dist/ before the unit tests (`npm run package`); alone, run `npm run build` first.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { indexFileText } from '../../../src/core/context/fileIndexer';
+import { defaultWorkerScript, IndexWorkerPool, type IndexWorkerData } from '../../../src/core/context/indexPool';
+
+const root = path.join(__dirname, '..', '..', '..');
+const dist = path.join(root, 'dist');
+const OPTIONS = { maxTags: 100, parseTimeoutMs: 2000 };
+const TS = 'import { z } from "./z";\nexport interface Shape {\n  area(): number;\n}\nexport function square(side: number): Shape {\n  return { area: () => side * side };\n}\n';
+const PY = 'import os\n\nclass Store:\n    def save(self, path):\n        return os.path.join(path, "x")\n';
+
+/** Runs one job in a worker started like the extension's (bundled script, wasm and queries from dist/). */
+function runBundled(language: 'typescript' | 'python', text: string): Promise<unknown> {
+  const data: IndexWorkerData = { wasmDir: path.join(dist, 'wasm'), queryDir: path.join(dist, 'queries') };
+  const worker = new Worker(path.join(dist, 'indexWorker.js'), { workerData: data });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (reply: { ok: boolean; result?: unknown; error?: string }) => {
+      void worker.terminate();
+      if (reply.ok) resolve(reply.result);
+      else reject(new Error(reply.error));
+    });
+    worker.once('error', reject);
+    worker.postMessage({ id: 1, language, text, ...OPTIONS });
+  });
+}
+
+test('the bundled worker (dist/indexWorker.js with dist/wasm and dist/queries) indexes like the in-process code', async () => {
+  assert.ok(fs.existsSync(path.join(dist, 'indexWorker.js')), 'dist/indexWorker.js is missing: run `npm run build` first (npm test does)');
+  for (const [language, text] of [['typescript', TS], ['python', PY]] as const) {
+    const expected = await indexFileText(language, text, OPTIONS);
+    assert.ok(expected.tags.length >= 2, `${language} fixture has tags`);
+    assert.deepEqual(await runBundled(language, text), expected);
+  }
+});
+
+test('the pool spreads jobs over its workers, answers each with its own file, and close() rejects what is queued', async () => {
+  const pool = new IndexWorkerPool(2, defaultWorkerScript()!);
+  assert.equal(pool.size, 2);
+  const texts = Array.from({ length: 12 }, (_, i) => `export function fn${i}(a: number): number {\n  return a + ${i};\n}\n`);
+  const results = await Promise.all(texts.map((t) => pool.run('typescript', t, OPTIONS)));
+  assert.deepEqual(results.map((r) => r.tags.map((t) => t.name)), texts.map((_, i) => [`fn${i}`]));
+  // Queue more than the workers take at once, then close: every job settles, the unfinished ones rejected.
+  const late = Array.from({ length: 20 }, () => pool.run('typescript', TS, OPTIONS).then(() => 'done', (e: Error) => e.message));
+  await pool.close();
+  const outcomes = await Promise.all(late);
+  assert.ok(outcomes.includes('index worker pool closed'), `outcomes: ${outcomes.join(', ')}`);
+  await assert.rejects(pool.run('typescript', TS, OPTIONS), /closed/);
+});
