@@ -9,7 +9,6 @@
 import type { ActivitySource, OpenDocument } from './activity';
 import { expandBarrels } from './barrels';
 import { isSecretPath } from './exclude';
-import { CONTAINER_KINDS } from './structure';
 import { topLevelDefinitions as topLevel } from './fileSurface';
 import { isKeyword } from './keywords';
 import { languageForId, languageForPath } from './languages';
@@ -158,15 +157,15 @@ function cursorSubwords(cur: CursorInfo, qualifiers: ReadonlySet<string>): Subwo
 }
 
 /**
- * What `q.` can name in `file`: its top-level definitions, and when one of them is a container named like the qualifier
- * (`export namespace util { ... }`, `class util`), that container's members.
+ * What `q.` can name in `file`. When the file defines `q` itself (`export namespace util { ... }`, a class, an enum, a
+ * const object), `q` is that definition and only its members qualify; otherwise `q` stands for the module (a namespace
+ * import, a package) and its top-level definitions do.
  */
 function surfaceFor(file: IndexedFile, q: string): readonly IndexedTag[] {
   const top = topLevel(file);
-  const box = top.find((t) => t.name === q && CONTAINER_KINDS.has(t.kind));
-  if (!box) return top;
-  const members = file.tags.filter((t) => t !== box && t.startLine >= box.startLine && t.endLine <= box.endLine);
-  return [...members, ...top];
+  const self = top.find((t) => t.name === q);
+  if (!self) return top;
+  return file.tags.filter((t) => t !== self && t.startLine >= self.startLine && t.endLine <= self.endLine);
 }
 
 /** Signatures of the members of the namespaces used around the cursor, best first. */
