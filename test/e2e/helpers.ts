@@ -93,3 +93,17 @@ export async function openWorkspaceFile(relativePath: string): Promise<vscode.Te
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, relativePath));
   return vscode.window.showTextDocument(doc);
 }
+
+/** The extension's log channel as written to disk (LogOutputChannel files live under the extension's logUri). */
+export async function readExtensionLog(logUri: vscode.Uri): Promise<string> {
+  try {
+    const entries = await vscode.workspace.fs.readDirectory(logUri);
+    let text = '';
+    for (const [name] of entries.filter(([n]) => n.endsWith('.log'))) {
+      text += new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(logUri, name)));
+    }
+    return text;
+  } catch {
+    return '';
+  }
+}

@@ -81,6 +81,8 @@ export class WorkspaceIndex {
   private readonly workerScript: string | undefined;
   private readonly workerMinFiles: number;
   private generation = 0;
+  /** One warning per build when worker jobs fail (the files are then parsed in-process). */
+  private workerFailureLogged = false;
   /** Bumped on every change, so derived structures (import resolution) know when to rebuild. */
   revision = 0;
   private sortedNames: { revision: number; names: string[] } | undefined;
@@ -190,6 +192,7 @@ export class WorkspaceIndex {
     let fresh = 0;
     for (const p of paths) if (!this.files.has(p) && ++fresh >= this.workerMinFiles) break;
     if (fresh < this.workerMinFiles) return undefined;
+    this.workerFailureLogged = false;
     try {
       const pool = new IndexWorkerPool(this.workers, this.workerScript);
       this.logger.info(`context index: parsing ${paths.length} files in ${pool.size} worker threads`);
@@ -217,7 +220,13 @@ export class WorkspaceIndex {
     const text = await this.wfs.readText(relPath);
     if (text === undefined) return { kind: 'gone' };
     // A worker that fails (dies, pool closed) yields undefined: the file is then indexed in-process.
-    const indexed = pool?.run(language, text, this.fileOptions()).catch(() => undefined);
+    const indexed = pool?.run(language, text, this.fileOptions()).catch((err: unknown) => {
+      if (!this.workerFailureLogged) {
+        this.workerFailureLogged = true;
+        this.logger.warn(`context index: a worker failed (${err instanceof Error ? err.message : String(err)}); its files are parsed in-process`);
+      }
+      return undefined;
+    });
     return { kind: 'read', language, stat, text, indexed };
   }
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, EXTENSION_ID, waitFor } from '../helpers';
+import { activateExtension, EXTENSION_ID, readExtensionLog, waitFor } from '../helpers';
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
@@ -8,20 +8,6 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** The extension's log channel as written to disk (LogOutputChannel files live under the extension's logUri). */
-async function readExtensionLog(logUri: vscode.Uri): Promise<string> {
-  try {
-    const entries = await vscode.workspace.fs.readDirectory(logUri);
-    let text = '';
-    for (const [name] of entries.filter(([n]) => n.endsWith('.log'))) {
-      text += new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(logUri, name)));
-    }
-    return text;
-  } catch {
-    return '';
   }
 }
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, openWorkspaceFile } from '../helpers';
+import { activateExtension, openWorkspaceFile, readExtensionLog, waitFor } from '../helpers';
 import type { Services } from '../../../src/vscode/services';
 
 describe('context engine', () => {
@@ -33,5 +33,28 @@ describe('context engine', () => {
     const stats = await vscode.commands.executeCommand<{ files: number; definitions: number }>('phiCoder.rebuildIndex');
     assert.ok(stats && stats.files >= 3, `indexed files: ${JSON.stringify(stats)}`);
     assert.ok(stats.definitions >= 5);
+  });
+
+  it('a rebuild with 48+ files parses in worker threads (the bundled dist/indexWorker.js) and loses nothing', async () => {
+    const before = await vscode.commands.executeCommand<{ files: number; definitions: number }>('phiCoder.rebuildIndex');
+    const dir = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'generated');
+    const count = 60;
+    for (let i = 0; i < count; i++) {
+      const text = `export function generated${i}(x: number): number {\n  return x + ${i};\n}\n\nexport interface Generated${i} {\n  value: number;\n}\n`;
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, `mod${i}.ts`), new TextEncoder().encode(text));
+    }
+    try {
+      const stats = await vscode.commands.executeCommand<{ files: number; definitions: number }>('phiCoder.rebuildIndex');
+      assert.equal(stats.files, before.files + count, `files: ${JSON.stringify({ before, stats })}`);
+      assert.ok(stats.definitions >= before.definitions + 2 * count, `definitions: ${JSON.stringify({ before, stats })}`);
+      const log = await waitFor('the worker line in the Phi Coder log', async () => {
+        const text = await readExtensionLog(services.extension.logUri);
+        return /context index: parsing \d+ files in \d+ worker threads/.test(text) ? text : undefined;
+      });
+      assert.doesNotMatch(log, /no worker threads|a worker failed/, 'no fallback to in-process parsing');
+    } finally {
+      await vscode.workspace.fs.delete(dir, { recursive: true });
+      await vscode.commands.executeCommand('phiCoder.rebuildIndex');
+    }
   });
 });
