@@ -8,7 +8,7 @@
 import type { Candidate } from '../src/core/context/packing';
 import { pack, type PackResult } from '../src/core/context/packing';
 import type { DocumentStructure } from '../src/core/context/documentCache';
-import { identifierSet, jaccard, type WindowCache } from '../src/core/context/similarity';
+import { identifierSet, jaccardIds, wordIds, type WindowCache } from '../src/core/context/similarity';
 import type { WorkspaceIndex } from '../src/core/context/workspaceIndex';
 
 export function jaccardBaseline(
@@ -21,22 +21,22 @@ export function jaccardBaseline(
   budget: number,
 ): PackResult {
   const before = text.slice(0, offset).split('\n').slice(-60).join('\n');
-  const query = identifierSet(before);
+  const query = wordIds(identifierSet(before));
   const cands: Candidate[] = [];
   for (const p of neighbours) {
     if (p === relPath) continue;
     const t = readText(p);
     if (t === undefined) continue;
-    const { lines, windows: ws } = windows.get(p, t, 60, 10);
+    const { slice, windows: ws } = windows.get(p, t, 60, 10);
     let best: { s: number; w: (typeof ws)[number] } | undefined;
     for (const w of ws) {
-      const s = jaccard(query, w.words);
+      const s = jaccardIds(query, w.words);
       if (!best || s > best.s) best = { s, w };
     }
     if (!best || best.s <= 0) continue;
     cands.push({
       source: 'similar', path: p, startLine: best.w.startLine, endLine: best.w.endLine - 1,
-      body: lines.slice(best.w.startLine, best.w.endLine).join('\n'), score: best.s, reason: 'jaccard',
+      body: slice(best.w.startLine, best.w.endLine), score: best.s, reason: 'jaccard',
     });
   }
   return pack(cands, budget, { maxMisses: 1000 });

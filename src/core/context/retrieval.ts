@@ -11,7 +11,7 @@ import { isKeyword } from './keywords';
 import { languageForId, languageForPath } from './languages';
 import type { Candidate } from './packing';
 import type { ImportRef, Tag } from './structure';
-import { identifierOccurrences, identifierSet, jaccard, type WindowCache } from './similarity';
+import { identifierOccurrences, identifierSet, jaccardIds, wordIds, type WindowCache } from './similarity';
 import type { TagRef, WorkspaceIndex } from './workspaceIndex';
 
 export interface CursorInfo {
@@ -218,15 +218,15 @@ export function similarCandidates(
   if (!activity) return [];
   const size = options.size ?? 40;
   const lines = cur.text.slice(0, cur.offset).split('\n');
-  const query = identifierSet(lines.slice(-size).join('\n'));
-  if (query.size === 0) return [];
+  const query = wordIds(identifierSet(lines.slice(-size).join('\n')));
+  if (query.length === 0) return [];
   const best: Candidate[] = [];
   for (const doc of activity.openDocuments()) {
     if (doc.relPath === cur.relPath || isSecretPath(doc.relPath)) continue;
-    const { lines: docLines, windows: ws } = windows.get(`${doc.relPath}@${doc.version}`, doc.text, size, Math.max(1, size / 3));
+    const { slice, windows: ws } = windows.get(`${doc.relPath}@${doc.version}`, doc.text, size, Math.max(1, size / 3));
     let top: { s: number; w: (typeof ws)[number] } | undefined;
     for (const w of ws) {
-      const s = jaccard(query, w.words);
+      const s = jaccardIds(query, w.words);
       if (!top || s > top.s) top = { s, w };
     }
     if (!top || top.s <= 0.05) continue;
@@ -236,7 +236,7 @@ export function similarCandidates(
       languageId: doc.languageId,
       startLine: top.w.startLine,
       endLine: top.w.endLine - 1,
-      body: docLines.slice(top.w.startLine, top.w.endLine).join('\n'),
+      body: slice(top.w.startLine, top.w.endLine),
       score: (options.weight ?? 1) * top.s,
       reason: `similar code (Jaccard ${top.s.toFixed(2)})`,
     });

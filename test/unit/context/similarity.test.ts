@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { identifierSet, jaccardIds, lineWindows, WindowCache, wordIds } from '../../../src/core/context/similarity';
+import { rng } from '../../../bench/rng';
+
+function jaccardOfSets(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let inter = 0;
+  for (const w of a) if (b.has(w)) inter++;
+  return inter / (a.size + b.size - inter);
+}
+
+test('jaccardIds over sorted word ids equals Jaccard over the word sets', () => {
+  const r = rng(3);
+  const vocab = Array.from({ length: 60 }, (_, i) => `w${i}`);
+  for (let round = 0; round < 200; round++) {
+    const pick = () => new Set(Array.from({ length: Math.floor(r() * 30) }, () => vocab[Math.floor(r() * vocab.length)]));
+    const a = pick(), b = pick();
+    assert.equal(jaccardIds(wordIds(a), wordIds(b)), jaccardOfSets(a, b));
+  }
+  const ids = wordIds(['b', 'a', 'b', 'c']);
+  assert.equal(ids.length, 3, 'distinct');
+  assert.deepEqual([...ids], [...ids].sort((x, y) => x - y), 'sorted');
+});
+
+test('windows cover the file in strides, the last flush with the end, with the words of their lines', () => {
+  const lines = Array.from({ length: 100 }, (_, i) => `const value${i} = compute(value${i - 1});`);
+  const ws = lineWindows(lines, 40, 13.333);
+  assert.deepEqual(ws.map((w) => w.startLine), [0, 13, 26, 39, 53, 60]);
+  assert.equal(ws[ws.length - 1].endLine, 100);
+  const w = ws[1];
+  assert.equal(jaccardIds(w.words, wordIds(identifierSet(lines.slice(w.startLine, w.endLine).join('\n')))), 1);
+});
+
+test('the window cache slices lines like split/join, and recomputes only for a new key', () => {
+  const text = 'a\nbb\n\nccc\nlast';
+  const cache = new WindowCache(2);
+  const first = cache.get('f@1', text, 2, 1);
+  const lines = text.split('\n');
+  for (let s = 0; s <= lines.length; s++) for (let e = s; e <= lines.length; e++) assert.equal(first.slice(s, e), lines.slice(s, e).join('\n'), `${s}..${e}`);
+  assert.equal(cache.get('f@1', text, 2, 1), first, 'cached');
+  cache.get('g@1', 'x', 2, 1);
+  cache.get('h@1', 'y', 2, 1);
+  assert.notEqual(cache.get('f@1', text, 2, 1), first, 'evicted beyond the limit');
+});
