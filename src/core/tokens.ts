@@ -12,6 +12,9 @@ const SPECIAL_RE = /<\|(?:im_start|im_end|im_sep|endoftext|fim_prefix|fim_middle
 
 const cache = new Map<string, number>();
 const CACHE_LIMIT = 20_000;
+/** The cache also holds its keys alive: at most this many characters of them (snippets run to kilobytes). */
+const CACHE_CHAR_LIMIT = 2_000_000;
+let cachedChars = 0;
 /** Strings shorter than this are counted directly; caching them costs more than it saves. */
 const CACHE_MIN_LENGTH = 64;
 
@@ -26,8 +29,14 @@ export function countTokens(text: string): number {
   const hit = cache.get(text);
   if (hit !== undefined) return hit;
   const n = countWithSpecials(text);
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  if (text.length > CACHE_CHAR_LIMIT / 8) return n; // a whole file, say: not worth evicting hundreds of snippets for
+  while (cache.size >= CACHE_LIMIT || cachedChars + text.length > CACHE_CHAR_LIMIT) {
+    const oldest = cache.keys().next().value as string;
+    cache.delete(oldest);
+    cachedChars -= oldest.length;
+  }
   cache.set(text, n);
+  cachedChars += text.length;
   return n;
 }
 
