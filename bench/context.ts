@@ -162,7 +162,9 @@ async function main(): Promise<void> {
     const activity = new RecentActivity(20);
     for (const n of neighbours.slice(0, 20).reverse()) {
       const t = readText(n);
-      if (t !== undefined) activity.noteDocument({ relPath: n, languageId: languageForPath(n) ?? 'plaintext', version: 1, text: t });
+      // Opened before the user got here: the extension prepares an open document's windows when it is opened.
+      const open = { relPath: n, languageId: languageForPath(n) ?? 'plaintext', version: 1, text: t ?? '' };
+      if (t !== undefined && activity.noteDocument(open)) ours.prepare(open);
     }
     ours.activity = activity;
     const doc = { path: s.file, relPath: s.file, languageId, text: masked, version: 2, offset: prefix.length };

@@ -8,7 +8,7 @@ import type { ContextService } from './contextService';
 import type { Logger } from '../core/log';
 import type { Settings } from '../core/config';
 import { TreeSitterContextEngine } from '../core/context/engine';
-import { RecentActivity } from '../core/context/activity';
+import { RecentActivity, type OpenDocument } from '../core/context/activity';
 import { renderContextReport } from '../core/context/report';
 import type { DocumentSnapshot } from '../core/context/types';
 import { WorkspaceIndexHost } from './contextIndexHost';
@@ -25,6 +25,9 @@ export interface ContextServiceDeps {
 export const SHOW_CONTEXT_BUDGET = 4096;
 const REPORT_SCHEME = 'phi-coder-context';
 
+/** Delay between a document being opened or focused and preparing its windows. */
+const PREPARE_DELAY_MS = 300;
+
 export function createContextService(deps: ContextServiceDeps): ContextService {
   const { extension, logger } = deps;
 
@@ -38,7 +41,7 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
   const noteDocument = (doc: vscode.TextDocument) => {
     if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return;
     // Getters over the live document: the text is copied only when the engine compares windows, not per keystroke.
-    activity.noteDocument({
+    const open = {
       relPath: relPath(doc.uri),
       languageId: doc.languageId,
       get version() {
@@ -47,8 +50,20 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
       get text() {
         return doc.getText();
       },
-    });
+    };
+    if (activity.noteDocument(open)) prepareSoon(open);
   };
+  // Opening or focusing a document prepares what completions will need from it (its similarity windows), shortly after
+  // and once per burst of events, instead of on the first keystroke that needs it.
+  const preparing = new Map<string, ReturnType<typeof setTimeout>>();
+  const prepareSoon = (open: OpenDocument) => {
+    clearTimeout(preparing.get(open.relPath));
+    preparing.set(open.relPath, setTimeout(() => {
+      preparing.delete(open.relPath);
+      engine.prepare(open);
+    }, PREPARE_DELAY_MS));
+  };
+  disposables.push({ dispose: () => preparing.forEach((t) => clearTimeout(t)) });
   for (const e of vscode.window.visibleTextEditors) noteDocument(e.document);
   disposables.push(
     vscode.window.onDidChangeActiveTextEditor((e) => e && noteDocument(e.document)),

@@ -42,12 +42,13 @@ export class RecentActivity implements ActivitySource {
     private readonly maxDocChars = 200_000,
   ) {}
 
-  /** A document was opened, focused or changed. */
-  noteDocument(doc: OpenDocument): void {
-    if (isSecretPath(doc.relPath) || doc.text.length > this.maxDocChars) return;
+  /** A document was opened, focused or changed. False when it is refused (secret-looking, too big). */
+  noteDocument(doc: OpenDocument): boolean {
+    if (isSecretPath(doc.relPath) || doc.text.length > this.maxDocChars) return false;
     this.docs.delete(doc.relPath);
     this.docs.set(doc.relPath, doc);
     while (this.docs.size > this.maxDocs) this.docs.delete(this.docs.keys().next().value as string);
+    return true;
   }
 
   closeDocument(relPath: string): void {

@@ -4,7 +4,8 @@
  */
 import type { Logger } from '../log';
 import { nullLogger } from '../log';
-import type { ActivitySource } from './activity';
+import type { ActivitySource, OpenDocument } from './activity';
+import { isSecretPath } from './exclude';
 import { DocumentCache, type DocumentStructure } from './documentCache';
 import { pack, type Candidate } from './packing';
 import { countTokens } from '../tokens';
@@ -13,7 +14,7 @@ import { expandBarrels } from './barrels';
 import { languageForPath } from './languages';
 import { MemberUseCache, namespaceMemberCandidates, qualifierUses } from './qualified';
 import { adjacentDefinitionCandidates } from './adjacent';
-import { definitionCandidates, importSurfaceCandidates, nameFamilyCandidates, recentEditCandidates, similarCandidates, type CursorInfo } from './retrieval';
+import { definitionCandidates, documentWindows, importSurfaceCandidates, nameFamilyCandidates, recentEditCandidates, similarCandidates, type CursorInfo } from './retrieval';
 import { enclosingScopes, skeleton } from './structure';
 import { WindowCache } from './similarity';
 import type { ContextEngine, ContextRequest, PackedContext } from './types';
@@ -93,6 +94,15 @@ export class TreeSitterContextEngine implements ContextEngine {
     );
     // Assigned, not spread: spreading would evaluate the lazily counted `dropped` list.
     return Object.assign(packed, { elapsedMs, fallback: structure.fallback, budgetTokens: req.budgetTokens });
+  }
+
+  /**
+   * Work for an open document done ahead of the requests that will use it: its similarity windows. Call when a document
+   * is opened or focused (the extension does, off the keystroke path); a request computes whatever was not prepared.
+   */
+  prepare(doc: OpenDocument): void {
+    if (isSecretPath(doc.relPath)) return;
+    documentWindows(doc, this.windows);
   }
 
   /**

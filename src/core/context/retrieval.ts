@@ -5,7 +5,7 @@
  *  - similar: Jaccard windows of open documents against the lines before the cursor.
  *  - recent edits: ranges the user just changed elsewhere.
  */
-import type { ActivitySource } from './activity';
+import type { ActivitySource, OpenDocument } from './activity';
 import { isSecretPath } from './exclude';
 import { isKeyword } from './keywords';
 import { languageForId, languageForPath } from './languages';
@@ -208,6 +208,14 @@ export function importSurfaceCandidates(cur: CursorInfo, index: WorkspaceIndex, 
   return out;
 }
 
+/** Lines per similarity window (and lines before the cursor compared with them). */
+const SIMILAR_WINDOW_LINES = 40;
+
+/** The windows of an open document, as similarCandidates will ask for them (computed once per document version). */
+export function documentWindows(doc: OpenDocument, windows: WindowCache, size = SIMILAR_WINDOW_LINES) {
+  return windows.get(`${doc.relPath}@${doc.version}`, () => doc.text, size, Math.max(1, size / 3));
+}
+
 /** Jaccard-similar windows of open documents (one per file), against the `size` lines before the cursor. */
 export function similarCandidates(
   cur: CursorInfo,
@@ -216,14 +224,14 @@ export function similarCandidates(
   options: { size?: number; maxWindows?: number; weight?: number } = {},
 ): Candidate[] {
   if (!activity) return [];
-  const size = options.size ?? 40;
+  const size = options.size ?? SIMILAR_WINDOW_LINES;
   const lines = cur.text.slice(0, cur.offset).split('\n');
   const query = wordIds(identifierSet(lines.slice(-size).join('\n')));
   if (query.length === 0) return [];
   const best: Candidate[] = [];
   for (const doc of activity.openDocuments()) {
     if (doc.relPath === cur.relPath || isSecretPath(doc.relPath)) continue;
-    const { slice, windows: ws } = windows.get(`${doc.relPath}@${doc.version}`, doc.text, size, Math.max(1, size / 3));
+    const { slice, windows: ws } = documentWindows(doc, windows, size);
     let top: { s: number; w: (typeof ws)[number] } | undefined;
     for (const w of ws) {
       const s = jaccardIds(query, w.words);

@@ -139,7 +139,8 @@ export class WindowCache {
   private readonly map = new Map<string, DocumentWindows & { epoch: number }>();
   constructor(private readonly limit = 64) {}
 
-  get(key: string, text: string, size = 60, stride = 20): DocumentWindows {
+  /** `text` may be a function: it is then read only when the key is not cached (a live document's getText copies). */
+  get(key: string, text: string | (() => string), size = 60, stride = 20): DocumentWindows {
     const k = `${key}#${size}/${stride}`;
     let hit = this.map.get(k);
     if (hit && hit.epoch === vocabularyEpoch) {
@@ -147,7 +148,8 @@ export class WindowCache {
       this.map.set(k, hit);
       return hit;
     }
-    hit = { windows: lineWindows(text.split('\n'), size, stride), slice: lineSlicer(text), epoch: vocabularyEpoch };
+    const body = typeof text === 'function' ? text() : text;
+    hit = { windows: lineWindows(body.split('\n'), size, stride), slice: lineSlicer(body), epoch: vocabularyEpoch };
     this.map.delete(k);
     this.map.set(k, hit);
     if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as string);

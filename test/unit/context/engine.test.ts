@@ -82,6 +82,23 @@ test('similar windows of open files and recent edits are packed last, with their
   engine.dispose();
 });
 
+test('prepare() computes the windows of an open document ahead: the request then reads no text of it', async () => {
+  const text = 'export function summary(lines: Line[]) {\n  return lines.map((l) => l.label + formatMoney(l.price));\n}\n';
+  let reads = 0;
+  const open = { relPath: 'src/report.ts', languageId: 'typescript', version: 7, get text() { reads++; return text; } };
+  const activity = new RecentActivity();
+  activity.noteDocument(open);
+  const engine = new TreeSitterContextEngine({ index, activity });
+  engine.prepare(open);
+  const before = reads;
+  assert.ok(before >= 1, 'prepare read the text');
+  const packed = await engine.assemble({ doc: snapshot('src/invoice.ts', 'typescript', 'return lines.map'), budgetTokens: 2000, purpose: 'chat' });
+  assert.ok(packed.items.some((i) => i.source === 'similar' && i.path === 'src/report.ts'), packed.text);
+  assert.equal(reads, before, 'windows came from the cache');
+  engine.prepare({ relPath: '.env', languageId: 'dotenv', version: 1, get text(): string { throw new Error('a secret-looking file was read'); } });
+  engine.dispose();
+});
+
 test('huge and minified files take the line-window fallback within the time budget', async () => {
   const engine = new TreeSitterContextEngine({ index });
   const minified = 'var a=1;'.repeat(5000) + 'formatMoney(x);addMoney(y,z);' + 'var b=2;'.repeat(5000);
