@@ -11,7 +11,7 @@ import type { Logger } from '../core/log';
 import type { Settings } from '../core/config';
 import { ExclusionRules } from '../core/context/exclude';
 import { WorkspaceIndex } from '../core/context/workspaceIndex';
-import { nodeWorkspaceFs } from '../core/context/workspaceFs';
+import { multiRootWorkspaceFs, nodeWorkspaceFs } from '../core/context/workspaceFs';
 import type { IndexStats } from '../core/context/report';
 
 export interface IndexHostDeps {
@@ -28,8 +28,17 @@ const UPDATE_DELAY_MS = 300;
 /** An index over a folder that does not exist: used when no folder is open. */
 const NO_FOLDER = path.join(path.sep, 'nonexistent-phi-coder-workspace');
 
+/** The local folders of the workspace that get indexed (one, or several in a multi-root workspace). */
+interface IndexedFolder {
+  name: string;
+  path: string;
+}
+
 export class WorkspaceIndexHost implements vscode.Disposable {
   readonly index: WorkspaceIndex;
+  private readonly folders: readonly IndexedFolder[];
+  /** Several folders: index paths start with the folder's name (`asRelativePath(uri, true)`). */
+  readonly multiRoot: boolean;
   private readonly root: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private state = 'not started';
@@ -42,13 +51,15 @@ export class WorkspaceIndexHost implements vscode.Disposable {
   private disposed = false;
 
   constructor(private readonly deps: IndexHostDeps) {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    this.root = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
-    if ((vscode.workspace.workspaceFolders?.length ?? 0) > 1) {
-      deps.logger.info(`context index: ${vscode.workspace.workspaceFolders!.length} folders open; indexing the first (${this.root})`);
-    }
+    this.folders = localFolders();
+    this.multiRoot = this.folders.length > 1;
+    this.root = this.folders[0]?.path;
+    if (this.multiRoot) deps.logger.info(`context index: ${this.folders.length} folders: ${this.folders.map((f) => f.name).join(', ')}`);
+    const wfs = this.multiRoot
+      ? multiRootWorkspaceFs(this.folders.map((f) => ({ name: f.name, fs: nodeWorkspaceFs(f.path) })))
+      : nodeWorkspaceFs(this.root ?? NO_FOLDER);
     // Builds parse in worker threads (dist/indexWorker.js, see indexPool.ts), off the extension host's thread.
-    this.index = new WorkspaceIndex(nodeWorkspaceFs(this.root ?? NO_FOLDER), this.rules(), {
+    this.index = new WorkspaceIndex(wfs, this.rules(), {
       logger: deps.logger,
       workerScript: path.join(deps.extension.extensionPath, 'dist', 'indexWorker.js'),
     });
@@ -62,12 +73,16 @@ export class WorkspaceIndexHost implements vscode.Disposable {
       return;
     }
     this.restore();
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.root, '**/*'));
+    for (const folder of this.folders) {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder.path, '**/*'));
+      this.disposables.push(
+        watcher,
+        watcher.onDidCreate((u) => this.schedule(u)),
+        watcher.onDidChange((u) => this.schedule(u)),
+        watcher.onDidDelete((u) => this.deleted(u)),
+      );
+    }
     this.disposables.push(
-      watcher,
-      watcher.onDidCreate((u) => this.schedule(u)),
-      watcher.onDidChange((u) => this.schedule(u)),
-      watcher.onDidDelete((u) => this.deleted(u)),
       vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d.uri)),
       vscode.workspace.onDidRenameFiles((e) => {
         for (const f of e.files) {
@@ -145,11 +160,16 @@ export class WorkspaceIndexHost implements vscode.Disposable {
     return this.built;
   }
 
+  /** The index path of a file: relative to its folder, prefixed with the folder's name in a multi-root workspace. */
   private rel(uri: vscode.Uri): string | undefined {
-    if (!this.root || uri.scheme !== 'file') return undefined;
-    const rel = path.relative(this.root, uri.fsPath);
-    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-    return rel.split(path.sep).join('/');
+    if (uri.scheme !== 'file') return undefined;
+    for (const folder of this.folders) {
+      const rel = path.relative(folder.path, uri.fsPath);
+      if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      const posix = rel.split(path.sep).join('/');
+      return this.multiRoot ? `${folder.name}/${posix}` : posix;
+    }
+    return undefined;
   }
 
   private schedule(uri: vscode.Uri): void {
@@ -178,7 +198,9 @@ export class WorkspaceIndexHost implements vscode.Disposable {
 
   private storageFile(): string | undefined {
     const dir = this.deps.extension.storageUri ?? this.deps.extension.globalStorageUri;
-    return dir ? path.join(dir.fsPath, dir === this.deps.extension.storageUri ? INDEX_FILE : `${hash(this.root ?? '')}-${INDEX_FILE}`) : undefined;
+    const key = this.folders.map((f) => f.path).join('\n');
+    const name = this.multiRoot ? `${hash(key)}-${INDEX_FILE}` : INDEX_FILE;
+    return dir ? path.join(dir.fsPath, dir === this.deps.extension.storageUri ? name : `${hash(key)}-${INDEX_FILE}`) : undefined;
   }
 
   private restore(): void {
@@ -230,4 +252,14 @@ function hash(s: string): string {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return (h >>> 0).toString(16);
+}
+
+/** Local folders of the workspace, each once by name (a repeated name would make paths ambiguous: the first wins). */
+function localFolders(): IndexedFolder[] {
+  const out: IndexedFolder[] = [];
+  for (const f of vscode.workspace.workspaceFolders ?? []) {
+    if (f.uri.scheme !== 'file' || out.some((o) => o.name === f.name)) continue;
+    out.push({ name: f.name, path: f.uri.fsPath });
+  }
+  return out;
 }

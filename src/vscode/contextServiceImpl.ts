@@ -37,7 +37,8 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
   disposables.push(host);
   const engine = new TreeSitterContextEngine({ index: host.index, activity, logger });
 
-  const relPath = (uri: vscode.Uri) => (uri.scheme === 'file' ? vscode.workspace.asRelativePath(uri, false) : uri.toString());
+  // The index's path space: relative to the folder, with the folder's name first in a multi-root workspace.
+  const relPath = (uri: vscode.Uri) => (uri.scheme === 'file' ? vscode.workspace.asRelativePath(uri, host.multiRoot) : uri.toString());
   const noteDocument = (doc: vscode.TextDocument) => {
     if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return;
     // Getters over the live document: the text is copied only when the engine compares windows, not per keystroke.

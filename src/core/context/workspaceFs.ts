@@ -58,6 +58,37 @@ export function nodeWorkspaceFs(root: string): WorkspaceFs {
 }
 
 /**
+ * Several folders as one workspace (a multi-root VS Code workspace): paths are `<folder name>/<path in the folder>`,
+ * as VS Code's `asRelativePath(uri, true)` writes them. The root lists the folders; folders whose name repeats an
+ * earlier one are left out (their paths would be ambiguous).
+ */
+export function multiRootWorkspaceFs(folders: readonly { name: string; fs: WorkspaceFs }[]): WorkspaceFs {
+  const byName = new Map<string, WorkspaceFs>();
+  for (const f of folders) if (f.name && !f.name.includes('/') && !byName.has(f.name)) byName.set(f.name, f.fs);
+  const route = (rel: string): { fs: WorkspaceFs; rest: string } | undefined => {
+    const slash = rel.indexOf('/');
+    const name = slash < 0 ? rel : rel.slice(0, slash);
+    const target = byName.get(name);
+    return target ? { fs: target, rest: slash < 0 ? '' : rel.slice(slash + 1) } : undefined;
+  };
+  return {
+    async readDir(relDir) {
+      if (!relDir) return [...byName.keys()].map((name) => ({ name, isDir: true, isFile: false }));
+      const r = route(relDir);
+      return r ? r.fs.readDir(r.rest) : [];
+    },
+    async stat(rel) {
+      const r = route(rel);
+      return r && r.rest ? r.fs.stat(r.rest) : undefined;
+    },
+    async readText(rel) {
+      const r = route(rel);
+      return r && r.rest ? r.fs.readText(r.rest) : undefined;
+    },
+  };
+}
+
+/**
  * Every file under the root the rules allow, depth first, in name order. .gitignore files are registered with
  * `rules` as their folders are entered. `accept` filters files further (e.g. by language); `limit` caps the count.
  */
