@@ -110,9 +110,11 @@ export function pack(candidates: readonly Candidate[], budget: number, options: 
     chosen.push({ c, full: c.brief === undefined, tokens });
     used += header + tokens;
   }
-  // Pass 2: upgrade briefs to full snippets, best first, while they fit.
+  // Pass 2: upgrade briefs to full snippets, best first, while they fit. A part that an upgraded snippet now shows
+  // (a method packed on its own, inside its class's full body) is removed and its tokens go to the next upgrades.
+  const removed = new Set<Chosen>();
   for (const x of chosen) {
-    if (x.full) continue;
+    if (x.full || removed.has(x)) continue;
     const full = bodyText(x.c, true);
     if (used - x.tokens + minTokens(full) > budget) continue;
     const fullTokens = countTokens(full);
@@ -120,9 +122,14 @@ export function pack(candidates: readonly Candidate[], budget: number, options: 
       used += fullTokens - x.tokens;
       x.full = true;
       x.tokens = fullTokens;
+      for (const y of chosen) {
+        if (y === x || removed.has(y) || !covers(x, y.c)) continue;
+        removed.add(y);
+        used -= y.tokens; // its group's header stays counted: an over-estimate, never an overrun
+      }
     }
   }
-  const result = render(chosen);
+  const result = render(removed.size ? chosen.filter((y) => !removed.has(y)) : chosen);
   // What did not fit, for inspection (Show Context, benchmarks): counted only when someone looks.
   let dropped: ContextItem[] | undefined;
   return Object.defineProperty(result, 'dropped', {

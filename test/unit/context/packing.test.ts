@@ -78,3 +78,13 @@ test('the reported count is exact on real code: parts add up (snippets of this r
     assert.equal(res.items.reduce((n, i) => n + i.tokens, 0), res.tokens, 'items add up to the total');
   }
 });
+
+test('a member packed on its own is dropped once its class is upgraded to the full body (no text shown twice)', () => {
+  const cls = 'class Account {\n  deposit(n: number): void {\n    this.balance += n;\n  }\n}';
+  const container: Candidate = { source: 'definition', path: 'src/a.ts', startLine: 0, endLine: 4, body: cls, brief: 'class Account', score: 5, reason: 'class' };
+  const member: Candidate = { source: 'definition', path: 'src/a.ts', startLine: 1, endLine: 3, body: '  deposit(n: number): void {\n    this.balance += n;\n  }', brief: '  deposit(n: number): void', score: 4, reason: 'member' };
+  const res = pack([container, member], 1000);
+  assert.equal(res.items.length, 1, res.text);
+  assert.equal(res.text.split('deposit(').length - 1, 1, 'the method appears once');
+  assert.equal(res.tokens, countTokens(res.text));
+});
