@@ -10,8 +10,7 @@ import { MEMBER_KINDS, topLevelDefinitions as topLevel } from './fileSurface';
 import { isKeyword } from './keywords';
 import { languageForId, languageForPath } from './languages';
 import type { Candidate } from './packing';
-import type { CursorInfo } from './retrieval';
-import { identifierOccurrences } from './similarity';
+import { wordsAround, type CursorInfo } from './retrieval';
 import type { IndexedFile, IndexedTag, TagRef, WorkspaceIndex } from './workspaceIndex';
 
 /** Lines looked at above and below the cursor line. */
@@ -31,18 +30,9 @@ interface Anchor {
 
 /** Names on the lines [line - SPAN, line + SPAN] except the cursor line, each with its nearest signed distance. */
 function namesAround(cur: CursorInfo): Map<string, number> {
-  let from = cur.text.lastIndexOf('\n', cur.offset - 1) + 1;
-  let firstLine = cur.line;
-  for (; firstLine > cur.line - SPAN && from > 0; firstLine--) from = cur.text.lastIndexOf('\n', from - 2) + 1;
-  let to = cur.offset;
-  for (let i = 0; i <= SPAN && to >= 0; i++) to = cur.text.indexOf('\n', i === 0 ? to : to + 1);
   const language = languageForId(cur.languageId) ?? languageForPath(cur.relPath);
-  const out = new Map<string, number>();
-  for (const { word, line } of identifierOccurrences(cur.text.slice(from, to < 0 ? cur.text.length : to), firstLine)) {
-    const d = line - cur.line;
-    if (d === 0 || word.length < 2 || isKeyword(language, word)) continue;
-    if (!out.has(word) || Math.abs(d) < Math.abs(out.get(word)!)) out.set(word, d);
-  }
+  const out = wordsAround(cur, SPAN, true);
+  for (const word of out.keys()) if (word.length < 2 || isKeyword(language, word)) out.delete(word);
   return out;
 }
 

@@ -13,7 +13,7 @@ import { topLevelDefinitions as topLevel } from './fileSurface';
 import { isKeyword } from './keywords';
 import { languageForId, languageForPath } from './languages';
 import type { Candidate } from './packing';
-import type { CursorInfo } from './retrieval';
+import { linesAround, type CursorInfo } from './retrieval';
 import { identifierOccurrences } from './similarity';
 import { SubwordBag, subwordIdf, subwordRelevance } from './subwords';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from './workspaceIndex';
@@ -95,19 +95,6 @@ function memberPopularity(cur: CursorInfo, qualifiers: readonly string[], deps: 
     }
   }
   return { docs, uses: out };
-}
-
-/** Text of the lines [cur.line - before, cur.line + after] and the line number of its first line. */
-function linesAround(cur: CursorInfo, before: number, after: number): { text: string; firstLine: number } {
-  let from = cur.text.lastIndexOf('\n', cur.offset - 1) + 1;
-  let firstLine = cur.line;
-  while (firstLine > cur.line - before && from > 0) {
-    from = cur.text.lastIndexOf('\n', from - 2) + 1;
-    firstLine--;
-  }
-  let to = cur.offset;
-  for (let i = 0; i <= after && to >= 0; i++) to = cur.text.indexOf('\n', i === 0 ? to : to + 1);
-  return { text: cur.text.slice(from, to < 0 ? cur.text.length : to), firstLine };
 }
 
 /** Qualifiers bound by an import, with a use weight: near uses count most, capped at 1. */

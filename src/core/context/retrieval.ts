@@ -111,6 +111,31 @@ export function definitionCandidates(cur: CursorInfo, index: WorkspaceIndex): Ca
   return out;
 }
 
+/** The text of lines [cursor line - before, cursor line + after] and the number of its first line. */
+export function linesAround(cur: CursorInfo, before: number, after: number): { text: string; firstLine: number } {
+  let from = cur.text.lastIndexOf('\n', cur.offset - 1) + 1;
+  let firstLine = cur.line;
+  for (; firstLine > cur.line - before && from > 0; firstLine--) from = cur.text.lastIndexOf('\n', from - 2) + 1;
+  let to = cur.offset;
+  for (let i = 0; i <= after && to >= 0; i++) to = cur.text.indexOf('\n', i === 0 ? to : to + 1);
+  return { text: cur.text.slice(from, to < 0 ? cur.text.length : to), firstLine };
+}
+
+/**
+ * Identifiers on the `span` lines above and below the cursor line (and on it, unless `skipCursorLine`), each with its
+ * nearest signed line distance.
+ */
+export function wordsAround(cur: CursorInfo, span: number, skipCursorLine = false): Map<string, number> {
+  const { text, firstLine } = linesAround(cur, span, span);
+  const nearest = new Map<string, number>();
+  for (const { word, line } of identifierOccurrences(text, firstLine)) {
+    const d = line - cur.line;
+    if (skipCursorLine && d === 0) continue;
+    if (!nearest.has(word) || Math.abs(d) < Math.abs(nearest.get(word)!)) nearest.set(word, d);
+  }
+  return nearest;
+}
+
 /** Lines around the cursor whose identifiers seed the name family search; shortest prefix considered. */
 const FAMILY_LINES = 3;
 const FAMILY_MIN_PREFIX = 4;
@@ -124,19 +149,8 @@ const FAMILY_FACTOR = 0.5;
  * but the visible text does not.
  */
 export function nameFamilyCandidates(cur: CursorInfo, index: WorkspaceIndex): Candidate[] {
-  // [from, to): the FAMILY_LINES lines above the cursor line, the cursor line, and the FAMILY_LINES lines below it.
-  let from = cur.text.lastIndexOf('\n', cur.offset - 1) + 1;
-  let firstLine = cur.line;
-  for (; firstLine > cur.line - FAMILY_LINES && from > 0; firstLine--) from = cur.text.lastIndexOf('\n', from - 2) + 1;
-  let to = cur.offset;
-  for (let i = 0; i <= FAMILY_LINES && to >= 0; i++) to = cur.text.indexOf('\n', to + (i === 0 ? 0 : 1));
-  if (to < 0) to = cur.text.length;
-  const nearest = new Map<string, number>();
-  for (const { word, line } of identifierOccurrences(cur.text.slice(from, to), firstLine)) {
-    if (word.length < FAMILY_MIN_PREFIX) continue;
-    const d = line - cur.line;
-    if (!nearest.has(word) || Math.abs(d) < Math.abs(nearest.get(word)!)) nearest.set(word, d);
-  }
+  const nearest = wordsAround(cur, FAMILY_LINES);
+  for (const word of nearest.keys()) if (word.length < FAMILY_MIN_PREFIX) nearest.delete(word);
   const local = new Set(cur.tags.map((t) => t.name));
   const curDir = dirOf(cur.relPath);
   const out: Candidate[] = [];
