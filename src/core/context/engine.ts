@@ -110,16 +110,24 @@ export class TreeSitterContextEngine implements ContextEngine {
    * `cursorLine` to the nearest import statement naming it.
    */
   importedFiles(relPath: string, structure: DocumentStructure, cursorLine = 0, withPackage = true): Map<string, number> {
+    return this.resolveImports(relPath, structure, cursorLine, withPackage).files;
+  }
+
+  /** importedFiles, and the names bound by the import statements that resolved to workspace files, in one pass. */
+  private resolveImports(relPath: string, structure: DocumentStructure, cursorLine: number, withPackage = true) {
     const resolver = this.importResolver();
     const files = new Map<string, number>();
-    if (!structure.language) return files;
+    const bindings = new Set<string>();
+    if (!structure.language) return { files, bindings };
     for (const imp of structure.imports) {
       const d = Math.abs(imp.line - cursorLine);
-      for (const f of resolver.resolve(relPath, structure.language, imp.source)) files.set(f, Math.min(d, files.get(f) ?? Infinity));
+      const targets = resolver.resolve(relPath, structure.language, imp.source);
+      for (const f of targets) files.set(f, Math.min(d, files.get(f) ?? Infinity));
+      if (targets.length > 0) for (const n of imp.names) bindings.add(n);
     }
     if (withPackage && structure.language === 'go') for (const f of resolver.siblings(relPath)) if (!files.has(f)) files.set(f, GO_PACKAGE_DISTANCE);
     files.delete(relPath);
-    return files;
+    return { files, bindings };
   }
 
   /**
@@ -160,13 +168,6 @@ export class TreeSitterContextEngine implements ContextEngine {
     return language ? this.importResolver().resolve(fromPath, language, source) : [];
   };
 
-  /** Names bound by the file's import statements that resolve to workspace files. */
-  private resolvedBindings(relPath: string, structure: DocumentStructure): Set<string> {
-    const out = new Set<string>();
-    for (const imp of structure.imports) if (this.resolveFrom(relPath, imp.source).length > 0) for (const n of imp.names) out.add(n);
-    return out;
-  }
-
   private importResolver(): ImportResolver {
     const { index } = this.options;
     if (!this.resolver || this.resolver.revision !== index.revision) {
@@ -180,7 +181,7 @@ export class TreeSitterContextEngine implements ContextEngine {
     const offset = Math.max(0, Math.min(doc.offset, doc.text.length));
     let line = 0;
     for (let i = doc.text.indexOf('\n'); i >= 0 && i < offset; i = doc.text.indexOf('\n', i + 1)) line++;
-    const importedFiles = this.importedFiles(doc.relPath, structure, line);
+    const { files: importedFiles, bindings } = this.resolveImports(doc.relPath, structure, line);
     const info: CursorInfo = {
       relPath: doc.relPath,
       languageId: doc.languageId,
@@ -192,7 +193,7 @@ export class TreeSitterContextEngine implements ContextEngine {
       scopes: enclosingScopes(structure.tags, offset),
       importedFiles,
       reachableFiles: new Set(expandBarrels([...importedFiles.keys()], this.options.index, this.resolveFrom, MAX_REACHABLE_FILES).map((f) => f.path)),
-      resolvedBindings: this.resolvedBindings(doc.relPath, structure),
+      resolvedBindings: bindings,
       qualifiers: new Map(),
     };
     return { ...info, qualifiers: qualifierUses(info) };
