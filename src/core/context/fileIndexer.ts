@@ -4,7 +4,8 @@
  */
 import type { LanguageName } from './languages';
 import { commentPrefix } from './languages';
-import { parse, unparseableReason } from './parser';
+import { MAX_PARSE_CHARS, parse, unparseableReason } from './parser';
+import { readLocalSource, type FileStat } from './workspaceFs';
 import { extractStructure, detach, CONTAINER_KINDS, type Tag } from './structure';
 import { directMembers, renderDefinition } from './snippets';
 
@@ -35,6 +36,12 @@ export interface FileIndexOptions {
   parseTimeoutMs: number;
 }
 
+/** Files bigger than this are not read for the index (UTF-8 bytes: a file of MAX_PARSE_CHARS characters may take 2 per character). */
+export const MAX_INDEX_FILE_BYTES = MAX_PARSE_CHARS * 2;
+
+/** A local file indexed by the thread that read it (see indexLocalFile). */
+export type LocalFileIndex = { kind: 'gone' } | { kind: 'indexed'; stat: FileStat; result: FileIndexResult };
+
 /** Definitions deeper than this are locals (deepest legitimate: namespace > class > inner class > method, ~7). */
 export const INDEX_TAG_DEPTH = 8;
 
@@ -52,6 +59,14 @@ export async function indexFileText(language: LanguageName, text: string, option
   } finally {
     tree.delete();
   }
+}
+
+/** Read a local file and index it: what an index worker does with a file it is sent by path. */
+export async function indexLocalFile(language: LanguageName, absPath: string, options: FileIndexOptions): Promise<LocalFileIndex> {
+  const source = readLocalSource(absPath, MAX_INDEX_FILE_BYTES);
+  if (source.kind === 'gone') return source;
+  if (source.kind === 'too-big') return { kind: 'indexed', stat: source.stat, result: { tags: [], imports: [], skipped: 'too-big' } };
+  return { kind: 'indexed', stat: source.stat, result: await indexFileText(language, source.text, options) };
 }
 
 function toIndexed(tags: Tag[], text: string, comment: string): IndexedTag[] {

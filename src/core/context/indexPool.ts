@@ -10,8 +10,9 @@ import * as path from 'path';
 import { createRequire } from 'module';
 import { Worker } from 'worker_threads';
 import type { LanguageName } from './languages';
-import type { FileIndexOptions, FileIndexResult } from './fileIndexer';
-import { wasmDirectory } from './parser';
+import type { FileIndexOptions, FileIndexResult, LocalFileIndex } from './fileIndexer';
+import { grammarWasmPath, runtimeWasmPath, wasmDirectory } from './parser';
+import { compiledWasm } from './wasmModules';
 import { queryDirectory } from './queries';
 
 export interface IndexWorkerData {
@@ -20,23 +21,32 @@ export interface IndexWorkerData {
   queryDir: string;
 }
 
-export interface IndexJob extends FileIndexOptions {
+/** A file to index: its text, or the path of a local file the worker reads itself. */
+export type IndexSource = { text: string } | { file: string };
+
+export type IndexJob = FileIndexOptions & IndexSource & {
   id: number;
   language: LanguageName;
-  text: string;
-}
+  /** Compiled wasm modules by file, sent with a worker's first job that needs them (see wasmModules.ts). */
+  modules?: Record<string, WebAssembly.Module>;
+};
 
-export type IndexReply = { id: number; ok: true; result: FileIndexResult } | { id: number; ok: false; error: string };
+/** A text job yields a FileIndexResult, a file job a LocalFileIndex. */
+export type IndexReply = { id: number; ok: true; result: FileIndexResult | LocalFileIndex } | { id: number; ok: false; error: string };
 
 interface Slot {
   worker: Worker;
   pending: Set<number>;
+  /** Wasm files whose compiled module this worker has been sent. */
+  hasModules: Set<string>;
 }
 
 interface Job {
   message: IndexJob;
+  /** The compiled modules the job needs (runtime and grammar), by file. */
+  modules: Record<string, WebAssembly.Module>;
   slot?: Slot;
-  resolve(r: FileIndexResult): void;
+  resolve(r: FileIndexResult | LocalFileIndex): void;
   reject(e: Error): void;
 }
 
@@ -88,7 +98,7 @@ export class IndexWorkerPool {
   constructor(size: number, script: string) {
     const data: IndexWorkerData = { wasmDir: wasmDirectory(), queryDir: queryDirectory() };
     for (let i = 0; i < size; i++) {
-      const slot: Slot = { worker: startWorker(script, data), pending: new Set() };
+      const slot: Slot = { worker: startWorker(script, data), pending: new Set(), hasModules: new Set() };
       slot.worker.on('message', (reply: IndexReply) => this.settle(reply));
       slot.worker.on('error', (err) => this.lose(slot, err));
       slot.worker.on('exit', (code) => this.lose(slot, new Error(`index worker exited with code ${code}`)));
@@ -103,21 +113,49 @@ export class IndexWorkerPool {
 
   /** Index one file's text in a worker. Rejects when the pool is closed or the worker dies. */
   run(language: LanguageName, text: string, options: FileIndexOptions): Promise<FileIndexResult> {
-    if (this.closed || this.slots.length === 0) return Promise.reject(new Error('index worker pool is closed'));
+    return this.submit(language, { text }, options) as Promise<FileIndexResult>;
+  }
+
+  /**
+   * Read a local file (absolute path) and index it in a worker: the file's text never passes through this thread.
+   * Rejects when the pool is closed or the worker dies.
+   */
+  runFile(language: LanguageName, file: string, options: FileIndexOptions): Promise<LocalFileIndex> {
+    return this.submit(language, { file }, options) as Promise<LocalFileIndex>;
+  }
+
+  private async submit(language: LanguageName, source: IndexSource, options: FileIndexOptions): Promise<FileIndexResult | LocalFileIndex> {
+    const modules = await this.modulesFor(language);
+    if (this.closed || this.slots.length === 0) throw new Error('index worker pool is closed');
     const id = this.nextId++;
     // The parse budget counts the CPU time of the whole process (node 20 has no per-thread clock), which runs up to
     // (workers + the caller's thread) times faster than one thread's: scale the budget so that a file gets about its
     // budget of its own thread's time.
-    const message: IndexJob = { id, language, text, ...options, parseTimeoutMs: options.parseTimeoutMs * (this.slots.length + 1) };
-    return new Promise<FileIndexResult>((resolve, reject) => {
-      const job: Job = { message, resolve, reject };
+    const message: IndexJob = { id, language, ...source, ...options, parseTimeoutMs: options.parseTimeoutMs * (this.slots.length + 1) };
+    return new Promise((resolve, reject) => {
+      const job: Job = { message, modules, resolve, reject };
       this.jobs.set(id, job);
       this.queue.push(job);
       this.pump();
     });
   }
 
-  /** Send queued jobs to workers with room. */
+  /**
+   * The runtime and grammar a language needs, compiled here once and shared with every worker (and with this thread's
+   * own parsers): each worker would otherwise compile and optimise the same grammar again. Empty when compiling fails
+   * (the worker then loads the files itself and reports any error).
+   */
+  private async modulesFor(language: LanguageName): Promise<Record<string, WebAssembly.Module>> {
+    const files = [runtimeWasmPath(), grammarWasmPath(language)];
+    try {
+      const modules = await Promise.all(files.map(compiledWasm));
+      return Object.fromEntries(files.map((f, i) => [f, modules[i]]));
+    } catch {
+      return {};
+    }
+  }
+
+  /** Send queued jobs to workers with room, with the compiled modules a worker has not been sent yet. */
   private pump(): void {
     while (this.queue.length > 0) {
       let slot: Slot | undefined;
@@ -126,7 +164,9 @@ export class IndexWorkerPool {
       const job = this.queue.shift()!;
       job.slot = slot;
       slot.pending.add(job.message.id);
-      slot.worker.postMessage(job.message);
+      const unsent = Object.entries(job.modules).filter(([file]) => !slot.hasModules.has(file));
+      for (const [file] of unsent) slot.hasModules.add(file);
+      slot.worker.postMessage(unsent.length ? { ...job.message, modules: Object.fromEntries(unsent) } : job.message);
     }
   }
 

@@ -6,7 +6,8 @@
 import { parentPort, workerData } from 'worker_threads';
 import { setWasmDirectory } from './parser';
 import { setQueryDirectory } from './queries';
-import { indexFileText } from './fileIndexer';
+import { indexFileText, indexLocalFile } from './fileIndexer';
+import { adoptCompiledWasm } from './wasmModules';
 import type { IndexJob, IndexReply, IndexWorkerData } from './indexPool';
 
 const data = workerData as IndexWorkerData;
@@ -17,7 +18,11 @@ const port = parentPort;
 if (!port) throw new Error('indexWorker must run as a worker thread');
 
 port.on('message', (job: IndexJob) => {
-  indexFileText(job.language, job.text, { maxTags: job.maxTags, parseTimeoutMs: job.parseTimeoutMs }).then(
+  // The parent's compiled runtime and grammar: their optimised code is shared, not compiled again here.
+  if (job.modules) adoptCompiledWasm(job.modules);
+  const options = { maxTags: job.maxTags, parseTimeoutMs: job.parseTimeoutMs };
+  const work = 'file' in job ? indexLocalFile(job.language, job.file, options) : indexFileText(job.language, job.text, options);
+  work.then(
     (result) => port.postMessage({ id: job.id, ok: true, result } satisfies IndexReply),
     (err: unknown) => port.postMessage({ id: job.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies IndexReply),
   );

@@ -10,6 +10,7 @@ import { createRequire } from 'module';
 import * as path from 'path';
 import type { Language as LanguageT, Parser as ParserT, Tree } from 'web-tree-sitter';
 import { LANGUAGES, languageForId, languageForPath, type LanguageName } from './languages';
+import { acceptCompiledGrammars, compiledWasm, runtimeOptions, standInFor } from './wasmModules';
 
 // require, not import: esbuild then bundles web-tree-sitter's CommonJS build. Its ES module build locates files through
 // import.meta.url, which is empty in the extension's CommonJS bundle.
@@ -38,7 +39,8 @@ export interface ParseOptions {
 }
 
 let wasmDir: string | undefined;
-let runtimeReady: Promise<void> | undefined;
+/** Resolves to true when grammars can be linked from compiled modules (see wasmModules.ts), false for bytes only. */
+let runtimeReady: Promise<boolean> | undefined;
 const languages = new Map<LanguageName, Promise<Language | undefined>>();
 const parsers = new Map<LanguageName, Parser>();
 const loadErrors = new Map<LanguageName, string>();
@@ -59,23 +61,53 @@ function resolveModuleFile(id: string): string {
   return createRequire(__filename).resolve(id);
 }
 
-function defaultRuntimePath(): string {
-  return resolveModuleFile('web-tree-sitter/tree-sitter.wasm');
+/** The tree-sitter runtime's wasm file. */
+export function runtimeWasmPath(): string {
+  return wasmDir ? path.join(wasmDir, 'tree-sitter.wasm') : resolveModuleFile('web-tree-sitter/tree-sitter.wasm');
 }
 
-function grammarPath(grammar: string): string {
-  const file = `tree-sitter-${grammar}.wasm`;
+/** A language's grammar wasm file. */
+export function grammarWasmPath(name: LanguageName): string {
+  const file = `tree-sitter-${LANGUAGES[name].grammar}.wasm`;
   if (wasmDir) return path.join(wasmDir, file);
   return path.join(path.dirname(resolveModuleFile('tree-sitter-wasms/package.json')), 'out', file);
 }
 
-function initRuntime(): Promise<void> {
+function initRuntime(): Promise<boolean> {
   if (!runtimeReady) {
-    const runtime = wasmDir ? path.join(wasmDir, 'tree-sitter.wasm') : defaultRuntimePath();
-    // locateFile: the emscripten loader would otherwise look next to the bundled script (dist/extension.js).
-    runtimeReady = Parser.init({ locateFile: () => runtime, wasmBinary: fs.readFileSync(runtime) });
+    const runtimeFile = runtimeWasmPath();
+    runtimeReady = compiledWasm(runtimeFile).then(async (runtime) => {
+      const options = runtimeOptions(runtimeFile, runtime);
+      await Parser.init(options);
+      return acceptCompiledGrammars(options);
+    });
   }
   return runtimeReady;
+}
+
+export type GrammarLink = 'compiled' | 'bytes';
+const links = new Map<LanguageName, GrammarLink>();
+
+/** How a loaded grammar was linked: from the shared compiled module, or from its bytes (see wasmModules.ts). */
+export function grammarLink(name: LanguageName): GrammarLink | undefined {
+  return links.get(name);
+}
+
+/** A grammar, linked from its shared compiled module when the runtime allows it, else from its bytes. */
+async function linkGrammar(name: LanguageName, compiledGrammars: boolean): Promise<Language> {
+  const file = grammarWasmPath(name);
+  if (compiledGrammars) {
+    try {
+      const language = await Language.load(standInFor(await compiledWasm(file)));
+      links.set(name, 'compiled');
+      return language;
+    } catch {
+      // Fall through: the bytes surely work (a failure there is the real error, reported by the caller).
+    }
+  }
+  const language = await Language.load(await fs.promises.readFile(file));
+  links.set(name, 'bytes');
+  return language;
 }
 
 /** The grammar loads, one after another (see loadLanguage). */
@@ -92,9 +124,7 @@ export function loadLanguage(name: LanguageName): Promise<Language | undefined> 
   if (!p) {
     p = loading.then(async () => {
       try {
-        await initRuntime();
-        const bytes = await fs.promises.readFile(grammarPath(LANGUAGES[name].grammar));
-        const language = await Language.load(bytes);
+        const language = await linkGrammar(name, await initRuntime());
         const parser = new Parser();
         parser.setLanguage(language);
         parsers.set(name, parser);

@@ -24,6 +24,43 @@ export interface WorkspaceFs {
   stat(relPath: string): Promise<FileStat | undefined>;
   /** UTF-8 text, or undefined when missing or binary. */
   readText(relPath: string): Promise<string | undefined>;
+  /**
+   * The file's absolute path on the local disk, when it is a plain local file that another thread may read itself
+   * (the index workers then read it: see readLocalSource). Undefined for anything else.
+   */
+  localPath?(relPath: string): string | undefined;
+}
+
+/** What readLocalSource found: the text with the stat of the same open file, or why there is none. */
+export type LocalSource =
+  | { kind: 'gone' }
+  | { kind: 'too-big'; stat: FileStat }
+  | { kind: 'text'; stat: FileStat; text: string };
+
+/**
+ * Read a local file as nodeWorkspaceFs's stat + readText would (gone when missing, not a regular file, or binary),
+ * synchronously: for an index worker thread, which has nothing else to do meanwhile. The stat comes from the open
+ * file, so it matches the text read. Files over `maxBytes` are not read.
+ */
+export function readLocalSource(absPath: string, maxBytes: number): LocalSource {
+  let fd: number;
+  try {
+    fd = fs.openSync(absPath, 'r');
+  } catch {
+    return { kind: 'gone' };
+  }
+  try {
+    const s = fs.fstatSync(fd);
+    if (!s.isFile()) return { kind: 'gone' };
+    const stat = { mtimeMs: Math.floor(s.mtimeMs), size: s.size };
+    if (s.size > maxBytes) return { kind: 'too-big', stat };
+    const buf = fs.readFileSync(fd);
+    return looksBinary(buf) ? { kind: 'gone' } : { kind: 'text', stat, text: buf.toString('utf8') };
+  } catch {
+    return { kind: 'gone' };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** WorkspaceFs over the local disk. Symbolic links are not followed (no cycles, nothing outside the root). */
@@ -54,6 +91,7 @@ export function nodeWorkspaceFs(root: string): WorkspaceFs {
         return undefined;
       }
     },
+    localPath: abs,
   };
 }
 
@@ -84,6 +122,10 @@ export function multiRootWorkspaceFs(folders: readonly { name: string; fs: Works
     async readText(rel) {
       const r = route(rel);
       return r && r.rest ? r.fs.readText(r.rest) : undefined;
+    },
+    localPath(rel) {
+      const r = route(rel);
+      return r && r.rest ? r.fs.localPath?.(r.rest) : undefined;
     },
   };
 }

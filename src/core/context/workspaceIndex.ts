@@ -8,8 +8,7 @@
 import type { Logger } from '../log';
 import { nullLogger } from '../log';
 import { languageForPath, type LanguageName } from './languages';
-import { MAX_PARSE_CHARS } from './parser';
-import { indexFileText, type FileIndexResult, type IndexedTag } from './fileIndexer';
+import { indexFileText, MAX_INDEX_FILE_BYTES, type FileIndexResult, type IndexedTag, type LocalFileIndex } from './fileIndexer';
 import { defaultWorkerCount, defaultWorkerScript, IndexWorkerPool } from './indexPool';
 import { ExclusionRules } from './exclude';
 import { walkWorkspace, type WorkspaceFs } from './workspaceFs';
@@ -65,7 +64,9 @@ const WORKER_MIN_FILES = 48;
 type Loaded =
   | { kind: 'gone' }
   | { kind: 'same' }
-  | { kind: 'read'; language: LanguageName; stat: { mtimeMs: number; size: number }; text: string | undefined; indexed?: Promise<FileIndexResult | undefined> };
+  | { kind: 'read'; language: LanguageName; stat: { mtimeMs: number; size: number }; text: string | undefined; indexed?: Promise<FileIndexResult | undefined> }
+  /** A new local file sent to a worker by path: the worker reads and stats it (undefined: the worker failed). */
+  | { kind: 'sent'; language: LanguageName; indexed: Promise<LocalFileIndex | undefined> };
 
 /** namesExtending looks at most this many names (a short, common prefix would match thousands). */
 const MAX_PREFIX_SCAN = 200;
@@ -208,26 +209,34 @@ export class WorkspaceIndex {
     return this.ingest(relPath, await this.load(relPath));
   }
 
-  /** Stat (and, when changed, read) a file: the I/O half of update(). With a pool, the file is also sent to be parsed. */
+  /**
+   * Stat (and, when changed, read) a file: the I/O half of update(). With a pool, the file is also sent to be parsed;
+   * a local file new to the index is sent by path (the worker reads it: nothing to compare, and this thread neither
+   * reads nor copies the text).
+   */
   private async load(relPath: string, pool?: IndexWorkerPool): Promise<Loaded> {
     const language = languageForPath(relPath);
     if (!language || this.rules.excludes(relPath)) return { kind: 'gone' };
+    const local = pool && !this.files.has(relPath) ? this.wfs.localPath?.(relPath) : undefined;
+    if (pool && local) return { kind: 'sent', language, indexed: pool.runFile(language, local, this.fileOptions()).catch((err) => this.workerFailed(err)) };
     const stat = await this.wfs.stat(relPath);
     if (!stat) return { kind: 'gone' };
     const old = this.files.get(relPath);
     if (old && old.mtimeMs === stat.mtimeMs && old.size === stat.size) return { kind: 'same' };
-    if (stat.size > MAX_PARSE_CHARS * 2) return { kind: 'read', language, stat, text: undefined };
+    if (stat.size > MAX_INDEX_FILE_BYTES) return { kind: 'read', language, stat, text: undefined };
     const text = await this.wfs.readText(relPath);
     if (text === undefined) return { kind: 'gone' };
-    // A worker that fails (dies, pool closed) yields undefined: the file is then indexed in-process.
-    const indexed = pool?.run(language, text, this.fileOptions()).catch((err: unknown) => {
-      if (!this.workerFailureLogged) {
-        this.workerFailureLogged = true;
-        this.logger.warn(`context index: a worker failed (${err instanceof Error ? err.message : String(err)}); its files are parsed in-process`);
-      }
-      return undefined;
-    });
+    const indexed = pool?.run(language, text, this.fileOptions()).catch((err) => this.workerFailed(err));
     return { kind: 'read', language, stat, text, indexed };
+  }
+
+  /** A worker that fails (dies, pool closed) yields undefined: the file is then indexed in-process. Logged once per build. */
+  private workerFailed(err: unknown): undefined {
+    if (!this.workerFailureLogged) {
+      this.workerFailureLogged = true;
+      this.logger.warn(`context index: a worker failed (${err instanceof Error ? err.message : String(err)}); its files are parsed in-process`);
+    }
+    return undefined;
   }
 
   private fileOptions() {
@@ -241,6 +250,16 @@ export class WorkspaceIndex {
       return false;
     }
     if (loaded.kind === 'same') return false;
+    if (loaded.kind === 'sent') {
+      const local = await loaded.indexed;
+      if (!local) return this.ingest(relPath, await this.load(relPath));
+      if (local.kind === 'gone') {
+        this.remove(relPath);
+        return false;
+      }
+      this.put({ path: relPath, language: loaded.language, ...local.stat, ...local.result });
+      return true;
+    }
     const { language, stat, text } = loaded;
     const entry: IndexedFile = { path: relPath, language, mtimeMs: stat.mtimeMs, size: stat.size, tags: [], imports: [] };
     if (text === undefined) entry.skipped = 'too-big';

@@ -135,14 +135,21 @@ function manyFiles(): Record<string, string> {
     files[`py/p${i}.py`] = `import os\n\nclass Model${i}:\n    def save(self, path):\n        return os.path.join(path, "${i}")\n`;
   }
   files['src/minified.js'] = `var a=${'1+'.repeat(2500)}1;\n`;
+  // Not indexed: binary content under a source extension. Indexed without tags: a file over the 2 MB read limit.
+  files['src/blob.ts'] = 'export const a = 1;\0\0\0\n';
+  files['src/huge.ts'] = `// ${'x'.repeat(2_200_000)}\n`;
   return files;
 }
 
 test('a build in worker threads gives the same index as one in-process, and the workers are gone afterwards', async () => {
   const ws = tempWorkspace(manyFiles());
   const inProcess = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules(), { workers: 0 });
-  const pooled = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules(), { workers: 2, workerMinFiles: 1 });
-  assert.deepEqual(await inProcess.build(), { files: 49, parsed: 49 });
+  // The workers read new local files themselves: this thread reads none of them (only .gitignore files, if any).
+  const local = nodeWorkspaceFs(ws.root);
+  const readHere: string[] = [];
+  const counting = { ...local, readText: (rel: string) => (readHere.push(rel), local.readText(rel)) };
+  const pooled = new WorkspaceIndex(counting, new ExclusionRules(), { workers: 2, workerMinFiles: 1 });
+  assert.deepEqual(await inProcess.build(), { files: 50, parsed: 50 });
   const { Worker } = await import('node:worker_threads');
   let started = 0;
   let exited = 0;
@@ -155,17 +162,24 @@ test('a build in worker threads gives the same index as one in-process, and the 
   } as typeof spy;
   try {
     const progress: number[] = [];
-    assert.deepEqual(await pooled.build(({ done }) => progress.push(done)), { files: 49, parsed: 49 });
-    assert.equal(progress.at(-1), 49);
+    assert.deepEqual(await pooled.build(({ done }) => progress.push(done)), { files: 50, parsed: 50 });
+    assert.equal(progress.at(-1), 51);
   } finally {
     Worker.prototype.emit = spy;
   }
   assert.ok(started >= 1, 'the build ran in worker threads');
   assert.equal(exited, started, 'every worker has exited');
   assert.deepEqual(entries(pooled), entries(inProcess));
+  assert.deepEqual(readHere, []);
   assert.equal(pooled.file('src/minified.js')?.skipped, 'minified');
+  assert.equal(pooled.file('src/huge.ts')?.skipped, 'too-big');
+  assert.equal(pooled.file('src/blob.ts'), undefined);
   assert.match(pooled.lookup('make3')[0].tag.snippet, /export function make3\(x: number\): Shape3/);
   assert.deepEqual(pooled.file('src/m5.ts')?.imports, ['./h5']);
+  // A second build stats here and finds nothing changed; an edited file is re-read and re-parsed.
+  ws.write('src/m3.ts', 'export function make3b(): number {\n  return 3;\n}\n');
+  assert.deepEqual(await pooled.build(), { files: 50, parsed: 1 });
+  assert.equal(pooled.lookup('make3b').length, 1);
 });
 
 test('a worker that cannot start: the build indexes in-process and loses nothing', async () => {
@@ -175,6 +189,6 @@ test('a worker that cannot start: the build indexes in-process and loses nothing
   const reference = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules(), { workers: 0 });
   await reference.build();
   const index = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules(), { workers: 2, workerMinFiles: 1, workerScript: broken });
-  assert.deepEqual(await index.build(), { files: 50, parsed: 50 });
+  assert.deepEqual(await index.build(), { files: 51, parsed: 51 });
   assert.deepEqual(entries(index), entries(reference));
 });

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { indexFileText } from '../../../src/core/context/fileIndexer';
@@ -49,8 +50,28 @@ test('the pool spreads jobs over its workers, answers each with its own file, an
   assert.deepEqual(results.map((r) => r.tags.map((t) => t.name)), texts.map((_, i) => [`fn${i}`]));
   // Queue more than the workers take at once, then close: every job settles, the unfinished ones rejected.
   const late = Array.from({ length: 20 }, () => pool.run('typescript', TS, OPTIONS).then(() => 'done', (e: Error) => e.message));
+  await new Promise((r) => setImmediate(r)); // run() queues a job once its compiled modules are at hand
   await pool.close();
   const outcomes = await Promise.all(late);
   assert.ok(outcomes.includes('index worker pool closed'), `outcomes: ${outcomes.join(', ')}`);
   await assert.rejects(pool.run('typescript', TS, OPTIONS), /closed/);
+});
+
+test('a worker sent a path reads the file itself: its entry with the stat of what it read, or gone', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pool-file-'));
+  const file = path.join(dir, 'shape.ts');
+  fs.writeFileSync(file, TS);
+  const pool = new IndexWorkerPool(1, defaultWorkerScript()!);
+  try {
+    const got = await pool.runFile('typescript', file, OPTIONS);
+    assert.equal(got.kind, 'indexed');
+    if (got.kind !== 'indexed') return;
+    assert.equal(got.stat.size, Buffer.byteLength(TS));
+    assert.equal(got.stat.mtimeMs, Math.floor(fs.statSync(file).mtimeMs));
+    assert.deepEqual(got.result, await indexFileText('typescript', TS, OPTIONS));
+    assert.deepEqual(await pool.runFile('typescript', path.join(dir, 'gone.ts'), OPTIONS), { kind: 'gone' });
+    assert.deepEqual(await pool.runFile('typescript', dir, OPTIONS), { kind: 'gone' }, 'a folder is not a file');
+  } finally {
+    await pool.close();
+  }
 });
