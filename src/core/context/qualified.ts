@@ -14,7 +14,7 @@ import { isKeyword } from './keywords';
 import { languageForId, languageForPath } from './languages';
 import type { Candidate } from './packing';
 import { linesAround, type CursorInfo } from './retrieval';
-import { identifierOccurrences } from './similarity';
+import { forEachWord } from './similarity';
 import { SubwordBag, subwordIdf, subwordRelevance } from './subwords';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from './workspaceIndex';
 
@@ -136,10 +136,9 @@ function cursorSubwords(cur: CursorInfo, qualifiers: ReadonlySet<string>): Subwo
   cur.scopes.forEach((s, i) => bag.add(s.name, i === cur.scopes.length - 1 ? 1 : 0.6));
   const language = languageForId(cur.languageId) ?? languageForPath(cur.relPath);
   const { text, firstLine } = linesAround(cur, CONTEXT_LINES, CONTEXT_LINES);
-  for (const { word, line } of identifierOccurrences(text, firstLine)) {
-    if (qualifiers.has(word) || isKeyword(language, word)) continue;
-    bag.add(word, 0.6 / (1 + Math.abs(line - cur.line)));
-  }
+  forEachWord(text, firstLine, (word, line) => {
+    if (!qualifiers.has(word) && !isKeyword(language, word)) bag.add(word, 0.6 / (1 + Math.abs(line - cur.line)));
+  });
   return bag;
 }
 

@@ -11,7 +11,7 @@ import { isKeyword } from './keywords';
 import { languageForId, languageForPath } from './languages';
 import type { Candidate } from './packing';
 import type { ImportRef, Tag } from './structure';
-import { identifierOccurrences, identifierSet, jaccardIds, wordIds, type WindowCache } from './similarity';
+import { forEachWord, identifierSet, jaccardIds, wordIds, type WindowCache } from './similarity';
 import type { TagRef, WorkspaceIndex } from './workspaceIndex';
 
 export interface CursorInfo {
@@ -56,13 +56,13 @@ export function identifierWeights(cur: CursorInfo): { weights: Map<string, numbe
   const weights = new Map<string, number>();
   const language = languageForId(cur.languageId) ?? languageForPath(cur.relPath);
   const scanned = cur.text.slice(from, to);
-  for (const { word, line, index } of identifierOccurrences(scanned, firstLine)) {
+  forEachWord(scanned, firstLine, (word, line, index) => {
     // A reserved word counts only as a member name (`z.object(...)`); `if`, `: never`, `const` name no definition.
-    if (isKeyword(language, word) && scanned.charCodeAt(index - 1) !== DOT) continue;
+    if (isKeyword(language, word) && scanned.charCodeAt(index - 1) !== DOT) return;
     const d = line - cur.line;
     const w = d <= 0 ? 1 / (1 + -d / 12) : 0.7 / (1 + d / 8);
     weights.set(word, Math.min(3, (weights.get(word) ?? 0) + w));
-  }
+  });
   const imported = new Set<string>();
   for (const imp of cur.imports) for (const n of imp.names) if (!isKeyword(language, n)) imported.add(n);
   const typeNames = new Set<string>();
@@ -128,11 +128,11 @@ export function linesAround(cur: CursorInfo, before: number, after: number): { t
 export function wordsAround(cur: CursorInfo, span: number, skipCursorLine = false): Map<string, number> {
   const { text, firstLine } = linesAround(cur, span, span);
   const nearest = new Map<string, number>();
-  for (const { word, line } of identifierOccurrences(text, firstLine)) {
+  forEachWord(text, firstLine, (word, line) => {
     const d = line - cur.line;
-    if (skipCursorLine && d === 0) continue;
+    if (skipCursorLine && d === 0) return;
     if (!nearest.has(word) || Math.abs(d) < Math.abs(nearest.get(word)!)) nearest.set(word, d);
-  }
+  });
   return nearest;
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { identifierSet, jaccardIds, lineWindows, WindowCache, wordIds } from '../../../src/core/context/similarity';
+import { forEachWord, identifierSet, jaccardIds, lineWindows, WindowCache, wordIds } from '../../../src/core/context/similarity';
 import { rng } from '../../../bench/rng';
 
 function jaccardOfSets(a: Set<string>, b: Set<string>): number {
@@ -25,11 +25,23 @@ test('jaccardIds over sorted word ids equals Jaccard over the word sets', () => 
 
 test('windows cover the file in strides, the last flush with the end, with the words of their lines', () => {
   const lines = Array.from({ length: 100 }, (_, i) => `const value${i} = compute(value${i - 1});`);
-  const ws = lineWindows(lines, 40, 13.333);
+  const ws = lineWindows(lines.join('\n'), 40, 13.333);
   assert.deepEqual(ws.map((w) => w.startLine), [0, 13, 26, 39, 53, 60]);
   assert.equal(ws[ws.length - 1].endLine, 100);
   const w = ws[1];
   assert.equal(jaccardIds(w.words, wordIds(identifierSet(lines.slice(w.startLine, w.endLine).join('\n')))), 1);
+});
+
+test('forEachWord finds what /[A-Za-z_$][A-Za-z0-9_$]*/g matches, with lines and offsets', () => {
+  const r = rng(7);
+  const alphabet = 'ab_$Z09 \n.é(\t';
+  for (let round = 0; round < 300; round++) {
+    const text = Array.from({ length: Math.floor(r() * 40) }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
+    const expected = [...text.matchAll(/[A-Za-z_$][A-Za-z0-9_$]*/g)].map((m) => [m[0], 3 + text.slice(0, m.index).split('\n').length - 1, m.index]);
+    const got: unknown[] = [];
+    forEachWord(text, 3, (w, line, index) => got.push([w, line, index]));
+    assert.deepEqual(got, expected, JSON.stringify(text));
+  }
 });
 
 test('the window cache slices lines like split/join, and recomputes only for a new key', () => {
