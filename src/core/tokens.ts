@@ -4,6 +4,7 @@
  * Special tokens such as <|im_start|> count as one token each.
  */
 import { encode, decode } from 'gpt-tokenizer/encoding/cl100k_base';
+import { detach } from './strings';
 
 /** Phi-4's chat specials: each is a single token in its vocabulary. */
 export const PHI4_SPECIAL_TOKENS = ['<|im_start|>', '<|im_end|>', '<|im_sep|>', '<|endoftext|>', '<|fim_prefix|>', '<|fim_middle|>', '<|fim_suffix|>'] as const;
@@ -35,7 +36,8 @@ export function countTokens(text: string): number {
     cache.delete(oldest);
     cachedChars -= oldest.length;
   }
-  cache.set(text, n);
+  // Detached: a key cut from a document would keep the whole document alive, outside the character bound.
+  cache.set(detach(text), n);
   cachedChars += text.length;
   return n;
 }

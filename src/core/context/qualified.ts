@@ -15,6 +15,7 @@ import { languageForId, languageForPath } from './languages';
 import type { Candidate } from './packing';
 import { linesAround, type CursorInfo } from './retrieval';
 import { forEachWord } from './similarity';
+import { detach } from '../strings';
 import { SubwordBag, subwordIdf, subwordRelevance } from './subwords';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from './workspaceIndex';
 
@@ -76,7 +77,7 @@ function membersAfter(text: string, q: string): Set<string> {
     else continue;
     let k = j;
     while (k < text.length && IDENT_CHAR.test(text[k])) k++;
-    if (k > j) out.add(text.slice(j, k));
+    if (k > j) out.add(detach(text.slice(j, k))); // cached per document version: must not hold that version's text
   }
   return out;
 }

@@ -5,6 +5,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { LanguageName } from './languages';
 import { getQuery } from './queries';
+import { detach } from '../strings';
 
 export interface Tag {
   name: string;
@@ -49,16 +50,7 @@ const IMPORT_NOISE = new Set([
   'require_once', 'include_once', 'require_relative', 'load', 'default', 'global', 'namespace', 'function', 'const', 'extern', 'pub', 'mod',
 ]);
 
-/**
- * A copy of `s` that does not keep alive the string it was cut from. V8 represents a substring of 13+ characters as a
- * view of its parent, and tree-sitter's `node.text` is such a substring of the whole file: one tag name or import
- * source kept in the index or a cache would otherwise hold the entire file text (measured: ~25 MB of the benchmark's
- * 81 MB live heap were whole files held by import names). Concatenating makes a rope that `slice` flattens into a
- * fresh string of the substring's length.
- */
-export function detach(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
+export { detach };
 
 /** Signature of a definition node: its text up to the body, whitespace-collapsed and capped. */
 export function signatureOf(node: Node, text: string): { signature: string; bodyIndex?: number } {

@@ -4,6 +4,8 @@
  * namespace by how much their names have in common with the code around the cursor.
  */
 
+import { detach } from '../strings';
+
 const PART_RE = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
 const cache = new Map<string, readonly string[]>();
 const CACHE_LIMIT = 50_000;
@@ -26,7 +28,7 @@ export function subwords(name: string): readonly string[] {
   }
   hit = [...out];
   if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(name, hit);
+  cache.set(detach(name), hit);
   return hit;
 }
 

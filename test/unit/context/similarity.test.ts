@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachWord, identifierSet, jaccardIds, lineWindows, WindowCache, wordIds } from '../../../src/core/context/similarity';
 import { rng } from '../../../bench/rng';
+import { subwords } from '../../../src/core/context/subwords';
+import { MemberUseCache } from '../../../src/core/context/qualified';
+import { countTokens } from '../../../src/core/tokens';
 
 function jaccardOfSets(a: Set<string>, b: Set<string>): number {
   if (a.size === 0 || b.size === 0) return 0;
@@ -54,4 +57,29 @@ test('the window cache slices lines like split/join, and recomputes only for a n
   cache.get('g@1', 'x', 2, 1);
   cache.get('h@1', 'y', 2, 1);
   assert.notEqual(cache.get('f@1', text, 2, 1), first, 'evicted beyond the limit');
+});
+
+test('long-lived caches keep the words and snippets they store, not the documents those were cut from', async () => {
+  const v8 = await import('node:v8');
+  const vm = await import('node:vm');
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const heap = () => {
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const members = new MemberUseCache();
+  const before = heap();
+  // 24 versions of a 1 MB document, each with a new long identifier (what typing does), each seen by the similarity
+  // windows (vocabulary), the sub-word cache, the token count cache and the namespace member cache.
+  for (let v = 0; v < 24; v++) {
+    const text = `const typedIdentifierVersion${v} = 1;\n` + 'x'.repeat(1 << 20) + `\n// ${v}`;
+    lineWindows(text, 40, 13);
+    const word = text.slice(6, 6 + `typedIdentifierVersion${v}`.length);
+    subwords(word);
+    countTokens(text.slice(0, 80));
+    members.get({ relPath: 'a.ts', languageId: 'typescript', version: v, text: text + `\nutil.stringifyPrimitive${v}(x);` }, 'util');
+  }
+  const grown = (heap() - before) / 1048576;
+  assert.ok(grown < 8, `heap grew ${grown.toFixed(1)} MB: cached keys are holding whole documents`);
 });
