@@ -5,7 +5,8 @@
 import type { Tree } from 'web-tree-sitter';
 import { parse, resolveLanguage, unparseableReason, type FallbackReason } from './parser';
 import type { LanguageName } from './languages';
-import { extractStructure, type FileStructure } from './structure';
+import { extractImports, extractTags, type FileStructure } from './structure';
+import { updateTags, type TextEdit } from './structureUpdate';
 
 export interface DocumentStructure extends FileStructure {
   language?: LanguageName;
@@ -31,8 +32,8 @@ function pointAt(text: string, index: number): { row: number; column: number } {
   return { row, column: index - lineStart };
 }
 
-/** Edit `tree` in place so that it matches `next` (one contiguous change between `prev` and `next`). */
-export function applyTextChange(tree: Tree, prev: string, next: string): void {
+/** Edit `tree` in place so that it matches `next` (one contiguous change between `prev` and `next`); the change. */
+export function applyTextChange(tree: Tree, prev: string, next: string): TextEdit {
   let start = 0;
   const max = Math.min(prev.length, next.length);
   while (start < max && prev.charCodeAt(start) === next.charCodeAt(start)) start++;
@@ -50,6 +51,7 @@ export function applyTextChange(tree: Tree, prev: string, next: string): void {
     oldEndPosition: pointAt(prev, oldEnd),
     newEndPosition: pointAt(next, newEnd),
   });
+  return { start, oldEnd, newEnd };
 }
 
 export class DocumentCache {
@@ -79,16 +81,23 @@ export class DocumentCache {
     const t0 = performance.now();
     let tree: Tree | undefined;
     let fallback: FallbackReason | undefined;
+    // The previous version's tree and definitions are reused when they are of the same language.
+    const previous = old?.tree && old.structure.language === language ? { ...old, tree: old.tree } : undefined;
+    let edit: TextEdit | undefined;
     if (!language) fallback = 'no-grammar';
     else if ((fallback = unparseableReason(text)) === undefined) {
-      if (old?.tree) applyTextChange(old.tree, old.text, text);
-      tree = await parse(language, text, { oldTree: old?.tree, timeoutMs: this.parseTimeoutMs });
+      if (previous) edit = applyTextChange(previous.tree, previous.text, text);
+      tree = await parse(language, text, { oldTree: previous?.tree, timeoutMs: this.parseTimeoutMs });
       if (!tree) fallback = 'timeout';
     }
     const parseMs = performance.now() - t0;
-    const structure: DocumentStructure = tree && language
-      ? { ...extractStructure(language, tree, text), language, parseMs }
-      : { tags: [], imports: [], language, fallback, parseMs };
+    let structure: DocumentStructure;
+    if (tree && language) {
+      const tags = previous && edit
+        ? updateTags(language, previous.tree, tree, previous.structure.tags, edit, previous.text, text)
+        : extractTags(language, tree, text);
+      structure = { tags, imports: extractImports(language, tree, text), language, parseMs };
+    } else structure = { tags: [], imports: [], language, fallback, parseMs };
     old?.tree?.delete();
     const entry: Entry = { version, text, tree, structure };
     this.touch(path, entry);

@@ -2,7 +2,7 @@
  * Local structure of one parsed file, from the per-language queries: definition tags (name, kind, signature, range),
  * imports, the chain of enclosing scopes at an offset, and a skeleton (signatures without bodies).
  */
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node, QueryMatch, Tree } from 'web-tree-sitter';
 import type { LanguageName } from './languages';
 import { getQuery } from './queries';
 import { detach } from '../strings';
@@ -91,7 +91,44 @@ export function extractTags(name: LanguageName, tree: Tree, text: string, option
   if (!query) return [];
   const tags: Tag[] = [];
   const seen = new Set<string>();
-  for (const match of query.matches(tree.rootNode, options.maxDepth !== undefined ? { maxStartDepth: options.maxDepth } : undefined)) {
+  collectTags(query.matches(tree.rootNode, options.maxDepth !== undefined ? { maxStartDepth: options.maxDepth } : undefined), text, seen, tags);
+  return sortTags(tags);
+}
+
+/** A range of a document in string indices (UTF-16 code units, as Node.startIndex). */
+export interface IndexRange {
+  startIndex: number;
+  endIndex: number;
+}
+
+/**
+ * web-tree-sitter's query ranges are in bytes of the UTF-16 text it parses, while its node indices are in code units.
+ * (Checked by the incremental-structure test: with a wrong factor, definitions after non-ASCII text go missing.)
+ */
+const QUERY_BYTES_PER_INDEX = 2;
+
+/** The definitions lying wholly inside `ranges` (what a full extractTags finds there), in document order. */
+export function extractTagsIn(name: LanguageName, tree: Tree, text: string, ranges: readonly IndexRange[]): Tag[] {
+  const query = getQuery(name, tree.language, 'tags');
+  if (!query) return [];
+  const tags: Tag[] = [];
+  const seen = new Set<string>();
+  for (const r of ranges) {
+    // A pattern rooted at the root node (`(program (lexical_declaration ...))`) matches across the whole file whatever
+    // the range: the range filter keeps what lies inside.
+    const matches = query.matches(tree.rootNode, { startIndex: r.startIndex * QUERY_BYTES_PER_INDEX, endIndex: r.endIndex * QUERY_BYTES_PER_INDEX });
+    collectTags(matches, text, seen, tags, r);
+  }
+  return sortTags(tags);
+}
+
+/** Document order; a definition before the ones it contains. */
+function sortTags(tags: Tag[]): Tag[] {
+  return tags.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+}
+
+function collectTags(matches: QueryMatch[], text: string, seen: Set<string>, tags: Tag[], within?: IndexRange): void {
+  for (const match of matches) {
     let def: Node | undefined;
     let kind = '';
     let nameNode: Node | undefined;
@@ -104,6 +141,7 @@ export function extractTags(name: LanguageName, tree: Tree, text: string, option
     }
     if (!def || !nameNode) continue;
     if (def.parent && WRAPPERS.has(def.parent.type)) def = def.parent;
+    if (within && (def.startIndex < within.startIndex || def.endIndex > within.endIndex)) continue;
     const key = `${def.startIndex}:${nameNode.startIndex}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -120,8 +158,6 @@ export function extractTags(name: LanguageName, tree: Tree, text: string, option
       bodyIndex,
     });
   }
-  tags.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
-  return tags;
 }
 
 export function extractImports(name: LanguageName, tree: Tree, _text: string): ImportRef[] {

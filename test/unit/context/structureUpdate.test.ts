@@ -1,0 +1,77 @@
+/**
+ * Definitions updated after an edit (structureUpdate.ts) equal a full extraction of the edited text: random edits,
+ * in every language with a fixture, on files long enough that most edits take the incremental path.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { DocumentCache } from '../../../src/core/context/documentCache';
+import { parse } from '../../../src/core/context/parser';
+import { extractTags, type Tag } from '../../../src/core/context/structure';
+import { rng } from '../../../bench/rng';
+
+const LANG_DIR = path.join(__dirname, '..', '..', 'fixtures', 'context', 'lang');
+const FIXTURES: [string, string][] = [
+  ['sample.ts', 'typescript'], ['sample.tsx', 'tsx'], ['sample.js', 'javascript'], ['sample.py', 'python'], ['sample.go', 'go'],
+  ['sample.rs', 'rust'], ['Sample.java', 'java'], ['sample.c', 'c'], ['sample.cpp', 'cpp'], ['Sample.cs', 'csharp'],
+  ['sample.rb', 'ruby'], ['sample.php', 'php'],
+];
+/** What edits insert: code, brackets and quotes that restructure what follows, newlines, non-ASCII text. */
+const INSERTS = ['\n', '}', '{', '(', ')', '/*', '*/', '"', "'", 'x', ' value', 'é', '😀 ', '\n\n', 'def g(a):\n    return a\n', 'function q(a) { return a; }\n', 'class K {}\n', 'fn h() {}\n', 'const zz = 1;\n'];
+
+async function fullTags(language: string, text: string): Promise<Tag[]> {
+  const tree = await parse(language, text, { timeoutMs: 5000 });
+  if (!tree) return [];
+  try {
+    return extractTags(language as Parameters<typeof extractTags>[0], tree, text);
+  } finally {
+    tree.delete();
+  }
+}
+
+function randomEdit(text: string, r: () => number): string {
+  const at = Math.floor(r() * (text.length + 1));
+  const kind = r();
+  if (kind < 0.5) return text.slice(0, at) + INSERTS[Math.floor(r() * INSERTS.length)] + text.slice(at);
+  const len = Math.floor(r() * 40);
+  if (kind < 0.8) return text.slice(0, at) + text.slice(at + len);
+  return text.slice(0, at) + INSERTS[Math.floor(r() * INSERTS.length)] + text.slice(at + len);
+}
+
+test('after random edits, the updated definitions equal a full extraction, in every language', async () => {
+  const r = rng(11);
+  let reused = 0;
+  for (const [file, language] of FIXTURES) {
+    // Eight copies, with non-ASCII between them: a statement is a small part of the file, and indices past
+    // multi-byte text must stay right.
+    const one = fs.readFileSync(path.join(LANG_DIR, file), 'utf8');
+    let text = Array.from({ length: 8 }, (_, i) => `${one}\n${language === 'python' || language === 'ruby' ? '#' : '//'} séparateur ${i} ✓\n`).join('');
+    const cache = new DocumentCache(2, 5000);
+    let previous = await cache.get(file, language, 0, text);
+    for (let v = 1; v <= 40; v++) {
+      text = randomEdit(text, r);
+      const updated = await cache.get(file, language, v, text);
+      if (updated.fallback) continue;
+      assert.deepEqual(updated.tags, await fullTags(language, text), `${file}, edit ${v}`);
+      const before = new Set(previous.tags);
+      reused += updated.tags.filter((t) => before.has(t)).length;
+      previous = updated;
+    }
+    cache.dispose();
+  }
+  assert.ok(reused > 500, `definitions kept from the previous version without a query: ${reused}`);
+});
+
+test('an edit inside one function leaves the other definitions as they were (moved when after it)', async () => {
+  const fns = Array.from({ length: 40 }, (_, i) => `export function f${i}(a: number): number {\n  return a + ${i};\n}\n`).join('\n');
+  const cache = new DocumentCache(2, 5000);
+  const v1 = await cache.get('f.ts', 'typescript', 1, fns);
+  const edited = fns.replace('return a + 20;', 'const b = a * 2;\n  return b + 20;');
+  const v2 = await cache.get('f.ts', 'typescript', 2, edited);
+  assert.deepEqual(v2.tags, await fullTags('typescript', edited));
+  assert.equal(v2.tags[0], v1.tags[0], 'a definition before the edit is the same object');
+  assert.equal(v2.tags[39].nameLine, v1.tags[39].nameLine + 1, 'one after it moves down a line');
+  assert.notEqual(v2.tags[20], v1.tags[20], 'the edited one is extracted again');
+  cache.dispose();
+});
