@@ -22,7 +22,8 @@ import { WindowCache } from '../src/core/context/similarity';
 import { languageForPath } from '../src/core/context/languages';
 import type { ContextItem } from '../src/core/context/types';
 import type { DocumentStructure } from '../src/core/context/documentCache';
-import { parse, resolveLanguage } from '../src/core/context/parser';
+import { parse, resolveLanguage, setWasmDirectory } from '../src/core/context/parser';
+import { setQueryDirectory } from '../src/core/context/queries';
 import { extractImports } from '../src/core/context/structure';
 import { checkCtags, ctagsDefinitions, sampleCursors, type Sample } from './contextOracle';
 import { importsBaseline, jaccardBaseline } from './contextBaselines';
@@ -109,12 +110,24 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
+/**
+ * Bundled into dist/bench/ (scripts/bench-context.js), the engine finds its wasm, queries and index worker in dist/, as
+ * the extension's does; under tsx it resolves them from node_modules and src/.
+ */
+function useShippedAssets(): { workerScript?: string } {
+  const dist = path.join(__dirname, '..');
+  if (!fs.existsSync(path.join(dist, 'indexWorker.js'))) return {};
+  setWasmDirectory(path.join(dist, 'wasm'));
+  setQueryDirectory(path.join(dist, 'queries'));
+  return { workerScript: path.join(dist, 'indexWorker.js') };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   console.error(`ctags: ${checkCtags()}`);
   const wfs = nodeWorkspaceFs(args.repo);
   const rules = new ExclusionRules();
-  const index = new WorkspaceIndex(wfs, rules);
+  const index = new WorkspaceIndex(wfs, rules, useShippedAssets());
   const t0 = performance.now();
   await index.build();
   const indexMs = performance.now() - t0;
