@@ -157,19 +157,19 @@ async function main(): Promise<void> {
   };
 
   const o0 = performance.now();
-  const defs = ctagsDefinitions(args.repo, files);
-  const samples = sampleCursors(readText, files, defs, args.samples, args.seed);
-  console.error(`oracle: ${defs.size} names, ${samples.length} samples (${(performance.now() - o0).toFixed(0)} ms)`);
+  const samples = (() => {
+    const defs = ctagsDefinitions(args.repo, files); // dropped once the samples are drawn
+    const drawn = sampleCursors(readText, files, defs, args.samples, args.seed);
+    console.error(`oracle: ${defs.size} names, ${drawn.length} samples (${(performance.now() - o0).toFixed(0)} ms)`);
+    return drawn;
+  })();
   const phase = { ours: 0, jaccard: 0, imports: 0, setup: 0 };
 
   const windows = new WindowCache(64);
   const ours = new TreeSitterContextEngine({ index });
-  // What the baselines need later, and no more: the masked text is rebuilt from the file, and of the document's
-  // structure only the imports are kept (holding 300 structures of 5,000-line files cost ~200 MB of heap).
-  const baselineRuns: {
-    s: Sample; offset: number; neighbours: string[]; goldText: string;
-    imports: DocumentStructure['imports']; imported: Map<string, number>;
-  }[] = [];
+  // What the baselines need later, and no more: the masked text and its imports are rebuilt from the file (holding 300
+  // structures of 5,000-line files cost ~200 MB of heap; holding their imports, what the heap grew by while sampling).
+  const baselineRuns: { s: Sample; offset: number; neighbours: string[]; goldText: string }[] = [];
   let recall = 0, jac = 0, imp = 0, none = 0;
   let tokens = 0, goldTokens = 0, printedMisses = 0;
   const assembleMs: number[] = [];
@@ -213,7 +213,7 @@ async function main(): Promise<void> {
     }
     if (hit([], s, goldText)) none++;
     phase.ours += performance.now() - a0;
-    baselineRuns.push({ s, offset: prefix.length, neighbours, goldText, imports: structure.imports, imported });
+    baselineRuns.push({ s, offset: prefix.length, neighbours, goldText });
   }
   // Peak RSS of indexing + our engine, before the baselines (and their caches) run.
   const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
@@ -222,7 +222,9 @@ async function main(): Promise<void> {
     const masked = maskLine(readText(b.s.file)!, b.s.line).masked;
     if (hit(jaccardBaseline(b.s.file, masked, b.offset, b.neighbours, readText, windows, args.budget).items, b.s, b.goldText)) jac++;
     const b1 = performance.now();
-    if (hit(importsBaseline(b.s.file, b.imports, b.imported, index, args.budget).items, b.s, b.goldText)) imp++;
+    const structure = await maskedImports(languageForPath(b.s.file) ?? 'plaintext', masked);
+    const imported = ours.importedFiles(b.s.file, structure, b.s.line);
+    if (hit(importsBaseline(b.s.file, structure.imports, imported, index, args.budget).items, b.s, b.goldText)) imp++;
     phase.jaccard += b1 - b0;
     phase.imports += performance.now() - b1;
   }

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { rng } from './rng';
+import { detach } from '../src/core/strings';
 
 export interface GoldDef {
   name: string;
@@ -78,7 +79,8 @@ export function ctagsDefinitions(repo: string, files: readonly string[]): Map<st
     const scope = cols.find((c) => c.startsWith('scope:'));
     if (scope && LOCAL_SCOPES.has(scope.split(':')[1])) continue;
     if (kind === 'module' && file.endsWith('.py')) continue; // Python "module" tags are imports
-    const def: GoldDef = { name, file: file.replace(/^\.\//, ''), line: Number(lineField.slice(5)) - 1, kind, scopeKind: scope?.split(':')[1] };
+    // Detached: a substring of ctags' output would keep all of it (megabytes) alive for as long as a sample holds it.
+    const def: GoldDef = { name: detach(name), file: detach(file.replace(/^\.\//, '')), line: Number(lineField.slice(5)) - 1, kind: detach(kind), scopeKind: scope?.split(':')[1] };
     const list2 = byName.get(name);
     if (list2) list2.push(def);
     else byName.set(name, [def]);
