@@ -5,6 +5,7 @@ import { rng } from '../../../bench/rng';
 import { subwords } from '../../../src/core/context/subwords';
 import { MemberUseCache } from '../../../src/core/context/qualified';
 import { countTokens } from '../../../src/core/tokens';
+import { heapAfterGc } from './heap';
 
 function jaccardOfSets(a: Set<string>, b: Set<string>): number {
   if (a.size === 0 || b.size === 0) return 0;
@@ -60,14 +61,7 @@ test('the window cache slices lines like split/join, and recomputes only for a n
 });
 
 test('long-lived caches keep the words and snippets they store, not the documents those were cut from', async () => {
-  const v8 = await import('node:v8');
-  const vm = await import('node:vm');
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
-  const heap = () => {
-    gc();
-    return process.memoryUsage().heapUsed;
-  };
+  const heap = heapAfterGc;
   const members = new MemberUseCache();
   const before = heap();
   // 24 versions of a 1 MB document, each with a new long identifier (what typing does), each seen by the similarity

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { languageForPath } from '../../../src/core/context/languages';
 import { parse } from '../../../src/core/context/parser';
 import { extractStructure, enclosingScopes, skeleton } from '../../../src/core/context/structure';
+import { heapAfterGc } from './heap';
 
 const DIR = path.join(__dirname, '..', '..', 'fixtures', 'context', 'lang');
 
@@ -86,14 +87,7 @@ test('skeleton with `around`: a long outline keeps the lines centred on the curs
 });
 
 test('tag names, signatures and import strings do not keep the file text alive (V8 substrings hold their parent)', async () => {
-  const v8 = await import('node:v8');
-  const vm = await import('node:vm');
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
-  const heap = () => {
-    gc();
-    return process.memoryUsage().heapUsed;
-  };
+  const heap = heapAfterGc;
   const padding = 'x'.repeat(60);
   /** Parse a distinct ~0.8 MB file and keep its first tags' names and signatures and its imports. */
   const extractOne = async (i: number) => {
