@@ -31,6 +31,16 @@ export interface WorkspaceFs {
   localPath?(relPath: string): string | undefined;
 }
 
+/** A file's stat as the index keys its entries (whole milliseconds). Shared by nodeWorkspaceFs and readLocalSource. */
+function fileStat(s: fs.Stats): FileStat {
+  return { mtimeMs: Math.floor(s.mtimeMs), size: s.size };
+}
+
+/** A file's content as text, or undefined when it looks binary. Shared by nodeWorkspaceFs and readLocalSource. */
+function decodeText(buf: Buffer): string | undefined {
+  return looksBinary(buf) ? undefined : buf.toString('utf8');
+}
+
 /** What readLocalSource found: the text with the stat of the same open file, or why there is none. */
 export type LocalSource =
   | { kind: 'gone' }
@@ -52,10 +62,10 @@ export function readLocalSource(absPath: string, maxBytes: number): LocalSource 
   try {
     const s = fs.fstatSync(fd);
     if (!s.isFile()) return { kind: 'gone' };
-    const stat = { mtimeMs: Math.floor(s.mtimeMs), size: s.size };
+    const stat = fileStat(s);
     if (s.size > maxBytes) return { kind: 'too-big', stat };
-    const buf = fs.readFileSync(fd);
-    return looksBinary(buf) ? { kind: 'gone' } : { kind: 'text', stat, text: buf.toString('utf8') };
+    const text = decodeText(fs.readFileSync(fd));
+    return text === undefined ? { kind: 'gone' } : { kind: 'text', stat, text };
   } catch {
     return { kind: 'gone' };
   } finally {
@@ -78,15 +88,14 @@ export function nodeWorkspaceFs(root: string): WorkspaceFs {
     async stat(rel) {
       try {
         const s = await fs.promises.stat(abs(rel));
-        return s.isFile() ? { mtimeMs: Math.floor(s.mtimeMs), size: s.size } : undefined;
+        return s.isFile() ? fileStat(s) : undefined;
       } catch {
         return undefined;
       }
     },
     async readText(rel) {
       try {
-        const buf = await fs.promises.readFile(abs(rel));
-        return looksBinary(buf) ? undefined : buf.toString('utf8');
+        return decodeText(await fs.promises.readFile(abs(rel)));
       } catch {
         return undefined;
       }
