@@ -6,7 +6,8 @@ import type { LanguageName } from './languages';
 import { commentPrefix } from './languages';
 import { MAX_PARSE_CHARS, parse, unparseableReason } from './parser';
 import { readLocalSource, type FileStat } from './workspaceFs';
-import { extractStructure, detach, CONTAINER_KINDS, type Tag } from './structure';
+import { extractStructure, CONTAINER_KINDS, type Tag } from './structure';
+import { detach } from '../strings';
 import { directMembers, renderDefinition } from './snippets';
 
 export interface IndexedTag {

@@ -50,8 +50,6 @@ const IMPORT_NOISE = new Set([
   'require_once', 'include_once', 'require_relative', 'load', 'default', 'global', 'namespace', 'function', 'const', 'extern', 'pub', 'mod',
 ]);
 
-export { detach };
-
 /** Signature of a definition node: its text up to the body, whitespace-collapsed and capped. */
 export function signatureOf(node: Node, text: string): { signature: string; bodyIndex?: number } {
   const inner = WRAPPERS.has(node.type) ? (node.childForFieldName('declaration') ?? node.namedChildren[0] ?? node) : node;

@@ -2,16 +2,16 @@
  * Compiled tree-sitter wasm modules (the runtime and the grammars), compiled once per process and shared.
  *
  * Why: V8 compiles a wasm module quickly and poorly first (Liftoff), then recompiles its hot functions in the
- * background (TurboFan). For the 2.3 MB TypeScript grammar that background work costs about as much CPU as the
- * parses it speeds up, for the first few hundred files. A WebAssembly.Module posted to a worker thread shares its
- * compiled code, tiered-up functions included, so the index workers and the extension host pay for that once
- * instead of once each (see IndexWorkerPool).
+ * background (TurboFan). A WebAssembly.Module posted to a worker thread shares its compiled code, tiered-up functions
+ * included. Measured (BENCHMARKS.md, fourth pass): a cold index build is not faster (its workers tier up the same
+ * functions at the same time), but the extension host's own parses after a build run the workers' optimised code
+ * at once (first parse of a 5,000-line file 58 ms instead of 113-155, then 29 ms instead of 37-44).
  *
  * How: web-tree-sitter's emscripten loader accepts a compiled module in two places. The runtime through emscripten's
  * documented `instantiateWasm` hook; a grammar through the loader's `loadWebAssemblyModule`, which takes a
  * WebAssembly.Module as well as bytes (web-tree-sitter 0.25's Language.load only lets bytes through, so
  * `linkGrammar` swaps the module in for the bytes it is given). When a later web-tree-sitter changes either path,
- * loading falls back to plain bytes: slower, never broken (tests/unit/context/wasmModules.test.ts tells which).
+ * loading falls back to plain bytes: slower, never broken (test/unit/context/wasmModules.test.ts tells which).
  */
 import * as fs from 'fs';
 
