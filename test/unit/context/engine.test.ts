@@ -9,7 +9,7 @@ import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
 import { TreeSitterContextEngine, inSortGap } from '../../../src/core/context/engine';
 import { RecentActivity } from '../../../src/core/context/activity';
 import { renderContextReport } from '../../../src/core/context/report';
-import type { DocumentSnapshot } from '../../../src/core/context/types';
+import type { DocumentSnapshot, PackedContext } from '../../../src/core/context/types';
 
 const ROOT = path.join(__dirname, '..', '..', 'fixtures', 'context', 'workspace');
 let index: WorkspaceIndex;
@@ -147,49 +147,50 @@ test('inSortGap: a file sorts into the slot between the imports above and below,
   assert.equal(inSortGap('ops/b.ts', undefined, 'ops/c.ts'), false);
 });
 
-test('in a sorted barrel, the module that sorts into the cursor line is packed first among 40 unexported siblings', async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'barrel-'));
+/**
+ * The context packed for `cursorFile` at `offset`, in a throwaway workspace of `files` (relative path -> text), indexed
+ * as the extension would; the workspace is removed afterwards.
+ */
+async function assembleInTempWorkspace(files: Record<string, string>, cursorFile: string, offset: number, budgetTokens: number): Promise<PackedContext> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ctx-engine-'));
   try {
-    fs.mkdirSync(path.join(root, 'ops'));
-    const names = Array.from({ length: 40 }, (_, i) => `op${String(i).padStart(2, '0')}`);
-    for (const n of names) fs.writeFileSync(path.join(root, 'ops', `${n}.ts`), `export function ${n}Impl(source: number): number {\n  return source + 1;\n}\n`);
-    // The barrel exports the first 30 operators except op25; the cursor is on the empty line where op25 belongs.
-    const lines = names.slice(0, 30).map((n) => (n === 'op25' ? '' : `export { ${n}Impl } from './ops/${n}';`));
-    const text = lines.join('\n') + '\n';
-    fs.writeFileSync(path.join(root, 'index.ts'), text);
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), text);
+    }
     const idx = new WorkspaceIndex(nodeWorkspaceFs(root), new ExclusionRules());
     await idx.build();
     const engine = new TreeSitterContextEngine({ index: idx });
-    const offset = text.indexOf('\n\n') + 1;
-    const doc: DocumentSnapshot = { path: path.join(root, 'index.ts'), relPath: 'index.ts', languageId: 'typescript', text, version: 1, offset };
-    const packed = await engine.assemble({ doc, budgetTokens: 120, purpose: 'completion' });
-    const slot = packed.items.find((i) => i.path === 'ops/op25.ts');
-    assert.ok(slot && slot.text.includes('export function op25Impl(source: number): number'), packed.text);
-    assert.match(slot.reason, /sorts into the import list/);
-    assert.ok(!packed.items.some((i) => i.path === 'ops/op39.ts'), 'siblings far from the slot do not beat it');
+    const text = files[cursorFile];
+    const doc: DocumentSnapshot = { path: path.join(root, cursorFile), relPath: cursorFile, languageId: 'typescript', text, version: 1, offset };
+    const packed = await engine.assemble({ doc, budgetTokens, purpose: 'completion' });
     engine.dispose();
+    return packed;
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
+}
+
+test('in a sorted barrel, the module that sorts into the cursor line is packed first among 40 unexported siblings', async () => {
+  const names = Array.from({ length: 40 }, (_, i) => `op${String(i).padStart(2, '0')}`);
+  const files: Record<string, string> = {};
+  for (const n of names) files[`ops/${n}.ts`] = `export function ${n}Impl(source: number): number {\n  return source + 1;\n}\n`;
+  // The barrel exports the first 30 operators except op25; the cursor is on the empty line where op25 belongs.
+  const lines = names.slice(0, 30).map((n) => (n === 'op25' ? '' : `export { ${n}Impl } from './ops/${n}';`));
+  const text = lines.join('\n') + '\n';
+  files['index.ts'] = text;
+  const packed = await assembleInTempWorkspace(files, 'index.ts', text.indexOf('\n\n') + 1, 120);
+  const slot = packed.items.find((i) => i.path === 'ops/op25.ts');
+  assert.ok(slot && slot.text.includes('export function op25Impl(source: number): number'), packed.text);
+  assert.match(slot.reason, /sorts into the import list/);
+  assert.ok(!packed.items.some((i) => i.path === 'ops/op39.ts'), 'siblings far from the slot do not beat it');
 });
 
 test('a definition whose name extends an identifier next to the cursor is packed (Foo -> FooInternals)', async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'family-'));
-  try {
-    fs.writeFileSync(path.join(root, 'core.ts'), 'export class Widget {}\nexport interface WidgetInternals {\n  size: number;\n}\n');
-    const text = "import * as core from './core';\nexport interface MyWidget {\n  \n}\nexport const w = new core.Widget();\n";
-    fs.writeFileSync(path.join(root, 'app.ts'), text);
-    const idx = new WorkspaceIndex(nodeWorkspaceFs(root), new ExclusionRules());
-    await idx.build();
-    const engine = new TreeSitterContextEngine({ index: idx });
-    const offset = text.indexOf('  \n') + 2;
-    const doc: DocumentSnapshot = { path: path.join(root, 'app.ts'), relPath: 'app.ts', languageId: 'typescript', text, version: 1, offset };
-    const packed = await engine.assemble({ doc, budgetTokens: 500, purpose: 'completion' });
-    const family = packed.items.find((i) => i.text.includes('export interface WidgetInternals'));
-    assert.ok(family, packed.text);
-    assert.match(family.reason, /extends Widget/);
-    engine.dispose();
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  const text = "import * as core from './core';\nexport interface MyWidget {\n  \n}\nexport const w = new core.Widget();\n";
+  const files = { 'core.ts': 'export class Widget {}\nexport interface WidgetInternals {\n  size: number;\n}\n', 'app.ts': text };
+  const packed = await assembleInTempWorkspace(files, 'app.ts', text.indexOf('  \n') + 2, 500);
+  const family = packed.items.find((i) => i.text.includes('export interface WidgetInternals'));
+  assert.ok(family, packed.text);
+  assert.match(family.reason, /extends Widget/);
 });
