@@ -9,7 +9,8 @@ import { renderPhi4 } from '../prompt/phi4';
 import { countTokens, truncateStartToTokens, truncateToTokens } from '../tokens';
 import { describeTarget, type ActionTarget } from './target';
 
-export type RewriteAction = 'refactor' | 'addDocs' | 'fix';
+/** 'edit': the inline edit (Ctrl+I), a free instruction that may change behaviour. */
+export type RewriteAction = 'refactor' | 'addDocs' | 'fix' | 'edit';
 
 export interface DiagnosticInfo {
   /** 0-based line in the document. */
@@ -88,6 +89,8 @@ function taskText(input: RewritePromptInput): string {
   switch (input.action) {
     case 'refactor':
       return `Refactor ${what}: ${input.instruction?.trim() || 'simplify it'}. Keep its behaviour the same.`;
+    case 'edit':
+      return `Change ${what} as instructed: ${input.instruction?.trim() || 'improve it'}\nChange only what the instruction asks for.`;
     case 'addDocs':
       return (
         `Add documentation comments to ${what}, in ${DOC_STYLE[input.doc.languageId] ?? 'the conventional documentation style of the language'}. ` +

@@ -41,7 +41,7 @@ export async function pickRefactorInstruction(): Promise<string | undefined> {
   }
 }
 
-const LABELS: Record<RewriteAction, string> = { refactor: 'Refactor', addDocs: 'Add Docs', fix: 'Fix' };
+const LABELS: Record<RewriteAction, string> = { refactor: 'Refactor', addDocs: 'Add Docs', fix: 'Fix', edit: 'Edit' };
 
 function diagnosticsFor(doc: vscode.TextDocument, range: vscode.Range, given?: DiagnosticInfo[]): DiagnosticInfo[] {
   if (given?.length) return given;
