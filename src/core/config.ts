@@ -47,6 +47,23 @@ export const SETTING_DEFAULTS = {
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
 
+/**
+ * [minimum, maximum] of every numeric setting, mirroring package.json's schema (test/unit/config.test.ts checks it).
+ * VS Code does not enforce a schema's bounds on values written by hand or by a workspace, so the reader clamps:
+ * a timeout beyond 2^31 ms would overflow setTimeout, a huge answer budget would leave no room for any prompt, and
+ * the context window is sent to Ollama as num_ctx.
+ */
+export const SETTING_LIMITS = {
+  contextWindow: [0, 1_048_576],
+  temperature: [0, 2],
+  requestTimeoutSeconds: [5, 3600],
+  'completions.debounceMs': [0, 2000],
+  'completions.maxTokens': [8, 1024],
+  'chat.maxAnswerTokens': [256, 8192],
+} as const satisfies Partial<Record<SettingKey, readonly [number, number]>>;
+
+type NumericSetting = keyof typeof SETTING_LIMITS;
+
 /** Settings that decide where code is sent: user-level only, never from a workspace. */
 export const MACHINE_LEVEL_SETTINGS: readonly SettingKey[] = ['backend', 'endpoint'];
 
@@ -55,10 +72,12 @@ const BACKENDS = ['auto', 'ollama', 'llamacpp', 'openai'] as const;
 /** Build Settings from a getter (VS Code's WorkspaceConfiguration.get, or a plain object in tests). */
 export function readSettings(get: <T>(key: SettingKey, fallback: T) => T): Settings {
   const str = (k: SettingKey) => String(get(k, SETTING_DEFAULTS[k] as unknown as string) ?? SETTING_DEFAULTS[k]);
-  const num = (k: SettingKey) => {
+  const num = (k: NumericSetting) => {
     const v = Number(get(k, SETTING_DEFAULTS[k] as unknown as number));
-    return Number.isFinite(v) ? v : (SETTING_DEFAULTS[k] as unknown as number);
+    const [min, max] = SETTING_LIMITS[k];
+    return Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : (SETTING_DEFAULTS[k] as unknown as number);
   };
+  const int = (k: NumericSetting) => Math.floor(num(k));
   const bool = (k: SettingKey) => Boolean(get(k, SETTING_DEFAULTS[k] as unknown as boolean));
   const list = (k: SettingKey) => {
     const v = get<unknown>(k, SETTING_DEFAULTS[k]);
@@ -70,17 +89,17 @@ export function readSettings(get: <T>(key: SettingKey, fallback: T) => T): Setti
     endpoint: str('endpoint').trim(),
     chatModel: str('chatModel').trim() || 'phi4',
     completionModel: str('completionModel').trim(),
-    contextWindow: Math.max(0, Math.floor(num('contextWindow'))),
+    contextWindow: int('contextWindow'),
     keepAlive: str('keepAlive'),
     temperature: num('temperature'),
-    requestTimeoutSeconds: Math.max(5, num('requestTimeoutSeconds')),
+    requestTimeoutSeconds: num('requestTimeoutSeconds'),
     completions: {
       enabled: bool('completions.enabled'),
       disabledLanguages: list('completions.disabledLanguages'),
-      debounceMs: Math.max(0, num('completions.debounceMs')),
-      maxTokens: Math.max(8, num('completions.maxTokens')),
+      debounceMs: num('completions.debounceMs'),
+      maxTokens: int('completions.maxTokens'),
     },
-    chat: { maxAnswerTokens: Math.max(256, num('chat.maxAnswerTokens')) },
+    chat: { maxAnswerTokens: int('chat.maxAnswerTokens') },
     context: { exclude: list('context.exclude') },
   };
 }

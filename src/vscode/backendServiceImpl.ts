@@ -112,7 +112,7 @@ class BackendServiceImpl implements BackendService {
       if (problem.state !== 'ready') this.setStatus({ ...this.current, state: problem.state, detail: problem.message });
       this.schedulePoll();
     }
-    void this.notifyProblem(problem.key, problem.message, problem.state === 'model-missing' ? problem.model : undefined);
+    void this.notifyProblem(problem.key, problem.fullMessage, problem.state === 'model-missing' ? problem.model : undefined);
   }
 
   beginRequest(): () => void {
@@ -168,7 +168,7 @@ class BackendServiceImpl implements BackendService {
     } catch (err) {
       this.activeBackend = undefined;
       const problem = problemFor(err, 'startup', settings.chatModel);
-      if (problem.model) void this.notifyProblem(problem.key, problem.message, problem.model);
+      if (problem.model) void this.notifyProblem(problem.key, problem.fullMessage, problem.model);
       return this.setStatus({ ...base, state: problem.state ?? 'offline', detail: problem.message });
     }
   }

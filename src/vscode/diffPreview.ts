@@ -11,6 +11,7 @@
 import * as vscode from 'vscode';
 import * as path from 'path';
 import { checkStale, minimalReplacement, spliceText } from '../core/actions/staleCheck';
+import { inertText } from '../core/untrusted';
 
 export const DIFF_SCHEME = 'phi-coder-diff';
 /** A preview is open (Reject is offered). */
@@ -216,7 +217,7 @@ export async function showDiffPreview(opts: DiffPreviewOptions): Promise<DiffPre
     }
     if (s.sessions.has(id) && opts.validate) {
       session.invalid = await opts.validate(session.replacement, session.proposed);
-      if (session.invalid) void vscode.window.showWarningMessage(`Phi Coder: the proposal cannot be applied: ${session.invalid}`);
+      if (session.invalid) void vscode.window.showWarningMessage(`Phi Coder: the proposal cannot be applied: ${inertText(session.invalid)}`);
     }
     session.ready = true;
     await updateContextKey();
@@ -248,7 +249,7 @@ async function acceptSession(session: Session | undefined): Promise<boolean> {
     return false;
   }
   if (session.invalid) {
-    void vscode.window.showWarningMessage(`Phi Coder: the proposal cannot be applied: ${session.invalid}`);
+    void vscode.window.showWarningMessage(`Phi Coder: the proposal cannot be applied: ${inertText(session.invalid)}`);
     return false;
   }
   const applied = await applySession(session);

@@ -7,6 +7,7 @@ import type { Services } from './services';
 import type { BackendStatus } from './backendService';
 import { describeKind } from './backendProblems';
 import { completionStatusLine, onDidChangeCompletionStatus } from './completionStatus';
+import { statusTooltipMarkdown } from './statusTooltip';
 
 const ICONS: Record<BackendStatus['state'], string> = {
   ready: '$(check)',
@@ -39,13 +40,17 @@ export function registerStatusBar(services: Services): void {
     const status = services.backends.status;
     const settings = services.settings();
     item.text = statusText(status, settings.chatModel);
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**Phi Coder** — ${LABELS[status.state]}\n\n`);
-    tooltip.appendText(status.detail + '\n\n');
-    if (status.kind) tooltip.appendMarkdown(`Backend: ${describeKind(status.kind)} at \`${status.endpoint ?? ''}\`\n\n`);
-    tooltip.appendMarkdown(`Chat model: \`${settings.chatModel}\`\n\n`);
-    tooltip.appendText(`Completions: ${completionStatusLine(settings)}\n\n`);
-    tooltip.appendMarkdown('Click for the Phi Coder menu.');
+    const tooltip = new vscode.MarkdownString(
+      statusTooltipMarkdown({
+        stateLabel: LABELS[status.state],
+        detail: status.detail,
+        backendName: status.kind ? describeKind(status.kind) : undefined,
+        endpoint: status.endpoint,
+        chatModel: settings.chatModel,
+        completionsLine: completionStatusLine(settings),
+      }),
+      true,
+    );
     item.tooltip = tooltip;
     item.accessibilityInformation = { label: `Phi Coder ${LABELS[status.state]}, model ${settings.chatModel}`, role: 'button' };
     item.backgroundColor =

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { SETTING_DEFAULTS, MACHINE_LEVEL_SETTINGS, readSettings, type SettingKey } from '../../src/core/config';
+import { SETTING_DEFAULTS, SETTING_LIMITS, MACHINE_LEVEL_SETTINGS, readSettings, type SettingKey } from '../../src/core/config';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
 const props: Record<string, { default: unknown; scope?: string; type: string; enum?: string[] }> = pkg.contributes.configuration.properties;
@@ -55,4 +55,37 @@ test('the reader reads values and rejects bad ones', () => {
   const bad = readSettings((k, fallback) => (k === 'backend' ? 'somewhere-else' : fallback) as typeof fallback);
   assert.equal(bad.backend, 'auto');
   assert.deepEqual(props['phiCoder.backend'].enum, ['auto', 'ollama', 'llamacpp', 'openai']);
+});
+
+test('numeric settings carry the schema bounds, and the reader clamps to them (issue 14, finding 9)', () => {
+  const numeric = Object.entries(props).filter(([, p]) => p.type === 'integer' || p.type === 'number').map(([k]) => k.replace(/^phiCoder\./, ''));
+  assert.deepEqual(numeric.sort(), Object.keys(SETTING_LIMITS).sort(), 'every numeric setting has limits in the reader');
+  for (const key of numeric) {
+    const p = props[`phiCoder.${key}`] as unknown as { minimum?: number; maximum?: number };
+    assert.deepEqual([p.minimum, p.maximum], [...SETTING_LIMITS[key as keyof typeof SETTING_LIMITS]], `bounds of phiCoder.${key}`);
+  }
+  const huge: Record<string, unknown> = {
+    requestTimeoutSeconds: 3e9,
+    'chat.maxAnswerTokens': 1e9,
+    contextWindow: 10_000_000,
+    temperature: 50,
+    'completions.debounceMs': -5,
+    'completions.maxTokens': 1e12,
+  };
+  const s = readSettings((k, fallback) => (k in huge ? huge[k] : fallback) as typeof fallback);
+  assert.equal(s.requestTimeoutSeconds, 3600);
+  assert.ok(s.requestTimeoutSeconds * 1000 < 2 ** 31 - 1, 'the idle timeout fits setTimeout');
+  assert.equal(s.chat.maxAnswerTokens, 8192);
+  assert.equal(s.contextWindow, 1_048_576);
+  assert.equal(s.temperature, 2);
+  assert.equal(s.completions.debounceMs, 0);
+  assert.equal(s.completions.maxTokens, 1024);
+  const tiny = readSettings((k, fallback) => (k === 'requestTimeoutSeconds' ? 0.001 : k === 'chat.maxAnswerTokens' ? -1 : fallback) as typeof fallback);
+  assert.equal(tiny.requestTimeoutSeconds, 5);
+  assert.equal(tiny.chat.maxAnswerTokens, 256);
+});
+
+test('Restricted Mode ignores a workspace\'s numeric limits and model choice (restrictedConfigurations)', () => {
+  const restricted: string[] = pkg.capabilities?.untrustedWorkspaces?.restrictedConfigurations ?? [];
+  for (const key of [...Object.keys(SETTING_LIMITS), 'chatModel', 'completionModel']) assert.ok(restricted.includes(`phiCoder.${key}`), `phiCoder.${key} is restricted`);
 });

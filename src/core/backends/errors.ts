@@ -1,3 +1,5 @@
+import { capText, SERVER_MESSAGE_MAX_CHARS } from '../untrusted';
+
 /** Every failure a backend can report, each with a message a user can act on. */
 export type BackendErrorCode =
   | 'offline' // connection refused / DNS / reset before any answer
@@ -13,13 +15,18 @@ export type BackendErrorCode =
   | 'server' // any other error the server sent
   | 'unsupported'; // operation this backend does not have
 
+/**
+ * Messages are capped (they often quote what a server sent, which can be megabytes); `model` is the model the
+ * failed request was for, so a "Pull" offer names the model that is actually missing.
+ */
 export class BackendError extends Error {
   constructor(
     readonly code: BackendErrorCode,
     message: string,
     readonly status?: number,
+    readonly model?: string,
   ) {
-    super(message);
+    super(capText(message, SERVER_MESSAGE_MAX_CHARS));
     this.name = 'BackendError';
   }
 }

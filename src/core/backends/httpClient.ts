@@ -46,7 +46,9 @@ export class HttpClient {
     ctl.started = true;
     if (!res.ok) {
       const parsed = await readJson(res).catch(() => undefined);
-      throw this.o.mapStatus(res.status, parsed, path);
+      const e = this.o.mapStatus(res.status, parsed, path);
+      const model = (body as { model?: unknown } | undefined)?.model;
+      throw e.model === undefined && typeof model === 'string' ? new BackendError(e.code, e.message, e.status, model) : e;
     }
     return res;
   }

@@ -6,6 +6,7 @@
  * per server with an empty prefix/suffix and `n_predict: 0`: 501 (not_supported_error) = no FIM, 200 = FIM.
  * The result is cached; the probe costs a few tokens of prompt processing.
  */
+import { isValidModelId } from '../untrusted';
 import { BackendError } from './errors';
 import { errorMessage, errorType, HttpClient, parseEventJson } from './httpClient';
 import { openaiEvents } from './openaiStream';
@@ -58,7 +59,7 @@ export class LlamaCppBackend implements Backend {
 
   async listModels(signal?: AbortSignal): Promise<string[]> {
     const r = await this.http.json<{ data?: { id: string }[] }>('/v1/models', undefined, signal);
-    return (r.data ?? []).map((m) => m.id);
+    return (r.data ?? []).map((m) => String(m.id)).filter(isValidModelId);
   }
 
   async modelInfo(model: string, signal?: AbortSignal): Promise<ModelInfo> {

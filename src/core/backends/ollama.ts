@@ -6,6 +6,7 @@
  */
 import { Ollama, type AbortableAsyncIterator } from 'ollama';
 import { PHI4_CONTEXT_WINDOW } from '../config';
+import { isValidModelId } from '../untrusted';
 import { BackendError } from './errors';
 import { ndjsonGuard } from './ndjsonGuard';
 import { isFetchAbort, networkCode, offlineMessage, RequestControl, timed, trimEndpoint, type FetchLike } from './request';
@@ -91,7 +92,7 @@ export class OllamaBackend implements Backend {
 
   async listModels(signal?: AbortSignal): Promise<string[]> {
     const r = await this.call(signal, 'list models', (c) => c.list());
-    return r.models.map((m) => m.name);
+    return r.models.map((m) => m.name).filter(isValidModelId);
   }
 
   modelInfo(model: string, signal?: AbortSignal): Promise<ModelInfo> {
@@ -180,7 +181,7 @@ export class OllamaBackend implements Backend {
       this.info.delete(model);
     } catch (err) {
       const e = this.mapError(err, ctl, 'pull', model);
-      throw e.code === 'server' && /file does not exist|manifest/.test(e.message) ? new BackendError('model-missing', `Ollama cannot pull "${model}": no such model in the registry (${e.message})`) : e;
+      throw e.code === 'server' && /file does not exist|manifest/.test(e.message) ? new BackendError('model-missing', `Ollama cannot pull "${model}": no such model in the registry (${e.message})`, e.status, model) : e;
     } finally {
       ctl.dispose();
     }
@@ -194,8 +195,8 @@ export class OllamaBackend implements Backend {
     if (e?.name === 'ResponseError' && typeof e.status_code === 'number') {
       const msg = String(e.error ?? e.message ?? '');
       const s = e.status_code;
-      if (s === 404 && /model/i.test(msg)) return new BackendError('model-missing', `Model "${model ?? '?'}" is not installed in Ollama — pull it with \`ollama pull ${model ?? '<model>'}\``, s);
-      if (s === 400 && /does not support insert/.test(msg)) return new BackendError('no-fim', `"${model}" cannot fill in the middle (Ollama: ${msg})`, s);
+      if (s === 404 && /model/i.test(msg)) return new BackendError('model-missing', `Model "${model ?? '?'}" is not installed in Ollama — pull it with \`ollama pull ${model ?? '<model>'}\``, s, model);
+      if (s === 400 && /does not support insert/.test(msg)) return new BackendError('no-fim', `"${model}" cannot fill in the middle (Ollama: ${msg})`, s, model);
       if (s === 400 && /context length|longer than the context/i.test(msg)) return new BackendError('context-overflow', `Ollama: ${msg}`, s);
       if (s === 401 || s === 403) return new BackendError('auth', `Ollama rejected the request (${msg})`, s);
       if (s === 503 || s === 429) return new BackendError('busy', `Ollama is busy (${msg})`, s);

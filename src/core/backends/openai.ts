@@ -4,6 +4,7 @@
  * `endpoint` is the server root (http://host:8000) or the API base (http://host:8000/v1); both work.
  */
 import { PHI4_CONTEXT_WINDOW } from '../config';
+import { isValidModelId } from '../untrusted';
 import { BackendError } from './errors';
 import { errorMessage, errorType, HttpClient } from './httpClient';
 import { openaiEvents } from './openaiStream';
@@ -43,7 +44,8 @@ export class OpenAIBackend implements Backend {
 
   private async models(signal?: AbortSignal): Promise<Json[]> {
     const r = await this.http.json<{ data?: Json[] }>('/v1/models', undefined, signal);
-    return Array.isArray(r.data) ? r.data : [];
+    // Model ids end up in quick picks and messages: only well-formed ids are taken.
+    return Array.isArray(r.data) ? r.data.filter((m) => m && typeof m.id === 'string' && isValidModelId(m.id)) : [];
   }
 
   async health(model: string, signal?: AbortSignal): Promise<HealthReport> {
@@ -64,7 +66,7 @@ export class OpenAIBackend implements Backend {
   async modelInfo(model: string, signal?: AbortSignal): Promise<ModelInfo> {
     const list = await this.models(signal);
     const m = list.find((x) => x.id === model);
-    if (!m && list.length) throw new BackendError('model-missing', `${this.endpoint} does not serve "${model}"`);
+    if (!m && list.length) throw new BackendError('model-missing', `${this.endpoint} does not serve "${model}"`, undefined, model);
     const meta = (m?.meta ?? {}) as Json;
     const reported = Number(m?.max_model_len ?? m?.context_length ?? meta.n_ctx_train ?? 0);
     return {

@@ -18,6 +18,9 @@ export interface HttpBackendOptions {
   fetch?: FetchLike;
 }
 
+/** The longest delay setTimeout honours (longer ones fire after 1 ms). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Owns the abort of one request: caller signal + idle watchdog. */
 export class RequestControl {
   readonly controller = new AbortController();
@@ -45,7 +48,8 @@ export class RequestControl {
   touch(): void {
     if (this.timer) clearTimeout(this.timer);
     if (this.reason || !(this.idleTimeoutMs > 0)) return;
-    this.timer = setTimeout(() => this.fire('timeout'), this.idleTimeoutMs);
+    // setTimeout treats anything above 2^31-1 ms as 1 ms.
+    this.timer = setTimeout(() => this.fire('timeout'), Math.min(this.idleTimeoutMs, MAX_TIMER_MS));
   }
 
   /** Run `fn` when the request is aborted for either reason (e.g. the ollama client's iterator.abort()). */
