@@ -26,7 +26,8 @@ import { parse, resolveLanguage, setWasmDirectory } from '../src/core/context/pa
 import { setQueryDirectory } from '../src/core/context/queries';
 import { extractImports } from '../src/core/context/structure';
 import { detach } from '../src/core/strings';
-import { checkCtags, ctagsDefinitions, sampleCursors, type Sample } from './contextOracle';
+import { checkCtags, type Sample } from './contextOracle';
+import { drawSamples } from './oracles/sampling';
 import { importsBaseline, jaccardBaseline } from './contextBaselines';
 
 interface Args {
@@ -170,27 +171,35 @@ async function main(): Promise<void> {
   };
 
   const o0 = performance.now();
-  const samples = (() => {
-    const defs = ctagsDefinitions(args.repo, files); // dropped once the samples are drawn
-    const drawn = sampleCursors(readText, files, defs, args.samples, args.seed);
-    console.error(`oracle: ${defs.size} names, ${drawn.length} samples (${(performance.now() - o0).toFixed(0)} ms)`);
-    return drawn;
-  })();
+  // Two sample sets (bench/oracles/sampling.ts): the precise oracle's, scored as `recall`, and the ctags method of
+  // earlier figures, scored as `recall_ctags`. A line in both is assembled once.
+  const drawn = await drawSamples(args.repo, files, readText, args.samples, args.seed, (l) => console.error(l));
+  console.error(`oracle: ${drawn.precise.length} precise samples (${JSON.stringify(drawn.oracles)}) from ${drawn.queries} queries, rejected ${JSON.stringify(drawn.rejected)}; ${drawn.ctags.length} ctags samples (${(performance.now() - o0).toFixed(0)} ms)`);
+  type SetName = 'precise' | 'ctags';
+  const byLine = new Map<string, { s: Sample; set: SetName }[]>();
+  for (const [set, list] of [['precise', drawn.precise], ['ctags', drawn.ctags]] as const) {
+    for (const s of list) {
+      const k = `${s.file}:${s.line}`;
+      const entries = byLine.get(k);
+      if (entries) entries.push({ s, set });
+      else byLine.set(k, [{ s, set }]);
+    }
+  }
   const phase = { ours: 0, jaccard: 0, imports: 0, setup: 0 };
 
   const windows = new WindowCache(64);
   const ours = new TreeSitterContextEngine({ index });
   // What the baselines need later, and no more: the masked text and its imports are rebuilt from the file (holding 300
   // structures of 5,000-line files cost ~200 MB of heap; holding their imports, what the heap grew by while sampling).
-  const baselineRuns: { s: Sample; offset: number; neighbours: string[]; goldText: string }[] = [];
-  let recall = 0, jac = 0, imp = 0, none = 0;
-  let tokens = 0, goldTokens = 0, printedMisses = 0;
+  const baselineRuns: { s: Sample; set: SetName; offset: number; neighbours: string[]; goldText: string }[] = [];
+  const newScore = () => ({ n: 0, recall: 0, jac: 0, imp: 0, none: 0, tokens: 0, goldTokens: 0 });
+  const score: Record<SetName, ReturnType<typeof newScore>> = { precise: newScore(), ctags: newScore() };
+  let printedMisses = 0;
   const assembleMs: number[] = [];
-  for (const s of samples) {
+  for (const entries of byLine.values()) {
+    const s = entries[0].s;
     const text = readText(s.file)!;
     const { masked, prefix, hidden } = maskLine(text, s.line);
-    // Detached: kept until the baselines run, a line cut from the gold file would keep the whole file.
-    const goldText = detach(readText(s.gold.file)?.split('\n')[s.gold.line] ?? '');
     const languageId = languageForPath(s.file) ?? 'plaintext';
 
     // The editor's neighbours: files of the same folder and the files the imports resolve to (at most 20, as open tabs).
@@ -217,46 +226,58 @@ async function main(): Promise<void> {
     const packed = await ours.assemble({ doc, budgetTokens: args.budget, purpose: 'completion' });
     assembleMs.push(performance.now() - a0);
     if (packed.tokens > args.budget) throw new Error(`packed ${packed.tokens} tokens over the budget ${args.budget}`);
-    tokens += packed.tokens;
-    const goldFiles = new Set([s.gold.file]);
-    goldTokens += packed.items.filter((i) => goldFiles.has(i.path)).reduce((n, i) => n + i.tokens, 0);
-    if (hit(packed.items, s, goldText)) recall++;
-    else if (printedMisses < args.misses) {
-      printedMisses++;
-      printMiss(s, hidden, goldText, index, packed);
+    for (const { s: e, set } of entries) {
+      const sc = score[set];
+      // Detached: kept until the baselines run, a line cut from the gold file would keep the whole file.
+      const goldText = detach(readText(e.gold.file)?.split('\n')[e.gold.line] ?? '');
+      sc.n++;
+      sc.tokens += packed.tokens;
+      sc.goldTokens += packed.items.filter((i) => i.path === e.gold.file).reduce((n, i) => n + i.tokens, 0);
+      if (hit(packed.items, e, goldText)) sc.recall++;
+      else if (set === 'precise' && printedMisses < args.misses) {
+        printedMisses++;
+        printMiss(e, hidden, goldText, index, packed);
+      }
+      if (hit([], e, goldText)) sc.none++;
+      baselineRuns.push({ s: e, set, offset: prefix.length, neighbours, goldText });
     }
-    if (hit([], s, goldText)) none++;
     phase.ours += performance.now() - a0;
-    baselineRuns.push({ s, offset: prefix.length, neighbours, goldText });
   }
   // Peak RSS of indexing + our engine, before the baselines (and their caches) run.
   const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   for (const b of baselineRuns) {
     const b0 = performance.now();
     const masked = maskLine(readText(b.s.file)!, b.s.line).masked;
-    if (hit(jaccardBaseline(b.s.file, masked, b.offset, b.neighbours, readText, windows, args.budget).items, b.s, b.goldText)) jac++;
+    if (hit(jaccardBaseline(b.s.file, masked, b.offset, b.neighbours, readText, windows, args.budget).items, b.s, b.goldText)) score[b.set].jac++;
     const b1 = performance.now();
     const structure = await maskedImports(languageForPath(b.s.file) ?? 'plaintext', masked);
     const imported = ours.importedFiles(b.s.file, structure, b.s.line);
-    if (hit(importsBaseline(b.s.file, structure.imports, imported, index, args.budget).items, b.s, b.goldText)) imp++;
+    if (hit(importsBaseline(b.s.file, structure.imports, imported, index, args.budget).items, b.s, b.goldText)) score[b.set].imp++;
     phase.jaccard += b1 - b0;
     phase.imports += performance.now() - b1;
   }
-  const n = Math.max(1, samples.length);
   console.error(`memory after sampling: ${mem()}`);
   console.error(`phases (ms total): ${JSON.stringify(Object.fromEntries(Object.entries(phase).map(([k, v]) => [k, Math.round(v)])))}`);
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
   console.error(`peak RSS with baselines: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
-  console.error(`precision proxy (share of context tokens from the gold definition's file): ${r3(goldTokens / Math.max(1, tokens))}`);
+  const { precise: p, ctags: c } = score;
+  const of = (x: number, sc: { n: number }) => r3(x / Math.max(1, sc.n));
+  console.error(`precision proxy (share of context tokens from the gold definition's file): ${r3(p.goldTokens / Math.max(1, p.tokens))}`);
   console.error(`index throughput: ${Math.round((files.length / indexMs) * 1000)} files/s`);
   console.log(JSON.stringify({
     repo: args.repo,
     language,
-    samples: samples.length,
+    samples: p.n,
     budget: args.budget,
-    recall: r3(recall / n),
-    baselines: { none: r3(none / n), jaccard: r3(jac / n), imports: r3(imp / n) },
-    tokens_mean: Math.round(tokens / n),
+    recall: of(p.recall, p),
+    baselines: { none: of(p.none, p), jaccard: of(p.jac, p), imports: of(p.imp, p) },
+    recall_ctags: of(c.recall, c),
+    samples_ctags: c.n,
+    baselines_ctags: { none: of(c.none, c), jaccard: of(c.jac, c), imports: of(c.imp, c) },
+    oracle: drawn.oracles,
+    oracle_rejected: drawn.rejected,
+    ...(drawn.fallbacks.length ? { oracle_fallbacks: drawn.fallbacks } : {}),
+    tokens_mean: Math.round(p.tokens / Math.max(1, p.n)),
     assemble_ms: { p50: r3(percentile(assembleMs, 50)), p95: r3(percentile(assembleMs, 95)) },
     index_ms: Math.round(indexMs),
     index_files: files.length,

@@ -23,6 +23,8 @@ export interface Sample {
   file: string;
   /** 0-based line whose text is hidden; the cursor sits after its indentation. */
   line: number;
+  /** 0-based column of the identifier's first use on the line. */
+  column: number;
   name: string;
   gold: GoldDef;
 }
@@ -109,8 +111,8 @@ export function visibleDefinitions(defs: Map<string, GoldDef[]>, readText: (file
 }
 
 
-const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;
-const SKIP_LINE = /^\s*(?:import\b|from\s+\S+\s+import\b|#\s*include\b|use\s|using\s|package\s|require(?:_relative)?\b|extern\s+crate\b|\/\/|\/\*|\*|#(?!\[))/;
+export const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;
+export const SKIP_LINE = /^\s*(?:import\b|from\s+\S+\s+import\b|#\s*include\b|use\s|using\s|package\s|require(?:_relative)?\b|extern\s+crate\b|\/\/|\/\*|\*|#(?!\[))/;
 
 /**
  * Sample `count` cursor lines: the line uses X (an identifier outside comments/imports), ctags defines X exactly once,
@@ -146,7 +148,7 @@ export function sampleCursors(
         seen.add(name);
         const d = defs.get(name);
         if (!d || d.length !== 1 || d[0].file === file) continue;
-        candidates.push({ file, line: i, name, gold: d[0] });
+        candidates.push({ file, line: i, column: m.index, name, gold: d[0] });
       }
     }
   }

@@ -2,23 +2,29 @@
 # Fetch the context-recall benchmark corpora (real code nobody on this project wrote) into .corpora/ (git-ignored).
 # npm packages: `npm pack` + untar. Debian packages: `apt-get download` + `dpkg -x` (no install, no root needed for that part).
 # Usage: bash scripts/fetch-corpora.sh [name...]   (default: all). Re-running skips corpora already present.
+# Twelve corpora (BENCHMARKS.md): TypeScript rxjs, zod, effect (functional style: files of 20,000+ lines whose modules
+# import dozens of siblings; run on .corpora/effect/src); Python requests, flask, sympy (1,400+ files); Go cobra,
+# golang.org/x/tools (hundreds of packages); Rust serde_json, tokio; Ruby rack; PHP league/commonmark.
+# New corpora are pinned to a version (npm: name@version) so later figures stay comparable.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/.corpora"
 mkdir -p "$out"
 cd "$out"
 
-NPM_PACKAGES=(rxjs zod)
-DEB_PACKAGES=(python3-requests python3-flask golang-github-spf13-cobra-dev librust-serde-json-dev)
+NPM_PACKAGES=(rxjs zod effect@4.1.0)
+DEB_PACKAGES=(python3-requests python3-flask python3-sympy golang-github-spf13-cobra-dev golang-golang-x-tools-dev
+  librust-serde-json-dev librust-tokio-dev ruby-rack php-league-commonmark)
 
 want() { [ $# -eq 0 ] && return 0; local n; for n in "${SELECTED[@]}"; do [ "$n" = "$1" ] && return 0; done; return 1; }
 SELECTED=("$@")
 
-for pkg in "${NPM_PACKAGES[@]}"; do
+for spec in "${NPM_PACKAGES[@]}"; do
+  pkg="${spec%@*}"
   if [ ${#SELECTED[@]} -gt 0 ] && ! want "$pkg"; then continue; fi
   if [ -d "$out/$pkg" ]; then echo "$pkg: present"; continue; fi
   tmp="$(mktemp -d)"
-  (cd "$tmp" && npm pack "$pkg" --silent >/dev/null)
+  (cd "$tmp" && npm pack "$spec" --silent >/dev/null)
   mkdir -p "$out/$pkg"
   tar -xzf "$tmp"/*.tgz -C "$out/$pkg" --strip-components=1
   rm -rf "$tmp"

@@ -1,0 +1,159 @@
+/**
+ * The oracle for languages without a language server here (Rust, Ruby, PHP, Java, C, C++, C#; and the fallback when
+ * pyright or gopls cannot run): the ctags definition of a name defined once in the repository, kept only when the
+ * name is not bound in an enclosing scope of the current file and is not one of the language's builtins.
+ * "Bound" is read off the tree-sitter parse of the unmasked file: walking up from the identifier, a parameter, a type
+ * parameter or a local binding (let/assignment/declarator pattern, loop variable, closure or block parameter) of
+ * the same name in an enclosing node shadows any definition elsewhere.
+ */
+import type { Node } from 'web-tree-sitter';
+import { parse, resolveLanguage } from '../../src/core/context/parser';
+import type { LanguageName } from '../../src/core/context/languages';
+import type { OracleQuery, PreciseOracle, RejectReason, Verdict } from './types';
+
+const words = (s: string) => new Set(s.split(/\s+/).filter(Boolean));
+
+/**
+ * Names the language provides everywhere (prelude, builtin types and functions). A method named like a prelude trait's
+ * method (clone, next, fmt, …) is among them: without types, which impl a call reaches cannot be told.
+ */
+export const BUILTINS: Partial<Record<LanguageName, ReadonlySet<string>>> = {
+  rust: words(`Option Some None Result Ok Err Vec String Box Rc Arc Cell RefCell HashMap HashSet BTreeMap BTreeSet VecDeque
+    Self self str bool char i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64
+    Clone Copy Debug Default Display Drop Eq PartialEq Ord PartialOrd Hash Hasher Iterator IntoIterator DoubleEndedIterator
+    ExactSizeIterator Extend FromIterator From Into TryFrom TryInto AsRef AsMut ToOwned ToString Send Sync Sized Unpin
+    Fn FnMut FnOnce Deref DerefMut Error Formatter Future
+    clone clone_from next fmt eq ne cmp partial_cmp hash into from try_from try_into as_ref as_mut to_owned to_string
+    drop default deref deref_mut into_iter extend from_iter iter iter_mut len is_empty unwrap expect map and_then
+    ok_or ok_or_else unwrap_or unwrap_or_else unwrap_or_default push pop insert remove get get_mut contains poll
+    println print eprintln eprint format write writeln vec panic assert assert_eq assert_ne debug_assert debug_assert_eq
+    unreachable unimplemented todo matches cfg concat stringify include_str env`),
+  ruby: words(`Object BasicObject Kernel Module Class Comparable Enumerable String Symbol Integer Float Numeric Array Hash Range
+    Proc Struct Time IO File Dir Exception StandardError ArgumentError RuntimeError TypeError NameError NoMethodError
+    KeyError IndexError StopIteration NotImplementedError
+    puts print p pp require require_relative load raise fail attr_reader attr_writer attr_accessor include extend prepend
+    private public protected module_function define_method instance_variable_get instance_variable_set send
+    public_send respond_to? is_a? kind_of? nil? freeze dup to_s to_i to_a to_h to_sym inspect each map select reject
+    lambda proc block_given? loop catch throw sleep format sprintf new initialize call`),
+  php: words(`Exception Error TypeError ValueError RuntimeException InvalidArgumentException LogicException Throwable
+    ArrayAccess Countable Traversable Iterator IteratorAggregate Stringable JsonSerializable Closure Generator stdClass
+    array count strlen isset unset empty is_array is_string is_int is_null in_array array_map array_filter array_keys
+    array_values array_merge implode explode sprintf printf str_replace substr strpos trim json_encode json_decode
+    self parent static`),
+  java: words(`Object String Integer Long Boolean Double Float Character Byte Short Math System Thread Runnable Exception
+    RuntimeException Error Throwable IllegalArgumentException IllegalStateException NullPointerException Override
+    Deprecated SuppressWarnings Iterable Comparable CharSequence StringBuilder Class Void Enum Record
+    equals hashCode toString getClass`),
+  csharp: words(`Object String Int32 Int64 Boolean Double Math Console Exception ArgumentException ArgumentNullException
+    InvalidOperationException NotImplementedException IDisposable IEnumerable IEnumerator Task List Dictionary
+    Equals GetHashCode ToString GetType nameof var dynamic`),
+  c: words(`size_t ssize_t int8_t int16_t int32_t int64_t uint8_t uint16_t uint32_t uint64_t uintptr_t intptr_t bool FILE NULL
+    printf fprintf sprintf snprintf malloc calloc realloc free memcpy memmove memset memcmp strlen strcmp strncmp strcpy
+    strncpy strchr strdup abort exit assert errno`),
+  python: words(`print len range str int float bool list dict set tuple object type isinstance issubclass super getattr setattr
+    hasattr delattr iter next enumerate zip map filter sorted reversed min max sum abs any all open repr hash id callable
+    property staticmethod classmethod Exception ValueError TypeError KeyError IndexError AttributeError RuntimeError
+    NotImplementedError StopIteration`),
+  go: words(`error string int int8 int16 int32 int64 uint uint8 uint16 uint32 uint64 uintptr float32 float64 complex64 complex128
+    byte rune bool any comparable len cap make new append copy delete panic recover print println close complex real imag
+    min max clear`),
+  typescript: words(`Array Object String Number Boolean Symbol Promise Map Set WeakMap WeakSet Error TypeError RangeError Date RegExp
+    JSON Math Function Record Partial Readonly Pick Omit Exclude Extract ReturnType Parameters NonNullable Required
+    Iterable Iterator AsyncIterable PromiseLike ArrayLike console globalThis parseInt parseFloat isNaN setTimeout
+    clearTimeout`),
+};
+BUILTINS.cpp = new Set([...BUILTINS.c!, ...words('std string vector map unordered_map set unique_ptr shared_ptr make_unique make_shared move forward size_t nullptr_t cout cerr endl')]);
+BUILTINS.tsx = BUILTINS.typescript;
+BUILTINS.javascript = BUILTINS.typescript;
+
+/** Node types whose subtree binds names for the enclosing scope (parameters and type parameters of any grammar). */
+const PARAMETER_LIKE = /parameter/;
+/** Declarations whose `pattern`/`left`/`name`/`declarator` child binds a local. */
+const LOCAL_DECLARATION = /^(let_declaration|let_condition|local_variable_declaration|variable_declarator|variable_declaration|short_var_declaration|var_spec|const_spec|assignment|assignment_expression|lexical_declaration|for_expression|for_statement|for_in_statement|for_in_clause|enhanced_for_statement|foreach_statement|for|match_arm|if_let_expression|while_let_expression|closure_expression|lambda|lambda_expression|block|do_block|catch_clause|rescue|exception_variable|init_declarator|declaration|with_item|as_pattern)$/;
+const BINDING_FIELDS = ['pattern', 'left', 'name', 'declarator', 'value_name', 'variable', 'parameters'];
+
+function fieldOf(parent: Node, child: Node): string | null {
+  for (let i = 0; i < parent.childCount; i++) if (parent.child(i)?.id === child.id) return parent.fieldNameForChild(i);
+  return null;
+}
+
+/**
+ * Why an occurrence `occ` of the name binds it in its scope, if it does: inside a parameter list (not in a type
+ * annotation), a type-parameter list, or the binding part of a local declaration.
+ */
+function bindingKind(occ: Node): RejectReason | undefined {
+  let child: Node = occ;
+  for (let p = occ.parent, depth = 0; p && depth < 6; child = p, p = p.parent, depth++) {
+    const field = fieldOf(p, child);
+    // `x: Foo` names Foo as a type, `Some(x)` names Some as a constructor, `f(x)` names f as a callee: none binds.
+    if (field === 'type' || field === 'function' || field === 'path' || field === 'value' || field === 'right' || field === 'body' || field === 'bound' || field === 'bounds' || field === 'default_type') return undefined;
+    if (/type_parameter/.test(p.type)) return 'type-parameter';
+    if (PARAMETER_LIKE.test(p.type)) return 'parameter';
+    if (LOCAL_DECLARATION.test(p.type)) return field && BINDING_FIELDS.includes(field) ? 'local' : undefined;
+  }
+  return undefined;
+}
+
+const FUNCTION_LIKE = /function|method|closure|lambda|impl_item|trait_item|class|struct|interface|block|body|program|source_file|translation_unit|module/;
+
+/** The reason `name` at (line, column) is bound in an enclosing scope of `text`, if it is. */
+export async function boundInScope(language: LanguageName, text: string, line: number, column: number, name: string): Promise<RejectReason | undefined> {
+  const tree = await parse(language, text);
+  if (!tree) return undefined;
+  try {
+    // tree-sitter's columns count UTF-8 bytes.
+    const byteColumn = Buffer.byteLength((text.split('\n')[line] ?? '').slice(0, column), 'utf8');
+    const at = tree.rootNode.descendantForPosition({ row: line, column: byteColumn });
+    if (!at) return undefined;
+    for (let scope: Node | null = at.parent; scope; scope = scope.parent) {
+      if (!FUNCTION_LIKE.test(scope.type)) continue;
+      // Top-level definitions of the file are not locals; the sampler already drops names the file defines.
+      if (!scope.parent) break;
+      const why = findBinding(scope, name, at);
+      if (why) return why;
+    }
+    return undefined;
+  } finally {
+    tree.delete();
+  }
+}
+
+function findBinding(scope: Node, name: string, use: Node): RejectReason | undefined {
+  const stack: Node[] = [scope];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.id !== use.id && n.childCount === 0 && n.text === name) {
+      const why = bindingKind(n);
+      if (why) return why;
+    }
+    // Bindings after the use in the same scope (a later `let`) do not bind it; parameter lists are read whole.
+    for (let i = n.childCount - 1; i >= 0; i--) {
+      const c = n.child(i);
+      if (!c || (c.startIndex > use.endIndex && !PARAMETER_LIKE.test(c.type))) continue;
+      // A nested function, closure or block that does not hold the use binds nothing for it.
+      if (FUNCTION_LIKE.test(c.type) && !(c.startIndex <= use.startIndex && use.endIndex <= c.endIndex)) continue;
+      stack.push(c);
+    }
+  }
+  return undefined;
+}
+
+export class ScopeFilteredCtagsOracle implements PreciseOracle {
+  readonly name = 'ctags+scope';
+
+  async resolve(q: OracleQuery): Promise<Verdict> {
+    const language = resolveLanguage(q.file);
+    if (language && BUILTINS[language]?.has(q.name)) return { reject: 'builtin' };
+    const others = q.ctags.filter((d) => d.file !== q.file);
+    if (q.ctags.length !== 1 || others.length !== 1) return { reject: q.ctags.length > 1 ? 'ambiguous' : 'same-file' };
+    if (language) {
+      const bound = await boundInScope(language, q.text, q.line, q.column, q.name);
+      if (bound) return { reject: bound };
+    }
+    return { gold: others[0] };
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The TypeScript/JavaScript oracle: the `typescript` package's language service over every TS/JS file of the
+ * repository, asked for the definition at the identifier's position in the unmasked file (go-to-definition follows
+ * imports to the declaration). Type parameters, parameters and locals are rejected by the kind the service reports;
+ * definitions in lib.*.d.ts or outside the repository are builtins/dependencies.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import ts from 'typescript';
+import { classifySites, type OracleQuery, type PreciseOracle, type RejectReason, type Verdict } from './types';
+
+export const TS_EXTENSIONS = /\.(?:ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
+
+const REJECT_KIND = new Map<string, RejectReason>([
+  [ts.ScriptElementKind.typeParameterElement, 'type-parameter'],
+  [ts.ScriptElementKind.parameterElement, 'parameter'],
+  [ts.ScriptElementKind.localVariableElement, 'local'],
+  [ts.ScriptElementKind.localFunctionElement, 'local'],
+  [ts.ScriptElementKind.localClassElement, 'local'],
+]);
+
+export class TypeScriptOracle implements PreciseOracle {
+  readonly name = 'typescript';
+  private readonly service: ts.LanguageService;
+  private readonly texts = new Map<string, string | undefined>();
+
+  constructor(private readonly repo: string, private readonly indexed: ReadonlySet<string>) {
+    const roots = [...indexed].filter((f) => TS_EXTENSIONS.test(f)).map((f) => path.join(repo, f));
+    const options: ts.CompilerOptions = {
+      allowJs: true,
+      checkJs: false,
+      noEmit: true,
+      target: ts.ScriptTarget.ESNext,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      allowImportingTsExtensions: true,
+      resolveJsonModule: true,
+      jsx: ts.JsxEmit.Preserve,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      types: [],
+    };
+    const read = (f: string) => {
+      if (!this.texts.has(f)) {
+        let t: string | undefined;
+        try {
+          t = fs.readFileSync(f, 'utf8');
+        } catch {
+          t = undefined;
+        }
+        this.texts.set(f, t);
+      }
+      return this.texts.get(f);
+    };
+    const host: ts.LanguageServiceHost = {
+      getScriptFileNames: () => roots,
+      getScriptVersion: () => '1',
+      getScriptSnapshot: (f) => {
+        const t = read(f);
+        return t === undefined ? undefined : ts.ScriptSnapshot.fromString(t);
+      },
+      getCurrentDirectory: () => repo,
+      getCompilationSettings: () => options,
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (f) => read(f) !== undefined,
+      readFile: (f) => read(f),
+      readDirectory: ts.sys.readDirectory,
+      directoryExists: ts.sys.directoryExists,
+      getDirectories: ts.sys.getDirectories,
+    };
+    this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
+  }
+
+  resolve(q: OracleQuery): Promise<Verdict> {
+    const file = path.join(this.repo, q.file);
+    const program = this.service.getProgram();
+    const sf = program?.getSourceFile(file);
+    if (!program || !sf) return Promise.resolve({ reject: 'error', detail: 'not in the program' });
+    const pos = sf.getPositionOfLineAndCharacter(q.line, q.column);
+    let defs: readonly ts.DefinitionInfo[] | undefined;
+    try {
+      defs = this.service.getDefinitionAtPosition(file, pos);
+    } catch (err) {
+      return Promise.resolve({ reject: 'error', detail: String(err) });
+    }
+    const sites = (defs ?? []).map((d) => {
+      const target = program.getSourceFile(d.fileName);
+      const line = target ? target.getLineAndCharacterOfPosition(d.textSpan.start).line : 0;
+      const lib = program.isSourceFileDefaultLibrary(target!) || /[\\/]lib\.[^\\/]*\.d\.ts$/.test(d.fileName);
+      return { file: d.fileName, line, kind: lib ? 'lib' : d.kind };
+    });
+    return Promise.resolve(classifySites(this.repo, q, sites, this.indexed, (k) => (k === 'lib' ? 'builtin' : REJECT_KIND.get(k ?? ''))));
+  }
+
+  close(): Promise<void> {
+    this.service.dispose();
+    this.texts.clear();
+    return Promise.resolve();
+  }
+}

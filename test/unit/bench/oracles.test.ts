@@ -1,0 +1,191 @@
+/**
+ * The context benchmark's precise oracles on small fixtures: each resolves an imported name to its definition in
+ * another file, and rejects a type parameter, a local shadowing an import, and a builtin. The language servers are the
+ * real ones: the `typescript` package's language service, pyright (npm), gopls (Debian's `gopls` + `golang-go`,
+ * installed by .ci/run); the Rust case runs the scope-filtered ctags oracle over Universal Ctags' real output.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { TypeScriptOracle } from '../../../bench/oracles/typescript';
+import { goplsAvailable, goplsOracle, pyrightOracle, pythonImportRoots } from '../../../bench/oracles/languageServers';
+import { ScopeFilteredCtagsOracle } from '../../../bench/oracles/scope';
+import { checkCtags, ctagsDefinitions } from '../../../bench/contextOracle';
+import type { PreciseOracle, Verdict } from '../../../bench/oracles/types';
+
+const roots: string[] = [];
+after(() => {
+  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
+});
+
+function fixture(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'oracle-'));
+  roots.push(root);
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}
+
+/** Ask `oracle` about the `nth` (0-based) whole-word occurrence of `name` on the first line containing `lineHas`. */
+async function ask(oracle: PreciseOracle, root: string, file: string, lineHas: string, name: string, nth = 0): Promise<Verdict> {
+  const text = fs.readFileSync(path.join(root, file), 'utf8');
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.includes(lineHas));
+  assert.ok(line >= 0, `fixture line "${lineHas}"`);
+  const hits = [...lines[line].matchAll(new RegExp(`\\b${name}\\b`, 'g'))];
+  assert.ok(hits[nth], `occurrence ${nth} of ${name} on "${lines[line]}"`);
+  const defs = ctagsDefinitions(root, Object.keys(filesOf(root)));
+  return oracle.resolve({ file, line, column: hits[nth].index!, name, text, ctags: defs.get(name) ?? [] });
+}
+
+function filesOf(root: string): Record<string, true> {
+  const out: Record<string, true> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(root, p).split(path.sep).join('/')] = true;
+    }
+  };
+  walk(root);
+  return out;
+}
+
+const goldOf = (v: Verdict) => ('gold' in v ? `${v.gold.file}:${v.gold.line}` : `rejected ${v.reject}`);
+const rejectOf = (v: Verdict) => ('reject' in v ? v.reject : `gold ${v.gold.file}:${v.gold.line}`);
+
+test('typescript oracle: import resolved across files; type parameter, shadowing local and lib builtin rejected', async () => {
+  const root = fixture({
+    'util.ts': 'export function helper(x: number): number {\n  return x + 1;\n}\nexport interface Box {\n  R: string;\n}\n',
+    'main.ts': [
+      "import { helper } from './util';",
+      'export function run<R>(value: R): R {',
+      '  const n: number = helper(1);',
+      '  const list = new Array<number>(n);',
+      '  return value;',
+      '}',
+      'export function shadow(): number {',
+      '  const helper = (y: number) => y * 2;',
+      '  return helper(3);',
+      '}',
+      '',
+    ].join('\n'),
+  });
+  const oracle = new TypeScriptOracle(root, new Set(Object.keys(filesOf(root))));
+  try {
+    assert.equal(goldOf(await ask(oracle, root, 'main.ts', 'helper(1)', 'helper')), 'util.ts:0');
+    // `R` is also a property of Box in util.ts: a name search would score it there.
+    assert.equal(rejectOf(await ask(oracle, root, 'main.ts', 'run<R>', 'R', 1)), 'type-parameter');
+    assert.equal(rejectOf(await ask(oracle, root, 'main.ts', 'return helper(3)', 'helper')), 'same-file');
+    assert.equal(rejectOf(await ask(oracle, root, 'main.ts', 'new Array', 'Array')), 'builtin');
+  } finally {
+    await oracle.close();
+  }
+});
+
+test('pyright oracle: import resolved across files; TypeVar, shadowing local and builtin rejected', async () => {
+  const root = fixture({
+    'src/pkg/__init__.py': '',
+    'src/pkg/util.py': 'def helper(x):\n    return x + 1\n\n\nT = 3\n',
+    'src/pkg/main.py': [
+      'from typing import TypeVar',
+      'from pkg.util import helper',
+      '',
+      'T = TypeVar("T")',
+      '',
+      '',
+      'def run(value: T) -> T:',
+      '    n = helper(1)',
+      '    return len([value]) + n',
+      '',
+      '',
+      'def shadow():',
+      '    helper = lambda y: y * 2',
+      '    return helper(3)',
+      '',
+    ].join('\n'),
+  });
+  assert.deepEqual(pythonImportRoots(root, Object.keys(filesOf(root))), [root, path.join(root, 'src')].sort());
+  const oracle = await pyrightOracle(root, new Set(Object.keys(filesOf(root))));
+  try {
+    // Absolute import through the import root src/ (pkg.util), not a file beside the test.
+    assert.equal(goldOf(await ask(oracle, root, 'src/pkg/main.py', 'n = helper(1)', 'helper')), 'src/pkg/util.py:0');
+    // `T` is also a module-level name of util.py: the TypeVar of this file binds it.
+    assert.equal(rejectOf(await ask(oracle, root, 'src/pkg/main.py', 'def run', 'T')), 'same-file');
+    assert.equal(rejectOf(await ask(oracle, root, 'src/pkg/main.py', 'return helper(3)', 'helper')), 'same-file');
+    assert.equal(rejectOf(await ask(oracle, root, 'src/pkg/main.py', 'return len', 'len')), 'builtin');
+  } finally {
+    await oracle.close();
+  }
+});
+
+const goMissing = goplsAvailable();
+test('gopls oracle: import resolved across packages; type parameter, shadowing local and builtin rejected', { skip: goMissing }, async () => {
+  const root = fixture({
+    'src/example.com/m/util/util.go': 'package util\n\nfunc Helper(x int) int { return x + 1 }\n\ntype T struct{}\n\nfunc (T) error() string { return "" }\n',
+    'src/example.com/m/main.go': [
+      'package main',
+      '',
+      'import "example.com/m/util"',
+      '',
+      'func Map[T any](xs []T) []T {',
+      '\tn := util.Helper(1)',
+      '\t_ = n',
+      '\treturn xs',
+      '}',
+      '',
+      'func shadow() error {',
+      '\tutil := 3',
+      '\t_ = util',
+      '\treturn nil',
+      '}',
+      '',
+      'func main() {}',
+      '',
+    ].join('\n'),
+  });
+  const oracle = await goplsOracle(root, new Set(Object.keys(filesOf(root))));
+  try {
+    assert.equal(goldOf(await ask(oracle, root, 'src/example.com/m/main.go', 'util.Helper', 'Helper')), 'src/example.com/m/util/util.go:2');
+    // `T` is also a type of package util, `error` a method there: the type parameter and the builtin win.
+    assert.equal(rejectOf(await ask(oracle, root, 'src/example.com/m/main.go', 'func Map', 'T', 2)), 'same-file');
+    assert.equal(rejectOf(await ask(oracle, root, 'src/example.com/m/main.go', '_ = util', 'util')), 'same-file');
+    assert.equal(rejectOf(await ask(oracle, root, 'src/example.com/m/main.go', 'func shadow', 'error')), 'builtin');
+  } finally {
+    await oracle.close();
+  }
+});
+
+test('scope-filtered ctags oracle (Rust): unique definition kept; type parameter, shadowing local and prelude name rejected', async () => {
+  checkCtags();
+  const root = fixture({
+    'src/util.rs': 'pub fn helper(x: u32) -> u32 {\n    x + 1\n}\n\npub struct T;\n\npub struct Wrapper;\n\nimpl Wrapper {\n    pub fn clone(&self) -> Wrapper {\n        Wrapper\n    }\n}\n',
+    'src/lib.rs': [
+      'mod util;',
+      'use crate::util::helper;',
+      '',
+      'pub fn run<T: Copy>(x: T, w: &util::Wrapper) -> T {',
+      '    let n = helper(1);',
+      '    let _ = w.clone();',
+      '    let _ = n;',
+      '    x',
+      '}',
+      '',
+      'pub fn shadow() -> u32 {',
+      '    let helper = |y: u32| y * 2;',
+      '    helper(3)',
+      '}',
+      '',
+    ].join('\n'),
+  });
+  const oracle = new ScopeFilteredCtagsOracle();
+  assert.equal(goldOf(await ask(oracle, root, 'src/lib.rs', 'let n = helper(1)', 'helper')), 'src/util.rs:0');
+  // ctags defines T once, in util.rs (a struct); here T is the function's type parameter.
+  assert.equal(rejectOf(await ask(oracle, root, 'src/lib.rs', 'pub fn run', 'T', 2)), 'type-parameter');
+  assert.equal(rejectOf(await ask(oracle, root, 'src/lib.rs', '    helper(3)', 'helper')), 'local');
+  assert.equal(rejectOf(await ask(oracle, root, 'src/lib.rs', 'w.clone()', 'clone')), 'builtin');
+});
