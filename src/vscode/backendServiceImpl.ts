@@ -10,6 +10,7 @@ import type { Notifier } from './notifier';
 import { BackendError, isAbortError } from '../core/backends/errors';
 import type { Backend, BackendKind } from '../core/backends/types';
 import { createBackend } from '../core/backends/factory';
+import { checkEndpoint } from '../core/backends/endpoint';
 import { detectBackend } from '../core/backends/detect';
 import { guardBackend } from '../core/backends/guarded';
 import { describeKind, problemFor } from './backendProblems';
@@ -137,6 +138,17 @@ class BackendServiceImpl implements BackendService {
     const settings = this.deps.settings();
     const { log } = this.deps;
     if (this.current.state === 'offline' || !this.current.kind) this.setStatus({ ...this.current, state: 'detecting', detail: 'Looking for a backend…' });
+    if (settings.endpoint) {
+      try {
+        checkEndpoint(settings.endpoint);
+      } catch (err) {
+        this.activeBackend = undefined;
+        const problem = problemFor(err, 'settings', settings.chatModel);
+        void this.deps.notifier.error('endpoint', problem.message, 'Show Log');
+        return this.setStatus({ state: 'offline', detail: problem.message });
+      }
+      this.deps.notifier.clear('endpoint');
+    }
     const target = await this.resolveTarget(settings);
     if (!target) {
       this.activeBackend = undefined;

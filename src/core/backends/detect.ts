@@ -5,6 +5,11 @@
 import { DEFAULT_ENDPOINTS } from '../config';
 import type { BackendKind } from './types';
 import type { FetchLike } from './request';
+import { readTextCapped } from './bodies';
+import { sameOriginRedirectsOnly } from './redirects';
+
+/** A probe's answer is a few hundred bytes; anything much larger is not one of the servers we look for. */
+const PROBE_MAX_BYTES = 256 * 1024;
 
 export interface DetectOptions {
   ollamaEndpoint?: string;
@@ -27,8 +32,8 @@ export interface Detection {
 async function probe(url: string, o: DetectOptions): Promise<{ status: number; body: unknown } | undefined> {
   const signals = [AbortSignal.timeout(o.timeoutMs ?? 800), ...(o.signal ? [o.signal] : [])];
   try {
-    const res = await (o.fetch ?? fetch)(url, { signal: AbortSignal.any(signals), headers: { Accept: 'application/json' } });
-    const text = await res.text();
+    const res = await sameOriginRedirectsOnly(o.fetch ?? fetch)(url, { signal: AbortSignal.any(signals), headers: { Accept: 'application/json' } });
+    const text = await readTextCapped(res, PROBE_MAX_BYTES, url);
     let body: unknown;
     try {
       body = JSON.parse(text);

@@ -1,6 +1,7 @@
 /** Build the backend for the user's settings. Wrap it with guardBackend() for logging and the overflow guard. */
 import { DEFAULT_ENDPOINTS } from '../config';
 import type { Logger } from '../log';
+import { checkEndpoint } from './endpoint';
 import { LlamaCppBackend } from './llamacpp';
 import { OllamaBackend } from './ollama';
 import { OpenAIBackend } from './openai';
@@ -22,9 +23,11 @@ export interface BackendConfig {
   fetch?: FetchLike;
 }
 
+/** Throws BackendError 'auth' for an endpoint with a user name or password in it (see endpoint.ts). */
 export function createBackend(c: BackendConfig): Backend {
   const endpoint = c.endpoint.trim() || DEFAULT_ENDPOINTS[c.kind];
-  const common = { endpoint, apiKey: c.apiKey || undefined, contextWindow: c.contextWindow && c.contextWindow > 0 ? c.contextWindow : undefined, idleTimeoutMs: c.idleTimeoutMs, fetch: c.fetch };
+  checkEndpoint(endpoint);
+  const common = { endpoint, apiKey: c.apiKey || undefined, contextWindow: c.contextWindow && c.contextWindow > 0 ? c.contextWindow : undefined, idleTimeoutMs: c.idleTimeoutMs, fetch: c.fetch, logger: c.logger };
   c.logger.debug(`backend: ${c.kind} at ${endpoint}${common.contextWindow ? `, context window ${common.contextWindow} (override)` : ''}${common.apiKey ? ', with API key' : ''}`);
   switch (c.kind) {
     case 'ollama':

@@ -3,7 +3,10 @@
  * Every request has a RequestControl (caller abort + idle timeout); errors become BackendError through the
  * backend's own `mapStatus`.
  */
+import { MAX_JSON_BODY_BYTES, readTextCapped } from './bodies';
 import { BackendError } from './errors';
+import type { Logger } from '../log';
+import { sameOriginRedirectsOnly } from './redirects';
 import { isFetchAbort, networkCode, offlineMessage, readJson, RequestControl, trimEndpoint, type FetchLike } from './request';
 import { readSse, type SseItem } from './sse';
 
@@ -13,14 +16,17 @@ export interface HttpClientOptions {
   apiKey?: string;
   fetch: FetchLike;
   idleTimeoutMs: number;
+  logger?: Logger;
   /** Turn an HTTP error (status + parsed body) into a BackendError. */
   mapStatus(status: number, body: unknown, path: string): BackendError;
 }
 
 export class HttpClient {
   readonly base: string;
+  private readonly fetch: FetchLike;
   constructor(private readonly o: HttpClientOptions) {
     this.base = trimEndpoint(o.endpoint);
+    this.fetch = sameOriginRedirectsOnly(o.fetch, (from, to) => o.logger?.warn(`${o.kind}: refused a redirect from ${from} to ${to}`));
   }
 
   private headers(stream: boolean, hasBody: boolean): Record<string, string> {
@@ -33,7 +39,7 @@ export class HttpClient {
   private async send(path: string, body: unknown, ctl: RequestControl, stream: boolean): Promise<Response> {
     let res: Response;
     try {
-      res = await this.o.fetch(this.base + path, {
+      res = await this.fetch(this.base + path, {
         method: body === undefined ? 'GET' : 'POST',
         headers: this.headers(stream, body !== undefined),
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -67,7 +73,7 @@ export class HttpClient {
     const ctl = new RequestControl(signal, timeoutMs);
     try {
       const res = await this.send(path, body, ctl, false);
-      const text = await res.text();
+      const text = await readTextCapped(res, MAX_JSON_BODY_BYTES, `${this.o.kind} ${path}`);
       try {
         return JSON.parse(text) as T;
       } catch {

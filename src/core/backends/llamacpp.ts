@@ -42,7 +42,7 @@ export class LlamaCppBackend implements Backend {
   private fim: Promise<boolean> | undefined;
 
   constructor(private readonly o: LlamaCppOptions) {
-    this.http = new HttpClient({ kind: 'llamacpp', endpoint: o.endpoint, apiKey: o.apiKey, fetch: o.fetch ?? fetch, idleTimeoutMs: o.idleTimeoutMs, mapStatus: mapLlamaCppStatus });
+    this.http = new HttpClient({ kind: 'llamacpp', endpoint: o.endpoint, apiKey: o.apiKey, fetch: o.fetch ?? fetch, idleTimeoutMs: o.idleTimeoutMs, logger: o.logger, mapStatus: mapLlamaCppStatus });
     this.endpoint = this.http.base;
   }
 

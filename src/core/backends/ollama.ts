@@ -8,8 +8,11 @@ import { Ollama, type AbortableAsyncIterator } from 'ollama';
 import { PHI4_CONTEXT_WINDOW } from '../config';
 import { isValidModelId } from '../untrusted';
 import { BackendError } from './errors';
+import { byteCap, MAX_JSON_BODY_BYTES } from './bodies';
 import { ndjsonGuard } from './ndjsonGuard';
-import { isFetchAbort, networkCode, offlineMessage, RequestControl, timed, trimEndpoint, type FetchLike } from './request';
+import { sameOriginRedirectsOnly } from './redirects';
+import type { Logger } from '../log';
+import { isFetchAbort, networkCode, offlineMessage, readJson, RequestControl, timed, trimEndpoint, type FetchLike } from './request';
 import type { Backend, ChatRequest, HealthReport, InfillRequest, ModelInfo, PullProgress, RawCompletionRequest, SamplingOptions, StreamEvent } from './types';
 
 export interface OllamaOptions {
@@ -22,6 +25,7 @@ export interface OllamaOptions {
   fetch?: FetchLike;
   /** Sent as a bearer token (Ollama behind an authenticating proxy). */
   apiKey?: string;
+  logger?: Logger;
 }
 
 type Json = Record<string, unknown>;
@@ -52,15 +56,20 @@ export class OllamaBackend implements Backend {
 
   /** A client whose requests are bound to `ctl` (abort, idle watchdog, NDJSON check). */
   private client(ctl: RequestControl): Ollama {
-    const base = this.o.fetch ?? fetch;
+    const base = sameOriginRedirectsOnly(this.o.fetch ?? fetch, (from, to) => this.o.logger?.warn(`ollama: refused a redirect from ${from} to ${to}`));
     const wrapped: FetchLike = async (input, init) => {
       const signal = init?.signal ? AbortSignal.any([init.signal, ctl.signal]) : ctl.signal;
       const res = await base(input, { ...init, signal });
       ctl.touch();
       ctl.started = true;
+      if (!res.body) return res;
+      const init2 = { status: res.status, statusText: res.statusText, headers: res.headers };
+      // An error answer: its first 64 KB are plenty for the message (a server can send megabytes).
+      if (!res.ok) return new Response(JSON.stringify((await readJson(res)) ?? {}), { ...init2, headers: { 'content-type': 'application/json' } });
+      // A plain JSON answer (/api/show, /api/tags, ...): capped in size.
+      if ((res.headers.get('content-type') ?? '').includes('application/json')) return new Response(res.body.pipeThrough(byteCap(MAX_JSON_BODY_BYTES, 'Ollama')), init2);
       // Streams (NDJSON, or anything that is not a plain JSON answer, e.g. a web page from the wrong server) are checked line by line.
-      if (!res.ok || !res.body || (res.headers.get('content-type') ?? '').includes('application/json')) return res;
-      return new Response(res.body.pipeThrough(ndjsonGuard(() => ctl.touch())), { status: res.status, statusText: res.statusText, headers: res.headers });
+      return new Response(res.body.pipeThrough(ndjsonGuard(() => ctl.touch())), init2);
     };
     return new Ollama({ host: this.endpoint, fetch: wrapped as typeof fetch, headers: this.o.apiKey ? { Authorization: `Bearer ${this.o.apiKey}` } : undefined });
   }

@@ -38,7 +38,7 @@ export class OpenAIBackend implements Backend {
 
   constructor(private readonly o: OpenAIOptions) {
     const root = o.endpoint.replace(/\/+$/, '').replace(/\/v1$/, '');
-    this.http = new HttpClient({ kind: 'openai', endpoint: root, apiKey: o.apiKey, fetch: o.fetch ?? fetch, idleTimeoutMs: o.idleTimeoutMs, mapStatus: mapOpenAIStatus });
+    this.http = new HttpClient({ kind: 'openai', endpoint: root, apiKey: o.apiKey, fetch: o.fetch ?? fetch, idleTimeoutMs: o.idleTimeoutMs, logger: o.logger, mapStatus: mapOpenAIStatus });
     this.endpoint = this.http.base;
   }
 

@@ -3,7 +3,9 @@
  * or when nothing arrives for `idleTimeoutMs` (aborting closes the socket), client-side timings, and the mapping
  * of network failures to BackendError.
  */
+import { MAX_ERROR_BODY_BYTES, readTextCapped } from './bodies';
 import { BackendError } from './errors';
+import type { Logger } from '../log';
 import type { StreamEvent, Usage } from './types';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -16,6 +18,8 @@ export interface HttpBackendOptions {
   contextWindow?: number;
   idleTimeoutMs: number;
   fetch?: FetchLike;
+  /** Where refused redirects and other notable events are logged. */
+  logger?: Logger;
 }
 
 /** The longest delay setTimeout honours (longer ones fire after 1 ms). */
@@ -117,9 +121,9 @@ export async function* timed(start: number, events: AsyncIterable<StreamEvent>):
   }
 }
 
-/** Read a JSON body without throwing; undefined when it is not JSON. */
+/** Read an error answer's JSON (its first 64 KB) without throwing; its text as `{error}` when it is not JSON. */
 export async function readJson(res: Response): Promise<unknown> {
-  const text = await res.text().catch(() => '');
+  const text = await readTextCapped(res, MAX_ERROR_BODY_BYTES, 'error answer', true).catch(() => '');
   try {
     return JSON.parse(text);
   } catch {
