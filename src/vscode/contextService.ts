@@ -4,6 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import type { ContextEngine, DocumentSnapshot } from '../core/context/types';
+import type { QuestionContext } from '../core/context/questionSearch';
 
 export interface ContextService extends vscode.Disposable {
   readonly engine: ContextEngine;
@@ -11,6 +12,8 @@ export interface ContextService extends vscode.Disposable {
   snapshot(doc: vscode.TextDocument, position: vscode.Position, selection?: vscode.Selection): DocumentSnapshot;
   /** Resolves when the first workspace index build has finished (or failed; it never rejects). */
   whenIndexed(): Promise<void>;
+  /** `@workspace`: the definitions a chat question is about (its own terms against the index), packed into `budgetTokens`. */
+  searchWorkspace(question: string, budgetTokens: number, signal?: AbortSignal): Promise<QuestionContext>;
   /** The "Show Context for Cursor" report for `editor` (what `phiCoder.showContext` opens). */
   contextReport(editor: vscode.TextEditor, budgetTokens?: number): Promise<string>;
 }

@@ -12,6 +12,7 @@ import { RecentActivity, type OpenDocument } from '../core/context/activity';
 import { renderContextReport } from '../core/context/report';
 import type { DocumentSnapshot } from '../core/context/types';
 import { WorkspaceIndexHost } from './contextIndexHost';
+import { QUESTION_HITS, QuestionSearch, packQuestionHits, type QuestionContext } from '../core/context/questionSearch';
 
 export interface ContextServiceDeps {
   extension: vscode.ExtensionContext;
@@ -113,6 +114,14 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
     return renderContextReport(doc, packed, host.stats());
   };
 
+  // @workspace questions: each indexed file's terms are extracted once the index is built, in slices, off the typing path.
+  const questions = new QuestionSearch(host.index);
+  void host.whenIndexed().then(() => questions.warm()).catch((err) => logger.warn(`Question index: ${err instanceof Error ? err.message : String(err)}`));
+  const searchWorkspace = async (question: string, budgetTokens: number, signal?: AbortSignal): Promise<QuestionContext> => {
+    const hits = await questions.search(question, QUESTION_HITS, signal);
+    return packQuestionHits(hits, budgetTokens);
+  };
+
   let reportCount = 0;
   disposables.push(
     vscode.commands.registerCommand('phiCoder.showContext', async () => {
@@ -150,6 +159,7 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
     snapshot,
     whenIndexed: () => host.whenIndexed(),
     contextReport,
+    searchWorkspace,
     dispose() {
       engine.dispose();
       for (const d of disposables) d.dispose();

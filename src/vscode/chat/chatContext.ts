@@ -12,6 +12,7 @@ import { renderBlock } from '../../core/chat/prompt';
 import { countTokens } from '../../core/tokens';
 import { isBinaryPath, isSecretPath, looksBinary } from '../../core/context/exclude';
 import { DIFF_SCHEME } from '../diffPreview';
+import type { QuestionContext } from '../../core/context/questionSearch';
 import { findSymbolBlock, problemsText } from './symbols';
 
 /** The active file is attached whole up to this size; larger files send the lines around the cursor. */
@@ -180,16 +181,21 @@ export class ChatContext implements vscode.Disposable {
     return block;
   }
 
+  /** `@workspace`: definitions retrieved from the question's own terms; the label says what was found and why. */
   private async workspaceBlock(question: string, signal?: AbortSignal): Promise<ContextBlock | undefined> {
-    const editor = this.lastEditor;
-    const doc = editor
-      ? this.services.context.snapshot(editor.document, editor.selection.active, editor.selection)
-      : { path: 'chat-question', relPath: 'chat-question', languageId: 'plaintext', text: question, version: 0, offset: question.length };
-    const packed = await this.services.context.engine.assemble({ doc, budgetTokens: WORKSPACE_BUDGET, purpose: 'chat', signal });
-    this.services.logger.debug(`Chat: @workspace retrieved ${packed.items.length} snippets (${packed.tokens} tokens) in ${packed.elapsedMs.toFixed(0)} ms`);
-    if (!packed.text.trim()) return undefined;
-    return { id: 'workspace', kind: 'workspace', label: `@workspace (${packed.items.length} snippets)`, text: packed.text };
+    const asked = question.replace(/(^|\s)@\w+(?::\S+)?/g, ' ').trim();
+    const found = await this.services.context.searchWorkspace(asked, WORKSPACE_BUDGET, signal);
+    this.services.logger.debug(`Chat: @workspace retrieved ${found.items.length} snippets (${found.tokens} tokens) in ${found.elapsedMs.toFixed(0)} ms`);
+    if (!found.text.trim()) return undefined;
+    return { id: 'workspace', kind: 'workspace', label: workspaceLabel(found.found), text: found.text };
   }
+}
+
+/** `@workspace: a.py#parse (7.1, matches parse, header), …`: the best few of what was retrieved, with their scores and why. */
+export function workspaceLabel(found: QuestionContext['found'], shown = 4): string {
+  const parts = found.slice(0, shown).map((f) => `${f.path}#${f.symbol} (${f.score}, ${f.why})`);
+  const more = found.length > shown ? `, +${found.length - shown} more` : '';
+  return `@workspace: ${parts.join(', ')}${more}`;
 }
 
 function usable(e: vscode.TextEditor | undefined): vscode.TextEditor | undefined {

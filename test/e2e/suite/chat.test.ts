@@ -126,6 +126,21 @@ describe('chat', () => {
     assert.match(user, /Question:\nSummarise @file:src\/shapes\.ts and check @problems$/);
   });
 
+  it('answers @workspace from the question: the definitions it names are retrieved, whatever file is open', async () => {
+    await services.context.whenIndexed();
+    await openWorkspaceFile('py/stats.py');
+    used.sim.resetStats();
+    await vscode.commands.executeCommand('phiCoder.newChat');
+    const prompt = 'Where is the perimeter of a Rect computed? @workspace';
+    await vscode.commands.executeCommand('phiCoder.internal.askInChat', { prompt });
+    const user = used.sim.requests[0].messages!.at(-1)!.content;
+    assert.match(user, /src\/shapes\.ts\n[\s\S]*export function perimeter\(r: Rect\): number/, 'the definition the question names');
+    assert.match(user, /export function add\(/, 'and what it uses (add, from math.ts)');
+    const conv = await waitFor('the conversation to be saved', () => history(services).conversations.find((c) => c.messages[0]?.content === prompt));
+    const label = conv.messages[0].attachments?.find((a) => a.startsWith('@workspace'));
+    assert.match(label ?? '', /^@workspace: src\/shapes\.ts#perimeter \([0-9.]+, matches [^)]*perimet/, 'the chip says what was found and why');
+  });
+
   it('opens the chat in an editor tab too', async () => {
     await vscode.commands.executeCommand('phiCoder.openChatInEditor');
     const tab = await waitFor('a chat editor tab', () =>

@@ -1,0 +1,328 @@
+/**
+ * `@workspace` retrieval from the question itself, without embeddings: the question's terms (identifiers as written,
+ * their sub-words, plain words, lightly stemmed) are matched against every indexed definition's name, file path and
+ * snippet with BM25F-style scoring (name matches count most, then the path, then the code and comments of the snippet;
+ * rare terms count more than common ones). The best hits are then expanded through the definitions their snippets use.
+ *
+ * Cost: each indexed file's terms are extracted once per version of its index entry (a WeakMap keyed by the entry, so
+ * an edited file is re-read and a removed one is forgotten); a question then costs one map look-up per file and term.
+ * No per-keystroke work: this runs only when a chat question is sent.
+ */
+import { pack, type Candidate } from './packing';
+import { forEachWord } from './similarity';
+import { subwords } from './subwords';
+import type { PackedContext } from './types';
+import type { IndexedFile, TagRef, WorkspaceIndex } from './workspaceIndex';
+
+/** One weighted term of a question. */
+export interface QueryTerm {
+  term: string;
+  /** 1 for a plain word, more for an identifier the user wrote as code (exact name matches matter most). */
+  weight: number;
+}
+
+export interface QuestionHit {
+  ref: TagRef;
+  score: number;
+  /** The query terms the definition matched, best first. */
+  matched: string[];
+  /** Set on a definition added because a top hit uses it: the name of that hit. */
+  usedBy?: string;
+}
+
+/** Definitions ranked per question (before expansion): enough that the budget fills with signatures when bodies do not fit. */
+export const QUESTION_HITS = 80;
+/** Field weights: how much one occurrence of a term in each part of a definition counts. */
+const NAME_WEIGHT = 3;
+const PATH_WEIGHT = 1.2;
+const BODY_WEIGHT = 1;
+/** A term repeated in a snippet counts at most this many times. */
+const MAX_BODY_TF = 3;
+/** BM25 saturation and length normalisation. */
+const K1 = 1.2;
+const B = 0.5;
+/** At most this many distinct words of a snippet are indexed (long container snippets list many member names). */
+const MAX_SNIPPET_TERMS = 80;
+/** Expansion: the definitions used by this many top hits are added, each at this share of its user's score. */
+const EXPAND_TOP = 5;
+const EXPAND_SHARE = 0.35;
+/** A used name defined in more places than this is too ambiguous to expand. */
+const EXPAND_MAX_DEFS = 2;
+/** Longest stretch of work between two turns of the event loop. */
+const SLICE_MS = 8;
+/** Definitions in test files count this much, unless the question is about tests. */
+const TEST_FILE_SHARE = 0.6;
+const TEST_PATH = /(^|[\\/])(tests?|testing|__tests__|specs?)([\\/]|$)|[._-](test|spec)s?\.\w+$|(^|[\\/])test_[^\\/]*$/i;
+
+/** True for a path that looks like a test file (a `test/` folder, `*.test.ts`, `test_*.py`, `*_test.go`). */
+export function isTestPath(p: string): boolean {
+  return TEST_PATH.test(p);
+}
+
+/** Words of a question that say nothing about the code it is looking for. */
+const STOP_WORDS = new Set(
+  (
+    'a an and are as at be been by can could did do does doing done for from get gets how i if in into is it its me my of on ' +
+    'or our should so than that the their them then there these this those to us was we were what when where which who why ' +
+    'will with would you your code codebase function functions method methods class classes file files find show tell explain ' +
+    'implemented implement implementation happen happens handled work works called defined definition project repo repository'
+  ).split(' '),
+);
+
+/** A crude stem, applied alike to questions and code: `parsed`, `parses`, `parsing` and `parse` all become `pars`. */
+export function stem(word: string): string {
+  let w = word;
+  if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
+  if (w.length > 3 && w.endsWith('e')) w = w.slice(0, -1);
+  return w;
+}
+
+/** The stemmed sub-words of an identifier or word (sub-words are lower-case and singular). */
+function terms(word: string): string[] {
+  return subwords(word).map(stem);
+}
+
+const IDENTIFIER_LIKE = /[a-z][A-Z]|_|[A-Za-z][0-9]|^[A-Z]{2,}[a-z]?/;
+
+/**
+ * The terms of a question. An identifier written as code (camelCase, snake_case, in backticks, or followed by `(`) also
+ * contributes its whole lower-cased name, which only an exact definition name matches.
+ */
+export function questionTerms(question: string): QueryTerm[] {
+  const weights = new Map<string, number>();
+  const add = (t: string, w: number) => {
+    if (t.length < 2 || STOP_WORDS.has(t)) return;
+    weights.set(t, Math.max(weights.get(t) ?? 0, w));
+  };
+  const codeSpans = new Set<string>();
+  for (const m of question.matchAll(/`([^`\n]{1,80})`|([A-Za-z_$][\w$]*)\(/g)) {
+    forEachWord(m[1] ?? m[2], 0, (w) => codeSpans.add(w));
+  }
+  forEachWord(question, 0, (word) => {
+    if (STOP_WORDS.has(word.toLowerCase())) return;
+    const asCode = codeSpans.has(word) || IDENTIFIER_LIKE.test(word);
+    if (asCode) add('=' + word.toLowerCase(), 2);
+    for (const t of terms(word)) add(t, asCode ? 1.5 : 1);
+  });
+  return [...weights].map(([term, weight]) => ({ term, weight }));
+}
+
+/**
+ * True when two files are copies of one module, as packages that ship their sources beside their build output have:
+ * the same file name before its first dot, and either the same last two folders (`src/v4/core/util.ts`,
+ * `v4/core/util.js`) or the same path below different top-level folders (`lib/number.d.ts`, `es6/number.d.ts`).
+ */
+export function sameModule(a: string, b: string): boolean {
+  const split = (p: string) => {
+    const dirs = p.split(/[\\/]/);
+    const base = dirs.pop() ?? '';
+    return { dirs, stem: base.split('.')[0] };
+  };
+  const x = split(a);
+  const y = split(b);
+  if (x.stem !== y.stem) return false;
+  const same = (p: string[], q: string[]) => p.length === q.length && p.every((d, i) => d === q[i]);
+  return same(x.dirs.slice(-2), y.dirs.slice(-2)) || (x.dirs.length > 0 && same(x.dirs.slice(1), y.dirs.slice(1)));
+}
+
+/** The best `limit` hits, keeping one of each definition that copies of one module repeat (the best-scoring). */
+function withoutCopies(sorted: readonly QuestionHit[], limit: number): QuestionHit[] {
+  const out: QuestionHit[] = [];
+  for (const h of sorted) {
+    if (out.length >= limit) break;
+    if (out.some((o) => o.ref.tag.name === h.ref.tag.name && sameModule(o.ref.file.path, h.ref.file.path))) continue;
+    out.push(h);
+  }
+  return out;
+}
+
+/** Per-file postings: term -> (tag index, weighted term frequency) pairs, flattened. */
+interface FileTerms {
+  postings: Map<string, number[]>;
+  /** Weighted length of each tag (for length normalisation). */
+  lengths: Float32Array;
+}
+
+function weightedAdd(bag: Map<string, number>, term: string, weight: number, cap = Infinity): void {
+  bag.set(term, Math.min(cap, (bag.get(term) ?? 0) + weight));
+}
+
+function extractFileTerms(file: IndexedFile): FileTerms {
+  const pathTerms = new Set<string>();
+  for (const part of file.path.split(/[\\/.]/)) for (const t of terms(part)) pathTerms.add(t);
+  const postings = new Map<string, number[]>();
+  const lengths = new Float32Array(file.tags.length);
+  file.tags.forEach((tag, i) => {
+    const bag = new Map<string, number>();
+    bag.set('=' + tag.name.toLowerCase(), NAME_WEIGHT * 2);
+    for (const t of terms(tag.name)) weightedAdd(bag, t, NAME_WEIGHT);
+    for (const t of pathTerms) weightedAdd(bag, t, PATH_WEIGHT);
+    const body = new Map<string, number>();
+    forEachWord(tag.snippet, 0, (word) => {
+      if (body.size >= MAX_SNIPPET_TERMS && !body.has(word)) return;
+      body.set(word, (body.get(word) ?? 0) + 1);
+    });
+    for (const [word, n] of body) {
+      if (word === tag.name) continue;
+      for (const t of terms(word)) weightedAdd(bag, t, BODY_WEIGHT * Math.min(n, MAX_BODY_TF), NAME_WEIGHT + PATH_WEIGHT + BODY_WEIGHT * MAX_BODY_TF);
+    }
+    let length = 0;
+    for (const [t, w] of bag) {
+      length += w;
+      let list = postings.get(t);
+      if (!list) postings.set(t, (list = []));
+      list.push(i, w);
+    }
+    lengths[i] = length;
+  });
+  return { postings, lengths };
+}
+
+/** Gives the event loop a turn when the current turn has run for SLICE_MS; throws when `signal` is aborted. */
+class TimeSlice {
+  private start = performance.now();
+  private count = 0;
+
+  constructor(private readonly signal?: AbortSignal) {}
+
+  async maybeYield(): Promise<void> {
+    if (++this.count % 64 !== 0 || performance.now() - this.start < SLICE_MS) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.signal?.throwIfAborted();
+    this.start = performance.now();
+  }
+}
+
+/** Ranks the indexed definitions for a question. One instance per index; it caches each file's terms. */
+export class QuestionSearch {
+  private readonly cache = new WeakMap<IndexedFile, FileTerms>();
+
+  constructor(private readonly index: WorkspaceIndex) {}
+
+  private fileTerms(file: IndexedFile): FileTerms {
+    let ft = this.cache.get(file);
+    if (!ft) this.cache.set(file, (ft = extractFileTerms(file)));
+    return ft;
+  }
+
+  /** Extracts every file's terms now (e.g. once the index is built), so the first question does not pay for it. */
+  async warm(signal?: AbortSignal): Promise<void> {
+    const slice = new TimeSlice(signal);
+    for (const f of this.index.allFiles()) {
+      this.fileTerms(f);
+      await slice.maybeYield();
+    }
+  }
+
+  /**
+   * The best `limit` definitions for the question, each with its score and matched terms, then their expansions. Yields
+   * to the event loop every few milliseconds, so a large workspace never blocks its thread for long.
+   */
+  async search(question: string, limit = QUESTION_HITS, signal?: AbortSignal): Promise<QuestionHit[]> {
+    const query = questionTerms(question);
+    if (query.length === 0) return [];
+    const slice = new TimeSlice(signal);
+    // Pass 1: document frequencies and the average weighted length, over every definition.
+    const df = new Map<string, number>();
+    let docs = 0;
+    let totalLength = 0;
+    const files: { file: IndexedFile; ft: FileTerms }[] = [];
+    for (const file of this.index.allFiles()) {
+      await slice.maybeYield();
+      if (file.tags.length === 0) continue;
+      const ft = this.fileTerms(file);
+      files.push({ file, ft });
+      docs += file.tags.length;
+      for (const l of ft.lengths) totalLength += l;
+      for (const q of query) {
+        const list = ft.postings.get(q.term);
+        if (list) df.set(q.term, (df.get(q.term) ?? 0) + list.length / 2);
+      }
+    }
+    if (docs === 0) return [];
+    const avgLength = totalLength / docs;
+    const idf = (t: string) => {
+      const n = df.get(t) ?? 0;
+      return Math.log(1 + (docs - n + 0.5) / (n + 0.5));
+    };
+    // Pass 2: BM25F scores of the definitions that match at least one term.
+    const scored: QuestionHit[] = [];
+    const aboutTests = query.some((q) => q.term === 'test' || q.term === 'spec');
+    for (const { file, ft } of files) {
+      await slice.maybeYield();
+      const share = !aboutTests && isTestPath(file.path) ? TEST_FILE_SHARE : 1;
+      const perTag = new Map<number, { score: number; matched: string[] }>();
+      for (const q of query) {
+        const list = ft.postings.get(q.term);
+        if (!list) continue;
+        const w = idf(q.term) * q.weight;
+        for (let k = 0; k < list.length; k += 2) {
+          const i = list[k];
+          const tf = list[k + 1];
+          const norm = tf * (K1 + 1) / (tf + K1 * (1 - B + (B * ft.lengths[i]) / avgLength));
+          let s = perTag.get(i);
+          if (!s) perTag.set(i, (s = { score: 0, matched: [] }));
+          s.score += w * norm;
+          s.matched.push(q.term.replace(/^=/, ''));
+        }
+      }
+      for (const [i, s] of perTag) scored.push({ ref: { file, tag: file.tags[i] }, score: s.score * share, matched: [...new Set(s.matched)] });
+    }
+    scored.sort((a, b) => b.score - a.score);
+    const top = withoutCopies(scored, limit);
+    return [...top, ...this.expand(top)];
+  }
+
+  /** Definitions the top hits use (names in their snippets defined in at most EXPAND_MAX_DEFS places), not already hits. */
+  private expand(top: readonly QuestionHit[]): QuestionHit[] {
+    const seen = new Set(top.map((h) => h.ref.tag));
+    const out: QuestionHit[] = [];
+    for (const hit of top.slice(0, EXPAND_TOP)) {
+      const names = new Set<string>();
+      forEachWord(hit.ref.tag.snippet, 0, (w) => {
+        if (w !== hit.ref.tag.name && w.length > 2) names.add(w);
+      });
+      for (const name of names) {
+        const defs = this.index.lookup(name);
+        if (defs.length === 0 || defs.length > EXPAND_MAX_DEFS) continue;
+        for (const ref of defs) {
+          if (seen.has(ref.tag)) continue;
+          seen.add(ref.tag);
+          out.push({ ref, score: hit.score * EXPAND_SHARE, matched: [], usedBy: hit.ref.tag.name });
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/** What `@workspace` retrieval packs for a question: the packed context and, for the answer's chips, what was found. */
+export interface QuestionContext extends PackedContext {
+  /** The packed definitions, best first: file, symbol, score and why. */
+  found: { path: string; symbol: string; line: number; score: number; why: string }[];
+}
+
+/** Packs the hits into `budget` tokens (exact counts): full snippets for the best, signatures for the rest when needed. */
+export function packQuestionHits(hits: readonly QuestionHit[], budget: number): QuestionContext {
+  const t0 = performance.now();
+  const why = (h: QuestionHit) => (h.usedBy ? `used by ${h.usedBy}` : `matches ${h.matched.slice(0, 5).join(', ')}`);
+  const candidates: Candidate[] = hits.map((h) => ({
+    source: 'definition',
+    path: h.ref.file.path,
+    startLine: h.ref.tag.startLine,
+    endLine: h.ref.tag.endLine,
+    body: h.ref.tag.snippet,
+    brief: h.ref.tag.signature.split('\n', 1)[0] === h.ref.tag.snippet ? undefined : h.ref.tag.signature,
+    score: h.score,
+    reason: `${why(h)} (score ${h.score.toFixed(1)})`,
+  }));
+  const packed = pack(candidates, budget);
+  const byPlace = new Map(hits.map((h) => [`${h.ref.file.path}:${h.ref.tag.startLine}`, h]));
+  const found = packed.items
+    .map((it) => byPlace.get(`${it.path}:${it.startLine}`))
+    .filter((h): h is QuestionHit => h !== undefined)
+    .sort((a, b) => b.score - a.score)
+    .map((h) => ({ path: h.ref.file.path, symbol: h.ref.tag.name, line: h.ref.tag.line, score: Math.round(h.score * 10) / 10, why: why(h) }));
+  return { ...packed, elapsedMs: performance.now() - t0, budgetTokens: budget, found };
+}

@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ExclusionRules } from '../../../src/core/context/exclude';
+import { nodeWorkspaceFs } from '../../../src/core/context/workspaceFs';
+import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
+import { QuestionSearch, isTestPath, packQuestionHits, questionTerms, sameModule, stem } from '../../../src/core/context/questionSearch';
+import { countTokens } from '../../../src/core/tokens';
+
+async function indexOf(files: Record<string, string>): Promise<WorkspaceIndex> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ctx-question-'));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  const index = new WorkspaceIndex(nodeWorkspaceFs(root), new ExclusionRules(), { workers: 0 });
+  await index.build();
+  return index;
+}
+
+const WORKSPACE = {
+  'src/http/headers.py': [
+    'def parse_headers(raw):',
+    '    fields = {}',
+    '    for line in raw.split("\\n"):',
+    '        name, _, value = line.partition(":")',
+    '        fields[name.strip().lower()] = value.strip()',
+    '    return fields',
+    '',
+    'def format_date(ts):',
+    '    return ts.isoformat()',
+    '',
+  ].join('\n'),
+  'src/auth/session.py': [
+    'from http.headers import parse_headers',
+    '',
+    'class SessionStore:',
+    '    def load_session(self, cookie):',
+    '        return self.sessions.get(cookie)',
+    '',
+    'def refresh_token(session):',
+    '    headers = parse_headers(session.raw)',
+    '    return headers.get("authorization")',
+    '',
+  ].join('\n'),
+  'src/util/retry.ts': [
+    'export function retryWithBackoff(fn: () => Promise<void>, attempts: number): Promise<void> {',
+    '  return fn().catch((err) => (attempts > 0 ? retryWithBackoff(fn, attempts - 1) : Promise.reject(err)));',
+    '}',
+    '',
+  ].join('\n'),
+  'test/test_headers.py': ['def test_parse_headers():', '    assert parse_headers("a: b") == {"a": "b"}', ''].join('\n'),
+};
+
+test('question terms: sub-words of identifiers, an exact term for what is written as code, no stop words, stems', () => {
+  const terms = new Map(questionTerms('Where are the HTTP headers parsed by `parseHeaders`?').map((t) => [t.term, t.weight]));
+  assert.ok(terms.has('=parseheaders'), 'an identifier written as code matches a definition of that exact name');
+  assert.ok(terms.has('pars') && terms.has('header') && terms.has('http'));
+  for (const stop of ['where', 'are', 'the', 'by']) assert.ok(!terms.has(stop), stop);
+  assert.ok((terms.get('=parseheaders') ?? 0) > (terms.get('http') ?? 0));
+  // A plain English word is not an identifier: no exact-name term for it.
+  assert.ok(!questionTerms('where are headers parsed').some((t) => t.term.startsWith('=')));
+  assert.equal(stem('parsing'), stem('parsed'));
+  assert.equal(stem('parses'.replace(/s$/, '')), stem('parse'));
+});
+
+test('a question finds the definition it describes through names, paths and code, not the cursor', async () => {
+  const index = await indexOf(WORKSPACE);
+  const search = new QuestionSearch(index);
+  const hits = await search.search('where are HTTP headers parsed into fields?');
+  assert.equal(hits[0].ref.tag.name, 'parse_headers');
+  assert.equal(hits[0].ref.file.path, 'src/http/headers.py');
+  assert.ok(hits[0].matched.includes('header'), hits[0].matched.join(','));
+  // The test file's copy of the name ranks below the implementation (the question is not about tests).
+  const testHit = hits.findIndex((h) => h.ref.file.path.startsWith('test/'));
+  assert.ok(testHit === -1 || testHit > 0);
+
+  const retry = await search.search('how do we retry with exponential backoff?');
+  assert.equal(retry[0].ref.tag.name, 'retryWithBackoff');
+  assert.deepEqual(await search.search('the of and'), [], 'a question of stop words finds nothing');
+});
+
+test('the best hits are expanded through the definitions they use', async () => {
+  const index = await indexOf(WORKSPACE);
+  const hits = await new QuestionSearch(index).search('how is the authorization token refreshed for a session?');
+  assert.equal(hits[0].ref.tag.name, 'refresh_token');
+  const used = hits.find((h) => h.usedBy === 'refresh_token' && h.ref.tag.name === 'parse_headers');
+  assert.ok(used, 'parse_headers, called by refresh_token, comes along');
+});
+
+test('an edited file is searched as it is now', async () => {
+  const index = await indexOf(WORKSPACE);
+  const search = new QuestionSearch(index);
+  assert.equal((await search.search('retry with backoff'))[0].ref.tag.name, 'retryWithBackoff');
+  await index.updateText('src/util/retry.ts', 'export function pollUntilReady(): void {}\n');
+  const after = await search.search('retry with backoff');
+  assert.ok(!after.some((h) => h.ref.tag.name === 'retryWithBackoff'));
+});
+
+test('packing: exact token count within the budget, and what was found says why', async () => {
+  const index = await indexOf(WORKSPACE);
+  const hits = await new QuestionSearch(index).search('where are HTTP headers parsed into fields?');
+  const packed = packQuestionHits(hits, 60);
+  assert.ok(packed.tokens <= 60);
+  assert.equal(countTokens(packed.text), packed.tokens);
+  assert.equal(packed.found[0].symbol, 'parse_headers');
+  assert.match(packed.found[0].why, /matches .*header/);
+  assert.ok(packed.found[0].score > 0);
+});
+
+test('copies of one module are one definition; test paths are recognised', () => {
+  assert.ok(sameModule('src/v4/core/util.ts', 'v4/core/util.js'));
+  assert.ok(sameModule('lib/number.d.ts', 'es6/number.js'));
+  assert.ok(!sameModule('packages/a/src/index.ts', 'packages/b/src/index.ts'));
+  assert.ok(!sameModule('src/util.ts', 'src/utils.ts'));
+  for (const p of ['test/a.py', 'src/__tests__/x.ts', 'pkg/a_test.go', 'a.spec.ts', 'tests/test_x.py']) assert.ok(isTestPath(p), p);
+  for (const p of ['src/contest.ts', 'src/attestation/x.py', 'latest/a.go']) assert.ok(!isTestPath(p), p);
+});
