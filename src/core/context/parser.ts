@@ -10,6 +10,7 @@ import { createRequire } from 'module';
 import * as path from 'path';
 import type { Language as LanguageT, Parser as ParserT, Tree } from 'web-tree-sitter';
 import { LANGUAGES, languageForId, languageForPath, type LanguageName } from './languages';
+import { parseableText } from './grammarQuirks';
 import { acceptCompiledGrammars, compiledWasm, runtimeOptions, standInFor } from './wasmModules';
 
 // require, not import: esbuild then bundles web-tree-sitter's CommonJS build. Its ES module build locates files through
@@ -166,13 +167,15 @@ export function unparseableReason(text: string): 'too-big' | 'minified' | undefi
 /**
  * Parse `text` as `languageId` (VS Code id, our name, or a path). Resolves to undefined when there is no grammar,
  * the text is too big or minified, or parsing exceeds the time budget: callers then use the line-window fallback.
+ * The parser reads parseableText(text): same length, offsets and lines, with constructs the grammar cannot parse
+ * rewritten. A node's `.text` comes from that text, so source text is best cut by offsets.
  */
 export async function parse(languageId: string, text: string, options: ParseOptions = {}): Promise<Tree | undefined> {
   const name = resolveLanguage(languageId);
   if (!name || unparseableReason(text)) return undefined;
   if (!(await loadLanguage(name))) return undefined;
   const parser = parsers.get(name);
-  return parser ? runParser(parser, text, options) : undefined;
+  return parser ? runParser(parser, parseableText(name, text), options) : undefined;
 }
 
 /**
@@ -184,7 +187,7 @@ export function parseSync(languageId: string, text: string, options: ParseOption
   if (!name || unparseableReason(text)) return undefined;
   const parser = parsers.get(name);
   if (!parser?.language) return undefined;
-  return runParser(parser, text, options);
+  return runParser(parser, parseableText(name, text), options);
 }
 
 /** True when the grammar of `languageId` is loaded, so parseSync can work. */

@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
+import { parse } from '../../../src/core/context/parser';
+import { parseableText } from '../../../src/core/context/grammarQuirks';
+import { indexFileText } from '../../../src/core/context/fileIndexer';
+
+// Constructs the bundled TypeScript grammar turns into ERROR nodes (each made a whole real module one ERROR node).
+const OVERLOADS = [
+  '/** Data-first or data-last. */',
+  'export const dual: {',
+  '  /** By arity. */',
+  '  <DataLast extends (...args: Array<any>) => any, DataFirst extends (...args: Array<any>) => any>(arity: number, body: DataFirst): DataLast & DataFirst',
+  '  // by predicate',
+  '  <DataLast extends (...args: Array<any>) => any, DataFirst extends (...args: Array<any>) => any>(',
+  '    isDataFirst: (args: IArguments) => boolean,',
+  '    body: DataFirst',
+  '  ): DataLast & DataFirst',
+  '  <',
+  '    A',
+  '  >(a: A): A',
+  '} = function (arity: any, body: any) { return body }',
+  '',
+  'export function pipe<A>(a: A): A { return a }',
+  '',
+].join('\n');
+const VARIANCE = 'export interface Stream<out A, in out E = never, in R = unknown> { readonly a: A }\nexport const after = 1\n';
+const TEMPLATE_TYPE = 'type Missing<U extends string> =\n  `Missing \\`Self\\` generic - use \\`class Self extends ${U}<Self>()\\``\nexport const after = 1\n';
+// Lines opening with `<` that must stay as they are: a generic arrow after `=>` or `=`, and a comparison's operand.
+const UNTOUCHED = 'export const curried = (a: number) =>\n  <B>(b: B) => [a, b]\nexport const g =\n  <C>(c: C) => c\n';
+
+test('parse() reads TypeScript the grammar cannot parse through same-length rewrites: no errors', async () => {
+  for (const code of [OVERLOADS, VARIANCE, TEMPLATE_TYPE]) {
+    const raw = await parse('typescript', code, { timeoutMs: 1000 });
+    const rewritten = parseableText('typescript', code);
+    assert.equal(rewritten.length, code.length);
+    assert.equal(rewritten.split('\n').length, code.split('\n').length);
+    assert.ok(raw, 'parsed');
+    assert.equal(raw.rootNode.hasError, false, `${code.slice(0, 40)}: ${raw.rootNode.toString().slice(0, 200)}`);
+    raw.delete();
+  }
+});
+
+test('the rewrites are what makes those files parse: the raw text has errors in the grammar', async () => {
+  const { Parser } = createRequire(__filename)('web-tree-sitter') as typeof import('web-tree-sitter');
+  const tree = await parse('typescript', 'let x = 1\n', { timeoutMs: 1000 });
+  assert.ok(tree);
+  const parser = new Parser();
+  parser.setLanguage(tree.language);
+  tree.delete();
+  for (const code of [OVERLOADS, VARIANCE, TEMPLATE_TYPE]) {
+    const raw = parser.parse(code)!;
+    assert.equal(raw.rootNode.hasError, true, `expected the grammar to fail on: ${code.slice(0, 60)}`);
+    raw.delete();
+    const fixed = parser.parse(parseableText('typescript', code))!;
+    assert.equal(fixed.rootNode.hasError, false, `${code.slice(0, 60)}: ${fixed.rootNode.toString().slice(0, 300)}`);
+    fixed.delete();
+  }
+  parser.delete();
+});
+
+test('definitions after an overloaded const are indexed, with signatures and snippets from the original text', async () => {
+  const { tags } = await indexFileText('typescript', OVERLOADS, { maxTags: 100, parseTimeoutMs: 1000 });
+  const names = tags.map((t) => t.name);
+  assert.ok(names.includes('dual'), names.join(','));
+  assert.ok(names.includes('pipe'), names.join(','));
+  const dual = tags.find((t) => t.name === 'dual')!;
+  assert.equal(dual.startLine, 1);
+  assert.ok(!dual.snippet.includes(';<'), dual.snippet);
+  const variance = await indexFileText('typescript', VARIANCE, { maxTags: 100, parseTimeoutMs: 1000 });
+  assert.match(variance.tags.find((t) => t.name === 'Stream')!.signature, /<out A, in out E = never, in R = unknown>/);
+  assert.ok(variance.tags.some((t) => t.name === 'after'));
+  const template = await indexFileText('typescript', TEMPLATE_TYPE, { maxTags: 100, parseTimeoutMs: 1000 });
+  assert.deepEqual(template.tags.map((t) => t.name).sort(), ['Missing', 'after']);
+});
+
+test('generic arrows on their own line, TSX, other languages and plain text are left alone', () => {
+  assert.equal(parseableText('typescript', UNTOUCHED), UNTOUCHED);
+  const jsx = 'const a = (\n  <div>{x}</div>\n)\nconst b = x\n  <span />\n';
+  assert.equal(parseableText('tsx', jsx), jsx);
+  assert.equal(parseableText('python', 'x = a if b in c else d\n'), 'x = a if b in c else d\n');
+  const plain = 'for (const k in obj) { if (k in other) out.push(k) }\nconst s = "in out"\n';
+  assert.equal(parseableText('typescript', plain), plain);
+  const escaped = 'const s = `a \\\\` + `b`\n'; // an escaped backslash before a closing backtick: not an escaped backtick
+  assert.equal(parseableText('typescript', escaped), escaped);
+});
