@@ -2,7 +2,12 @@
  * Typing replay benchmark (shared/docs/benchmarks.md §2).
  *
  *   npm run bench:typing -- --repo <dir> [--files N] [--seed 1] [--keys 350] [--scale 0.5] [--accuracy 0.4]
+ *                           [--context-tokens 1024 | --no-context]
  *
+ * Cross-file context is sent as completions send it: <dir> is indexed first (the workspace index, as the extension
+ * builds it), the edited file is open, and ours gets its context from a StableContext over the context engine (the
+ * pipeline src/vscode/completion/register.ts builds), refreshed as the cursor moves; the baseline asks the same
+ * engine afresh before each of its requests. --no-context replays with the file window only (earlier figures).
  * Re-types runs of lines from real files of <dir> keystroke by keystroke against the LLM-server simulator (TEST
  * DOUBLE: llama.cpp protocol, GPU model of Phi-4 Q4: 2,500 prefill tok/s, 45 decode tok/s, KV prefix reuse on one
  * slot), once through the extension's own scheduler and prompt code, once through a naive baseline (bench/typing/
@@ -17,6 +22,14 @@ import type { ModelInfo } from '../src/core/backends/types';
 import type { DocumentSnapshot } from '../src/core/context/types';
 import { loadLanguage, resolveLanguage } from '../src/core/context/parser';
 import { SETTING_DEFAULTS } from '../src/core/config';
+import { DEFAULT_PIPELINE_SETTINGS } from '../src/core/completion/pipeline';
+import { StableContext } from '../src/core/completion/stableContext';
+import { ExclusionRules } from '../src/core/context/exclude';
+import { nodeWorkspaceFs } from '../src/core/context/workspaceFs';
+import { WorkspaceIndex } from '../src/core/context/workspaceIndex';
+import { TreeSitterContextEngine } from '../src/core/context/engine';
+import { RecentActivity } from '../src/core/context/activity';
+import { nullLogger } from '../src/core/log';
 import { startSimulator, PHI4_MODEL, type Simulator } from '../test/sim';
 import { pickFiles, makeTask, hash, type TypingTask } from './typing/session';
 import { rng } from './rng';
@@ -30,6 +43,8 @@ interface Args {
   keys: number;
   scale: number;
   accuracy: number;
+  /** Cross-file context budget (tokens); 0: none. */
+  contextTokens: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -49,6 +64,7 @@ function parseArgs(argv: string[]): Args {
     keys: Number(get('keys') ?? 350),
     scale: Number(get('scale') ?? 0.5),
     accuracy: Number(get('accuracy') ?? 0.4),
+    contextTokens: argv.includes('--no-context') ? 0 : Number(get('context-tokens') ?? DEFAULT_PIPELINE_SETTINGS.contextTokens),
   };
 }
 
@@ -77,6 +93,7 @@ interface RunMetrics {
   promptTokens: number;
   cachedTokens: number;
   prefilledTokens: number;
+  contextTokens: number[];
 }
 
 function sleep(ms: number): Promise<void> {
@@ -138,7 +155,7 @@ async function replay(task: TypingTask, driver: Driver, args: Args, m: RunMetric
 }
 
 function emptyMetrics(): RunMetrics {
-  return { keystrokes: 0, requests: 0, cancelled: 0, cacheHits: 0, overheadMs: [], firstGhostMs: [], pauses: 0, pausesWithGhost: 0, bySource: {}, ghostsShown: 0, ghostsCorrect: 0, promptTokens: 0, cachedTokens: 0, prefilledTokens: 0 };
+  return { keystrokes: 0, requests: 0, cancelled: 0, cacheHits: 0, overheadMs: [], firstGhostMs: [], pauses: 0, pausesWithGhost: 0, bySource: {}, ghostsShown: 0, ghostsCorrect: 0, promptTokens: 0, cachedTokens: 0, prefilledTokens: 0, contextTokens: [] };
 }
 
 function summary(m: RunMetrics) {
@@ -148,6 +165,7 @@ function summary(m: RunMetrics) {
     cancelled: m.cancelled,
     cache_hits: m.cacheHits,
     prefix_reuse: round(m.cachedTokens / Math.max(1, m.promptTokens), 3),
+    context_tokens_mean: Math.round(m.contextTokens.reduce((a, b) => a + b, 0) / Math.max(1, m.contextTokens.length)),
     overhead_ms: { p50: round(percentile(m.overheadMs, 50), 2), p95: round(percentile(m.overheadMs, 95), 2) },
     first_ghost_ms: { p50: Math.round(percentile(m.firstGhostMs, 50)), p95: Math.round(percentile(m.firstGhostMs, 95)) },
     requests_per_100_keys: round((100 * m.requests) / Math.max(1, m.keystrokes), 1),
@@ -170,6 +188,14 @@ async function main(): Promise<void> {
     const name = resolveLanguage(t.languageId);
     if (name) await loadLanguage(name);
   }
+  // The workspace, indexed before typing starts (as the extension has it by then).
+  let index: WorkspaceIndex | undefined;
+  if (args.contextTokens > 0) {
+    index = new WorkspaceIndex(nodeWorkspaceFs(args.repo), new ExclusionRules());
+    const t0 = performance.now();
+    const built = await index.build();
+    console.error(`index: ${built.files} files in ${Math.round(performance.now() - t0)} ms`);
+  }
   const info: ModelInfo = { name: PHI4_MODEL.name, contextLength: PHI4_MODEL.contextLength, fim: false, family: PHI4_MODEL.family };
   const timing = { prefillTokPerSec: 2500, decodeTokPerSec: 45, timeScale: args.scale, slots: 1 };
 
@@ -182,6 +208,19 @@ async function main(): Promise<void> {
         const backend = new LlamaCppBackend({ endpoint: sim.url, idleTimeoutMs: 60_000 });
         const indent = /^\t/m.test(task.truth) ? { insertSpaces: false, tabSize: 4 } : { insertSpaces: true, tabSize: /^ {2}\S/m.test(task.truth) ? 2 : 4 };
         const env: DriverEnv = { backend, info, indent, scale: args.scale, willSend: (key, doc) => answers.set(key, modelAnswer(task, doc.offset, args)) };
+        if (index) {
+          // A fresh engine per run (no cache carried over from the other client); the edited file is the open editor.
+          const activity = new RecentActivity();
+          const engine = new TreeSitterContextEngine({ index, activity, logger: nullLogger });
+          const open = { relPath: task.relPath, languageId: task.languageId, version: 0, text: task.truth.slice(0, task.start) + task.truth.slice(task.end) };
+          if (activity.noteDocument(open)) engine.prepare(open);
+          const budgetTokens = args.contextTokens;
+          env.context = {
+            stable: new StableContext(engine, nullLogger),
+            fresh: async (doc) => (await engine.assemble({ doc, budgetTokens, purpose: 'completion', fileFits: false })).text,
+            tokens: budgetTokens,
+          };
+        }
         const driver = which === 'ours' ? new OursDriver(env, SETTING_DEFAULTS['completions.debounceMs']) : new NaiveDriver(env);
         const m = runs[which];
         await replay(task, driver, args, m);
@@ -190,6 +229,7 @@ async function main(): Promise<void> {
         m.cancelled += s.cancelled;
         m.cacheHits += s.cacheHits;
         m.overheadMs.push(...s.overheadMs);
+        m.contextTokens.push(...s.contextTokens);
         m.promptTokens += sim.stats.promptTokens;
         m.cachedTokens += sim.stats.cachedTokens;
         m.prefilledTokens += sim.stats.prefilledTokens;
@@ -209,10 +249,10 @@ async function main(): Promise<void> {
       first_ghost_p50: round(ours.first_ghost_ms.p50 / Math.max(1, baseline.first_ghost_ms.p50), 3),
       requests_per_key: round(ours.requests / Math.max(1, ours.keystrokes) / (baseline.requests / Math.max(1, baseline.keystrokes)), 3),
     },
-    config: { repo: args.repo, files: tasks.map((t) => t.relPath), seed: args.seed, keys_per_file: args.keys, scale: args.scale, accuracy: args.accuracy, prefill_tok_s: 2500, decode_tok_s: 45, clock: 'real timers, simulated time scaled', context: 'file window only (no cross-file context)' },
+    config: { repo: args.repo, files: tasks.map((t) => t.relPath), seed: args.seed, keys_per_file: args.keys, scale: args.scale, accuracy: args.accuracy, prefill_tok_s: 2500, decode_tok_s: 45, clock: 'real timers, simulated time scaled', context: args.contextTokens > 0 ? `cross-file: workspace indexed, up to ${args.contextTokens} tokens (ours: StableContext; baseline: engine asked per request)` : 'file window only (no cross-file context)' },
   };
   console.log(`\n| | ours | baseline |\n|---|---|---|`);
-  for (const k of ['keystrokes', 'requests', 'requests_per_100_keys', 'cancelled', 'cache_hits', 'prefix_reuse'] as const) console.log(`| ${k} | ${ours[k]} | ${baseline[k]} |`);
+  for (const k of ['keystrokes', 'requests', 'requests_per_100_keys', 'cancelled', 'cache_hits', 'prefix_reuse', 'context_tokens_mean'] as const) console.log(`| ${k} | ${ours[k]} | ${baseline[k]} |`);
   console.log(`| overhead_ms p50/p95 | ${ours.overhead_ms.p50} / ${ours.overhead_ms.p95} | ${baseline.overhead_ms.p50} / ${baseline.overhead_ms.p95} |`);
   console.log(`| first_ghost_ms p50/p95 | ${ours.first_ghost_ms.p50} / ${ours.first_ghost_ms.p95} | ${baseline.first_ghost_ms.p50} / ${baseline.first_ghost_ms.p95} |`);
   console.log(`| pauses with a ghost | ${ours.pauses_with_ghost}/${ours.pauses} | ${baseline.pauses_with_ghost}/${baseline.pauses} |`);

@@ -10,7 +10,9 @@ import type { Backend, ModelInfo } from '../../src/core/backends/types';
 import type { DocumentSnapshot } from '../../src/core/context/types';
 import { CompletionPipeline, DEFAULT_PIPELINE_SETTINGS, type CompletionTarget, type PreparedCompletion, type RunHooks, type RunResult } from '../../src/core/completion/pipeline';
 import { CompletionScheduler, type CompletionRunner } from '../../src/core/completion/scheduler';
+import type { StableContext } from '../../src/core/completion/stableContext';
 import type { IndentStyle } from '../../src/core/completion/types';
+import { countTokens } from '../../src/core/tokens';
 import { scaledClock } from './clock';
 import { naiveHolePrompt, NAIVE_DEBOUNCE_MS } from './naive';
 
@@ -21,6 +23,8 @@ export interface DriverStats {
   cancelled: number;
   cacheHits: number;
   overheadMs: number[];
+  /** Tokens of cross-file context in each request sent. */
+  contextTokens: number[];
 }
 
 export interface Driver {
@@ -36,6 +40,12 @@ export interface DriverEnv {
   scale: number;
   /** Called right before a request goes out, with the prompt text the simulator will see and the cursor it is for. */
   willSend(promptKey: string, doc: DocumentSnapshot): void;
+  /**
+   * Cross-file context, as completions send it: ours through a StableContext over the engine (what
+   * src/vscode/completion/register.ts builds), the baseline by asking the engine afresh before each request.
+   * Undefined: the file window only.
+   */
+  context?: { stable: StableContext; fresh(doc: DocumentSnapshot): Promise<string>; tokens: number };
 }
 
 function target(env: DriverEnv): CompletionTarget {
@@ -48,6 +58,7 @@ function promptKey(p: PreparedCompletion): string {
 
 class BenchRunner implements CompletionRunner {
   readonly overheadMs: number[] = [];
+  readonly contextTokens: number[] = [];
   private readonly docs = new WeakMap<PreparedCompletion, { doc: DocumentSnapshot; t0: number }>();
   constructor(
     private readonly env: DriverEnv,
@@ -68,6 +79,7 @@ class BenchRunner implements CompletionRunner {
   run(p: PreparedCompletion, signal: AbortSignal, hooks: RunHooks): Promise<RunResult> {
     const { doc, t0 } = this.docs.get(p)!;
     this.env.willSend(promptKey(p), doc);
+    this.contextTokens.push(p.contextTokens);
     return this.pipeline.run(p, signal, {
       ...hooks,
       onWire: () => {
@@ -85,7 +97,8 @@ export class OursDriver implements Driver {
   private pending = new Set<Promise<unknown>>();
 
   constructor(private readonly env: DriverEnv, debounceMs: number) {
-    this.runner = new BenchRunner(env, new CompletionPipeline(undefined, { ...DEFAULT_PIPELINE_SETTINGS, contextTokens: 0 }));
+    const settings = { ...DEFAULT_PIPELINE_SETTINGS, contextTokens: env.context?.tokens ?? 0 };
+    this.runner = new BenchRunner(env, new CompletionPipeline(env.context?.stable, settings));
     this.scheduler = new CompletionScheduler({
       runner: this.runner,
       clock: scaledClock(env.scale),
@@ -117,7 +130,7 @@ export class OursDriver implements Driver {
 
   stats(): DriverStats {
     const s = this.scheduler.stats;
-    return { requests: s.requests, cancelled: s.cancelled, cacheHits: s.cacheHits, overheadMs: this.runner.overheadMs };
+    return { requests: s.requests, cancelled: s.cancelled, cacheHits: s.cacheHits, overheadMs: this.runner.overheadMs, contextTokens: this.runner.contextTokens };
   }
 }
 
@@ -126,7 +139,7 @@ export class NaiveDriver implements Driver {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private controller: AbortController | undefined;
   private inflight: Promise<void> | undefined;
-  private readonly s: DriverStats = { requests: 0, cancelled: 0, cacheHits: 0, overheadMs: [] };
+  private readonly s: DriverStats = { requests: 0, cancelled: 0, cacheHits: 0, overheadMs: [], contextTokens: [] };
 
   constructor(private readonly env: DriverEnv) {}
 
@@ -148,7 +161,9 @@ export class NaiveDriver implements Driver {
     this.s.requests++;
     const t0 = performance.now();
     const base = await this.pipeline.prepare(doc, target(this.env), this.env.indent);
-    const prepared: PreparedCompletion = { ...base, prompt: naiveHolePrompt(doc) };
+    const context = this.env.context ? await this.env.context.fresh(doc) : '';
+    const prompt = naiveHolePrompt(doc, context);
+    const prepared: PreparedCompletion = { ...base, prompt };
     this.env.willSend(promptKey(prepared), doc);
     try {
       const r = await this.pipeline.run(prepared, c.signal, { onWire: () => this.s.overheadMs.push(performance.now() - t0) });
@@ -156,6 +171,7 @@ export class NaiveDriver implements Driver {
     } catch {
       // aborted or failed: nothing to show
     }
+    this.s.contextTokens.push(context ? countTokens(context) : 0); // counted off the timed path
   }
 
   async drain(): Promise<void> {

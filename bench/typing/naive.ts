@@ -12,10 +12,12 @@ import type { BuiltPrompt } from '../../src/core/completion/types';
 
 export const NAIVE_DEBOUNCE_MS = 350;
 
-export function naiveHolePrompt(doc: DocumentSnapshot, prefixTokens = 1920, suffixTokens = 480): BuiltPrompt {
+/** `context`: cross-file context retrieved for this request (put first, as context-aware clients do), or ''. */
+export function naiveHolePrompt(doc: DocumentSnapshot, context = '', prefixTokens = 1920, suffixTokens = 480): BuiltPrompt {
   const prefix = truncateStartToTokens(doc.text.slice(0, doc.offset), prefixTokens);
   const suffix = truncateToTokens(doc.text.slice(doc.offset), suffixTokens);
-  const user = `File ${doc.relPath} (${doc.languageId}):\n${prefix}${HOLE}${suffix}\n\nReply with only the code that replaces ${HOLE}.`;
+  const intro = context ? `Code from other files of the workspace:\n${context}\n\n` : '';
+  const user = `${intro}File ${doc.relPath} (${doc.languageId}):\n${prefix}${HOLE}${suffix}\n\nReply with only the code that replaces ${HOLE}.`;
   const prompt = renderPhi4([
     { role: 'system', content: PHI4_HOLE_SYSTEM },
     { role: 'user', content: user },

@@ -37,12 +37,32 @@ export function hash(s: string): number {
   return h / 4294967296;
 }
 
+/**
+ * Code files under `dir`. As the workspace index does, only regular files count: symbolic links (dangling or not),
+ * FIFOs and sockets are skipped, and a folder that cannot be read is left out.
+ */
 function walk(dir: string, out: string[]): void {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
     if (e.name.startsWith('.') || e.name === 'dist' || e.name === 'build') continue;
     const p = path.join(dir, e.name);
     if (e.isDirectory()) walk(p, out);
-    else if (LANGUAGE_BY_EXT[path.extname(e.name)] && !/\.(d|min)\.[jt]s$/.test(e.name)) out.push(p);
+    else if (e.isFile() && LANGUAGE_BY_EXT[path.extname(e.name)] && !/\.(d|min)\.[jt]s$/.test(e.name)) out.push(p);
+  }
+}
+
+/** The text of a file of 2-200 KB, or undefined (too small, too big, or unreadable: gone since the walk, no permission). */
+function readCandidate(f: string): string | undefined {
+  try {
+    const size = fs.statSync(f).size;
+    return size < 2000 || size > 200_000 ? undefined : fs.readFileSync(f, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 
@@ -52,9 +72,8 @@ export function pickFiles(repo: string, n: number, random: () => number): string
   walk(repo, all);
   all.sort();
   const ok = all.filter((f) => {
-    const size = fs.statSync(f).size;
-    if (size < 2000 || size > 200_000) return false;
-    const text = fs.readFileSync(f, 'utf8');
+    const text = readCandidate(f);
+    if (text === undefined) return false;
     const lines = text.split('\n');
     return lines.length >= 60 && lines.every((l) => l.length < 300);
   });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { execFileSync } from 'child_process';
 import { ExclusionRules } from '../../../src/core/context/exclude';
 import { nodeWorkspaceFs } from '../../../src/core/context/workspaceFs';
 import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
@@ -191,4 +192,25 @@ test('a worker that cannot start: the build indexes in-process and loses nothing
   const index = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules(), { workers: 2, workerMinFiles: 1, workerScript: broken });
   assert.deepEqual(await index.build(), { files: 51, parsed: 51 });
   assert.deepEqual(entries(index), entries(reference));
+});
+
+test('dangling symlinks and unreadable entries are skipped, in-process and in worker threads, without failing the build', async () => {
+  const ws = tempWorkspace({ 'src/real.ts': 'export function real(): number {\n  return 1;\n}\n' });
+  fs.symlinkSync(path.join(ws.root, 'src', 'missing.ts'), path.join(ws.root, 'src', 'dangling.ts'));
+  fs.symlinkSync(path.join(ws.root, 'nowhere'), path.join(ws.root, 'gone-dir'));
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'ctx-outside-'));
+  fs.writeFileSync(path.join(outside, 'secret.ts'), 'export const outsideName = 1;\n');
+  fs.symlinkSync(path.join(outside, 'secret.ts'), path.join(ws.root, 'src', 'link.ts'));
+  // An entry that is no regular file (a FIFO: reading it would block).
+  execFileSync('mkfifo', [path.join(ws.root, 'src', 'pipe.ts')]);
+  for (const options of [{ workers: 0 }, { workers: 2, workerMinFiles: 1 }]) {
+    const index = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules(), options);
+    assert.deepEqual(await index.build(), { files: 1, parsed: 1 }, `workers: ${options.workers}`);
+    assert.deepEqual([...index.allFiles()].map((f) => f.path), ['src/real.ts']);
+    assert.equal(index.lookup('outsideName').length, 0, 'a link to a file outside the workspace is not followed');
+    // A watcher event for the dangling link: nothing indexed, nothing thrown.
+    assert.equal(await index.update('src/dangling.ts'), false);
+    assert.equal(index.file('src/dangling.ts'), undefined);
+  }
+  fs.rmSync(outside, { recursive: true, force: true });
 });
