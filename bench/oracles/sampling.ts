@@ -12,7 +12,7 @@ import { IDENT, RESERVED, SKIP_LINE, ctagsDefinitions, sampleCursors, visibleDef
 import { resolveLanguage } from '../../src/core/context/parser';
 import { TS_EXTENSIONS, TypeScriptOracle } from './typescript';
 import { goplsAvailable, goplsOracle, pyrightOracle } from './languageServers';
-import { ScopeFilteredCtagsOracle } from './scope';
+import { ScopeFilteredCtagsOracle, inImportStatement, releaseTrees } from './scope';
 import type { PreciseOracle, RejectReason } from './types';
 
 export interface DrawnSamples {
@@ -148,6 +148,10 @@ export async function drawSamples(
       if (usedLines.has(key)) continue;
       const text = readText(c.file);
       if (text === undefined) continue;
+      if (await inImportStatement(c.file, text, c.line, c.column)) {
+        out.rejected.import = (out.rejected.import ?? 0) + 1;
+        continue;
+      }
       const oracle = await oracles.get(c.file);
       out.queries++;
       const v = await oracle.resolve({ file: c.file, line: c.line, column: c.column, name: c.name, text, ctags: visible.get(c.name) ?? [] });
@@ -156,12 +160,19 @@ export async function drawSamples(
         if (v.reject === 'error' && out.rejected.error! <= 3) log(`oracle ${oracle.name} error at ${c.file}:${c.line + 1} ${c.name}: ${v.detail}`);
         continue;
       }
+      // The site must name the symbol: a module or a file (line 0 of it) is where an import path leads, not a definition.
+      const goldLine = readText(v.gold.file)?.split('\n', v.gold.line + 1)[v.gold.line] ?? '';
+      if (!new RegExp(`(^|[^A-Za-z0-9_$])${c.name.replace(/\$/g, '\\$')}($|[^A-Za-z0-9_$])`).test(goldLine)) {
+        out.rejected.module = (out.rejected.module ?? 0) + 1;
+        continue;
+      }
       usedLines.add(key);
       out.precise.push({ file: c.file, line: c.line, column: c.column, name: c.name, gold: v.gold });
       out.oracles[oracle.name] = (out.oracles[oracle.name] ?? 0) + 1;
     }
   } finally {
     await oracles.close();
+    releaseTrees();
   }
   return out;
 }

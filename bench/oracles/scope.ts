@@ -96,14 +96,64 @@ function bindingKind(occ: Node): RejectReason | undefined {
 
 const FUNCTION_LIKE = /function|method|closure|lambda|impl_item|trait_item|class|struct|interface|block|body|program|source_file|translation_unit|module/;
 
-/** The reason `name` at (line, column) is bound in an enclosing scope of `text`, if it is. */
-export async function boundInScope(language: LanguageName, text: string, line: number, column: number, name: string): Promise<RejectReason | undefined> {
+/**
+ * Statements that import or re-export: a name in one (`import { x }`, `from m import (\n x,`, a Go import spec, a
+ * Rust `use`, `export { x } from`) is an import, not a use, as the sampler's one-line filter already says for the
+ * lines it recognises; this catches the others (continuation lines, re-exports).
+ */
+const IMPORT_STATEMENT = /^(import_statement|import_from_statement|future_import_statement|import_declaration|import_spec|import_equals_declaration|use_declaration|extern_crate_declaration|package_declaration|preproc_include|using_directive|namespace_use_declaration)$/;
+
+/** A small cache of parsed files: the candidates of one file are not consecutive, and big files take long to parse. */
+const trees = new Map<string, { text: string; tree: NonNullable<Awaited<ReturnType<typeof parse>>> }>();
+
+async function treeFor(language: LanguageName, file: string, text: string) {
+  const had = trees.get(file);
+  if (had && had.text === text) {
+    trees.delete(file);
+    trees.set(file, had);
+    return had.tree;
+  }
+  had?.tree.delete();
+  trees.delete(file);
   const tree = await parse(language, text);
   if (!tree) return undefined;
-  try {
-    // tree-sitter's columns count UTF-8 bytes.
-    const byteColumn = Buffer.byteLength((text.split('\n')[line] ?? '').slice(0, column), 'utf8');
-    const at = tree.rootNode.descendantForPosition({ row: line, column: byteColumn });
+  trees.set(file, { text, tree });
+  if (trees.size > 8) {
+    const [k, v] = trees.entries().next().value!;
+    v.tree.delete();
+    trees.delete(k);
+  }
+  return tree;
+}
+
+/** Frees the parse trees kept by treeFor(). */
+export function releaseTrees(): void {
+  for (const v of trees.values()) v.tree.delete();
+  trees.clear();
+}
+
+async function nodeAt(language: LanguageName, file: string, text: string, line: number, column: number): Promise<Node | undefined> {
+  const tree = await treeFor(language, file, text);
+  // tree-sitter's columns count UTF-8 bytes.
+  const byteColumn = Buffer.byteLength((text.split('\n', line + 1)[line] ?? '').slice(0, column), 'utf8');
+  return tree?.rootNode.descendantForPosition({ row: line, column: byteColumn }) ?? undefined;
+}
+
+/** True when the identifier at (line, column) is part of an import or re-export statement. */
+export async function inImportStatement(file: string, text: string, line: number, column: number): Promise<boolean> {
+  const language = resolveLanguage(file);
+  if (!language) return false;
+  for (let n = (await nodeAt(language, file, text, line, column)) ?? null; n; n = n.parent) {
+    if (IMPORT_STATEMENT.test(n.type)) return true;
+    if (n.type === 'export_statement' && n.childForFieldName('source')) return true;
+  }
+  return false;
+}
+
+/** The reason `name` at (line, column) is bound in an enclosing scope of `text`, if it is. */
+export async function boundInScope(language: LanguageName, file: string, text: string, line: number, column: number, name: string): Promise<RejectReason | undefined> {
+  {
+    const at = await nodeAt(language, file, text, line, column);
     if (!at) return undefined;
     for (let scope: Node | null = at.parent; scope; scope = scope.parent) {
       if (!FUNCTION_LIKE.test(scope.type)) continue;
@@ -113,8 +163,6 @@ export async function boundInScope(language: LanguageName, text: string, line: n
       if (why) return why;
     }
     return undefined;
-  } finally {
-    tree.delete();
   }
 }
 
@@ -147,13 +195,14 @@ export class ScopeFilteredCtagsOracle implements PreciseOracle {
     const others = q.ctags.filter((d) => d.file !== q.file);
     if (q.ctags.length !== 1 || others.length !== 1) return { reject: q.ctags.length > 1 ? 'ambiguous' : 'same-file' };
     if (language) {
-      const bound = await boundInScope(language, q.text, q.line, q.column, q.name);
+      const bound = await boundInScope(language, q.file, q.text, q.line, q.column, q.name);
       if (bound) return { reject: bound };
     }
     return { gold: others[0] };
   }
 
   close(): Promise<void> {
+    releaseTrees();
     return Promise.resolve();
   }
 }

@@ -20,7 +20,8 @@ export interface OracleQuery {
 }
 
 export type RejectReason =
-  | 'same-file' | 'outside' | 'builtin' | 'type-parameter' | 'parameter' | 'local' | 'none' | 'not-indexed' | 'ambiguous' | 'error';
+  | 'same-file' | 'outside' | 'builtin' | 'type-parameter' | 'parameter' | 'local' | 'none' | 'not-indexed' | 'ambiguous' | 'import'
+  | 'module' | 'error';
 
 export type Verdict = { gold: GoldDef } | { reject: RejectReason; detail?: string };
 

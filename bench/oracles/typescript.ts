@@ -17,6 +17,9 @@ const REJECT_KIND = new Map<string, RejectReason>([
   [ts.ScriptElementKind.localVariableElement, 'local'],
   [ts.ScriptElementKind.localFunctionElement, 'local'],
   [ts.ScriptElementKind.localClassElement, 'local'],
+  // A module path ('./internal/operators/map') resolves to the file itself: no definition to show.
+  [ts.ScriptElementKind.moduleElement, 'module'],
+  [ts.ScriptElementKind.scriptElement, 'module'],
 ]);
 
 export class TypeScriptOracle implements PreciseOracle {

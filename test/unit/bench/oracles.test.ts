@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { TypeScriptOracle } from '../../../bench/oracles/typescript';
 import { goplsAvailable, goplsOracle, pyrightOracle, pythonImportRoots } from '../../../bench/oracles/languageServers';
-import { ScopeFilteredCtagsOracle } from '../../../bench/oracles/scope';
+import { ScopeFilteredCtagsOracle, inImportStatement } from '../../../bench/oracles/scope';
 import { checkCtags, ctagsDefinitions } from '../../../bench/contextOracle';
 import type { PreciseOracle, Verdict } from '../../../bench/oracles/types';
 
@@ -188,4 +188,27 @@ test('scope-filtered ctags oracle (Rust): unique definition kept; type parameter
   assert.equal(rejectOf(await ask(oracle, root, 'src/lib.rs', 'pub fn run', 'T', 2)), 'type-parameter');
   assert.equal(rejectOf(await ask(oracle, root, 'src/lib.rs', '    helper(3)', 'helper')), 'local');
   assert.equal(rejectOf(await ask(oracle, root, 'src/lib.rs', 'w.clone()', 'clone')), 'builtin');
+});
+
+test('names inside import and re-export statements are imports, not uses (continuation lines included)', async () => {
+  const cases: [string, string, string, boolean][] = [
+    ['a.py', 'from pkg.util import (\n    helper,\n    other,\n)\nhelper(1)\n', 'helper', true],
+    ['a.ts', "export { zipWith } from './zipWith';\nexport const zipWith2 = zipWith;\n", 'zipWith', true],
+    ['a.go', 'package a\n\nimport (\n\t"example.com/m/util"\n)\n\nvar x = util.Helper\n', 'util', true],
+    ['a.rs', 'use crate::util::{\n    helper,\n};\nfn f() { helper(1); }\n', 'helper', true],
+  ];
+  for (const [file, text, name, first] of cases) {
+    const lines = text.split('\n');
+    const at = (from: number) => {
+      for (let l = from; l < lines.length; l++) {
+        const c = lines[l].search(new RegExp(`\\b${name}\\b`));
+        if (c >= 0) return { l, c };
+      }
+      throw new Error(`${name} not in ${file}`);
+    };
+    const imp = at(0);
+    assert.equal(await inImportStatement(file, text, imp.l, imp.c), first, `${file}: ${lines[imp.l]}`);
+    const use = at(imp.l + 1);
+    assert.equal(await inImportStatement(file, text, use.l, use.c), false, `${file}: ${lines[use.l]}`);
+  }
 });
