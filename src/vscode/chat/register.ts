@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import type { ContextBlock } from '../../core/chat/types';
 import { ChatController } from './controller';
 import { chatWebviewOptions, renderChatWebview } from './chatWebview';
+import { registerExportCommands } from './exportCommands';
 
 export const CHAT_VIEW_ID = 'phiCoder.chatView';
 export const ASK_IN_CHAT_COMMAND = 'phiCoder.internal.askInChat';
@@ -80,6 +81,7 @@ export function registerChat(services: Services): ChatApi {
     }),
     { dispose: () => (api = undefined) },
   );
+  registerExportCommands(services, () => controller.currentConversation);
   api = { controller, viewReady: () => (view ? Promise.resolve(view) : viewPromise) };
   return api;
 }
