@@ -17,6 +17,7 @@ import { registerBackendCommands } from './vscode/backendCommands';
 import { registerCompletions } from './vscode/completion/register';
 import { registerChat } from './vscode/chat/register';
 import { registerActions } from './vscode/actions/register';
+import { registerCommitMessage } from './vscode/scm/commitMessage';
 import type { Services } from './vscode/services';
 
 export async function activate(extension: vscode.ExtensionContext): Promise<{ services: Services }> {
@@ -53,6 +54,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<{ se
     ['completions', registerCompletions],
     ['chat', registerChat],
     ['actions', registerActions],
+    ['commit messages', registerCommitMessage],
   ] as const) {
     try {
       register(services);
