@@ -13,6 +13,7 @@ export interface Settings {
   keepAlive: string;
   temperature: number;
   requestTimeoutSeconds: number;
+  firstByteTimeoutSeconds: number;
   completions: {
     enabled: boolean;
     disabledLanguages: string[];
@@ -37,6 +38,7 @@ export const SETTING_DEFAULTS = {
   keepAlive: '30m',
   temperature: 0.2,
   requestTimeoutSeconds: 120,
+  firstByteTimeoutSeconds: 600,
   'completions.enabled': true,
   'completions.disabledLanguages': ['plaintext', 'scminput'],
   'completions.debounceMs': 120,
@@ -57,6 +59,7 @@ export const SETTING_LIMITS = {
   contextWindow: [0, 1_048_576],
   temperature: [0, 2],
   requestTimeoutSeconds: [5, 3600],
+  firstByteTimeoutSeconds: [5, 3600],
   'completions.debounceMs': [0, 2000],
   'completions.maxTokens': [8, 1024],
   'chat.maxAnswerTokens': [256, 8192],
@@ -93,6 +96,7 @@ export function readSettings(get: <T>(key: SettingKey, fallback: T) => T): Setti
     keepAlive: str('keepAlive'),
     temperature: num('temperature'),
     requestTimeoutSeconds: num('requestTimeoutSeconds'),
+    firstByteTimeoutSeconds: num('firstByteTimeoutSeconds'),
     completions: {
       enabled: bool('completions.enabled'),
       disabledLanguages: list('completions.disabledLanguages'),

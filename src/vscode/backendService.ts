@@ -17,6 +17,10 @@ export interface BackendStatus {
   kind?: BackendKind;
   endpoint?: string;
   detail: string;
+  /** The model the server serves, when it is not the one the settings name (a single-model server). */
+  model?: string;
+  /** A request is waiting for the server to start answering (loading the model or reading the prompt). */
+  waiting?: boolean;
 }
 
 export interface BackendService extends vscode.Disposable {

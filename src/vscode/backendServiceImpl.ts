@@ -48,6 +48,7 @@ export async function backendFromSettings(
     keepAlive: settings.keepAlive,
     contextWindow: settings.contextWindow,
     idleTimeoutMs: settings.requestTimeoutSeconds * 1000,
+    firstByteTimeoutMs: settings.firstByteTimeoutSeconds * 1000,
     logger,
   });
 }
@@ -63,6 +64,8 @@ class BackendServiceImpl implements BackendService {
   private activeBackend: ActiveBackend | undefined;
   private checking: Promise<BackendStatus> | undefined;
   private inFlight = 0;
+  /** Requests waiting for the server's first byte for longer than SLOW_START_MS. */
+  private waiting = 0;
   private pollTimer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private announcedDetection = false;
@@ -128,6 +131,11 @@ class BackendServiceImpl implements BackendService {
     };
   }
 
+  private slowStart(waiting: boolean): void {
+    this.waiting = Math.max(0, this.waiting + (waiting ? 1 : -1));
+    if (this.current.state === 'busy' || this.current.state === 'ready') this.setStatus({ ...this.current, waiting: this.waiting > 0 });
+  }
+
   dispose(): void {
     if (this.pollTimer) clearTimeout(this.pollTimer);
     for (const d of this.disposables) d.dispose();
@@ -171,12 +179,14 @@ class BackendServiceImpl implements BackendService {
       const completionInfo = completionModel === settings.chatModel ? chatInfo : await raw.modelInfo(completionModel);
       const contextWindow = settings.contextWindow || chatInfo.contextLength || PHI4_CONTEXT_WINDOW;
       const windows = new Map([[settings.chatModel, contextWindow], [completionModel, settings.contextWindow || completionInfo.contextLength || PHI4_CONTEXT_WINDOW]]);
-      const backend = guardBackend(raw, { logger: this.deps.logger, contextLength: (model: string) => windows.get(model) ?? contextWindow });
+      const backend = guardBackend(raw, { logger: this.deps.logger, contextLength: (model: string) => windows.get(model) ?? contextWindow, onSlowStart: (w) => this.slowStart(w) });
       this.activeBackend = { backend, chatModel: settings.chatModel, completionModel, contextWindow, chatInfo, completionInfo };
       log.info(`Backend ready: ${describeKind(target.kind)} at ${target.endpoint}; chat model ${settings.chatModel} (window ${contextWindow}), completion model ${completionModel}${completionInfo.fim ? ' (native FIM)' : ' (Phi-4 hole-filling prompt)'}`);
       this.deps.notifier.clear('offline');
       this.deps.notifier.clear(`model-missing:${settings.chatModel}`);
-      return this.setStatus({ ...base, state: this.inFlight > 0 ? 'busy' : 'ready', detail: `${settings.chatModel} on ${describeKind(target.kind)}` });
+      const served = chatInfo.served && chatInfo.served !== settings.chatModel ? chatInfo.served : undefined;
+      const detail = `${settings.chatModel} on ${describeKind(target.kind)}${served ? ` (it serves one model, ${served}, whatever a request names)` : ''}`;
+      return this.setStatus({ ...base, model: served, state: this.inFlight > 0 ? 'busy' : 'ready', detail });
     } catch (err) {
       this.activeBackend = undefined;
       const problem = problemFor(err, 'startup', settings.chatModel);
@@ -204,7 +214,7 @@ class BackendServiceImpl implements BackendService {
   }
 
   private setStatus(status: BackendStatus): BackendStatus {
-    const changed = status.state !== this.current.state || status.detail !== this.current.detail || status.kind !== this.current.kind;
+    const changed = status.state !== this.current.state || status.detail !== this.current.detail || status.kind !== this.current.kind || status.waiting !== this.current.waiting || status.model !== this.current.model;
     this.current = status;
     if (changed) {
       this.deps.log.debug(`Backend status: ${status.state} (${status.detail})`);

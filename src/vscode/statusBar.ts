@@ -29,7 +29,12 @@ const LABELS: Record<BackendStatus['state'], string> = {
 
 /** Status bar text for a state; exported for tests. */
 export function statusText(status: BackendStatus, model: string): string {
-  return `${ICONS[status.state]} Phi Coder: ${model} · ${LABELS[status.state]}`;
+  return `${ICONS[status.state]} Phi Coder: ${status.model ?? model} · ${stateLabel(status)}`;
+}
+
+/** A busy request that has not started answering: the server is loading the model or reading the prompt. */
+function stateLabel(status: BackendStatus): string {
+  return status.state === 'busy' && status.waiting ? 'loading model / reading prompt' : LABELS[status.state];
 }
 
 export function registerStatusBar(services: Services): void {
@@ -42,17 +47,18 @@ export function registerStatusBar(services: Services): void {
     item.text = statusText(status, settings.chatModel);
     const tooltip = new vscode.MarkdownString(
       statusTooltipMarkdown({
-        stateLabel: LABELS[status.state],
+        stateLabel: stateLabel(status),
         detail: status.detail,
         backendName: status.kind ? describeKind(status.kind) : undefined,
         endpoint: status.endpoint,
         chatModel: settings.chatModel,
+        servedModel: status.model,
         completionsLine: completionStatusLine(settings),
       }),
       true,
     );
     item.tooltip = tooltip;
-    item.accessibilityInformation = { label: `Phi Coder ${LABELS[status.state]}, model ${settings.chatModel}`, role: 'button' };
+    item.accessibilityInformation = { label: `Phi Coder ${stateLabel(status)}, model ${status.model ?? settings.chatModel}`, role: 'button' };
     item.backgroundColor =
       status.state === 'offline' || status.state === 'model-missing' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   };

@@ -12,6 +12,8 @@ export interface TooltipFacts {
   backendName?: string;
   endpoint?: string;
   chatModel: string;
+  /** The model a single-model server serves whatever a request names, when it is not `chatModel`. */
+  servedModel?: string;
   completionsLine: string;
 }
 
@@ -23,6 +25,6 @@ export function escapeMarkdownText(text: string): string {
 export function statusTooltipMarkdown(f: TooltipFacts): string {
   const parts = [`**Phi Coder** — ${escapeMarkdownText(f.stateLabel)}`, escapeMarkdownText(f.detail)];
   if (f.backendName) parts.push(`Backend: ${escapeMarkdownText(f.backendName)} at ${markdownCode(f.endpoint ?? '')}`);
-  parts.push(`Chat model: ${markdownCode(f.chatModel)}`, `Completions: ${escapeMarkdownText(f.completionsLine)}`, 'Click for the Phi Coder menu.');
+  parts.push(`Chat model: ${markdownCode(f.chatModel)}${f.servedModel ? ` (the server serves ${markdownCode(f.servedModel)})` : ''}`, `Completions: ${escapeMarkdownText(f.completionsLine)}`, 'Click for the Phi Coder menu.');
   return parts.join('\n\n');
 }

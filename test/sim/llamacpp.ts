@@ -4,13 +4,14 @@
  * `tokens_evaluated`, `tokens_cached` (tokens in the slot's KV cache) and `timings` (`cache_n` = prompt tokens
  * reused, `prompt_n` = prompt tokens evaluated); `{"error":{"code","message","type"}}` bodies; 400
  * `exceed_context_size_error` when the prompt does not fit n_ctx; 501 from /infill without FIM tokens; /health
- * 503 "Loading model" while loading; /props; /tokenize; `--api-key` (401). /infill keeps at most 3/4 of n_batch
- * (2048) prefix tokens and the suffix's first n_batch/4, as the server does.
+ * 503 "Loading model" while loading; /props (`model_path`, `model_alias`, `chat_template`, per-slot n_ctx); /tokenize
+ * with the loaded vocabulary; `--api-key` (401). /infill builds its prompt as the server does (see infillPrompt).
  */
 import type { GenSink } from './engine';
 import { authorized, beginStream, sendJson, write, type Ctx } from './http';
 import { handleOpenAICompletions, modelsList, openaiError } from './openai';
 import { simTokenize } from './tokens';
+import { tokenize } from '../../src/core/tokens';
 import type { SimModel, SimRequest } from './types';
 
 const N_BATCH = 2048;
@@ -27,10 +28,10 @@ export async function handleLlamaCpp(c: Ctx): Promise<boolean> {
   if (c.engine.loading) return err(c, 503, 'Loading model', 'unavailable_error'), true;
   const m = c.engine.models[0];
   if (method === 'GET' && (path === '/health' || path === '/v1/health')) return sendJson(c.ex.res, 200, { status: 'ok' }), true;
-  if (method === 'GET' && (path === '/v1/models' || path === '/models')) return sendJson(c.ex.res, 200, modelsList(c.engine.models.slice(0, 1), 'llamacpp')), true;
+  if (method === 'GET' && (path === '/v1/models' || path === '/models')) return sendJson(c.ex.res, 200, modelsList(c.engine.models.slice(0, 1), 'llamacpp', c.opts.nCtx)), true;
   if (!m) return err(c, 503, 'no model loaded', 'unavailable_error'), true;
   if (method === 'GET' && path === '/props') return props(c, m), true;
-  if (method === 'POST' && path === '/tokenize') return sendJson(c.ex.res, 200, { tokens: simTokenize(String(c.body?.content ?? '')) }), true;
+  if (method === 'POST' && path === '/tokenize') return sendJson(c.ex.res, 200, { tokens: vocabTokenize(m, String(c.body?.content ?? '')) }), true;
   if (method === 'POST' && (path === '/completion' || path === '/completions' || path === '/infill')) return complete(c, m).then(() => true);
   if (method === 'POST' && (path === '/v1/chat/completions' || path === '/chat/completions' || path === '/v1/completions')) {
     await handleOpenAICompletions({ ...c, path: path === '/chat/completions' ? '/v1/chat/completions' : path }, 'llamacpp');
@@ -39,38 +40,65 @@ export async function handleLlamaCpp(c: Ctx): Promise<boolean> {
   return false;
 }
 
+/** Phi-4's vocabulary has FIM tokens (it was not trained to use them); other models have them when they can insert. */
+function hasFimTokens(m: SimModel): boolean {
+  return m.capabilities.includes('insert') || m.family === 'phi3';
+}
+
+/** /tokenize with the loaded vocabulary: Phi-4's specials are one token each only in a vocabulary that has them. */
+function vocabTokenize(m: SimModel, text: string): number[] {
+  return hasFimTokens(m) ? simTokenize(text) : tokenize(text);
+}
+
 function props(c: Ctx, m: SimModel): void {
+  const path = `/models/${m.name}.gguf`;
+  const phi = m.family === 'phi3';
   sendJson(c.ex.res, 200, {
-    default_generation_settings: { id: 0, id_task: -1, n_ctx: m.contextLength, speculative: false, is_processing: false, params: { n_predict: -1, temperature: 0.8, top_k: 40, top_p: 0.95, min_p: 0.05, stop: [], n_keep: 0 } },
+    default_generation_settings: { params: { n_predict: -1, temperature: 0.8, top_k: 40, top_p: 0.95, min_p: 0.05, stop: [], n_keep: 0 }, n_ctx: c.opts.nCtx ?? m.contextLength },
     total_slots: c.engine.timing.slots,
-    model_path: `/models/${m.name}.gguf`,
-    chat_template: '{% for message in messages %}{{ "<|im_start|>" + message.role + "<|im_sep|>" + message.content + "<|im_end|>" }}{% endfor %}{% if add_generation_prompt %}{{ "<|im_start|>assistant<|im_sep|>" }}{% endif %}',
+    model_alias: path,
+    model_path: path,
+    chat_template: phi
+      ? "{% for message in messages %}{% if (message['role'] == 'system') %}{{'<|im_start|>system<|im_sep|>' + message['content'] + '<|im_end|>'}}{% elif (message['role'] == 'user') %}{{'<|im_start|>user<|im_sep|>' + message['content'] + '<|im_end|>'}}{% elif (message['role'] == 'assistant') %}{{'<|im_start|>assistant<|im_sep|>' + message['content'] + '<|im_end|>'}}{% endif %}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant<|im_sep|>' }}{% endif %}"
+      : "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}",
+    bos_token: '<|endoftext|>',
+    eos_token: '<|im_end|>',
     modalities: { vision: false, audio: false },
     build_info: 'b7000-simulator',
   });
 }
 
-function infillPrompt(body: Ctx['body']): number[] {
-  const prefix = simTokenize(String(body.input_prefix ?? ''));
-  const suffix = simTokenize(String(body.input_suffix ?? ''));
-  const prompt = simTokenize(String(body.prompt ?? ''));
+/**
+ * The /infill prompt as the server builds it (no file-separator token in the vocabulary): each extra chunk after a
+ * "--- snippet ---" separator, only the last n_ctx − n_batch − 2·n_predict extra tokens kept, then the FIM prefix
+ * (last 3·n_batch/4 tokens), `prompt`, the FIM suffix (first n_batch/4 − 2 − |prompt| tokens) and the FIM middle.
+ * Text is tokenized without parsing specials, as the server does.
+ */
+function infillPrompt(body: Ctx['body'], nCtx: number): number[] {
+  const plain = (s: unknown) => tokenize(String(s ?? ''));
+  const prefix = plain(body.input_prefix);
+  const suffix = plain(body.input_suffix);
+  const prompt = plain(body.prompt);
   const extra: number[] = [];
-  for (const e of Array.isArray(body.input_extra) ? body.input_extra : []) extra.push(...simTokenize(`${e.filename ?? ''}\n${e.text ?? ''}`));
+  for (const e of Array.isArray(body.input_extra) ? body.input_extra : []) extra.push(...plain('\n\n--- snippet ---\n\n'), ...plain(e.text));
+  const nPredict = Number(body.n_predict ?? -1);
+  const nExtra = Math.min(extra.length, Math.max(0, nCtx - N_BATCH - 2 * nPredict));
   const nPrefix = Math.min(prefix.length, 3 * (N_BATCH / 4));
   const nSuffix = Math.min(suffix.length, Math.max(0, N_BATCH / 4 - (2 + prompt.length)));
   const [pre, suf, mid] = simTokenize('<|fim_prefix|><|fim_suffix|><|fim_middle|>');
-  return [...extra, pre, ...prefix.slice(prefix.length - nPrefix), suf, ...suffix.slice(0, nSuffix), mid, ...prompt];
+  return [...extra.slice(extra.length - nExtra), pre, ...prefix.slice(prefix.length - nPrefix), ...prompt, suf, ...suffix.slice(0, nSuffix), mid];
 }
 
 async function complete(c: Ctx, m: SimModel): Promise<void> {
   const infill = c.path === '/infill';
   const body = c.body ?? {};
   if (c.badJson) return err(c, 400, 'Failed to parse the request body as JSON', 'invalid_request_error');
-  if (infill && !m.capabilities.includes('insert')) return err(c, 501, 'Infill is not supported by this model: prefix token is missing.', 'not_supported_error');
+  if (infill && !hasFimTokens(m)) return err(c, 501, 'Infill is not supported by this model: prefix token is missing.', 'not_supported_error');
   if (!infill && body.prompt === undefined) return err(c, 400, '"prompt" must be provided', 'invalid_request_error');
-  const ids = infill ? infillPrompt(body) : Array.isArray(body.prompt) && body.prompt.every((x: unknown) => typeof x === 'number') ? body.prompt : simTokenize(String(body.prompt));
-  if (ids.length >= m.contextLength) {
-    return err(c, 400, `request (${ids.length} tokens) exceeds the available context size (${m.contextLength} tokens), try increasing it`, 'exceed_context_size_error', { n_prompt_tokens: ids.length, n_ctx: m.contextLength });
+  const nCtx = c.opts.nCtx ?? m.contextLength;
+  const ids = infill ? infillPrompt(body, nCtx) : Array.isArray(body.prompt) && body.prompt.every((x: unknown) => typeof x === 'number') ? body.prompt : simTokenize(String(body.prompt));
+  if (ids.length >= nCtx) {
+    return err(c, 400, `request (${ids.length} tokens) exceeds the available context size (${nCtx} tokens), try increasing it`, 'exceed_context_size_error', { n_prompt_tokens: ids.length, n_ctx: nCtx });
   }
   const simReq: SimRequest = { kind: 'llamacpp', endpoint: c.path, model: String(body.model ?? m.name), prompt: infill ? String(body.input_prefix ?? '') : typeof body.prompt === 'string' ? body.prompt : undefined, suffix: infill ? String(body.input_suffix ?? '') : undefined, body, headers: c.req.headers, promptTokens: ids.length };
   c.engine.requests.push(simReq);

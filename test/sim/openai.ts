@@ -28,14 +28,28 @@ function errorType(status: number): string {
   return 'invalid_request_error';
 }
 
-export function modelsList(models: SimModel[], flavour: Flavour) {
+/**
+ * `/v1/models` as each server lists it. llama-server: one entry, the GGUF path as id, `meta.n_ctx` (the served window,
+ * per slot) beside `meta.n_ctx_train`; vLLM: `max_model_len`; LM Studio: no window at all.
+ */
+export function modelsList(models: SimModel[], flavour: Flavour | 'lmstudio', nCtx?: number) {
   return {
     object: 'list',
     data: models.map((m) =>
       flavour === 'llamacpp'
-        ? { id: m.name, object: 'model', created: 1_762_000_000, owned_by: 'llamacpp', meta: { vocab_type: 2, n_vocab: 100352, n_ctx_train: m.contextLength, n_embd: 5120, n_params: 14_659_507_200, size: 9_053_116_391 } }
-        : { id: m.name, object: 'model', created: 1_762_000_000, owned_by: 'vllm', root: m.name, max_model_len: m.contextLength },
+        ? { id: `/models/${m.name}.gguf`, aliases: [`/models/${m.name}.gguf`], tags: [], object: 'model', created: 1_762_000_000, owned_by: 'llamacpp', meta: { vocab_type: 2, n_vocab: 100352, n_ctx: nCtx ?? m.contextLength, n_ctx_train: m.contextLength, n_embd: 5120, n_params: 14_659_507_200, size: 9_053_116_391 } }
+        : flavour === 'lmstudio'
+          ? { id: m.name, object: 'model', owned_by: 'organization_owner' }
+          : { id: m.name, object: 'model', created: 1_762_000_000, owned_by: 'vllm', root: m.name, max_model_len: m.contextLength },
     ),
+  };
+}
+
+/** LM Studio's own `/api/v0/models`: architecture, state and context lengths (the loaded one only for loaded models). */
+function lmStudioModels(models: SimModel[]) {
+  return {
+    object: 'list',
+    data: models.map((m, i) => ({ id: m.name, object: 'model', type: 'llm', publisher: 'lmstudio-community', arch: m.family, compatibility_type: 'gguf', quantization: 'Q4_K_M', state: i === 0 ? 'loaded' : 'not-loaded', max_context_length: m.contextLength, ...(i === 0 ? { loaded_context_length: Math.min(m.contextLength, 8192) } : {}) })),
   };
 }
 
@@ -104,7 +118,9 @@ export async function handleOpenAICompletions(c: Ctx, flavour: Flavour): Promise
 }
 
 export async function handleOpenAI(c: Ctx): Promise<boolean> {
-  if (c.method === 'GET' && c.path === '/v1/models') return sendJson(c.ex.res, 200, modelsList(c.engine.models, 'openai')), true;
+  const lmstudio = c.opts.openaiFlavour === 'lmstudio';
+  if (c.method === 'GET' && c.path === '/v1/models') return sendJson(c.ex.res, 200, modelsList(c.engine.models, lmstudio ? 'lmstudio' : 'openai')), true;
+  if (lmstudio && c.method === 'GET' && c.path === '/api/v0/models') return sendJson(c.ex.res, 200, lmStudioModels(c.engine.models)), true;
   if (c.method === 'POST' && (c.path === '/v1/chat/completions' || c.path === '/v1/completions')) {
     await handleOpenAICompletions(c, 'openai');
     return true;

@@ -104,6 +104,14 @@ export interface SimOptions {
   registry?: SimModel[];
   /** Ollama: num_ctx used when a request does not send one (the server default). Default 4096. */
   defaultNumCtx?: number;
+  /**
+   * OpenAI-compatible kind: which server it imitates. 'vllm' (default) lists `max_model_len` in /v1/models; 'lmstudio'
+   * lists no window there and answers LM Studio's own `/api/v0/models` (`max_context_length`, `loaded_context_length`,
+   * `arch`).
+   */
+  openaiFlavour?: 'vllm' | 'lmstudio';
+  /** llama.cpp: the served window per slot (`-c`), below the model's training window; default the training window. */
+  nCtx?: number;
   /** Ollama: the version /api/version reports. Default 0.12.3 (the last with silent truncation). */
   version?: string;
 }
@@ -128,3 +136,5 @@ export interface Simulator {
 export const PHI4_MODEL: SimModel = { name: 'phi4', contextLength: 16384, capabilities: ['completion'], family: 'phi3' };
 export const PHI4_MINI_MODEL: SimModel = { name: 'phi4-mini', contextLength: 131072, capabilities: ['completion', 'tools'], family: 'phi3' };
 export const QWEN_CODER_MODEL: SimModel = { name: 'qwen2.5-coder:1.5b', contextLength: 32768, capabilities: ['completion', 'insert'], family: 'qwen2' };
+/** A model whose vocabulary has no FIM tokens (llama.cpp /infill answers 501). */
+export const LLAMA3_MODEL: SimModel = { name: 'llama3.2', contextLength: 131072, capabilities: ['completion', 'tools'], family: 'llama' };

@@ -19,6 +19,8 @@ export interface BackendConfig {
   contextWindow?: number;
   /** A stream that sends nothing for this long fails with 'timeout'. */
   idleTimeoutMs: number;
+  /** A request whose answer has not started after this long fails with 'timeout' (default DEFAULT_FIRST_BYTE_MS). */
+  firstByteTimeoutMs?: number;
   logger: Logger;
   fetch?: FetchLike;
 }
@@ -27,7 +29,7 @@ export interface BackendConfig {
 export function createBackend(c: BackendConfig): Backend {
   const endpoint = c.endpoint.trim() || DEFAULT_ENDPOINTS[c.kind];
   checkEndpoint(endpoint);
-  const common = { endpoint, apiKey: c.apiKey || undefined, contextWindow: c.contextWindow && c.contextWindow > 0 ? c.contextWindow : undefined, idleTimeoutMs: c.idleTimeoutMs, fetch: c.fetch, logger: c.logger };
+  const common = { endpoint, apiKey: c.apiKey || undefined, contextWindow: c.contextWindow && c.contextWindow > 0 ? c.contextWindow : undefined, idleTimeoutMs: c.idleTimeoutMs, firstByteTimeoutMs: c.firstByteTimeoutMs, fetch: c.fetch, logger: c.logger };
   c.logger.debug(`backend: ${c.kind} at ${endpoint}${common.contextWindow ? `, context window ${common.contextWindow} (override)` : ''}${common.apiKey ? ', with API key' : ''}`);
   switch (c.kind) {
     case 'ollama':

@@ -8,6 +8,7 @@
 import type { Logger } from '../log';
 import { renderPhi4 } from '../prompt/phi4';
 import { countTokens } from '../tokens';
+import { SLOW_START_MS } from './deadlines';
 import { BackendError, isAbortError } from './errors';
 import type { Backend, ChatRequest, InfillRequest, RawCompletionRequest, StreamEvent, Usage } from './types';
 
@@ -15,6 +16,11 @@ export interface GuardOptions {
   logger: Logger;
   /** The window requests to `model` run with (num_ctx / n_ctx). */
   contextLength(model: string): number | Promise<number>;
+  /**
+   * Called with true when a request has waited SLOW_START_MS without its first piece (the server is loading the model
+   * or reading a long prompt: it sends nothing meanwhile), and with false once that request streams or ends.
+   */
+  onSlowStart?(waiting: boolean): void;
 }
 
 let counter = 0;
@@ -43,8 +49,19 @@ export function guardBackend(backend: Backend, o: GuardOptions): Backend {
     let usage: Usage | undefined;
     let firstAt: number | undefined;
     let outcome = 'aborted';
+    let slow = false;
+    const endSlow = () => {
+      clearTimeout(slowTimer);
+      if (slow) o.onSlowStart?.(false);
+      slow = false;
+    };
+    const slowTimer = setTimeout(() => {
+      slow = true;
+      o.onSlowStart?.(true);
+    }, SLOW_START_MS);
     try {
       for await (const ev of send()) {
+        endSlow();
         if (ev.type === 'text' && firstAt === undefined) firstAt = performance.now();
         if (ev.type === 'done') usage = ev.usage;
         yield ev;
@@ -54,6 +71,7 @@ export function guardBackend(backend: Backend, o: GuardOptions): Backend {
       outcome = isAbortError(err) ? 'aborted' : err instanceof BackendError ? `error:${err.code}` : 'error:unknown';
       throw err;
     } finally {
+      endSlow();
       const total = Math.round(performance.now() - start);
       const ttft = usage?.timeToFirstTokenMs ?? (firstAt !== undefined ? Math.round(firstAt - start) : undefined);
       const line = `${head} ttft=${ttft === undefined ? '-' : `${ttft}ms`} total=${total}ms outcome=${outcome} cached=${usage?.cachedTokens ?? '-'} completion=${usage?.completionTokens ?? '-'}${usage ? ` stop=${usage.stopReason}` : ''}`;

@@ -1,13 +1,14 @@
 /**
  * A small JSON/SSE HTTP client for the llama.cpp and OpenAI-compatible backends (Ollama uses its official client).
- * Every request has a RequestControl (caller abort + idle timeout); errors become BackendError through the
+ * Every request has a RequestControl (caller abort + first-byte and idle deadlines); errors become BackendError through the
  * backend's own `mapStatus`.
  */
 import { MAX_JSON_BODY_BYTES, readTextCapped } from './bodies';
 import { BackendError } from './errors';
 import type { Logger } from '../log';
 import { sameOriginRedirectsOnly } from './redirects';
-import { isFetchAbort, networkCode, offlineMessage, readJson, RequestControl, trimEndpoint, type FetchLike } from './request';
+import { RequestControl, type Deadlines } from './deadlines';
+import { isFetchAbort, networkCode, offlineMessage, readJson, trimEndpoint, type FetchLike } from './request';
 import { readSse, type SseItem } from './sse';
 
 export interface HttpClientOptions {
@@ -15,7 +16,8 @@ export interface HttpClientOptions {
   endpoint: string;
   apiKey?: string;
   fetch: FetchLike;
-  idleTimeoutMs: number;
+  /** Deadlines of streamed answers (one-shot JSON calls take a single short deadline each). */
+  stream: Deadlines;
   logger?: Logger;
   /** Turn an HTTP error (status + parsed body) into a BackendError. */
   mapStatus(status: number, body: unknown, path: string): BackendError;
@@ -48,8 +50,7 @@ export class HttpClient {
     } catch (err) {
       throw this.failure(err, ctl, path);
     }
-    ctl.touch();
-    ctl.started = true;
+    ctl.markStarted();
     if (!res.ok) {
       const parsed = await readJson(res).catch(() => undefined);
       const e = this.o.mapStatus(res.status, parsed, path);
@@ -69,7 +70,7 @@ export class HttpClient {
   }
 
   /** GET (body undefined) or POST a JSON request and parse the JSON answer. */
-  async json<T>(path: string, body: unknown, signal: AbortSignal | undefined, timeoutMs = this.o.idleTimeoutMs): Promise<T> {
+  async json<T>(path: string, body: unknown, signal: AbortSignal | undefined, timeoutMs = this.o.stream.idleMs): Promise<T> {
     const ctl = new RequestControl(signal, timeoutMs);
     try {
       const res = await this.send(path, body, ctl, false);
@@ -88,7 +89,7 @@ export class HttpClient {
 
   /** POST and yield the SSE items of the answer; closes the socket when the consumer stops early. */
   async *sse(path: string, body: unknown, signal: AbortSignal | undefined): AsyncGenerator<SseItem> {
-    const ctl = new RequestControl(signal, this.o.idleTimeoutMs);
+    const ctl = new RequestControl(signal, this.o.stream);
     try {
       const res = await this.send(path, body, ctl, true);
       if (!res.body) throw new BackendError('malformed', `${this.o.kind} ${path}: the answer has no body`);

@@ -2,15 +2,17 @@
  * llama.cpp's llama-server: `/completion` (SSE, `cache_prompt: true`, `id_slot` to pin a slot's KV cache),
  * `/infill` for FIM models, `/v1/chat/completions` for chat, `/props` for n_ctx, `/health` (503 while loading).
  *
- * FIM detection: llama-server exposes no "has FIM tokens" field in /props, so modelInfo() probes `/infill` once
- * per server with an empty prefix/suffix and `n_predict: 0`: 501 (not_supported_error) = no FIM, 200 = FIM.
- * The result is cached; the probe costs a few tokens of prompt processing.
+ * FIM is decided from what the server reports, without generating anything: the model's file name and alias and its
+ * chat template (`/props`) name the family (never FIM for a Phi: Phi-4's vocabulary has FIM tokens it was not trained
+ * on), and `/tokenize` confirms that the family's FIM marker is one token of the loaded vocabulary.
  */
 import { isValidModelId } from '../untrusted';
 import { BackendError } from './errors';
 import { errorMessage, errorType, HttpClient, parseEventJson } from './httpClient';
 import { openaiEvents } from './openaiStream';
-import { timed, type HttpBackendOptions } from './request';
+import { streamDeadlines } from './deadlines';
+import { shortName, timed, type HttpBackendOptions } from './request';
+import { fimTemplateFor, isPhiModel, type FimTemplate } from '../completion/fimTemplates';
 import type { SseItem } from './sse';
 import type { Backend, ChatRequest, HealthReport, InfillRequest, ModelInfo, RawCompletionRequest, StreamEvent } from './types';
 
@@ -39,10 +41,10 @@ export class LlamaCppBackend implements Backend {
   readonly kind = 'llamacpp' as const;
   readonly endpoint: string;
   private readonly http: HttpClient;
-  private fim: Promise<boolean> | undefined;
+  private fim: Promise<FimTemplate | undefined> | undefined;
 
   constructor(private readonly o: LlamaCppOptions) {
-    this.http = new HttpClient({ kind: 'llamacpp', endpoint: o.endpoint, apiKey: o.apiKey, fetch: o.fetch ?? fetch, idleTimeoutMs: o.idleTimeoutMs, logger: o.logger, mapStatus: mapLlamaCppStatus });
+    this.http = new HttpClient({ kind: 'llamacpp', endpoint: o.endpoint, apiKey: o.apiKey, fetch: o.fetch ?? fetch, stream: streamDeadlines(o), logger: o.logger, mapStatus: mapLlamaCppStatus });
     this.endpoint = this.http.base;
   }
 
@@ -59,34 +61,38 @@ export class LlamaCppBackend implements Backend {
 
   async listModels(signal?: AbortSignal): Promise<string[]> {
     const r = await this.http.json<{ data?: { id: string }[] }>('/v1/models', undefined, signal);
-    return (r.data ?? []).map((m) => String(m.id)).filter(isValidModelId);
+    // llama-server lists the GGUF's absolute path: its file name is the model's name.
+    return (r.data ?? []).map((m) => shortName(String(m.id))).filter(isValidModelId);
   }
 
   async modelInfo(model: string, signal?: AbortSignal): Promise<ModelInfo> {
     const props = await this.http.json<Json>('/props', undefined, signal);
     const settings = (props.default_generation_settings ?? {}) as Json;
     const nCtx = Number(settings.n_ctx ?? props.n_ctx ?? 0);
-    const path = String(props.model_path ?? model);
+    const file = shortName(String(props.model_path ?? ''));
+    const alias = typeof props.model_alias === 'string' ? shortName(props.model_alias) : '';
+    const fim = await this.detectFim(`${file} ${alias}`, String(props.chat_template ?? ''), signal);
     return {
-      name: model || path.split(/[\\/]/).pop() || 'model',
+      name: model || file || 'model',
       contextLength: this.o.contextWindow && this.o.contextWindow > 0 ? this.o.contextWindow : nCtx,
-      fim: await this.detectFim(signal),
-      family: '',
+      fim: fim !== undefined,
+      family: fim?.id ?? '',
+      ...(file && file !== model ? { served: file } : {}),
     };
   }
 
-  private detectFim(signal?: AbortSignal): Promise<boolean> {
-    this.fim ??= this.http
-      .json('/infill', { input_prefix: '', input_suffix: '', n_predict: 0, stream: false, cache_prompt: false }, signal)
-      .then(() => true)
-      .catch((err) => {
-        this.fim = undefined;
-        if (err instanceof BackendError && err.code === 'no-fim') {
-          this.fim = Promise.resolve(false);
-          return false;
-        }
-        throw err;
-      });
+  /** The FIM template of the loaded model, when its names say which family it is and its vocabulary has the tokens. */
+  private detectFim(names: string, chatTemplate: string, signal?: AbortSignal): Promise<FimTemplate | undefined> {
+    this.fim ??= (async () => {
+      if (isPhiModel(names) || isPhiModel(chatTemplate)) return undefined;
+      const t = fimTemplateFor({ name: names, family: '' });
+      if (!t) return undefined;
+      const r = await this.http.json<{ tokens?: unknown[] }>('/tokenize', { content: t.marker, parse_special: true }, signal);
+      return Array.isArray(r.tokens) && r.tokens.length === 1 ? t : undefined;
+    })().catch((err) => {
+      this.fim = undefined;
+      throw err;
+    });
     return this.fim;
   }
 

@@ -12,7 +12,8 @@ import { byteCap, MAX_JSON_BODY_BYTES } from './bodies';
 import { ndjsonGuard } from './ndjsonGuard';
 import { sameOriginRedirectsOnly } from './redirects';
 import type { Logger } from '../log';
-import { isFetchAbort, networkCode, offlineMessage, readJson, RequestControl, timed, trimEndpoint, type FetchLike } from './request';
+import { RequestControl, streamDeadlines } from './deadlines';
+import { isFetchAbort, networkCode, offlineMessage, readJson, timed, trimEndpoint, type FetchLike } from './request';
 import type { Backend, ChatRequest, HealthReport, InfillRequest, ModelInfo, PullProgress, RawCompletionRequest, SamplingOptions, StreamEvent } from './types';
 
 export interface OllamaOptions {
@@ -22,6 +23,8 @@ export interface OllamaOptions {
   /** num_ctx for every request when > 0; otherwise /api/show's context length. */
   contextWindow?: number;
   idleTimeoutMs: number;
+  /** Longest wait for an answer to start: Ollama writes nothing until the model is loaded and the prompt read. */
+  firstByteTimeoutMs?: number;
   fetch?: FetchLike;
   /** Sent as a bearer token (Ollama behind an authenticating proxy). */
   apiKey?: string;
@@ -60,8 +63,7 @@ export class OllamaBackend implements Backend {
     const wrapped: FetchLike = async (input, init) => {
       const signal = init?.signal ? AbortSignal.any([init.signal, ctl.signal]) : ctl.signal;
       const res = await base(input, { ...init, signal });
-      ctl.touch();
-      ctl.started = true;
+      ctl.markStarted();
       if (!res.body) return res;
       const init2 = { status: res.status, statusText: res.statusText, headers: res.headers };
       // An error answer: its first 64 KB are plenty for the message (a server can send megabytes).
@@ -76,7 +78,8 @@ export class OllamaBackend implements Backend {
 
   /** Run a one-shot call with its own control. */
   private async call<T>(signal: AbortSignal | undefined, what: string, fn: (c: Ollama) => Promise<T>, model?: string): Promise<T> {
-    const ctl = new RequestControl(signal, Math.min(this.o.idleTimeoutMs, 30_000));
+    const d = streamDeadlines(this.o);
+    const ctl = new RequestControl(signal, { idleMs: Math.min(d.idleMs, 30_000), firstByteMs: Math.min(d.firstByteMs ?? d.idleMs, 30_000) });
     try {
       return await fn(this.client(ctl));
     } catch (err) {
@@ -146,7 +149,7 @@ export class OllamaBackend implements Backend {
   }
 
   private async *stream(req: RawCompletionRequest | InfillRequest | ChatRequest, api: 'generate' | 'chat', fields: Json): AsyncGenerator<StreamEvent> {
-    const ctl = new RequestControl(req.signal, this.o.idleTimeoutMs);
+    const ctl = new RequestControl(req.signal, streamDeadlines(this.o));
     let it: AbortableAsyncIterator<OllamaPart> | undefined;
     ctl.onAbort(() => it?.abort());
     try {
@@ -177,7 +180,7 @@ export class OllamaBackend implements Backend {
   }
 
   async pull(model: string, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<void> {
-    const ctl = new RequestControl(signal, this.o.idleTimeoutMs);
+    const ctl = new RequestControl(signal, streamDeadlines(this.o));
     let it: AbortableAsyncIterator<{ status: string; total?: number; completed?: number }> | undefined;
     ctl.onAbort(() => it?.abort());
     try {

@@ -1,10 +1,8 @@
 /**
- * Shared plumbing for every backend request: one AbortController per request that fires when the caller aborts
- * or when nothing arrives for `idleTimeoutMs` (aborting closes the socket), client-side timings, and the mapping
- * of network failures to BackendError.
+ * Shared plumbing for every backend request: client-side timings and the mapping of network failures to
+ * BackendError. Deadlines (first byte, idle, total) and aborting live in deadlines.ts.
  */
 import { MAX_ERROR_BODY_BYTES, readTextCapped } from './bodies';
-import { BackendError } from './errors';
 import type { Logger } from '../log';
 import type { StreamEvent, Usage } from './types';
 
@@ -16,73 +14,13 @@ export interface HttpBackendOptions {
   apiKey?: string;
   /** Overrides the window the server reports when > 0. */
   contextWindow?: number;
+  /** Longest silence once an answer has started. */
   idleTimeoutMs: number;
+  /** Longest wait for an answer to start (model load + prompt reading); defaults to DEFAULT_FIRST_BYTE_MS. */
+  firstByteTimeoutMs?: number;
   fetch?: FetchLike;
   /** Where refused redirects and other notable events are logged. */
   logger?: Logger;
-}
-
-/** The longest delay setTimeout honours (longer ones fire after 1 ms). */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** Owns the abort of one request: caller signal + idle watchdog. */
-export class RequestControl {
-  readonly controller = new AbortController();
-  private reason: 'aborted' | 'timeout' | undefined;
-  /** Set once the answer's headers arrived: later network failures happened mid-stream. */
-  started = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly onCallerAbort = () => this.fire('aborted');
-  private readonly listeners: (() => void)[] = [];
-
-  constructor(
-    private readonly caller: AbortSignal | undefined,
-    private readonly idleTimeoutMs: number,
-  ) {
-    if (caller?.aborted) this.fire('aborted');
-    else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
-    this.touch();
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  /** Something arrived: restart the idle watchdog. */
-  touch(): void {
-    if (this.timer) clearTimeout(this.timer);
-    if (this.reason || !(this.idleTimeoutMs > 0)) return;
-    // setTimeout treats anything above 2^31-1 ms as 1 ms.
-    this.timer = setTimeout(() => this.fire('timeout'), Math.min(this.idleTimeoutMs, MAX_TIMER_MS));
-  }
-
-  /** Run `fn` when the request is aborted for either reason (e.g. the ollama client's iterator.abort()). */
-  onAbort(fn: () => void): void {
-    if (this.reason) fn();
-    else this.listeners.push(fn);
-  }
-
-  private fire(reason: 'aborted' | 'timeout'): void {
-    if (this.reason) return;
-    this.reason = reason;
-    if (this.timer) clearTimeout(this.timer);
-    this.controller.abort();
-    for (const fn of this.listeners.splice(0)) fn();
-  }
-
-  /** The BackendError for an abort we caused, or undefined when we did not abort. */
-  abortError(what: string): BackendError | undefined {
-    if (this.reason === 'aborted') return new BackendError('aborted', `${what}: cancelled`);
-    if (this.reason === 'timeout') return new BackendError('timeout', `${what}: nothing received for ${Math.round(this.idleTimeoutMs / 1000)} s; the request was abandoned`);
-    return undefined;
-  }
-
-  /** Stop the watchdog; aborts the request (closing its socket) if it is still running. */
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.caller?.removeEventListener('abort', this.onCallerAbort);
-    if (!this.controller.signal.aborted) this.controller.abort();
-  }
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
@@ -155,4 +93,10 @@ function portOf(endpoint: string): string {
 /** Remove a trailing slash so paths can be appended. */
 export function trimEndpoint(endpoint: string): string {
   return endpoint.replace(/\/+$/, '');
+}
+
+/** A model id for display: the file name of a path (llama-server lists the GGUF path), printable, at most 80 characters. */
+export function shortName(id: string): string {
+  const base = id.split(/[\\/]/).filter(Boolean).pop() ?? id;
+  return base.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').slice(0, 80);
 }

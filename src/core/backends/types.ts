@@ -70,6 +70,11 @@ export interface ModelInfo {
   fim: boolean;
   /** Model family for FIM templates, e.g. "qwen2", "phi3", lower-case; empty when unknown. */
   family: string;
+  /**
+   * The model the server actually serves when it serves one model whatever a request names (llama-server's GGUF file,
+   * a single-model OpenAI-compatible server): shown in the status bar, and sent as `model` where the server checks it.
+   */
+  served?: string;
 }
 
 export type BackendState = 'ready' | 'loading' | 'offline' | 'model-missing';

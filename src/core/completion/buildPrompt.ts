@@ -1,14 +1,15 @@
 /**
  * Chooses the prompt style for the completion model and renders it:
- * - FIM-capable model of a known family: native fill-in-the-middle. On Ollama (`suffix`) and llama.cpp (`/infill`)
- *   the server applies the template (kind 'infill'); on OpenAI-compatible servers we render the family template and
- *   send it raw through /v1/completions (kind 'raw').
+ * - FIM-capable model of a known family: native fill-in-the-middle. On Ollama (`suffix`) and llama.cpp (`/infill`,
+ *   cross-file context as `input_extra`) the server applies the template (kind 'infill'); on OpenAI-compatible
+ *   servers we render the family template and send it raw through /v1/completions (kind 'raw').
  * - Anything else (Phi-4 and other chat-only models): the Phi-4 hole-filling chat prompt, sent raw.
  */
 import type { BackendKind, ModelInfo } from '../backends/types';
 import { countTokens } from '../tokens';
 import { fimTemplateFor } from './fimTemplates';
 import { lineComment } from './languageComments';
+import { infillPromptTokens } from './llamaInfill';
 import { renderPhi4HolePrompt, PHI4_HOLE_STOP, MODE_INSTRUCTION } from './phi4HolePrompt';
 import { windowPrefixSuffix, type FileWindow } from './promptWindow';
 import type { BuiltPrompt, CompletionMode } from './types';
@@ -22,6 +23,9 @@ export interface PromptRequest {
   mode: CompletionMode;
   model: Pick<ModelInfo, 'name' | 'family' | 'fim'>;
   backendKind: BackendKind;
+  /** llama.cpp /infill: the slot's window and the answer budget decide how much of `input_extra` the server keeps. */
+  contextWindow?: number;
+  maxTokens?: number;
 }
 
 /** Name of the prompt style a model gets, for the status bar and logs ("phi4-hole" or a FIM template id). */
@@ -49,6 +53,13 @@ export function buildPrompt(req: PromptRequest): BuiltPrompt {
   }
   const { prefix: filePrefix, suffix } = windowPrefixSuffix(req.window);
   const c = lineComment(req.languageId);
+  if (req.backendKind === 'llamacpp') {
+    // The server budgets input_extra apart from the prefix, which it cuts from the front: the context goes there.
+    const prefix = `${c} Path: ${req.relPath}\n` + filePrefix;
+    const extra = req.context.trim() ? [{ filename: 'context', text: req.context.trimEnd() + '\n' }] : [];
+    const promptTokens = infillPromptTokens({ prefix, suffix, extra, contextWindow: req.contextWindow ?? 0, maxTokens: req.maxTokens ?? 0 });
+    return { kind: 'infill', prefix, suffix, extra, stop: fim.stop, promptTokens, template: `fim:${fim.id}` };
+  }
   // Cross-file context first (stable), then the current file's path and its prefix.
   const prefix = (req.context.trim() ? req.context.trimEnd() + '\n\n' : '') + `${c} Path: ${req.relPath}\n` + filePrefix;
   if (req.backendKind === 'openai') {

@@ -5,7 +5,8 @@
 import type { Backend, BackendKind, ModelInfo, StopReason, Usage } from '../backends/types';
 import { isAbortError } from '../backends/errors';
 import type { DocumentSnapshot } from '../context/types';
-import { buildPrompt } from './buildPrompt';
+import { buildPrompt, promptStyleFor } from './buildPrompt';
+import { fitInfillWindow } from './llamaInfill';
 import { syntaxMode } from './mode';
 import { postprocess, isComplete, type PostprocessInput } from './postprocess';
 import { cleanModelText } from './postprocess/clean';
@@ -90,12 +91,14 @@ export class CompletionPipeline {
   /** Everything up to the wire. `indent` is the editor's indentation for this document. */
   async prepare(doc: DocumentSnapshot, target: CompletionTarget, indent: IndentStyle): Promise<PreparedCompletion> {
     const s = this.settings;
-    const budget = scaleWindow(s.window, target.contextWindow, s.maxTokens, s.contextTokens);
+    const infill = target.backendKind === 'llamacpp' && promptStyleFor(target.info) !== 'phi4-hole';
+    const budget = scaleWindow(infill ? fitInfillWindow(s.window) : s.window, target.contextWindow, s.maxTokens, s.contextTokens);
     const window = fileWindow(doc.text, doc.offset, budget.window);
     const local = localText(window);
     const { mode, scope, bySyntax } = syntaxMode(doc.languageId, local.text, local.offset);
     const ctx = this.context ? await this.context.get(doc, window.cursorLine, budget.contextTokens) : { text: '', tokens: 0 };
-    const prompt = buildPrompt({ relPath: doc.relPath, languageId: doc.languageId, window, context: ctx.text, mode, model: target.info, backendKind: target.backendKind });
+    const maxTokens = mode === 'single-line' ? Math.min(s.singleLineMaxTokens, s.maxTokens) : s.maxTokens;
+    const prompt = buildPrompt({ relPath: doc.relPath, languageId: doc.languageId, window, context: ctx.text, mode, model: target.info, backendKind: target.backendKind, contextWindow: target.contextWindow, maxTokens });
     const linesAbove = window.above ? window.above.split('\n').slice(-8) : [];
     const linesBelow = window.below ? window.below.split('\n').slice(0, 8) : [];
     return {
@@ -104,7 +107,7 @@ export class CompletionPipeline {
       modeBySyntax: bySyntax,
       window,
       target,
-      maxTokens: mode === 'single-line' ? Math.min(s.singleLineMaxTokens, s.maxTokens) : s.maxTokens,
+      maxTokens,
       contextTokens: ctx.tokens,
       post: { linePrefix: window.linePrefix, lineSuffix: window.lineSuffix, linesAbove, linesBelow, languageId: doc.languageId, mode, scope, indent, maxLines: s.maxLines },
     };
@@ -134,7 +137,7 @@ export class CompletionPipeline {
       const stream =
         p.prompt.kind === 'raw'
           ? p.target.backend.complete({ ...common, prompt: p.prompt.prompt })
-          : p.target.backend.infill({ ...common, prefix: p.prompt.prefix, suffix: p.prompt.suffix });
+          : p.target.backend.infill({ ...common, prefix: p.prompt.prefix, suffix: p.prompt.suffix, extra: p.prompt.extra });
       for await (const ev of stream) {
         if (ev.type === 'done') {
           usage = ev.usage;

@@ -18,7 +18,7 @@ export type CompletionMode = 'single-line' | 'multi-line';
 /** One prompt ready for the wire. */
 export type BuiltPrompt =
   | { kind: 'raw'; prompt: string; stop: string[]; promptTokens: number; template: string }
-  | { kind: 'infill'; prefix: string; suffix: string; stop: string[]; promptTokens: number; template: string };
+  | { kind: 'infill'; prefix: string; suffix: string; stop: string[]; promptTokens: number; template: string; extra?: { filename: string; text: string }[] };
 
 /** What a finished request produced, after post-processing. */
 export interface CompletionOutcome {

@@ -5,7 +5,7 @@ import { LlamaCppBackend } from '../../../src/core/backends/llamacpp';
 import { BackendError } from '../../../src/core/backends/errors';
 import { countTokens } from '../../../src/core/tokens';
 import { startSimulator, type Simulator } from '../../sim/index';
-import { PHI4_MODEL, QWEN_CODER_MODEL } from '../../sim/types';
+import { PHI4_MODEL, QWEN_CODER_MODEL, LLAMA3_MODEL } from '../../sim/types';
 import { collect, deadPort, rawServer, until, SAMPLING } from './helpers';
 
 let sim: Simulator;
@@ -54,8 +54,9 @@ test('n_predict limit -> stopReason length', async () => {
   assert.equal(r.text, 'a b');
 });
 
-test('infill: /infill with input_prefix/input_suffix/input_extra on a FIM model; 501 -> no-fim on phi4', async () => {
-  await assert.rejects(collect(backend.infill({ model: 'phi4', prefix: 'a', suffix: 'b', sampling: SAMPLING })), (e: unknown) => isCode('no-fim')(e) && (e as BackendError).status === 501);
+test('infill: /infill with input_prefix/input_suffix/input_extra on a FIM model; 501 -> no-fim on a vocabulary without FIM tokens', async () => {
+  sim.setModels([LLAMA3_MODEL]);
+  await assert.rejects(collect(backend.infill({ model: 'llama', prefix: 'a', suffix: 'b', sampling: SAMPLING })), (e: unknown) => isCode('no-fim')(e) && (e as BackendError).status === 501);
   sim.setModels([QWEN_CODER_MODEL]);
   sim.setReply('mid');
   const r = await collect(backend.infill({ model: 'q', prefix: 'def f(', suffix: '):', extra: [{ filename: 'u.py', text: 'X = 1' }], sampling: SAMPLING }));
@@ -68,16 +69,25 @@ test('infill: /infill with input_prefix/input_suffix/input_extra on a FIM model;
   assert.equal(body.cache_prompt, true);
 });
 
-test('modelInfo: n_ctx from /props, FIM detected by probing /infill (once)', async () => {
-  assert.deepEqual(await backend.modelInfo('phi4'), { name: 'phi4', contextLength: 16384, fim: false, family: '' });
+test('modelInfo: n_ctx from /props; FIM from the file name, chat template and vocabulary, never for Phi-4, nothing generated', async () => {
+  // Phi-4's vocabulary has <|fim_prefix|> (the server would accept /infill), but Phi-4 was not trained for FIM.
+  assert.deepEqual(await backend.modelInfo('phi4'), { name: 'phi4', contextLength: 16384, fim: false, family: '', served: 'phi4.gguf' });
   await backend.modelInfo('phi4');
-  assert.equal(sim.allRequests.filter((r) => r.endpoint === '/infill').length, 1);
   sim.setModels([QWEN_CODER_MODEL]);
   const fresh = new LlamaCppBackend({ endpoint: sim.url, idleTimeoutMs: 2000 });
-  assert.deepEqual(await fresh.modelInfo('q'), { name: 'q', contextLength: 32768, fim: true, family: '' });
+  assert.deepEqual(await fresh.modelInfo('q'), { name: 'q', contextLength: 32768, fim: true, family: 'qwen2.5-coder', served: 'qwen2.5-coder:1.5b.gguf' });
+  await fresh.modelInfo('q');
+  // One /tokenize of the family's marker; no generation request of any kind.
+  assert.equal(sim.allRequests.filter((r) => r.endpoint === '/tokenize').length, 1);
+  assert.equal(sim.stats.requests, 0);
+  assert.equal(sim.allRequests.filter((r) => r.endpoint === '/infill' || r.endpoint === '/completion').length, 0);
+  // A coder name whose vocabulary lacks the tokens is not FIM.
+  sim.setModels([{ ...LLAMA3_MODEL, name: 'qwen-lookalike' }]);
+  assert.equal((await new LlamaCppBackend({ endpoint: sim.url, idleTimeoutMs: 2000 }).modelInfo('x')).fim, false);
+  sim.setModels([QWEN_CODER_MODEL]);
   const override = new LlamaCppBackend({ endpoint: sim.url, idleTimeoutMs: 2000, contextWindow: 4096 });
   assert.equal((await override.modelInfo('q')).contextLength, 4096);
-  assert.deepEqual(await backend.listModels(), ['qwen2.5-coder:1.5b']);
+  assert.deepEqual(await backend.listModels(), ['qwen2.5-coder:1.5b.gguf']);
 });
 
 test('chat: /v1/chat/completions, OpenAI deltas, usage and timings', async () => {

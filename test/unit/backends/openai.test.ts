@@ -5,7 +5,7 @@ import { OpenAIBackend } from '../../../src/core/backends/openai';
 import { BackendError } from '../../../src/core/backends/errors';
 import { countTokens } from '../../../src/core/tokens';
 import { startSimulator, type Simulator } from '../../sim/index';
-import { PHI4_MODEL } from '../../sim/types';
+import { PHI4_MODEL, QWEN_CODER_MODEL } from '../../sim/types';
 import { collect, deadPort, rawServer, until, SAMPLING } from './helpers';
 
 let sim: Simulator;
@@ -48,9 +48,13 @@ test('complete: /v1/completions with the raw prompt; max_tokens limit -> length'
 test('models, modelInfo (max_model_len), health, infill -> no-fim', async () => {
   assert.deepEqual(await backend.listModels(), ['phi4']);
   assert.deepEqual(await backend.modelInfo('phi4'), { name: 'phi4', contextLength: 16384, fim: false, family: '' });
+  sim.setModels([PHI4_MODEL, QWEN_CODER_MODEL]);
   await assert.rejects(backend.modelInfo('gpt-9'), isCode('model-missing'));
   assert.equal((await backend.health('phi4')).state, 'ready');
   assert.equal((await backend.health('gpt-9')).state, 'model-missing');
+  // A coder model of a known family gets its FIM template (rendered raw into /v1/completions by buildPrompt).
+  assert.deepEqual(await backend.modelInfo('qwen2.5-coder:1.5b'), { name: 'qwen2.5-coder:1.5b', contextLength: 32768, fim: true, family: 'qwen2.5-coder' });
+  sim.setModels([PHI4_MODEL]);
   await assert.rejects(collect(backend.infill({ model: 'phi4', prefix: 'a', suffix: 'b', sampling: SAMPLING })), isCode('no-fim'));
   assert.equal(sim.stats.requests, 0);
 });
@@ -58,7 +62,9 @@ test('models, modelInfo (max_model_len), health, infill -> no-fim', async () => 
 test('wrong key -> auth; unknown model -> model-missing; overflow -> context-overflow; 503 -> busy', async () => {
   const bad = new OpenAIBackend({ endpoint: sim.url, apiKey: 'nope', idleTimeoutMs: 2000 });
   await assert.rejects(collect(bad.chat({ model: 'phi4', messages: [{ role: 'user', content: 'q' }], sampling: SAMPLING })), isCode('auth'));
+  sim.setModels([PHI4_MODEL, QWEN_CODER_MODEL]);
   await assert.rejects(collect(backend.chat({ model: 'gpt-9', messages: [{ role: 'user', content: 'q' }], sampling: SAMPLING })), isCode('model-missing'));
+  sim.setModels([PHI4_MODEL]);
   await assert.rejects(collect(backend.complete({ model: 'phi4', prompt: 'x', sampling: { maxTokens: 20000, temperature: 0 } })), isCode('context-overflow'));
   sim.setReply({ status: 503, error: 'too many requests in queue' });
   await assert.rejects(collect(backend.complete({ model: 'phi4', prompt: 'x', sampling: SAMPLING })), isCode('busy'));
@@ -105,5 +111,39 @@ test('a server without usage: prompt tokens from the caller, completion tokens c
     assert.equal(r.usage!.completionTokens, countTokens('hello world'));
   } finally {
     await raw.close();
+  }
+});
+
+test('a server that serves one model is accepted whatever it calls it; requests name the served model; the status names it', async () => {
+  sim.setModels([{ ...PHI4_MODEL, name: 'microsoft/phi-4' }]);
+  assert.equal((await backend.health('phi4')).state, 'ready');
+  const info = await backend.modelInfo('phi4');
+  assert.equal(info.served, 'phi-4');
+  assert.equal(info.fim, false);
+  sim.setReply('ok');
+  await collect(backend.chat({ model: 'phi4', messages: [{ role: 'user', content: 'q' }], sampling: SAMPLING }));
+  // vLLM checks the name: the request carries the id the server listed.
+  assert.equal(sim.requests.at(-1)!.body.model, 'microsoft/phi-4');
+});
+
+test("llama-server's /v1: the GGUF path as the only id, the served window from meta.n_ctx (not n_ctx_train)", async () => {
+  const llama = await startSimulator({ kind: 'llamacpp', models: [PHI4_MODEL], nCtx: 2048, timing: { timeScale: 0 } });
+  try {
+    const b = new OpenAIBackend({ endpoint: `${llama.url}/v1`, idleTimeoutMs: 2000 });
+    assert.equal((await b.health('phi4')).state, 'ready');
+    assert.deepEqual(await b.modelInfo('phi4'), { name: 'phi4', contextLength: 2048, fim: false, family: '', served: 'phi4.gguf' });
+  } finally {
+    await llama.close();
+  }
+});
+
+test("LM Studio: no window in /v1/models; the loaded context length and the architecture come from /api/v0/models", async () => {
+  const lms = await startSimulator({ kind: 'openai', openaiFlavour: 'lmstudio', models: [QWEN_CODER_MODEL, PHI4_MODEL], timing: { timeScale: 0 } });
+  try {
+    const b = new OpenAIBackend({ endpoint: lms.url, idleTimeoutMs: 2000 });
+    assert.deepEqual(await b.modelInfo('qwen2.5-coder:1.5b'), { name: 'qwen2.5-coder:1.5b', contextLength: 8192, fim: true, family: 'qwen2.5-coder' });
+    assert.deepEqual(await b.modelInfo('phi4'), { name: 'phi4', contextLength: 16384, fim: false, family: '' });
+  } finally {
+    await lms.close();
   }
 });

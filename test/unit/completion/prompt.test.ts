@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { buildPrompt, promptStyleFor } from '../../../src/core/completion/buildPrompt';
 import { fileWindow, ALIGN_LINES, windowPrefixSuffix } from '../../../src/core/completion/promptWindow';
 import { HOLE, EDITED_LINE_MARKER, PHI4_HOLE_SYSTEM } from '../../../src/core/completion/phi4HolePrompt';
-import { fimTemplateFor } from '../../../src/core/completion/fimTemplates';
+import { fimTemplateFor, isPhiModel } from '../../../src/core/completion/fimTemplates';
 import { renderPhi4 } from '../../../src/core/prompt/phi4';
 import { countTokens } from '../../../src/core/tokens';
 
@@ -125,7 +125,7 @@ test('per-family FIM templates render their documented token layout', () => {
     ['deepseek-coder:6.7b', 'llama', '<｜fim▁begin｜>P<｜fim▁hole｜>S<｜fim▁end｜>'],
     ['codellama:7b-code', 'llama', '<PRE> P <SUF>S <MID>'],
     ['starcoder2:3b', 'starcoder2', '<fim_prefix>P<fim_suffix>S<fim_middle>'],
-    ['codestral:22b', 'llama', '[SUFFIX]S[PREFIX]P'],
+    ['codestral:22b', 'llama', '[SUFFIX]S[PREFIX] P'],
     ['codegemma:2b', 'gemma', '<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>'],
   ];
   for (const [name, family, expected] of cases) {
@@ -135,6 +135,11 @@ test('per-family FIM templates render their documented token layout', () => {
     assert.ok(t!.stop.length > 0);
   }
   assert.equal(fimTemplateFor({ name: 'phi4', family: 'phi3' }), undefined);
+  // Phi-4's vocabulary has <|fim_prefix|> (Qwen's spelling) but it was not trained for FIM: no name or template of a Phi gets one.
+  for (const name of ['phi-4-Q4_K_M.gguf', 'Phi-3.5-mini-instruct', 'microsoft/phi-4', 'phi4-mini:latest qwen2']) assert.equal(fimTemplateFor({ name, family: '' }), undefined, name);
+  assert.ok(isPhiModel('<|im_start|>user<|im_sep|>'));
+  assert.ok(!isPhiModel('dolphin-mistral'));
+  assert.equal(fimTemplateFor({ name: 'dolphin-codestral', family: '' })?.id, 'codestral');
 });
 
 test('the cheap prompt token count equals counting the whole prompt', () => {

@@ -2,7 +2,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator, type Simulator } from '../../sim/index';
-import { PHI4_MODEL, QWEN_CODER_MODEL } from '../../sim/types';
+import { LLAMA3_MODEL, PHI4_MODEL, QWEN_CODER_MODEL } from '../../sim/types';
 import { countTokens } from '../../../src/core/tokens';
 
 let sim: Simulator;
@@ -94,9 +94,10 @@ test('errors: 400 exceed_context_size_error with n_prompt_tokens/n_ctx, 501 infi
   assert.equal(body.error.code, 400);
   assert.equal(body.error.n_ctx, 32);
   assert.equal(body.error.n_prompt_tokens, countTokens('word '.repeat(40)));
-  sim.setModels([PHI4_MODEL]);
+  sim.setModels([LLAMA3_MODEL]);
   const infill = await post('/infill', { input_prefix: 'a', input_suffix: 'b' });
   assert.equal(infill.status, 501);
+  sim.setModels([PHI4_MODEL]);
   assert.equal((await infill.json()).error.type, 'not_supported_error');
   sim.setLoading(true);
   const health = await fetch(sim.url + '/health');
@@ -124,8 +125,9 @@ test('/props n_ctx and total_slots, /v1/models meta, /tokenize with Phi-4 specia
   assert.equal(props.default_generation_settings.n_ctx, 16384);
   assert.equal(props.total_slots, 2);
   const models = await (await fetch(sim.url + '/v1/models')).json();
-  assert.equal(models.data[0].id, 'phi4');
+  assert.equal(models.data[0].id, '/models/phi4.gguf');
   assert.equal(models.data[0].meta.n_ctx_train, 16384);
+  assert.equal(models.data[0].meta.n_ctx, 16384);
   const tok = await (await post('/tokenize', { content: '<|im_start|>user' })).json();
   assert.deepEqual(tok.tokens, [100264, 882]);
 });
