@@ -34,7 +34,11 @@ export const BUILTINS: Partial<Record<LanguageName, ReadonlySet<string>>> = {
     puts print p pp require require_relative load raise fail attr_reader attr_writer attr_accessor include extend prepend
     private public protected module_function define_method instance_variable_get instance_variable_set send
     public_send respond_to? is_a? kind_of? nil? freeze dup to_s to_i to_a to_h to_sym inspect each map select reject
-    lambda proc block_given? loop catch throw sleep format sprintf new initialize call`),
+    lambda proc block_given? loop catch throw sleep format sprintf new initialize call
+    length size count key key? keys values merge merge! update find detect first last join split include? empty? any?
+    upcase downcase strip gsub sub match match? quote escape unescape delete fetch store push pop shift unshift read write
+    close open name path to_str each_with_object inject reduce flatten compact uniq sort sort_by group_by min max sum
+    start_with? end_with? encoding force_encoding bytesize slice replace clear dig`),
   php: words(`Exception Error TypeError ValueError RuntimeException InvalidArgumentException LogicException Throwable
     ArrayAccess Countable Traversable Iterator IteratorAggregate Stringable JsonSerializable Closure Generator stdClass
     array count strlen isset unset empty is_array is_string is_int is_null in_array array_map array_filter array_keys
@@ -93,6 +97,8 @@ function bindingKind(occ: Node): RejectReason | undefined {
   }
   return undefined;
 }
+
+const LITERAL = /string|comment|symbol|regex|heredoc|char_literal/;
 
 const FUNCTION_LIKE = /function|method|closure|lambda|impl_item|trait_item|class|struct|interface|block|body|program|source_file|translation_unit|module/;
 
@@ -155,6 +161,13 @@ export async function boundInScope(language: LanguageName, file: string, text: s
   {
     const at = await nodeAt(language, file, text, line, column);
     if (!at) return undefined;
+    // Text, not code: a word in a string, a comment, a symbol literal (`:name`), a regular expression.
+    for (let n: Node | null = at; n && n.startPosition.row === line; n = n.parent) if (LITERAL.test(n.type)) return 'literal';
+    // A member reached through a receiver (`recv.name`, `Mod::name`, `$obj->name`): no local binds it.
+    if (/(\.|::|->)$/.test((text.split('\n', line + 1)[line] ?? '').slice(0, column))) return undefined;
+    // The occurrence itself declares the name (a parameter, a local): a definition, not a use.
+    const own = bindingKind(at);
+    if (own) return own;
     for (let scope: Node | null = at.parent; scope; scope = scope.parent) {
       if (!FUNCTION_LIKE.test(scope.type)) continue;
       // Top-level definitions of the file are not locals; the sampler already drops names the file defines.
@@ -177,9 +190,11 @@ function findBinding(scope: Node, name: string, use: Node): RejectReason | undef
     // Bindings after the use in the same scope (a later `let`) do not bind it; parameter lists are read whole.
     for (let i = n.childCount - 1; i >= 0; i--) {
       const c = n.child(i);
-      if (!c || (c.startIndex > use.endIndex && !PARAMETER_LIKE.test(c.type))) continue;
+      if (!c) continue;
+      const params = PARAMETER_LIKE.test(c.type);
+      if (c.startIndex > use.endIndex && !params) continue;
       // A nested function, closure or block that does not hold the use binds nothing for it.
-      if (FUNCTION_LIKE.test(c.type) && !(c.startIndex <= use.startIndex && use.endIndex <= c.endIndex)) continue;
+      if (!params && FUNCTION_LIKE.test(c.type) && !(c.startIndex <= use.startIndex && use.endIndex <= c.endIndex)) continue;
       stack.push(c);
     }
   }

@@ -21,7 +21,7 @@ export interface OracleQuery {
 
 export type RejectReason =
   | 'same-file' | 'outside' | 'builtin' | 'type-parameter' | 'parameter' | 'local' | 'none' | 'not-indexed' | 'ambiguous' | 'import'
-  | 'module' | 'error';
+  | 'module' | 'literal' | 'error';
 
 export type Verdict = { gold: GoldDef } | { reject: RejectReason; detail?: string };
 

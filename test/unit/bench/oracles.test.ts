@@ -212,3 +212,28 @@ test('names inside import and re-export statements are imports, not uses (contin
     assert.equal(await inImportStatement(file, text, use.l, use.c), false, `${file}: ${lines[use.l]}`);
   }
 });
+
+test('scope-filtered ctags oracle (Ruby): block parameters, words in strings and declarations themselves are not uses', async () => {
+  checkCtags();
+  const root = fixture({
+    'lib/helper.rb': 'module Helper\n  def self.assist(x)\n    x\n  end\n\n  def slot\n    1\n  end\nend\n',
+    'lib/runner.rb': [
+      'class Runner',
+      '  def run(items, assist)',
+      '    items.each do |slot|',
+      '      puts slot',
+      '    end',
+      '    label = "a slot here"',
+      '    Helper.assist(label)',
+      '  end',
+      'end',
+      '',
+    ].join('\n'),
+  });
+  const oracle = new ScopeFilteredCtagsOracle();
+  assert.equal(goldOf(await ask(oracle, root, 'lib/runner.rb', 'Helper.assist', 'assist')), 'lib/helper.rb:1');
+  assert.equal(rejectOf(await ask(oracle, root, 'lib/runner.rb', 'puts slot', 'slot')), 'parameter');
+  assert.equal(rejectOf(await ask(oracle, root, 'lib/runner.rb', 'a slot here', 'slot')), 'literal');
+  assert.equal(rejectOf(await ask(oracle, root, 'lib/runner.rb', 'def run', 'assist')), 'parameter');
+  await oracle.close();
+});
