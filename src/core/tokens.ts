@@ -9,7 +9,8 @@ import { detach } from './strings';
 /** Phi-4's chat specials: each is a single token in its vocabulary. */
 export const PHI4_SPECIAL_TOKENS = ['<|im_start|>', '<|im_end|>', '<|im_sep|>', '<|endoftext|>', '<|fim_prefix|>', '<|fim_middle|>', '<|fim_suffix|>'] as const;
 
-const SPECIAL_RE = /<\|(?:im_start|im_end|im_sep|endoftext|fim_prefix|fim_middle|fim_suffix)\|>/g;
+/** Phi-4's added tokens, one token each: the chat and FIM specials, `<|endofprompt|>` and the fillers `<|dummy_0|>`..`<|dummy_87|>` (measured with llama-server's /tokenize). */
+const SPECIAL_RE = /<\|(?:im_start|im_end|im_sep|endoftext|endofprompt|fim_prefix|fim_middle|fim_suffix|dummy_(?:[1-7]?\d|8[0-7]))\|>/g;
 
 const cache = new Map<string, number>();
 const CACHE_LIMIT = 20_000;

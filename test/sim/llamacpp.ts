@@ -70,7 +70,7 @@ function props(c: Ctx, m: SimModel): void {
 
 /**
  * The /infill prompt as the server builds it (no file-separator token in the vocabulary): each extra chunk after a
- * "--- snippet ---" separator, only the last n_ctx − n_batch − 2·n_predict extra tokens kept, then the FIM prefix
+ * "--- snippet ---" separator, only the last n_ctx − n_batch + 2 extra tokens kept (the server's n_predict is −1), then the FIM prefix
  * (last 3·n_batch/4 tokens), `prompt`, the FIM suffix (first n_batch/4 − 2 − |prompt| tokens) and the FIM middle.
  * Text is tokenized without parsing specials, as the server does.
  */
@@ -81,8 +81,8 @@ function infillPrompt(body: Ctx['body'], nCtx: number): number[] {
   const prompt = plain(body.prompt);
   const extra: number[] = [];
   for (const e of Array.isArray(body.input_extra) ? body.input_extra : []) extra.push(...plain('\n\n--- snippet ---\n\n'), ...plain(e.text));
-  const nPredict = Number(body.n_predict ?? -1);
-  const nExtra = Math.min(extra.length, Math.max(0, nCtx - N_BATCH - 2 * nPredict));
+  // The server's default n_predict (-1), not the request's, as measured with the real llama-server.
+  const nExtra = Math.min(extra.length, Math.max(0, nCtx - N_BATCH + 2));
   const nPrefix = Math.min(prefix.length, 3 * (N_BATCH / 4));
   const nSuffix = Math.min(suffix.length, Math.max(0, N_BATCH / 4 - (2 + prompt.length)));
   const [pre, suf, mid] = simTokenize('<|fim_prefix|><|fim_suffix|><|fim_middle|>');

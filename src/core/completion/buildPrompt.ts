@@ -23,9 +23,8 @@ export interface PromptRequest {
   mode: CompletionMode;
   model: Pick<ModelInfo, 'name' | 'family' | 'fim'>;
   backendKind: BackendKind;
-  /** llama.cpp /infill: the slot's window and the answer budget decide how much of `input_extra` the server keeps. */
+  /** llama.cpp /infill: the slot's window decides how much of `input_extra` the server keeps. */
   contextWindow?: number;
-  maxTokens?: number;
 }
 
 /** Name of the prompt style a model gets, for the status bar and logs ("phi4-hole" or a FIM template id). */
@@ -57,7 +56,7 @@ export function buildPrompt(req: PromptRequest): BuiltPrompt {
     // The server budgets input_extra apart from the prefix, which it cuts from the front: the context goes there.
     const prefix = `${c} Path: ${req.relPath}\n` + filePrefix;
     const extra = req.context.trim() ? [{ filename: 'context', text: req.context.trimEnd() + '\n' }] : [];
-    const promptTokens = infillPromptTokens({ prefix, suffix, extra, contextWindow: req.contextWindow ?? 0, maxTokens: req.maxTokens ?? 0 });
+    const promptTokens = infillPromptTokens({ prefix, suffix, extra, contextWindow: req.contextWindow ?? 0 });
     return { kind: 'infill', prefix, suffix, extra, stop: fim.stop, promptTokens, template: `fim:${fim.id}` };
   }
   // Cross-file context first (stable), then the current file's path and its prefix.

@@ -4,7 +4,8 @@
  * last 3·n_batch/4 = 1536 prefix tokens and the first n_batch/4 − 2 = 510 suffix tokens (with an empty `prompt`);
  * `input_extra` chunks go before the FIM prefix, each after a "--- snippet ---" separator (vocabularies without a
  * file-separator token, Phi-4's and most others), and only the last n_ctx − n_batch − 2·n_predict of their tokens
- * are kept: on a 2,048-token window, none. Measured against the real server in test/real.
+ * are kept, with the server's default n_predict (−1), not the request's: on a 2,048-token window, two tokens.
+ * Measured against the real server in test/real.
  */
 import { countTokens } from '../tokens';
 import type { WindowBudget } from './promptWindow';
@@ -35,14 +36,15 @@ export interface InfillShape {
   extra: { text: string }[];
   /** The slot's window (/props n_ctx). */
   contextWindow: number;
-  /** n_predict sent with the request. */
-  maxTokens: number;
 }
+
+/** The server's own n_predict (−1 unless started with -n): its infill budget for extra context uses it. */
+const SERVER_N_PREDICT = -1;
 
 /** Prompt tokens the server evaluates for this /infill request (FIM prefix, suffix and middle tokens included). */
 export function infillPromptTokens(r: InfillShape): number {
   const separator = countTokens(INFILL_SNIPPET_SEPARATOR);
   const extra = r.extra.reduce((n, e) => n + separator + countTokens(e.text), 0);
-  const extraKept = Math.min(extra, Math.max(0, r.contextWindow - LLAMA_N_BATCH - 2 * r.maxTokens));
+  const extraKept = Math.min(extra, Math.max(0, r.contextWindow - LLAMA_N_BATCH - 2 * SERVER_N_PREDICT));
   return extraKept + 1 + Math.min(countTokens(r.prefix), INFILL_PREFIX_KEEP) + 1 + Math.min(countTokens(r.suffix), INFILL_SUFFIX_KEEP) + 1;
 }

@@ -98,7 +98,7 @@ export class CompletionPipeline {
     const { mode, scope, bySyntax } = syntaxMode(doc.languageId, local.text, local.offset);
     const ctx = this.context ? await this.context.get(doc, window.cursorLine, budget.contextTokens) : { text: '', tokens: 0 };
     const maxTokens = mode === 'single-line' ? Math.min(s.singleLineMaxTokens, s.maxTokens) : s.maxTokens;
-    const prompt = buildPrompt({ relPath: doc.relPath, languageId: doc.languageId, window, context: ctx.text, mode, model: target.info, backendKind: target.backendKind, contextWindow: target.contextWindow, maxTokens });
+    const prompt = buildPrompt({ relPath: doc.relPath, languageId: doc.languageId, window, context: ctx.text, mode, model: target.info, backendKind: target.backendKind, contextWindow: target.contextWindow });
     const linesAbove = window.above ? window.above.split('\n').slice(-8) : [];
     const linesBelow = window.below ? window.below.split('\n').slice(0, 8) : [];
     return {

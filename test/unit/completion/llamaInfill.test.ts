@@ -23,7 +23,7 @@ const CONTEXT = '// Path: src/util.ts\nexport function compute(n: number, label:
 test('the infill window fits what /infill keeps: the server cuts nothing from the prefix or the suffix', () => {
   const w = fitInfillWindow(DEFAULT_WINDOW_BUDGET);
   const { text, offset } = bigFile(2000);
-  const p = buildPrompt({ relPath: 'src/a.ts', languageId: 'typescript', window: fileWindow(text, offset, w), context: CONTEXT, mode: 'single-line', model: QWEN, backendKind: 'llamacpp', contextWindow: 16384, maxTokens: 64 });
+  const p = buildPrompt({ relPath: 'src/a.ts', languageId: 'typescript', window: fileWindow(text, offset, w), context: CONTEXT, mode: 'single-line', model: QWEN, backendKind: 'llamacpp', contextWindow: 16384 });
   assert.equal(p.kind, 'infill');
   if (p.kind !== 'infill') return;
   assert.ok(countTokens(p.prefix) <= INFILL_PREFIX_KEEP, `prefix ${countTokens(p.prefix)}`);
@@ -39,7 +39,7 @@ test('the counted prompt equals what the server evaluates, with and without room
   for (const [contextWindow, window] of [[16384, fitInfillWindow(DEFAULT_WINDOW_BUDGET)], [2048, DEFAULT_WINDOW_BUDGET]] as const) {
     const s = await startSimulator({ kind: 'llamacpp', models: [QWEN_CODER_MODEL], nCtx: contextWindow, timing: { timeScale: 0 } });
     try {
-      const p = buildPrompt({ relPath: 'src/a.ts', languageId: 'typescript', window: fileWindow(text, offset, window), context: CONTEXT, mode: 'single-line', model: QWEN, backendKind: 'llamacpp', contextWindow, maxTokens: 64 });
+      const p = buildPrompt({ relPath: 'src/a.ts', languageId: 'typescript', window: fileWindow(text, offset, window), context: CONTEXT, mode: 'single-line', model: QWEN, backendKind: 'llamacpp', contextWindow });
       assert.equal(p.kind, 'infill');
       if (p.kind !== 'infill') continue;
       s.setReply('x');
@@ -49,6 +49,6 @@ test('the counted prompt equals what the server evaluates, with and without room
       await s.close();
     }
   }
-  // On a 2,048-token window the server keeps no input_extra at all (n_ctx − n_batch − 2·n_predict < 0).
-  assert.equal(infillPromptTokens({ prefix: 'a', suffix: 'b', extra: [{ text: CONTEXT }], contextWindow: 2048, maxTokens: 64 }), infillPromptTokens({ prefix: 'a', suffix: 'b', extra: [], contextWindow: 2048, maxTokens: 64 }));
+  // On a 2,048-token window the server keeps two tokens of input_extra (n_ctx − n_batch − 2·(−1)).
+  assert.equal(infillPromptTokens({ prefix: 'a', suffix: 'b', extra: [{ text: CONTEXT }], contextWindow: 2048 }), infillPromptTokens({ prefix: 'a', suffix: 'b', extra: [], contextWindow: 2048 }) + 2);
 });
