@@ -32,6 +32,19 @@ export function streamDeadlines(o: { idleTimeoutMs: number; firstByteTimeoutMs?:
   return { idleMs: o.idleTimeoutMs, firstByteMs: Math.max(o.idleTimeoutMs, o.firstByteTimeoutMs ?? DEFAULT_FIRST_BYTE_MS) };
 }
 
+/** The slowest generation a streamed answer is given time for: one token per second. */
+const MIN_TOKENS_PER_SECOND = 1;
+
+/**
+ * `d` with a total limit for an answer of at most `maxTokens` tokens, however often the server sends something
+ * (`: ping` comments and a byte drip reset the idle watchdog, not this): the first-byte allowance plus one second per
+ * token. With the defaults a 160-token completion gets 12.7 min, a 2,048-token chat answer 44 min; never forever.
+ */
+export function withAnswerDeadline(d: Deadlines, maxTokens: number): Deadlines {
+  const start = d.firstByteMs ?? d.idleMs;
+  return { ...d, totalMs: Math.min(MAX_TIMER_MS, start + (Math.max(0, maxTokens) * 1000) / MIN_TOKENS_PER_SECOND) };
+}
+
 type Reason = 'aborted' | 'first-byte' | 'idle' | 'total';
 
 /** Owns the abort of one request: caller signal + first-byte, idle and total deadlines. */

@@ -3,7 +3,8 @@
  *  (a) one log line per request: id, backend, model, feature, prompt tokens, time to first token, total time,
  *      outcome (ok / aborted / error code), cached tokens;
  *  (b) the last line of defence against overflow: a prompt whose tokens plus the answer budget exceed the window
- *      is refused with BackendError 'context-overflow' before anything is sent (callers budget first).
+ *      is refused with BackendError 'context-overflow' before anything is sent (callers budget first);
+ *  (c) an answer longer than its token budget could be (maxAnswerChars) is cut and the request closed.
  */
 import type { Logger } from '../log';
 import { renderPhi4 } from '../prompt/phi4';
@@ -35,6 +36,14 @@ export function requestPromptTokens(req: AnyRequest): number {
   return countTokens(req.prompt);
 }
 
+/**
+ * The most characters an answer of `maxTokens` tokens can have: no cl100k token of real output averages anywhere
+ * near 32 characters. A server that ignores the limit is cut off there.
+ */
+export function maxAnswerChars(maxTokens: number): number {
+  return Math.max(0, maxTokens) * 32 + 4096;
+}
+
 export function guardBackend(backend: Backend, o: GuardOptions): Backend {
   async function* run(req: AnyRequest, feature: string, send: () => AsyncIterable<StreamEvent>): AsyncGenerator<StreamEvent> {
     const id = `r${(++counter).toString(36)}`;
@@ -59,10 +68,24 @@ export function guardBackend(backend: Backend, o: GuardOptions): Backend {
       slow = true;
       o.onSlowStart?.(true);
     }, SLOW_START_MS);
+    const maxChars = maxAnswerChars(req.sampling.maxTokens);
+    let chars = 0;
     try {
       for await (const ev of send()) {
         endSlow();
-        if (ev.type === 'text' && firstAt === undefined) firstAt = performance.now();
+        if (ev.type === 'text') {
+          firstAt ??= performance.now();
+          chars += ev.text.length;
+          if (chars > maxChars) {
+            // The server ignores the token limit: keep what fits, stop reading (returning closes the socket).
+            yield { type: 'text', text: ev.text.slice(0, Math.max(0, ev.text.length - (chars - maxChars))) };
+            usage = { promptTokens: prompt, completionTokens: req.sampling.maxTokens, timeToFirstTokenMs: Math.round(firstAt - start), totalMs: Math.round(performance.now() - start), stopReason: 'length' };
+            o.logger.warn(`${head} the answer passed ${maxChars} characters (${req.sampling.maxTokens} tokens were asked for); it was cut there`);
+            yield { type: 'done', usage };
+            outcome = 'ok';
+            return;
+          }
+        }
         if (ev.type === 'done') usage = ev.usage;
         yield ev;
       }

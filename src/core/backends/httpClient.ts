@@ -7,7 +7,7 @@ import { MAX_JSON_BODY_BYTES, readTextCapped } from './bodies';
 import { BackendError } from './errors';
 import type { Logger } from '../log';
 import { sameOriginRedirectsOnly } from './redirects';
-import { RequestControl, type Deadlines } from './deadlines';
+import { RequestControl, withAnswerDeadline, type Deadlines } from './deadlines';
 import { isFetchAbort, networkCode, offlineMessage, readJson, trimEndpoint, type FetchLike } from './request';
 import { readSse, type SseItem } from './sse';
 
@@ -87,9 +87,12 @@ export class HttpClient {
     }
   }
 
-  /** POST and yield the SSE items of the answer; closes the socket when the consumer stops early. */
-  async *sse(path: string, body: unknown, signal: AbortSignal | undefined): AsyncGenerator<SseItem> {
-    const ctl = new RequestControl(signal, this.o.stream);
+  /**
+   * POST and yield the SSE items of an answer of at most `maxTokens` tokens (which sets its total deadline, see
+   * withAnswerDeadline); closes the socket when the consumer stops early.
+   */
+  async *sse(path: string, body: unknown, signal: AbortSignal | undefined, maxTokens: number): AsyncGenerator<SseItem> {
+    const ctl = new RequestControl(signal, withAnswerDeadline(this.o.stream, maxTokens));
     try {
       const res = await this.send(path, body, ctl, true);
       if (!res.body) throw new BackendError('malformed', `${this.o.kind} ${path}: the answer has no body`);

@@ -99,13 +99,13 @@ export class LlamaCppBackend implements Backend {
   complete(req: RawCompletionRequest): AsyncIterable<StreamEvent> {
     const body: Json = { prompt: req.prompt, ...this.sampling(req), stream: true, cache_prompt: true };
     if (req.slotId !== undefined) body.id_slot = req.slotId;
-    return timed(performance.now(), this.completionEvents(this.http.sse('/completion', body, req.signal)));
+    return timed(performance.now(), this.completionEvents(this.http.sse('/completion', body, req.signal, req.sampling.maxTokens)));
   }
 
   infill(req: InfillRequest): AsyncIterable<StreamEvent> {
     const body: Json = { input_prefix: req.prefix, input_suffix: req.suffix, input_extra: req.extra ?? [], prompt: '', ...this.sampling(req), stream: true, cache_prompt: true };
     if (req.slotId !== undefined) body.id_slot = req.slotId;
-    return timed(performance.now(), this.completionEvents(this.http.sse('/infill', body, req.signal)));
+    return timed(performance.now(), this.completionEvents(this.http.sse('/infill', body, req.signal, req.sampling.maxTokens)));
   }
 
   chat(req: ChatRequest): AsyncIterable<StreamEvent> {
@@ -118,7 +118,7 @@ export class LlamaCppBackend implements Backend {
       cache_prompt: true,
     };
     if (req.sampling.stop?.length) body.stop = req.sampling.stop;
-    return timed(performance.now(), openaiEvents(this.http.sse('/v1/chat/completions', body, req.signal), { kind: 'llama.cpp', chat: true, promptTokens: req.promptTokens, streamError }));
+    return timed(performance.now(), openaiEvents(this.http.sse('/v1/chat/completions', body, req.signal, req.sampling.maxTokens), { kind: 'llama.cpp', chat: true, promptTokens: req.promptTokens, streamError }));
   }
 
   private sampling(req: RawCompletionRequest | InfillRequest): Json {

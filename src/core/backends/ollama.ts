@@ -12,7 +12,7 @@ import { byteCap, MAX_JSON_BODY_BYTES } from './bodies';
 import { ndjsonGuard } from './ndjsonGuard';
 import { sameOriginRedirectsOnly } from './redirects';
 import type { Logger } from '../log';
-import { RequestControl, streamDeadlines } from './deadlines';
+import { RequestControl, streamDeadlines, withAnswerDeadline } from './deadlines';
 import { isFetchAbort, networkCode, offlineMessage, readJson, timed, trimEndpoint, type FetchLike } from './request';
 import type { Backend, ChatRequest, HealthReport, InfillRequest, ModelInfo, PullProgress, RawCompletionRequest, SamplingOptions, StreamEvent } from './types';
 
@@ -149,7 +149,7 @@ export class OllamaBackend implements Backend {
   }
 
   private async *stream(req: RawCompletionRequest | InfillRequest | ChatRequest, api: 'generate' | 'chat', fields: Json): AsyncGenerator<StreamEvent> {
-    const ctl = new RequestControl(req.signal, streamDeadlines(this.o));
+    const ctl = new RequestControl(req.signal, withAnswerDeadline(streamDeadlines(this.o), req.sampling.maxTokens));
     let it: AbortableAsyncIterator<OllamaPart> | undefined;
     ctl.onAbort(() => it?.abort());
     try {

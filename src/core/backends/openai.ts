@@ -125,12 +125,12 @@ export class OpenAIBackend implements Backend {
 
   complete(req: RawCompletionRequest): AsyncIterable<StreamEvent> {
     const body = { ...this.body(req), prompt: req.prompt };
-    return timed(performance.now(), openaiEvents(this.http.sse('/v1/completions', body, req.signal), { kind: 'openai', chat: false, promptTokens: req.promptTokens, streamError }));
+    return timed(performance.now(), openaiEvents(this.http.sse('/v1/completions', body, req.signal, req.sampling.maxTokens), { kind: 'openai', chat: false, promptTokens: req.promptTokens, streamError }));
   }
 
   chat(req: ChatRequest): AsyncIterable<StreamEvent> {
     const body = { ...this.body(req), messages: req.messages };
-    return timed(performance.now(), openaiEvents(this.http.sse('/v1/chat/completions', body, req.signal), { kind: 'openai', chat: true, promptTokens: req.promptTokens, streamError }));
+    return timed(performance.now(), openaiEvents(this.http.sse('/v1/chat/completions', body, req.signal, req.sampling.maxTokens), { kind: 'openai', chat: true, promptTokens: req.promptTokens, streamError }));
   }
 
   async *infill(_req: InfillRequest): AsyncGenerator<StreamEvent> {

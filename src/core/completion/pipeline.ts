@@ -8,7 +8,7 @@ import type { DocumentSnapshot } from '../context/types';
 import { buildPrompt, promptStyleFor } from './buildPrompt';
 import { fitInfillWindow } from './llamaInfill';
 import { syntaxMode } from './mode';
-import { postprocess, isComplete, type PostprocessInput } from './postprocess';
+import { postprocess, isComplete, mayCompleteWith, type PostprocessInput } from './postprocess';
 import { cleanModelText } from './postprocess/clean';
 import { fileWindow, DEFAULT_WINDOW_BUDGET, type FileWindow, type WindowBudget } from './promptWindow';
 import type { StableContext } from './stableContext';
@@ -147,7 +147,8 @@ export class CompletionPipeline {
         ttftMs ??= performance.now() - t0;
         raw += ev.text;
         hooks.onText?.(raw);
-        if (answerAt < 0 && isComplete({ ...p.post, raw, truncated: false })) {
+        // Per-token work stays O(new text): completeness is re-checked only when a line ends or a tag closes.
+        if (answerAt < 0 && mayCompleteWith(ev.text) && isComplete({ ...p.post, raw, truncated: false })) {
           answerAt = raw.length;
           answer = postprocess({ ...p.post, raw, truncated: false }).text;
           if (answer) hooks.onAnswer?.(answer);

@@ -73,6 +73,7 @@ export function postprocess(input: PostprocessInput): PostprocessResult {
 /**
  * While streaming: is the output already complete, so the stream can be closed early? Single-line: once a line of
  * code is finished. Multi-line: once post-processing cut something off the end (block end, suffix echo, dedent).
+ * The answer can only become complete when a line ends or an end tag closes (`>`): see `mayCompleteWith`.
  */
 export function isComplete(input: PostprocessInput): boolean {
   const cleaned = cleanModelText(input.raw);
@@ -82,7 +83,9 @@ export function isComplete(input: PostprocessInput): boolean {
     if (!r.text) return false;
     // A newline after visible code: the line is finished.
     const afterEcho = stripEchoedLinePrefix(cleaned, input.linePrefix).replace(/^[ \t]+/, '');
-    return /\S[^\n]*\n/.test(afterEcho) && !/^\s*(`{3}|~{3})/.test(afterEcho);
+    // (Linear: /\S[^\n]*\n/ would rescan a newline-free answer from every position.)
+    const lastNewline = afterEcho.lastIndexOf('\n');
+    return lastNewline > 0 && /\S/.test(afterEcho.slice(0, lastNewline)) && !/^\s*(`{3}|~{3})/.test(afterEcho);
   }
   const lines = input.raw.split('\n');
   if (lines.length < 2) return false;
@@ -102,4 +105,9 @@ export function isComplete(input: PostprocessInput): boolean {
 function cutsAtEnd(raw: string): boolean {
   // An end tag arrived (the server did not stop on it): nothing after it matters.
   return /<\|(?:im_end|endoftext|im_start|end)\|>|<\/s>|<EOT>|<\/COMPLETION>/i.test(raw);
+}
+
+/** Can appending `piece` make an incomplete answer complete? Only a line end or the end of a tag can. */
+export function mayCompleteWith(piece: string): boolean {
+  return piece.includes('\n') || piece.includes('>');
 }
