@@ -59,6 +59,15 @@ async function main() {
       format: 'cjs',
       target: 'node18',
     },
+    {
+      // The context engine's worker (index, documents, assemble): src/core/context/engineClient.ts starts dist/engineWorker.js.
+      ...common,
+      entryPoints: [path.join(root, 'src', 'core', 'context', 'engineWorker.ts')],
+      outfile: path.join(dist, 'engineWorker.js'),
+      platform: 'node',
+      format: 'cjs',
+      target: 'node18',
+    },
   ];
   const webviewEntry = path.join(root, 'src', 'webview', 'main.ts');
   if (fs.existsSync(webviewEntry)) {

@@ -1,17 +1,17 @@
 /**
- * The workspace index inside VS Code: exclusion rules from .gitignore, `files.exclude` and `phiCoder.context.exclude`;
- * a background build with window progress (files parsed in worker threads, off the extension host's thread);
- * incremental updates from file events; persistence in the extension's workspace storage (entries keyed by
- * path + mtime + size, so a reload re-parses only what changed).
+ * The context engine's worker inside VS Code: starts it (EngineClient: dist/engineWorker.js, which restores, builds,
+ * updates and persists the workspace index off the extension host's thread) with the workspace's folders, the index
+ * file in the extension's workspace storage and the exclusion settings (.gitignore is read by the worker;
+ * `files.exclude` and `phiCoder.context.exclude` come from here); forwards file events and setting changes; shows
+ * the builds as window progress.
  */
 import * as vscode from 'vscode';
-import * as fs from 'fs';
 import * as path from 'path';
 import type { Logger } from '../core/log';
 import type { Settings } from '../core/config';
-import { ExclusionRules } from '../core/context/exclude';
-import { WorkspaceIndex } from '../core/context/workspaceIndex';
-import { multiRootWorkspaceFs, nodeWorkspaceFs } from '../core/context/workspaceFs';
+import type { ExclusionOptions } from '../core/context/exclude';
+import { EngineClient } from '../core/context/engineClient';
+import type { DocumentInfo, EngineEvent, EngineFolder } from '../core/context/engineProtocol';
 import type { IndexStats } from '../core/context/report';
 
 export interface IndexHostDeps {
@@ -19,145 +19,120 @@ export interface IndexHostDeps {
   logger: Logger;
   settings(): Settings;
   onDidChangeSettings: vscode.Event<Settings>;
+  /** The open documents, sent again to a restarted worker. */
+  openDocuments(): DocumentInfo[];
 }
 
 const INDEX_FILE = 'context-index.json';
-const SAVE_DELAY_MS = 30_000;
-const UPDATE_DELAY_MS = 300;
-
-/** An index over a folder that does not exist: used when no folder is open. */
-const NO_FOLDER = path.join(path.sep, 'nonexistent-phi-coder-workspace');
-
-/** The local folders of the workspace that get indexed (one, or several in a multi-root workspace). */
-interface IndexedFolder {
-  name: string;
-  path: string;
-}
 
 export class WorkspaceIndexHost implements vscode.Disposable {
-  readonly index: WorkspaceIndex;
-  private readonly folders: readonly IndexedFolder[];
+  readonly client: EngineClient;
+  private readonly folders: readonly EngineFolder[];
   /** Several folders: index paths start with the folder's name (`asRelativePath(uri, true)`). */
   readonly multiRoot: boolean;
-  private readonly root: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private state = 'not started';
-  private built: Promise<void> | undefined;
   private resolveBuilt!: () => void;
   private readonly firstBuild = new Promise<void>((r) => (this.resolveBuilt = r));
-  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
-  private saveTimer: ReturnType<typeof setTimeout> | undefined;
-  private abort = new AbortController();
-  private disposed = false;
+  private endProgress: (() => void) | undefined;
 
   constructor(private readonly deps: IndexHostDeps) {
     this.folders = localFolders();
     this.multiRoot = this.folders.length > 1;
-    this.root = this.folders[0]?.path;
     if (this.multiRoot) deps.logger.info(`context index: ${this.folders.length} folders: ${this.folders.map((f) => f.name).join(', ')}`);
-    const wfs = this.multiRoot
-      ? multiRootWorkspaceFs(this.folders.map((f) => ({ name: f.name, fs: nodeWorkspaceFs(f.path) })))
-      : nodeWorkspaceFs(this.root ?? NO_FOLDER);
-    // Builds parse in worker threads (dist/indexWorker.js, see indexPool.ts), off the extension host's thread.
-    this.index = new WorkspaceIndex(wfs, this.rules(), {
+    const dist = path.join(deps.extension.extensionPath, 'dist');
+    this.client = new EngineClient({
+      script: path.join(dist, 'engineWorker.js'),
+      data: {
+        wasmDir: path.join(dist, 'wasm'),
+        queryDir: path.join(dist, 'queries'),
+        folders: [...this.folders],
+        storageFile: this.storageFile(),
+        indexWorkerScript: path.join(dist, 'indexWorker.js'),
+        rules: this.rules(),
+      },
       logger: deps.logger,
-      workerScript: path.join(deps.extension.extensionPath, 'dist', 'indexWorker.js'),
+      openDocuments: deps.openDocuments,
+      onEvent: (e) => this.engineEvent(e),
     });
   }
 
-  /** Restore the saved index, then build in the background; start watching files. */
+  /** Start the engine's worker (it restores the saved index, then builds in the background); watch files. */
   start(): void {
-    if (!this.root) {
-      this.state = 'no folder open';
-      this.resolveBuilt();
-      return;
-    }
-    this.restore();
+    this.client.start();
     for (const folder of this.folders) {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder.path, '**/*'));
       this.disposables.push(
         watcher,
-        watcher.onDidCreate((u) => this.schedule(u)),
-        watcher.onDidChange((u) => this.schedule(u)),
+        watcher.onDidCreate((u) => this.changed(u)),
+        watcher.onDidChange((u) => this.changed(u)),
         watcher.onDidDelete((u) => this.deleted(u)),
       );
     }
     this.disposables.push(
-      vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d.uri)),
+      vscode.workspace.onDidSaveTextDocument((d) => this.changed(d.uri)),
       vscode.workspace.onDidRenameFiles((e) => {
         for (const f of e.files) {
           this.deleted(f.oldUri);
-          this.schedule(f.newUri);
+          this.changed(f.newUri);
         }
       }),
       this.deps.onDidChangeSettings(() => this.rulesChanged()),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('files.exclude') && this.rulesChanged()),
     );
-    void this.build();
   }
 
   whenIndexed(): Promise<void> {
     return this.firstBuild;
   }
 
-  stats(): IndexStats {
-    let definitions = 0;
-    for (const f of this.index.allFiles()) definitions += f.tags.length;
-    return { files: this.index.size, definitions, state: this.state };
+  async stats(): Promise<IndexStats> {
+    try {
+      return await this.client.request('stats');
+    } catch {
+      return { files: 0, definitions: 0, state: 'the context engine is restarting' };
+    }
   }
 
-  async rebuild(): Promise<IndexStats> {
-    this.index.clear();
-    this.index.setRules(this.rules());
-    await this.build();
-    return this.stats();
+  rebuild(): Promise<IndexStats> {
+    return this.client.request('rebuild');
   }
 
-  private rules(): ExclusionRules {
+  private engineEvent(e: EngineEvent): void {
+    if (e.kind === 'buildStart' && !this.endProgress) {
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Phi Coder: indexing' }, (progress) => {
+        let last = 0;
+        this.onProgress = (done, total) => {
+          const pct = Math.floor((done / Math.max(1, total)) * 100);
+          if (pct > last) {
+            progress.report({ message: `${done}/${total} files`, increment: pct - last });
+            last = pct;
+          }
+        };
+        return new Promise<void>((resolve) => (this.endProgress = resolve));
+      });
+    } else if (e.kind === 'buildProgress') this.onProgress?.(e.done, e.total);
+    else if (e.kind === 'buildEnd' || e.kind === 'ready') {
+      // 'ready' comes from a (re)started worker: a build the previous one was running is over.
+      this.endProgress?.();
+      this.endProgress = undefined;
+      this.onProgress = undefined;
+      if (e.kind === 'buildEnd') this.resolveBuilt();
+    }
+  }
+
+  private onProgress: ((done: number, total: number) => void) | undefined;
+
+  private rules(): ExclusionOptions {
     const filesExclude = vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('exclude') ?? {};
-    return new ExclusionRules({
+    return {
       filesExclude: Object.entries(filesExclude).filter(([, on]) => on === true).map(([glob]) => glob),
-      userExclude: this.deps.settings().context.exclude,
-    });
+      userExclude: [...this.deps.settings().context.exclude],
+    };
   }
 
   private rulesChanged(): void {
-    this.index.setRules(this.rules());
-    void this.build();
-  }
-
-  private build(): Promise<void> {
-    this.abort.abort();
-    this.abort = new AbortController();
-    const signal = this.abort.signal;
-    const run = vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'Phi Coder: indexing' },
-      async (progress) => {
-        this.state = 'indexing';
-        const t0 = Date.now();
-        let last = 0;
-        try {
-          const r = await this.index.build(({ done, total }) => {
-            const pct = Math.floor((done / Math.max(1, total)) * 100);
-            if (pct > last) {
-              progress.report({ message: `${done}/${total} files`, increment: pct - last });
-              last = pct;
-            }
-          }, signal);
-          if (signal.aborted) return;
-          this.state = `indexed in ${Date.now() - t0} ms`;
-          this.deps.logger.info(`context index: ${r.files} files (${r.parsed} parsed) in ${Date.now() - t0} ms`);
-          this.scheduleSave(0);
-        } catch (err) {
-          this.state = 'failed';
-          this.deps.logger.error(`context index build failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-        } finally {
-          this.resolveBuilt();
-        }
-      },
-    );
-    this.built = Promise.resolve(run);
-    return this.built;
+    const rules = this.rules();
+    this.client.notify({ kind: 'rules', rules });
   }
 
   /** The index path of a file: relative to its folder, prefixed with the folder's name in a multi-root workspace. */
@@ -172,79 +147,28 @@ export class WorkspaceIndexHost implements vscode.Disposable {
     return undefined;
   }
 
-  private schedule(uri: vscode.Uri): void {
-    const rel = this.rel(uri);
-    if (!rel) return;
-    if (rel === '.gitignore' || rel.endsWith('/.gitignore')) {
-      this.rulesChanged();
-      return;
-    }
-    clearTimeout(this.pending.get(rel));
-    this.pending.set(rel, setTimeout(() => {
-      this.pending.delete(rel);
-      void this.index.update(rel).then((parsed) => parsed && this.scheduleSave(SAVE_DELAY_MS)).catch((err) => {
-        this.deps.logger.warn(`context index: ${rel}: ${err instanceof Error ? err.message : String(err)}`);
-      });
-    }, UPDATE_DELAY_MS));
+  private changed(uri: vscode.Uri): void {
+    const relPath = this.rel(uri);
+    if (relPath) this.client.notify({ kind: 'fileChanged', relPath });
   }
 
   private deleted(uri: vscode.Uri): void {
-    const rel = this.rel(uri);
-    if (!rel) return;
-    this.index.remove(rel);
-    this.index.removeFolder(rel);
-    this.scheduleSave(SAVE_DELAY_MS);
+    const relPath = this.rel(uri);
+    if (relPath) this.client.notify({ kind: 'fileDeleted', relPath });
   }
 
   private storageFile(): string | undefined {
+    if (this.folders.length === 0) return undefined;
     const dir = this.deps.extension.storageUri ?? this.deps.extension.globalStorageUri;
     const key = this.folders.map((f) => f.path).join('\n');
     const name = this.multiRoot ? `${hash(key)}-${INDEX_FILE}` : INDEX_FILE;
     return dir ? path.join(dir.fsPath, dir === this.deps.extension.storageUri ? name : `${hash(key)}-${INDEX_FILE}`) : undefined;
   }
 
-  private restore(): void {
-    const file = this.storageFile();
-    if (!file || !fs.existsSync(file)) return;
-    try {
-      const n = this.index.restore(fs.readFileSync(file, 'utf8'));
-      this.deps.logger.info(`context index: restored ${n} files from ${file}`);
-    } catch (err) {
-      this.deps.logger.warn(`context index: could not restore ${file}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-
-  private scheduleSave(delay: number): void {
-    if (this.saveTimer || this.disposed) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = undefined;
-      this.save();
-    }, delay);
-  }
-
-  private save(): void {
-    const file = this.storageFile();
-    if (!file) return;
-    try {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file + '.tmp', this.index.serialize());
-      fs.renameSync(file + '.tmp', file);
-    } catch (err) {
-      this.deps.logger.warn(`context index: could not save ${file}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.abort.abort();
-    for (const t of this.pending.values()) clearTimeout(t);
-    if (this.saveTimer) {
-      clearTimeout(this.saveTimer);
-      this.saveTimer = undefined;
-      this.save();
-    }
+    this.endProgress?.();
     for (const d of this.disposables) d.dispose();
+    void this.client.dispose();
   }
 }
 
@@ -255,8 +179,8 @@ function hash(s: string): string {
 }
 
 /** Local folders of the workspace, each once by name (a repeated name would make paths ambiguous: the first wins). */
-function localFolders(): IndexedFolder[] {
-  const out: IndexedFolder[] = [];
+function localFolders(): EngineFolder[] {
+  const out: EngineFolder[] = [];
   for (const f of vscode.workspace.workspaceFolders ?? []) {
     if (f.uri.scheme !== 'file' || out.some((o) => o.name === f.name)) continue;
     out.push({ name: f.name, path: f.uri.fsPath });

@@ -1,18 +1,17 @@
 /**
- * The context service: loads tree-sitter from the extension's dist/, builds and persists the workspace index in the
- * background (window progress), keeps it current from file events, feeds open documents and edits to the engine,
- * and registers "Show Context for Cursor" and "Rebuild Workspace Index".
+ * The context service: the context engine runs in a worker thread (EngineClient, see contextIndexHost.ts); this side
+ * sends it the open documents once and then only their changes, forwards focus/close/rename events, snapshots
+ * documents for requests, and registers "Show Context for Cursor" and "Rebuild Workspace Index".
  */
 import * as vscode from 'vscode';
 import type { ContextService } from './contextService';
 import type { Logger } from '../core/log';
 import type { Settings } from '../core/config';
-import { TreeSitterContextEngine } from '../core/context/engine';
-import { RecentActivity, type OpenDocument } from '../core/context/activity';
 import { renderContextReport } from '../core/context/report';
 import type { DocumentSnapshot } from '../core/context/types';
+import type { DocumentInfo, TextChange } from '../core/context/engineProtocol';
 import { WorkspaceIndexHost } from './contextIndexHost';
-import { QUESTION_HITS, QuestionSearch, packQuestionHits, type QuestionContext } from '../core/context/questionSearch';
+import type { QuestionContext } from '../core/context/questionSearch';
 
 export interface ContextServiceDeps {
   extension: vscode.ExtensionContext;
@@ -25,65 +24,63 @@ export interface ContextServiceDeps {
 /** Budget of "Show Context for Cursor" when no feature says otherwise. */
 export const SHOW_CONTEXT_BUDGET = 4096;
 const REPORT_SCHEME = 'phi-coder-context';
-
-/** Delay between a document being opened or focused and preparing its windows. */
-const PREPARE_DELAY_MS = 300;
+/** Documents longer than this are not copied to the engine (completions skip them; see triggers.ts MAX_FILE_CHARS). */
+const MAX_MIRRORED_CHARS = 4_000_000;
 
 export function createContextService(deps: ContextServiceDeps): ContextService {
-  const { extension, logger } = deps;
-
   const disposables: vscode.Disposable[] = [];
-  const activity = new RecentActivity();
-  const host = new WorkspaceIndexHost(deps);
+  const mirrorable = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled';
+  const docPath = (doc: vscode.TextDocument) => (doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString());
+  const info = (doc: vscode.TextDocument): DocumentInfo | undefined => {
+    if (!mirrorable(doc)) return undefined;
+    const text = doc.getText();
+    if (text.length > MAX_MIRRORED_CHARS) return undefined;
+    return { path: docPath(doc), relPath: relPath(doc.uri), languageId: doc.languageId, version: doc.version, text };
+  };
+  const host = new WorkspaceIndexHost({
+    ...deps,
+    openDocuments: () => vscode.workspace.textDocuments.map(info).filter((d): d is DocumentInfo => !!d),
+  });
   disposables.push(host);
-  const engine = new TreeSitterContextEngine({ index: host.index, activity, logger });
+  const client = host.client;
 
   // The index's path space: relative to the folder, with the folder's name first in a multi-root workspace.
   const relPath = (uri: vscode.Uri) => (uri.scheme === 'file' ? vscode.workspace.asRelativePath(uri, host.multiRoot) : uri.toString());
-  const noteDocument = (doc: vscode.TextDocument) => {
-    if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return;
-    // Getters over the live document: the text is copied only when the engine compares windows, not per keystroke.
-    const open = {
-      relPath: relPath(doc.uri),
-      languageId: doc.languageId,
-      get version() {
-        return doc.version;
-      },
-      get text() {
-        return doc.getText();
-      },
-    };
-    if (activity.noteDocument(open)) prepareSoon(open);
+  /** Documents the engine has a copy of (by path): changes are sent for these only. */
+  const mirrored = new Set<string>();
+  const open = (doc: vscode.TextDocument) => {
+    const d = info(doc);
+    if (!d) return;
+    mirrored.add(d.path);
+    client.notify({ kind: 'open', doc: d });
   };
-  // Opening or focusing a document prepares what completions will need from it (its similarity windows), shortly after
-  // and once per burst of events, instead of on the first keystroke that needs it.
-  const preparing = new Map<string, ReturnType<typeof setTimeout>>();
-  const prepareSoon = (open: OpenDocument) => {
-    clearTimeout(preparing.get(open.relPath));
-    preparing.set(open.relPath, setTimeout(() => {
-      preparing.delete(open.relPath);
-      engine.prepare(open);
-    }, PREPARE_DELAY_MS));
+  const focus = (doc: vscode.TextDocument) => {
+    if (!mirrorable(doc)) return;
+    if (mirrored.has(docPath(doc))) client.notify({ kind: 'focus', path: docPath(doc) });
+    else open(doc);
   };
-  disposables.push({ dispose: () => preparing.forEach((t) => clearTimeout(t)) });
-  for (const e of vscode.window.visibleTextEditors) noteDocument(e.document);
+  for (const e of vscode.window.visibleTextEditors) focus(e.document);
   disposables.push(
-    vscode.window.onDidChangeActiveTextEditor((e) => e && noteDocument(e.document)),
-    vscode.workspace.onDidOpenTextDocument(noteDocument),
+    vscode.window.onDidChangeActiveTextEditor((e) => e && focus(e.document)),
+    vscode.workspace.onDidOpenTextDocument(open),
     vscode.workspace.onDidCloseTextDocument((d) => {
-      activity.closeDocument(relPath(d.uri));
-      engine.documents.forget(d.uri.fsPath);
+      if (!mirrored.delete(docPath(d))) return;
+      client.notify({ kind: 'close', path: docPath(d) });
     }),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length === 0 || (e.document.uri.scheme !== 'file' && e.document.uri.scheme !== 'untitled')) return;
       const doc = e.document;
-      for (const c of e.contentChanges.slice(0, 4)) {
-        const added = c.text.split('\n').length - 1;
-        activity.noteEditedLines(relPath(doc.uri), doc.languageId, c.range.start.line, c.range.start.line + added, doc.lineCount, (n) => doc.lineAt(n).text);
-      }
+      if (e.contentChanges.length === 0 || !mirrored.has(docPath(doc))) return;
+      const changes: TextChange[] = e.contentChanges.map((c) => {
+        let added = 0;
+        for (let i = c.text.indexOf('\n'); i >= 0; i = c.text.indexOf('\n', i + 1)) added++;
+        return { offset: c.rangeOffset, length: c.rangeLength, text: c.text, startLine: c.range.start.line, endLine: c.range.start.line + added };
+      });
+      // The length after the changes (offsetAt clamps to the end): the worker checks its copy against it.
+      const length = doc.offsetAt(new vscode.Position(doc.lineCount, 0));
+      client.notify({ kind: 'change', path: docPath(doc), version: doc.version, changes, length });
     }),
     vscode.workspace.onDidRenameFiles((e) => {
-      for (const f of e.files) activity.renameDocument(relPath(f.oldUri), relPath(f.newUri));
+      for (const f of e.files) client.notify({ kind: 'rename', fromRel: relPath(f.oldUri), toRel: relPath(f.newUri) });
     }),
   );
 
@@ -99,7 +96,7 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
   );
 
   const snapshot = (doc: vscode.TextDocument, position: vscode.Position, selection?: vscode.Selection): DocumentSnapshot => ({
-    path: doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString(),
+    path: docPath(doc),
     relPath: relPath(doc.uri),
     languageId: doc.languageId,
     text: doc.getText(),
@@ -110,17 +107,13 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
 
   const contextReport = async (editor: vscode.TextEditor, budgetTokens = SHOW_CONTEXT_BUDGET): Promise<string> => {
     const doc = snapshot(editor.document, editor.selection.active, editor.selection);
-    const packed = await engine.assemble({ doc, budgetTokens, purpose: 'completion', fileFits: false });
-    return renderContextReport(doc, packed, host.stats());
+    const packed = await client.assemble({ doc, budgetTokens, purpose: 'completion', fileFits: false }, { withDropped: true });
+    return renderContextReport(doc, packed, await host.stats());
   };
 
-  // @workspace questions: each indexed file's terms are extracted once the index is built, in slices, off the typing path.
-  const questions = new QuestionSearch(host.index);
-  void host.whenIndexed().then(() => questions.warm()).catch((err) => logger.warn(`Question index: ${err instanceof Error ? err.message : String(err)}`));
-  const searchWorkspace = async (question: string, budgetTokens: number, signal?: AbortSignal): Promise<QuestionContext> => {
-    const hits = await questions.search(question, QUESTION_HITS, signal);
-    return packQuestionHits(hits, budgetTokens);
-  };
+  // @workspace questions are answered by the engine's worker, from its index.
+  const searchWorkspace = (question: string, budgetTokens: number, signal?: AbortSignal): Promise<QuestionContext> =>
+    client.searchWorkspace(question, budgetTokens, signal);
 
   let reportCount = 0;
   disposables.push(
@@ -145,23 +138,28 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
       }
     }),
     vscode.commands.registerCommand('phiCoder.rebuildIndex', async () => {
-      const stats = await host.rebuild();
-      void vscode.window.showInformationMessage(`Phi Coder: indexed ${stats.files} files (${stats.definitions} definitions).`);
-      return stats;
+      try {
+        const stats = await host.rebuild();
+        void vscode.window.showInformationMessage(`Phi Coder: indexed ${stats.files} files (${stats.definitions} definitions).`);
+        return stats;
+      } catch (err) {
+        deps.log.error(`Rebuild Workspace Index failed: ${err instanceof Error ? err.message : String(err)}`);
+        void vscode.window.showErrorMessage('Phi Coder: the workspace index could not be rebuilt (the context engine is restarting). Try again shortly.');
+        return undefined;
+      }
     }),
   );
 
-  extension.subscriptions.push(...disposables);
+  deps.extension.subscriptions.push(...disposables);
   host.start();
 
   return {
-    engine,
+    engine: client,
     snapshot,
     whenIndexed: () => host.whenIndexed(),
     contextReport,
     searchWorkspace,
     dispose() {
-      engine.dispose();
       for (const d of disposables) d.dispose();
     },
   };

@@ -35,6 +35,7 @@ test('the .vsix holds the bundle, wasm and media, and nothing else', async () =>
   assert.ok(has('package.json'), 'package.json');
   assert.ok(has('dist/extension.js'), 'extension bundle');
   assert.ok(has('dist/indexWorker.js'), 'index worker bundle');
+  assert.ok(has('dist/engineWorker.js'), 'context engine worker bundle');
   assert.ok(has('dist/webview.js'), 'webview bundle');
   assert.ok(has('dist/wasm/tree-sitter.wasm'), 'tree-sitter runtime wasm');
   for (const g of ['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java', 'c', 'cpp', 'c_sharp', 'ruby', 'php']) {

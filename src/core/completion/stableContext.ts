@@ -45,6 +45,8 @@ export class StableContext {
     this.refreshing = key;
     try {
       const packed = await this.engine!.assemble({ doc, budgetTokens, purpose: 'completion', fileFits: false });
+      // The engine was restarting: nothing to keep (the next request asks again, instead of this region keeping nothing).
+      if (packed.fallback === 'engine-unavailable') return;
       this.byPath.set(doc.path, { region, text: packed.text, tokens: packed.tokens });
       if (this.byPath.size > 50) this.byPath.delete(this.byPath.keys().next().value as string);
     } catch (err) {

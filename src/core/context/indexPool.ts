@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createRequire } from 'module';
-import { Worker } from 'worker_threads';
+import { Worker, type ResourceLimits } from 'worker_threads';
 import type { LanguageName } from './languages';
 import type { FileIndexOptions, FileIndexResult, LocalFileIndex } from './fileIndexer';
 import { grammarWasmPath, runtimeWasmPath, wasmDirectory } from './parser';
@@ -79,13 +79,17 @@ export function defaultWorkerScript(): string | undefined {
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 512 };
 
-function startWorker(script: string, data: IndexWorkerData): Worker {
-  if (!script.endsWith('.ts')) return new Worker(script, { workerData: data, resourceLimits: WORKER_LIMITS });
+/**
+ * Start a worker thread running `script` (bundled .js, or .ts source under tsx) with `data` and heap `limits`.
+ * Shared by the index workers and the context engine's worker (engineClient.ts).
+ */
+export function startWorkerThread(script: string, data: unknown, limits: ResourceLimits): Worker {
+  if (!script.endsWith('.ts')) return new Worker(script, { workerData: data, resourceLimits: limits });
   // TypeScript source (tests and benchmarks run under tsx): worker threads do not inherit tsx's loader, so the worker
   // registers tsx's CommonJS hook first. The id is a variable so that esbuild does not try to bundle tsx.
   const tsxId = 'tsx/cjs';
   const tsx = createRequire(__filename).resolve(tsxId);
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(script)});`, { eval: true, workerData: data, resourceLimits: WORKER_LIMITS });
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(script)});`, { eval: true, workerData: data, resourceLimits: limits });
 }
 
 export class IndexWorkerPool {
@@ -98,7 +102,7 @@ export class IndexWorkerPool {
   constructor(size: number, script: string) {
     const data: IndexWorkerData = { wasmDir: wasmDirectory(), queryDir: queryDirectory() };
     for (let i = 0; i < size; i++) {
-      const slot: Slot = { worker: startWorker(script, data), pending: new Set(), hasModules: new Set() };
+      const slot: Slot = { worker: startWorkerThread(script, data, WORKER_LIMITS), pending: new Set(), hasModules: new Set() };
       slot.worker.on('message', (reply: IndexReply) => this.settle(reply));
       slot.worker.on('error', (err) => this.lose(slot, err));
       slot.worker.on('exit', (code) => this.lose(slot, new Error(`index worker exited with code ${code}`)));

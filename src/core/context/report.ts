@@ -27,7 +27,8 @@ export function renderContextReport(doc: DocumentSnapshot, packed: PackedContext
     `Budget: ${packed.budgetTokens ?? '?'} tokens. Packed: ${packed.tokens} tokens in ${packed.items.length} parts. ` +
       `Assembled in ${packed.elapsedMs.toFixed(1)} ms.`,
   );
-  if (packed.fallback) out.push(`The current file was not parsed (${packed.fallback}): line windows were used instead of tree-sitter structure.`);
+  if (packed.fallback === 'engine-unavailable') out.push('The context engine was restarting: no workspace context (completions use the file window meanwhile).');
+  else if (packed.fallback) out.push(`The current file was not parsed (${packed.fallback}): line windows were used instead of tree-sitter structure.`);
   if (index) out.push(`Workspace index: ${index.files} files, ${index.definitions} definitions (${index.state}).`);
   out.push('', '## Parts, in prompt order (stable first, volatile last)', '');
   out.push('| # | source | file:line | score | tokens | why |', '|---|---|---|---|---|---|');

@@ -64,8 +64,11 @@ export interface PackedContext {
   /** Candidates that did not fit, for inspection. */
   dropped: ContextItem[];
   elapsedMs: number;
-  /** Set when the current file was not parsed (no grammar, too big, minified, parse timeout): line windows were used. */
-  fallback?: 'no-grammar' | 'too-big' | 'minified' | 'timeout' | 'load-failed';
+  /**
+   * Set when the current file was not parsed (no grammar, too big, minified, parse timeout): line windows were used;
+   * 'engine-unavailable' when the engine's worker was not running (restarting): the context is empty.
+   */
+  fallback?: 'no-grammar' | 'too-big' | 'minified' | 'timeout' | 'load-failed' | 'engine-unavailable';
   /** The budget the caller asked for. */
   budgetTokens?: number;
 }

@@ -1,0 +1,236 @@
+/**
+ * The context engine as the extension host's thread sees it: a ContextEngine whose index, documents and assemble() run
+ * in a worker thread (engineWorker.ts), spoken to through engineProtocol.ts. The host sends documents once and then
+ * only their changes; a request carries a path, a version and a cursor. If the worker dies it is started again (at
+ * most MAX_RESTARTS times a minute); until it is back, requests get an empty context (the completion then uses only
+ * the file window), and that is logged once per outage, never per keystroke.
+ */
+import type { ResourceLimits, Worker } from 'worker_threads';
+import type { Logger } from '../log';
+import { startWorkerThread } from './indexPool';
+import type { ContextEngine, ContextRequest, PackedContext } from './types';
+import type { QuestionContext } from './questionSearch';
+import type { AssembleQuery, DocumentInfo, EngineErrorCode, EngineEvent, EngineWorkerData, HostNotice, HostRequest, ReplyResults, WirePackedContext, WorkerMessage } from './engineProtocol';
+
+/**
+ * The worker's heap: an old generation cap, so that a runaway engine dies (and is restarted, see above) instead of
+ * growing the extension host's process. Tree-sitter's wasm memory is not counted by V8's limits.
+ */
+export const ENGINE_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 1024 };
+const MAX_RESTARTS = 3;
+const RESTART_WINDOW_MS = 60_000;
+const SHUTDOWN_WAIT_MS = 3_000;
+
+export interface EngineClientOptions {
+  /** dist/engineWorker.js (or the .ts source under tsx). */
+  script: string;
+  data: EngineWorkerData;
+  logger: Logger;
+  /** The documents open in the editor now: sent again to a restarted worker. */
+  openDocuments(): DocumentInfo[];
+  /** Index events (build start, progress, end) and readiness. */
+  onEvent?(e: EngineEvent): void;
+  limits?: ResourceLimits;
+}
+
+type Kind = HostRequest['kind'];
+type RequestOf<K extends Kind> = Extract<HostRequest, { kind: K }>;
+
+interface Pending {
+  resolve(result: unknown): void;
+  reject(err: Error): void;
+}
+
+class EngineError extends Error {
+  constructor(readonly code: EngineErrorCode | 'unavailable', message: string) {
+    super(message);
+  }
+}
+
+export class EngineClient implements ContextEngine {
+  private worker: Worker | undefined;
+  private ready = false;
+  private readonly pending = new Map<number, Pending>();
+  /** The version of each document the worker has (sent whole or kept current by changes). */
+  private readonly mirrored = new Map<string, number>();
+  private nextId = 1;
+  private deaths: number[] = [];
+  private lastError: string | undefined;
+  private outageLogged = false;
+  private disposed = false;
+
+  constructor(private readonly o: EngineClientOptions) {}
+
+  /** Start the worker (it restores the persisted index, then builds it). Returns at once. */
+  start(): void {
+    if (this.disposed || this.worker) return;
+    const worker = startWorkerThread(this.o.script, this.o.data, this.o.limits ?? ENGINE_LIMITS);
+    this.worker = worker;
+    this.ready = false;
+    this.mirrored.clear();
+    worker.on('message', (m: WorkerMessage) => this.receive(m));
+    worker.on('error', (err) => (this.lastError = err.message));
+    worker.on('exit', (code) => this.exited(worker, code));
+    for (const doc of this.o.openDocuments()) this.notify({ kind: 'open', doc });
+  }
+
+  /** True while a worker is up and has restored the index (requests are answered by the engine). */
+  get available(): boolean {
+    return !!this.worker && this.ready;
+  }
+
+  /** The worker thread's id (diagnostics, tests). */
+  get threadId(): number | undefined {
+    return this.worker?.threadId;
+  }
+
+  /**
+   * Stop the worker as a crash would (the restart and fallback paths run as for a real death). For the tests and the
+   * end-to-end suite, which check those paths; resolves with the exit code.
+   */
+  async terminateWorker(): Promise<number> {
+    return this.worker ? this.worker.terminate() : -1;
+  }
+
+  /** Tell the worker about a document, a file or a setting. */
+  notify(n: HostNotice): void {
+    if (n.kind === 'open') this.mirrored.set(n.doc.path, n.doc.version);
+    else if (n.kind === 'change' && this.mirrored.has(n.path)) this.mirrored.set(n.path, n.version);
+    else if (n.kind === 'close') this.mirrored.delete(n.path);
+    this.worker?.postMessage(n);
+  }
+
+  /** `withDropped`: also return the candidates that did not fit (reports; completions do not need them). */
+  async assemble(req: ContextRequest, { withDropped = false } = {}): Promise<PackedContext> {
+    req.signal?.throwIfAborted();
+    if (!this.available) return this.unavailable(req);
+    const { doc } = req;
+    const query = (withText: boolean): AssembleQuery => ({
+      doc: {
+        path: doc.path, relPath: doc.relPath, languageId: doc.languageId, version: doc.version, offset: doc.offset,
+        selection: doc.selection, text: withText ? doc.text : undefined,
+      },
+      budgetTokens: req.budgetTokens, purpose: req.purpose, fileFits: req.fileFits,
+    });
+    const send = (withText: boolean) => {
+      if (withText && doc.version >= (this.mirrored.get(doc.path) ?? -Infinity)) this.mirrored.set(doc.path, doc.version);
+      return this.call({ kind: 'assemble', id: 0, query: query(withText), withDropped }, req.signal);
+    };
+    try {
+      let wire: WirePackedContext;
+      try {
+        wire = await send(this.mirrored.get(doc.path) !== doc.version);
+      } catch (err) {
+        if (!(err instanceof EngineError && err.code === 'resync')) throw err;
+        wire = await send(true);
+      }
+      return { ...wire, dropped: wire.dropped ?? [] };
+    } catch (err) {
+      if (err instanceof EngineError && err.code === 'unavailable') return this.unavailable(req);
+      if (err instanceof EngineError && err.code === 'aborted') throw req.signal?.reason ?? err;
+      throw err;
+    }
+  }
+
+  /** `@workspace`: the definitions a chat question is about, packed into `budgetTokens` (empty while restarting). */
+  async searchWorkspace(question: string, budgetTokens: number, signal?: AbortSignal): Promise<QuestionContext> {
+    signal?.throwIfAborted();
+    try {
+      return await this.call({ kind: 'searchWorkspace', id: 0, question, budgetTokens }, signal);
+    } catch (err) {
+      if (err instanceof EngineError && err.code === 'unavailable') return { ...this.unavailable({ budgetTokens }), found: [] };
+      if (err instanceof EngineError && err.code === 'aborted') throw signal?.reason ?? err;
+      throw err;
+    }
+  }
+
+  /** Index statistics, a rebuild, ... (rejects when the worker is not running). */
+  request<K extends 'stats' | 'rebuild' | 'shutdown'>(kind: K): Promise<ReplyResults[K]> {
+    return this.call({ kind, id: 0 } as RequestOf<K>);
+  }
+
+  private call<K extends Kind>(message: RequestOf<K>, signal?: AbortSignal): Promise<ReplyResults[K]> {
+    const worker = this.worker;
+    if (!worker) return Promise.reject(new EngineError('unavailable', 'the context engine is not running'));
+    const id = this.nextId++;
+    return new Promise<ReplyResults[K]>((resolve, reject) => {
+      const onAbort = () => worker.postMessage({ kind: 'cancel', id } satisfies HostNotice);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, {
+        resolve: (r) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(r as ReplyResults[K]);
+        },
+        reject: (e) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      });
+      worker.postMessage({ ...message, id });
+    });
+  }
+
+  private receive(m: WorkerMessage): void {
+    if (m.kind === 'reply') {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.ok) p.resolve(m.result);
+      else p.reject(new EngineError(m.code, m.error));
+      return;
+    }
+    if (m.kind === 'log') {
+      this.o.logger[m.level](m.message);
+      return;
+    }
+    if (m.kind === 'ready') {
+      this.ready = true;
+      if (this.outageLogged) this.o.logger.info('context engine: the worker is back; completions use workspace context again');
+      this.outageLogged = false;
+    }
+    this.o.onEvent?.(m);
+  }
+
+  /** The worker exited: fail what it had, and start another unless it keeps dying (or we are shutting down). */
+  private exited(worker: Worker, code: number): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    this.ready = false;
+    const lost = new EngineError('unavailable', `the context engine worker exited (code ${code})`);
+    for (const p of this.pending.values()) p.reject(lost);
+    this.pending.clear();
+    if (this.disposed) return;
+    const now = Date.now();
+    this.deaths = [...this.deaths.filter((t) => now - t < RESTART_WINDOW_MS), now];
+    const why = `exit code ${code}${this.lastError ? `: ${this.lastError}` : ''}`;
+    this.lastError = undefined;
+    this.outageLogged = true;
+    if (this.deaths.length > MAX_RESTARTS) {
+      this.o.logger.error(`context engine: the worker stopped ${this.deaths.length} times within a minute (${why}); not restarting it. Completions use the file window only; reload the window to try again.`);
+      return;
+    }
+    this.o.logger.warn(`context engine: the worker stopped (${why}); restarting it. Completions use the file window until it is back.`);
+    this.start();
+  }
+
+  /** An empty context: the caller's own file window is all the prompt gets. */
+  private unavailable(req: Pick<ContextRequest, 'budgetTokens'>): PackedContext {
+    return { items: [], text: '', tokens: 0, dropped: [], elapsedMs: 0, fallback: 'engine-unavailable', budgetTokens: req.budgetTokens };
+  }
+
+  /** Save the index if a save is due, then stop the worker. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const worker = this.worker;
+    if (!worker) return;
+    const id = this.nextId++;
+    const saved = new Promise<void>((resolve) => {
+      this.pending.set(id, { resolve: () => resolve(), reject: () => resolve() });
+      setTimeout(resolve, SHUTDOWN_WAIT_MS).unref?.();
+    });
+    worker.postMessage({ kind: 'shutdown', id } satisfies HostRequest);
+    await saved;
+    await worker.terminate();
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The one message protocol between the extension host's thread (EngineClient) and the context engine's worker thread
+ * (engineWorker.ts). The worker owns the workspace index, its persistence, the documents' parsed structure, recent
+ * activity and assemble(); the host sends it what VS Code knows (documents and their changes, file events, settings)
+ * and asks it for contexts. Everything here is structured-cloneable.
+ */
+import type { ExclusionOptions } from './exclude';
+import type { IndexStats } from './report';
+import type { ContextRequest, PackedContext } from './types';
+import type { QuestionContext } from './questionSearch';
+
+/** One local folder of the workspace (several in a multi-root workspace: paths then start with the folder's name). */
+export interface EngineFolder {
+  name: string;
+  path: string;
+}
+
+/** Given to the worker when it starts. */
+export interface EngineWorkerData {
+  /** Tree-sitter wasm files (unset under plain node: resolved from node_modules). */
+  wasmDir?: string;
+  queryDir: string;
+  folders: EngineFolder[];
+  /** Where the index is persisted (restored at start, saved after builds); none: not persisted. */
+  storageFile?: string;
+  /** The index's own parse workers (dist/indexWorker.js); none: the default next to the engine's module. */
+  indexWorkerScript?: string;
+  /** Parse workers for big builds (0: parse in the engine's thread). Default: IndexOptions' default. */
+  indexWorkers?: number;
+  rules: ExclusionOptions;
+}
+
+/** A change of an open document, as VS Code reports it (offsets into the text before this change). */
+export interface TextChange {
+  offset: number;
+  length: number;
+  text: string;
+  /** Lines the change touches in the new text (0-based, inclusive), for recent edits. */
+  startLine: number;
+  endLine: number;
+}
+
+/** A document the editor has open. `path` identifies it (file system path, or the untitled uri). */
+export interface DocumentInfo {
+  path: string;
+  relPath: string;
+  languageId: string;
+  version: number;
+  text: string;
+}
+
+/** An assemble request: the document is the worker's copy at `version`; `text` is sent only when the worker lacks it. */
+export interface AssembleQuery extends Omit<ContextRequest, 'doc' | 'signal'> {
+  doc: Omit<DocumentInfo, 'text'> & { text?: string; offset: number; selection?: { start: number; end: number } };
+}
+
+/** What PackedContext becomes on the wire (`dropped` is sent only for reports). */
+export type WirePackedContext = Omit<PackedContext, 'dropped'> & { dropped?: PackedContext['dropped'] };
+
+/** Notifications from the host (no reply). */
+export type HostNotice =
+  | { kind: 'open'; doc: DocumentInfo }
+  /** The document was focused (it moves to the front of recent activity; its windows are prepared soon). */
+  | { kind: 'focus'; path: string }
+  | { kind: 'change'; path: string; version: number; changes: TextChange[]; /** Length after the changes (a check). */ length: number }
+  | { kind: 'close'; path: string }
+  | { kind: 'rename'; fromRel: string; toRel: string }
+  /** A file was created, changed or saved on disk (re-indexed shortly after). */
+  | { kind: 'fileChanged'; relPath: string }
+  | { kind: 'fileDeleted'; relPath: string }
+  /** New exclusion settings (the index is rebuilt with them). */
+  | { kind: 'rules'; rules: ExclusionOptions }
+  | { kind: 'cancel'; id: number };
+
+/** Requests from the host; each gets one EngineReply with the same id. */
+export type HostRequest =
+  | { kind: 'assemble'; id: number; query: AssembleQuery; withDropped?: boolean }
+  /** `@workspace`: the definitions a chat question is about, packed into `budgetTokens`. */
+  | { kind: 'searchWorkspace'; id: number; question: string; budgetTokens: number }
+  | { kind: 'rebuild'; id: number }
+  | { kind: 'stats'; id: number }
+  /** Save the index now and stop (the host then terminates the worker). */
+  | { kind: 'shutdown'; id: number };
+
+export type HostMessage = HostNotice | HostRequest;
+
+export interface ReplyResults {
+  assemble: WirePackedContext;
+  searchWorkspace: QuestionContext;
+  rebuild: IndexStats;
+  stats: IndexStats;
+  shutdown: null;
+}
+
+/** Why a request failed: `resync` means the worker does not have that version of the document (send its text). */
+export type EngineErrorCode = 'resync' | 'aborted' | 'failed';
+
+export type EngineReply =
+  | { kind: 'reply'; id: number; ok: true; result: ReplyResults[HostRequest['kind']] }
+  | { kind: 'reply'; id: number; ok: false; code: EngineErrorCode; error: string };
+
+/** Events from the worker. */
+export type EngineEvent =
+  | { kind: 'log'; level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; message: string }
+  /** The persisted index was restored (or there was none): requests are answered from here on. */
+  | { kind: 'ready'; restored: number }
+  | { kind: 'buildStart' }
+  | { kind: 'buildProgress'; done: number; total: number }
+  | { kind: 'buildEnd'; stats: IndexStats; ok: boolean };
+
+export type WorkerMessage = EngineReply | EngineEvent;

@@ -1,0 +1,182 @@
+/**
+ * The context engine in its worker thread (EngineClient + engineWorker.ts, the way the extension runs it): contexts
+ * from the worker's index and its copies of the documents (kept current by changes, resynced when out of date), the
+ * persisted index restored by a new worker, and a dead worker: the next requests get the file-window fallback (one
+ * log line, not one per request) until the restarted worker answers again; a worker that keeps dying is left dead.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { EngineClient } from '../../../src/core/context/engineClient';
+import type { DocumentInfo, EngineEvent } from '../../../src/core/context/engineProtocol';
+import { MemoryLogger } from '../../../src/core/log';
+import type { DocumentSnapshot } from '../../../src/core/context/types';
+
+const ROOT = path.join(__dirname, '..', '..', 'fixtures', 'context', 'workspace');
+const SCRIPT = path.join(__dirname, '..', '..', '..', 'src', 'core', 'context', 'engineWorker.ts');
+const INVOICE = 'src/invoice.ts';
+
+interface Harness {
+  client: EngineClient;
+  logger: MemoryLogger;
+  events: EngineEvent[];
+  next(kind: EngineEvent['kind']): Promise<EngineEvent>;
+}
+
+function startEngine(storageFile: string, open: () => DocumentInfo[] = () => []): Harness {
+  const logger = new MemoryLogger();
+  const events: EngineEvent[] = [];
+  const waiters: { kind: string; resolve(e: EngineEvent): void }[] = [];
+  const client = new EngineClient({
+    script: SCRIPT,
+    data: { queryDir: path.join(__dirname, '..', '..', '..', 'src', 'core', 'context', 'queries'), folders: [{ name: 'workspace', path: ROOT }], storageFile, indexWorkers: 0, rules: {} },
+    logger,
+    openDocuments: open,
+    onEvent: (e) => {
+      events.push(e);
+      for (const w of waiters.splice(0)) {
+        if (w.kind === e.kind) w.resolve(e);
+        else waiters.push(w);
+      }
+    },
+  });
+  client.start();
+  return { client, logger, events, next: (kind) => new Promise((resolve) => waiters.push({ kind, resolve })) };
+}
+
+function invoice(text = fs.readFileSync(path.join(ROOT, INVOICE), 'utf8'), version = 1): DocumentInfo {
+  return { path: path.join(ROOT, INVOICE), relPath: INVOICE, languageId: 'typescript', version, text };
+}
+
+function at(doc: DocumentInfo, marker: string): DocumentSnapshot {
+  const offset = doc.text.indexOf(marker);
+  assert.ok(offset >= 0, marker);
+  return { ...doc, offset };
+}
+
+const ADD_MONEY = 'export function addMoney(a: Money, b: Money): Money {';
+
+test('the worker answers from its index and its copy of the document, kept current by changes', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-engine-'));
+  const h = startEngine(path.join(dir, 'index.json'));
+  try {
+    await h.next('buildEnd');
+    const doc = invoice();
+    h.client.notify({ kind: 'open', doc });
+    const packed = await h.client.assemble({ doc: at(doc, 'sum = addMoney'), budgetTokens: 1000, purpose: 'completion' });
+    assert.ok(packed.text.includes(ADD_MONEY), packed.text);
+    assert.equal(packed.fallback, undefined);
+
+    // An edit sent as a change only: a new function, with the cursor in it, is the enclosing scope in the worker's copy.
+    const inserted = 'function brandNewScope(): void {\n  const x = 1;\n}\n';
+    const text = inserted + doc.text;
+    h.client.notify({ kind: 'change', path: doc.path, version: 2, changes: [{ offset: 0, length: 0, text: inserted, startLine: 0, endLine: 3 }], length: text.length });
+    const after = await h.client.assemble({ doc: at(invoice(text, 2), 'const x = 1'), budgetTokens: 1000, purpose: 'completion' });
+    const scope = after.items.find((i) => i.source === 'scope');
+    assert.ok(scope?.text.includes('function brandNewScope(): void'), `the worker's copy has the edit:\n${after.text}`);
+  } finally {
+    await h.client.dispose();
+  }
+});
+
+test('@workspace questions are answered from the worker\'s index', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-engine-'));
+  const h = startEngine(path.join(dir, 'index.json'));
+  try {
+    await h.next('buildEnd');
+    const found = await h.client.searchWorkspace('how are two money amounts added?', 1000);
+    assert.ok(found.found.some((f) => f.symbol === 'addMoney' && f.path === 'src/util/money.ts'), JSON.stringify(found.found));
+    assert.ok(found.text.includes(ADD_MONEY), found.text);
+  } finally {
+    await h.client.dispose();
+  }
+});
+
+test('a document the worker has no copy of (or a stale one) is sent whole with the request', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-engine-'));
+  const h = startEngine(path.join(dir, 'index.json'));
+  try {
+    await h.next('buildEnd');
+    const doc = invoice();
+    const packed = await h.client.assemble({ doc: at(doc, 'sum = addMoney'), budgetTokens: 1000, purpose: 'completion' });
+    assert.ok(packed.text.includes(ADD_MONEY), packed.text);
+    // A change whose length check fails marks the copy stale: the next request resyncs instead of using a wrong copy.
+    h.client.notify({ kind: 'change', path: doc.path, version: 2, changes: [{ offset: 0, length: 0, text: 'x', startLine: 0, endLine: 0 }], length: 12345 });
+    const again = await h.client.assemble({ doc: { ...at(doc, 'sum = addMoney'), version: 2 }, budgetTokens: 1000, purpose: 'completion' });
+    assert.ok(again.text.includes(ADD_MONEY), again.text);
+  } finally {
+    await h.client.dispose();
+  }
+});
+
+test('a new worker restores the saved index and answers from it before its own build ends', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-engine-'));
+  const file = path.join(dir, 'index.json');
+  const first = startEngine(file);
+  await first.next('buildEnd');
+  await first.client.dispose();
+  // The first build's save is immediate (delay 0); the shutdown request saves anything still due.
+  for (let i = 0; i < 50 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(fs.existsSync(file), 'the index was saved');
+
+  const h = startEngine(file);
+  try {
+    const ready = (await h.next('ready')) as Extract<EngineEvent, { kind: 'ready' }>;
+    assert.ok(ready.restored > 5, `restored ${ready.restored} files`);
+    const doc = invoice();
+    const packed = await h.client.assemble({ doc: at(doc, 'sum = addMoney'), budgetTokens: 1000, purpose: 'completion' });
+    assert.ok(packed.text.includes(ADD_MONEY), packed.text);
+  } finally {
+    await h.client.dispose();
+  }
+});
+
+test('a dead worker: requests fall back to the file window (logged once), the restarted worker answers again', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-engine-'));
+  const doc = invoice();
+  const h = startEngine(path.join(dir, 'index.json'), () => [doc]);
+  try {
+    await h.next('buildEnd');
+    const before = await h.client.assemble({ doc: at(doc, 'sum = addMoney'), budgetTokens: 1000, purpose: 'completion' });
+    assert.ok(before.text.includes(ADD_MONEY));
+    const oldThread = h.client.threadId;
+    const back = h.next('ready');
+    await h.client.terminateWorker();
+    for (let i = 0; i < 20; i++) {
+      const packed = await h.client.assemble({ doc: at(doc, 'sum = addMoney'), budgetTokens: 1000, purpose: 'completion' });
+      if (packed.fallback !== 'engine-unavailable') break;
+      assert.equal(packed.text, '');
+    }
+    await back;
+    assert.notEqual(h.client.threadId, oldThread, 'a new worker thread');
+    const stops = h.logger.lines.filter((l) => l.includes('the worker stopped'));
+    assert.equal(stops.length, 1, h.logger.lines.join('\n'));
+    assert.match(stops[0], /^\[warn\].*restarting it/);
+    const after = await h.client.assemble({ doc: at(doc, 'sum = addMoney'), budgetTokens: 1000, purpose: 'completion' });
+    assert.equal(after.fallback, undefined);
+    assert.ok(after.text.includes(ADD_MONEY), after.text);
+  } finally {
+    await h.client.dispose();
+  }
+});
+
+test('a worker that keeps dying is not restarted again and again', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-engine-'));
+  const h = startEngine(path.join(dir, 'index.json'));
+  try {
+    for (let i = 0; i < 4; i++) {
+      await h.next('ready');
+      await h.client.terminateWorker();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(h.client.available, false);
+    assert.equal(h.client.threadId, undefined);
+    assert.equal(h.logger.lines.filter((l) => l.startsWith('[error]') && l.includes('not restarting')).length, 1, h.logger.lines.join('\n'));
+    const packed = await h.client.assemble({ doc: at(invoice(), 'sum = addMoney'), budgetTokens: 1000, purpose: 'completion' });
+    assert.equal(packed.fallback, 'engine-unavailable');
+  } finally {
+    await h.client.dispose();
+  }
+});
