@@ -1,0 +1,278 @@
+/**
+ * Extension-host thread time per completion request, and the host's memory, with the context engine in its worker.
+ *
+ *   npm run bench:host -- --repo <dir> [--file <rel>] [--keys 200] [--seed 1] [--no-baseline]
+ *
+ * Runs the host-side code the extension runs per keystroke: the change notice to the engine (what the
+ * onDidChangeTextDocument handler sends), the CompletionScheduler, CompletionPipeline and StableContext, the
+ * EngineClient (the bundled dist/engineWorker.js does the engine's work), and the real llama.cpp client, against the
+ * llama.cpp simulator (TEST DOUBLE). For each request that goes on the wire it takes this thread's CPU time from the
+ * keystroke (change notice + provider call) to the request being handed to the HTTP client: debounce and waiting for
+ * the worker are idle time and do not count, the worker's own time is on another thread. Keystrokes type text at
+ * --keys / 20 seeded places of --file (default: the repository's largest source file under 1 MB). Baseline in the
+ * same run: the same keystrokes with the engine in this thread (the design before the worker). Memory: this isolate's
+ * heap after GC (what the host's thread itself holds) and the process's RSS (which also counts the worker's heap and
+ * wasm memory: worker threads share the process). Needs node >= 23.9 (process.threadCpuUsage) for CPU time; older
+ * node falls back to event-loop active time. Prints one JSON object on its last line.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as perfHooks from 'perf_hooks';
+import { spawn } from 'child_process';
+import * as path from 'path';
+import { LlamaCppBackend } from '../src/core/backends/llamacpp';
+import { CompletionPipeline, DEFAULT_PIPELINE_SETTINGS, type CompletionTarget, type PreparedCompletion, type RunHooks, type RunResult } from '../src/core/completion/pipeline';
+import { CompletionScheduler, type CompletionRunner } from '../src/core/completion/scheduler';
+import { StableContext } from '../src/core/completion/stableContext';
+import { realClock } from '../src/core/completion/clock';
+import { EngineClient } from '../src/core/context/engineClient';
+import { TreeSitterContextEngine } from '../src/core/context/engine';
+import { IndexKeeper } from '../src/core/context/indexKeeper';
+import { RecentActivity } from '../src/core/context/activity';
+import { languageForPath } from '../src/core/context/languages';
+import { setQueryDirectory } from '../src/core/context/queries';
+import { loadLanguage, resolveLanguage, setWasmDirectory } from '../src/core/context/parser';
+import { walkWorkspace, nodeWorkspaceFs } from '../src/core/context/workspaceFs';
+import { ExclusionRules } from '../src/core/context/exclude';
+import type { ContextEngine, DocumentSnapshot } from '../src/core/context/types';
+import { nullLogger } from '../src/core/log';
+import { startSimulator, PHI4_MODEL } from '../test/sim';
+import { rng } from './rng';
+import { percentile, round } from './typing/stats';
+
+/** dist/: next to this file when bundled (dist/bench/hostThread.js), ../dist from the source under tsx. */
+const DIST = fs.existsSync(path.join(__dirname, '..', 'engineWorker.js')) ? path.join(__dirname, '..') : path.join(__dirname, '..', 'dist');
+const PLACES_PER_KEYS = 20;
+const WARMUP_KEYS = 10;
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+type ThreadCpu = () => { user: number; system: number };
+const threadCpu = (process as unknown as { threadCpuUsage?: ThreadCpu }).threadCpuUsage?.bind(process);
+/** This thread's busy time so far (ms): CPU time when node can tell, else event-loop active time. */
+const busyMs = (): number => {
+  if (threadCpu) {
+    const u = threadCpu();
+    return (u.user + u.system) / 1000;
+  }
+  return perfHooks.performance.eventLoopUtilization().active;
+};
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+const mb = (n: number) => round(n / 1048576, 1);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function largestFile(repo: string): Promise<string> {
+  const paths = await walkWorkspace(nodeWorkspaceFs(repo), new ExclusionRules(), { accept: (p) => languageForPath(p) !== undefined });
+  let best = paths[0];
+  let size = -1;
+  for (const p of paths) {
+    const s = fs.statSync(path.join(repo, p)).size;
+    if (s > size && s < 1024 * 1024) [best, size] = [p, s];
+  }
+  return best;
+}
+
+/** A runner that stamps this thread's busy time when the request is handed to the HTTP client. */
+class MeasuringRunner implements CompletionRunner {
+  onWire: ((doc: DocumentSnapshot) => void) | undefined;
+  private readonly docs = new WeakMap<PreparedCompletion, DocumentSnapshot>();
+  constructor(private readonly pipeline: CompletionPipeline, private readonly target: CompletionTarget) {}
+  cacheNamespace() {
+    return 'bench';
+  }
+  async prepare(doc: DocumentSnapshot, indent: { insertSpaces: boolean; tabSize: number }) {
+    const p = await this.pipeline.prepare(doc, this.target, indent);
+    this.docs.set(p, doc);
+    return p;
+  }
+  warm(doc: DocumentSnapshot, indent: { insertSpaces: boolean; tabSize: number }) {
+    void this.pipeline.prepare(doc, this.target, indent).catch(() => undefined);
+  }
+  run(p: PreparedCompletion, signal: AbortSignal, hooks: RunHooks): Promise<RunResult> {
+    const doc = this.docs.get(p)!;
+    return this.pipeline.run(p, signal, { ...hooks, onWire: () => (this.onWire?.(doc), hooks.onWire?.()) });
+  }
+}
+
+interface Keystroke {
+  text: string;
+  offset: number;
+  change: { offset: number; length: number; text: string; startLine: number; endLine: number };
+}
+
+/** Seeded places (line ends), and at each one the characters of the next line typed one by one. */
+function keystrokes(text: string, keys: number, seed: number): Keystroke[] {
+  const random = rng(seed);
+  const out: Keystroke[] = [];
+  let doc = text;
+  const perPlace = Math.max(1, Math.floor(keys / Math.max(1, Math.round(keys / PLACES_PER_KEYS))));
+  while (out.length < keys) {
+    const lines = doc.split('\n');
+    const line = 1 + Math.floor(random() * (lines.length - 2));
+    const typed = `${(lines[line + 1] ?? '').trim() || 'const value = compute(input);'} `.slice(0, perPlace);
+    let offset = lines.slice(0, line + 1).reduce((n, l) => n + l.length + 1, 0) - 1;
+    // A new line below `line`, then the characters.
+    const chars = ['\n', ...typed];
+    for (const ch of chars) {
+      if (out.length >= keys) break;
+      doc = doc.slice(0, offset) + ch + doc.slice(offset);
+      const startLine = doc.slice(0, offset).split('\n').length - 1;
+      offset += ch.length;
+      out.push({ text: doc, offset, change: { offset: offset - ch.length, length: 0, text: ch, startLine, endLine: startLine + (ch === '\n' ? 1 : 0) } });
+    }
+  }
+  return out;
+}
+
+/**
+ * The simulator runs in a child process (this script with --serve-sim): in this process its request handling and
+ * token counting would be counted as the host's thread time.
+ */
+async function simulatorProcess(): Promise<{ url: string; close(): void }> {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], '--serve-sim'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^SIM (\S+)$/m.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`the simulator exited (code ${code})`)));
+  });
+  return { url, close: () => child.kill() };
+}
+
+async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys: Keystroke[], original: string) {
+  const sim = await simulatorProcess();
+  const backend = new LlamaCppBackend({ endpoint: sim.url, idleTimeoutMs: 60_000 });
+  const info = await backend.modelInfo(PHI4_MODEL.name);
+  const target: CompletionTarget = { backend, backendKind: backend.kind, model: info.name, info, contextWindow: info.contextLength };
+  const docPath = path.join(repo, rel);
+  const languageId = languageForPath(rel)!;
+  const folders = [{ name: path.basename(repo), path: repo }];
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const rss0 = process.memoryUsage().rss;
+  let rssPeak = rss0;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 100);
+
+  let engine: ContextEngine;
+  let notifyChange: (k: Keystroke, version: number) => void;
+  let close: () => Promise<void>;
+  const t0 = performance.now();
+  if (mode === 'worker') {
+    let built!: () => void;
+    const done = new Promise<void>((r) => (built = r));
+    const client = new EngineClient({
+      script: path.join(DIST, 'engineWorker.js'),
+      data: { wasmDir: path.join(DIST, 'wasm'), queryDir: path.join(DIST, 'queries'), folders, indexWorkerScript: path.join(DIST, 'indexWorker.js'), rules: {} },
+      logger: nullLogger,
+      openDocuments: () => [{ path: docPath, relPath: rel, languageId, version: 0, text: original }],
+      onEvent: (e) => e.kind === 'buildEnd' && built(),
+    });
+    client.start();
+    await done;
+    engine = client;
+    notifyChange = (k, version) => client.notify({ kind: 'change', path: docPath, version, changes: [k.change], length: k.text.length });
+    close = () => client.dispose();
+  } else {
+    const keeper = new IndexKeeper({ folders, rules: {}, logger: nullLogger, workerScript: path.join(DIST, 'indexWorker.js') });
+    await keeper.build();
+    const activity = new RecentActivity();
+    const inThread = new TreeSitterContextEngine({ index: keeper.index, activity, logger: nullLogger });
+    engine = inThread;
+    notifyChange = (k) => activity.noteEdit(rel, languageId, k.text, k.change.startLine, k.change.endLine);
+    close = async () => (inThread.dispose(), keeper.dispose());
+  }
+  const indexMs = performance.now() - t0;
+
+  // As the provider does: the grammar is loaded in this thread too (the completion mode looks at the syntax around the cursor).
+  const grammar = resolveLanguage(languageId);
+  if (grammar) await loadLanguage(grammar);
+  const runner = new MeasuringRunner(new CompletionPipeline(new StableContext(engine, nullLogger), DEFAULT_PIPELINE_SETTINGS), target);
+  const scheduler = new CompletionScheduler({ runner, clock: realClock, debounceMs: 120 });
+  const hostMs: number[] = [];
+  let noWire = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const version = i + 1;
+    const doc: DocumentSnapshot = { path: docPath, relPath: rel, languageId, text: k.text, version, offset: k.offset };
+    let wired = false;
+    const start = busyMs();
+    runner.onWire = (d) => {
+      if (d.version !== version) return;
+      wired = true;
+      hostMs.push(busyMs() - start);
+    };
+    notifyChange(k, version);
+    await scheduler.provide({ doc, trigger: 'automatic', indent: { insertSpaces: true, tabSize: 2 }, signal: new AbortController().signal });
+    // The first keystrokes warm the code up (lazy module loading, JIT): not counted.
+    if (i < WARMUP_KEYS) hostMs.length = 0;
+    else if (!wired) noWire++;
+    // Let the answer's stream (it goes on after the ghost text is shown) finish before the next keystroke.
+    await sleep(80);
+  }
+  runner.onWire = undefined;
+  gc();
+  const heap1 = process.memoryUsage().heapUsed;
+  clearInterval(sampler);
+  await close();
+  sim.close();
+  return {
+    requests: hostMs.length,
+    no_request: noWire,
+    host_ms_p50: round(percentile(hostMs, 50), 3),
+    host_ms_p95: round(percentile(hostMs, 95), 3),
+    host_ms_max: round(Math.max(...hostMs), 3),
+    index_ms: Math.round(indexMs),
+    host_heap_growth_mb: mb(heap1 - heap0),
+    rss_growth_mb: mb(rssPeak - rss0),
+    rss_peak_mb: mb(rssPeak),
+  };
+}
+
+async function main() {
+  if (process.argv.includes('--serve-sim')) {
+    const sim = await startSimulator({ kind: 'llamacpp', models: [PHI4_MODEL], reply: 'value);' });
+    console.log(`SIM ${sim.url}`);
+    return;
+  }
+  const repo = arg('repo');
+  if (!repo) {
+    console.error('usage: npm run bench:host -- --repo <dir> [--file <rel>] [--keys 200] [--seed 1] [--no-baseline]');
+    process.exit(2);
+  }
+  for (const f of ['engineWorker.js', 'indexWorker.js', 'wasm', 'queries']) {
+    if (!fs.existsSync(path.join(DIST, f))) throw new Error(`dist/${f} is missing: run \`node esbuild.js\` first`);
+  }
+  setWasmDirectory(path.join(DIST, 'wasm'));
+  setQueryDirectory(path.join(DIST, 'queries'));
+  const root = path.resolve(repo);
+  const rel = arg('file') ?? (await largestFile(root));
+  const original = fs.readFileSync(path.join(root, rel), 'utf8');
+  const keys = keystrokes(original, WARMUP_KEYS + Number(arg('keys') ?? 200), Number(arg('seed') ?? 1));
+  const worker = await run('worker', root, rel, keys, original);
+  console.error(`worker: ${JSON.stringify(worker)}`);
+  if (process.argv.includes('--no-baseline')) return;
+  const inThread = await run('in-thread', root, rel, keys, original);
+  console.error(`in-thread (baseline): ${JSON.stringify(inThread)}`);
+  console.log(JSON.stringify({
+    repo: path.basename(root),
+    file: rel,
+    file_lines: original.split('\n').length,
+    keys: keys.length,
+    clock: threadCpu ? 'thread-cpu' : 'event-loop-active',
+    load: os.loadavg().map((l) => round(l, 2)),
+    worker,
+    in_thread: inThread,
+    host_ms_p95_ratio: round(worker.host_ms_p95 / Math.max(1e-6, inThread.host_ms_p95), 3),
+  }));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
