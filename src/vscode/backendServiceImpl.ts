@@ -12,6 +12,7 @@ import type { Backend, BackendKind } from '../core/backends/types';
 import { createBackend } from '../core/backends/factory';
 import { checkEndpoint } from '../core/backends/endpoint';
 import { detectBackend } from '../core/backends/detect';
+import { DetectedServerConsent } from '../core/backends/detectConsent';
 import { guardBackend } from '../core/backends/guarded';
 import { describeKind, problemFor } from './backendProblems';
 
@@ -69,8 +70,19 @@ class BackendServiceImpl implements BackendService {
   private pollTimer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private announcedDetection = false;
+  private readonly consent: DetectedServerConsent;
 
   constructor(private readonly deps: BackendServiceDeps) {
+    this.consent = new DetectedServerConsent(
+      deps.extension.globalState,
+      async (d) =>
+        (await vscode.window.showInformationMessage(
+          `Phi Coder found a ${describeKind(d.kind)} at ${d.endpoint}. Send your code to it for completions and chat?`,
+          'Use it',
+          'Not now',
+        )) === 'Use it',
+      () => void this.recheck(),
+    );
     this.disposables.push(
       deps.onDidChangeSettings(() => {
         this.activeBackend = undefined;
@@ -163,6 +175,10 @@ class BackendServiceImpl implements BackendService {
       const detail = `No backend found: nothing answered at ${DEFAULT_ENDPOINTS.ollama} (Ollama) or ${DEFAULT_ENDPOINTS.llamacpp} (llama.cpp). Start one (e.g. \`ollama serve\` then \`ollama pull phi4\`), then run "Phi Coder: Re-check Backend".`;
       return this.setStatus({ state: 'offline', detail });
     }
+    if (target.awaitingConsent) {
+      this.activeBackend = undefined;
+      return this.setStatus({ kind: target.kind, endpoint: target.endpoint, state: 'offline', detail: `Found ${describeKind(target.kind)} at ${target.endpoint}; Phi Coder sends it nothing until you allow it (see the notification, or set phiCoder.backend).` });
+    }
     const raw = await backendFromSettings(target.kind, target.endpoint, settings, this.deps.extension.secrets, this.deps.logger);
     const health = await raw.health(settings.chatModel);
     const base = { kind: target.kind, endpoint: target.endpoint };
@@ -195,21 +211,19 @@ class BackendServiceImpl implements BackendService {
     }
   }
 
-  private async resolveTarget(settings: Settings): Promise<{ kind: BackendKind; endpoint: string } | undefined> {
+  private async resolveTarget(settings: Settings): Promise<{ kind: BackendKind; endpoint: string; awaitingConsent?: boolean } | undefined> {
     if (settings.backend !== 'auto') {
       return { kind: settings.backend, endpoint: settings.endpoint || DEFAULT_ENDPOINTS[settings.backend] };
     }
     // With an endpoint but no kind, probe that one address for both servers.
     const found = await detectBackend(settings.endpoint ? { ollamaEndpoint: settings.endpoint, llamacppEndpoint: settings.endpoint } : {});
-    if (found && !this.announcedDetection) {
+    if (!found) return undefined;
+    if (!this.announcedDetection) {
       this.announcedDetection = true;
-      const key = `detected:${found.kind}:${found.endpoint}`;
-      if (!this.deps.extension.globalState.get<boolean>(key)) {
-        void this.deps.extension.globalState.update(key, true);
-        void vscode.window.showInformationMessage(`Phi Coder: found ${describeKind(found.kind)} at ${found.endpoint} and will use it.`);
-      }
       this.deps.log.info(`Auto-detected ${found.detail}`);
     }
+    // Nothing is sent to a detected server before the user allowed it (asked once).
+    if (!this.consent.allowed(found)) return { ...found, awaitingConsent: true };
     return found;
   }
 

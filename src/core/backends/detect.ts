@@ -1,6 +1,6 @@
 /**
- * First-run auto-detection: probe Ollama (GET /api/version) and llama.cpp (GET /health) on loopback with short
- * timeouts, in parallel. Ollama is preferred when both answer. Hosts/ports are injectable for tests.
+ * First-run auto-detection: probe Ollama (GET /api/version) and llama.cpp (GET /health, then GET /props for its
+ * identity: a /health of {"status":"ok"} alone is any server) on loopback with short timeouts, in parallel. Ollama is preferred when both answer. Hosts/ports are injectable for tests.
  */
 import { DEFAULT_ENDPOINTS } from '../config';
 import type { BackendKind } from './types';
@@ -59,9 +59,20 @@ async function probeLlamaCpp(o: DetectOptions): Promise<Detection | undefined> {
   const r = await probe(`${endpoint}/health`, o);
   if (!r) return undefined;
   const body = r.body as { status?: unknown; error?: { message?: unknown } } | undefined;
-  if (r.status === 200 && body?.status === 'ok') return { kind: 'llamacpp', endpoint, loading: false, detail: `llama.cpp server on ${endpoint}` };
+  if (r.status === 200 && body?.status === 'ok') {
+    // Many servers answer /health with {"status":"ok"}; llama-server's identity is the shape of its /props.
+    if (!looksLikeLlamaCppProps((await probe(`${endpoint}/props`, o))?.body)) return undefined;
+    return { kind: 'llamacpp', endpoint, loading: false, detail: `llama.cpp server on ${endpoint}` };
+  }
   if (r.status === 503 && body?.error) return { kind: 'llamacpp', endpoint, loading: true, detail: `llama.cpp server on ${endpoint} (loading the model)` };
   return undefined;
+}
+
+/** llama-server's GET /props: default_generation_settings with a numeric n_ctx, and total_slots. */
+function looksLikeLlamaCppProps(body: unknown): boolean {
+  if (!body || typeof body !== 'object') return false;
+  const b = body as { default_generation_settings?: { n_ctx?: unknown }; total_slots?: unknown };
+  return typeof b.default_generation_settings?.n_ctx === 'number' && typeof b.total_slots === 'number';
 }
 
 /** Every local server that answered, Ollama first. */

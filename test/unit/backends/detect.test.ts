@@ -1,4 +1,4 @@
-// Auto-detection probes Ollama (/api/version) and llama.cpp (/health) with injectable endpoints.
+// Auto-detection probes Ollama (/api/version) and llama.cpp (/health, then /props) with injectable endpoints.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectBackend, detectBackends } from '../../../src/core/backends/detect';
@@ -19,7 +19,7 @@ test('prefers Ollama when both answer, reports both', async () => {
   assert.deepEqual(all.map((d) => [d.kind, d.endpoint, d.loading]), [['ollama', o.url, false], ['llamacpp', l.url, false]]);
   assert.match(all[0].detail, /^Ollama 0\.12\.3 on /);
   assert.deepEqual(o.allRequests.map((r) => r.endpoint), ['/api/version']);
-  assert.deepEqual(l.allRequests.map((r) => r.endpoint), ['/health']);
+  assert.deepEqual(l.allRequests.map((r) => r.endpoint), ['/health', '/props'], 'llama.cpp identity from /props');
   assert.equal((await detectBackend({ ollamaEndpoint: o.url, llamacppEndpoint: l.url }))!.kind, 'ollama');
 });
 
