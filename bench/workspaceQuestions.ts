@@ -70,7 +70,7 @@ function commentAbove(lines: readonly string[], tag: IndexedTag): [number[], str
     at.unshift(i);
     parts.unshift(m[1]);
   }
-  return at.length ? [at, parts.join(' ')] : undefined;
+  return at.length ? [at, parts.join('\n')] : undefined;
 }
 
 /** A Python-style docstring: the first statement of the body, a triple-quoted string. */
@@ -85,7 +85,7 @@ function docstringInside(lines: readonly string[], tag: IndexedTag): [number[], 
     for (let j = i; j <= tag.endLine && at.length < 40; j++) {
       at.push(j);
       parts.push(lines[j].replace(/[rRuU]?("""|''')/g, ' '));
-      if (j > i ? lines[j].includes(q[1]) : t.indexOf(q[1], q[0].length) >= 0) return [at, parts.join(' ')];
+      if (j > i ? lines[j].includes(q[1]) : t.indexOf(q[1], q[0].length) >= 0) return [at, parts.join('\n')];
     }
     return undefined;
   }
@@ -94,7 +94,13 @@ function docstringInside(lines: readonly string[], tag: IndexedTag): [number[], 
 
 /** The doc's first sentence as a question, without the function's own name; undefined when too short to ask. */
 function questionFrom(doc: string, name: string): string | undefined {
-  const clean = doc.replace(/\{@\w+\s+([^}]*)\}/g, '$1').replace(/(^|\s)@\w+.*$/s, ' ').replace(/[`*_]/g, ' ').replace(/\s+/g, ' ').trim();
+  // The doc's first paragraph: up to a blank line, a markdown heading, a code fence or a tag line (@param, :param).
+  const paragraph: string[] = [];
+  for (const line of doc.split('\n').map((l) => l.trim())) {
+    if (/^(#|```|@|:\w+[ :])/.test(line) || (!line && paragraph.length)) break;
+    if (line) paragraph.push(line);
+  }
+  const clean = paragraph.join(' ').replace(/<[^>]+>/g, ' ').replace(/\{@\w+\s+([^}]*)\}/g, '$1').replace(/(^|\s)@\w+.*$/s, ' ').replace(/[`*_]/g, ' ').replace(/\s+/g, ' ').trim();
   const first = clean.split(/(?<=[.!?])\s|:\s/)[0].replace(/[.!?:]$/, '');
   const words = first.split(' ').filter((w) => w.toLowerCase() !== name.toLowerCase() && !w.includes(name));
   if (words.filter((w) => /^[A-Za-z]{3,}$/.test(w)).length < 4 || words.length > 40) return undefined;
@@ -105,14 +111,16 @@ function questionFrom(doc: string, name: string): string | undefined {
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /**
- * True when a packed item shows the gold's definition line (or its head through the name), in the gold's file or in a
- * copy of the same module (a package shipping `src/x.ts` beside `x.js` and `x.d.ts`: the same definition, found in any).
+ * True when a packed item shows the gold's definition line (or its head through the name), or another declaration of
+ * the same name in the gold's file (an overload, the implementation after its overload signatures) or in a copy of the
+ * same module (a package shipping `src/x.ts` beside `x.js` and `x.d.ts`: the same definition, found in any).
  */
 function hit(items: readonly ContextItem[], s: Sample, index: WorkspaceIndex): boolean {
   const line = norm(s.goldLine);
   const at = line.indexOf(s.tag.name);
   const head = at >= 0 ? line.slice(0, at + s.tag.name.length) : line;
-  const copies = index.lookup(s.tag.name).filter((r) => r.file.path !== s.file.path && sameModule(r.file.path, s.file.path));
+  // Other declarations of the same name in the gold's file (overloads and their implementation) or in its copies.
+  const copies = index.lookup(s.tag.name).filter((r) => (r.file.path === s.file.path ? r.tag.line !== s.tag.line : sameModule(r.file.path, s.file.path)));
   return items.some((it) => {
     if (copies.some((c) => c.file.path === it.path && it.startLine <= c.tag.line && norm(it.text).includes(c.tag.name))) return true;
     if (it.path !== s.file.path || it.startLine > s.tag.line) return false;
@@ -147,6 +155,7 @@ async function main(): Promise<void> {
     [files[i], files[j]] = [files[j], files[i]];
   }
   const samples: Sample[] = [];
+  const asked = new Set<string>();
   for (const file of files) {
     if (samples.length >= args.samples) break;
     if (isTestPath(file.path)) continue;
@@ -164,7 +173,12 @@ async function main(): Promise<void> {
       const question = doc && questionFrom(doc[1], tag.name);
       return doc && question ? [{ file, tag, question, docLines: doc[0], goldLine: lines[tag.line] }] : [];
     });
-    if (documented.length) samples.push(documented[Math.floor(random() * documented.length)]);
+    const pick = documented.length ? documented[Math.floor(random() * documented.length)] : undefined;
+    // One sample per question: copies of a module (src/, lib/, es6/, .d.ts) repeat the same doc.
+    if (pick && !asked.has(pick.question)) {
+      asked.add(pick.question);
+      samples.push(pick);
+    }
   }
   console.error(`samples: ${samples.length} questions`);
 
@@ -180,6 +194,7 @@ async function main(): Promise<void> {
 
   let ours = 0, cursorRandom = 0, cursorNear = 0, misses = 0;
   const searchMs: number[] = [];
+  const ranks: number[] = [];
   const tokens: number[] = [];
   for (const s of samples) {
     const original = fs.readFileSync(path.join(args.repo, s.file.path), 'utf8');
@@ -189,6 +204,9 @@ async function main(): Promise<void> {
     const current = index.file(s.file.path)!;
     const sample = { ...s, file: current };
     const ts = performance.now();
+    const hitsAll = await search.search(s.question, 1000);
+    const rank = hitsAll.findIndex((h) => h.ref.tag.name === s.tag.name && sameModule(h.ref.file.path, s.file.path));
+    ranks.push(rank);
     const packed = packQuestionHits(await search.search(s.question), args.budget);
     searchMs.push(performance.now() - ts);
     tokens.push(packed.tokens);
@@ -222,6 +240,8 @@ async function main(): Promise<void> {
     search_ms_p95: +percentile(searchMs, 95).toFixed(1),
     terms_warm_ms: Math.round(warmMs),
   };
+  const bucket = (lo: number, hi: number) => ranks.filter((r) => r >= lo && r < hi).length;
+  console.error(`gold rank: 0-9 ${bucket(0, 10)}, 10-39 ${bucket(10, 40)}, 40-79 ${bucket(40, 80)}, 80-199 ${bucket(80, 200)}, 200+ ${bucket(200, 1e9)}, unmatched ${ranks.filter((r) => r < 0).length}`);
   console.log(JSON.stringify(result));
 }
 
