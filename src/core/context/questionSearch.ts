@@ -28,6 +28,8 @@ export interface QuestionHit {
   matched: string[];
   /** Set on a definition added because a top hit uses it: the name of that hit. */
   usedBy?: string;
+  /** Set on a definition added because it sits in the same file as a top hit: the name of that hit. */
+  near?: string;
 }
 
 /** Definitions ranked per question (before expansion): enough that the budget fills with signatures when bodies do not fit. */
@@ -46,6 +48,10 @@ const MAX_SNIPPET_TERMS = 80;
 /** Expansion: the definitions used by this many top hits are added, each at this share of its user's score. */
 const EXPAND_TOP = 5;
 const EXPAND_SHARE = 0.35;
+/** The files of the best this many hits offer their other definitions, at this share of the hit's score. */
+const NEIGHBOUR_FILES = 3;
+const NEIGHBOUR_SHARE = 0.3;
+const MAX_NEIGHBOURS = 40;
 /** A used name defined in more places than this is too ambiguous to expand. */
 const EXPAND_MAX_DEFS = 2;
 /** Longest stretch of work between two turns of the event loop. */
@@ -179,6 +185,23 @@ function extractFileTerms(file: IndexedFile): FileTerms {
   return { postings, lengths };
 }
 
+/** The other definitions of the best hits' files (code asked about tends to sit beside what matched best). */
+function neighbours(top: readonly QuestionHit[], seen: Set<unknown>): QuestionHit[] {
+  const out: QuestionHit[] = [];
+  const files = new Set<IndexedFile>();
+  for (const hit of top) {
+    if (files.size >= NEIGHBOUR_FILES) break;
+    if (files.has(hit.ref.file)) continue;
+    files.add(hit.ref.file);
+    for (const tag of hit.ref.file.tags.slice(0, MAX_NEIGHBOURS)) {
+      if (seen.has(tag)) continue;
+      seen.add(tag);
+      out.push({ ref: { file: hit.ref.file, tag }, score: hit.score * NEIGHBOUR_SHARE, matched: [], near: hit.ref.tag.name });
+    }
+  }
+  return out;
+}
+
 /** Gives the event loop a turn when the current turn has run for SLICE_MS; throws when `signal` is aborted. */
 class TimeSlice {
   private start = performance.now();
@@ -271,7 +294,8 @@ export class QuestionSearch {
     }
     scored.sort((a, b) => b.score - a.score);
     const top = withoutCopies(scored, limit);
-    return [...top, ...this.expand(top)];
+    const used = this.expand(top);
+    return [...top, ...used, ...neighbours(top, new Set([...top, ...used].map((h) => h.ref.tag)))];
   }
 
   /** Definitions the top hits use (names in their snippets defined in at most EXPAND_MAX_DEFS places), not already hits. */
@@ -306,7 +330,8 @@ export interface QuestionContext extends PackedContext {
 /** Packs the hits into `budget` tokens (exact counts): full snippets for the best, signatures for the rest when needed. */
 export function packQuestionHits(hits: readonly QuestionHit[], budget: number): QuestionContext {
   const t0 = performance.now();
-  const why = (h: QuestionHit) => (h.usedBy ? `used by ${h.usedBy}` : `matches ${h.matched.slice(0, 5).join(', ')}`);
+  const why = (h: QuestionHit) =>
+    h.usedBy ? `used by ${h.usedBy}` : h.near ? `beside ${h.near}` : `matches ${h.matched.slice(0, 5).join(', ')}`;
   const candidates: Candidate[] = hits.map((h) => ({
     source: 'definition',
     path: h.ref.file.path,

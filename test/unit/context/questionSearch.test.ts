@@ -88,6 +88,9 @@ test('the best hits are expanded through the definitions they use', async () => 
   assert.equal(hits[0].ref.tag.name, 'refresh_token');
   const used = hits.find((h) => h.usedBy === 'refresh_token' && h.ref.tag.name === 'parse_headers');
   assert.ok(used, 'parse_headers, called by refresh_token, comes along');
+  const beside = hits.find((h) => h.near === 'refresh_token' && h.ref.tag.name === 'SessionStore');
+  assert.ok(beside, 'the rest of the best hit\'s file comes along too, below the hits');
+  assert.ok(beside.score < hits[0].score);
 });
 
 test('an edited file is searched as it is now', async () => {
