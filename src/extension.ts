@@ -18,6 +18,8 @@ import { registerCompletions } from './vscode/completion/register';
 import { registerChat } from './vscode/chat/register';
 import { registerActions } from './vscode/actions/register';
 import { registerCommitMessage } from './vscode/scm/commitMessage';
+import { registerTerminal } from './vscode/terminal/register';
+import { registerWalkthrough } from './vscode/walkthrough';
 import type { Services } from './vscode/services';
 
 export async function activate(extension: vscode.ExtensionContext): Promise<{ services: Services }> {
@@ -55,6 +57,8 @@ export async function activate(extension: vscode.ExtensionContext): Promise<{ se
     ['chat', registerChat],
     ['actions', registerActions],
     ['commit messages', registerCommitMessage],
+    ['terminal', registerTerminal],
+    ['walkthrough', registerWalkthrough],
   ] as const) {
     try {
       register(services);

@@ -26,6 +26,9 @@ export interface Settings {
   context: {
     exclude: string[];
   };
+  terminal: {
+    offerHelp: boolean;
+  };
 }
 
 /** Setting key (without the `phiCoder.` prefix) -> default. Mirrors package.json. */
@@ -45,6 +48,7 @@ export const SETTING_DEFAULTS = {
   'completions.maxTokens': 160,
   'chat.maxAnswerTokens': 2048,
   'context.exclude': [] as string[],
+  'terminal.offerHelp': true,
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
@@ -105,6 +109,7 @@ export function readSettings(get: <T>(key: SettingKey, fallback: T) => T): Setti
     },
     chat: { maxAnswerTokens: int('chat.maxAnswerTokens') },
     context: { exclude: list('context.exclude') },
+    terminal: { offerHelp: bool('terminal.offerHelp') },
   };
 }
 

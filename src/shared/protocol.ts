@@ -10,7 +10,7 @@
 
 // ---------------------------------------------------------------- shared shapes
 
-export type MentionKind = 'file' | 'symbol' | 'problems' | 'workspace';
+export type MentionKind = 'file' | 'symbol' | 'problems' | 'workspace' | 'terminal';
 
 /** A piece of context shown as a chip above the input (and attached to the question unless removed). */
 export interface ChipView {
@@ -127,7 +127,7 @@ export type ViewCommand = 'recheckBackend' | 'pullModel' | 'selectModel' | 'sele
 
 export const VIEW_COMMANDS: readonly ViewCommand[] = ['recheckBackend', 'pullModel', 'selectModel', 'selectBackend', 'showLog'];
 export const CODE_BLOCK_ACTIONS: readonly CodeBlockAction[] = ['copy', 'insert', 'apply', 'newFile'];
-export const MENTION_KINDS: readonly MentionKind[] = ['file', 'symbol', 'problems', 'workspace'];
+export const MENTION_KINDS: readonly MentionKind[] = ['file', 'symbol', 'problems', 'workspace', 'terminal'];
 
 /** Longest text the host accepts from the view (a question, a draft, a code block). */
 export const MAX_TEXT_LENGTH = 1_000_000;

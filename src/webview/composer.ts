@@ -14,6 +14,7 @@ const KIND_SUGGESTIONS: MentionSuggestion[] = [
   { kind: 'symbol', insertText: 'symbol:', label: '@symbol', detail: 'Attach a function, class or type' },
   { kind: 'problems', insertText: 'problems', label: '@problems', detail: 'Attach errors and warnings' },
   { kind: 'workspace', insertText: 'workspace', label: '@workspace', detail: 'Retrieve related code from the workspace' },
+  { kind: 'terminal', insertText: 'terminal', label: '@terminal', detail: 'Attach the last terminal command and its output' },
 ];
 
 const DRAFT_DEBOUNCE_MS = 120;

@@ -44,7 +44,7 @@ export class MessageList {
       const entry = this.add(m);
       if (m.streaming && activeRequestId) this.streamEntry = entry;
     }
-    if (messages.length === 0) this.root.append(h('p', { class: 'placeholder', text: 'Ask about the open file, a selection, or type @ to add files, symbols, problems or the workspace.' }));
+    if (messages.length === 0) this.root.append(h('p', { class: 'placeholder', text: 'Ask about the open file, a selection, or type @ to add files, symbols, problems, the workspace or the terminal.' }));
     this.refreshActions();
     this.scrollToEnd(true);
   }

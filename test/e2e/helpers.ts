@@ -107,3 +107,17 @@ export async function readExtensionLog(logUri: vscode.Uri): Promise<string> {
     return '';
   }
 }
+
+/**
+ * Waits until the backend is ready on `endpoint` (a simulator the test just pointed the settings at). The backend
+ * service dedups recheck() onto a check already in flight, which may have read the previous settings: ask again
+ * until a check has run with the new ones.
+ */
+export async function waitForReadyOn(services: Services, endpoint: string, timeoutMs = 20_000): Promise<void> {
+  await waitFor(`ready on ${endpoint}`, async () => {
+    const s = services.backends.status;
+    if (s.state === 'ready' && s.endpoint === endpoint) return true;
+    await services.backends.recheck();
+    return false;
+  }, { timeoutMs, describe: () => JSON.stringify(services.backends.status) });
+}

@@ -1,19 +1,19 @@
 /**
- * `@` mentions in a chat question: `@file:<path>`, `@symbol:<name>`, `@problems`, `@workspace`.
+ * `@` mentions in a chat question: `@file:<path>`, `@symbol:<name>`, `@problems`, `@workspace`, `@terminal`.
  * Parsing is pure and shared by the host (to resolve them) and the webview (to autocomplete them).
  */
 import type { MentionKind } from '../../shared/protocol';
 
 export interface Mention {
   kind: MentionKind;
-  /** Path or symbol name; empty for @problems / @workspace. */
+  /** Path or symbol name; empty for @problems / @workspace / @terminal. */
   arg: string;
   /** Offset of the '@' in the question. */
   start: number;
   end: number;
 }
 
-const MENTION_RE = /(^|[\s(])@(?:(file|symbol):([^\s]+)|(problems|workspace)(?![\w:]))/g;
+const MENTION_RE = /(^|[\s(])@(?:(file|symbol):([^\s]+)|(problems|workspace|terminal)(?![\w:]))/g;
 
 /** Every mention in `text`, in order, duplicates removed (same kind and argument). */
 export function parseMentions(text: string): Mention[] {

@@ -13,7 +13,7 @@ export const CHAT_SYSTEM_PROMPT = [
 ].join('\n');
 
 /** Longest run of backticks in `text`, so a fence around it can be longer. */
-function fenceFor(text: string): string {
+export function fenceFor(text: string): string {
   let longest = 0;
   for (const m of text.matchAll(/`{3,}/g)) longest = Math.max(longest, m[0].length);
   return '`'.repeat(Math.max(3, longest + 1));
@@ -40,11 +40,13 @@ export function blockHeader(block: ContextBlock): string {
       return 'Code retrieved from the workspace for this question:';
     case 'definitions':
       return 'Definitions used by the selected code:';
+    case 'terminal':
+      return 'A command run in the terminal, its exit code and the last lines of its output (secrets redacted):';
   }
 }
 
 export function renderBlock(block: ContextBlock): string {
-  if (block.kind === 'problems' || block.kind === 'workspace' || block.kind === 'definitions') {
+  if (block.kind === 'problems' || block.kind === 'workspace' || block.kind === 'definitions' || block.kind === 'terminal') {
     // Already formatted text (diagnostic list, or the context engine's rendered snippets with their own headers).
     return `${blockHeader(block)}\n${block.text}`;
   }

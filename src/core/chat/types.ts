@@ -3,7 +3,7 @@
  * Pure data, no behaviour; see budget.ts (what is sent), prompt.ts (how it is rendered), history.ts (how it is stored).
  */
 
-export type ContextBlockKind = 'selection' | 'file' | 'symbol' | 'problems' | 'workspace' | 'definitions';
+export type ContextBlockKind = 'selection' | 'file' | 'symbol' | 'problems' | 'workspace' | 'definitions' | 'terminal';
 
 /** One piece of context attached to a question, as it will be rendered into the prompt. */
 export interface ContextBlock {

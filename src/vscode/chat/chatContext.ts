@@ -1,6 +1,6 @@
 /**
  * What a chat question carries from the editor: the active selection (plus definitions around it from the context
- * engine) or the active file, attached by default as a chip; `@file`, `@symbol`, `@problems` and `@workspace` mentions
+ * engine) or the active file, attached by default as a chip; `@file`, `@symbol`, `@problems`, `@workspace` and `@terminal` mentions
  * resolved to context blocks; and the autocomplete lists for those mentions. Secret-looking and binary files are never read.
  */
 import * as vscode from 'vscode';
@@ -14,6 +14,8 @@ import { isBinaryPath, isSecretPath, looksBinary } from '../../core/context/excl
 import { DIFF_SCHEME } from '../diffPreview';
 import type { QuestionContext } from '../../core/context/questionSearch';
 import { findSymbolBlock, problemsText } from './symbols';
+import { terminalBlock } from '../../core/terminal/prompts';
+import { terminalWatcher } from '../terminal/register';
 
 /** The active file is attached whole up to this size; larger files send the lines around the cursor. */
 const MAX_FILE_CHARS = 24_000;
@@ -165,6 +167,11 @@ export class ChatContext implements vscode.Disposable {
         this.services.logger.warn(`Chat: @workspace retrieval failed: ${err instanceof Error ? err.message : String(err)}`);
         return undefined;
       }
+    }
+    if (m.kind === 'terminal') {
+      // The last command that finished in a terminal (shell integration), its exit code and redacted output tail.
+      const run = terminalWatcher()?.last;
+      return run ? terminalBlock(run) : undefined;
     }
     const key = `${m.kind}:${m.arg}`;
     const hit = this.mentionCache.get(key);

@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { PHI4_MODEL } from '../../sim';
-import { activateExtension, openWorkspaceFile, setUserSetting, waitFor } from '../helpers';
+import { activateExtension, openWorkspaceFile, setUserSetting, waitFor, waitForReadyOn } from '../helpers';
 import { promptTokensOf } from '../../../src/core/chat/budget';
 import { useSimulator, type UsedSimulator } from '../simulator';
 import type { Services } from '../../../src/vscode/services';
@@ -28,14 +28,7 @@ describe('chat', () => {
   before(async () => {
     services = await activateExtension();
     used = await useSimulator({ kind: 'ollama', models: [PHI4_MODEL], reply: ANSWER });
-    // The backend service dedups recheck() onto a check already in flight, which may have read the previous settings;
-    // ask again until a check has run with ours (reported to the integrator).
-    await waitFor('ready on the simulator', async () => {
-      const s = services.backends.status;
-      if (s.state === 'ready' && s.endpoint === used.sim.url) return true;
-      await services.backends.recheck();
-      return false;
-    }, { timeoutMs: 20_000, describe: () => JSON.stringify(services.backends.status) });
+    await waitForReadyOn(services, used.sim.url);
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PHI4_MODEL } from '../../sim';
-import { activateExtension, waitFor } from '../helpers';
+import { activateExtension, waitFor, waitForReadyOn } from '../helpers';
 import { useSimulator, type UsedSimulator } from '../simulator';
 import type { Services } from '../../../src/vscode/services';
 import { gitApi, type GitApi, type GitRepository } from '../../../src/vscode/scm/gitApi';
@@ -33,12 +33,7 @@ describe('commit message from the staged changes', () => {
     this.timeout(60_000);
     services = await activateExtension();
     used = await useSimulator({ kind: 'ollama', models: [PHI4_MODEL], reply: REPLY });
-    await waitFor('ready on the simulator', async () => {
-      const s = services.backends.status;
-      if (s.state === 'ready' && s.endpoint === used.sim.url) return true;
-      await services.backends.recheck();
-      return false;
-    }, { timeoutMs: 20_000, describe: () => JSON.stringify(services.backends.status) });
+    await waitForReadyOn(services, used.sim.url);
 
     root = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'commit-repo');
     fs.mkdirSync(path.join(root, 'src'), { recursive: true });

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { PHI4_MODEL } from '../../sim';
-import { activateExtension, openWorkspaceFile, waitFor } from '../helpers';
+import { activateExtension, openWorkspaceFile, waitFor, waitForReadyOn } from '../helpers';
 import { useSimulator, type UsedSimulator } from '../simulator';
 import type { Services } from '../../../src/vscode/services';
 
@@ -19,12 +19,7 @@ describe('conversation export', () => {
   before(async () => {
     services = await activateExtension();
     used = await useSimulator({ kind: 'ollama', models: [PHI4_MODEL], reply: ANSWER });
-    await waitFor('ready on the simulator', async () => {
-      const s = services.backends.status;
-      if (s.state === 'ready' && s.endpoint === used.sim.url) return true;
-      await services.backends.recheck();
-      return false;
-    }, { timeoutMs: 20_000, describe: () => JSON.stringify(services.backends.status) });
+    await waitForReadyOn(services, used.sim.url);
     await openWorkspaceFile('src/math.ts');
     await vscode.commands.executeCommand('phiCoder.newChat');
     await vscode.commands.executeCommand('phiCoder.internal.askInChat', {

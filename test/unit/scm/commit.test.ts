@@ -203,3 +203,8 @@ function makeDiff(path: string, oldText: string, newText: string): string {
   }
   return `${out.join('\n')}\n`;
 }
+
+test('the commit box keeps no ghost text: scminput stays among the languages without completions', async () => {
+  const { SETTING_DEFAULTS } = await import('../../../src/core/config');
+  assert.ok((SETTING_DEFAULTS['completions.disabledLanguages'] as readonly string[]).includes('scminput'));
+});
