@@ -62,17 +62,19 @@ export function write(ex: Exchange, text: string): void {
 
 /** Parse an Ollama keep_alive: a JSON number = seconds, a string = Go duration ("30m", "1h30m", "0"); negative = forever. Milliseconds; NaN when invalid. */
 export function parseKeepAlive(v: unknown, fallbackMs = 5 * 60_000): number {
-  if (v === undefined || v === null || v === '') return fallbackMs;
+  if (v === undefined || v === null) return fallbackMs;
+  // A JSON string goes through Go's time.ParseDuration, which rejects "" (api.Duration's UnmarshalJSON).
+  if (v === '') return NaN;
   if (typeof v === 'number') return v < 0 ? Infinity : v * 1000;
   const s = String(v).trim();
   // Go's time.ParseDuration: a bare number other than 0 has no unit and is rejected.
   if (s === '0') return 0;
   if (/^-?\d+(\.\d+)?$/.test(s)) return NaN;
   if (s.startsWith('-')) return Number.isNaN(parseKeepAlive(s.slice(1))) ? NaN : Infinity;
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
   let total = 0;
   let matched = '';
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+  for (const m of s.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
     total += Number(m[1]) * units[m[2]];
     matched += m[0];
   }

@@ -29,7 +29,15 @@ export const PHI4_OLLAMA_TEMPLATE = `{{- range $i, $_ := .Messages }}
 
 const MODELFILE_STOP = ['<|im_start|>', '<|im_end|>', '<|im_sep|>'];
 
-const FIM_TEMPLATE = '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>{{- else }}{{ .Prompt }}{{- end }}';
+/** qwen2.5-coder's template (abridged to what a generate request uses): FIM only when .Suffix is set, else a chat turn. */
+const FIM_TEMPLATE = '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>{{- else }}<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n<|im_start|>user\n{{ .Prompt }}<|im_end|>\n<|im_start|>assistant\n{{ end }}';
+
+/** FIM_TEMPLATE rendered: Ollama's `if .Suffix` is false for an empty string, so suffix "" gives the chat turn. */
+function renderFimTemplate(prompt: string, suffix: string): string {
+  const m = /^\{\{- if \.Suffix \}\}(.*)\{\{- else \}\}(.*)\{\{ end \}\}$/s.exec(FIM_TEMPLATE)!;
+  const branch = suffix ? m[1] : m[2];
+  return branch.replace('{{ .Prompt }}', prompt).replace('{{ .Suffix }}', suffix);
+}
 
 function tagged(name: string): string {
   return name.includes(':') ? name : `${name}:latest`;
@@ -138,11 +146,11 @@ async function pull(c: Ctx): Promise<void> {
 function renderGenerate(body: Ctx['body'], m: SimModel): string {
   const prompt = String(body.prompt ?? '');
   if (body.raw) return prompt;
-  if (body.suffix !== undefined && body.suffix !== '') return `<|fim_prefix|>${prompt}<|fim_suffix|>${body.suffix}<|fim_middle|>`;
+  if (m.capabilities.includes('insert')) return renderFimTemplate(prompt, String(body.suffix ?? ''));
   const msgs: ChatMessage[] = [];
   if (body.system) msgs.push({ role: 'system', content: String(body.system) });
   msgs.push({ role: 'user', content: prompt });
-  return m.capabilities.includes('insert') ? prompt : renderPhi4(msgs);
+  return renderPhi4(msgs);
 }
 
 async function generate(c: Ctx): Promise<void> {
@@ -177,7 +185,7 @@ async function generate(c: Ctx): Promise<void> {
 
   const rendered = chat ? renderPhi4((messages ?? []).map((x) => ({ role: x.role as ChatMessage['role'], content: String(x.content ?? '') }))) : renderGenerate(body, m);
   const { ids, truncated } = truncatePrompt(simTokenize(rendered), numCtx, Number(options.num_keep ?? 4));
-  const simReq: SimRequest = { kind: 'ollama', endpoint: c.path, model: name, prompt: chat ? undefined : body.prompt, suffix: chat ? undefined : body.suffix, messages, body, headers: c.req.headers, promptTokens: ids.length, truncated };
+  const simReq: SimRequest = { kind: 'ollama', endpoint: c.path, model: name, prompt: chat ? undefined : body.prompt, suffix: chat ? undefined : body.suffix, messages, body, headers: c.req.headers, promptTokens: ids.length, truncated, rendered };
   c.engine.requests.push(simReq);
   c.engine.track(c.ex);
   const reply = await c.engine.reply(simReq);

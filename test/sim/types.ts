@@ -33,6 +33,8 @@ export interface SimRequest {
   promptTokens?: number;
   /** Ollama only: the prompt was longer than num_ctx allows and was silently truncated. */
   truncated?: boolean;
+  /** Ollama only: the prompt as the model's template rendered it. */
+  rendered?: string;
 }
 
 export type SimReply =

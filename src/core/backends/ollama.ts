@@ -8,6 +8,8 @@ import { Ollama, type AbortableAsyncIterator } from 'ollama';
 import { PHI4_CONTEXT_WINDOW } from '../config';
 import { isValidModelId } from '../untrusted';
 import { BackendError } from './errors';
+import { isPhiModel } from '../completion/fimTemplates';
+import { countTokens } from '../tokens';
 import { byteCap, MAX_JSON_BODY_BYTES } from './bodies';
 import { ndjsonGuard } from './ndjsonGuard';
 import { sameOriginRedirectsOnly } from './redirects';
@@ -42,10 +44,25 @@ interface OllamaPart {
   eval_count?: number;
 }
 
-/** Ollama's keep_alive: a bare number is seconds (a JSON number); anything else is a Go duration string. */
-export function keepAliveValue(v: string): string | number {
+/**
+ * Ollama's keep_alive: a bare number is seconds (a JSON number); anything else must be a Go duration ("30m", "1h30m",
+ * "-1s"), which Ollama parses with time.ParseDuration and answers 400 to everything otherwise ("" or "1d"). Such a
+ * value is not sent (undefined): Ollama then keeps its own default.
+ */
+export function keepAliveValue(v: string): string | number | undefined {
   const s = v.trim();
-  return /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s;
+  if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s);
+  return /^-?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.test(s) ? s : undefined;
+}
+
+/**
+ * num_ctx for a model: the user's window, else the model's own capped at Phi-4's 16,384. A 128K model would otherwise
+ * ask Ollama for a 128K KV cache (and turn off its own sizing and out-of-memory fallback). One value for every feature,
+ * so the model never reloads.
+ */
+export function numCtxFor(modelWindow: number, override?: number): number {
+  if (override && override > 0) return override;
+  return Math.min(modelWindow > 0 ? modelWindow : PHI4_CONTEXT_WINDOW, PHI4_CONTEXT_WINDOW);
 }
 
 export class OllamaBackend implements Backend {
@@ -114,7 +131,9 @@ export class OllamaBackend implements Backend {
         const info = (show.model_info ?? {}) as unknown as Json;
         const arch = String(info['general.architecture'] ?? '');
         const ctx = Number(info[`${arch}.context_length`] ?? 0);
-        return { name: model, contextLength: ctx > 0 ? ctx : PHI4_CONTEXT_WINDOW, fim: (show.capabilities ?? []).includes('insert'), family: String(show.details?.family ?? arch).toLowerCase() };
+        const family = String(show.details?.family ?? arch).toLowerCase();
+        // The window requests run with (num_ctx); FIM only for models with the insert capability that are not a Phi.
+        return { name: model, contextLength: numCtxFor(ctx, this.o.contextWindow), fim: (show.capabilities ?? []).includes('insert') && !isPhiModel(`${model} ${family}`), family };
       });
       this.info.set(model, p);
       p.catch(() => this.info.delete(model));
@@ -141,7 +160,9 @@ export class OllamaBackend implements Backend {
 
   infill(req: InfillRequest): AsyncIterable<StreamEvent> {
     const extra = (req.extra ?? []).map((e) => `${e.filename}\n${e.text}\n\n`).join('');
-    return timed(performance.now(), this.stream(req, 'generate', { prompt: extra + req.prefix, suffix: req.suffix }));
+    // Ollama applies the FIM template only when `suffix` is not empty (server/routes.go); at the end of a file an empty
+    // suffix would make the request a chat turn. A newline is what follows the cursor there anyway.
+    return timed(performance.now(), this.stream(req, 'generate', { prompt: extra + req.prefix, suffix: req.suffix || '\n' }));
   }
 
   chat(req: ChatRequest): AsyncIterable<StreamEvent> {
@@ -154,21 +175,36 @@ export class OllamaBackend implements Backend {
     ctl.onAbort(() => it?.abort());
     try {
       const numCtx = await this.numCtx(req.model, ctl.signal);
-      const body = { model: req.model, ...fields, stream: true as const, keep_alive: keepAliveValue(this.o.keepAlive), options: this.options(numCtx, req.sampling) };
+      const keepAlive = keepAliveValue(this.o.keepAlive);
+      const body = { model: req.model, ...fields, stream: true as const, ...(keepAlive === undefined ? {} : { keep_alive: keepAlive }), options: this.options(numCtx, req.sampling) };
       const client = this.client(ctl);
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       it = (api === 'chat' ? await client.chat(body as any) : await client.generate(body as any)) as unknown as AbortableAsyncIterator<OllamaPart>;
-      for await (const part of it) {
-        ctl.touch();
-        const text = api === 'chat' ? part.message?.content : part.response;
-        if (text) yield { type: 'text', text };
-        if (part.done) {
-          yield {
-            type: 'done',
-            usage: { promptTokens: part.prompt_eval_count ?? req.promptTokens ?? 0, completionTokens: part.eval_count ?? 0, timeToFirstTokenMs: 0, totalMs: 0, stopReason: part.done_reason === 'length' ? 'length' : 'stop' },
-          };
-          return;
+      let streamed = '';
+      try {
+        for await (const part of it) {
+          ctl.touch();
+          const text = api === 'chat' ? part.message?.content : part.response;
+          if (text) {
+            streamed += text;
+            yield { type: 'text', text };
+          }
+          if (part.done) {
+            yield {
+              type: 'done',
+              usage: { promptTokens: part.prompt_eval_count ?? req.promptTokens ?? 0, completionTokens: part.eval_count ?? 0, timeToFirstTokenMs: 0, totalMs: 0, stopReason: part.done_reason === 'length' ? 'length' : 'stop' },
+            };
+            return;
+          }
         }
+      } catch (err) {
+        // The client throws when the stream ends without `done`; with text already streamed that is Ollama's cut-off.
+        if (!streamed || !/did not receive done/i.test(err instanceof Error ? err.message : String(err))) throw err;
+      }
+      // Ollama's runner ends a stream without a `done` line when it cuts off a run of repeated tokens: keep the text.
+      if (streamed) {
+        yield { type: 'done', usage: { promptTokens: req.promptTokens ?? 0, completionTokens: countTokens(streamed), timeToFirstTokenMs: 0, totalMs: 0, stopReason: 'length' } };
+        return;
       }
       throw new BackendError('malformed', 'Ollama: the stream ended without its final "done" line');
     } catch (err) {

@@ -50,7 +50,8 @@ test('num_ctx is identical for complete, chat and infill of a model, so the mode
   await collect(backend.chat({ model: 'qwen2.5-coder:1.5b', messages: [{ role: 'user', content: 'hi' }], sampling: { maxTokens: 500, temperature: 0.7 } }));
   await collect(backend.infill({ model: 'qwen2.5-coder:1.5b', prefix: 'def f(', suffix: '):', sampling: SAMPLING }));
   const opts = sim.requests.map((r) => r.body.options.num_ctx);
-  assert.deepEqual(opts, [32768, 32768, 32768]);
+  // qwen2.5-coder's 32,768 window, capped at Phi-4's 16,384.
+  assert.deepEqual(opts, [16384, 16384, 16384]);
   assert.deepEqual(sim.requests.map((r) => Object.keys(r.body.options).sort()), Array(3).fill(['num_ctx', 'num_predict', 'temperature']));
   assert.equal(sim.stats.loads, 1);
   assert.equal(sim.allRequests.filter((r) => r.endpoint === '/api/show').length, 1);
@@ -73,7 +74,7 @@ test('a context window override replaces /api/show and is sent as num_ctx', asyn
 
 test('modelInfo, capabilities -> fim, listModels, health', async () => {
   assert.deepEqual(await backend.modelInfo('phi4'), { name: 'phi4', contextLength: 16384, fim: false, family: 'phi3' });
-  assert.deepEqual(await backend.modelInfo('qwen2.5-coder:1.5b'), { name: 'qwen2.5-coder:1.5b', contextLength: 32768, fim: true, family: 'qwen2' });
+  assert.deepEqual(await backend.modelInfo('qwen2.5-coder:1.5b'), { name: 'qwen2.5-coder:1.5b', contextLength: 16384, fim: true, family: 'qwen2' });
   assert.deepEqual(await backend.listModels(), ['phi4:latest', 'qwen2.5-coder:1.5b']);
   assert.equal((await backend.health('phi4')).state, 'ready');
   const missing = await backend.health('llama9');
@@ -125,7 +126,12 @@ test('busy: 503 -> busy; server error line mid-stream -> server, after the text 
 test('malformed NDJSON line -> malformed; stream ending without done -> malformed', async () => {
   sim.setReply({ text: 'a b', malformed: true });
   await assert.rejects(collect(backend.complete({ model: 'phi4', prompt: 'x', sampling: SAMPLING })), isCode('malformed'));
+  // Ollama's runner ends a stream without `done` when it cuts off repeated tokens: the text is kept, not called malformed.
   sim.setReply({ text: 'a b', truncateStream: true });
+  const cut = await collect(backend.complete({ model: 'phi4', prompt: 'x', sampling: SAMPLING }));
+  assert.equal(cut.text, 'a b');
+  assert.equal(cut.usage!.stopReason, 'length');
+  sim.setReply({ chunks: [], truncateStream: true });
   await assert.rejects(collect(backend.complete({ model: 'phi4', prompt: 'x', sampling: SAMPLING })), isCode('malformed'));
 });
 
@@ -206,4 +212,31 @@ test('Ollama dies mid-answer -> offline, saying the connection broke mid-answer'
   } finally {
     await raw.close();
   }
+});
+
+test('FIM at the end of a file: an empty suffix is sent as a newline, so Ollama applies the FIM template (not a chat turn)', async () => {
+  sim.setReply('x');
+  await collect(backend.infill({ model: 'qwen2.5-coder:1.5b', prefix: 'def f():\n    return ', suffix: '', sampling: SAMPLING }));
+  const w = sim.requests.at(-1)!;
+  assert.equal(w.body.suffix, '\n');
+  assert.ok(w.rendered!.startsWith('<|fim_prefix|>def f():'), w.rendered);
+});
+
+test('num_ctx: the model window capped at 16,384 (a 128K model does not get a 128K KV cache); the same for every feature', async () => {
+  sim.setModels([PHI4_MODEL, { ...QWEN_CODER_MODEL, contextLength: 131072 }]);
+  sim.setReply('x');
+  await collect(backend.complete({ model: 'qwen2.5-coder:1.5b', prompt: 'x', sampling: SAMPLING }));
+  await collect(backend.chat({ model: 'qwen2.5-coder:1.5b', messages: [{ role: 'user', content: 'q' }], sampling: SAMPLING }));
+  assert.deepEqual(sim.requests.map((r) => r.body.options.num_ctx), [16384, 16384]);
+  assert.equal((await backend.modelInfo('qwen2.5-coder:1.5b')).contextLength, 16384);
+  assert.ok(sim.stats.loads <= 1, 'no reload between the features');
+});
+
+test('keep_alive: an invalid duration ("" or "1d", which Ollama answers with 400) is not sent; valid ones are', async () => {
+  for (const bad of ['', '1d', 'forever', '5 m']) assert.equal(keepAliveValue(bad), undefined, bad);
+  for (const [good, sent] of [['30m', '30m'], ['1h30m', '1h30m'], ['-1', -1], ['-1s', '-1s'], ['0', 0], ['1.5h', '1.5h'], ['300ms', '300ms']] as const) assert.equal(keepAliveValue(good), sent, good);
+  sim.setReply('ok');
+  const b = new OllamaBackend({ endpoint: sim.url, keepAlive: '1d', idleTimeoutMs: 2000 });
+  assert.equal((await collect(b.complete({ model: 'phi4', prompt: 'x', sampling: SAMPLING }))).text, 'ok');
+  assert.equal('keep_alive' in sim.requests.at(-1)!.body, false);
 });

@@ -169,3 +169,18 @@ test('default responder: one line for a single-line hole request, a block for mu
   const chat = await defaultResponder({ ...base, endpoint: '/api/chat', body: {}, messages: [{ role: 'user', content: 'How do I clamp a number?' }] });
   assert.match(String(chat), /```ts[\s\S]*```/);
 });
+
+test('faithful to Ollama: suffix "" renders the model template\'s chat branch; keep_alive "" and "1d" are 400 as time.ParseDuration rejects them', async () => {
+  sim.setReply('x');
+  const post = (body: unknown) => fetch(sim.url + '/api/generate', { method: 'POST', body: JSON.stringify(body) });
+  await (await post({ model: 'qwen2.5-coder:1.5b', prompt: 'def f(', suffix: '', stream: false })).json();
+  assert.match(sim.requests.at(-1)!.rendered!, /^<\|im_start\|>system\n[\s\S]*<\|im_start\|>user\ndef f\(<\|im_end\|>\n<\|im_start\|>assistant\n$/);
+  await (await post({ model: 'qwen2.5-coder:1.5b', prompt: 'def f(', suffix: ')', stream: false })).json();
+  assert.equal(sim.requests.at(-1)!.rendered, '<|fim_prefix|>def f(<|fim_suffix|>)<|fim_middle|>');
+  for (const keep_alive of ['', '1d']) {
+    const r = await post({ model: 'phi4', prompt: 'x', keep_alive, stream: false });
+    assert.equal(r.status, 400, keep_alive);
+    assert.match(((await r.json()) as { error: string }).error, /time: (invalid duration|unknown unit)/);
+  }
+  for (const keep_alive of ['1h30m', '300ms', '2us', '-1s']) assert.equal((await post({ model: 'phi4', prompt: 'x', keep_alive, stream: false })).status, 200, keep_alive);
+});
