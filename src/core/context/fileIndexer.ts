@@ -8,6 +8,8 @@ import { MAX_PARSE_CHARS, parse, unparseableReason } from './parser';
 import { readLocalSource, type FileStat } from './workspaceFs';
 import { extractStructure, CONTAINER_KINDS, type Tag } from './structure';
 import { detach } from '../strings';
+import { forEachWord } from './similarity';
+import { isKeyword } from './keywords';
 import { directMembers, renderDefinition } from './snippets';
 
 export interface IndexedTag {
@@ -27,9 +29,17 @@ export interface FileIndexResult {
   tags: IndexedTag[];
   /** Import sources as written. */
   imports: string[];
+  /**
+   * The distinct identifiers the file's code names (definitions, uses, imports; not its comments or strings as far as
+   * the scan can tell), at most MAX_USES_PER_FILE: the workspace index counts in how many files each name is used.
+   */
+  uses?: string[];
   /** Why the file has no tags, when it has none for a reason (minified, timeout). */
   skipped?: string;
 }
+
+/** Most distinct identifiers recorded per file (a generated file can name tens of thousands). */
+export const MAX_USES_PER_FILE = 4000;
 
 export interface FileIndexOptions {
   maxTags: number;
@@ -56,6 +66,7 @@ export async function indexFileText(language: LanguageName, text: string, option
     return {
       tags: toIndexed(tags.slice(0, options.maxTags), text, commentPrefix(language)),
       imports: imports.map((i) => i.source).filter(Boolean),
+      uses: identifiersUsed(language, text),
     };
   } finally {
     tree.delete();
@@ -68,6 +79,29 @@ export async function indexLocalFile(language: LanguageName, absPath: string, op
   if (source.kind === 'gone') return source;
   if (source.kind === 'too-big') return { kind: 'indexed', stat: source.stat, result: { tags: [], imports: [], skipped: 'too-big' } };
   return { kind: 'indexed', stat: source.stat, result: await indexFileText(language, source.text, options) };
+}
+
+/** The distinct identifiers of `text` outside line comments (detached copies: they outlive the text). */
+export function identifiersUsed(language: LanguageName, text: string): string[] {
+  const seen = new Set<string>();
+  const comment = commentPrefix(language);
+  let lineSeen = -1;
+  let commentAt = -1;
+  forEachWord(text, 0, (word, line, index) => {
+    if (seen.size >= MAX_USES_PER_FILE || word.length < 2 || seen.has(word)) return;
+    if (line !== lineSeen) {
+      // A word after a line comment marker on its line is prose (the scan does not follow block comments or strings).
+      lineSeen = line;
+      const start = text.lastIndexOf('\n', index - 1) + 1;
+      let end = text.indexOf('\n', index);
+      if (end < 0) end = text.length;
+      const at = text.slice(start, end).indexOf(comment);
+      commentAt = at < 0 ? -1 : start + at;
+    }
+    if ((commentAt >= 0 && index > commentAt) || isKeyword(language, word)) return;
+    seen.add(detach(word));
+  });
+  return [...seen];
 }
 
 function toIndexed(tags: Tag[], text: string, comment: string): IndexedTag[] {

@@ -13,7 +13,7 @@ import { topLevelDefinitions as topLevel } from './fileSurface';
 import { isKeyword } from './keywords';
 import { languageForId, languageForPath } from './languages';
 import type { Candidate } from './packing';
-import { linesAround, type CursorInfo } from './retrieval';
+import { linesAround, usageShares, type CursorInfo } from './retrieval';
 import { forEachWord } from './similarity';
 import { detach } from '../strings';
 import { SubwordBag, subwordIdf, subwordRelevance } from './subwords';
@@ -45,6 +45,8 @@ export interface NamespaceDeps {
 
 /** Relevance added for a member that every open document uses (scaled by the share of them that do). */
 const POPULARITY_GAIN = 3;
+/** Relevance added for the namespace's member the workspace uses most (scaled by usageShares). */
+const USAGE_GAIN = 2;
 /** Per open document (path@version) and qualifier: the members the document names after `q.` / `q::`. */
 export class MemberUseCache {
   private readonly map = new Map<string, Map<string, Set<string>>>();
@@ -178,8 +180,12 @@ export function namespaceMemberCandidates(cur: CursorInfo, deps: NamespaceDeps):
     }
     const popular = popularity.uses.get(q)!;
     const idf = subwordIdf(pool.map((p) => p.tag.name));
+    const usage = usageShares(pool.map((p) => p.tag.name), deps.index);
     for (const { file, tag } of pool) {
-      const relevance = subwordRelevance(tag.name, context, idf) + (POPULARITY_GAIN * (popular.get(tag.name) ?? 0)) / Math.max(1, popularity.docs);
+      const relevance =
+        subwordRelevance(tag.name, context, idf) +
+        (POPULARITY_GAIN * (popular.get(tag.name) ?? 0)) / Math.max(1, popularity.docs) +
+        USAGE_GAIN * usage.get(tag.name)!;
       out.push({
         source: 'import',
         path: file.path,

@@ -12,7 +12,7 @@ import { languageForId, languageForPath } from './languages';
 import type { Candidate } from './packing';
 import type { ImportRef, Tag } from './structure';
 import { forEachWord, identifierSet, jaccardIds, wordIds, type WindowCache } from './similarity';
-import type { TagRef, WorkspaceIndex } from './workspaceIndex';
+import type { IndexedTag, TagRef, WorkspaceIndex } from './workspaceIndex';
 
 export interface CursorInfo {
   relPath: string;
@@ -189,9 +189,32 @@ const MAX_SURFACE_PER_FILE = 40;
 const MEMBER_KINDS = new Set(['method', 'field', 'enumerator']);
 
 /**
+ * How much of the workspace uses each of `names`, relative to the most used of them: log(1 + files naming it) over
+ * log(1 + the most any of them has), in [0, 1]. Ranks a module's definitions by how much the codebase relies on them.
+ */
+export function usageShares(names: Iterable<string>, index: WorkspaceIndex): Map<string, number> {
+  const counts = new Map<string, number>();
+  let most = 0;
+  for (const n of names) {
+    if (counts.has(n)) continue;
+    const u = index.usage(n);
+    counts.set(n, u);
+    if (u > most) most = u;
+  }
+  const top = Math.log1p(most);
+  for (const [n, u] of counts) counts.set(n, top > 0 ? Math.log1p(u) / top : 0);
+  return counts;
+}
+
+/** An imported file's definitions score between this and 1 + this times their base score, by workspace usage. */
+const SURFACE_USAGE_FLOOR = 0.5;
+
+/**
  * The API surface of imported files: signatures of their definitions, scored low and by how close the import is to
- * the cursor. They fill what the budget has left after the definitions of names in view (in an import or re-export
- * block, the neighbouring modules' names are the likely next ones).
+ * the cursor, and by how much the workspace uses each (a module's most used helpers first, the rarely used ones last:
+ * a file importing dozens of modules cannot show all of them). They fill what the budget has left after the
+ * definitions of names in view (in an import or re-export block, the neighbouring modules' names are the likely next
+ * ones).
  */
 export function importSurfaceCandidates(cur: CursorInfo, index: WorkspaceIndex, weight = 1, why = 'defined in an imported file'): Candidate[] {
   const out: Candidate[] = [];
@@ -199,12 +222,17 @@ export function importSurfaceCandidates(cur: CursorInfo, index: WorkspaceIndex, 
     const file = index.file(path);
     if (!file || file.tags.length === 0) continue;
     const near = (0.3 * weight) / (1 + distance / 5);
+    const shares = usageShares(file.tags.map((t) => t.name), index);
+    const ranked: { tag: IndexedTag; score: number }[] = [];
     let lastEnd = -1;
-    let n = 0;
     for (const tag of file.tags) {
       const topLevel = tag.startLine > lastEnd;
       if (topLevel) lastEnd = tag.endLine;
-      const score = near * (topLevel && !MEMBER_KINDS.has(tag.kind) ? 1 : 0.3);
+      const kind = topLevel && !MEMBER_KINDS.has(tag.kind) ? 1 : 0.3;
+      ranked.push({ tag, score: near * kind * (SURFACE_USAGE_FLOOR + shares.get(tag.name)!) });
+    }
+    ranked.sort((a, b) => b.score - a.score);
+    for (const { tag, score } of ranked.slice(0, MAX_SURFACE_PER_FILE)) {
       out.push({
         source: 'import',
         path,
@@ -216,7 +244,6 @@ export function importSurfaceCandidates(cur: CursorInfo, index: WorkspaceIndex, 
         score,
         reason: `${tag.kind} ${tag.name}: ${why}`,
       });
-      if (++n >= MAX_SURFACE_PER_FILE) break;
     }
   }
   return out;

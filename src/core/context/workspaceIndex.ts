@@ -23,6 +23,8 @@ export interface IndexedFile {
   tags: IndexedTag[];
   /** Import sources as written. */
   imports: string[];
+  /** The distinct identifiers the file names (see FileIndexResult.uses). */
+  uses?: string[];
   /** Why the file has no tags, when it has none for a reason (too-big, minified, timeout). */
   skipped?: string;
 }
@@ -53,7 +55,8 @@ export interface BuildProgress {
   total: number;
 }
 
-const FORMAT_VERSION = 2;
+/** 3: entries carry `uses` (the identifiers a file names). */
+const FORMAT_VERSION = 3;
 /** Files read ahead of the one being parsed and stored during an in-process build. */
 const READ_AHEAD = 16;
 /** With workers, files read and sent to be parsed ahead of the one being stored (keeps every worker's queue full). */
@@ -74,6 +77,8 @@ const MAX_PREFIX_SCAN = 200;
 export class WorkspaceIndex {
   private readonly files = new Map<string, IndexedFile>();
   private readonly byName = new Map<string, TagRef[]>();
+  /** In how many indexed files each identifier is named (from the entries' `uses`), kept with every put/remove. */
+  private readonly useCounts = new Map<string, number>();
   private readonly logger: Logger;
   private readonly maxFiles: number;
   private readonly maxTagsPerFile: number;
@@ -113,6 +118,14 @@ export class WorkspaceIndex {
   /** Definitions named `name`, anywhere in the workspace. */
   lookup(name: string): readonly TagRef[] {
     return this.byName.get(name) ?? [];
+  }
+
+  /**
+   * In how many indexed files `name` appears in code: how much of the workspace uses it (a helper every module
+   * imports scores high, a name one file defines and nobody calls scores 1). Counted when files are indexed.
+   */
+  usage(name: string): number {
+    return this.useCounts.get(name) ?? 0;
   }
 
   /**
@@ -282,6 +295,11 @@ export class WorkspaceIndex {
     if (!old) return;
     this.revision++;
     this.files.delete(relPath);
+    for (const name of old.uses ?? []) {
+      const n = (this.useCounts.get(name) ?? 0) - 1;
+      if (n > 0) this.useCounts.set(name, n);
+      else this.useCounts.delete(name);
+    }
     for (const t of old.tags) {
       const refs = this.byName.get(t.name);
       if (!refs) continue;
@@ -302,12 +320,14 @@ export class WorkspaceIndex {
     this.revision++;
     this.files.clear();
     this.byName.clear();
+    this.useCounts.clear();
   }
 
   private put(entry: IndexedFile): void {
     this.remove(entry.path);
     this.revision++;
     this.files.set(entry.path, entry);
+    for (const name of entry.uses ?? []) this.useCounts.set(name, (this.useCounts.get(name) ?? 0) + 1);
     for (const tag of entry.tags) {
       const refs = this.byName.get(tag.name);
       if (refs) refs.push({ file: entry, tag });
