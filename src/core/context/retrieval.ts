@@ -54,6 +54,7 @@ export function identifierWeights(cur: CursorInfo): { weights: Map<string, numbe
   let firstLine = cur.line;
   for (let i = cur.text.lastIndexOf('\n', cur.offset - 1); i >= from; i = cur.text.lastIndexOf('\n', i - 1)) firstLine--;
   const weights = new Map<string, number>();
+  const counts = new Map<string, number>();
   const language = languageForId(cur.languageId) ?? languageForPath(cur.relPath);
   const scanned = cur.text.slice(from, to);
   forEachWord(scanned, firstLine, (word, line, index) => {
@@ -62,14 +63,34 @@ export function identifierWeights(cur: CursorInfo): { weights: Map<string, numbe
     const d = line - cur.line;
     const w = d <= 0 ? 1 / (1 + -d / 12) : 0.7 / (1 + d / 8);
     weights.set(word, Math.min(3, (weights.get(word) ?? 0) + w));
+    counts.set(word, (counts.get(word) ?? 0) + 1);
   });
   const imported = new Set<string>();
   for (const imp of cur.imports) for (const n of imp.names) if (!isKeyword(language, n)) imported.add(n);
   const typeNames = new Set<string>();
   for (const s of cur.scopes) for (const w of identifierSet(s.signature)) if (w !== s.name && !isKeyword(language, w)) typeNames.add(w);
-  for (const n of imported) weights.set(n, (weights.get(n) ?? 0) + 1);
+  for (const n of imported) weights.set(n, (weights.get(n) ?? 0) + importBonus(counts.get(n) ?? 0, cur.imports.length));
   for (const n of typeNames) weights.set(n, (weights.get(n) ?? 0) + 1.5);
   return { weights, imported, typeNames };
+}
+
+/** The bonus of an imported name used this often in the file: the most used ones get it all. */
+const IMPORT_BONUS = 1;
+/** Uses (besides the import) at which an imported name gets the whole bonus in a file importing many names. */
+const FREQUENT_USES = 8;
+/** Up to this many import statements, every imported name gets the whole bonus (a few imports are all relevant). */
+const FEW_IMPORTS = 8;
+
+/**
+ * How much naming `n` in an import adds to its weight, given how often the scanned text names it (`uses`, the import
+ * included). In a file with a few imports, all of it; the more modules a file imports, the more the bonus follows
+ * the file's own use of the name (log scale): in a file importing dozens of modules, the signature of a name used
+ * twenty times beats that of one it names once.
+ */
+export function importBonus(uses: number, importStatements: number): number {
+  const flat = Math.min(1, FEW_IMPORTS / Math.max(1, importStatements));
+  const used = Math.min(1, Math.log1p(Math.max(0, uses - 1)) / Math.log1p(FREQUENT_USES));
+  return IMPORT_BONUS * (flat + (1 - flat) * used);
 }
 
 /** Definitions of the identifiers around the cursor, from the workspace index. */

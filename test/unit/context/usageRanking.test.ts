@@ -8,6 +8,7 @@ import { nodeWorkspaceFs } from '../../../src/core/context/workspaceFs';
 import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
 import { TreeSitterContextEngine } from '../../../src/core/context/engine';
 import { identifiersUsed } from '../../../src/core/context/fileIndexer';
+import { importBonus } from '../../../src/core/context/retrieval';
 import type { PackedContext } from '../../../src/core/context/types';
 
 /** Writes `files` to a throwaway folder, indexes it, and runs `fn` with the index; the folder is removed afterwards. */
@@ -102,4 +103,11 @@ test("a namespace's members are ranked by how much the workspace uses them (H.sh
     assert.ok(shared, packed.text);
     assert.match(shared.reason, /a member of H/);
   });
+});
+
+test('importBonus: every imported name gets it in a file with few imports; in one importing dozens, the used ones do', () => {
+  assert.equal(importBonus(1, 3), importBonus(30, 3));
+  assert.ok(importBonus(1, 40) < 0.25 * importBonus(1, 3), `${importBonus(1, 40)}`);
+  assert.ok(importBonus(20, 40) > 2 * importBonus(2, 40));
+  assert.equal(importBonus(100, 40), importBonus(1, 3));
 });
