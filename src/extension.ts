@@ -26,7 +26,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<{ se
   const log = createLogChannel();
   extension.subscriptions.push(log);
   const logger = channelLogger(log);
-  const settingsWatcher = new SettingsWatcher();
+  const settingsWatcher = new SettingsWatcher(extension.workspaceState);
   extension.subscriptions.push(settingsWatcher);
   const notifier = new Notifier(log);
   // Tree-sitter's wasm and the .scm queries ship in dist/: point the core at them once, before any feature parses.

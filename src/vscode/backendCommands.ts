@@ -10,6 +10,8 @@ import { BackendError } from '../core/backends/errors';
 import { apiKeySecretName, backendFromSettings } from './backendServiceImpl';
 import { describeKind } from './backendProblems';
 import { completionStatusLine } from './completionStatus';
+import { modelRegistry } from '../core/modelSource';
+import { inertText } from '../core/untrusted';
 
 type MenuItem = vscode.QuickPickItem & { command?: string; args?: unknown[] };
 
@@ -143,7 +145,7 @@ async function pullModel(services: Services, model?: string, onProgress?: (p: Pu
     return false;
   }
   const confirm = await vscode.window.showInformationMessage(
-    `Download ${name} with Ollama? Phi-4 is about 9 GB.`,
+    `Download ${inertText(name, 120)} with Ollama from ${inertText(modelRegistry(name), 80)}? Phi-4 is about 9 GB.`,
     { modal: true },
     'Download',
   );

@@ -65,4 +65,24 @@ describe('settings without reload', () => {
     await vscode.commands.executeCommand('phiCoder.recheckBackend');
     await waitForStatus(services, 'still ready on the user-level endpoint', (s) => s.state === 'ready' && s.endpoint === sim.url);
   });
+  it('does not use a workspace-level chat model without the user\'s consent (issue 14, finding 2)', async () => {
+    const { sim } = await simulator({ kind: 'ollama', models: [PHI4_MODEL, QWEN_CODER_MODEL] });
+    await waitForStatus(services, 'ready', (s) => s.state === 'ready' && s.endpoint === sim.url);
+    const userModel = services.settings().chatModel;
+    const changed = new Promise<void>((resolve) => {
+      const d = services.onDidChangeSettings(() => {
+        d.dispose();
+        resolve();
+      });
+    });
+    const config = vscode.workspace.getConfiguration('phiCoder');
+    await config.update('chatModel', QWEN_CODER_MODEL.name, vscode.ConfigurationTarget.Workspace);
+    cleanups.push(async () => vscode.workspace.getConfiguration('phiCoder').update('chatModel', undefined, vscode.ConfigurationTarget.Workspace));
+    await changed;
+    assert.equal(vscode.workspace.getConfiguration('phiCoder').get('chatModel'), QWEN_CODER_MODEL.name, 'VS Code resolves the workspace value');
+    assert.equal(services.settings().chatModel, userModel, 'the extension keeps the user-level model until the user allows the workspace one');
+    await vscode.commands.executeCommand('phiCoder.recheckBackend');
+    await waitForStatus(services, 'ready with the user-level model', (s) => s.state === 'ready' && s.endpoint === sim.url);
+    assert.ok(!sim.allRequests.some((r) => (r.body as { model?: unknown } | undefined)?.model === QWEN_CODER_MODEL.name), 'nothing was asked of the workspace model');
+  });
 });
