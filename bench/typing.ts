@@ -16,7 +16,11 @@
  * The simulated model answers with the file's real continuation at `accuracy` of the positions (decided by a hash of
  * the position, so both clients get the same answers) and with another line of the file otherwise.
  */
+import * as fs from 'fs';
 import * as path from 'path';
+import { parseRuleFile } from '../src/core/rules/rules';
+import { compactRules } from '../src/core/rules/render';
+import { countTokens } from '../src/core/tokens';
 import { LlamaCppBackend } from '../src/core/backends/llamacpp';
 import type { ModelInfo } from '../src/core/backends/types';
 import type { DocumentSnapshot } from '../src/core/context/types';
@@ -45,6 +49,8 @@ interface Args {
   accuracy: number;
   /** Cross-file context budget (tokens); 0: none. */
   contextTokens: number;
+  /** A rules file whose compact form (as completions get it) opens our prompts. */
+  rules?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -54,7 +60,7 @@ function parseArgs(argv: string[]): Args {
   };
   const repo = get('repo');
   if (!repo) {
-    console.error('usage: npm run bench:typing -- --repo <dir> [--files N] [--seed 1] [--keys 350] [--scale 0.5] [--accuracy 0.4]');
+    console.error('usage: npm run bench:typing -- --repo <dir> [--files N] [--seed 1] [--keys 350] [--scale 0.5] [--accuracy 0.4] [--rules <rules.md>]');
     process.exit(2);
   }
   return {
@@ -65,6 +71,7 @@ function parseArgs(argv: string[]): Args {
     scale: Number(get('scale') ?? 0.5),
     accuracy: Number(get('accuracy') ?? 0.4),
     contextTokens: argv.includes('--no-context') ? 0 : Number(get('context-tokens') ?? DEFAULT_PIPELINE_SETTINGS.contextTokens),
+    rules: get('rules'),
   };
 }
 
@@ -197,6 +204,7 @@ async function main(): Promise<void> {
     console.error(`index: ${built.files} files in ${Math.round(performance.now() - t0)} ms`);
   }
   const info: ModelInfo = { name: PHI4_MODEL.name, contextLength: PHI4_MODEL.contextLength, fim: false, family: PHI4_MODEL.family };
+  const rules = args.rules ? compactRules([parseRuleFile(path.basename(args.rules), fs.readFileSync(args.rules, 'utf8'))]) : '';
   const timing = { prefillTokPerSec: 2500, decodeTokPerSec: 45, timeScale: args.scale, slots: 1 };
 
   const runs = { ours: emptyMetrics(), baseline: emptyMetrics() };
@@ -207,7 +215,7 @@ async function main(): Promise<void> {
       try {
         const backend = new LlamaCppBackend({ endpoint: sim.url, idleTimeoutMs: 60_000 });
         const indent = /^\t/m.test(task.truth) ? { insertSpaces: false, tabSize: 4 } : { insertSpaces: true, tabSize: /^ {2}\S/m.test(task.truth) ? 2 : 4 };
-        const env: DriverEnv = { backend, info, indent, scale: args.scale, willSend: (key, doc) => answers.set(key, modelAnswer(task, doc.offset, args)) };
+        const env: DriverEnv = { backend, info, indent, scale: args.scale, willSend: (key, doc) => answers.set(key, modelAnswer(task, doc.offset, args)), rules };
         if (index) {
           // A fresh engine per run (no cache carried over from the other client); the edited file is the open editor.
           const activity = new RecentActivity();
@@ -249,7 +257,7 @@ async function main(): Promise<void> {
       first_ghost_p50: round(ours.first_ghost_ms.p50 / Math.max(1, baseline.first_ghost_ms.p50), 3),
       requests_per_key: round(ours.requests / Math.max(1, ours.keystrokes) / (baseline.requests / Math.max(1, baseline.keystrokes)), 3),
     },
-    config: { repo: args.repo, files: tasks.map((t) => t.relPath), seed: args.seed, keys_per_file: args.keys, scale: args.scale, accuracy: args.accuracy, prefill_tok_s: 2500, decode_tok_s: 45, clock: 'real timers, simulated time scaled', context: args.contextTokens > 0 ? `cross-file: workspace indexed, up to ${args.contextTokens} tokens (ours: StableContext; baseline: engine asked per request)` : 'file window only (no cross-file context)' },
+    config: { repo: args.repo, files: tasks.map((t) => t.relPath), seed: args.seed, keys_per_file: args.keys, scale: args.scale, accuracy: args.accuracy, prefill_tok_s: 2500, decode_tok_s: 45, clock: 'real timers, simulated time scaled', context: args.contextTokens > 0 ? `cross-file: workspace indexed, up to ${args.contextTokens} tokens (ours: StableContext; baseline: engine asked per request)` : 'file window only (no cross-file context)', rules_tokens: rules ? countTokens(rules) : 0 },
   };
   console.log(`\n| | ours | baseline |\n|---|---|---|`);
   for (const k of ['keystrokes', 'requests', 'requests_per_100_keys', 'cancelled', 'cache_hits', 'prefix_reuse', 'context_tokens_mean'] as const) console.log(`| ${k} | ${ours[k]} | ${baseline[k]} |`);

@@ -20,7 +20,11 @@ import { registerActions } from './vscode/actions/register';
 import { registerCommitMessage } from './vscode/scm/commitMessage';
 import { registerTerminal } from './vscode/terminal/register';
 import { registerWalkthrough } from './vscode/walkthrough';
+import { registerInlineEdit } from './vscode/inlineEdit/register';
 import type { Services } from './vscode/services';
+import { RulesService } from './vscode/rules/rulesService';
+import { registerRulesCommands, rulesReport } from './vscode/rules/commands';
+import { PHI4_CONTEXT_WINDOW } from './core/config';
 
 export async function activate(extension: vscode.ExtensionContext): Promise<{ services: Services }> {
   const log = createLogChannel();
@@ -36,7 +40,13 @@ export async function activate(extension: vscode.ExtensionContext): Promise<{ se
   registerDiffPreview(extension.subscriptions);
   const backends = createBackendService({ extension, log, logger, notifier, settings: () => settingsWatcher.current, onDidChangeSettings: settingsWatcher.onDidChange });
   extension.subscriptions.push(backends);
-  const context = createContextService({ extension, log, logger, settings: () => settingsWatcher.current, onDidChangeSettings: settingsWatcher.onDidChange });
+  // Project rules first: every feature asks them, and Show Context for Cursor lists them.
+  const rules = new RulesService({ extension, logger, settings: () => settingsWatcher.current });
+  extension.subscriptions.push(rules);
+  void rules.ready();
+  const window = () => settingsWatcher.current.contextWindow || PHI4_CONTEXT_WINDOW;
+  registerRulesCommands(extension.subscriptions, rules, window);
+  const context = createContextService({ extension, log, logger, settings: () => settingsWatcher.current, onDidChangeSettings: settingsWatcher.onDidChange, rulesReport: (uri) => rulesReport(rules, uri, window()) });
   extension.subscriptions.push(context);
 
   const services: Services = {
@@ -48,6 +58,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<{ se
     backends,
     notifier,
     context,
+    rules,
   };
 
   for (const [name, register] of [
@@ -59,6 +70,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<{ se
     ['commit messages', registerCommitMessage],
     ['terminal', registerTerminal],
     ['walkthrough', registerWalkthrough],
+    ['inline edit', registerInlineEdit],
   ] as const) {
     try {
       register(services);

@@ -46,6 +46,8 @@ export interface DriverEnv {
    * Undefined: the file window only.
    */
   context?: { stable: StableContext; fresh(doc: DocumentSnapshot): Promise<string>; tokens: number };
+  /** Compact project rules for our prompts ('' or absent: none). */
+  rules?: string;
 }
 
 function target(env: DriverEnv): CompletionTarget {
@@ -98,7 +100,7 @@ export class OursDriver implements Driver {
 
   constructor(private readonly env: DriverEnv, debounceMs: number) {
     const settings = { ...DEFAULT_PIPELINE_SETTINGS, contextTokens: env.context?.tokens ?? 0 };
-    this.runner = new BenchRunner(env, new CompletionPipeline(env.context?.stable, settings));
+    this.runner = new BenchRunner(env, new CompletionPipeline(env.context?.stable, settings, () => env.rules ?? ''));
     this.scheduler = new CompletionScheduler({
       runner: this.runner,
       clock: scaledClock(env.scale),

@@ -60,7 +60,10 @@ export interface StatusView {
 /** How the window is spent: every number is Phi-4 tokens, as the budget would send it now. */
 export interface MeterView {
   window: number;
+  /** The system prompt, project rules excluded. */
   system: number;
+  /** Project rules in the system prompt (absent or 0 when none apply). */
+  rules?: number;
   context: number;
   history: number;
   question: number;

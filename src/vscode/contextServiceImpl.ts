@@ -19,6 +19,8 @@ export interface ContextServiceDeps {
   logger: Logger;
   settings(): Settings;
   onDidChangeSettings: vscode.Event<Settings>;
+  /** The project rules that apply to a file, as a report section (Show Context for Cursor lists them). */
+  rulesReport?: (uri: vscode.Uri) => string;
 }
 
 /** Budget of "Show Context for Cursor" when no feature says otherwise. */
@@ -108,7 +110,9 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
   const contextReport = async (editor: vscode.TextEditor, budgetTokens = SHOW_CONTEXT_BUDGET): Promise<string> => {
     const doc = snapshot(editor.document, editor.selection.active, editor.selection);
     const packed = await client.assemble({ doc, budgetTokens, purpose: 'completion', fileFits: false }, { withDropped: true });
-    return renderContextReport(doc, packed, await host.stats());
+    const report = renderContextReport(doc, packed, await host.stats());
+    const rules = deps.rulesReport?.(editor.document.uri);
+    return rules ? `${report}\n\n${rules.replace(/^# /, '# Rules: ')}` : report;
   };
 
   // @workspace questions are answered by the engine's worker, from its index.

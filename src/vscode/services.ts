@@ -8,6 +8,7 @@ import type { Settings } from '../core/config';
 import type { BackendService } from './backendService';
 import type { Notifier } from './notifier';
 import type { ContextService } from './contextService';
+import type { RulesService } from './rules/rulesService';
 
 export interface Services {
   readonly extension: vscode.ExtensionContext;
@@ -19,4 +20,6 @@ export interface Services {
   readonly backends: BackendService;
   readonly notifier: Notifier;
   readonly context: ContextService;
+  /** Project and user rules files, per file and feature. */
+  readonly rules: RulesService;
 }

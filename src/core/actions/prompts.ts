@@ -6,6 +6,7 @@
 import type { ChatMessage } from '../backends/types';
 import type { DocumentSnapshot } from '../context/types';
 import { renderPhi4 } from '../prompt/phi4';
+import { withRules } from '../rules/render';
 import { countTokens, truncateStartToTokens, truncateToTokens } from '../tokens';
 import { describeTarget, type ActionTarget } from './target';
 
@@ -34,6 +35,8 @@ export interface RewritePromptInput {
   /** The model's window and the tokens kept free for the answer. */
   window: number;
   answerTokens: number;
+  /** Project rules that apply to this file, already budgeted (appended to the system prompt). */
+  rules?: string;
 }
 
 export interface BuiltPrompt {
@@ -182,9 +185,14 @@ export function promptBudget(window: number, answerTokens: number): number {
   return window - answerTokens - SAFETY_TOKENS;
 }
 
+/** Tokens of the prompt without cross-file context and surrounding code: what must fit whole. */
+export function fixedPromptTokens(input: Omit<RewritePromptInput, 'context'>): number {
+  return render(withRules(SYSTEM_BASE, input.rules), userMessage(input, '', '', '')).tokens;
+}
+
 /** How many tokens of cross-file context to ask the context engine for, given the target. */
 export function contextBudgetFor(input: Omit<RewritePromptInput, 'context'>): number {
-  const fixed = render(SYSTEM_BASE, userMessage(input, '', '', '')).tokens;
+  const fixed = fixedPromptTokens(input);
   return Math.max(0, Math.floor((promptBudget(input.window, input.answerTokens) - fixed) * CONTEXT_SHARE));
 }
 
@@ -194,7 +202,7 @@ export function contextBudgetFor(input: Omit<RewritePromptInput, 'context'>): nu
  */
 export function buildRewritePrompt(input: RewritePromptInput): BuiltPrompt {
   const budget = promptBudget(input.window, input.answerTokens);
-  const fixed = render(SYSTEM_BASE, userMessage(input, '', '', '')).tokens;
+  const fixed = render(withRules(SYSTEM_BASE, input.rules), userMessage(input, '', '', '')).tokens;
   if (fixed > budget) {
     throw new PromptTooLargeError(
       fixed,
@@ -221,13 +229,13 @@ export function buildRewritePrompt(input: RewritePromptInput): BuiltPrompt {
     const afterBudget = Math.min(afterTokens, excerptBudget - beforeBudget);
     const before = truncateStartToTokens(beforeText, beforeBudget);
     const after = truncateToTokens(afterText, afterBudget);
-    const built = render(SYSTEM_BASE, userMessage(input, context, before, after));
+    const built = render(withRules(SYSTEM_BASE, input.rules), userMessage(input, context, before, after));
     if (built.tokens <= budget) {
       return { messages: built.messages, promptTokens: built.tokens, contextTokens: context ? countTokens(context) : 0, excerptTokens: countTokens(before) + countTokens(after) };
     }
     excerptBudget = Math.max(0, excerptBudget - (built.tokens - budget) - 16);
     if (attempt === 2) context = '';
   }
-  const bare = render(SYSTEM_BASE, userMessage(input, '', '', ''));
+  const bare = render(withRules(SYSTEM_BASE, input.rules), userMessage(input, '', '', ''));
   return { messages: bare.messages, promptTokens: bare.tokens, contextTokens: 0, excerptTokens: 0 };
 }

@@ -5,6 +5,7 @@
  */
 import type { ChatMessage } from '../backends/types';
 import { renderPhi4 } from '../prompt/phi4';
+import { withRules } from '../rules/render';
 import { countTokens, truncateToTokens } from '../tokens';
 import { fenceTag, promptBudget, PromptTooLargeError, type BuiltPrompt } from './prompts';
 import { describeTarget, type ActionTarget } from './target';
@@ -25,6 +26,8 @@ export interface TestPromptInput {
   context?: { text: string; tokens: number };
   window: number;
   answerTokens: number;
+  /** Project rules for the source file, already budgeted (appended to the system prompt). */
+  rules?: string;
 }
 
 export interface BuiltTestPrompt extends BuiltPrompt {
@@ -71,9 +74,9 @@ function user(input: TestPromptInput, mode: TestWriteMode, context: string, exis
   return parts.join('\n\n');
 }
 
-function render(u: string): { messages: ChatMessage[]; tokens: number } {
+function render(rules: string | undefined, u: string): { messages: ChatMessage[]; tokens: number } {
   const messages: ChatMessage[] = [
-    { role: 'system', content: SYSTEM },
+    { role: 'system', content: withRules(SYSTEM, rules) },
     { role: 'user', content: u },
   ];
   return { messages, tokens: countTokens(renderPhi4(messages)) };
@@ -81,14 +84,14 @@ function render(u: string): { messages: ChatMessage[]; tokens: number } {
 
 /** Tokens of cross-file context worth asking the engine for (a third of what remains after the code under test). */
 export function testContextBudget(input: Omit<TestPromptInput, 'context'>): number {
-  const fixed = render(user(input, 'new-file', '', '')).tokens;
+  const fixed = render(input.rules, user(input, 'new-file', '', '')).tokens;
   return Math.max(0, Math.floor((promptBudget(input.window, input.answerTokens) - fixed) / 3));
 }
 
 export function buildTestPrompt(input: TestPromptInput): BuiltTestPrompt {
   const budget = promptBudget(input.window, input.answerTokens);
   const mode = chooseTestMode(input);
-  const fixed = render(user(input, mode, '', '')).tokens;
+  const fixed = render(input.rules, user(input, mode, '', '')).tokens;
   if (fixed > budget) {
     throw new PromptTooLargeError(fixed, budget, `The code under test is too large for the model's window (${fixed} tokens; ${budget} fit). Select a smaller part.`);
   }
@@ -101,13 +104,13 @@ export function buildTestPrompt(input: TestPromptInput): BuiltTestPrompt {
   let context = input.context?.text ?? '';
   for (let attempt = 0; attempt < 4; attempt++) {
     if (context && countTokens(context) > room - 16) context = truncateToTokens(context, Math.max(0, room - 16));
-    const built = render(user(input, mode, context, existing));
+    const built = render(input.rules, user(input, mode, context, existing));
     if (built.tokens <= budget) {
       return { messages: built.messages, promptTokens: built.tokens, contextTokens: context ? countTokens(context) : 0, excerptTokens: existing ? countTokens(existing) : 0, mode };
     }
     room -= built.tokens - budget + 16;
   }
-  const bare = render(user(input, mode, '', existing));
+  const bare = render(input.rules, user(input, mode, '', existing));
   if (bare.tokens > budget) throw new PromptTooLargeError(bare.tokens, budget, 'The test prompt does not fit in the window. Select a smaller part.');
   return { messages: bare.messages, promptTokens: bare.tokens, contextTokens: 0, excerptTokens: countTokens(existing), mode };
 }

@@ -10,6 +10,7 @@ import { countTokens } from '../tokens';
 import { fimTemplateFor } from './fimTemplates';
 import { lineComment } from './languageComments';
 import { infillPromptTokens } from './llamaInfill';
+import { rulesAsComment } from '../rules/render';
 import { renderPhi4HolePrompt, PHI4_HOLE_STOP, MODE_INSTRUCTION } from './phi4HolePrompt';
 import { windowPrefixSuffix, type FileWindow } from './promptWindow';
 import type { BuiltPrompt, CompletionMode } from './types';
@@ -25,6 +26,8 @@ export interface PromptRequest {
   backendKind: BackendKind;
   /** llama.cpp /infill: the slot's window decides how much of `input_extra` the server keeps. */
   contextWindow?: number;
+  /** Compact project rules ('' when none), placed at the very start of the prompt (stable across keystrokes). */
+  rules?: string;
 }
 
 /** Name of the prompt style a model gets, for the status bar and logs ("phi4-hole" or a FIM template id). */
@@ -52,15 +55,20 @@ export function buildPrompt(req: PromptRequest): BuiltPrompt {
   }
   const { prefix: filePrefix, suffix } = windowPrefixSuffix(req.window);
   const c = lineComment(req.languageId);
+  const rules = rulesAsComment(req.rules ?? '', c);
   if (req.backendKind === 'llamacpp') {
-    // The server budgets input_extra apart from the prefix, which it cuts from the front: the context goes there.
+    // The server budgets input_extra apart from the prefix, which it cuts from the front: the rules and the context go
+    // there, rules first (the server puts the chunks before the prefix, in order: the most stable part leads).
     const prefix = `${c} Path: ${req.relPath}\n` + filePrefix;
-    const extra = req.context.trim() ? [{ filename: 'context', text: req.context.trimEnd() + '\n' }] : [];
+    const extra = [
+      ...(rules ? [{ filename: 'project-rules', text: rules }] : []),
+      ...(req.context.trim() ? [{ filename: 'context', text: req.context.trimEnd() + '\n' }] : []),
+    ];
     const promptTokens = infillPromptTokens({ prefix, suffix, extra, contextWindow: req.contextWindow ?? 0 });
     return { kind: 'infill', prefix, suffix, extra, stop: fim.stop, promptTokens, template: `fim:${fim.id}` };
   }
-  // Cross-file context first (stable), then the current file's path and its prefix.
-  const prefix = (req.context.trim() ? req.context.trimEnd() + '\n\n' : '') + `${c} Path: ${req.relPath}\n` + filePrefix;
+  // Rules first, then cross-file context (both stable), then the current file's path and its prefix.
+  const prefix = rules + (req.context.trim() ? req.context.trimEnd() + '\n\n' : '') + `${c} Path: ${req.relPath}\n` + filePrefix;
   if (req.backendKind === 'openai') {
     const prompt = fim.render(prefix, suffix);
     return { kind: 'raw', prompt, stop: fim.stop, promptTokens: countTokens(prompt), template: `fim:${fim.id}` };

@@ -31,6 +31,8 @@ export interface HolePromptInput {
   context: string;
   window: FileWindow;
   mode: CompletionMode;
+  /** Compact project rules ('' when none): part of the system message, the most stable part of the prompt. */
+  rules?: string;
 }
 
 /** Stop sequences: Phi-4's chat specials, so the answer ends at its turn end and no tag leaks. */
@@ -45,7 +47,7 @@ export function renderPhi4HolePrompt(input: HolePromptInput): string {
   parts.push(`${fileHead}\n${body.join('\n')}${w.atEnd ? '' : '\n…'}\n`);
   parts.push(`${MODE_INSTRUCTION[input.mode]}\nThe edited line:\n${w.linePrefix}${HOLE}${w.lineSuffix}`);
   return renderPhi4([
-    { role: 'system', content: PHI4_HOLE_SYSTEM },
+    { role: 'system', content: input.rules?.trim() ? `${PHI4_HOLE_SYSTEM}\n\nProject rules:\n${input.rules.trim()}` : PHI4_HOLE_SYSTEM },
     { role: 'user', content: parts.join('\n') },
   ]);
 }

@@ -7,6 +7,7 @@ import { isAbortError } from '../backends/errors';
 import type { DocumentSnapshot } from '../context/types';
 import { buildPrompt, promptStyleFor } from './buildPrompt';
 import { fitInfillWindow } from './llamaInfill';
+import { countTokens } from '../tokens';
 import { syntaxMode } from './mode';
 import { postprocess, isComplete, mayCompleteWith, type PostprocessInput } from './postprocess';
 import { cleanModelText } from './postprocess/clean';
@@ -82,6 +83,8 @@ export class CompletionPipeline {
   constructor(
     private readonly context: StableContext | undefined,
     private settings: PipelineSettings = DEFAULT_PIPELINE_SETTINGS,
+    /** The compact project rules for a document ('' when none); must return the same text until a rules file changes. */
+    private readonly rules: (doc: DocumentSnapshot) => string = () => '',
   ) {}
 
   configure(settings: Partial<PipelineSettings>): void {
@@ -92,13 +95,15 @@ export class CompletionPipeline {
   async prepare(doc: DocumentSnapshot, target: CompletionTarget, indent: IndentStyle): Promise<PreparedCompletion> {
     const s = this.settings;
     const infill = target.backendKind === 'llamacpp' && promptStyleFor(target.info) !== 'phi4-hole';
-    const budget = scaleWindow(infill ? fitInfillWindow(s.window) : s.window, target.contextWindow, s.maxTokens, s.contextTokens);
+    const rules = this.rules(doc);
+    const rulesTokens = rules ? countTokens(rules) : 0;
+    const budget = scaleWindow(infill ? fitInfillWindow(s.window) : s.window, target.contextWindow, s.maxTokens, Math.max(0, s.contextTokens - rulesTokens), rulesTokens);
     const window = fileWindow(doc.text, doc.offset, budget.window);
     const local = localText(window);
     const { mode, scope, bySyntax } = syntaxMode(doc.languageId, local.text, local.offset);
     const ctx = this.context ? await this.context.get(doc, window.cursorLine, budget.contextTokens) : { text: '', tokens: 0 };
     const maxTokens = mode === 'single-line' ? Math.min(s.singleLineMaxTokens, s.maxTokens) : s.maxTokens;
-    const prompt = buildPrompt({ relPath: doc.relPath, languageId: doc.languageId, window, context: ctx.text, mode, model: target.info, backendKind: target.backendKind, contextWindow: target.contextWindow });
+    const prompt = buildPrompt({ relPath: doc.relPath, languageId: doc.languageId, window, context: ctx.text, mode, model: target.info, backendKind: target.backendKind, contextWindow: target.contextWindow, rules });
     const linesAbove = window.above ? window.above.split('\n').slice(-8) : [];
     const linesBelow = window.below ? window.below.split('\n').slice(0, 8) : [];
     return {
@@ -200,8 +205,8 @@ function localText(w: FileWindow): { text: string; offset: number } {
 }
 
 /** Shrink the default budgets for small windows (e.g. a 4K model) so prompt + answer always fit. */
-function scaleWindow(window: WindowBudget, contextWindow: number, maxTokens: number, contextTokens: number): { window: WindowBudget; contextTokens: number } {
-  const overhead = 200; // instructions, headers, chat tags
+function scaleWindow(window: WindowBudget, contextWindow: number, maxTokens: number, contextTokens: number, rulesTokens = 0): { window: WindowBudget; contextTokens: number } {
+  const overhead = 200 + rulesTokens; // instructions, headers, chat tags, project rules
   const wanted = window.aboveTokens + window.belowTokens + window.linePrefixTokens + window.lineSuffixTokens + contextTokens + overhead;
   const available = Math.max(512, (contextWindow || 16384) - maxTokens - 64);
   if (wanted <= available) return { window, contextTokens };

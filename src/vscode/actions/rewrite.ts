@@ -89,7 +89,9 @@ export async function runRewrite(services: Services, action: RewriteAction, args
     title: `${LABELS[action]} ${what}`,
     prompt: async (active, signal) => {
       const snapshot = services.context.snapshot(doc, target.range.start, new vscode.Selection(target.range.start, target.range.end));
-      const base = { action, doc: { relPath: snapshot.relPath, languageId: doc.languageId, text: textAtStart }, target, instruction, diagnostics, window: active.contextWindow, answerTokens: settings.chat.maxAnswerTokens };
+      await services.rules.ready();
+      const rules = services.rules.forPrompt(doc.uri, 'actions', active.contextWindow).text;
+      const base = { action, doc: { relPath: snapshot.relPath, languageId: doc.languageId, text: textAtStart }, target, instruction, diagnostics, window: active.contextWindow, answerTokens: settings.chat.maxAnswerTokens, rules };
       const context = await assembleContext(services, snapshot, contextBudgetFor(base), signal);
       const prompt = buildRewritePrompt({ ...base, context });
       services.logger.info(`action:${action}: target ${target.kind} ${target.name ?? ''} (${original.length} chars), context ${prompt.contextTokens} tokens, surrounding code ${prompt.excerptTokens} tokens`);

@@ -83,7 +83,9 @@ export async function runWriteTests(services: Services, args: ActionArgs = {}): 
     feature: 'action:writeTests',
     title: `Writing ${plan.framework} tests for ${target.name ? `\`${target.name}\`` : target.kind === 'file' ? path.basename(doc.uri.fsPath) : 'the selection'} in ${testRel}`,
     prompt: async (active, signal) => {
+      await services.rules.ready();
       const base = {
+        rules: services.rules.forPrompt(doc.uri, 'actions', active.contextWindow).text,
         plan,
         sourceRelPath: vscode.workspace.asRelativePath(doc.uri),
         testRelPath: testRel,

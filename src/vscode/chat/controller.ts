@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import { describeRejected, parseWebviewMessage, type ChipView, type HostMessage, type MessageView, type StatusView, type WebviewMessage } from '../../shared/protocol';
 import { planChat, type BudgetPlan } from '../../core/chat/budget';
 import { CHAT_SYSTEM_PROMPT, titleFromQuestion, turnsFromMessages } from '../../core/chat/prompt';
+import { withRules } from '../../core/rules/render';
 import { chatErrorText } from '../../core/chat/errors';
 import type { ContextBlock, Conversation, StoredMessage } from '../../core/chat/types';
 import { isAbortError } from '../../core/backends/errors';
@@ -48,6 +49,7 @@ export class ChatController implements vscode.Disposable {
     this.disposables.push(
       this.context,
       this.context.onDidChange(() => void this.updateMeter()),
+      services.rules.onDidChange(() => void this.updateMeter()),
       services.backends.onDidChangeStatus(() => {
         this.broadcast({ type: 'status', status: this.statusView() });
         void this.learnWindow();
@@ -110,14 +112,16 @@ export class ChatController implements vscode.Disposable {
       const active = await services.backends.active();
       this.knownWindow = active.contextWindow;
       const reserve = services.settings().chat.maxAnswerTokens;
-      const plan = planChat({ window: active.contextWindow, reserve, system: CHAT_SYSTEM_PROMPT, blocks, history, question });
-      this.broadcast({ type: 'meter', meter: meterOf(plan) });
+      await services.rules.ready();
+      const rules = this.rules(active.contextWindow);
+      const plan = planChat({ window: active.contextWindow, reserve, system: withRules(CHAT_SYSTEM_PROMPT, rules.text), blocks, history, question });
+      this.broadcast({ type: 'meter', meter: meterOf(plan, rules.tokens) });
       if (plan.overflow) {
         answer.error = `The question alone (${plan.question} tokens) plus the ${reserve}-token answer reserve does not fit the ${plan.window}-token window. Shorten it, or lower phiCoder.chat.maxAnswerTokens.`;
         return;
       }
       if (plan.droppedTurns > 0) services.logger.info(`Chat ${stream.requestId}: ${plan.droppedTurns} earlier turns not sent (window full)`);
-      services.logger.info(`Chat ${stream.requestId}: ${plan.promptTokens} prompt tokens (system ${plan.system}, context ${plan.context}, history ${plan.history}, question ${plan.question}), reserve ${reserve}, window ${plan.window}`);
+      services.logger.info(`Chat ${stream.requestId}: ${plan.promptTokens} prompt tokens (system ${plan.system} incl. rules ${rules.tokens}, context ${plan.context}, history ${plan.history}, question ${plan.question}), reserve ${reserve}, window ${plan.window}`);
       endRequest = services.backends.beginRequest();
       for await (const ev of active.backend.chat({
         model: active.chatModel,
@@ -274,17 +278,24 @@ export class ChatController implements vscode.Disposable {
     if (seq !== this.meterSeq) return; // a newer keystroke already asked
     const removed = new Set(this.draft.removedChips);
     const conv = this.store.current();
+    const window = this.knownWindow ?? (this.services.settings().contextWindow || PHI4_CONTEXT_WINDOW);
+    const rules = this.rules(window);
     const plan = planChat({
-      window: this.knownWindow ?? (this.services.settings().contextWindow || PHI4_CONTEXT_WINDOW),
+      window,
       reserve: this.services.settings().chat.maxAnswerTokens,
-      system: CHAT_SYSTEM_PROMPT,
+      system: withRules(CHAT_SYSTEM_PROMPT, rules.text),
       blocks: collected.blocks.filter((b) => !removed.has(b.id)),
       history: turnsFromMessages(conv.messages),
       question: this.draft.text,
     });
     this.lastChips = collected.chips;
     this.broadcast({ type: 'chips', chips: collected.chips });
-    this.broadcast({ type: 'meter', meter: meterOf(plan) });
+    this.broadcast({ type: 'meter', meter: meterOf(plan, rules.tokens) });
+  }
+
+  /** The project rules for the file the chat is about (the last active editor), budgeted for the window. */
+  private rules(window: number) {
+    return this.services.rules.forPrompt(this.context.lastEditor?.document.uri, 'chat', window);
   }
 
   /** Learn the real window once the backend is ready (the meter uses it). */
@@ -351,10 +362,13 @@ export class ChatController implements vscode.Disposable {
   }
 }
 
-function meterOf(plan: BudgetPlan) {
+/** The meter's numbers; the rules are shown apart from the rest of the system prompt (they are part of it). */
+function meterOf(plan: BudgetPlan, rules: number) {
+  const shown = Math.min(rules, plan.system);
   return {
     window: plan.window,
-    system: plan.system,
+    system: plan.system - shown,
+    rules: shown,
     context: plan.context,
     history: plan.history,
     question: plan.question,

@@ -13,9 +13,16 @@ import { ExtensionCompletionRunner } from './runner';
 import { PhiInlineCompletionProvider, ACCEPTED_COMMAND } from './provider';
 import { registerCompletionCommands } from './commands';
 import { requestLogLine } from './requestLog';
+import type { DocumentSnapshot } from '../../core/context/types';
+
+/** The snapshot's document: a file path, or the URI string of an untitled / virtual document. */
+function uriOfSnapshot(doc: DocumentSnapshot): vscode.Uri {
+  return /^[a-z][\w+.-]+:/i.test(doc.path) && !/^[a-z]:[\\/]/i.test(doc.path) ? vscode.Uri.parse(doc.path) : vscode.Uri.file(doc.path);
+}
 
 export function registerCompletions(services: Services): void {
-  const pipeline = new CompletionPipeline(new StableContext(services.context.engine, services.logger));
+  // Project rules for completions: compact, capped and cached per document until a rules file changes.
+  const pipeline = new CompletionPipeline(new StableContext(services.context.engine, services.logger), undefined, (doc) => services.rules.forCompletion(uriOfSnapshot(doc)));
   const ends = new Map<number, () => void>();
   const scheduler = new CompletionScheduler({
     runner: new ExtensionCompletionRunner(services, pipeline),

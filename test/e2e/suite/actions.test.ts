@@ -127,7 +127,7 @@ describe('actions', function () {
     assert.match(entry.when ?? '', /editorHasSelection/);
     assert.match(entry.when ?? '', /editorLangId in phiCoder\.actionLanguages/);
     const items = (menus['phiCoder.editorSubmenu'] ?? []).map((m) => m.command);
-    assert.deepEqual(items, ['phiCoder.explain', 'phiCoder.refactor', 'phiCoder.addDocs', 'phiCoder.writeTests', 'phiCoder.fix']);
+    assert.deepEqual(items, ['phiCoder.explain', 'phiCoder.inlineEdit', 'phiCoder.refactor', 'phiCoder.addDocs', 'phiCoder.writeTests', 'phiCoder.fix']);
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const c of [...items, 'phiCoder.acceptDiff', 'phiCoder.rejectDiff']) assert.ok(registered.has(c!), `${c} is registered`);
   });

@@ -23,7 +23,7 @@ async function runDismissingPrompts(command: string, timeoutMs = 15_000): Promis
 }
 
 /** Commands that need a diff preview, a selection and a model answer are exercised by the feature suites. */
-const NEEDS_FEATURE_STATE = new Set(['phiCoder.acceptDiff', 'phiCoder.rejectDiff']);
+const NEEDS_FEATURE_STATE = new Set(['phiCoder.acceptDiff', 'phiCoder.rejectDiff', 'phiCoder.createProjectRules', 'phiCoder.editUserRules']);
 
 /** Every phiCoder.* user-level value, so a test that runs state-changing commands can put them back. */
 async function snapshotUserSettings(): Promise<() => Promise<void>> {
