@@ -94,6 +94,23 @@ export async function openWorkspaceFile(relativePath: string): Promise<vscode.Te
   return vscode.window.showTextDocument(doc);
 }
 
+/**
+ * Sets a fixture file's text through the editor (not only on disk: an open document may not have reloaded yet),
+ * saves it and shows it.
+ */
+export async function showFixture(fileUri: vscode.Uri, text: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(fileUri);
+  if (doc.getText() !== text) {
+    const reset = new vscode.WorkspaceEdit();
+    reset.replace(fileUri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+    assert.ok(await vscode.workspace.applyEdit(reset));
+  }
+  if (doc.isDirty) await doc.save();
+  const editor = await vscode.window.showTextDocument(doc);
+  assert.equal(editor.document.getText(), text);
+  return editor;
+}
+
 /** The extension's log channel as written to disk (LogOutputChannel files live under the extension's logUri). */
 export async function readExtensionLog(logUri: vscode.Uri): Promise<string> {
   try {

@@ -6,6 +6,7 @@ import { buildRewritePrompt, contextBudgetFor, type DiagnosticInfo, type Rewrite
 import { extractCode } from '../../core/actions/extract';
 import { validateProposal } from '../../core/actions/validate';
 import type { Services } from '../services';
+import { pickInstruction } from '../instructionPick';
 import { flashTarget, resolveTarget } from './resolveTarget';
 import { runProposal, type ProposalOutcome } from './runAction';
 import { assembleContext, type ActionArgs, resolveEditorArgs } from './args';
@@ -20,25 +21,12 @@ export const REFACTOR_PRESETS: readonly { label: string; instruction: string }[]
 
 /** Ask for the refactoring: a preset, or free text typed into the same box. */
 export async function pickRefactorInstruction(): Promise<string | undefined> {
-  const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { instruction: string }>();
-  const presets = REFACTOR_PRESETS.map((p) => ({ label: p.label, detail: p.instruction, instruction: p.instruction }));
-  qp.title = 'Phi Coder: Refactor';
-  qp.placeholder = 'Pick a refactoring or describe your own (e.g. "use a Map instead of an object")';
-  qp.items = presets;
-  qp.matchOnDetail = true;
-  qp.onDidChangeValue((value) => {
-    const v = value.trim();
-    qp.items = v ? [{ label: v, description: 'your instruction', instruction: v, alwaysShow: true }, ...presets] : presets;
+  return pickInstruction({
+    title: 'Phi Coder: Refactor',
+    placeholder: 'Pick a refactoring or describe your own (e.g. "use a Map instead of an object")',
+    items: REFACTOR_PRESETS.map((p) => ({ label: p.label, detail: p.instruction, instruction: p.instruction })),
+    matchOnDetail: true,
   });
-  try {
-    return await new Promise<string | undefined>((resolve) => {
-      qp.onDidAccept(() => resolve(qp.selectedItems[0]?.instruction ?? (qp.value.trim() || undefined)));
-      qp.onDidHide(() => resolve(undefined));
-      qp.show();
-    });
-  } finally {
-    qp.dispose();
-  }
 }
 
 const LABELS: Record<RewriteAction, string> = { refactor: 'Refactor', addDocs: 'Add Docs', fix: 'Fix', edit: 'Edit' };

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { countTokens } from '../../core/tokens';
+import { pickInstruction } from '../instructionPick';
 
 const RECENT_KEY = 'phiCoder.inlineEdit.recent';
 const MAX_RECENT = 12;
@@ -41,26 +42,12 @@ export async function rememberInstruction(memento: vscode.Memento, instruction: 
 }
 
 /** Ask for an instruction. `title` names the target ("Edit `total`", "Refine the edit of `total`"). */
-export async function askInstruction(memento: vscode.Memento, title: string, budget: BudgetParts | undefined): Promise<string | undefined> {
-  type Item = vscode.QuickPickItem & { instruction: string };
-  const qp = vscode.window.createQuickPick<Item>();
-  const recent: Item[] = recentInstructions(memento).map((r) => ({ label: r, description: 'recent', instruction: r }));
+export function askInstruction(memento: vscode.Memento, title: string, budget: BudgetParts | undefined): Promise<string | undefined> {
   const describe = (value: string) => `Phi Coder: ${title}${budget ? ` — ${budgetLine(budget, value)}` : ''}`;
-  qp.title = describe('');
-  qp.placeholder = 'Describe the change (e.g. "handle an empty list", "use a Map") — Enter to run, Esc to cancel';
-  qp.items = recent;
-  qp.onDidChangeValue((value) => {
-    const v = value.trim();
-    qp.title = describe(v);
-    qp.items = v ? [{ label: v, description: 'your instruction', instruction: v, alwaysShow: true }, ...recent] : recent;
+  return pickInstruction({
+    title: describe(''),
+    placeholder: 'Describe the change (e.g. "handle an empty list", "use a Map") — Enter to run, Esc to cancel',
+    items: recentInstructions(memento).map((r) => ({ label: r, description: 'recent', instruction: r })),
+    onValue: (value, pick) => (pick.title = describe(value)),
   });
-  try {
-    return await new Promise<string | undefined>((resolve) => {
-      qp.onDidAccept(() => resolve(qp.selectedItems[0]?.instruction ?? (qp.value.trim() || undefined)));
-      qp.onDidHide(() => resolve(undefined));
-      qp.show();
-    });
-  } finally {
-    qp.dispose();
-  }
 }

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { PHI4_MODEL, type SimRequest } from '../../sim';
-import { activateExtension, waitFor, waitForStatus } from '../helpers';
+import { activateExtension, showFixture, waitFor, waitForStatus } from '../helpers';
 import { useSimulator, type UsedSimulator } from '../simulator';
 
 const DIFF_SCHEME = 'phi-coder-diff';
@@ -91,16 +91,7 @@ describe('actions', function () {
   });
 
   beforeEach(async () => {
-    // Set the fixture's text through the editor (not only on disk): an open document may not have reloaded yet.
-    const doc = await vscode.workspace.openTextDocument(fileUri);
-    if (doc.getText() !== SOURCE) {
-      const reset = new vscode.WorkspaceEdit();
-      reset.replace(fileUri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), SOURCE);
-      assert.ok(await vscode.workspace.applyEdit(reset));
-    }
-    if (doc.isDirty) await doc.save();
-    editor = await vscode.window.showTextDocument(doc);
-    assert.equal(editor.document.getText(), SOURCE);
+    editor = await showFixture(fileUri, SOURCE);
     const inside = editor.document.positionAt(SOURCE.indexOf('sum = sum'));
     editor.selection = new vscode.Selection(inside, inside);
     used?.sim.resetStats();

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { PHI4_MODEL, rulesResponder, type SimRequest } from '../../sim';
-import { activateExtension, waitFor, waitForStatus } from '../helpers';
+import { activateExtension, showFixture, waitFor, waitForStatus } from '../helpers';
 import { useSimulator, type UsedSimulator } from '../simulator';
 
 const SOURCE = `/** Fixture for the inline edit suite. */
@@ -80,15 +80,8 @@ describe('inline edit (Ctrl+I)', function () {
   });
 
   beforeEach(async () => {
-    const doc = await vscode.workspace.openTextDocument(fileUri);
-    if (doc.getText() !== SOURCE) {
-      const reset = new vscode.WorkspaceEdit();
-      reset.replace(fileUri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), SOURCE);
-      assert.ok(await vscode.workspace.applyEdit(reset));
-    }
-    if (doc.isDirty) await doc.save();
-    editor = await vscode.window.showTextDocument(doc);
-    const inside = doc.positionAt(SOURCE.indexOf('sum = sum'));
+    editor = await showFixture(fileUri, SOURCE);
+    const inside = editor.document.positionAt(SOURCE.indexOf('sum = sum'));
     editor.selection = new vscode.Selection(inside, inside);
     used?.sim.resetStats();
     used?.sim.requests.splice(0);
