@@ -37,3 +37,12 @@ test('HTML comments in a rules file are notes, not rules (the starter file has n
   assert.equal(parseRuleFile('.phicoder/rules/project.md', '---\napplyTo: "**"\n---\n<!--\nWrite rules here.\n-->\n').body, '');
   assert.equal(parseRuleFile('AGENTS.md', '<!-- note -->\nUse tabs.').body, 'Use tabs.');
 });
+
+test('llama.cpp /infill: the rules are the first input_extra chunk (before the context), the prefix stays the file', () => {
+  const p = buildPrompt({ ...common, model: { name: 'qwen2.5-coder:1.5b', family: 'qwen2', fim: true }, backendKind: 'llamacpp', contextWindow: 16384, maxTokens: 64, rules: RULES });
+  assert.equal(p.kind, 'infill');
+  if (p.kind !== 'infill') return;
+  assert.deepEqual(p.extra?.map((e) => e.filename), ['project-rules', 'context']);
+  assert.equal(p.extra?.[0]?.text, '// Project rules:\n// Name booleans as questions.\n// Prefer early returns.\n');
+  assert.ok(p.prefix.startsWith('// Path: src/add.ts'));
+});
