@@ -39,7 +39,7 @@ test('HTML comments in a rules file are notes, not rules (the starter file has n
 });
 
 test('llama.cpp /infill: the rules are the first input_extra chunk (before the context), the prefix stays the file', () => {
-  const p = buildPrompt({ ...common, model: { name: 'qwen2.5-coder:1.5b', family: 'qwen2', fim: true }, backendKind: 'llamacpp', contextWindow: 16384, maxTokens: 64, rules: RULES });
+  const p = buildPrompt({ ...common, model: { name: 'qwen2.5-coder:1.5b', family: 'qwen2', fim: true }, backendKind: 'llamacpp', contextWindow: 16384, rules: RULES });
   assert.equal(p.kind, 'infill');
   if (p.kind !== 'infill') return;
   assert.deepEqual(p.extra?.map((e) => e.filename), ['project-rules', 'context']);
