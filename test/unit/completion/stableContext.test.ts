@@ -31,14 +31,30 @@ test('context stays the same while the cursor stays in its region, so the prompt
 });
 
 test('another region: the old context is served at once and a refresh runs in the background', async () => {
-  const { e, calls } = engine(20);
+  // The second assembly finishes only when the test lets it: the state is waited for, not a timer (a 20 ms
+  // assembly against the 40 ms first wait was flaky on a loaded machine).
+  const calls: ContextRequest[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let done!: () => void;
+  const refreshed = new Promise<void>((r) => (done = r));
+  const e: ContextEngine = {
+    async assemble(req) {
+      calls.push(req);
+      const n = calls.length;
+      if (n === 2) await gate;
+      if (n === 2) setImmediate(done);
+      return { items: [], text: `// context ${n}\n`, tokens: 4, dropped: [], elapsedMs: 0 };
+    },
+  };
   const sc = new StableContext(e, nullLogger);
   const doc = snapshot('x');
-  await sc.get(doc, 0, 512);
+  assert.equal((await sc.get(doc, 0, 512)).text, '// context 1\n');
   const moved = await sc.get(doc, REGION_LINES * 2, 512);
   assert.equal(moved.text, '// context 1\n');
   assert.equal(moved.fresh, false);
-  await new Promise((r) => setTimeout(r, 50));
+  release();
+  await refreshed;
   assert.equal((await sc.get(doc, REGION_LINES * 2, 512)).text, '// context 2\n');
   assert.equal(calls.length, 2);
 });
