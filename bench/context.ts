@@ -1,7 +1,7 @@
 /**
  * Context recall benchmark (RepoBench-style, no model needed). See ../../shared/docs/benchmarks.md §1 and §3.
  *
- *   npm run bench:context -- --repo <dir> [--budget 4096] [--samples 300] [--seed 1] [--misses [N]]
+ *   npm run bench:context -- --repo <dir> [--budget 4096] [--samples 300] [--seed 1] [--misses [N]] [--oracle-minutes 15]
  *
  * --misses N prints (stderr) up to N missed samples (default 20): the hidden line, the gold definition, where the index
  * has the name, and what was packed instead (source, place, score, reason).
@@ -37,6 +37,8 @@ interface Args {
   seed: number;
   /** How many missed samples to print (0: none). */
   misses: number;
+  /** Wall-clock minutes the precise oracle may spend resolving candidates. */
+  oracleMinutes: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -52,7 +54,7 @@ function parseArgs(argv: string[]): Args {
   const missesAt = argv.indexOf('--misses');
   const missesArg = missesAt >= 0 ? Number(argv[missesAt + 1]) : 0;
   const misses = missesAt < 0 ? 0 : Number.isFinite(missesArg) && missesArg > 0 ? missesArg : 20;
-  return { repo: path.resolve(repo), budget: Number(get('budget') ?? 4096), samples: Number(get('samples') ?? 300), seed: Number(get('seed') ?? 1), misses };
+  return { repo: path.resolve(repo), budget: Number(get('budget') ?? 4096), samples: Number(get('samples') ?? 300), seed: Number(get('seed') ?? 1), misses, oracleMinutes: Number(get('oracle-minutes') ?? 15) };
 }
 
 /** Files whose text the harness keeps (see readText): a sample reads its file, the gold file and up to 20 neighbours. */
@@ -173,7 +175,7 @@ async function main(): Promise<void> {
   const o0 = performance.now();
   // Two sample sets (bench/oracles/sampling.ts): the precise oracle's, scored as `recall`, and the ctags method of
   // earlier figures, scored as `recall_ctags`. A line in both is assembled once.
-  const drawn = await drawSamples(args.repo, files, readText, args.samples, args.seed, (l) => console.error(l));
+  const drawn = await drawSamples(args.repo, files, readText, args.samples, args.seed, (l) => console.error(l), args.oracleMinutes * 60_000);
   console.error(`oracle: ${drawn.precise.length} precise samples (${JSON.stringify(drawn.oracles)}) from ${drawn.queries} queries, rejected ${JSON.stringify(drawn.rejected)}; ${drawn.ctags.length} ctags samples (${(performance.now() - o0).toFixed(0)} ms)`);
   type SetName = 'precise' | 'ctags';
   const byLine = new Map<string, { s: Sample; set: SetName }[]>();

@@ -74,7 +74,7 @@ export async function pyrightOracle(repo: string, indexed: ReadonlySet<string>):
     command: process.execPath,
     args: [server, '--stdio'],
     root: repo,
-    timeoutMs: 60_000,
+    timeoutMs: 20_000,
     settings: (section) => {
       if (section === 'python.analysis') return analysis;
       if (section === 'python') return { analysis };

@@ -131,6 +131,8 @@ export async function drawSamples(
   count: number,
   seed: number,
   log: (s: string) => void,
+  /** Wall-clock budget for resolving (a language server on a big corpus can be slow): fewer samples past it, said so. */
+  budgetMs = 15 * 60_000,
 ): Promise<DrawnSamples> {
   const defs = ctagsDefinitions(repo, files);
   const ctags = sampleCursors(readText, files, defs, count, seed);
@@ -142,8 +144,14 @@ export async function drawSamples(
   const out: DrawnSamples = { precise: [], ctags, oracles: {}, rejected: {}, queries: 0, fallbacks: oracles.fallbacks };
   const usedLines = new Set<string>();
   try {
+    const t0 = performance.now();
     for (const c of candidates) {
       if (out.precise.length >= count) break;
+      if (performance.now() - t0 > budgetMs) {
+        log(`oracle: time budget of ${Math.round(budgetMs / 60_000)} min spent after ${out.queries} queries: ${out.precise.length} precise samples`);
+        break;
+      }
+      if (out.queries > 0 && out.queries % 200 === 0) log(`oracle: ${out.queries} queries, ${out.precise.length} samples, ${Math.round((performance.now() - t0) / 1000)} s`);
       const key = `${c.file}:${c.line}`;
       if (usedLines.has(key)) continue;
       const text = readText(c.file);
