@@ -162,7 +162,7 @@ export async function drawSamples(
       }
       const oracle = await oracles.get(c.file);
       out.queries++;
-      const v = await oracle.resolve({ file: c.file, line: c.line, column: c.column, name: c.name, text, ctags: visible.get(c.name) ?? [] });
+      const v = await oracle.resolve({ file: c.file, line: c.line, column: c.column, name: c.name, text, ctags: visible.get(c.name) ?? [], definedInRepo: (n) => defs.has(n) });
       if ('reject' in v) {
         out.rejected[v.reject] = (out.rejected[v.reject] ?? 0) + 1;
         if (v.reject === 'error' && out.rejected.error! <= 3) log(`oracle ${oracle.name} error at ${c.file}:${c.line + 1} ${c.name}: ${v.detail}`);

@@ -201,6 +201,26 @@ function findBinding(scope: Node, name: string, use: Node): RejectReason | undef
   return undefined;
 }
 
+/** Kinds a segment of a `a::b` path cannot be: a path names modules, types and enum variants, not members. */
+const NOT_A_PATH_SEGMENT = new Set(['field', 'member', 'method', 'function', 'variable', 'accessor', 'property', 'local']);
+
+/**
+ * What a `::` path says about the name: rooted in the language's standard library (`std::`, `core::`, `alloc::`) it is a
+ * builtin; rooted in a name the repository does not define (another crate, a type imported from one) it is outside;
+ * followed by `::` it is a module or type, so a member of the same name elsewhere is not its definition.
+ */
+function pathVerdict(q: OracleQuery, goldKind: string): RejectReason | undefined {
+  const lineText = q.text.split('\n', q.line + 1)[q.line] ?? '';
+  const after = lineText.slice(q.column + q.name.length);
+  if (after.startsWith('::') && NOT_A_PATH_SEGMENT.has(goldKind)) return 'ambiguous';
+  const chain = /((?:[A-Za-z_][A-Za-z0-9_]*)?(?:::[A-Za-z_][A-Za-z0-9_]*)*::)$/.exec(lineText.slice(0, q.column))?.[1];
+  if (!chain) return undefined;
+  const root = chain.split('::').find((s) => s.length > 0);
+  if (!root || root === 'crate' || root === 'self' || root === 'super' || root === 'Self') return undefined;
+  if (root === 'std' || root === 'core' || root === 'alloc') return 'builtin';
+  return q.definedInRepo && !q.definedInRepo(root) ? 'outside' : undefined;
+}
+
 export class ScopeFilteredCtagsOracle implements PreciseOracle {
   readonly name = 'ctags+scope';
 
@@ -209,6 +229,8 @@ export class ScopeFilteredCtagsOracle implements PreciseOracle {
     if (language && BUILTINS[language]?.has(q.name)) return { reject: 'builtin' };
     const others = q.ctags.filter((d) => d.file !== q.file);
     if (q.ctags.length !== 1 || others.length !== 1) return { reject: q.ctags.length > 1 ? 'ambiguous' : 'same-file' };
+    const path = pathVerdict(q, others[0].kind);
+    if (path) return { reject: path };
     if (language) {
       const bound = await boundInScope(language, q.file, q.text, q.line, q.column, q.name);
       if (bound) return { reject: bound };

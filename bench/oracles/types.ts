@@ -17,6 +17,8 @@ export interface OracleQuery {
   text: string;
   /** What ctags defines under this name (the scope-filtered oracle's only source). */
   ctags: readonly GoldDef[];
+  /** Whether ctags defines `name` anywhere in the repository (the scope-filtered oracle reads path roots with it). */
+  definedInRepo?: (name: string) => boolean;
 }
 
 export type RejectReason =

@@ -39,7 +39,7 @@ async function ask(oracle: PreciseOracle, root: string, file: string, lineHas: s
   const hits = [...lines[line].matchAll(new RegExp(`\\b${name}\\b`, 'g'))];
   assert.ok(hits[nth], `occurrence ${nth} of ${name} on "${lines[line]}"`);
   const defs = ctagsDefinitions(root, Object.keys(filesOf(root)));
-  return oracle.resolve({ file, line, column: hits[nth].index!, name, text, ctags: defs.get(name) ?? [] });
+  return oracle.resolve({ file, line, column: hits[nth].index!, name, text, ctags: defs.get(name) ?? [], definedInRepo: (n) => defs.has(n) });
 }
 
 function filesOf(root: string): Record<string, true> {
@@ -163,7 +163,7 @@ test('gopls oracle: import resolved across packages; type parameter, shadowing l
 test('scope-filtered ctags oracle (Rust): unique definition kept; type parameter, shadowing local and prelude name rejected', async () => {
   checkCtags();
   const root = fixture({
-    'src/util.rs': 'pub fn helper(x: u32) -> u32 {\n    x + 1\n}\n\npub struct T;\n\npub struct Wrapper;\n\nimpl Wrapper {\n    pub fn clone(&self) -> Wrapper {\n        Wrapper\n    }\n}\n',
+    'src/util.rs': 'pub fn helper(x: u32) -> u32 {\n    x + 1\n}\n\npub struct T;\n\npub struct Wrapper;\n\nimpl Wrapper {\n    pub fn clone(&self) -> Wrapper {\n        Wrapper\n    }\n}\n\npub fn bind_all() {}\n\npub struct Listener;\n',
     'src/lib.rs': [
       'mod util;',
       'use crate::util::helper;',
@@ -172,6 +172,9 @@ test('scope-filtered ctags oracle (Rust): unique definition kept; type parameter
       '    let n = helper(1);',
       '    let _ = w.clone();',
       '    let _ = n;',
+      '    let _ = std::net::bind_all();',
+      '    let _ = other::net::Listener::new();',
+      '    let _ = crate::util::bind_all();',
       '    x',
       '}',
       '',
@@ -188,6 +191,10 @@ test('scope-filtered ctags oracle (Rust): unique definition kept; type parameter
   assert.equal(rejectOf(await ask(oracle, root, 'src/lib.rs', 'pub fn run', 'T', 2)), 'type-parameter');
   assert.equal(rejectOf(await ask(oracle, root, 'src/lib.rs', '    helper(3)', 'helper')), 'local');
   assert.equal(rejectOf(await ask(oracle, root, 'src/lib.rs', 'w.clone()', 'clone')), 'builtin');
+  // Paths: rooted in the standard library, or in a crate the repository does not define, they lead elsewhere.
+  assert.equal(rejectOf(await ask(oracle, root, 'src/lib.rs', 'std::net::bind_all', 'bind_all')), 'builtin');
+  assert.equal(rejectOf(await ask(oracle, root, 'src/lib.rs', 'other::net::Listener', 'Listener')), 'outside');
+  assert.equal(goldOf(await ask(oracle, root, 'src/lib.rs', 'crate::util::bind_all', 'bind_all')), 'src/util.rs:14');
 });
 
 test('names inside import and re-export statements are imports, not uses (continuation lines included)', async () => {
