@@ -41,6 +41,33 @@ export class OracleSet {
 
   constructor(private readonly repo: string, private readonly indexed: ReadonlySet<string>, private readonly log: (s: string) => void) {}
 
+  /**
+   * A language server that fails the first queries in a row (timeouts on a corpus too big for it here, a crash) is
+   * replaced by the scope-filtered oracle for the rest of the run, and the fallback is reported.
+   */
+  noteResult(file: string, failed: boolean): void {
+    const kind = oracleKind(file);
+    if (kind === 'scope' || this.failures.get(kind) === -1) return;
+    if (!failed) {
+      this.failures.set(kind, -1); // it has answered: later errors are single samples dropped
+      return;
+    }
+    const n = (this.failures.get(kind) ?? 0) + 1;
+    this.failures.set(kind, n);
+    if (n >= OracleSet.MAX_FIRST_FAILURES) {
+      const why = `${kind} oracle failed its first ${n} queries, scope-filtered ctags used instead`;
+      this.fallbacks.push(why);
+      this.log(why);
+      const old = this.open.get(kind);
+      this.open.set(kind, Promise.resolve(new ScopeFilteredCtagsOracle()));
+      void old?.then((o) => o.close()).catch(() => undefined);
+      this.failures.set(kind, -1);
+    }
+  }
+
+  private static readonly MAX_FIRST_FAILURES = 5;
+  private readonly failures = new Map<string, number>();
+
   get(file: string): Promise<PreciseOracle> {
     const kind = oracleKind(file);
     let o = this.open.get(kind);
@@ -163,6 +190,7 @@ export async function drawSamples(
       const oracle = await oracles.get(c.file);
       out.queries++;
       const v = await oracle.resolve({ file: c.file, line: c.line, column: c.column, name: c.name, text, ctags: visible.get(c.name) ?? [], definedInRepo: (n) => defs.has(n) });
+      oracles.noteResult(c.file, 'reject' in v && v.reject === 'error');
       if ('reject' in v) {
         out.rejected[v.reject] = (out.rejected[v.reject] ?? 0) + 1;
         if (v.reject === 'error' && out.rejected.error! <= 3) log(`oracle ${oracle.name} error at ${c.file}:${c.line + 1} ${c.name}: ${v.detail}`);
