@@ -5,14 +5,9 @@
  */
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { isSecretPath } from '../trust/secrets';
 
-/** Base names (case-insensitive globs) of files that may hold credentials. Never read, never indexed, never sent. */
-export const SECRET_GLOBS = [
-  '.env', '.env.*', '*.env', '.envrc', '*.pem', '*.key', '*.crt', '*.cer', '*.der', '*.p12', '*.pfx', '*.jks', '*.keystore',
-  '*.kdbx', '*.gpg', '*.asc', '*.ovpn', 'id_rsa*', 'id_dsa*', 'id_ecdsa*', 'id_ed25519*', 'credentials*', '*credentials.json',
-  '*.secret', '*.secrets', 'secrets.*', '.npmrc', '.pypirc', '.netrc', '_netrc', '.git-credentials', '.htpasswd',
-  '.pgpass', '.dockercfg', 'service-account*.json', '*.tfvars', '*.tfstate', '*.tfstate.*', 'known_hosts', 'authorized_keys',
-];
+export { SECRET_GLOBS, SECRET_PATHS, isSecretPath } from '../trust/secrets';
 
 /** Folder names skipped anywhere in the tree (vendored, generated, tooling state). */
 export const SKIPPED_DIRS = new Set([
@@ -28,17 +23,16 @@ const BINARY_EXTENSIONS = new Set([
   'mp3', 'mp4', 'mov', 'avi', 'wav', 'flac', 'ogg', 'woff', 'woff2', 'ttf', 'otf', 'eot', 'deb', 'rpm', 'dmg', 'iso', 'node',
 ]);
 
-const isSecretBase = picomatch(SECRET_GLOBS, { nocase: true, dot: true });
-
 function baseName(p: string): string {
   const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
   return p.slice(i + 1);
 }
 
-/** True for files that look like they hold secrets (by name). */
-export function isSecretPath(p: string): boolean {
-  return isSecretBase(baseName(p));
-}
+/**
+ * Paths deeper than this many folders are never read: a repository of nested folders (each with its own .gitignore)
+ * would otherwise cost every walk time that grows with the cube of its depth.
+ */
+export const MAX_PATH_DEPTH = 40;
 
 /** True for files that are binary by extension. */
 export function isBinaryPath(p: string): boolean {
@@ -65,7 +59,13 @@ export interface ExclusionOptions {
 /** Decides, for workspace-relative paths, what the engine may read. */
 export class ExclusionRules {
   private readonly gitignores = new Map<string, Ignore>();
+  /** Folders whose .gitignore is known (registered, or looked for and absent): see loadGitignores. */
+  private readonly gitignoreKnown = new Set<string>();
+  /** Each folder's own verdict (ignored by an ancestor's .gitignore or not), decided once. */
+  private readonly folderVerdicts = new Map<string, boolean>();
   private readonly globs: picomatch.Matcher | undefined;
+  /** How many .gitignore matchers were consulted (a diagnostic: the walk's cost grows with it). */
+  gitignoreChecks = 0;
 
   constructor(options: ExclusionOptions = {}) {
     const patterns = [...(options.filesExclude ?? []), ...(options.userExclude ?? [])].filter((p) => p.trim().length > 0);
@@ -76,34 +76,79 @@ export class ExclusionRules {
 
   /** Register the content of `<dir>/.gitignore` (dir '' for the root). */
   addGitignore(dir: string, content: string): void {
-    this.gitignores.set(dir.replace(/\/+$/, ''), ignore().add(content));
+    const key = dir.replace(/\/+$/, '');
+    this.gitignores.set(key, ignore().add(content));
+    this.gitignoreKnown.add(key);
+    this.forgetVerdictsUnder(key);
   }
 
   removeGitignore(dir: string): void {
-    this.gitignores.delete(dir.replace(/\/+$/, ''));
+    const key = dir.replace(/\/+$/, '');
+    this.gitignores.delete(key);
+    this.forgetVerdictsUnder(key);
+  }
+
+  /** A .gitignore in `dir` can change the verdicts of folders below it only (a walk adds it before going there). */
+  private forgetVerdictsUnder(dir: string): void {
+    if (!dir) return this.folderVerdicts.clear();
+    for (const folder of this.folderVerdicts.keys()) if (folder.startsWith(`${dir}/`)) this.folderVerdicts.delete(folder);
+  }
+
+  /**
+   * Make sure the .gitignore of every folder above `relPath` is registered, reading the ones not seen yet with `read`
+   * (undefined: there is none). For paths that did not come from a walk (an open document, a mention).
+   */
+  loadGitignores(relPath: string, read: (gitignoreRelPath: string) => string | undefined): void {
+    const parts = normalise(relPath).split('/');
+    for (let i = 0; i < Math.min(parts.length, MAX_PATH_DEPTH + 1); i++) {
+      const dir = parts.slice(0, i).join('/');
+      if (this.gitignoreKnown.has(dir)) continue;
+      this.gitignoreKnown.add(dir);
+      if (i > 0 && this.excludes(dir, true)) return;
+      const content = read(dir ? `${dir}/.gitignore` : '.gitignore');
+      if (content !== undefined) this.addGitignore(dir, content);
+    }
   }
 
   /** True when `relPath` must not be read. `isDir` for folders (so whole trees are skipped). */
   excludes(relPath: string, isDir = false): boolean {
-    const p = relPath.replace(/\\/g, '/').replace(/^\.\/+/, '');
+    const p = normalise(relPath);
     if (!p) return false;
     const parts = p.split('/');
+    if (parts.includes('..')) return true;
     const dirs = isDir ? parts : parts.slice(0, -1);
+    if (dirs.length > MAX_PATH_DEPTH) return true;
     if (dirs.some((d) => SKIPPED_DIRS.has(d))) return true;
     if (!isDir && (isSecretPath(p) || isBinaryPath(p))) return true;
     if (this.globs && (this.globs(p) || (isDir && this.globs(p + '/')))) return true;
-    return this.ignoredByGit(parts, isDir);
+    if (this.gitignores.size === 0) return false;
+    if (isDir) return this.folderIgnored(parts);
+    return (parts.length > 1 && this.folderIgnored(parts.slice(0, -1))) || this.ignoredByGit(parts, false);
   }
 
+  /** A folder is ignored when its parent is, or when a .gitignore above it names it. Decided once per folder. */
+  private folderIgnored(parts: string[]): boolean {
+    const key = parts.join('/');
+    let verdict = this.folderVerdicts.get(key);
+    if (verdict === undefined) {
+      verdict = (parts.length > 1 && this.folderIgnored(parts.slice(0, -1))) || this.ignoredByGit(parts, true);
+      this.folderVerdicts.set(key, verdict);
+    }
+    return verdict;
+  }
+
+  /** Whether a .gitignore above names the path itself (its folders are decided by folderIgnored). */
   private ignoredByGit(parts: string[], isDir: boolean): boolean {
-    if (this.gitignores.size === 0) return false;
     for (let i = 0; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
-      const ig = this.gitignores.get(dir);
+      const ig = this.gitignores.get(parts.slice(0, i).join('/'));
       if (!ig) continue;
-      const rest = parts.slice(i).join('/') + (isDir ? '/' : '');
-      if (ig.ignores(rest)) return true;
+      this.gitignoreChecks++;
+      if (ig.ignores(parts.slice(i).join('/') + (isDir ? '/' : ''))) return true;
     }
     return false;
   }
+}
+
+function normalise(relPath: string): string {
+  return relPath.replace(/\\/g, '/').replace(/^\.\/+/, '');
 }
