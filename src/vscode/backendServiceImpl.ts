@@ -14,6 +14,7 @@ import { checkEndpoint } from '../core/backends/endpoint';
 import { detectBackend } from '../core/backends/detect';
 import { DetectedServerConsent } from '../core/backends/detectConsent';
 import { guardBackend } from '../core/backends/guarded';
+import { redactForRemote } from '../core/trust/remotePrompts';
 import { describeKind, problemFor } from './backendProblems';
 
 export interface BackendServiceDeps {
@@ -195,7 +196,8 @@ class BackendServiceImpl implements BackendService {
       const completionInfo = completionModel === settings.chatModel ? chatInfo : await raw.modelInfo(completionModel);
       const contextWindow = settings.contextWindow || chatInfo.contextLength || PHI4_CONTEXT_WINDOW;
       const windows = new Map([[settings.chatModel, contextWindow], [completionModel, settings.contextWindow || completionInfo.contextLength || PHI4_CONTEXT_WINDOW]]);
-      const backend = guardBackend(raw, { logger: this.deps.logger, contextLength: (model: string) => windows.get(model) ?? contextWindow, onSlowStart: (w) => this.slowStart(w) });
+      // Inline keys are redacted from prompts to an endpoint off this machine.
+      const backend = guardBackend(redactForRemote(raw), { logger: this.deps.logger, contextLength: (model: string) => windows.get(model) ?? contextWindow, onSlowStart: (w) => this.slowStart(w) });
       this.activeBackend = { backend, chatModel: settings.chatModel, completionModel, contextWindow, chatInfo, completionInfo };
       log.info(`Backend ready: ${describeKind(target.kind)} at ${target.endpoint}; chat model ${settings.chatModel} (window ${contextWindow}), completion model ${completionModel}${completionInfo.fim ? ' (native FIM)' : ' (Phi-4 hole-filling prompt)'}`);
       this.deps.notifier.clear('offline');

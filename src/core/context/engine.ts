@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import { nullLogger } from '../log';
 import type { ActivitySource, OpenDocument } from './activity';
 import { isSecretPath } from './exclude';
+import { redactPacked } from '../trust/secrets';
 import { DocumentCache, type DocumentStructure } from './documentCache';
 import { pack, type Candidate } from './packing';
 import { countTokens } from '../tokens';
@@ -86,7 +87,8 @@ export class TreeSitterContextEngine implements ContextEngine {
     if (on.similar !== false) candidates.push(...similarCandidates(cur, this.activity, this.windows, { weight: SIMILAR_WEIGHT }));
     if (on.recentEdits !== false) candidates.push(...recentEditCandidates(cur, this.activity));
     req.signal?.throwIfAborted();
-    const packed = pack(candidates, Math.max(0, req.budgetTokens));
+    // Keys written inline in other files (ghp_…, AKIA…, PEM blocks) never reach a prompt.
+    const packed = redactPacked(pack(candidates, Math.max(0, req.budgetTokens)), countTokens);
     const elapsedMs = performance.now() - t0;
     this.logger.debug(
       `context: ${packed.items.length} items, ${packed.tokens}/${req.budgetTokens} tokens, ${candidates.length} candidates, ` +

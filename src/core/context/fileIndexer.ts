@@ -11,6 +11,7 @@ import { detach } from '../strings';
 import { forEachWord } from './similarity';
 import { isKeyword } from './keywords';
 import { directMembers, renderDefinition } from './snippets';
+import { redactSecrets } from '../trust/secrets';
 
 export interface IndexedTag {
   name: string;
@@ -112,8 +113,9 @@ function toIndexed(tags: Tag[], text: string, comment: string): IndexedTag[] {
     line: t.nameLine,
     startLine: t.startLine,
     endLine: t.endLine,
-    signature: t.signature,
+    // Inline keys are redacted before anything is kept (and persisted with the index).
+    signature: redactSecrets(t.signature),
     // detach: a one-line snippet is a substring of the file (see detach).
-    snippet: detach(renderDefinition(t, lines, CONTAINER_KINDS.has(t.kind) ? directMembers(t, tags) : [], comment)),
+    snippet: detach(redactSecrets(renderDefinition(t, lines, CONTAINER_KINDS.has(t.kind) ? directMembers(t, tags) : [], comment))),
   }));
 }
