@@ -25,6 +25,7 @@ import type { Services } from './vscode/services';
 import { RulesService } from './vscode/rules/rulesService';
 import { registerRulesCommands, rulesReport } from './vscode/rules/commands';
 import { PHI4_CONTEXT_WINDOW } from './core/config';
+import { DocumentGate } from './vscode/workspaceGate';
 
 export async function activate(extension: vscode.ExtensionContext): Promise<{ services: Services }> {
   const log = createLogChannel();
@@ -40,13 +41,15 @@ export async function activate(extension: vscode.ExtensionContext): Promise<{ se
   registerDiffPreview(extension.subscriptions);
   const backends = createBackendService({ extension, log, logger, notifier, settings: () => settingsWatcher.current, onDidChangeSettings: settingsWatcher.onDidChange });
   extension.subscriptions.push(backends);
+  const gate = new DocumentGate(() => settingsWatcher.current, settingsWatcher.onDidChange);
+  extension.subscriptions.push(gate);
   // Project rules first: every feature asks them, and Show Context for Cursor lists them.
   const rules = new RulesService({ extension, logger, settings: () => settingsWatcher.current });
   extension.subscriptions.push(rules);
   void rules.ready();
   const window = () => settingsWatcher.current.contextWindow || PHI4_CONTEXT_WINDOW;
   registerRulesCommands(extension.subscriptions, rules, window);
-  const context = createContextService({ extension, log, logger, settings: () => settingsWatcher.current, onDidChangeSettings: settingsWatcher.onDidChange, rulesReport: (uri) => rulesReport(rules, uri, window()) });
+  const context = createContextService({ extension, log, logger, gate, settings: () => settingsWatcher.current, onDidChangeSettings: settingsWatcher.onDidChange, rulesReport: (uri) => rulesReport(rules, uri, window()) });
   extension.subscriptions.push(context);
 
   const services: Services = {
@@ -59,6 +62,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<{ se
     notifier,
     context,
     rules,
+    gate,
   };
 
   for (const [name, register] of [

@@ -12,6 +12,7 @@ import type { DocumentSnapshot } from '../core/context/types';
 import type { DocumentInfo, TextChange } from '../core/context/engineProtocol';
 import { WorkspaceIndexHost } from './contextIndexHost';
 import type { QuestionContext } from '../core/context/questionSearch';
+import type { DocumentGate } from './workspaceGate';
 
 export interface ContextServiceDeps {
   extension: vscode.ExtensionContext;
@@ -21,6 +22,8 @@ export interface ContextServiceDeps {
   onDidChangeSettings: vscode.Event<Settings>;
   /** The project rules that apply to a file, as a report section (Show Context for Cursor lists them). */
   rulesReport?: (uri: vscode.Uri) => string;
+  /** Open documents and edits reach the engine only when the gate admits them (workspace folder, exclusion rules). */
+  gate: DocumentGate;
 }
 
 /** Budget of "Show Context for Cursor" when no feature says otherwise. */
@@ -31,7 +34,8 @@ const MAX_MIRRORED_CHARS = 4_000_000;
 
 export function createContextService(deps: ContextServiceDeps): ContextService {
   const disposables: vscode.Disposable[] = [];
-  const mirrorable = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled';
+  // Only documents the gate admits are copied to the engine (inside a workspace folder by real path, not excluded).
+  const mirrorable = (doc: vscode.TextDocument) => (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') && deps.gate.check(doc.uri).ok;
   const docPath = (doc: vscode.TextDocument) => (doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString());
   const info = (doc: vscode.TextDocument): DocumentInfo | undefined => {
     if (!mirrorable(doc)) return undefined;
@@ -82,7 +86,11 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
       client.notify({ kind: 'change', path: docPath(doc), version: doc.version, changes, length });
     }),
     vscode.workspace.onDidRenameFiles((e) => {
-      for (const f of e.files) client.notify({ kind: 'rename', fromRel: relPath(f.oldUri), toRel: relPath(f.newUri) });
+      for (const f of e.files) {
+        // Renamed to somewhere the gate refuses (e.g. into an ignored folder): the engine forgets it.
+        if (f.newUri.scheme !== 'file' || deps.gate.check(f.newUri).ok) client.notify({ kind: 'rename', fromRel: relPath(f.oldUri), toRel: relPath(f.newUri) });
+        else if (mirrored.delete(f.oldUri.fsPath)) client.notify({ kind: 'close', path: f.oldUri.fsPath });
+      }
     }),
   );
 

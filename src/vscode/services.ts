@@ -9,6 +9,7 @@ import type { BackendService } from './backendService';
 import type { Notifier } from './notifier';
 import type { ContextService } from './contextService';
 import type { RulesService } from './rules/rulesService';
+import type { DocumentGate } from './workspaceGate';
 
 export interface Services {
   readonly extension: vscode.ExtensionContext;
@@ -22,4 +23,6 @@ export interface Services {
   readonly context: ContextService;
   /** Project and user rules files, per file and feature. */
   readonly rules: RulesService;
+  /** What may enter a prompt: inside a workspace folder (real path) and not excluded. */
+  readonly gate: DocumentGate;
 }

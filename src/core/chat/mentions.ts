@@ -33,6 +33,15 @@ export function parseMentions(text: string): Mention[] {
   return out;
 }
 
+/** The mentions in `edited` that `original` did not have, as text parseMentions reads back (for an edited composed question). */
+export function addedMentions(original: string, edited: string): string {
+  const before = new Set(parseMentions(original).map((m) => `${m.kind}:${m.arg}`));
+  return parseMentions(edited)
+    .filter((m) => !before.has(`${m.kind}:${m.arg}`))
+    .map((m) => edited.slice(m.start, m.end))
+    .join(' ');
+}
+
 export interface MentionQuery {
   /** 'any' while the user is still typing the kind (`@fi`). */
   kind: MentionKind | 'any';

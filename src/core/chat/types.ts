@@ -25,6 +25,8 @@ export interface StoredMessage {
   content: string;
   /** Labels of the context blocks sent with a question (their text is not stored). */
   attachments?: string[];
+  /** The question was composed by the extension (Explain), not typed: its text is never searched for `@` mentions. */
+  composed?: boolean;
   error?: string;
   stopReason?: 'stop' | 'length' | 'abort';
   createdAt: number;

@@ -3,7 +3,6 @@
  * action / test ({uri, range, diagnostics, instruction}). Also the context-engine call every action shares.
  */
 import * as vscode from 'vscode';
-import { isSecretPath } from '../../core/context/exclude';
 import type { DiagnosticInfo } from '../../core/actions/prompts';
 import type { DocumentSnapshot } from '../../core/context/types';
 import type { Services } from '../services';
@@ -34,10 +33,11 @@ export function normaliseArgs(arg: unknown): ActionArgs {
 }
 
 /** The document an action works on, or why there is none (no editor, a diff preview, a secret-looking file). */
-export async function resolveEditorArgs(args: ActionArgs): Promise<EditorTarget | { problem: string }> {
+export async function resolveEditorArgs(args: ActionArgs, services: Pick<Services, 'gate'>): Promise<EditorTarget | { problem: string }> {
   const target = await editorTarget(args);
   if (!target) return { problem: 'open a file first.' };
-  if (isSecretPath(target.doc.uri.fsPath)) return { problem: 'this file looks like it holds secrets, so it is never sent to a model.' };
+  const verdict = services.gate.checkActive(target.doc.uri);
+  if (!verdict.ok) return { problem: `this file is never sent to a model (${verdict.reason}).` };
   return target;
 }
 

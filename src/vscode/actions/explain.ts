@@ -17,7 +17,7 @@ export interface AskInChatArgs {
 }
 
 export async function runExplain(services: Services, args: ActionArgs = {}): Promise<boolean> {
-  const resolved = await resolveEditorArgs(args);
+  const resolved = await resolveEditorArgs(args, services);
   if ('problem' in resolved) {
     void vscode.window.showInformationMessage(`Phi Coder: ${resolved.problem}`);
     return false;

@@ -48,7 +48,7 @@ function diagnosticsFor(doc: vscode.TextDocument, range: vscode.Range, given?: D
 }
 
 export async function runRewrite(services: Services, action: RewriteAction, args: ActionArgs = {}): Promise<ProposalOutcome> {
-  const resolved = await resolveEditorArgs(args);
+  const resolved = await resolveEditorArgs(args, services);
   if ('problem' in resolved) {
     void vscode.window.showInformationMessage(`Phi Coder: ${resolved.problem}`);
     return 'failed';

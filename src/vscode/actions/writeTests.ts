@@ -47,7 +47,7 @@ function separatorAfter(existing: string): string {
 }
 
 export async function runWriteTests(services: Services, args: ActionArgs = {}): Promise<ProposalOutcome> {
-  const resolved = await resolveEditorArgs(args);
+  const resolved = await resolveEditorArgs(args, services);
   if ('problem' in resolved) {
     void vscode.window.showInformationMessage(`Phi Coder: ${resolved.problem}`);
     return 'failed';
@@ -69,6 +69,14 @@ export async function runWriteTests(services: Services, args: ActionArgs = {}): 
     return 'failed';
   }
   const testUri = plan.sameFile ? doc.uri : toUri(plan.testPath);
+  // The test file is read into the prompt and written on accept: its real path (links resolved, the file's and its
+  // folders') must be inside the workspace, and no exclusion rule may cover it.
+  const allowed = plan.sameFile ? { ok: true as const } : services.gate.check(testUri);
+  if (!allowed.ok) {
+    services.logger.warn(`action:writeTests: refused ${testUri.fsPath}: ${allowed.reason}`);
+    void vscode.window.showWarningMessage(`Phi Coder: Write Tests will not read or write ${testUri.fsPath} (${allowed.reason}).`);
+    return 'failed';
+  }
   const testDoc = plan.sameFile ? doc : (await probe.exists(plan.testPath)) ? await vscode.workspace.openTextDocument(testUri) : undefined;
   const existing = testDoc?.getText();
   const settings = services.settings();
@@ -104,7 +112,8 @@ export async function runWriteTests(services: Services, args: ActionArgs = {}): 
       document: testDoc,
       uri: testDoc ? undefined : testUri,
       base: testDoc ? { text: before, start: mode === 'append' ? before.length : 0, end: before.length } : undefined,
-      title: `Tests (${plan.framework})`,
+      // The full path: the file written on accept is exactly the one named here.
+      title: `Tests (${plan.framework}) in ${testUri.scheme === 'file' ? testUri.fsPath : testUri.toString(true)}`,
       transform: (raw, final) => {
         const code = extractCode(raw, { original, partial: !final });
         return mode === 'append' && code ? separatorAfter(before) + code : code;

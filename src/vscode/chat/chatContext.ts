@@ -11,6 +11,7 @@ import { parseMentions, type Mention } from '../../core/chat/mentions';
 import { renderBlock } from '../../core/chat/prompt';
 import { countTokens } from '../../core/tokens';
 import { isBinaryPath, isSecretPath, looksBinary } from '../../core/context/exclude';
+import type { DocumentGate } from '../workspaceGate';
 import { DIFF_SCHEME } from '../diffPreview';
 import type { QuestionContext } from '../../core/context/questionSearch';
 import { findSymbolBlock, problemsText } from './symbols';
@@ -58,17 +59,21 @@ export class ChatContext implements vscode.Disposable {
     return this.editor && !this.editor.document.isClosed ? this.editor : undefined;
   }
 
-  /** The default context (selection or file) plus every mention in `question`, as blocks and chips. */
-  async collect(question: string, opts: { resolveWorkspace: boolean; signal?: AbortSignal }): Promise<ChatBlocks> {
+  /**
+   * The default context (selection or file) plus every mention in `typed`, as blocks and chips. Pass only what the
+   * user typed: text the extension composed (Explain's question, with diagnostics a repository can word) must never
+   * be searched for mentions.
+   */
+  async collect(typed: string, opts: { resolveWorkspace: boolean; signal?: AbortSignal }): Promise<ChatBlocks> {
     const out: ChatBlocks = { blocks: [], chips: [] };
     const editorPart = await this.editorBlocks(opts.signal);
     if (editorPart) {
       out.blocks.push(...editorPart.blocks);
       out.chips.push(editorPart.chip);
     }
-    for (const mention of parseMentions(question)) {
+    for (const mention of parseMentions(typed)) {
       const id = `mention:${mention.kind}:${mention.arg}`;
-      const block = await this.resolveMention(mention, question, opts);
+      const block = await this.resolveMention(mention, typed, opts);
       const tokens = block ? countTokens(renderBlock(block)) : 0;
       const label = mention.arg ? `@${mention.kind}:${mention.arg}` : `@${mention.kind}`;
       out.chips.push({ id, kind: mention.kind, label, detail: block ? `${block.label} · ${tokens} tokens` : mention.kind === 'workspace' ? 'Retrieved when you send' : 'Not found', tokens });
@@ -84,12 +89,18 @@ export class ChatContext implements vscode.Disposable {
         this.fileList = { at: Date.now(), paths };
       }
       const q = query.toLowerCase();
-      return this.fileList.paths
-        .map((uri) => vscode.workspace.asRelativePath(uri, false))
-        .filter((p) => !isSecretPath(p) && !isBinaryPath(p) && p.toLowerCase().includes(q))
-        .sort((a, b) => rank(a, q) - rank(b, q) || a.length - b.length)
-        .slice(0, 20)
-        .map((p) => ({ kind: 'file' as const, insertText: `file:${p}`, label: p.split('/').pop() ?? p, detail: p }));
+      const gate = this.services.gate;
+      const named = this.fileList.paths
+        .map((uri) => ({ uri, p: vscode.workspace.asRelativePath(uri, false) }))
+        .filter(({ p }) => !isSecretPath(p) && !isBinaryPath(p) && p.toLowerCase().includes(q))
+        .sort((a, b) => rank(a.p, q) - rank(b.p, q) || a.p.length - b.p.length);
+      const out: MentionSuggestion[] = [];
+      // Offer only files a mention could attach (the gate's check resolves links: done for the first few only).
+      for (const { uri, p } of named) {
+        if (out.length >= 20) break;
+        if (gate.check(uri).ok) out.push({ kind: 'file', insertText: `file:${p}`, label: p.split('/').pop() ?? p, detail: p });
+      }
+      return out;
     }
     const symbols = (await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', query)) ?? [];
     return symbols
@@ -114,7 +125,7 @@ export class ChatContext implements vscode.Disposable {
     if (!editor) return undefined;
     const doc = editor.document;
     const relPath = vscode.workspace.asRelativePath(doc.uri, false);
-    if (isSecretPath(relPath) || isBinaryPath(relPath)) return undefined;
+    if (!this.services.gate.checkActive(doc.uri).ok || isBinaryPath(relPath)) return undefined;
     const text = doc.getText();
     if (looksBinary(text)) return undefined;
     const sel = editor.selection;
@@ -178,9 +189,9 @@ export class ChatContext implements vscode.Disposable {
     if (hit && Date.now() - hit.at < 3_000) return hit.block;
     let block: ContextBlock | undefined;
     try {
-      if (m.kind === 'file') block = await fileBlock(m.arg);
-      else if (m.kind === 'symbol') block = await findSymbolBlock(m.arg);
-      else block = { id: 'problems', kind: 'problems', label: '@problems', text: problemsText(this.lastEditor?.document.uri) };
+      if (m.kind === 'file') block = await fileBlock(m.arg, this.services.gate);
+      else if (m.kind === 'symbol') block = await findSymbolBlock(m.arg, this.services.gate);
+      else block = { id: 'problems', kind: 'problems', label: '@problems', text: problemsText(this.lastEditor?.document.uri, this.services.gate) };
     } catch (err) {
       this.services.logger.warn(`Chat: could not resolve @${key}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -230,29 +241,17 @@ export function aroundCursor(text: string, line: number): { startLine: number; t
   return { startLine: start, text: lines.slice(start, end).join('\n').slice(0, MAX_FILE_CHARS) };
 }
 
-async function fileBlock(relPath: string): Promise<ContextBlock | undefined> {
-  if (isSecretPath(relPath) || isBinaryPath(relPath)) return undefined;
-  const uri = await existingFile(relPath);
-  if (!uri) return undefined;
-  const doc = await vscode.workspace.openTextDocument(uri);
+/**
+ * `@file:<path>`: a plain relative path (no absolute paths, no `..`), whose real path lies inside a workspace folder
+ * and which no exclusion rule covers; otherwise nothing is attached (the chip says "Not found").
+ */
+async function fileBlock(mention: string, gate: DocumentGate): Promise<ContextBlock | undefined> {
+  const verdict = gate.resolveMention(mention);
+  if (!verdict.ok || isBinaryPath(verdict.relPath)) return undefined;
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(verdict.realPath));
   const text = doc.getText();
   if (looksBinary(text)) return undefined;
   const part = aroundCursor(text, 0);
+  const relPath = verdict.relPath;
   return { id: `file:${relPath}`, kind: 'file', label: relPath, path: relPath, languageId: doc.languageId, startLine: part.startLine, text: part.text };
-}
-
-/** `relPath` inside one of the workspace folders (multi-root paths may start with the folder name). */
-async function existingFile(relPath: string): Promise<vscode.Uri | undefined> {
-  for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    const inner = relPath.startsWith(`${folder.name}/`) ? relPath.slice(folder.name.length + 1) : relPath;
-    for (const candidate of [vscode.Uri.joinPath(folder.uri, relPath), vscode.Uri.joinPath(folder.uri, inner)]) {
-      try {
-        const stat = await vscode.workspace.fs.stat(candidate);
-        if (stat.type & vscode.FileType.File) return candidate;
-      } catch {
-        // not in this folder
-      }
-    }
-  }
-  return undefined;
 }

@@ -10,6 +10,7 @@ import { planChat, type BudgetPlan } from '../../core/chat/budget';
 import { CHAT_SYSTEM_PROMPT, titleFromQuestion, turnsFromMessages } from '../../core/chat/prompt';
 import { withRules } from '../../core/rules/render';
 import { chatErrorText } from '../../core/chat/errors';
+import { addedMentions } from '../../core/chat/mentions';
 import type { ContextBlock, Conversation, StoredMessage } from '../../core/chat/types';
 import { isAbortError } from '../../core/backends/errors';
 import { PHI4_CONTEXT_WINDOW } from '../../core/config';
@@ -24,6 +25,12 @@ export interface AskOptions {
   removedChips?: readonly string[];
   /** Extra context (from code actions' "Explain"). */
   extraBlocks?: ContextBlock[];
+  /**
+   * The question was composed by the extension (Explain puts the editor's diagnostics in it, and a repository can word
+   * those): its `@` mentions are not resolved. `typed` then names the part the user did type (an edit), if any.
+   */
+  composed?: boolean;
+  typed?: string;
 }
 
 interface ActiveStream {
@@ -86,7 +93,7 @@ export class ChatController implements vscode.Disposable {
     const { services } = this;
     if (this.stream) this.stop(this.stream.requestId);
     const conv = this.store.current();
-    const collected = await this.context.collect(question, { resolveWorkspace: true });
+    const collected = await this.context.collect(opts.composed ? opts.typed ?? '' : question, { resolveWorkspace: true });
     const removed = new Set(opts.removedChips ?? []);
     // Attachments given by the caller (code actions) replace the default editor context (usually the same selection).
     const defaults = opts.extraBlocks?.length ? collected.blocks.filter((b) => !b.id.startsWith('editor:')) : collected.blocks;
@@ -97,7 +104,7 @@ export class ChatController implements vscode.Disposable {
     if (missing.length) this.broadcast({ type: 'notice', level: 'info', text: `Not attached (nothing found): ${missing.map((c) => c.label).join(', ')}` });
     if (conv.messages.length === 0) conv.title = titleFromQuestion(question);
     const history = turnsFromMessages(conv.messages);
-    const user: StoredMessage = { id: newId('m'), role: 'user', content: question, attachments: labels.length ? labels : undefined, createdAt: Date.now() };
+    const user: StoredMessage = { id: newId('m'), role: 'user', content: question, attachments: labels.length ? labels : undefined, composed: opts.composed || undefined, createdAt: Date.now() };
     const answer: StoredMessage = { id: newId('m'), role: 'assistant', content: '', createdAt: Date.now() };
     conv.messages.push(user, answer);
     this.store.touch(conv);
@@ -240,9 +247,9 @@ export class ChatController implements vscode.Disposable {
     const conv = this.store.current();
     const lastUser = conv.messages.map((x) => x.role).lastIndexOf('user');
     if (lastUser < 0 || this.stream) return;
-    const question = conv.messages[lastUser].content;
+    const { content: question, composed } = conv.messages[lastUser];
     conv.messages.splice(lastUser);
-    await this.ask(question, { removedChips: this.draft.removedChips });
+    await this.ask(question, { removedChips: this.draft.removedChips, composed });
   }
 
   private async editResend(messageId: string, text: string): Promise<void> {
@@ -250,8 +257,11 @@ export class ChatController implements vscode.Disposable {
     const index = conv.messages.findIndex((x) => x.id === messageId && x.role === 'user');
     if (index < 0) return;
     if (this.stream) this.stop(this.stream.requestId);
+    const original = conv.messages[index];
     conv.messages.splice(index);
-    await this.ask(text, { removedChips: this.draft.removedChips });
+    // An edited composed question stays composed; only the mentions the user added to it are resolved.
+    const typed = original.composed ? addedMentions(original.content, text) : undefined;
+    await this.ask(text, { removedChips: this.draft.removedChips, composed: original.composed, typed });
   }
 
   private async runCommand(command: string): Promise<void> {

@@ -16,6 +16,11 @@ export interface AskInChatArgs {
   prompt: string;
   title?: string;
   attachments?: { path: string; languageId: string; text: string; startLine?: number }[];
+  /**
+   * The prompt is exactly what the user typed, so its `@` mentions are resolved. By default a prompt is composed by the
+   * extension (Explain's carries the editor's diagnostics, which a repository can word) and its mentions are not.
+   */
+  typed?: boolean;
 }
 
 /** The chat's handle for tests and the integrator (exposed through the extension API if wanted). */
@@ -77,7 +82,7 @@ export function registerChat(services: Services): ChatApi {
     vscode.commands.registerCommand(ASK_IN_CHAT_COMMAND, async (args: AskInChatArgs) => {
       if (!args || typeof args.prompt !== 'string' || args.prompt.trim() === '') throw new Error(`${ASK_IN_CHAT_COMMAND} needs { prompt: string }`);
       await revealView();
-      await controller.ask(args.prompt, { extraBlocks: attachmentBlocks(args) });
+      await controller.ask(args.prompt, { extraBlocks: attachmentBlocks(args), composed: args.typed !== true });
     }),
     { dispose: () => (api = undefined) },
   );

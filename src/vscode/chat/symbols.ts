@@ -1,7 +1,7 @@
 /** Symbol and diagnostics look-ups for chat mentions and for "apply code block", through VS Code's language features. */
 import * as vscode from 'vscode';
 import type { ContextBlock } from '../../core/chat/types';
-import { isSecretPath } from '../../core/context/exclude';
+import type { DocumentGate } from '../workspaceGate';
 
 const MAX_SYMBOL_LINES = 400;
 const MAX_PROBLEMS = 100;
@@ -31,12 +31,13 @@ export async function declarationRange(doc: vscode.TextDocument, name: string): 
 }
 
 /** `@symbol:name`: the definition's full text, found through the workspace symbol provider. */
-export async function findSymbolBlock(name: string): Promise<ContextBlock | undefined> {
+export async function findSymbolBlock(name: string, gate: DocumentGate): Promise<ContextBlock | undefined> {
   const infos = (await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', name)) ?? [];
   const info = infos.find((s) => s.name === name) ?? infos.find((s) => s.name.toLowerCase() === name.toLowerCase());
   if (!info) return undefined;
+  // Symbol providers also index libraries and files outside the workspace: only what the gate admits is attached.
+  if (!gate.check(info.location.uri).ok) return undefined;
   const relPath = vscode.workspace.asRelativePath(info.location.uri, false);
-  if (isSecretPath(relPath)) return undefined;
   const doc = await vscode.workspace.openTextDocument(info.location.uri);
   const full = (await declarationRange(doc, info.name)) ?? info.location.range;
   let range = new vscode.Range(full.start.line, 0, full.end.line, doc.lineAt(full.end.line).text.length);
@@ -45,11 +46,11 @@ export async function findSymbolBlock(name: string): Promise<ContextBlock | unde
 }
 
 /** `@problems`: errors and warnings, the active file's first, as one line each. */
-export function problemsText(activeUri: vscode.Uri | undefined): string {
+export function problemsText(activeUri: vscode.Uri | undefined, gate: DocumentGate): string {
   const lines: { first: boolean; text: string }[] = [];
   for (const [uri, diags] of vscode.languages.getDiagnostics()) {
+    if (!(uri.toString() === activeUri?.toString() ? gate.checkActive(uri) : gate.check(uri)).ok) continue;
     const rel = vscode.workspace.asRelativePath(uri, false);
-    if (isSecretPath(rel)) continue;
     for (const d of diags) {
       if (d.severity > vscode.DiagnosticSeverity.Warning) continue;
       const sev = d.severity === vscode.DiagnosticSeverity.Error ? 'error' : 'warning';

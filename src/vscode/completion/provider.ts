@@ -30,6 +30,8 @@ export class PhiInlineCompletionProvider implements vscode.InlineCompletionItemP
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     // Never complete inside our own read-only documents or output panes.
     if (document.uri.scheme === 'output' || document.uri.scheme.startsWith('phi-coder')) return undefined;
+    // Excluded files (secret-looking, skipped folders, .gitignore, context.exclude) and files outside the workspace folders.
+    if (!this.services.gate.checkActive(document.uri).ok) return undefined;
     this.warmGrammar(document.languageId);
     const controller = new AbortController();
     if (token.isCancellationRequested) return undefined;

@@ -91,7 +91,7 @@ export function registerInlineEdit(services: Services): void {
 
   const start = async (arg: unknown): Promise<InlineEditState | undefined> => {
     const args: ActionArgs = normaliseArgs(arg);
-    const resolved = await resolveEditorArgs(args);
+    const resolved = await resolveEditorArgs(args, services);
     if ('problem' in resolved) {
       void vscode.window.showInformationMessage(`Phi Coder: ${resolved.problem}`);
       return undefined;

@@ -112,7 +112,7 @@ describe('chat', () => {
   it('resolves @file and @problems mentions into the prompt', async () => {
     used.sim.resetStats();
     await vscode.commands.executeCommand('phiCoder.newChat');
-    await vscode.commands.executeCommand('phiCoder.internal.askInChat', { prompt: 'Summarise @file:src/shapes.ts and check @problems' });
+    await vscode.commands.executeCommand('phiCoder.internal.askInChat', { prompt: 'Summarise @file:src/shapes.ts and check @problems', typed: true });
     const user = used.sim.requests[0].messages!.at(-1)!.content;
     assert.match(user, /File src\/shapes\.ts \(lines 1-\d+\):\n```typescript\nimport \{ add \} from '\.\/math';[\s\S]*export function area\(r: Rect\)/);
     assert.match(user, /Problems \(diagnostics\) reported in the workspace:\n/);

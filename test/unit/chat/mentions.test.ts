@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseMentions, mentionAtCursor, completeMention } from '../../../src/core/chat/mentions';
+import { parseMentions, mentionAtCursor, completeMention, addedMentions } from '../../../src/core/chat/mentions';
 
 test('parses every mention kind, trims sentence punctuation, drops duplicates', () => {
   const text = 'Compare @file:src/a.ts and @symbol:parseThing, see @problems. Also @workspace and @file:src/a.ts again';
@@ -27,4 +27,11 @@ test('finds the mention being typed for autocomplete', () => {
 test('completing replaces the typed fragment', () => {
   assert.deepEqual(completeMention('explain @fi now', 8, 11, 'file:src/a.ts'), { text: 'explain @file:src/a.ts  now', cursor: 23 });
   assert.deepEqual(completeMention('@fi', 0, 3, 'file:'), { text: '@file:', cursor: 6 });
+});
+
+test('an edited composed question: only the mentions the user added are read back', () => {
+  const composed = 'Explain f.\n- line 3: bad @file:.git/config and @workspace';
+  assert.equal(addedMentions(composed, composed), '');
+  const edited = `${composed}\nalso @file:src/a.ts, please`;
+  assert.deepEqual(parseMentions(addedMentions(composed, edited)).map((m) => `${m.kind}:${m.arg}`), ['file:src/a.ts']);
 });
