@@ -6,6 +6,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ExclusionRules } from './exclude';
 import { looksBinary } from './exclude';
+import { isInside, realPath } from '../trust/paths';
+
+/** Open flags that refuse a symbolic link as the file itself (O_NOFOLLOW; 0 where the platform has none). */
+const READ_NO_FOLLOW = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0);
 
 export interface FileStat {
   mtimeMs: number;
@@ -55,7 +59,7 @@ export type LocalSource =
 export function readLocalSource(absPath: string, maxBytes: number): LocalSource {
   let fd: number;
   try {
-    fd = fs.openSync(absPath, 'r');
+    fd = fs.openSync(absPath, READ_NO_FOLLOW);
   } catch {
     return { kind: 'gone' };
   }
@@ -73,9 +77,24 @@ export function readLocalSource(absPath: string, maxBytes: number): LocalSource 
   }
 }
 
-/** WorkspaceFs over the local disk. Symbolic links are not followed (no cycles, nothing outside the root). */
+/**
+ * WorkspaceFs over the local disk. Symbolic links are not followed (no cycles, nothing outside the root): the walk
+ * does not enter linked folders, and a single file's stat/read (a watcher update) refuses a link, or a file whose
+ * folder resolves (through a linked folder) to somewhere other than where its path says.
+ */
 export function nodeWorkspaceFs(root: string): WorkspaceFs {
   const abs = (rel: string) => path.join(root, ...rel.split('/').filter(Boolean));
+  let realRoot: string | undefined;
+  const contained = async (file: string): Promise<boolean> => {
+    realRoot ??= realPath(root) ?? path.resolve(root);
+    const dir = path.dirname(file);
+    try {
+      const real = await fs.promises.realpath(dir);
+      return isInside(realRoot, real) && real === path.join(realRoot, path.relative(path.resolve(root), dir));
+    } catch {
+      return false;
+    }
+  };
   return {
     async readDir(relDir) {
       try {
@@ -87,17 +106,25 @@ export function nodeWorkspaceFs(root: string): WorkspaceFs {
     },
     async stat(rel) {
       try {
-        const s = await fs.promises.stat(abs(rel));
-        return s.isFile() ? fileStat(s) : undefined;
+        const file = abs(rel);
+        const s = await fs.promises.lstat(file);
+        return s.isFile() && (await contained(file)) ? fileStat(s) : undefined;
       } catch {
         return undefined;
       }
     },
     async readText(rel) {
+      let handle: fs.promises.FileHandle | undefined;
       try {
-        return decodeText(await fs.promises.readFile(abs(rel)));
+        const file = abs(rel);
+        if (!(await contained(file))) return undefined;
+        handle = await fs.promises.open(file, READ_NO_FOLLOW);
+        if (!(await handle.stat()).isFile()) return undefined;
+        return decodeText(await handle.readFile());
       } catch {
         return undefined;
+      } finally {
+        await handle?.close();
       }
     },
     localPath: abs,

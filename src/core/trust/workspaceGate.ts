@@ -9,6 +9,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ExclusionRules } from '../context/exclude';
 import { isSecretPath } from './secrets';
+import { isInside, realPath } from './paths';
+
+export { isInside, realPath } from './paths';
 
 export interface GateFolder {
   /** The folder's name (first segment of paths in a multi-root workspace). */
@@ -40,12 +43,6 @@ export function plainRelativePath(p: string): string | undefined {
   const parts = posix.split('/').filter((s) => s !== '' && s !== '.');
   if (parts.length === 0 || parts.includes('..')) return undefined;
   return parts.join('/');
-}
-
-/** True when `child` is `parent` or inside it (both absolute, normalised). */
-export function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 export class WorkspaceGate {
@@ -81,12 +78,15 @@ export class WorkspaceGate {
     this.realRoots = undefined;
   }
 
-  /** May the file at `absPath` enter a prompt? Cached for a few seconds. */
-  check(absPath: string): GateVerdict {
+  /**
+   * May the file at `absPath` enter a prompt? Cached for a few seconds (it is asked per keystroke); `fresh` decides
+   * again, for a file about to be read or written (a mention, a test file).
+   */
+  check(absPath: string, fresh = false): GateVerdict {
     const key = path.resolve(absPath);
     const hit = this.cache.get(key);
     const now = this.now();
-    if (hit && now - hit.at < this.ttlMs) return hit.verdict;
+    if (hit && !fresh && now - hit.at < this.ttlMs) return hit.verdict;
     const verdict = this.decide(key);
     if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, { at: now, verdict });
@@ -106,7 +106,7 @@ export class WorkspaceGate {
       for (const candidate of inner !== undefined ? [inner, rel] : [rel]) {
         const abs = path.join(folder.path, ...candidate.split('/'));
         if (!isRegularFile(abs)) continue;
-        last = this.check(abs);
+        last = this.check(abs, true);
         if (last.ok) return last;
       }
     }
@@ -163,25 +163,6 @@ export class WorkspaceGate {
     this.realRoots ??= this.folders.map((f) => realPath(f.path) ?? path.resolve(f.path));
     return this.realRoots;
   }
-}
-
-/** The real path of `p` (links resolved); for a path that does not exist yet, its nearest existing parent's, joined. */
-export function realPath(p: string): string | undefined {
-  let rest = '';
-  let cur = path.resolve(p);
-  for (let i = 0; i < 64; i++) {
-    try {
-      const real = fs.realpathSync.native(cur);
-      return rest ? path.join(real, rest) : real;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
-      const parent = path.dirname(cur);
-      if (parent === cur) return undefined;
-      rest = rest ? path.join(path.basename(cur), rest) : path.basename(cur);
-      cur = parent;
-    }
-  }
-  return undefined;
 }
 
 function isRegularFile(abs: string): boolean {
