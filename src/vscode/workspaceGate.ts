@@ -52,11 +52,14 @@ export class DocumentGate implements vscode.Disposable {
     );
   }
 
-  /** May this document's text enter a prompt as context the user did not point at? */
-  check(uri: vscode.Uri): GateVerdict {
+  /**
+   * May this document's text enter a prompt as context the user did not point at? `fresh`: decide again now rather
+   * than reuse a verdict of the last few seconds (for a file about to be read or written).
+   */
+  check(uri: vscode.Uri, fresh = false): GateVerdict {
     if (uri.scheme === 'untitled') return { ok: true, relPath: uri.path, realPath: '' };
     if (uri.scheme !== 'file') return { ok: false, reason: 'not a file on the local disk' };
-    return this.gate.check(uri.fsPath);
+    return this.gate.check(uri.fsPath, fresh);
   }
 
   /**

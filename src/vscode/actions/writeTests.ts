@@ -71,7 +71,7 @@ export async function runWriteTests(services: Services, args: ActionArgs = {}): 
   const testUri = plan.sameFile ? doc.uri : toUri(plan.testPath);
   // The test file is read into the prompt and written on accept: its real path (links resolved, the file's and its
   // folders') must be inside the workspace, and no exclusion rule may cover it.
-  const allowed = plan.sameFile ? { ok: true as const } : services.gate.check(testUri);
+  const allowed = plan.sameFile ? { ok: true as const } : services.gate.check(testUri, true);
   if (!allowed.ok) {
     services.logger.warn(`action:writeTests: refused ${testUri.fsPath}: ${allowed.reason}`);
     void vscode.window.showWarningMessage(`Phi Coder: Write Tests will not read or write ${testUri.fsPath} (${allowed.reason}).`);

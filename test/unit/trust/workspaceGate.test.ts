@@ -75,3 +75,15 @@ test('multi-root: mentions may name the folder; paths are <folder>/<path>', () =
   assert.ok(v.ok && v.relPath === 'front/src/a.ts', JSON.stringify(v));
   assert.equal(gate.check(path.join(b, 'lib/b.ts')).ok, false, "the second folder's .gitignore applies");
 });
+
+test('a verdict is reused for a few seconds, but a fresh check sees a file replaced by a link', () => {
+  const outside = tree({ 'x.ts': 'export const x = 1;' });
+  const ws = tree({ 'src/t.test.ts': 'test' });
+  const gate = new WorkspaceGate([{ name: 'ws', path: ws }]);
+  const file = path.join(ws, 'src/t.test.ts');
+  assert.equal(gate.check(file).ok, true);
+  fs.rmSync(file);
+  fs.symlinkSync(path.join(outside, 'x.ts'), file);
+  assert.equal(gate.check(file).ok, true, 'cached');
+  assert.equal(gate.check(file, true).ok, false, 'decided again');
+});
