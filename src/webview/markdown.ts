@@ -1,6 +1,7 @@
 /**
  * Model output -> safe HTML. Model output is untrusted: markdown-it runs with `html: false` (raw HTML is shown as text),
- * images become plain links (no remote loads), links are limited to http(s)/mailto, and the result goes through
+ * images become plain links (no remote loads), links are limited to https: and mailto: (without a query: no
+ * prefilled body), a link whose text differs from its target also shows the target's real host, and the result goes through
  * DOMPurify with an allow-list before it touches the DOM. Code fences are highlighted with a few highlight.js grammars
  * and their source is returned separately (in document order, matching the `.code-block` elements) so the code-block
  * buttons never read code back from the DOM.
@@ -91,13 +92,13 @@ md.renderer.rules.image = (tokens, idx, options, env, self) => {
 };
 
 const defaultValidateLink = md.validateLink.bind(md);
-md.validateLink = (url: string) => /^(https?:|mailto:|#)/i.test(url.trim()) && defaultValidateLink(url);
+md.validateLink = (url: string) => /^(https:|mailto:|#)/i.test(url.trim()) && defaultValidateLink(url);
 
 const PURIFY_CONFIG = {
   ALLOWED_TAGS: ['a', 'p', 'br', 'hr', 'em', 'strong', 's', 'del', 'code', 'pre', 'span', 'div', 'blockquote', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
   ALLOWED_ATTR: ['href', 'class', 'start', 'title', 'align'],
   ALLOW_DATA_ATTR: false,
-  ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#)/i,
+  ALLOWED_URI_REGEXP: /^(?:https:|mailto:|#)/i,
 };
 
 let hooked = false;
@@ -105,10 +106,52 @@ function sanitize(html: string): string {
   if (!hooked) {
     hooked = true;
     DOMPurify.addHook('afterSanitizeAttributes', (node) => {
-      if (node.tagName === 'A') node.setAttribute('title', node.getAttribute('href') ?? '');
+      if (node.tagName === 'A') guardLink(node);
     });
   }
   return DOMPurify.sanitize(html, PURIFY_CONFIG) as string;
+}
+
+/**
+ * A model's link may say one thing and go to another: `mailto:` loses its query (no prefilled subject or body), a
+ * link whose text is not its own address shows the real host after the text, and the full target is the tooltip.
+ * A link to anything else (http:, a scheme DOMPurify let through) keeps its text and loses its target.
+ */
+function guardLink(a: Element): void {
+  let href = a.getAttribute('href') ?? '';
+  if (/^mailto:/i.test(href)) {
+    href = href.replace(/[?#].*$/s, '');
+    a.setAttribute('href', href);
+  } else if (/^https:/i.test(href)) {
+    let host = '';
+    try {
+      host = new URL(href).host;
+    } catch {
+      a.removeAttribute('href');
+      return;
+    }
+    const text = (a.textContent ?? '').trim();
+    if (!sameAddress(text, href)) {
+      const note = a.ownerDocument.createElement('span');
+      note.className = 'link-host';
+      note.textContent = ` (${host})`;
+      a.appendChild(note);
+    }
+  } else if (!href.startsWith('#')) {
+    a.removeAttribute('href');
+    return;
+  }
+  a.setAttribute('title', href);
+}
+
+/** True when a link's text is its target (as linkify writes it, with or without the scheme or a final slash). */
+function sameAddress(text: string, href: string): boolean {
+  const bare = (s: string) => s.replace(/^[a-z]+:(\/\/)?/i, '').replace(/\/$/, '').toLowerCase();
+  try {
+    return bare(text) === bare(href) || bare(text) === bare(decodeURI(href));
+  } catch {
+    return bare(text) === bare(href);
+  }
 }
 
 /** Render (possibly incomplete, still streaming) markdown to sanitised HTML plus the code blocks it contains. */

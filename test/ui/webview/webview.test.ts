@@ -106,6 +106,30 @@ test('code-block buttons post the block source and language', async () => {
   await v.page.close();
 });
 
+test('model links: the real host shows when text and target differ, https: only, mailto: without its query (issue 14, finding 14)', async () => {
+  const v = await openReady();
+  await streamAnswer(v, 'rl', [
+    '[https://docs.python.org/3/](https://evil.example/phish) and [the docs](https://docs.example.com/guide)\n\n',
+    'Plain http: [insecure](http://plain.example/x) and http://bare.example/y\n\n',
+    '[write to us](mailto:help@example.com?subject=hi&body=my%20token) and https://linkified.example/path\n',
+  ]);
+  await v.send({ type: 'streamEnd', requestId: 'rl', stopReason: 'stop' });
+  const body = '.message.assistant .message-body';
+  await v.page.waitForSelector(`${body} a[href^="mailto:"]`);
+  const links = await v.page.$$eval(`${body} a`, (as) => as.map((a) => ({ href: a.getAttribute('href'), text: a.textContent, title: a.getAttribute('title') })));
+  const byHref = (h: string) => links.find((l) => l.href === h);
+  assert.equal(byHref('https://evil.example/phish')?.text, 'https://docs.python.org/3/ (evil.example)', JSON.stringify(links));
+  assert.equal(byHref('https://docs.example.com/guide')?.text, 'the docs (docs.example.com)');
+  assert.equal(byHref('https://linkified.example/path')?.text, 'https://linkified.example/path', 'a bare address is shown as it is');
+  assert.equal(byHref('mailto:help@example.com')?.text, 'write to us');
+  assert.ok(links.every((l) => !l.href || /^(https:|mailto:[^?]*$)/.test(l.href)), JSON.stringify(links));
+  assert.ok(!links.some((l) => /plain\.example|bare\.example/.test(l.href ?? '')), 'http: targets are not links');
+  const text = await v.page.$eval(body, (el) => el.textContent ?? '');
+  assert.match(text, /insecure/);
+  assert.ok(links.filter((l) => l.href).every((l) => l.title === l.href), 'the full target is the tooltip');
+  await v.page.close();
+});
+
 test('untrusted markdown is neutralised: img onerror, script, javascript: links, raw HTML, HTML in code spans', async () => {
   const v = await openReady();
   const evil = [
