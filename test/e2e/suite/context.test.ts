@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { activateExtension, openWorkspaceFile, readExtensionLog, waitFor } from '../helpers';
 import type { Services } from '../../../src/vscode/services';
 
@@ -27,6 +30,39 @@ describe('context engine', () => {
     assert.equal(shown.document.getText(), report);
     // It comes from a content provider (the editor shows such documents read-only): no file system backs its scheme.
     assert.notEqual(vscode.workspace.fs.isWritableFileSystem('phi-coder-context'), true, 'the report cannot be written back');
+  });
+
+  it('edits in files outside the workspace or in skipped folders never reach the context; edits inside do (issue 14, finding 3)', async () => {
+    const root = vscode.workspace.workspaceFolders![0].uri;
+    const outsideDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-e2e-outside-'));
+    const files = {
+      INSIDE: vscode.Uri.joinPath(root, 'src', 'recentInside.ts'),
+      SKIPPED: vscode.Uri.joinPath(root, 'node_modules', 'pkg', 'recentSkipped.ts'),
+      OUTSIDE: vscode.Uri.file(path.join(outsideDir, 'recentOutside.ts')),
+    };
+    try {
+      for (const [name, uri] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
+        fs.writeFileSync(uri.fsPath, `export function helper${name}(): number {\n  return 1;\n}\n`);
+        const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+        assert.ok(await editor.edit((b) => b.insert(new vscode.Position(1, 0), `  const MARKER_${name}_EDIT = 42;\n`)));
+        await editor.document.save();
+      }
+      const editor = await openWorkspaceFile('src/shapes.ts');
+      const line = editor.document.getText().split('\n').findIndex((l) => l.includes('2 * add('));
+      editor.selection = new vscode.Selection(line, 2, line, 2);
+      const report = await waitFor('the context report to show the edit inside the workspace', async () => {
+        const r = await vscode.commands.executeCommand<string | undefined>('phiCoder.showContext');
+        return r?.includes('MARKER_INSIDE_EDIT') ? r : undefined;
+      });
+      assert.ok(!report.includes('MARKER_SKIPPED_EDIT'), 'an edit in node_modules/ is not context');
+      assert.ok(!report.includes('MARKER_OUTSIDE_EDIT') && !report.includes('helperOUTSIDE'), 'an edit outside the workspace folders is not context');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      for (const uri of Object.values(files)) fs.rmSync(uri.fsPath, { force: true });
+      fs.rmSync(vscode.Uri.joinPath(root, 'node_modules').fsPath, { recursive: true, force: true });
+      fs.rmSync(outsideDir, { recursive: true, force: true });
+    }
   });
 
   it('Rebuild Workspace Index indexes the fixture workspace', async () => {
