@@ -33,7 +33,7 @@ export function redactForRemote(backend: Backend): Backend {
         ...req,
         prefix: redactSecrets(req.prefix),
         suffix: redactSecrets(req.suffix),
-        extra: req.extra?.map((e) => ({ filename: e.filename, text: redactSecrets(e.text) })),
+        extra: req.extra?.map((e) => ({ ...e, text: redactSecrets(e.text) })),
       }),
     chat: (req: ChatRequest) => backend.chat({ ...req, messages: req.messages.map((m) => ({ ...m, content: redactSecrets(m.content) })) }),
   };
