@@ -67,7 +67,7 @@ export async function indexFileText(language: LanguageName, text: string, option
     return {
       tags: toIndexed(tags.slice(0, options.maxTags), text, commentPrefix(language)),
       imports: imports.map((i) => i.source).filter(Boolean),
-      uses: identifiersUsed(language, text),
+      uses: identifiersUsed(language, text).filter((name) => redactSecrets(name) === name),
     };
   } finally {
     tree.delete();
