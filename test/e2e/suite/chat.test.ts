@@ -125,7 +125,7 @@ describe('chat', () => {
     used.sim.resetStats();
     await vscode.commands.executeCommand('phiCoder.newChat');
     const prompt = 'Where is the perimeter of a Rect computed? @workspace';
-    await vscode.commands.executeCommand('phiCoder.internal.askInChat', { prompt });
+    await vscode.commands.executeCommand('phiCoder.internal.askInChat', { prompt, typed: true });
     const user = used.sim.requests[0].messages!.at(-1)!.content;
     assert.match(user, /src\/shapes\.ts\n[\s\S]*export function perimeter\(r: Rect\): number/, 'the definition the question names');
     assert.match(user, /export function add\(/, 'and what it uses (add, from math.ts)');
