@@ -74,7 +74,7 @@ describe('commit message from the staged changes', () => {
     assert.match(user.content, /Conventional Commits[^\n]*types used here: docs, fix, feat\.\n- Scopes used here: math, shapes;/);
     assert.match(user.content, new RegExp(`Its most recent subjects \\(newest first\\):\\n- ${SUBJECTS.at(-1)!.replace(/[()]/g, '\\$&')}\\n`));
     assert.match(user.content, /Branch: main/);
-    assert.match(user.content, /Staged changes:\ndiff --git a\/src\/math\.ts b\/src\/math\.ts[\s\S]*\+export function sub\(a: number, b: number\): number \{/);
+    assert.match(user.content, /Staged changes:\n[\s\S]*diff --git a\/src\/math\.ts b\/src\/math\.ts[\s\S]*\+export function sub\(a: number, b: number\): number \{/);
     assert.ok(!user.content.includes(TOKEN), 'the inline token is redacted');
     assert.match(user.content, /\/\/ \[REDACTED\]/);
     assert.ok(!user.content.includes('do-not-send-this'), 'a secret-looking file\'s content is not sent');

@@ -26,7 +26,7 @@ describe('conversation export', () => {
       prompt: 'What does add do?',
       attachments: [{ path: 'src/math.ts', languageId: 'typescript', text: 'export function add(a: number, b: number): number {\n  return a + b;\n}', startLine: 1 }],
     });
-    await vscode.commands.executeCommand('phiCoder.internal.askInChat', { prompt: 'And @problems?' });
+    await vscode.commands.executeCommand('phiCoder.internal.askInChat', { prompt: 'And @problems?', typed: true });
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -66,7 +66,7 @@ describe('terminal: explain or fix the last failed command', () => {
 
   it('@terminal attaches the last command to a chat question', async () => {
     used.sim.resetStats();
-    await vscode.commands.executeCommand('phiCoder.internal.askInChat', { prompt: 'What went wrong in @terminal?' });
+    await vscode.commands.executeCommand('phiCoder.internal.askInChat', { prompt: 'What went wrong in @terminal?', typed: true });
     const user = used.sim.requests[0].messages!.at(-1)!.content;
     assert.match(user, /\$ printf [^\n]*\[REDACTED\]; ls \/phi-e2e-missing-dir\n\(exit code 2/);
     assert.ok(!user.includes(TOKEN));
