@@ -13,6 +13,7 @@
  * assembling the same context there (the longest block is then the restore, or the first assemble). Prints one JSON
  * object on its last line.
  */
+import { argValue } from './args';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -31,10 +32,7 @@ const DIST = fs.existsSync(path.join(__dirname, '..', 'engineWorker.js')) ? path
 const FOLDERS = 250;
 const MARKER = '.phi-bench-complete';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+const arg = (name: string) => argValue(process.argv, name);
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mb = (n: number) => round(n / 1048576, 1);

@@ -11,6 +11,7 @@
  * checks whether the packed context (within the budget, exact cl100k counts) contains X's definition line. Baselines
  * (none, jaccard windows, import definitions) run on the same samples in the same process. Last line: one JSON object.
  */
+import { argValue } from './args';
 import * as path from 'path';
 import * as fs from 'fs';
 import { ExclusionRules } from '../src/core/context/exclude';
@@ -42,10 +43,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const get = (k: string) => {
-    const i = argv.indexOf(`--${k}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+  const get = (k: string) => argValue(argv, k);
   const repo = get('repo');
   if (!repo) {
     console.error('usage: npm run bench:context -- --repo <dir> [--budget 4096] [--samples 300] [--seed 1]');

@@ -15,6 +15,7 @@
  * wasm memory: worker threads share the process). Needs node >= 23.9 (process.threadCpuUsage) for CPU time; older
  * node falls back to event-loop active time. Prints one JSON object on its last line.
  */
+import { argValue } from './args';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as perfHooks from 'perf_hooks';
@@ -45,10 +46,7 @@ const DIST = fs.existsSync(path.join(__dirname, '..', 'engineWorker.js')) ? path
 const PLACES_PER_KEYS = 20;
 const WARMUP_KEYS = 10;
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+const arg = (name: string) => argValue(process.argv, name);
 
 type ThreadCpu = () => { user: number; system: number };
 const threadCpu = (process as unknown as { threadCpuUsage?: ThreadCpu }).threadCpuUsage?.bind(process);

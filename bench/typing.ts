@@ -16,6 +16,7 @@
  * The simulated model answers with the file's real continuation at `accuracy` of the positions (decided by a hash of
  * the position, so both clients get the same answers) and with another line of the file otherwise.
  */
+import { argValue } from './args';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseRuleFile } from '../src/core/rules/rules';
@@ -54,10 +55,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const get = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+  const get = (name: string) => argValue(argv, name);
   const repo = get('repo');
   if (!repo) {
     console.error('usage: npm run bench:typing -- --repo <dir> [--files N] [--seed 1] [--keys 350] [--scale 0.5] [--accuracy 0.4] [--rules <rules.md>]');

@@ -24,6 +24,10 @@ import { TreeSitterContextEngine } from '../src/core/context/engine';
 import { QuestionSearch, isTestPath, packQuestionHits, sameModule } from '../src/core/context/questionSearch';
 import type { ContextItem } from '../src/core/context/types';
 import { rng } from './rng';
+import { argValue } from './args';
+import { percentile as nearestRank } from './typing/stats';
+
+const percentile = (xs: number[], p: number) => (xs.length ? nearestRank(xs, p) : 0);
 
 interface Args {
   repo: string;
@@ -34,10 +38,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const get = (k: string) => {
-    const i = argv.indexOf(`--${k}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+  const get = (k: string) => argValue(argv, k);
   const repo = get('repo');
   if (!repo) {
     console.error('usage: npm run bench:workspace -- --repo <dir> [--budget 3000] [--samples 150] [--seed 1] [--misses N]');
@@ -127,12 +128,6 @@ function hit(items: readonly ContextItem[], s: Sample, index: WorkspaceIndex): b
     const t = norm(it.text);
     return t.includes(line) || (head.length > 0 && t.includes(head));
   });
-}
-
-function percentile(xs: number[], p: number): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
 async function main(): Promise<void> {
