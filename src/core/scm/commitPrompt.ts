@@ -73,3 +73,14 @@ export function cleanCommitMessage(raw: string): string {
     .replace(/\n+$/, '');
   return body ? `${subject}\n\n${body}` : subject;
 }
+
+/**
+ * What to show while the answer is still streaming: the cleaned message of the complete lines only. A line still being
+ * written may turn out to be chatter ("Here is the commit message:") or a fence, so it is held back until its newline
+ * arrives; the final answer is cleaned whole with `cleanCommitMessage`. Showing whole lines also means few writes to the
+ * Source Control input box, whose value VS Code echoes back asynchronously after every write.
+ */
+export function streamingCommitMessage(raw: string): string {
+  const end = raw.lastIndexOf('\n');
+  return end < 0 ? '' : cleanCommitMessage(raw.slice(0, end + 1));
+}

@@ -10,7 +10,7 @@ import type { Services } from '../services';
 import { parseUnifiedDiff, sanitizeDiff, type FileDiff } from '../../core/scm/diff';
 import { diffForPrompt, type FileSides } from '../../core/scm/diffSummary';
 import { learnCommitStyle } from '../../core/scm/commitStyle';
-import { cleanCommitMessage, commitMessages, diffBudget, COMMIT_ANSWER_TOKENS } from '../../core/scm/commitPrompt';
+import { cleanCommitMessage, commitMessages, diffBudget, streamingCommitMessage, COMMIT_ANSWER_TOKENS } from '../../core/scm/commitPrompt';
 import { isSecretPath } from '../../core/context/exclude';
 import { isAbortError } from '../../core/backends/errors';
 import { chatErrorText } from '../../core/chat/errors';
@@ -123,15 +123,19 @@ async function generate(services: Services, repo: GitRepository, rawDiff: string
     })) {
       if (ev.type !== 'text') continue;
       raw += ev.text;
-      const cleaned = cleanCommitMessage(raw);
-      if (cleaned !== message) {
-        message = cleaned;
+      const shown = streamingCommitMessage(raw);
+      if (shown && shown !== message) {
+        message = shown;
         repo.inputBox.value = message;
       }
     }
   } finally {
     end();
   }
+  if (signal.aborted) return undefined;
+  const final = cleanCommitMessage(raw);
+  if (final !== message) repo.inputBox.value = final;
+  message = final;
   if (!message) throw new Error('the model answered with an empty commit message');
   services.logger.info(`Commit message: ${message.length} characters in ${Date.now() - started} ms`);
   return message;

@@ -16,8 +16,12 @@ export interface WatchedRun extends TerminalRun {
 
 /** Exit codes that mean "interrupted by the user" (SIGINT, SIGTERM via the shell), not a failure to explain. */
 const INTERRUPTED = new Set([130, 143]);
-/** How long to wait, after the end event, for the output stream to be drained. */
-const DRAIN_MS = 1_000;
+/**
+ * The longest wait, after the end event, for the output stream to be drained. The stream normally ends with the
+ * execution, but its last data can arrive well after the end event on a loaded machine (1 s lost the whole output of a
+ * short command in CI); the run is recorded, and Explain/Fix offered, only once the output is in.
+ */
+const DRAIN_MS = 8_000;
 
 export class TerminalWatcher implements vscode.Disposable {
   private readonly reading = new Map<vscode.TerminalShellExecution, { tail: OutputTail; done: Promise<void> }>();

@@ -3,6 +3,10 @@
  * run's copy of the fixture workspace), against the backend simulator (a TEST DOUBLE of Ollama): the staged diff and the
  * repository's recent subjects reach the prompt, the answer is cleaned and streamed into the Source Control input box,
  * nothing is committed, secrets stay out, and Stop puts back what the box held.
+ *
+ * VS Code echoes every write to an input box back to the extension host asynchronously, so right after a series of writes
+ * the value read there can briefly be an older one. `settled()` makes a round trip through the workbench first (the
+ * channel is ordered, so the echoes still in flight arrive before its answer): what it returns is the box's current text.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -20,6 +24,17 @@ const EXPECTED = 'feat(math): add a sub helper\n\nAdds sub() beside add().';
 const SUBJECTS = Array.from({ length: 22 }, (_, i) => (i % 3 === 0 ? `fix(math): handle case ${i}` : i % 3 === 1 ? `feat(shapes): add shape ${i}` : `docs: note ${i}`));
 // Assembled at run time so no scanner takes this file for a leak.
 const TOKEN = 'ghp_' + 'Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa';
+
+async function settled(repo: GitRepository): Promise<string> {
+  await vscode.commands.executeCommand('setContext', 'phiCoder.e2e.roundTrip', Date.now());
+  return repo.inputBox.value;
+}
+
+/** Writes `value` into the box and waits until the extension host reads it back. */
+async function putInBox(repo: GitRepository, value: string): Promise<void> {
+  repo.inputBox.value = value;
+  await waitFor(`the input box to hold ${JSON.stringify(value)}`, async () => (await settled(repo)) === value);
+}
 
 describe('commit message from the staged changes', () => {
   let services: Services;
@@ -60,10 +75,10 @@ describe('commit message from the staged changes', () => {
     git('add', 'src/math.ts', '.env');
     const head = git('rev-parse', 'HEAD').trim();
     used.sim.resetStats();
-    repo.inputBox.value = '';
+    await putInBox(repo, '');
     const result = await vscode.commands.executeCommand<string>('phiCoder.writeCommitMessage', { rootUri: repo.rootUri });
     assert.equal(result, EXPECTED);
-    assert.equal(repo.inputBox.value, EXPECTED, 'the Source Control input box holds the cleaned message');
+    assert.equal(await settled(repo), EXPECTED, 'the Source Control input box holds the cleaned message');
     assert.equal(git('rev-parse', 'HEAD').trim(), head, 'nothing was committed');
     assert.match(git('diff', '--cached', '--name-only'), /src\/math\.ts/, 'the changes are still staged');
 
@@ -83,13 +98,13 @@ describe('commit message from the staged changes', () => {
 
   it('Stop puts back what the input box held', async () => {
     used.sim.resetStats();
-    used.sim.setReply({ chunks: ['fix: partial', ' message'], hang: true });
-    repo.inputBox.value = 'my own draft';
+    used.sim.setReply({ chunks: ['fix: partial\n', '\nA body still being'], hang: true });
+    await putInBox(repo, 'my own draft');
     const writing = vscode.commands.executeCommand<string | undefined>('phiCoder.writeCommitMessage', { rootUri: repo.rootUri });
-    await waitFor('the partial message in the input box', () => repo.inputBox.value.startsWith('fix: partial'));
+    await waitFor('the partial message in the input box', async () => (await settled(repo)) === 'fix: partial');
     await vscode.commands.executeCommand('phiCoder.stopCommitMessage');
     assert.equal(await writing, undefined);
-    assert.equal(repo.inputBox.value, 'my own draft');
+    assert.equal(await settled(repo), 'my own draft');
     await waitFor('the server to see the client go away', () => used.sim.stats.aborted === 1 && used.sim.stats.open === 0);
     used.sim.setReply(REPLY);
   });
@@ -98,9 +113,9 @@ describe('commit message from the staged changes', () => {
     git('reset', '-q');
     await waitFor('git to report nothing staged', () => git('diff', '--cached', '--name-only').trim() === '');
     used.sim.resetStats();
-    repo.inputBox.value = 'untouched';
+    await putInBox(repo, 'untouched');
     assert.equal(await vscode.commands.executeCommand('phiCoder.writeCommitMessage', { rootUri: repo.rootUri }), undefined);
-    assert.equal(repo.inputBox.value, 'untouched');
+    assert.equal(await settled(repo), 'untouched');
     assert.equal(used.sim.requests.length, 0, 'no request without staged changes');
   });
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseUnifiedDiff } from '../../../src/core/scm/diff';
 import { learnCommitStyle, styleInstructions } from '../../../src/core/scm/commitStyle';
-import { cleanCommitMessage, commitMessages, diffBudget } from '../../../src/core/scm/commitPrompt';
+import { cleanCommitMessage, commitMessages, diffBudget, streamingCommitMessage } from '../../../src/core/scm/commitPrompt';
 import { diffForPrompt, changedDefinitions } from '../../../src/core/scm/diffSummary';
 import { countTokens } from '../../../src/core/tokens';
 
@@ -104,6 +104,15 @@ test('cleans fences, preambles, quotes and blank lines, also mid-stream', () => 
   assert.equal(cleanCommitMessage('``'), '');
   assert.equal(cleanCommitMessage('```'), '');
   assert.equal(cleanCommitMessage('```text\nfeat: par'), 'feat: par');
+});
+
+test('while streaming, only whole lines are shown, so chatter and fences never reach the input box', () => {
+  const answer = 'Here is the commit message:\n```\nfeat(math): add a sub helper\n\nAdds sub() beside add().\n```\nHope this helps!';
+  const shown = new Set<string>();
+  for (let i = 1; i <= answer.length; i++) shown.add(streamingCommitMessage(answer.slice(0, i)));
+  assert.deepEqual([...shown], ['', 'feat(math): add a sub helper', 'feat(math): add a sub helper\n\nAdds sub() beside add().']);
+  assert.equal(streamingCommitMessage('fix: partial'), '', 'a line still being written is held back');
+  assert.equal(streamingCommitMessage('fix: partial\nmore'), 'fix: partial');
 });
 
 test('a diff that fits is sent whole; one that does not is summarised with tree-sitter, whole hunks only', async () => {
