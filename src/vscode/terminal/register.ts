@@ -12,6 +12,7 @@ import { promptTokensOf } from '../../core/chat/budget';
 import { isAbortError } from '../../core/backends/errors';
 import { chatApi } from '../chat/register';
 import { TerminalWatcher, type WatchedRun } from './watcher';
+import { OfferLimiter } from '../../core/terminal/offerLimiter';
 
 export const EXPLAIN_TERMINAL_COMMAND = 'phiCoder.explainLastTerminalCommand';
 export const FIX_TERMINAL_COMMAND = 'phiCoder.fixLastTerminalCommand';
@@ -24,7 +25,8 @@ export function terminalWatcher(): TerminalWatcher | undefined {
 }
 
 export function registerTerminal(services: Services): TerminalWatcher {
-  const w = new TerminalWatcher(services, (run) => offerHelp(run));
+  const limiter = new OfferLimiter();
+  const w = new TerminalWatcher(services, (run) => offerHelp(services, limiter, run));
   watcher = w;
   services.extension.subscriptions.push(
     w,
@@ -40,12 +42,20 @@ export function registerTerminal(services: Services): TerminalWatcher {
   return w;
 }
 
-function offerHelp(run: WatchedRun): void {
+/** The Explain / Fix notification for a failure, rate-limited (core/terminal/offerLimiter.ts); its buttons act on that run. */
+function offerHelp(services: Services, limiter: OfferLimiter, run: WatchedRun): void {
+  const verdict = limiter.verdict(run.commandLine, Date.now());
+  if (verdict !== 'offer') {
+    services.logger.debug(`Terminal: no notification for "${printable(run.commandLine, 80)}" (${verdict}); Explain Last Terminal Command still works`);
+    return;
+  }
+  const closed = limiter.shown(run.commandLine, Date.now());
   const command = printable(run.commandLine, 60);
   void vscode.window.showWarningMessage(`"${command}" failed (exit code ${run.exitCode}).`, 'Explain', 'Fix').then((choice) => {
-    if (choice === 'Explain') void vscode.commands.executeCommand(EXPLAIN_TERMINAL_COMMAND);
-    else if (choice === 'Fix') void vscode.commands.executeCommand(FIX_TERMINAL_COMMAND);
-  });
+    closed();
+    if (choice === 'Explain') void explain(services, run);
+    else if (choice === 'Fix') void fix(services, run);
+  }, closed);
 }
 
 /** Text from the terminal, safe for a notification: one line, no control characters, capped. */
