@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { rng } from './rng';
 import { detach } from '../src/core/strings';
+import { languageForPath } from '../src/core/context/languages';
 
 export interface GoldDef {
   name: string;
@@ -112,7 +113,30 @@ export function visibleDefinitions(defs: Map<string, GoldDef[]>, readText: (file
 
 
 export const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;
+/**
+ * Ruby method names may end in `?` or `!` (`empty?`, `merge!`), and ctags tags them whole, so the sampler keeps the
+ * suffix. It is not a suffix when it starts an operator (`a!= b`, `a!~ b`) or a ternary written without spaces
+ * (`a?b:c`): then an identifier character, `=`, `~` or `:` follows it.
+ */
+const RUBY_IDENT = /[A-Za-z_][A-Za-z0-9_]*(?:[?!](?![=~:A-Za-z0-9_]))?/g;
+
 export const SKIP_LINE = /^\s*(?:import\b|from\s+\S+\s+import\b|#\s*include\b|use\s|using\s|package\s|require(?:_relative)?\b|extern\s+crate\b|\/\/|\/\*|\*|#(?!\[))/;
+
+const isRuby = (file: string) => languageForPath(file) === 'ruby';
+
+/** The identifiers of a line of `file`, as its language spells them. */
+export function identifiers(file: string, lineText: string): IterableIterator<RegExpExecArray> {
+  return lineText.matchAll(isRuby(file) ? RUBY_IDENT : IDENT);
+}
+
+/**
+ * `name` as a whole word of a line of `file`: escaped, not inside a longer identifier. In Ruby `empty` is not a whole
+ * word of `def empty?` (another method); elsewhere a `?` or `!` after a name is punctuation (`name?: string`, `x!.y`).
+ */
+export function wholeWord(name: string, file: string): RegExp {
+  const after = isRuby(file) ? '[^A-Za-z0-9_?!]' : '[^A-Za-z0-9_$]';
+  return new RegExp(`(^|[^A-Za-z0-9_$])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|${after})`);
+}
 
 /**
  * Sample `count` cursor lines: the line uses X (an identifier outside comments/imports), ctags defines X exactly once,
@@ -142,7 +166,7 @@ export function sampleCursors(
       const l = lines[i];
       if (l.length > 400 || SKIP_LINE.test(l)) continue;
       const seen = new Set<string>();
-      for (const m of l.matchAll(IDENT)) {
+      for (const m of identifiers(file, l)) {
         const name = m[0];
         if (seen.has(name) || local.has(name)) continue;
         seen.add(name);

@@ -8,12 +8,12 @@
  * and resolved in that order until `count` are accepted, one per line.
  */
 import { hash } from '../typing/session';
-import { IDENT, RESERVED, SKIP_LINE, ctagsDefinitions, sampleCursors, visibleDefinitions, type GoldDef, type Sample } from '../contextOracle';
+import { RESERVED, identifiers, wholeWord, SKIP_LINE, ctagsDefinitions, sampleCursors, visibleDefinitions, type GoldDef, type Sample } from '../contextOracle';
 import { resolveLanguage } from '../../src/core/context/parser';
-import { TS_EXTENSIONS, TypeScriptOracle } from './typescript';
+import { TypeScriptOracleProcess } from './typescriptChild';
 import { goplsAvailable, goplsOracle, pyrightOracle } from './languageServers';
 import { ScopeFilteredCtagsOracle, inImportStatement, releaseTrees } from './scope';
-import type { PreciseOracle, RejectReason } from './types';
+import { TS_EXTENSIONS, type PreciseOracle, type RejectReason } from './types';
 
 export interface DrawnSamples {
   precise: Sample[];
@@ -42,31 +42,37 @@ export class OracleSet {
   constructor(private readonly repo: string, private readonly indexed: ReadonlySet<string>, private readonly log: (s: string) => void) {}
 
   /**
-   * A language server that fails the first queries in a row (timeouts on a corpus too big for it here, a crash) is
-   * replaced by the scope-filtered oracle for the rest of the run, and the fallback is reported.
+   * A language server that fails several queries in a row (timeouts on a corpus too big for it here, a crash) is
+   * replaced by the scope-filtered oracle for the rest of the run, and the fallback is reported. The rule counts
+   * consecutive failures at any point of the run, not only the first queries: a server that answers its first query
+   * and then times out on every later one (pyright on a 1,500-file package) is dropped as well. An answer resets the
+   * count, so an isolated error only drops its own sample.
    */
   noteResult(file: string, failed: boolean): void {
     const kind = oracleKind(file);
-    if (kind === 'scope' || this.failures.get(kind) === -1) return;
+    if (kind === 'scope' || this.replaced.has(kind)) return;
     if (!failed) {
-      this.failures.set(kind, -1); // it has answered: later errors are single samples dropped
+      this.answered.add(kind);
+      this.failures.set(kind, 0);
       return;
     }
     const n = (this.failures.get(kind) ?? 0) + 1;
     this.failures.set(kind, n);
-    if (n >= OracleSet.MAX_FIRST_FAILURES) {
-      const why = `${kind} oracle failed its first ${n} queries, scope-filtered ctags used instead`;
+    if (n >= OracleSet.MAX_CONSECUTIVE_FAILURES) {
+      const why = `${kind} oracle failed ${n} queries in a row${this.answered.has(kind) ? ' (after answering earlier ones)' : ''}, scope-filtered ctags used instead`;
       this.fallbacks.push(why);
       this.log(why);
       const old = this.open.get(kind);
       this.open.set(kind, Promise.resolve(new ScopeFilteredCtagsOracle()));
       void old?.then((o) => o.close()).catch(() => undefined);
-      this.failures.set(kind, -1);
+      this.replaced.add(kind);
     }
   }
 
-  private static readonly MAX_FIRST_FAILURES = 5;
+  static readonly MAX_CONSECUTIVE_FAILURES = 5;
   private readonly failures = new Map<string, number>();
+  private readonly answered = new Set<string>();
+  private readonly replaced = new Set<string>();
 
   get(file: string): Promise<PreciseOracle> {
     const kind = oracleKind(file);
@@ -82,7 +88,7 @@ export class OracleSet {
     const t0 = performance.now();
     try {
       let o: PreciseOracle;
-      if (kind === 'typescript') o = new TypeScriptOracle(this.repo, this.indexed);
+      if (kind === 'typescript') o = await TypeScriptOracleProcess.start(this.repo, this.indexed);
       else if (kind === 'pyright') o = await pyrightOracle(this.repo, this.indexed);
       else if (kind === 'gopls') {
         const missing = goplsAvailable();
@@ -131,7 +137,7 @@ export function preciseCandidates(
       const l = lines[i];
       if (l.length > 400 || SKIP_LINE.test(l)) continue;
       const seen = new Set<string>();
-      for (const m of l.matchAll(IDENT)) {
+      for (const m of identifiers(file, l)) {
         const name = m[0];
         if (seen.has(name) || RESERVED.has(name)) continue;
         seen.add(name);
@@ -198,7 +204,7 @@ export async function drawSamples(
       }
       // The site must name the symbol: a module or a file (line 0 of it) is where an import path leads, not a definition.
       const goldLine = readText(v.gold.file)?.split('\n', v.gold.line + 1)[v.gold.line] ?? '';
-      if (!new RegExp(`(^|[^A-Za-z0-9_$])${c.name.replace(/\$/g, '\\$')}($|[^A-Za-z0-9_$])`).test(goldLine)) {
+      if (!wholeWord(c.name, v.gold.file).test(goldLine)) {
         out.rejected.module = (out.rejected.module ?? 0) + 1;
         continue;
       }

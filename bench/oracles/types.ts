@@ -6,6 +6,9 @@
 import * as path from 'path';
 import type { GoldDef } from '../contextOracle';
 
+/** Files the TypeScript oracle serves. */
+export const TS_EXTENSIONS = /\.(?:ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
+
 export interface OracleQuery {
   /** Repository-relative path (forward slashes). */
   file: string;

@@ -7,9 +7,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import ts from 'typescript';
-import { classifySites, type OracleQuery, type PreciseOracle, type RejectReason, type Verdict } from './types';
+import { TS_EXTENSIONS, classifySites, type OracleQuery, type PreciseOracle, type RejectReason, type Verdict } from './types';
 
-export const TS_EXTENSIONS = /\.(?:ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 
 const REJECT_KIND = new Map<string, RejectReason>([
   [ts.ScriptElementKind.typeParameterElement, 'type-parameter'],

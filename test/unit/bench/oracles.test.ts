@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TypeScriptOracle } from '../../../bench/oracles/typescript';
+import { TypeScriptOracleProcess } from '../../../bench/oracles/typescriptChild';
 import { goplsAvailable, goplsOracle, pyrightOracle, pythonImportRoots } from '../../../bench/oracles/languageServers';
 import { ScopeFilteredCtagsOracle, inImportStatement } from '../../../bench/oracles/scope';
 import { checkCtags, ctagsDefinitions } from '../../../bench/contextOracle';
@@ -82,6 +83,31 @@ test('typescript oracle: import resolved across files; type parameter, shadowing
     assert.equal(rejectOf(await ask(oracle, root, 'main.ts', 'run<R>', 'R', 1)), 'type-parameter');
     assert.equal(rejectOf(await ask(oracle, root, 'main.ts', 'return helper(3)', 'helper')), 'same-file');
     assert.equal(rejectOf(await ask(oracle, root, 'main.ts', 'new Array', 'Array')), 'builtin');
+  } finally {
+    await oracle.close();
+  }
+});
+
+test('typescript oracle in a child process (the benchmark\'s RSS is the engine\'s): a package importing itself by name resolves to its source', async () => {
+  // The corpus is the package's src/ folder; its package.json (above it) maps `pkg/sub` to the source by a condition
+  // and to built files beside src/ (outside the corpus) by the usual ones: TypeScript maps a self-name import's
+  // output path back to its input file, so the gold is the source.
+  const pkg = fixture({
+    'package.json': JSON.stringify({
+      name: 'pkg',
+      type: 'module',
+      exports: { './sub': { 'pkg-source': './src/sub/index.ts', types: './sub/index.d.cts', import: './sub/index.js', require: './sub/index.cjs' } },
+    }),
+    'sub/index.d.cts': 'export declare function shared(n: number): number;\n',
+    'src/sub/index.ts': 'export function shared(n: number): number {\n  return n;\n}\n',
+    'src/main.ts': "import { shared } from 'pkg/sub';\nexport const v = shared(2);\n",
+  });
+  const root = path.join(pkg, 'src');
+  const indexed = new Set(Object.keys(filesOf(root)));
+  const oracle = await TypeScriptOracleProcess.start(root, indexed);
+  try {
+    assert.equal(goldOf(await ask(oracle, root, 'main.ts', 'shared(2)', 'shared')), 'sub/index.ts:0');
+    assert.equal(rejectOf(await ask(oracle, root, 'main.ts', 'shared(2)', 'v')), 'same-file');
   } finally {
     await oracle.close();
   }
