@@ -21,6 +21,42 @@ const REJECT_KIND = new Map<string, RejectReason>([
   [ts.ScriptElementKind.scriptElement, 'module'],
 ]);
 
+/**
+ * Export conditions that lead to TypeScript sources (`"exports": { "./v4": { "<cond>": "./src/v4/index.ts", … } }`),
+ * from the package.json files of the repository's folders and of the folders above it (a package importing itself by
+ * its name resolves through its own package.json). With them, such an import resolves to the source the repository
+ * holds, as the package's own build resolves it, not to built `.d.ts` files outside the corpus.
+ */
+export function sourceConditions(repo: string, indexed: ReadonlySet<string>): string[] {
+  const dirs = new Set<string>();
+  for (let d = path.resolve(repo); ; d = path.dirname(d)) {
+    dirs.add(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const f of indexed) dirs.add(path.join(repo, path.posix.dirname(f)));
+  const conditions = new Set<string>();
+  const visit = (v: unknown, under?: string) => {
+    if (typeof v === 'string') {
+      if (under && /\.(?:ts|tsx|mts|cts)$/.test(v) && !/\.d\.[mc]?ts$/.test(v)) conditions.add(under);
+    } else if (Array.isArray(v)) for (const x of v) visit(x, under);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) visit(x, k.startsWith('.') ? under : k);
+    }
+  };
+  for (const d of dirs) {
+    let pkg: unknown;
+    try {
+      pkg = JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8'));
+    } catch {
+      continue;
+    }
+    visit((pkg as { exports?: unknown }).exports);
+  }
+  // Conditions TypeScript applies anyway need no listing.
+  for (const c of ['default', 'types', 'import', 'require', 'node']) conditions.delete(c);
+  return [...conditions].sort();
+}
+
 export class TypeScriptOracle implements PreciseOracle {
   readonly name = 'typescript';
   private readonly service: ts.LanguageService;
@@ -41,6 +77,7 @@ export class TypeScriptOracle implements PreciseOracle {
       esModuleInterop: true,
       skipLibCheck: true,
       types: [],
+      customConditions: sourceConditions(repo, indexed),
     };
     const read = (f: string) => {
       if (!this.texts.has(f)) {

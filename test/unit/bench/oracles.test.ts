@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { TypeScriptOracle } from '../../../bench/oracles/typescript';
+import { TypeScriptOracle, sourceConditions } from '../../../bench/oracles/typescript';
 import { TypeScriptOracleProcess } from '../../../bench/oracles/typescriptChild';
 import { goplsAvailable, goplsOracle, pyrightOracle, pythonImportRoots } from '../../../bench/oracles/languageServers';
 import { ScopeFilteredCtagsOracle, inImportStatement } from '../../../bench/oracles/scope';
@@ -90,8 +90,8 @@ test('typescript oracle: import resolved across files; type parameter, shadowing
 
 test('typescript oracle in a child process (the benchmark\'s RSS is the engine\'s): a package importing itself by name resolves to its source', async () => {
   // The corpus is the package's src/ folder; its package.json (above it) maps `pkg/sub` to the source by a condition
-  // and to built files beside src/ (outside the corpus) by the usual ones: TypeScript maps a self-name import's
-  // output path back to its input file, so the gold is the source.
+  // and to built files beside src/ (outside the corpus) by the usual ones: without that condition the gold would be
+  // the built .d.cts, outside the corpus, and the sample lost.
   const pkg = fixture({
     'package.json': JSON.stringify({
       name: 'pkg',
@@ -104,6 +104,7 @@ test('typescript oracle in a child process (the benchmark\'s RSS is the engine\'
   });
   const root = path.join(pkg, 'src');
   const indexed = new Set(Object.keys(filesOf(root)));
+  assert.deepEqual(sourceConditions(root, indexed), ['pkg-source']);
   const oracle = await TypeScriptOracleProcess.start(root, indexed);
   try {
     assert.equal(goldOf(await ask(oracle, root, 'main.ts', 'shared(2)', 'shared')), 'sub/index.ts:0');
