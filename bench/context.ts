@@ -2,6 +2,10 @@
  * Context recall benchmark (RepoBench-style, no model needed). See ../../shared/docs/benchmarks.md §1 and §3.
  *
  *   npm run bench:context -- --repo <dir> [--budget 4096] [--samples 300] [--seed 1] [--misses [N]] [--oracle-minutes 15]
+ *                            [--largest N]
+ *
+ * --largest N samples cursors only in the N longest indexed files (by lines; definitions still come from every file):
+ * what a keystroke costs in the biggest files of the corpus.
  *
  * --misses N prints (stderr) up to N missed samples (default 20): the hidden line, the gold definition, where the index
  * has the name, and what was packed instead (source, place, score, reason).
@@ -40,6 +44,8 @@ interface Args {
   misses: number;
   /** Wall-clock minutes the precise oracle may spend resolving candidates. */
   oracleMinutes: number;
+  /** Sample cursors only in this many of the largest files (0: in every file). */
+  largest: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -52,7 +58,7 @@ function parseArgs(argv: string[]): Args {
   const missesAt = argv.indexOf('--misses');
   const missesArg = missesAt >= 0 ? Number(argv[missesAt + 1]) : 0;
   const misses = missesAt < 0 ? 0 : Number.isFinite(missesArg) && missesArg > 0 ? missesArg : 20;
-  return { repo: path.resolve(repo), budget: Number(get('budget') ?? 4096), samples: Number(get('samples') ?? 300), seed: Number(get('seed') ?? 1), misses, oracleMinutes: Number(get('oracle-minutes') ?? 15) };
+  return { repo: path.resolve(repo), budget: Number(get('budget') ?? 4096), samples: Number(get('samples') ?? 300), seed: Number(get('seed') ?? 1), misses, oracleMinutes: Number(get('oracle-minutes') ?? 15), largest: Number(get('largest') ?? 0) };
 }
 
 /** Files whose text the harness keeps (see readText): a sample reads its file, the gold file and up to 20 neighbours. */
@@ -107,6 +113,29 @@ function printMiss(s: Sample, hidden: string, goldText: string, index: Workspace
   for (const i of packed.items) {
     console.error(`  packed: ${i.source.padEnd(11)} ${`${i.path}:${i.startLine + 1}`.padEnd(48)} ${i.score.toFixed(2).padStart(6)} ${i.tokens}t  ${i.reason.slice(0, 90)}`);
   }
+}
+
+/**
+ * The `n` longest indexed files by lines (ties by path), in path order. Lines, not bytes: a keystroke's cost grows with
+ * the lines of the file, and the largest files by bytes can be one-line minified bundles (never parsed, nothing sampled).
+ */
+function largestFiles(repo: string, index: WorkspaceIndex, n: number): string[] {
+  const sized = [...index.allFiles()].map((f) => {
+    let lines = 0;
+    try {
+      lines = lineCount(fs.readFileSync(path.join(repo, f.path), 'utf8'));
+    } catch {
+      // unreadable now: not a candidate
+    }
+    return { path: f.path, lines };
+  });
+  return sized.sort((a, b) => b.lines - a.lines || (a.path < b.path ? -1 : 1)).slice(0, n).map((f) => f.path).sort();
+}
+
+function lineCount(text: string | undefined): number {
+  let n = 0;
+  for (let i = text?.indexOf('\n') ?? -1; i >= 0; i = text!.indexOf('\n', i + 1)) n++;
+  return n + 1;
 }
 
 function percentile(xs: number[], p: number): number {
@@ -173,7 +202,9 @@ async function main(): Promise<void> {
   const o0 = performance.now();
   // Two sample sets (bench/oracles/sampling.ts): the precise oracle's, scored as `recall`, and the ctags method of
   // earlier figures, scored as `recall_ctags`. A line in both is assembled once.
-  const drawn = await drawSamples(args.repo, files, readText, args.samples, args.seed, (l) => console.error(l), args.oracleMinutes * 60_000);
+  const cursorFiles = args.largest > 0 ? largestFiles(args.repo, index, args.largest) : files;
+  if (args.largest > 0) console.error(`cursors in the ${cursorFiles.length} largest files: ${cursorFiles.map((f) => `${f} (${lineCount(readText(f))} lines)`).join(', ')}`);
+  const drawn = await drawSamples(args.repo, files, readText, args.samples, args.seed, (l) => console.error(l), args.oracleMinutes * 60_000, cursorFiles);
   console.error(`oracle: ${drawn.precise.length} precise samples (${JSON.stringify(drawn.oracles)}) from ${drawn.queries} queries, rejected ${JSON.stringify(drawn.rejected)}; ${drawn.ctags.length} ctags samples (${(performance.now() - o0).toFixed(0)} ms)`);
   type SetName = 'precise' | 'ctags';
   const byLine = new Map<string, { s: Sample; set: SetName }[]>();
@@ -279,6 +310,7 @@ async function main(): Promise<void> {
     ...(drawn.fallbacks.length ? { oracle_fallbacks: drawn.fallbacks } : {}),
     tokens_mean: Math.round(p.tokens / Math.max(1, p.n)),
     assemble_ms: { p50: r3(percentile(assembleMs, 50)), p95: r3(percentile(assembleMs, 95)) },
+    ...(args.largest > 0 ? { largest: { files: cursorFiles.length, max_lines: Math.max(...cursorFiles.map((f) => lineCount(readText(f)))) } } : {}),
     index_ms: Math.round(indexMs),
     index_files: files.length,
     rss_mb: rssMb,

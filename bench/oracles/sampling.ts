@@ -166,13 +166,15 @@ export async function drawSamples(
   log: (s: string) => void,
   /** Wall-clock budget for resolving (a language server on a big corpus can be slow): fewer samples past it, said so. */
   budgetMs = 15 * 60_000,
+  /** The files cursors are sampled in (default: all of `files`, which stay the definitions' and the oracles' scope). */
+  cursorFiles: readonly string[] = files,
 ): Promise<DrawnSamples> {
   const defs = ctagsDefinitions(repo, files);
-  const ctags = sampleCursors(readText, files, defs, count, seed);
+  const ctags = sampleCursors(readText, cursorFiles, defs, count, seed);
   const visible = visibleDefinitions(defs, readText);
   // Resolving is the slow part (a language server query each): at most 12 queries per wanted sample.
   const maxQueries = count * 12;
-  const candidates = preciseCandidates(readText, files, visible, maxQueries, seed);
+  const candidates = preciseCandidates(readText, cursorFiles, visible, maxQueries, seed);
   const oracles = new OracleSet(repo, new Set(files), log);
   const out: DrawnSamples = { precise: [], ctags, oracles: {}, rejected: {}, queries: 0, fallbacks: oracles.fallbacks };
   const usedLines = new Set<string>();
