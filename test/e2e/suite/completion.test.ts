@@ -12,10 +12,20 @@ import type { Services } from '../../../src/vscode/services';
 
 const SUGGESTION = 'a + b;';
 
-async function newEditor(content: string, language = 'typescript'): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument({ language, content });
-  const editor = await vscode.window.showTextDocument(doc);
-  const end = doc.positionAt(content.length);
+let untitled = 0;
+/**
+ * A new untitled TypeScript editor holding `content`, cursor at the end. Each one has a name of its own: VS Code reuses
+ * "Untitled-N" names, and on a loaded machine the extension host could still hold the previous test's closed document
+ * under the same name, so the test typed into stale text (seen in CI).
+ */
+async function newEditor(content: string): Promise<vscode.TextEditor> {
+  const uri = vscode.Uri.from({ scheme: 'untitled', path: `/phi-e2e-completion-${process.pid}-${++untitled}.ts` });
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  await editor.edit((b) => b.insert(new vscode.Position(0, 0), content));
+  await waitFor('the new editor to hold its text and be active', () =>
+    editor.document.getText() === content && vscode.window.activeTextEditor?.document === editor.document,
+  );
+  const end = editor.document.positionAt(content.length);
   editor.selection = new vscode.Selection(end, end);
   return editor;
 }
