@@ -13,9 +13,9 @@ import { countTokens } from '../tokens';
 import { ImportResolver } from './resolveImports';
 import { expandBarrels } from './barrels';
 import { languageForPath } from './languages';
-import { MemberUseCache, namespaceMemberCandidates, qualifierUses } from './qualified';
+import { MemberUseCache, containerFiles, namespaceMemberCandidates, qualifierUses } from './qualified';
 import { adjacentDefinitionCandidates } from './adjacent';
-import { definitionCandidates, documentWindows, importSurfaceCandidates, nameFamilyCandidates, recentEditCandidates, similarCandidates, type CursorInfo } from './retrieval';
+import { definitionCandidates, documentWindows, identifierWeights, importSurfaceCandidates, nameFamilyCandidates, recentEditCandidates, similarCandidates, usedFiles, type CursorInfo } from './retrieval';
 import { enclosingScopes, skeleton } from './structure';
 import { WindowCache } from './similarity';
 import type { ContextEngine, ContextRequest, PackedContext } from './types';
@@ -38,6 +38,9 @@ const MAX_REACHABLE_FILES = 64;
 /** Go files of the same package are imported implicitly: treat them as an import this far away. */
 const GO_PACKAGE_DISTANCE = 20;
 const SKELETON_SCORE = 2.5;
+/** A file defining this many names the current file uses (without importing it) weighs like an import. */
+const USED_FILE_FULL_NAMES = 10;
+const USED_FILE_MAX_WEIGHT = 1;
 /** Files that sort into the cursor's slot of a sorted import block: at most this many, weighted like near definitions. */
 const MAX_SLOT_FILES = 3;
 const SLOT_WEIGHT = 10;
@@ -70,11 +73,17 @@ export class TreeSitterContextEngine implements ContextEngine {
     if (on.scope !== false) candidates.push(...scopeCandidates(cur));
     const fits = req.fileFits ?? doc.text.length / 4 < req.budgetTokens;
     if (!fits && on.skeleton !== false) candidates.push(...skeletonCandidates(cur, structure, req.budgetTokens));
-    candidates.push(...definitionCandidates(cur, this.options.index));
+    const ids = identifierWeights(cur);
+    candidates.push(...definitionCandidates(cur, this.options.index, ids));
     candidates.push(...nameFamilyCandidates(cur, this.options.index));
     // Surfaces of explicitly imported files only: a Go package's own files would flood the budget with signatures.
     const explicit = structure.language === 'go' ? this.importedFiles(doc.relPath, structure, cur.line, false) : cur.importedFiles;
     candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: explicit }, this.options.index));
+    // Files the code relies on without importing them, weighted by how many of their names it uses.
+    for (const [f, names] of usedFiles(cur, this.options.index, ids)) {
+      const weight = Math.min(USED_FILE_MAX_WEIGHT, names / USED_FILE_FULL_NAMES);
+      candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: new Map([[f, 0]]) }, this.options.index, weight, `its file defines ${Math.round(names)} names this file uses`));
+    }
     const importable = this.importableNeighbours(cur, structure);
     const slot = [...importable].filter(([, d]) => d === 0);
     // A few files sorting into the cursor's slot of a sorted import list: the next line most likely names one of them.
@@ -198,7 +207,7 @@ export class TreeSitterContextEngine implements ContextEngine {
       resolvedBindings: bindings,
       qualifiers: new Map(),
     };
-    return { ...info, qualifiers: qualifierUses(info) };
+    return { ...info, qualifiers: qualifierUses(info, (q) => containerFiles(q, this.options.index, doc.relPath).length > 0) };
   }
 
   dispose(): void {

@@ -100,12 +100,39 @@ function memberPopularity(cur: CursorInfo, qualifiers: readonly string[], deps: 
   return { docs, uses: out };
 }
 
-/** Qualifiers bound by an import, with a use weight: near uses count most, capped at 1. */
-export function qualifierUses(cur: CursorInfo): Map<string, number> {
+/** Kinds of definition whose members are reached through their name (`Utils.x`, `Rack::Utils`, `Foo::new`). */
+const CONTAINER_KINDS = new Set(['class', 'module', 'struct', 'interface', 'enum', 'impl', 'namespace', 'trait']);
+/** A container name defined in more files than this is too ambiguous to stand for one namespace. */
+const MAX_CONTAINER_FILES = 3;
+
+/**
+ * The files defining `q` as a container (a class, a module, a struct and its impl blocks), other than `fromPath`: what
+ * `q.` / `q::` names when no import binds `q` (Ruby and PHP constants, Rust types in scope, Java classes of the same
+ * package). Empty when `q` is no container, or too ambiguous to tell.
+ */
+export function containerFiles(q: string, index: WorkspaceIndex, fromPath: string): string[] {
+  const files = new Set<string>();
+  for (const r of index.lookup(q)) if (CONTAINER_KINDS.has(r.tag.kind) && r.file.path !== fromPath) files.add(r.file.path);
+  return files.size > MAX_CONTAINER_FILES ? [] : [...files];
+}
+
+/**
+ * Qualifiers used near the cursor, with a use weight (near uses count most, capped at 1): names an import binds, and
+ * names `isContainer` says the workspace defines as a class, module or type elsewhere.
+ */
+export function qualifierUses(cur: CursorInfo, isContainer: (q: string) => boolean = () => false): Map<string, number> {
   const bound = new Set<string>();
   for (const imp of cur.imports) for (const n of imp.names) bound.add(n);
+  const local = new Set(cur.tags.map((t) => t.name));
+  const known = new Map<string, boolean>();
+  const qualifies = (q: string) => {
+    if (bound.has(q)) return true;
+    if (local.has(q)) return false;
+    let k = known.get(q);
+    if (k === undefined) known.set(q, (k = isContainer(q)));
+    return k;
+  };
   const uses = new Map<string, number>();
-  if (bound.size === 0) return uses;
   const { text, firstLine } = linesAround(cur, QUALIFIER_LINES_BEFORE, QUALIFIER_LINES_AFTER);
   let line = firstLine;
   let last = 0;
@@ -113,7 +140,7 @@ export function qualifierUses(cur: CursorInfo): Map<string, number> {
     for (let i = last; i < m.index!; i++) if (text.charCodeAt(i) === 10) line++;
     last = m.index!;
     const q = m[1];
-    if (!bound.has(q) || (m.index! > 0 && /[\w$.]/.test(text[m.index! - 1]))) continue;
+    if ((m.index! > 0 && /[\w$.]/.test(text[m.index! - 1])) || !qualifies(q)) continue;
     const d = line - cur.line;
     const w = d <= 0 ? 1 / (1 + -d / 10) : 0.6 / (1 + d / 6);
     uses.set(q, Math.min(1, (uses.get(q) ?? 0) + w / 3));
@@ -130,6 +157,8 @@ function namespaceFiles(cur: CursorInfo, q: string, deps: NamespaceDeps): { path
     const sub = language === 'python' ? deps.resolveFrom(cur.relPath, imp.source.endsWith('.') ? imp.source + q : `${imp.source}.${q}`) : [];
     direct.push(...(sub.length ? sub : deps.resolveFrom(cur.relPath, imp.source)));
   }
+  // Not bound by an import: the files that define `q` as a class, a module or a type.
+  if (!cur.imports.some((imp) => imp.names.includes(q))) direct.push(...containerFiles(q, deps.index, cur.relPath));
   return expandBarrels(direct.filter((f) => f !== cur.relPath), deps.index, deps.resolveFrom, MAX_FILES);
 }
 
@@ -152,9 +181,10 @@ function cursorSubwords(cur: CursorInfo, qualifiers: ReadonlySet<string>): Subwo
  */
 function surfaceFor(file: IndexedFile, q: string): readonly IndexedTag[] {
   const top = topLevel(file);
-  const self = top.find((t) => t.name === q);
-  if (!self) return top;
-  return file.tags.filter((t) => t !== self && t.startLine >= self.startLine && t.endLine <= self.endLine);
+  // All of them: a Rust struct and its impl blocks, a class reopened in the same file.
+  const selves = file.tags.filter((t) => t.name === q && (top.includes(t) || CONTAINER_KINDS.has(t.kind)));
+  if (selves.length === 0) return top;
+  return file.tags.filter((t) => t.name !== q && selves.some((self) => t.startLine >= self.startLine && t.endLine <= self.endLine));
 }
 
 /** Signatures of the members of the namespaces used around the cursor, best first. */

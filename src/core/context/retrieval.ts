@@ -30,7 +30,10 @@ export interface CursorInfo {
   reachableFiles: ReadonlySet<string>;
   /** Names bound by the import statements that resolved to workspace files. */
   resolvedBindings: ReadonlySet<string>;
-  /** Import-bound names used as qualifiers (`core.x`, `de::x`) near the cursor, with a use weight in (0, 1]. */
+  /**
+   * Names used as qualifiers (`core.x`, `de::x`, `Utils.x`) near the cursor, with a use weight in (0, 1]: bound by an
+   * import, or defined elsewhere in the workspace as a class, module or type.
+   */
   qualifiers: ReadonlyMap<string, number>;
 }
 
@@ -94,8 +97,8 @@ export function importBonus(uses: number, importStatements: number): number {
 }
 
 /** Definitions of the identifiers around the cursor, from the workspace index. */
-export function definitionCandidates(cur: CursorInfo, index: WorkspaceIndex): Candidate[] {
-  const { weights, imported, typeNames } = identifierWeights(cur);
+export function definitionCandidates(cur: CursorInfo, index: WorkspaceIndex, ids = identifierWeights(cur)): Candidate[] {
+  const { weights, imported, typeNames } = ids;
   const local = new Set(cur.tags.map((t) => t.name));
   const curDir = dirOf(cur.relPath);
   const out: Candidate[] = [];
@@ -130,6 +133,31 @@ export function definitionCandidates(cur: CursorInfo, index: WorkspaceIndex): Ca
     }
   }
   return out;
+}
+
+/** A file must define at least this many distinct names the current file uses to count as used without an import. */
+const MIN_USED_NAMES = 3;
+const MAX_USED_FILES = 4;
+
+/**
+ * Files the current file relies on without importing them: other files defining at least MIN_USED_NAMES of the names
+ * it uses (each name counted once, split between its definitions), most relied on first, with that count. Ruby code
+ * inside `module Rack` uses the constants of `rack.rb`, a Go file the helpers of its package's other files, a C file
+ * what its headers declare: the next line likely uses another of them, so their surface is worth offering.
+ */
+export function usedFiles(cur: CursorInfo, index: WorkspaceIndex, ids = identifierWeights(cur)): Map<string, number> {
+  const local = new Set(cur.tags.map((t) => t.name));
+  const votes = new Map<string, number>();
+  for (const name of ids.weights.keys()) {
+    if (local.has(name)) continue;
+    const refs = index.lookup(name);
+    if (refs.length === 0 || refs.length > MAX_AMBIGUITY) continue;
+    const files = new Set(refs.map((r) => r.file.path));
+    if (files.has(cur.relPath)) continue;
+    for (const f of files) votes.set(f, (votes.get(f) ?? 0) + 1 / files.size);
+  }
+  const ranked = [...votes].filter(([f, v]) => v >= MIN_USED_NAMES && !cur.reachableFiles.has(f)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return new Map(ranked.slice(0, MAX_USED_FILES));
 }
 
 /** The text of lines [cursor line - before, cursor line + after] and the number of its first line. */

@@ -1,0 +1,128 @@
+/**
+ * What code uses without importing it (src/core/context/{retrieval,qualified}.ts): a file defining several of the
+ * names the current file uses (Ruby constants of the enclosing module, no require) has its surface offered, and a
+ * qualifier no import binds (`Utils.x`, `Foo::new`) stands for the class, module or type the workspace defines by
+ * that name, whose members are offered.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ExclusionRules } from '../../../src/core/context/exclude';
+import { nodeWorkspaceFs } from '../../../src/core/context/workspaceFs';
+import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
+import { TreeSitterContextEngine } from '../../../src/core/context/engine';
+import type { DocumentSnapshot } from '../../../src/core/context/types';
+
+const roots: string[] = [];
+after(() => {
+  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
+});
+
+async function workspace(files: Record<string, string>): Promise<{ root: string; index: WorkspaceIndex }> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'unimported-'));
+  roots.push(root);
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  const index = new WorkspaceIndex(nodeWorkspaceFs(root), new ExclusionRules(), { workers: 0 });
+  await index.build();
+  return { root, index };
+}
+
+/** 30 filler definitions (lines of each from `lines(i)`): a container too big to fit a small budget whole. */
+function filler(lines: (i: number) => string[]): string[] {
+  return Array.from({ length: 30 }, (_, i) => lines(i)).flat();
+}
+
+/** `text` with its `CURSOR` marker removed, the cursor there. */
+function at(root: string, rel: string, languageId: string, text: string): DocumentSnapshot {
+  const offset = text.indexOf('CURSOR');
+  assert.ok(offset >= 0);
+  return { path: path.join(root, rel), relPath: rel, languageId, text: text.replace('CURSOR', ''), version: 1, offset };
+}
+
+test('Ruby: the constants file the code relies on (no require) is offered, its unused constants included', async () => {
+  const { root, index } = await workspace({
+    'lib/app.rb': "module App\n  PATH_INFO = 'PATH_INFO'\n  QUERY_STRING = 'QUERY_STRING'\n  REQUEST_METHOD = 'REQUEST_METHOD'\n  SERVER_NAME = 'SERVER_NAME'\nend\n",
+    'lib/other.rb': "module App\n  class Other\n    def call(env)\n      env\n    end\n  end\nend\n",
+  });
+  const text = [
+    'module App',
+    '  class Request',
+    '    def path_info;      get_header(PATH_INFO)      end',
+    '    def query_string;   get_header(QUERY_STRING)   end',
+    '    def request_method; get_header(REQUEST_METHOD) end',
+    '    def host',
+    '      CURSOR',
+    '    end',
+    '  end',
+    'end',
+    '',
+  ].join('\n');
+  const engine = new TreeSitterContextEngine({ index });
+  const packed = await engine.assemble({ doc: at(root, 'lib/app/request.rb', 'ruby', text), budgetTokens: 1000, purpose: 'completion' });
+  const item = packed.items.find((i) => i.path === 'lib/app.rb' && i.text.includes("SERVER_NAME = 'SERVER_NAME'"));
+  assert.ok(item, packed.text);
+  assert.match(item.reason, /its file defines 3 names this file uses/);
+  engine.dispose();
+});
+
+test('a qualifier no import binds (`Utils.`) offers the members of the module of that name, defined in another file', async () => {
+  const { root, index } = await workspace({
+    'lib/app/utils.rb': [
+      'module App',
+      '  module Utils',
+      '    def self.escape(s)',
+      '      s',
+      '    end',
+      '',
+      ...filler((i) => [`    def self.helper_${i}(value)`, `      value.to_s * ${i} + value.inspect + value.to_s.reverse`, '    end', '']),
+      '    def self.secure_compare(a, b)',
+      '      a == b',
+      '    end',
+      '  end',
+      'end',
+      '',
+    ].join('\n'),
+  });
+  // The module does not fit in the budget whole: its members are offered one by one, ranked by the scope's name.
+  const text = ['module App', '  class Auth', '    def secure_check(a, b)', '      x = Utils.escape(a)', '      CURSOR', '    end', '  end', 'end', ''].join('\n');
+  const engine = new TreeSitterContextEngine({ index });
+  const packed = await engine.assemble({ doc: at(root, 'lib/app/auth.rb', 'ruby', text), budgetTokens: 400, purpose: 'completion' });
+  const item = packed.items.find((i) => i.path === 'lib/app/utils.rb' && i.text.includes('def self.secure_compare(a, b)'));
+  assert.ok(item, packed.text);
+  assert.match(item.reason, /a member of Utils/);
+  engine.dispose();
+});
+
+test('Rust: `Config::new()` offers the other associated functions of the impl block of Config, in another file', async () => {
+  const { root, index } = await workspace({
+    'src/config.rs': [
+      'pub struct Config {',
+      '    pub name: String,',
+      '}',
+      '',
+      'impl Config {',
+      '    pub fn new() -> Self {',
+      '        Config { name: String::new() }',
+      '    }',
+      '',
+      ...filler((i) => [`    pub fn helper_${i}(&self, value: usize) -> usize {`, `        value * ${i} + self.name.len() + value.pow(2)`, '    }', '']),
+      '    pub fn with_name(name: &str) -> Self {',
+      '        Config { name: name.to_string() }',
+      '    }',
+      '}',
+      '',
+    ].join('\n'),
+  });
+  const text = ['fn configure_name(n: &str) {', '    let a = Config::new();', '    CURSOR', '}', ''].join('\n');
+  const engine = new TreeSitterContextEngine({ index });
+  const packed = await engine.assemble({ doc: at(root, 'src/main.rs', 'rust', text), budgetTokens: 400, purpose: 'completion' });
+  const item = packed.items.find((i) => i.path === 'src/config.rs' && i.text.includes('pub fn with_name(name: &str) -> Self'));
+  assert.ok(item, packed.text);
+  assert.match(item.reason, /a member of Config/);
+  engine.dispose();
+});
