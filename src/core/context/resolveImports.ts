@@ -105,15 +105,7 @@ export class ImportResolver {
       const local = this.tryExtensions(normalize(`${fromDir}/${source}`), exts);
       if (local.length) return local;
     }
-    if (language === 'go') {
-      const segs = source.split('/');
-      for (let n = Math.min(3, segs.length); n >= 1; n--) {
-        const tail = segs.slice(-n).join('/');
-        const dirs = [...this.byDir.keys()].filter((d) => d === tail || d.endsWith('/' + tail));
-        if (dirs.length) return dirs.flatMap((d) => this.byDir.get(d) ?? []).slice(0, 64);
-      }
-      return [];
-    }
+    if (language === 'go') return this.resolveGo(fromPath, source);
     // Qualified names: try the longest tail of the path that names a file.
     const segs = source.replace(/\\/g, '/').replace(/::|\./g, '/').split('/').filter((s) => s && !/^(crate|self|super|\{.*)$/.test(s));
     if (language === 'c' || language === 'cpp') {
@@ -124,6 +116,38 @@ export class ImportResolver {
         const hit = this.byTail.get(segs.slice(end - n, end).join('/'));
         if (hit) return hit.slice(0, 4);
       }
+    }
+    return [];
+  }
+
+  /**
+   * A Go import path names a whole directory: <gopath>/src/<path> or a vendor/<path> folder, or, in a module, the
+   * directory whose path from the module root ends the import path. Only a path whose
+   * first element is a domain (`github.com/…`, `golang.org/x/…`) may also match by its last elements (the workspace
+   * may hold a part of the module): a standard-library path (`errors`, `go/types`) is never some folder that happens
+   * to end the same way. Directories named testdata are not packages to the go tool, unless the importing file is in
+   * the same testdata tree.
+   */
+  private resolveGo(fromPath: string, source: string): string[] {
+    const remote = source.split('/')[0].includes('.');
+    const testdata = /(^|\/)testdata\//.exec(fromPath);
+    const fromTestdata = testdata ? fromPath.slice(0, testdata.index + testdata[0].length) : undefined;
+    const dirs = [...this.byDir.keys()].filter((d) => !/(^|\/)testdata(\/|$)/.test(d) || (fromTestdata !== undefined && (d + '/').startsWith(fromTestdata)));
+    const filesOf = (ds: string[]) => ds.flatMap((d) => this.byDir.get(d) ?? []).slice(0, 64);
+    const whole = dirs.filter(
+      (d) =>
+        d === source ||
+        d.endsWith('/src/' + source) ||
+        d.endsWith('/vendor/' + source) ||
+        (remote && (d.endsWith('/' + source) || (d.includes('/') && source.endsWith('/' + d)))),
+    );
+    if (whole.length) return filesOf(whole);
+    if (!remote) return [];
+    const segs = source.split('/');
+    for (let n = Math.min(3, segs.length - 1); n >= 1; n--) {
+      const tail = segs.slice(-n).join('/');
+      const hit = dirs.filter((d) => d === tail || d.endsWith('/' + tail));
+      if (hit.length) return filesOf(hit);
     }
     return [];
   }
