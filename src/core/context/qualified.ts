@@ -45,6 +45,11 @@ export interface NamespaceDeps {
 
 /** Relevance added for a member that every open document uses (scaled by the share of them that do). */
 const POPULARITY_GAIN = 3;
+/** Relevance added for the namespace's member the current file uses most (log-scaled by its uses in the file). */
+const OWN_USE_GAIN = 3;
+/** The current file's text scanned for its own `q.member` uses, before and after the cursor (bounds huge files). */
+const OWN_SCAN_BEFORE = 200_000;
+const OWN_SCAN_AFTER = 50_000;
 /** Relevance added for the namespace's member the workspace uses most (scaled by usageShares). */
 const USAGE_GAIN = 2;
 /** Per open document (path@version) and qualifier: the members the document names after `q.` / `q::`. */
@@ -70,7 +75,12 @@ const IDENT_CHAR = /[\w$]/;
 
 /** Identifiers that follow `q.` or `q::` in `text` (where `q` is a whole word). indexOf, not a regex: it runs per document. */
 function membersAfter(text: string, q: string): Set<string> {
-  const out = new Set<string>();
+  return new Set(memberCounts(text, q).keys());
+}
+
+/** How often each identifier follows `q.` or `q::` in `text` (where `q` is a whole word). */
+function memberCounts(text: string, q: string): Map<string, number> {
+  const out = new Map<string, number>();
   for (let i = text.indexOf(q); i >= 0; i = text.indexOf(q, i + q.length)) {
     if (i > 0 && IDENT_CHAR.test(text[i - 1])) continue;
     let j = i + q.length;
@@ -79,7 +89,10 @@ function membersAfter(text: string, q: string): Set<string> {
     else continue;
     let k = j;
     while (k < text.length && IDENT_CHAR.test(text[k])) k++;
-    if (k > j) out.add(detach(text.slice(j, k))); // cached per document version: must not hold that version's text
+    if (k > j) {
+      const member = detach(text.slice(j, k)); // cached per document version: must not hold that version's text
+      out.set(member, (out.get(member) ?? 0) + 1);
+    }
   }
   return out;
 }
@@ -209,12 +222,16 @@ export function namespaceMemberCandidates(cur: CursorInfo, deps: NamespaceDeps):
       }
     }
     const popular = popularity.uses.get(q)!;
+    // The file's own usage pattern: a member it calls all over (`Effect.flatMap` in a stream module) is the likely next.
+    const own = memberCounts(cur.text.slice(Math.max(0, cur.offset - OWN_SCAN_BEFORE), cur.offset + OWN_SCAN_AFTER), q);
+    const ownTop = Math.log1p(Math.max(0, ...own.values()));
     const idf = subwordIdf(pool.map((p) => p.tag.name));
     const usage = usageShares(pool.map((p) => p.tag.name), deps.index);
     for (const { file, tag } of pool) {
       const relevance =
         subwordRelevance(tag.name, context, idf) +
         (POPULARITY_GAIN * (popular.get(tag.name) ?? 0)) / Math.max(1, popularity.docs) +
+        (ownTop > 0 ? (OWN_USE_GAIN * Math.log1p(own.get(tag.name) ?? 0)) / ownTop : 0) +
         USAGE_GAIN * usage.get(tag.name)!;
       out.push({
         source: 'import',
@@ -225,7 +242,7 @@ export function namespaceMemberCandidates(cur: CursorInfo, deps: NamespaceDeps):
         body: tag.snippet,
         brief: tag.signature,
         score: use * (FLOOR + GAIN * Math.min(relevance, RELEVANCE_CAP)),
-        reason: `${tag.kind} ${tag.name}: a member of ${q}, used near the cursor${relevance > 0 ? ` (relevance ${relevance.toFixed(1)})` : ''}${popular.has(tag.name) ? `; ${popular.get(tag.name)} open files use ${q}.${tag.name}` : ''}`,
+        reason: `${tag.kind} ${tag.name}: a member of ${q}, used near the cursor${relevance > 0 ? ` (relevance ${relevance.toFixed(1)})` : ''}${popular.has(tag.name) ? `; ${popular.get(tag.name)} open files use ${q}.${tag.name}` : ''}${own.has(tag.name) ? `; this file uses ${q}.${tag.name} ${own.get(tag.name)} times` : ''}`,
       });
     }
   }

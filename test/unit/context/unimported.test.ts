@@ -2,7 +2,7 @@
  * What code uses without importing it (src/core/context/{retrieval,qualified}.ts): a file defining several of the
  * names the current file uses (Ruby constants of the enclosing module, no require) has its surface offered, and a
  * qualifier no import binds (`Utils.x`, `Foo::new`) stands for the class, module or type the workspace defines by
- * that name, whose members are offered.
+ * that name, whose members are offered; a namespace's members the file itself uses most rank first.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -124,5 +124,31 @@ test('Rust: `Config::new()` offers the other associated functions of the impl bl
   const item = packed.items.find((i) => i.path === 'src/config.rs' && i.text.includes('pub fn with_name(name: &str) -> Self'));
   assert.ok(item, packed.text);
   assert.match(item.reason, /a member of Config/);
+  engine.dispose();
+});
+
+test('a namespace member the file uses all over, far from the cursor, outranks members it never uses', async () => {
+  const names = [...Array.from({ length: 40 }, (_, i) => `step${i}`), 'flatMap'];
+  const { root, index } = await workspace({
+    'src/core.ts': names.map((n) => `export function ${n}(value: number, options: { retries: number }): number {\n  return value + options.retries;\n}\n`).join('\n'),
+    // Every member is named once elsewhere: workspace usage ranks none above the others.
+    'src/other.ts': `import * as Core from './core';\n${names.map((n) => `Core.${n}(1, { retries: 0 });`).join('\n')}\n`,
+  });
+  const text = [
+    "import * as Core from './core';",
+    ...Array.from({ length: 5 }, (_, i) => `export const a${i} = Core.flatMap(${i}, { retries: 1 });`),
+    // Far above: beyond the ~60,000 characters scanned for identifiers near the cursor (a 20,000-line module).
+    ...Array.from({ length: 2500 }, (_, i) => `export const filler${i} = ${i} * 2 + 1;`),
+    'export function run(): number {',
+    '  const x = Core.step3(1, { retries: 2 });',
+    '  return CURSOR',
+    '}',
+    '',
+  ].join('\n');
+  const engine = new TreeSitterContextEngine({ index });
+  const packed = await engine.assemble({ doc: at(root, 'src/main.ts', 'typescript', text), budgetTokens: 300, purpose: 'completion' });
+  const item = packed.items.find((i) => i.path === 'src/core.ts' && i.text.includes('export function flatMap('));
+  assert.ok(item, packed.text);
+  assert.match(item.reason, /this file uses Core\.flatMap 5 times/);
   engine.dispose();
 });
