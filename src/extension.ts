@@ -34,6 +34,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<{ se
   const settingsWatcher = new SettingsWatcher(extension.workspaceState);
   extension.subscriptions.push(settingsWatcher);
   const notifier = new Notifier(log);
+  extension.subscriptions.push(notifier);
   // Tree-sitter's wasm and the .scm queries ship in dist/: point the core at them once, before any feature parses.
   setWasmDirectory(path.join(extension.extensionPath, 'dist', 'wasm'));
   setQueryDirectory(path.join(extension.extensionPath, 'dist', 'queries'));
