@@ -35,7 +35,7 @@ export interface MessageView {
   error?: string;
   /** True while this assistant message is still streaming. */
   streaming?: boolean;
-  stopReason?: 'stop' | 'length' | 'abort';
+  stopReason?: 'stop' | 'length' | 'window' | 'abort';
 }
 
 export interface ConversationSummary {
@@ -45,7 +45,7 @@ export interface ConversationSummary {
   messageCount: number;
 }
 
-export type ViewBackendState = 'ready' | 'busy' | 'loading' | 'offline' | 'model-missing' | 'detecting';
+export type ViewBackendState = 'ready' | 'busy' | 'loading' | 'offline' | 'model-missing' | 'key-rejected' | 'detecting';
 
 export interface StatusView {
   state: ViewBackendState;
@@ -101,7 +101,7 @@ export type HostMessage =
   | { type: 'meter'; meter: MeterView }
   | { type: 'streamStart'; requestId: string; messageId: string }
   | { type: 'streamDelta'; requestId: string; text: string }
-  | { type: 'streamEnd'; requestId: string; stopReason?: 'stop' | 'length' | 'abort'; error?: string }
+  | { type: 'streamEnd'; requestId: string; stopReason?: 'stop' | 'length' | 'window' | 'abort'; error?: string }
   | { type: 'mentionSuggestions'; queryId: number; items: MentionSuggestion[] }
   | { type: 'pullProgress'; model: string; status: string; percent?: number; done?: boolean; error?: string }
   | { type: 'notice'; level: 'info' | 'error'; text: string }
@@ -126,9 +126,9 @@ export type WebviewMessage =
   | { type: 'command'; command: ViewCommand };
 
 /** Host commands the view may trigger; an allow-list, never an arbitrary command id. */
-export type ViewCommand = 'recheckBackend' | 'pullModel' | 'selectModel' | 'selectBackend' | 'showLog';
+export type ViewCommand = 'recheckBackend' | 'pullModel' | 'selectModel' | 'selectBackend' | 'setApiKey' | 'showLog';
 
-export const VIEW_COMMANDS: readonly ViewCommand[] = ['recheckBackend', 'pullModel', 'selectModel', 'selectBackend', 'showLog'];
+export const VIEW_COMMANDS: readonly ViewCommand[] = ['recheckBackend', 'pullModel', 'selectModel', 'selectBackend', 'setApiKey', 'showLog'];
 export const CODE_BLOCK_ACTIONS: readonly CodeBlockAction[] = ['copy', 'insert', 'apply', 'newFile'];
 export const MENTION_KINDS: readonly MentionKind[] = ['file', 'symbol', 'problems', 'workspace', 'terminal'];
 

@@ -1,5 +1,5 @@
 /** Turns any error a backend call raised into one user-facing problem: a stable key, a message, the status it implies. */
-import { BackendError } from '../core/backends/errors';
+import { BackendError, isKeyRejected } from '../core/backends/errors';
 import type { BackendKind, BackendState } from '../core/backends/types';
 import { inertText, isValidModelId } from '../core/untrusted';
 
@@ -41,6 +41,9 @@ function rawProblem(err: unknown, feature: string, chatModel: string): Omit<Prob
       return { key: 'offline', message: err.message, state: 'offline' };
     case 'loading':
       return { key: 'loading', message: err.message, state: 'loading' };
+    case 'auth':
+      // A 401/403 is a key the server refused; an endpoint we refuse to use (also 'auth') is a settings problem.
+      return isKeyRejected(err) ? { key: 'key-rejected', message: err.message, state: 'key-rejected' } : { key: `auth:${feature}`, message: `${feature}: ${err.message}` };
     case 'model-missing': {
       const model = err.model ?? /model ['"]?([^'"\s]+)['"]? not found/i.exec(err.message)?.[1] ?? chatModel;
       return { key: `model-missing:${model}`, message: err.message, state: 'model-missing', model };

@@ -108,8 +108,8 @@ class BackendServiceImpl implements BackendService {
     if (this.activeBackend && (this.current.state === 'ready' || this.current.state === 'busy')) return this.activeBackend;
     const status = await this.recheck();
     if (this.activeBackend && status.state === 'ready') return this.activeBackend;
-    const code = status.state === 'model-missing' ? 'model-missing' : status.state === 'loading' ? 'loading' : 'offline';
-    throw new BackendError(code, status.detail);
+    const code = status.state === 'model-missing' ? 'model-missing' : status.state === 'loading' ? 'loading' : status.state === 'key-rejected' ? 'auth' : 'offline';
+    throw new BackendError(code, status.detail, status.state === 'key-rejected' ? 401 : undefined);
   }
 
   recheck(): Promise<BackendStatus> {

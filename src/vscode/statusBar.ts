@@ -16,6 +16,7 @@ const ICONS: Record<BackendStatus['state'], string> = {
   detecting: '$(loading~spin)',
   offline: '$(debug-disconnect)',
   'model-missing': '$(warning)',
+  'key-rejected': '$(key)',
 };
 
 const LABELS: Record<BackendStatus['state'], string> = {
@@ -25,6 +26,7 @@ const LABELS: Record<BackendStatus['state'], string> = {
   detecting: 'detecting',
   offline: 'offline',
   'model-missing': 'model missing',
+  'key-rejected': 'API key rejected',
 };
 
 /** Status bar text for a state; exported for tests. */
@@ -60,7 +62,7 @@ export function registerStatusBar(services: Services): void {
     item.tooltip = tooltip;
     item.accessibilityInformation = { label: `Phi Coder ${stateLabel(status)}, model ${status.model ?? settings.chatModel}`, role: 'button' };
     item.backgroundColor =
-      status.state === 'offline' || status.state === 'model-missing' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+      status.state === 'offline' || status.state === 'model-missing' || status.state === 'key-rejected' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   };
   render();
   item.show();

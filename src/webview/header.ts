@@ -77,6 +77,7 @@ export class Header {
       detecting: 'Looking for a model server…',
       loading: 'The model is loading',
       'model-missing': `The model ${s.model ?? ''} is not installed`,
+      'key-rejected': 'The server rejected the API key',
     }[s.state];
     parts.push(h('h2', { class: 'banner-title', text: title }), h('p', { class: 'banner-detail', text: s.detail }));
     if (s.state === 'offline') {
@@ -91,6 +92,7 @@ export class Header {
     }
     if (s.state === 'model-missing') actions.append(button('Pick another model', 'Pick another model', () => this.post({ type: 'command', command: 'selectModel' })));
     actions.append(button('Re-check', 'Re-check the backend', () => this.post({ type: 'command', command: 'recheckBackend' }), s.state === 'model-missing' ? '' : 'primary banner-recheck'));
+    if (s.state === 'key-rejected') actions.append(button('Set API key', 'Set the API key for this server', () => this.post({ type: 'command', command: 'setApiKey' }), 'primary'));
     if (s.state === 'offline') actions.append(button('Select backend', 'Select backend', () => this.post({ type: 'command', command: 'selectBackend' })));
     actions.append(button('Show log', 'Show the Phi Coder log', () => this.post({ type: 'command', command: 'showLog' })));
     parts.push(actions);

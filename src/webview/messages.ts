@@ -132,6 +132,7 @@ export class MessageList {
     entry.stream = undefined;
     this.fill(body, view.content); // the final render is always of the whole answer
     if (view.stopReason === 'abort') body.append(h('div', { class: 'stopped', text: 'Stopped.' }));
+    if (view.stopReason === 'window') body.append(h('div', { class: 'stopped', text: "The answer was cut off: the model's context window is full. Start a new chat or attach less code." }));
     if (view.stopReason === 'length') body.append(h('div', { class: 'stopped', text: 'The answer reached its token limit (phiCoder.chat.maxAnswerTokens).' }));
     if (view.error) body.append(h('div', { class: 'error', role: 'alert', text: view.error }));
   }

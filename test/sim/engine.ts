@@ -38,6 +38,8 @@ export interface GenPlan {
   eos?: string[];
   /** llama.cpp id_slot; undefined or -1 = pick the slot with the longest common prefix. */
   idSlot?: number;
+  /** The slot's window: generation also stops when prompt + answer fill it (llama.cpp: stop_type "limit", truncated). */
+  nCtx?: number;
 }
 
 /** How a protocol frames what the engine produces. */
@@ -64,6 +66,8 @@ export interface GenResult {
   slot: number;
   /** Tokens in the slot's KV cache at the end (llama.cpp tokens_cached). */
   nPast: number;
+  /** Generation stopped because prompt + answer filled the window (before maxTokens). */
+  windowFull: boolean;
 }
 
 interface LoadedModel {
@@ -256,7 +260,10 @@ export class SimEngine {
       sink.begin();
       for (let i = 0; i < reply.comments; i++) sink.comment();
 
-      const { pieces, stopType, stoppingWord } = applyLimits(reply.pieces, plan.maxTokens, plan.stop, plan.eos ?? PHI4_EOS);
+      const room = plan.nCtx === undefined ? Infinity : Math.max(0, plan.nCtx - plan.promptIds.length);
+      const limit = plan.maxTokens >= 0 ? Math.min(plan.maxTokens, room) : room;
+      const { pieces, stopType, stoppingWord } = applyLimits(reply.pieces, Number.isFinite(limit) ? limit : -1, plan.stop, plan.eos ?? PHI4_EOS);
+      const windowFull = stopType === 'limit' && pieces.length >= room && (plan.maxTokens < 0 || room < plan.maxTokens);
       const tokenMs = 1000 / this.timing.decodeTokPerSec;
       let content = '';
       for (let i = 0; i < pieces.length; i++) {
@@ -299,6 +306,7 @@ export class SimEngine {
         predictedMs: pieces.length * tokenMs,
         slot,
         nPast: plan.promptIds.length + genIds.length,
+        windowFull,
       };
     } finally {
       this.releaseSlot(slot);

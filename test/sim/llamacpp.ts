@@ -121,7 +121,7 @@ async function complete(c: Ctx, m: SimModel): Promise<void> {
     malformedLine: () => write(c.ex, 'data: {"index":0,"content":\n\n'),
   };
   const stop = Array.isArray(body.stop) ? body.stop.map(String) : [];
-  const result = await c.engine.generate(c.ex, { promptIds: ids, maxTokens: Number(body.n_predict ?? -1), stop, idSlot }, reply, sink);
+  const result = await c.engine.generate(c.ex, { promptIds: ids, maxTokens: Number(body.n_predict ?? -1), stop, idSlot, nCtx }, reply, sink);
   if (!result) return;
   const final = {
     index: 0,
@@ -135,7 +135,7 @@ async function complete(c: Ctx, m: SimModel): Promise<void> {
     generation_settings: { n_predict: Number(body.n_predict ?? -1), temperature: Number(body.temperature ?? 0.8), stop, cache_prompt: body.cache_prompt ?? true },
     prompt: typeof body.prompt === 'string' ? body.prompt : '',
     has_new_line: result.content.includes('\n'),
-    truncated: false,
+    truncated: result.windowFull,
     stop_type: result.stopType,
     stopping_word: result.stoppingWord,
     tokens_cached: result.nPast,

@@ -122,6 +122,11 @@ async function pull(c: Ctx): Promise<void> {
   const line = (o: unknown) => stream && write(c.ex, JSON.stringify(o) + '\n');
   line({ status: 'pulling manifest' });
   await c.engine.sleep(50);
+  if (c.opts.registryOffline) {
+    const url = `https://registry.ollama.ai/v2/library/${name.split(':')[0]}/manifests/${name.split(':')[1] ?? 'latest'}`;
+    write(c.ex, JSON.stringify({ error: `pull model manifest: Get "${url}": dial tcp: lookup registry.ollama.ai on 127.0.0.53:53: no such host` }) + '\n');
+    return void res.end();
+  }
   if (!found) {
     write(c.ex, JSON.stringify({ error: 'pull model manifest: file does not exist' }) + '\n');
     return void res.end();

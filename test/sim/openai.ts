@@ -99,7 +99,7 @@ export async function handleOpenAICompletions(c: Ctx, flavour: Flavour): Promise
     malformedLine: () => write(c.ex, 'data: {"id":"' + id + '","choices":[{\n\n'),
   };
   const stop = Array.isArray(body.stop) ? body.stop.map(String) : typeof body.stop === 'string' ? [body.stop] : [];
-  const result = await c.engine.generate(c.ex, { promptIds: ids, maxTokens, stop }, reply, sink);
+  const result = await c.engine.generate(c.ex, { promptIds: ids, maxTokens, stop, nCtx: flavour === 'llamacpp' ? (c.opts.nCtx ?? m.contextLength) : undefined }, reply, sink);
   if (!result) return;
   const finish = result.stopType === 'limit' ? 'length' : 'stop';
   const usage = { prompt_tokens: result.promptTokens, completion_tokens: result.completionTokens, total_tokens: result.promptTokens + result.completionTokens, prompt_tokens_details: { cached_tokens: result.cacheN } };

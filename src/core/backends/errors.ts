@@ -31,6 +31,18 @@ export class BackendError extends Error {
   }
 }
 
+/** A 401/403 from the server: the API key was wrong or missing (an endpoint we refuse to use is 'auth' without a status). */
+export function isKeyRejected(err: unknown): boolean {
+  return err instanceof BackendError && err.code === 'auth' && (err.status === 401 || err.status === 403);
+}
+
+/** The health state a failed check means: loading, API key rejected, model missing, or (anything else) offline. */
+export function healthStateOf(err: unknown): 'loading' | 'key-rejected' | 'model-missing' | 'offline' {
+  if (!(err instanceof BackendError)) return 'offline';
+  if (err.code === 'loading' || err.code === 'model-missing') return err.code;
+  return isKeyRejected(err) ? 'key-rejected' : 'offline';
+}
+
 export function isAbortError(err: unknown): boolean {
   return (err instanceof BackendError && err.code === 'aborted') || (err instanceof Error && err.name === 'AbortError');
 }

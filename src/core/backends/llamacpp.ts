@@ -7,14 +7,14 @@
  * on), and `/tokenize` confirms that the family's FIM marker is one token of the loaded vocabulary.
  */
 import { isValidModelId } from '../untrusted';
-import { BackendError } from './errors';
+import { BackendError, healthStateOf } from './errors';
 import { errorMessage, errorType, HttpClient, parseEventJson } from './httpClient';
 import { openaiEvents } from './openaiStream';
 import { streamDeadlines } from './deadlines';
 import { shortName, timed, type HttpBackendOptions } from './request';
 import { fimTemplateFor, isPhiModel, type FimTemplate } from '../completion/fimTemplates';
 import type { SseItem } from './sse';
-import type { Backend, ChatRequest, HealthReport, InfillRequest, ModelInfo, RawCompletionRequest, StreamEvent } from './types';
+import { lengthStop, type Backend, type ChatRequest, type HealthReport, type InfillRequest, type ModelInfo, type RawCompletionRequest, type StreamEvent } from './types';
 
 export type LlamaCppOptions = HttpBackendOptions;
 
@@ -54,8 +54,8 @@ export class LlamaCppBackend implements Backend {
       return { state: 'ready', detail: `llama.cpp at ${this.endpoint} is ready` };
     } catch (err) {
       const e = err instanceof BackendError ? err : new BackendError('server', String(err));
-      if (e.code === 'loading') return { state: 'loading', detail: e.message };
-      return { state: 'offline', detail: e.message };
+      const state = healthStateOf(e);
+      return { state: state === 'model-missing' ? 'offline' : state, detail: e.message };
     }
   }
 
@@ -99,13 +99,13 @@ export class LlamaCppBackend implements Backend {
   complete(req: RawCompletionRequest): AsyncIterable<StreamEvent> {
     const body: Json = { prompt: req.prompt, ...this.sampling(req), stream: true, cache_prompt: true };
     if (req.slotId !== undefined) body.id_slot = req.slotId;
-    return timed(performance.now(), this.completionEvents(this.http.sse('/completion', body, req.signal, req.sampling.maxTokens)));
+    return timed(performance.now(), this.completionEvents(this.http.sse('/completion', body, req.signal, req.sampling.maxTokens), req.sampling.maxTokens));
   }
 
   infill(req: InfillRequest): AsyncIterable<StreamEvent> {
     const body: Json = { input_prefix: req.prefix, input_suffix: req.suffix, input_extra: req.extra ?? [], prompt: '', ...this.sampling(req), stream: true, cache_prompt: true };
     if (req.slotId !== undefined) body.id_slot = req.slotId;
-    return timed(performance.now(), this.completionEvents(this.http.sse('/infill', body, req.signal, req.sampling.maxTokens)));
+    return timed(performance.now(), this.completionEvents(this.http.sse('/infill', body, req.signal, req.sampling.maxTokens), req.sampling.maxTokens));
   }
 
   chat(req: ChatRequest): AsyncIterable<StreamEvent> {
@@ -118,7 +118,7 @@ export class LlamaCppBackend implements Backend {
       cache_prompt: true,
     };
     if (req.sampling.stop?.length) body.stop = req.sampling.stop;
-    return timed(performance.now(), openaiEvents(this.http.sse('/v1/chat/completions', body, req.signal, req.sampling.maxTokens), { kind: 'llama.cpp', chat: true, promptTokens: req.promptTokens, streamError }));
+    return timed(performance.now(), openaiEvents(this.http.sse('/v1/chat/completions', body, req.signal, req.sampling.maxTokens), { kind: 'llama.cpp', chat: true, promptTokens: req.promptTokens, maxTokens: req.sampling.maxTokens, streamError }));
   }
 
   private sampling(req: RawCompletionRequest | InfillRequest): Json {
@@ -127,7 +127,7 @@ export class LlamaCppBackend implements Backend {
     return s;
   }
 
-  private async *completionEvents(items: AsyncIterable<SseItem>): AsyncGenerator<StreamEvent> {
+  private async *completionEvents(items: AsyncIterable<SseItem>, maxTokens: number): AsyncGenerator<StreamEvent> {
     for await (const item of items) {
       if (item.kind === 'comment') continue;
       if (item.kind === 'error-field') throw streamError(safeJson(item.value));
@@ -144,7 +144,7 @@ export class LlamaCppBackend implements Backend {
             cachedTokens: num(t.cache_n),
             timeToFirstTokenMs: 0,
             totalMs: 0,
-            stopReason: chunk.stop_type === 'limit' ? 'length' : 'stop',
+            stopReason: chunk.stop_type === 'limit' ? lengthStop(num(chunk.tokens_predicted) ?? num(t.predicted_n), maxTokens, chunk.truncated === true) : 'stop',
           },
         };
         return;

@@ -7,7 +7,7 @@
 import { Ollama, type AbortableAsyncIterator } from 'ollama';
 import { PHI4_CONTEXT_WINDOW } from '../config';
 import { isValidModelId } from '../untrusted';
-import { BackendError } from './errors';
+import { BackendError, healthStateOf } from './errors';
 import { isPhiModel } from '../completion/fimTemplates';
 import { countTokens } from '../tokens';
 import { byteCap, MAX_JSON_BODY_BYTES } from './bodies';
@@ -16,7 +16,7 @@ import { sameOriginRedirectsOnly } from './redirects';
 import type { Logger } from '../log';
 import { RequestControl, streamDeadlines, withAnswerDeadline } from './deadlines';
 import { isFetchAbort, networkCode, offlineMessage, readJson, timed, trimEndpoint, type FetchLike } from './request';
-import type { Backend, ChatRequest, HealthReport, InfillRequest, ModelInfo, PullProgress, RawCompletionRequest, SamplingOptions, StreamEvent } from './types';
+import { lengthStop, type Backend, type ChatRequest, type HealthReport, type InfillRequest, type ModelInfo, type PullProgress, type RawCompletionRequest, type SamplingOptions, type StreamEvent } from './types';
 
 export interface OllamaOptions {
   endpoint: string;
@@ -114,8 +114,7 @@ export class OllamaBackend implements Backend {
       return { state: 'ready', detail: `Ollama ${v.version} at ${this.endpoint}, model ${model}` };
     } catch (err) {
       const e = err instanceof BackendError ? err : new BackendError('server', String(err));
-      if (e.code === 'model-missing') return { state: 'model-missing', detail: e.message };
-      return { state: 'offline', detail: e.message };
+      return { state: healthStateOf(e), detail: e.message };
     }
   }
 
@@ -192,7 +191,7 @@ export class OllamaBackend implements Backend {
           if (part.done) {
             yield {
               type: 'done',
-              usage: { promptTokens: part.prompt_eval_count ?? req.promptTokens ?? 0, completionTokens: part.eval_count ?? 0, timeToFirstTokenMs: 0, totalMs: 0, stopReason: part.done_reason === 'length' ? 'length' : 'stop' },
+              usage: { promptTokens: part.prompt_eval_count ?? req.promptTokens ?? 0, completionTokens: part.eval_count ?? 0, timeToFirstTokenMs: 0, totalMs: 0, stopReason: part.done_reason === 'length' ? lengthStop(part.eval_count, req.sampling.maxTokens) : 'stop' },
             };
             return;
           }
@@ -228,8 +227,7 @@ export class OllamaBackend implements Backend {
       }
       this.info.delete(model);
     } catch (err) {
-      const e = this.mapError(err, ctl, 'pull', model);
-      throw e.code === 'server' && /file does not exist|manifest/.test(e.message) ? new BackendError('model-missing', `Ollama cannot pull "${model}": no such model in the registry (${e.message})`, e.status, model) : e;
+      throw pullError(this.mapError(err, ctl, 'pull', model), model);
     } finally {
       ctl.dispose();
     }
@@ -256,4 +254,19 @@ export class OllamaBackend implements Backend {
     if (/did not receive done|missing body/i.test(msg)) return new BackendError('malformed', `Ollama: the stream ended without its final "done" line`);
     return new BackendError('server', `Ollama reported an error: ${msg}`);
   }
+}
+
+/**
+ * What a failed pull means. Ollama answers an unknown model with `pull model manifest: file does not exist`; when it
+ * cannot reach its registry it passes Go's network error on (`pull model manifest: Get "https://registry.ollama.ai/…":
+ * dial tcp: lookup registry.ollama.ai: no such host`, `… i/o timeout`, `max retries exceeded: …`): that is no network,
+ * not a missing model.
+ */
+export function pullError(e: BackendError, model: string): BackendError {
+  if (e.code !== 'server') return e;
+  if (/dial tcp|no such host|i\/o timeout|network is unreachable|no route to host|connection refused|connection reset|server misbehaving|TLS handshake|max retries exceeded|context deadline exceeded|getaddrinfo/i.test(e.message)) {
+    return new BackendError('server', `Ollama could not reach its model registry to pull "${model}" (no network, or a proxy or DNS problem): ${e.message}`, e.status, model);
+  }
+  if (/file does not exist/.test(e.message)) return new BackendError('model-missing', `Ollama cannot pull "${model}": no such model in the registry (${e.message})`, e.status, model);
+  return e;
 }

@@ -7,7 +7,7 @@
 import { PHI4_CONTEXT_WINDOW } from '../config';
 import { isValidModelId } from '../untrusted';
 import { fimTemplateFor } from '../completion/fimTemplates';
-import { BackendError } from './errors';
+import { BackendError, healthStateOf } from './errors';
 import { errorMessage, errorType, HttpClient } from './httpClient';
 import { openaiEvents } from './openaiStream';
 import { streamDeadlines } from './deadlines';
@@ -70,7 +70,8 @@ export class OpenAIBackend implements Backend {
       return { state: 'ready', detail: `${this.endpoint} is ready` };
     } catch (err) {
       const e = err instanceof BackendError ? err : new BackendError('server', String(err));
-      return { state: e.code === 'loading' ? 'loading' : 'offline', detail: e.message };
+      const state = healthStateOf(e);
+      return { state: state === 'model-missing' ? 'offline' : state, detail: e.message };
     }
   }
 
@@ -125,12 +126,12 @@ export class OpenAIBackend implements Backend {
 
   complete(req: RawCompletionRequest): AsyncIterable<StreamEvent> {
     const body = { ...this.body(req), prompt: req.prompt };
-    return timed(performance.now(), openaiEvents(this.http.sse('/v1/completions', body, req.signal, req.sampling.maxTokens), { kind: 'openai', chat: false, promptTokens: req.promptTokens, streamError }));
+    return timed(performance.now(), openaiEvents(this.http.sse('/v1/completions', body, req.signal, req.sampling.maxTokens), { kind: 'openai', chat: false, promptTokens: req.promptTokens, maxTokens: req.sampling.maxTokens, streamError }));
   }
 
   chat(req: ChatRequest): AsyncIterable<StreamEvent> {
     const body = { ...this.body(req), messages: req.messages };
-    return timed(performance.now(), openaiEvents(this.http.sse('/v1/chat/completions', body, req.signal, req.sampling.maxTokens), { kind: 'openai', chat: true, promptTokens: req.promptTokens, streamError }));
+    return timed(performance.now(), openaiEvents(this.http.sse('/v1/chat/completions', body, req.signal, req.sampling.maxTokens), { kind: 'openai', chat: true, promptTokens: req.promptTokens, maxTokens: req.sampling.maxTokens, streamError }));
   }
 
   async *infill(_req: InfillRequest): AsyncGenerator<StreamEvent> {

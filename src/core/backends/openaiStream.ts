@@ -7,7 +7,7 @@ import { countTokens } from '../tokens';
 import { BackendError } from './errors';
 import { parseEventJson } from './httpClient';
 import type { SseItem } from './sse';
-import type { StopReason, StreamEvent } from './types';
+import { lengthStop, type StopReason, type StreamEvent } from './types';
 
 type Json = Record<string, unknown>;
 
@@ -16,6 +16,8 @@ export interface OpenAIStreamOptions {
   chat: boolean;
   /** Prompt tokens as the caller counted them, used when the server reports no usage. */
   promptTokens?: number;
+  /** The answer's token limit the request asked for (tells "max tokens reached" from "window full"). */
+  maxTokens?: number;
   /** Map an error object sent inside the stream. */
   streamError(body: unknown): BackendError;
 }
@@ -53,12 +55,13 @@ export async function* openaiEvents(items: AsyncIterable<SseItem>, o: OpenAIStre
   }
   if (!doneMarker && finish === undefined) throw new BackendError('malformed', `${o.kind}: the stream ended before the answer was complete`);
   const details = usage?.prompt_tokens_details as Json | undefined;
-  const stopReason: StopReason = finish === 'length' ? 'length' : 'stop';
+  const completionTokens = num(usage?.completion_tokens) ?? num(timings?.predicted_n) ?? countTokens(text);
+  const stopReason: StopReason = finish === 'length' ? lengthStop(completionTokens, o.maxTokens) : 'stop';
   yield {
     type: 'done',
     usage: {
       promptTokens: num(usage?.prompt_tokens) ?? num(timings ? (num(timings.prompt_n) ?? 0) + (num(timings.cache_n) ?? 0) : undefined) ?? o.promptTokens ?? 0,
-      completionTokens: num(usage?.completion_tokens) ?? num(timings?.predicted_n) ?? countTokens(text),
+      completionTokens,
       cachedTokens: num(timings?.cache_n) ?? num(details?.cached_tokens),
       timeToFirstTokenMs: 0,
       totalMs: 0,

@@ -48,7 +48,21 @@ export interface ChatRequest extends RequestBase {
   messages: ChatMessage[];
 }
 
-export type StopReason = 'stop' | 'length' | 'abort';
+/**
+ * Why an answer ended: 'stop' (an end token or stop string), 'length' (the answer's own token limit), 'window' (the
+ * context window filled before that limit: prompt + answer reached the server's n_ctx / num_ctx), 'abort' (the caller).
+ */
+export type StopReason = 'stop' | 'length' | 'window' | 'abort';
+
+/**
+ * A length stop as the servers report it (llama.cpp `stop_type: "limit"`, Ollama `done_reason: "length"`, OpenAI
+ * `finish_reason: "length"`): every one says the same for "max tokens reached" and "window full", so it is the
+ * window when the server says it truncated (llama.cpp `truncated`) or stopped before the tokens asked for.
+ */
+export function lengthStop(completionTokens: number | undefined, maxTokens: number | undefined, truncated = false): StopReason {
+  if (truncated) return 'window';
+  return completionTokens !== undefined && maxTokens !== undefined && maxTokens > 0 && completionTokens < maxTokens ? 'window' : 'length';
+}
 
 export interface Usage {
   promptTokens: number;
@@ -77,7 +91,8 @@ export interface ModelInfo {
   served?: string;
 }
 
-export type BackendState = 'ready' | 'loading' | 'offline' | 'model-missing';
+/** `key-rejected`: the server answered 401/403 (a wrong or missing API key), not that it is unreachable. */
+export type BackendState = 'ready' | 'loading' | 'offline' | 'model-missing' | 'key-rejected';
 
 export interface HealthReport {
   state: BackendState;

@@ -31,6 +31,7 @@ function answerNote(m: StoredMessage): string | undefined {
   if (m.error) return `> **Error:** ${oneLine(m.error)}`;
   if (m.stopReason === 'abort') return '> *(stopped before the answer was complete)*';
   if (m.stopReason === 'length') return '> *(cut off at the answer token limit)*';
+  if (m.stopReason === 'window') return "> *(cut off: the model's context window was full)*";
   return undefined;
 }
 

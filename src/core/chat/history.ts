@@ -32,7 +32,7 @@ function parseMessage(raw: unknown): StoredMessage | undefined {
   const m: StoredMessage = { id, role: raw.role, content, createdAt: num(raw.createdAt) ?? 0 };
   if (Array.isArray(raw.attachments)) m.attachments = raw.attachments.filter((a): a is string => typeof a === 'string');
   if (str(raw.error)) m.error = str(raw.error);
-  if (raw.stopReason === 'stop' || raw.stopReason === 'length' || raw.stopReason === 'abort') m.stopReason = raw.stopReason;
+  if (raw.stopReason === 'stop' || raw.stopReason === 'length' || raw.stopReason === 'window' || raw.stopReason === 'abort') m.stopReason = raw.stopReason;
   return m;
 }
 

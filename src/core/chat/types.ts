@@ -28,7 +28,7 @@ export interface StoredMessage {
   /** The question was composed by the extension (Explain), not typed: its text is never searched for `@` mentions. */
   composed?: boolean;
   error?: string;
-  stopReason?: 'stop' | 'length' | 'abort';
+  stopReason?: 'stop' | 'length' | 'window' | 'abort';
   createdAt: number;
 }
 

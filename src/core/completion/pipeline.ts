@@ -179,7 +179,7 @@ export class CompletionPipeline {
       // The answer was decided when it was complete; what came after is the hot streak.
       return { text: stopReason === 'abort' ? '' : answer, raw, stopReason, usage, ttftMs, endedEarly, following: stopReason === 'abort' ? [] : followingLines(raw, answer) };
     }
-    const r = postprocess({ ...p.post, raw, truncated: stopReason === 'length' });
+    const r = postprocess({ ...p.post, raw, truncated: stopReason === 'length' || stopReason === 'window' });
     return { text: stopReason === 'abort' ? '' : r.text, raw, stopReason, note: r.rejected, usage, ttftMs, endedEarly, following: [] };
   }
 }

@@ -55,6 +55,7 @@ export function streamAnswer(services: Services, req: ModelStreamRequest): Model
           `first token ${usage?.timeToFirstTokenMs ?? '?'} ms, ${Date.now() - started} ms, stop=${usage?.stopReason ?? '?'}`,
       );
       if (usage?.stopReason === 'length') services.logger.warn(`${req.feature}: the answer hit the token limit and may be cut off`);
+      if (usage?.stopReason === 'window') services.logger.warn(`${req.feature}: the model's context window filled up (prompt + answer); the answer may be cut off`);
     } finally {
       end();
       finish(usage);

@@ -55,6 +55,7 @@ export async function runProposal(services: Services, req: ProposalRequest): Pro
           validate: async (replacement, full) => {
             const usage = await stream.finished;
             const problem = await validate?.(replacement, full);
+            if (problem && usage?.stopReason === 'window') return `${problem} (the answer was cut off at ${usage.completionTokens} tokens: the model's context window was full; select less code)`;
             if (problem && usage?.stopReason === 'length') return `${problem} (the answer was cut off at ${usage.completionTokens} tokens: raise phiCoder.chat.maxAnswerTokens or select less code)`;
             return problem;
           },

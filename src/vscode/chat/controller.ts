@@ -266,7 +266,7 @@ export class ChatController implements vscode.Disposable {
 
   private async runCommand(command: string): Promise<void> {
     if (command === 'pullModel') return pullIntoView(this.services, (p) => this.broadcast(p));
-    const ids: Record<string, string> = { recheckBackend: 'phiCoder.recheckBackend', selectModel: 'phiCoder.selectModel', selectBackend: 'phiCoder.selectBackend', showLog: 'phiCoder.showLog' };
+    const ids: Record<string, string> = { recheckBackend: 'phiCoder.recheckBackend', selectModel: 'phiCoder.selectModel', selectBackend: 'phiCoder.selectBackend', setApiKey: 'phiCoder.setApiKey', showLog: 'phiCoder.showLog' };
     const id = ids[command];
     if (!id) return;
     if (command === 'recheckBackend') this.broadcast({ type: 'status', status: { ...this.statusView(), state: 'detecting', detail: 'Checking…' } });

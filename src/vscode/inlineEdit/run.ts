@@ -102,6 +102,7 @@ export async function runRound(deps: RoundDeps, session: InlineEditSession): Pro
     const check = await validateProposal(session.document.languageId, code, base, full, range);
     let problem = check.problem ?? (code === session.original ? 'the model proposed no change' : undefined);
     if (problem && usage?.stopReason === 'length') problem += ` (the answer was cut off at ${usage.completionTokens} tokens)`;
+    if (problem && usage?.stopReason === 'window') problem += ` (the answer was cut off at ${usage.completionTokens} tokens: the model's context window was full)`;
     session.invalid = problem;
     session.turns.push({ instruction: session.instruction, answer: raw, code });
     session.phase = 'review';
