@@ -4,7 +4,10 @@
  * bodies, 404 for a missing model, 400 "<model> does not support insert" for `suffix` to a model without the
  * insert capability, silent prompt truncation when the prompt exceeds num_ctx (keeps num_keep=4 tokens and the
  * tail; the limit leaves half of the rest free, as llm/llama_server.go's contextShiftPromptLimit), model reloads
- * when num_ctx changes, pull progress, and no final line when the client disconnects.
+ * when num_ctx changes, pull progress, and no final line when the client disconnects. Nothing, not even headers, is
+ * written before the first line (llm/server.go streams only once the prompt is evaluated and a token is out). The
+ * runner's repeated-token cut-off: more than 30 pieces in a row equal after trimming end the stream with no `done`
+ * line (llm/server.go Completion returns ctx.Err(), nil, without a final response).
  */
 import { renderPhi4 } from '../../src/core/prompt/phi4';
 import type { ChatMessage } from '../../src/core/backends/types';
@@ -198,19 +201,27 @@ async function generate(c: Ctx): Promise<void> {
 
   const loadMs = await c.engine.ensureLoaded(m, numCtx, keepAliveMs);
   if (c.ex.closed) return;
+  if (c.opts.splitChunks !== undefined) splitWrites(c.ex.res, c.opts.splitChunks);
+  const cutAt = repeatCutoff(reply.pieces);
+  const cutOff = cutAt !== undefined ? { ...reply, pieces: reply.pieces.slice(0, cutAt), truncateStream: true } : reply;
+  // Headers go out with the first line, never before (Ollama writes nothing until the prompt is evaluated).
+  const line = (text: string) => {
+    beginStream(c.ex.res, stream ? NDJSON : 'application/json; charset=utf-8');
+    write(c.ex, text);
+  };
   const piece = (text: string) => (chat ? { message: { role: 'assistant', content: text } } : { response: text });
   const sink: GenSink = {
-    begin: () => beginStream(c.ex.res, stream ? NDJSON : 'application/json; charset=utf-8'),
+    begin: () => {},
     comment: () => {},
-    chunk: (text) => stream && write(c.ex, JSON.stringify({ model: name, created_at: createdAt(), ...piece(text), done: false }) + '\n'),
-    error: (message) => write(c.ex, JSON.stringify({ error: message }) + '\n'),
-    malformedLine: () => write(c.ex, '{"model":"' + name + '","created_at":\n'),
+    chunk: (text) => stream && line(JSON.stringify({ model: name, created_at: createdAt(), ...piece(text), done: false }) + '\n'),
+    error: (message) => line(JSON.stringify({ error: message }) + '\n'),
+    malformedLine: () => line('{"model":"' + name + '","created_at":\n'),
   };
   const maxTokens = Number(options.num_predict ?? -1);
   // Without `stop` in the request, the Modelfile's stop parameters apply (phi4: <|im_start|>, <|im_end|>, <|im_sep|>).
   const stop = Array.isArray(options.stop) ? options.stop.map(String) : MODELFILE_STOP;
-  const result: GenResult | null = await c.engine.generate(c.ex, { promptIds: ids, maxTokens, stop }, reply, sink);
-  if (!result) return;
+  const result: GenResult | null = await c.engine.generate(c.ex, { promptIds: ids, maxTokens, stop }, cutOff, sink);
+  if (!result) return; // closed by the client, or ended without a `done` line (cut-off, truncated)
   if (keepAliveMs === 0) c.engine.unload(m);
   const final = {
     model: name,
@@ -225,6 +236,47 @@ async function generate(c: Ctx): Promise<void> {
     eval_count: result.completionTokens,
     eval_duration: Math.round(result.predictedMs * NS),
   };
-  write(c.ex, JSON.stringify(final) + (stream ? '\n' : ''));
+  line(JSON.stringify(final) + (stream ? '\n' : ''));
   c.ex.res.end();
+}
+
+/**
+ * Where Ollama's repeated-token guard stops a stream (llm/server.go): each piece is compared, trimmed, with the last
+ * different one (initially ""); more than 30 repeats in a row and the piece is not sent, nor anything after it.
+ */
+export function repeatCutoff(pieces: readonly string[]): number | undefined {
+  let last = '';
+  let repeat = 0;
+  for (let i = 0; i < pieces.length; i++) {
+    const t = pieces[i].trim();
+    if (t === last) repeat++;
+    else {
+      last = t;
+      repeat = 0;
+    }
+    if (repeat > 30) return i;
+  }
+  return undefined;
+}
+
+/** Make `res` write every piece of text in 1-7 byte slices, one per event-loop turn (seeded); end() waits for them. */
+function splitWrites(res: import('node:http').ServerResponse, seed: number): void {
+  let state = seed >>> 0 || 1;
+  const next = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0), 1 + (state % 7));
+  let queue = Promise.resolve();
+  const write = res.write.bind(res) as (b: Buffer) => boolean;
+  const end = res.end.bind(res) as () => void;
+  const turn = () => new Promise<void>((r) => setImmediate(r));
+  res.write = ((data: string | Buffer) => {
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.from(String(data), 'utf8');
+    for (let i = 0; i < bytes.length; ) {
+      const slice = bytes.subarray(i, (i += next()));
+      queue = queue.then(turn).then(() => void (res.destroyed || write(slice)));
+    }
+    return true;
+  }) as typeof res.write;
+  res.end = (() => {
+    queue = queue.then(turn).then(() => void (res.destroyed || end()));
+    return res;
+  }) as typeof res.end;
 }

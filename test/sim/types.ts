@@ -104,6 +104,11 @@ export interface SimOptions {
   apiKey?: string;
   /** Ollama: models `/api/pull` can download. Default: phi4, phi4-mini, qwen2.5-coder:1.5b. */
   registry?: SimModel[];
+  /**
+   * Ollama: write each NDJSON line in pieces of 1-7 bytes (seeded by this number), one per event-loop turn, so lines
+   * and UTF-8 characters are split at arbitrary chunk boundaries, as a slow link or a proxy delivers them.
+   */
+  splitChunks?: number;
   /** Ollama: the registry cannot be reached (no network): /api/pull fails with Go's DNS error, as Ollama passes it on. */
   registryOffline?: boolean;
   /** Ollama: num_ctx used when a request does not send one (the server default). Default 4096. */
