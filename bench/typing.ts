@@ -2,7 +2,7 @@
  * Typing replay benchmark (shared/docs/benchmarks.md §2).
  *
  *   npm run bench:typing -- --repo <dir> [--files N] [--seed 1] [--keys 350] [--scale 0.5] [--accuracy 0.4]
- *                           [--context-tokens 1024 | --no-context]
+ *                           [--context-tokens 1024 | --no-context] [--server <llama-server url> | --server shared]
  *
  * Cross-file context is sent as completions send it: <dir> is indexed first (the workspace index, as the extension
  * builds it), the edited file is open, and ours gets its context from a StableContext over the context engine (the
@@ -15,6 +15,9 @@
  * times faster (scale 0.5: typing, debounce and the simulator's delays all run at half their simulated length).
  * The simulated model answers with the file's real continuation at `accuracy` of the positions (decided by a hash of
  * the position, so both clients get the same answers) and with another line of the file otherwise.
+ * --server: every request each client sent is then replayed, in order, against that real llama-server (`shared`: the
+ * one in ../shared/llama, started on a free port) and against a fresh simulator, and the JSON gains
+ * `server_prefix_reuse` (from the server's own timings) beside `sim_replay_prefix_reuse` (bench/typing/serverReplay.ts).
  */
 import { argValue } from './args';
 import * as fs from 'fs';
@@ -40,6 +43,7 @@ import { pickFiles, makeTask, hash, type TypingTask } from './typing/session';
 import { rng } from './rng';
 import { OursDriver, NaiveDriver, type Driver, type DriverEnv } from './typing/drivers';
 import { percentile, round } from './typing/stats';
+import { emptyTally, openServer, reuseOf, type ReuseTally, type ServerReplay } from './typing/serverReplay';
 
 interface Args {
   repo: string;
@@ -52,6 +56,8 @@ interface Args {
   contextTokens: number;
   /** A rules file whose compact form (as completions get it) opens our prompts. */
   rules?: string;
+  /** A llama-server URL (or `shared`) to replay every request against. */
+  server?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -70,6 +76,7 @@ function parseArgs(argv: string[]): Args {
     accuracy: Number(get('accuracy') ?? 0.4),
     contextTokens: argv.includes('--no-context') ? 0 : Number(get('context-tokens') ?? DEFAULT_PIPELINE_SETTINGS.contextTokens),
     rules: get('rules'),
+    server: get('server'),
   };
 }
 
@@ -99,6 +106,9 @@ interface RunMetrics {
   cachedTokens: number;
   prefilledTokens: number;
   contextTokens: number[];
+  /** With --server: the same requests replayed on the real server and on a fresh simulator. */
+  real: ReuseTally;
+  simReplay: ReuseTally;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -160,7 +170,7 @@ async function replay(task: TypingTask, driver: Driver, args: Args, m: RunMetric
 }
 
 function emptyMetrics(): RunMetrics {
-  return { keystrokes: 0, requests: 0, cancelled: 0, cacheHits: 0, overheadMs: [], firstGhostMs: [], pauses: 0, pausesWithGhost: 0, bySource: {}, ghostsShown: 0, ghostsCorrect: 0, promptTokens: 0, cachedTokens: 0, prefilledTokens: 0, contextTokens: [] };
+  return { keystrokes: 0, requests: 0, cancelled: 0, cacheHits: 0, overheadMs: [], firstGhostMs: [], pauses: 0, pausesWithGhost: 0, bySource: {}, ghostsShown: 0, ghostsCorrect: 0, promptTokens: 0, cachedTokens: 0, prefilledTokens: 0, contextTokens: [], real: emptyTally(), simReplay: emptyTally() };
 }
 
 function summary(m: RunMetrics) {
@@ -180,6 +190,7 @@ function summary(m: RunMetrics) {
     ghosts_shown: m.ghostsShown,
     ghosts_correct: m.ghostsCorrect,
     prefilled_tokens: m.prefilledTokens,
+    ...(m.real.requests ? { server_prefix_reuse: round(reuseOf(m.real), 3), sim_replay_prefix_reuse: round(reuseOf(m.simReplay), 3), server_replay: { requests: m.real.requests, prompt_tokens: m.real.promptTokens, prefilled: m.real.prefilled, sim_prompt_tokens: m.simReplay.promptTokens, sim_prefilled: m.simReplay.prefilled } } : {}),
   };
 }
 
@@ -206,6 +217,9 @@ async function main(): Promise<void> {
   const timing = { prefillTokPerSec: 2500, decodeTokPerSec: 45, timeScale: args.scale, slots: 1 };
 
   const runs = { ours: emptyMetrics(), baseline: emptyMetrics() };
+  const server: ServerReplay | undefined = args.server ? await openServer(args.server) : undefined;
+  if (server) console.error(`replaying every request against the llama-server at ${server.url}`);
+  try {
   for (const task of tasks) {
     for (const which of ['ours', 'baseline'] as const) {
       const answers = new Map<string, string>();
@@ -239,12 +253,19 @@ async function main(): Promise<void> {
         m.promptTokens += sim.stats.promptTokens;
         m.cachedTokens += sim.stats.cachedTokens;
         m.prefilledTokens += sim.stats.prefilledTokens;
+        if (server) {
+          await server.replay(sim.requests, m.real, m.simReplay);
+          console.error(`${which.padEnd(8)} ${task.relPath}: real server reuse so far ${round(reuseOf(m.real), 3)} (simulator, same requests: ${round(reuseOf(m.simReplay), 3)})`);
+        }
         if (sim.stats.maxOpen > 1) console.error(`warning: ${which} had ${sim.stats.maxOpen} requests open at once on ${task.relPath}`);
         console.error(`${which.padEnd(8)} ${task.relPath}: ${task.keys.length} keys, ${s.requests} requests, sim aborted ${sim.stats.aborted}, max open ${sim.stats.maxOpen}`);
       } finally {
         await sim.close();
       }
     }
+  }
+  } finally {
+    await server?.close();
   }
   const ours = summary(runs.ours);
   const baseline = summary(runs.baseline);
@@ -255,10 +276,10 @@ async function main(): Promise<void> {
       first_ghost_p50: round(ours.first_ghost_ms.p50 / Math.max(1, baseline.first_ghost_ms.p50), 3),
       requests_per_key: round(ours.requests / Math.max(1, ours.keystrokes) / (baseline.requests / Math.max(1, baseline.keystrokes)), 3),
     },
-    config: { repo: args.repo, files: tasks.map((t) => t.relPath), seed: args.seed, keys_per_file: args.keys, scale: args.scale, accuracy: args.accuracy, prefill_tok_s: 2500, decode_tok_s: 45, clock: 'real timers, simulated time scaled', context: args.contextTokens > 0 ? `cross-file: workspace indexed, up to ${args.contextTokens} tokens (ours: StableContext; baseline: engine asked per request)` : 'file window only (no cross-file context)', rules_tokens: rules ? countTokens(rules) : 0 },
+    config: { repo: args.repo, files: tasks.map((t) => t.relPath), seed: args.seed, keys_per_file: args.keys, scale: args.scale, accuracy: args.accuracy, prefill_tok_s: 2500, decode_tok_s: 45, clock: 'real timers, simulated time scaled', context: args.contextTokens > 0 ? `cross-file: workspace indexed, up to ${args.contextTokens} tokens (ours: StableContext; baseline: engine asked per request)` : 'file window only (no cross-file context)', rules_tokens: rules ? countTokens(rules) : 0, server: server ? (args.server === 'shared' ? `../shared/llama (${server.url})` : server.url) : undefined },
   };
   console.log(`\n| | ours | baseline |\n|---|---|---|`);
-  for (const k of ['keystrokes', 'requests', 'requests_per_100_keys', 'cancelled', 'cache_hits', 'prefix_reuse', 'context_tokens_mean'] as const) console.log(`| ${k} | ${ours[k]} | ${baseline[k]} |`);
+  for (const k of ['keystrokes', 'requests', 'requests_per_100_keys', 'cancelled', 'cache_hits', 'prefix_reuse', 'server_prefix_reuse', 'sim_replay_prefix_reuse', 'context_tokens_mean'] as const) if (k in ours) console.log(`| ${k} | ${ours[k]} | ${baseline[k]} |`);
   console.log(`| overhead_ms p50/p95 | ${ours.overhead_ms.p50} / ${ours.overhead_ms.p95} | ${baseline.overhead_ms.p50} / ${baseline.overhead_ms.p95} |`);
   console.log(`| first_ghost_ms p50/p95 | ${ours.first_ghost_ms.p50} / ${ours.first_ghost_ms.p95} | ${baseline.first_ghost_ms.p50} / ${baseline.first_ghost_ms.p95} |`);
   console.log(`| pauses with a ghost | ${ours.pauses_with_ghost}/${ours.pauses} | ${baseline.pauses_with_ghost}/${baseline.pauses} |`);
