@@ -42,6 +42,16 @@ function stripExt(p: string): string {
   return dot > slash + 0 && dot > 0 ? p.slice(0, dot) : p;
 }
 
+/** `paths` ordered by how much of their folder path they share with `fromPath` (nearest first; stable otherwise). */
+function nearestFirst(paths: readonly string[], fromPath: string): string[] {
+  const shared = (p: string) => {
+    let i = 0;
+    while (i < p.length && i < fromPath.length && p[i] === fromPath[i]) i++;
+    return p.lastIndexOf('/', i);
+  };
+  return paths.map((p, i) => ({ p, i, s: shared(p) })).sort((a, b) => b.s - a.s || a.i - b.i).map((x) => x.p);
+}
+
 /** Resolves import sources against a set of workspace paths. Rebuild (cheap) when the set changes a lot. */
 export class ImportResolver {
   private readonly paths: Set<string>;
@@ -111,11 +121,36 @@ export class ImportResolver {
     if (language === 'c' || language === 'cpp') {
       return this.byTail.get('=' + source.split('/').slice(-2).join('/')) ?? this.byTail.get('=' + source.split('/').pop()) ?? [];
     }
+    if (language === 'rust') {
+      const local = this.resolveRustRelative(fromPath, source);
+      if (local.length) return local;
+    }
     for (let end = segs.length; end >= 1; end--) {
       for (let n = Math.min(3, end); n >= 1; n--) {
         const hit = this.byTail.get(segs.slice(end - n, end).join('/'));
-        if (hit) return hit.slice(0, 4);
+        if (hit) return nearestFirst(hit, fromPath).slice(0, 4);
       }
+    }
+    return [];
+  }
+
+  /**
+   * A Rust path relative to the current module (`self::inject::Inject`, `super::task::Id`): the module's folder is the
+   * file's own (`mod.rs`, `lib.rs`, `main.rs`) or the folder named after it (`task.rs` -> `task/`); the longest prefix
+   * of the path that is a module file there wins (the rest names items inside it).
+   */
+  private resolveRustRelative(fromPath: string, source: string): string[] {
+    const parts = source.split('::').map((p) => p.trim());
+    if (parts[0] !== 'self' && parts[0] !== 'super') return [];
+    const file = fromPath.slice(fromPath.lastIndexOf('/') + 1);
+    let dir = /^(mod|lib|main)\.rs$/.test(file) ? dirOf(fromPath) : stripExt(fromPath);
+    let i = 0;
+    for (; parts[i] === 'self' || parts[i] === 'super'; i++) if (parts[i] === 'super') dir = dirOf(dir);
+    const rest = parts.slice(i).filter((p) => /^\w+$/.test(p));
+    // `use super::*;` (a tests.rs next to its module): the module file itself.
+    for (let k = rest.length; k >= 0; k--) {
+      const hit = this.tryExtensions(normalize([dir, ...rest.slice(0, k)].join('/')), ['.rs', '/mod.rs']);
+      if (hit.length) return hit;
     }
     return [];
   }
