@@ -188,16 +188,18 @@ function cursorSubwords(cur: CursorInfo, qualifiers: ReadonlySet<string>): Subwo
 }
 
 /**
- * What `q.` can name in `file`. When the file defines `q` itself (`export namespace util { ... }`, a class, an enum, a
- * const object), `q` is that definition and only its members qualify; otherwise `q` stands for the module (a namespace
- * import, a package) and its top-level definitions do.
+ * What `q.` can name in `file`: the file's top-level definitions (`q` stands for the module: a namespace import, a
+ * package) and, when the file defines `q` itself (`export namespace util { ... }`, a class, an enum, a Rust struct and
+ * its impl blocks), that definition's members too. Both, because a name says neither: a functional-style module
+ * `Effect.ts` defines an `interface Effect` and is imported as `* as Effect`, where `Effect.flatMap` is the module's.
  */
 function surfaceFor(file: IndexedFile, q: string): readonly IndexedTag[] {
   const top = topLevel(file);
-  // All of them: a Rust struct and its impl blocks, a class reopened in the same file.
   const selves = file.tags.filter((t) => t.name === q && (top.includes(t) || CONTAINER_KINDS.has(t.kind)));
   if (selves.length === 0) return top;
-  return file.tags.filter((t) => t.name !== q && selves.some((self) => t.startLine >= self.startLine && t.endLine <= self.endLine));
+  const members = file.tags.filter((t) => t.name !== q && selves.some((self) => t.startLine >= self.startLine && t.endLine <= self.endLine));
+  const seen = new Set(members);
+  return [...members, ...top.filter((t) => t.name !== q && !seen.has(t))];
 }
 
 /** Signatures of the members of the namespaces used around the cursor, best first. */
@@ -206,7 +208,6 @@ export function namespaceMemberCandidates(cur: CursorInfo, deps: NamespaceDeps):
   if (uses.length === 0) return [];
   const context = cursorSubwords(cur, new Set(uses.map(([q]) => q)));
   const popularity = memberPopularity(cur, uses.map(([q]) => q), deps);
-  const local = new Set(cur.tags.map((t) => t.name));
   const out: Candidate[] = [];
   const offered = new Set<IndexedTag>();
   for (const [q, use] of uses) {
@@ -215,8 +216,9 @@ export function namespaceMemberCandidates(cur: CursorInfo, deps: NamespaceDeps):
       const file = deps.index.file(path);
       if (!file) continue;
       for (const tag of surfaceFor(file, q)) {
-        // Namespaces are taken most used first: a definition two of them reach is offered once, under the first.
-        if (local.has(tag.name) || offered.has(tag)) continue;
+        // Namespaces are taken most used first: a definition two of them reach is offered once, under the first. A
+        // member the current file also defines is kept: `Effect.flatMap` in a module defining its own `flatMap`.
+        if (offered.has(tag)) continue;
         offered.add(tag);
         pool.push({ file, tag, depth });
       }

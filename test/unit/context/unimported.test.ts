@@ -152,3 +152,34 @@ test('a namespace member the file uses all over, far from the cursor, outranks m
   assert.match(item.reason, /this file uses Core\.flatMap 5 times/);
   engine.dispose();
 });
+
+test('`* as Effect` of a module defining `interface Effect`: the module\'s members are offered, even one the file defines too', async () => {
+  const { root, index } = await workspace({
+    'src/Effect.ts': [
+      'export interface Effect<A> {',
+      '  readonly value: A;',
+      '  pipe(): Effect<A>;',
+      '}',
+      ...Array.from({ length: 30 }, (_, i) => `export const helper${i} = <A>(self: Effect<A>): Effect<A> => self;`),
+      'export const flatMap = <A, B>(self: Effect<A>, f: (a: A) => Effect<B>): Effect<B> => f(self.value);',
+      '',
+    ].join('\n'),
+  });
+  const text = [
+    "import * as Effect from './Effect';",
+    '// This module has its own flatMap: `Effect.flatMap` is still the other module\'s.',
+    'export const flatMap = <A>(self: Effect.Effect<A>) => self;',
+    'export const run = <A>(self: Effect.Effect<A>) => {',
+    '  const a = Effect.flatMap(self, (x) => Effect.helper1(self));',
+    '  const b = Effect.flatMap(a, () => self);',
+    '  return CURSOR',
+    '};',
+    '',
+  ].join('\n');
+  const engine = new TreeSitterContextEngine({ index });
+  const packed = await engine.assemble({ doc: at(root, 'src/Stream.ts', 'typescript', text), budgetTokens: 250, purpose: 'completion' });
+  const item = packed.items.find((i) => i.path === 'src/Effect.ts' && i.text.includes('export const flatMap = <A, B>'));
+  assert.ok(item, packed.text);
+  assert.match(item.reason, /a member of Effect/);
+  engine.dispose();
+});
