@@ -13,7 +13,7 @@ import { resolveLanguage } from '../../src/core/context/parser';
 import { TypeScriptOracleProcess } from './typescriptChild';
 import { goplsAvailable, goplsOracle, pyrightOracle } from './languageServers';
 import { ScopeFilteredCtagsOracle, inImportStatement, releaseTrees } from './scope';
-import { TS_EXTENSIONS, type PreciseOracle, type RejectReason } from './types';
+import { TS_EXTENSIONS, type PreciseOracle, type RejectReason, type Verdict } from './types';
 
 export interface DrawnSamples {
   precise: Sample[];
@@ -111,6 +111,14 @@ export class OracleSet {
   }
 }
 
+/**
+ * Whether a verdict means the oracle failed (a timeout, a crash), as opposed to the server answering with an error of
+ * its own (gopls' "no identifier found" on generated code or test data): only failures count toward the fallback.
+ */
+export function serverFailed(v: Verdict): boolean {
+  return 'reject' in v && v.reject === 'error' && !/^LSP error:/.test(v.detail ?? '');
+}
+
 interface Candidate {
   h: number;
   file: string;
@@ -198,7 +206,7 @@ export async function drawSamples(
       const oracle = await oracles.get(c.file);
       out.queries++;
       const v = await oracle.resolve({ file: c.file, line: c.line, column: c.column, name: c.name, text, ctags: visible.get(c.name) ?? [], definedInRepo: (n) => defs.has(n) });
-      oracles.noteResult(c.file, 'reject' in v && v.reject === 'error');
+      oracles.noteResult(c.file, serverFailed(v));
       if ('reject' in v) {
         out.rejected[v.reject] = (out.rejected[v.reject] ?? 0) + 1;
         if (v.reject === 'error' && out.rejected.error! <= 3) log(`oracle ${oracle.name} error at ${c.file}:${c.line + 1} ${c.name}: ${v.detail}`);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { OracleSet, drawSamples } from '../../../bench/oracles/sampling';
+import { OracleSet, drawSamples, serverFailed } from '../../../bench/oracles/sampling';
 import { checkCtags, identifiers, wholeWord } from '../../../bench/contextOracle';
 
 const roots: string[] = [];
@@ -32,6 +32,13 @@ test('a language server that fails 5 queries in a row is replaced, even after it
   for (let i = 0; i < 10; i++) set.noteResult('src/x.rs', true);
   assert.equal(set.fallbacks.length, 1);
   await set.close();
+});
+
+test('only timeouts and crashes count as failures, not an error the server answered with', () => {
+  assert.equal(serverFailed({ reject: 'error', detail: 'textDocument/definition timed out after 20000 ms' }), true);
+  assert.equal(serverFailed({ reject: 'error', detail: 'gopls exited (1): ...' }), true);
+  assert.equal(serverFailed({ reject: 'error', detail: 'LSP error: {"code":0,"message":"no identifier found"}' }), false);
+  assert.equal(serverFailed({ reject: 'none' }), false);
 });
 
 test('Ruby identifiers keep a trailing ? or ! (not an operator or a ternary); other languages do not', () => {
