@@ -42,7 +42,7 @@ const BODY_WEIGHT = 1;
 const MAX_BODY_TF = 3;
 /** BM25 saturation and length normalisation. */
 const K1 = 1.2;
-const B = 0.5;
+const B = 0.75;
 /** At most this many distinct words of a snippet are indexed (long container snippets list many member names). */
 const MAX_SNIPPET_TERMS = 80;
 /** Expansion: the definitions used by this many top hits are added, each at this share of its user's score. */
@@ -54,6 +54,13 @@ const NEIGHBOUR_SHARE = 0.3;
 const MAX_NEIGHBOURS = 40;
 /** A used name defined in more places than this is too ambiguous to expand. */
 const EXPAND_MAX_DEFS = 2;
+/**
+ * Abbreviations: code shortens the words a question spells out (`paren` for parentheses, `env` for environment,
+ * `elem` for element). A question word also matches a code term that is its prefix, at this share, when the prefix
+ * keeps at least MIN_PREFIX letters and half of the word. Per definition a word counts once, by its best form.
+ */
+const PREFIX_SHARE = 0.6;
+const MIN_PREFIX = 3;
 /** Longest stretch of work between two turns of the event loop. */
 const SLICE_MS = 8;
 /** Definitions in test files count this much, unless the question is about tests. */
@@ -112,6 +119,27 @@ export function questionTerms(question: string): QueryTerm[] {
     for (const t of terms(word)) add(t, asCode ? 1.5 : 1);
   });
   return [...weights].map(([term, weight]) => ({ term, weight }));
+}
+
+/** A query term and the forms it matches: itself (factor 1) and, for a plain word, its prefixes (abbreviations). */
+interface TermForms {
+  term: string;
+  weight: number;
+  forms: { term: string; factor: number }[];
+}
+
+export function termForms(query: readonly QueryTerm[]): TermForms[] {
+  const exact = new Set(query.map((q) => q.term));
+  return query.map((q) => {
+    const forms = [{ term: q.term, factor: 1 }];
+    if (!q.term.startsWith('=')) {
+      for (let n = Math.max(MIN_PREFIX, Math.ceil(q.term.length / 2)); n < q.term.length; n++) {
+        const prefix = q.term.slice(0, n);
+        if (!exact.has(prefix) && !STOP_WORDS.has(prefix)) forms.push({ term: prefix, factor: PREFIX_SHARE });
+      }
+    }
+    return { ...q, forms };
+  });
 }
 
 /**
@@ -193,7 +221,11 @@ function neighbours(top: readonly QuestionHit[], seen: Set<unknown>): QuestionHi
     if (files.size >= NEIGHBOUR_FILES) break;
     if (files.has(hit.ref.file)) continue;
     files.add(hit.ref.file);
-    for (const tag of hit.ref.file.tags.slice(0, MAX_NEIGHBOURS)) {
+    // The definitions nearest the hit first (what sits beside it in the file is most likely related to it).
+    const tags = hit.ref.file.tags;
+    const at = Math.max(0, tags.indexOf(hit.ref.tag));
+    const nearest = tags.map((tag, i) => ({ tag, d: Math.abs(i - at) })).sort((a, b) => a.d - b.d).slice(0, MAX_NEIGHBOURS + 1);
+    for (const { tag } of nearest) {
       if (seen.has(tag)) continue;
       seen.add(tag);
       out.push({ ref: { file: hit.ref.file, tag }, score: hit.score * NEIGHBOUR_SHARE, matched: [], near: hit.ref.tag.name });
@@ -243,7 +275,7 @@ export class QuestionSearch {
    * to the event loop every few milliseconds, so a large workspace never blocks its thread for long.
    */
   async search(question: string, limit = QUESTION_HITS, signal?: AbortSignal): Promise<QuestionHit[]> {
-    const query = questionTerms(question);
+    const query = termForms(questionTerms(question));
     if (query.length === 0) return [];
     const slice = new TimeSlice(signal);
     // Pass 1: document frequencies and the average weighted length, over every definition.
@@ -259,8 +291,10 @@ export class QuestionSearch {
       docs += file.tags.length;
       for (const l of ft.lengths) totalLength += l;
       for (const q of query) {
-        const list = ft.postings.get(q.term);
-        if (list) df.set(q.term, (df.get(q.term) ?? 0) + list.length / 2);
+        for (const f of q.forms) {
+          const list = ft.postings.get(f.term);
+          if (list) df.set(f.term, (df.get(f.term) ?? 0) + list.length / 2);
+        }
       }
     }
     if (docs === 0) return [];
@@ -277,17 +311,24 @@ export class QuestionSearch {
       const share = !aboutTests && isTestPath(file.path) ? TEST_FILE_SHARE : 1;
       const perTag = new Map<number, { score: number; matched: string[] }>();
       for (const q of query) {
-        const list = ft.postings.get(q.term);
-        if (!list) continue;
-        const w = idf(q.term) * q.weight;
-        for (let k = 0; k < list.length; k += 2) {
-          const i = list[k];
-          const tf = list[k + 1];
-          const norm = tf * (K1 + 1) / (tf + K1 * (1 - B + (B * ft.lengths[i]) / avgLength));
+        // Each definition gets the best of the term's forms (the word itself or an abbreviation of it).
+        const best = new Map<number, { score: number; form: string }>();
+        for (const f of q.forms) {
+          const list = ft.postings.get(f.term);
+          if (!list) continue;
+          const w = idf(f.term) * q.weight * f.factor;
+          for (let k = 0; k < list.length; k += 2) {
+            const i = list[k];
+            const tf = list[k + 1];
+            const score = w * tf * (K1 + 1) / (tf + K1 * (1 - B + (B * ft.lengths[i]) / avgLength));
+            if (score > (best.get(i)?.score ?? 0)) best.set(i, { score, form: f.term });
+          }
+        }
+        for (const [i, b] of best) {
           let s = perTag.get(i);
           if (!s) perTag.set(i, (s = { score: 0, matched: [] }));
-          s.score += w * norm;
-          s.matched.push(q.term.replace(/^=/, ''));
+          s.score += b.score;
+          s.matched.push(b.form.replace(/^=/, ''));
         }
       }
       for (const [i, s] of perTag) scored.push({ ref: { file, tag: file.tags[i] }, score: s.score * share, matched: [...new Set(s.matched)] });

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { ExclusionRules } from '../../../src/core/context/exclude';
 import { nodeWorkspaceFs } from '../../../src/core/context/workspaceFs';
 import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
-import { QuestionSearch, isTestPath, packQuestionHits, questionTerms, sameModule, stem } from '../../../src/core/context/questionSearch';
+import { QuestionSearch, isTestPath, packQuestionHits, questionTerms, sameModule, stem, termForms } from '../../../src/core/context/questionSearch';
 import { countTokens } from '../../../src/core/tokens';
 
 async function indexOf(files: Record<string, string>): Promise<WorkspaceIndex> {
@@ -120,4 +120,37 @@ test('copies of one module are one definition; test paths are recognised', () =>
   assert.ok(!sameModule('src/util.ts', 'src/utils.ts'));
   for (const p of ['test/a.py', 'src/__tests__/x.ts', 'pkg/a_test.go', 'a.spec.ts', 'tests/test_x.py']) assert.ok(isTestPath(p), p);
   for (const p of ['src/contest.ts', 'src/attestation/x.py', 'latest/a.go']) assert.ok(!isTestPath(p), p);
+});
+
+test('abbreviations in code: a question word matches a code term that is its prefix (half the word at least), at a discount', async () => {
+  const forms = termForms(questionTerms('which parentheses are stripped'));
+  const paren = forms.find((f) => f.term === 'parenthes')!;
+  assert.ok(paren.forms.some((f) => f.term === 'paren' && f.factor < 1), JSON.stringify(paren.forms));
+  assert.ok(!paren.forms.some((f) => f.term === 'par'), 'a prefix shorter than half the word is not a form of it');
+  assert.ok(!questionTerms('`unparen`').some((q) => q.term.startsWith('=') && termForms([q])[0].forms.length > 1), 'an exact name has no prefixes');
+
+  const index = await indexOf({
+    'lib/ast.go': [
+      'package ast',
+      '',
+      'func Unparen(e Expr) Expr {',
+      '\tfor {',
+      '\t\tp, ok := e.(*ParenExpr)',
+      '\t\tif !ok {',
+      '\t\t\treturn e',
+      '\t\t}',
+      '\t\te = p.X',
+      '\t}',
+      '}',
+      '',
+      'func Walk(e Expr) {',
+      '\treturn',
+      '}',
+      '',
+    ].join('\n'),
+  });
+  const hits = await new QuestionSearch(index).search('Where is the code that returns an expression with its enclosing parentheses stripped?');
+  assert.equal(hits[0]?.ref.tag.name, 'Unparen', JSON.stringify(hits.map((h) => [h.ref.tag.name, h.matched])));
+  // Without the abbreviation both functions match only "return", once each.
+  assert.ok(hits[0].matched.includes('paren'), JSON.stringify(hits[0].matched));
 });
