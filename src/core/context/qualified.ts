@@ -146,6 +146,7 @@ export function qualifierUses(cur: CursorInfo, isContainer: (q: string) => boole
     return k;
   };
   const uses = new Map<string, number>();
+  const importLines = new Set(cur.imports.map((imp) => imp.line));
   const { text, firstLine } = linesAround(cur, QUALIFIER_LINES_BEFORE, QUALIFIER_LINES_AFTER);
   let line = firstLine;
   let last = 0;
@@ -153,7 +154,9 @@ export function qualifierUses(cur: CursorInfo, isContainer: (q: string) => boole
     for (let i = last; i < m.index!; i++) if (text.charCodeAt(i) === 10) line++;
     last = m.index!;
     const q = m[1];
-    if ((m.index! > 0 && /[\w$.]/.test(text[m.index! - 1])) || !qualifies(q)) continue;
+    // An import line is no use of a namespace: `"golang.org/x/tools/go/ssa"` and `"./core/index.js"` name no `golang.`
+    // or `index.` member (their words are among the import's names).
+    if (importLines.has(line) || (m.index! > 0 && /[\w$.]/.test(text[m.index! - 1])) || !qualifies(q)) continue;
     const d = line - cur.line;
     const w = d <= 0 ? 1 / (1 + -d / 10) : 0.6 / (1 + d / 6);
     uses.set(q, Math.min(1, (uses.get(q) ?? 0) + w / 3));

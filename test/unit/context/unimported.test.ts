@@ -183,3 +183,30 @@ test('`* as Effect` of a module defining `interface Effect`: the module\'s membe
   assert.match(item.reason, /a member of Effect/);
   engine.dispose();
 });
+
+test('Go: the words of an import path near the cursor are no namespaces (`golang.org/...` offers no `golang.` members)', async () => {
+  const { root, index } = await workspace({
+    'internal/apidiff/report.go': 'package apidiff\n\ntype Change struct {\n\tMessage string\n}\n\nfunc Changes(a, b int) []Change {\n\treturn nil\n}\n',
+    'internal/other/other.go': 'package other\n\nfunc Unrelated() int {\n\treturn 1\n}\n',
+  });
+  const text = [
+    'package typeparams',
+    '',
+    'import (',
+    '\t"golang.org/x/tools/internal/apidiff"',
+    '\t"golang.org/x/tools/internal/other"',
+    ')',
+    '',
+    'func check() {',
+    '\t_ = other.Unrelated()',
+    '\treport := apidiff.Changes(1, 2)',
+    '\tCURSOR',
+    '}',
+    '',
+  ].join('\n');
+  const engine = new TreeSitterContextEngine({ index });
+  const packed = await engine.assemble({ doc: at(root, 'internal/typeparams/check.go', 'go', text), budgetTokens: 1000, purpose: 'completion' });
+  assert.ok(!packed.items.some((i) => /a member of (golang|org|x|tools|internal)\b/.test(i.reason)), packed.items.map((i) => i.reason).join('\n'));
+  assert.ok(packed.items.some((i) => i.path === 'internal/apidiff/report.go' && i.text.includes('type Change struct')), packed.text);
+  engine.dispose();
+});
