@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { LlamaCppBackend } from '../../src/core/backends/llamacpp';
 import { OpenAIBackend } from '../../src/core/backends/openai';
 import { BackendError } from '../../src/core/backends/errors';
+import { problemFor } from '../../src/vscode/backendProblems';
 import { buildPrompt } from '../../src/core/completion/buildPrompt';
 import { fileWindow, DEFAULT_WINDOW_BUDGET } from '../../src/core/completion/promptWindow';
 import { fitInfillWindow } from '../../src/core/completion/llamaInfill';
@@ -149,4 +150,38 @@ test('four slots answer four requests at once', async () => {
   for (const r of rs) assert.ok(r.usage && r.usage.completionTokens > 0);
   const props = (await (await fetch(`${quad.url}/props`)).json()) as { total_slots: number };
   assert.equal(props.total_slots, 4);
+});
+
+test('a full window is told from "max tokens reached": /completion (stop_type limit, truncated) and the chat endpoint (finish_reason length)', async () => {
+  // Greedy decoding on fixed weights: the same answer every run. It runs until prompt + answer fill the 2,048 window.
+  const prompt = Array.from({ length: 280 }, (_, i) => `v${i} = ${i};`).join('\n');
+  const full = await run(llama(small).complete({ model: 'phi4', prompt, sampling: { maxTokens: 1000, temperature: 0 } }));
+  assert.equal(full.usage?.stopReason, 'window', JSON.stringify(full.usage));
+  assert.equal((full.usage?.promptTokens ?? 0) + (full.usage?.completionTokens ?? 0), 2048);
+  const capped = await run(llama(small).complete({ model: 'phi4', prompt, sampling: { maxTokens: 8, temperature: 0 } }));
+  assert.equal(capped.usage?.stopReason, 'length');
+  const messages: ChatMessage[] = [{ role: 'user', content: 'word '.repeat(1800) }];
+  const chatFull = await run(llama(small).chat({ model: 'phi4', messages, sampling: { maxTokens: 1000, temperature: 0 } }));
+  assert.equal(chatFull.usage?.stopReason, 'window', JSON.stringify(chatFull.usage));
+  assert.equal((await run(llama(small).chat({ model: 'phi4', messages, sampling: { maxTokens: 8, temperature: 0 } }))).usage?.stopReason, 'length');
+});
+
+test('a wrong API key (--api-key) is "API key rejected", not offline, on both backends', async () => {
+  const keyed = await startLlama(paths, { ctx: 2048, args: ['--api-key', 'sekret'] });
+  try {
+    const wrong = new LlamaCppBackend({ endpoint: keyed.url, apiKey: 'wrong', idleTimeoutMs: 60_000 });
+    assert.equal((await wrong.health('phi4')).state, 'ready', '/health is public on llama-server');
+    const err = await wrong.modelInfo('phi4').then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof BackendError && err.status === 401, String(err));
+    assert.equal(problemFor(err, 'startup', 'phi4').state, 'key-rejected');
+    // /v1/models is public on llama-server too: the OpenAI-compatible backend meets the key at its first request.
+    const openaiWrong = new OpenAIBackend({ endpoint: `${keyed.url}/v1`, apiKey: 'wrong', idleTimeoutMs: 60_000 });
+    const chatErr = await run(openaiWrong.chat({ model: 'phi4', messages: [{ role: 'user', content: 'hi' }], sampling: SAMPLING })).then(() => undefined, (e: unknown) => e);
+    assert.ok(chatErr instanceof BackendError && chatErr.status === 401, String(chatErr));
+    assert.equal(problemFor(chatErr, 'chat', 'phi4').state, 'key-rejected');
+    assert.equal((await new OpenAIBackend({ endpoint: `${keyed.url}/v1`, apiKey: 'sekret', idleTimeoutMs: 60_000 }).health('phi4')).state, 'ready');
+    assert.equal((await new LlamaCppBackend({ endpoint: keyed.url, apiKey: 'sekret', idleTimeoutMs: 60_000 }).modelInfo('phi4')).contextLength, 2048);
+  } finally {
+    await keyed.stop();
+  }
 });

@@ -39,10 +39,10 @@ export interface RunningLlama {
   stop(): Promise<void>;
 }
 
-/** Start llama-server with window `ctx` (per slot) and `slots` slots; resolves once /health answers 200. */
-export async function startLlama(p: LlamaPaths, o: { ctx: number; slots?: number; timeoutMs?: number }): Promise<RunningLlama> {
+/** Start llama-server with window `ctx` (per slot), `slots` slots and any extra `args`; resolves once /health answers 200. */
+export async function startLlama(p: LlamaPaths, o: { ctx: number; slots?: number; timeoutMs?: number; args?: string[] }): Promise<RunningLlama> {
   const port = await freePort();
-  const args = ['-m', p.model, '-c', String(o.ctx * (o.slots ?? 1)), '-np', String(o.slots ?? 1), '--host', '127.0.0.1', '--port', String(port), '--metrics', '-t', '1'];
+  const args = ['-m', p.model, '-c', String(o.ctx * (o.slots ?? 1)), '-np', String(o.slots ?? 1), '--host', '127.0.0.1', '--port', String(port), '--metrics', '-t', '1', ...(o.args ?? [])];
   const child: ChildProcess = spawn(p.server, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (b: Buffer) => {
