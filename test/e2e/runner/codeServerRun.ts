@@ -11,6 +11,7 @@ import { runExtensionTests } from './extensionTests';
 import { sampleMemory } from './processes';
 import type { RunOptions } from './main';
 import { startUiSimulator, simulatorSettings } from './simulator';
+import { findLlama } from '../../real/llamaServer';
 import { openWorkbench } from '../../ui/workbench';
 import { runUiChecks } from '../../ui/run';
 import type { UiCheckResult, UiContext, UiSimulator } from '../../ui/harness';
@@ -35,6 +36,10 @@ export async function runOnCodeServer(opts: RunOptions, tools: Tools, testsIndex
     writeUserSettings(dirs, simulatorSettings(sim));
     const env: Record<string, string> = { PHI_E2E_RESULTS: resultsFile, PHI_E2E_MODE: opts.vsix ? 'vsix' : 'source' };
     if (opts.grep) env.PHI_E2E_GREP = opts.grep;
+    // The real llama-server for suite/realServer.test.ts (the suite runs bundled, far from ../shared): where it is, or why not.
+    const llama = findLlama(opts.repoRoot);
+    if (typeof llama === 'string') env.PHI_E2E_LLAMA_MISSING = llama;
+    else Object.assign(env, { PHI_LLAMA_SERVER: llama.server, PHI_LLAMA_MODEL: llama.model });
     const serverOpts = { node: tools.node, entry: tools.codeServerEntry, dirs, env, log };
     if (opts.vsix) {
       const vsix = path.join(opts.repoRoot, `phi-coder-${packageVersion(opts.repoRoot)}.vsix`);

@@ -5,6 +5,7 @@ import { activateExtension, readExtensionLog, waitFor, waitForReadyOn, waitForSt
 import { NOTIFICATION_MAX_CHARS } from '../../../src/core/untrusted';
 import { useSimulator, type UsedSimulator } from '../simulator';
 import type { Services } from '../../../src/vscode/services';
+import { statusText } from '../../../src/vscode/statusBar';
 
 /**
  * The pattern VS Code's notifications turn into clickable links (parseLinkedText, src/vs/base/common/linkedText.ts),
@@ -60,6 +61,13 @@ describe('backend status', () => {
     used = await useSimulator({ kind: 'ollama', models: [QWEN_CODER_MODEL] });
     const status = await waitForStatus(services, 'model-missing', (s) => s.state === 'model-missing' && s.endpoint === used?.sim.url);
     assert.match(status.detail, /phi4/);
+  });
+
+  it('reports "API key rejected", not offline, when the server refuses the key', async () => {
+    used = await useSimulator({ kind: 'llamacpp', models: [PHI4_MODEL], apiKey: 'a-key-this-vs-code-does-not-have' });
+    const status = await waitForStatus(services, 'key-rejected', (s) => s.state === 'key-rejected' && s.endpoint === used?.sim.url);
+    assert.match(status.detail, /rejected the API key/);
+    assert.match(statusText(status, 'phi4'), /Phi Coder: phi4 · API key rejected$/);
   });
 
   it('reports loading while the server loads the model', async () => {
