@@ -48,10 +48,15 @@ export const check: UiCheck = {
     await waitTicked(page, 'Pull Phi-4');
     // Ctrl+I was pressed in the real editor by the inline-edit check (60); run alone, this check presses the step's button.
     if ((await step(page, 'Edit in place with Ctrl+I').getAttribute('aria-checked')) !== 'true') {
+      // (No Escape here: in the walkthrough it goes back to the Welcome page, whose step buttons are then disabled.)
       await clickStepButton(page, 'Edit in place with Ctrl+I', 'Try Ctrl+I');
-      await page.keyboard.press('Escape');
     }
     await waitTicked(page, 'Edit in place with Ctrl+I');
+    const instructionBox = page.locator('.quick-input-widget');
+    if (await instructionBox.isVisible()) {
+      await page.keyboard.press('Escape');
+      await instructionBox.waitFor({ state: 'hidden', timeout: 10_000 });
+    }
 
     await clickStepButton(page, 'Open the chat', 'Open Chat');
     await waitTicked(page, 'Open the chat');
