@@ -17,9 +17,10 @@ export async function openWorkbench(page: Page, target: WorkbenchTarget): Promis
   const payload: [string, string][] = [['skipWelcome', 'true']];
   if (target.extensionDevelopmentPath) payload.unshift(['extensionDevelopmentPath', `vscode-remote://${host}${target.extensionDevelopmentPath}`]);
   const url = `${target.serverUrl}/?folder=${encodeURIComponent(target.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-  await statusBar(page).waitFor({ state: 'visible', timeout: 60_000 });
+  // Generous: these are waits for states, and with two busy CPU loops beside the run the first load took over 60 s.
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 180_000 });
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 180_000 });
+  await statusBar(page).waitFor({ state: 'visible', timeout: 180_000 });
 }
 
 export function statusBar(page: Page): Locator {

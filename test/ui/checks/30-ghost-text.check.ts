@@ -22,10 +22,10 @@ export const check: UiCheck = {
       await page.keyboard.type('\nexport function add(a: number, b: number): number {\n', { delay: 60 });
       await page.keyboard.type('return ', { delay: 60 });
       const ghost = page.locator('.view-lines .ghost-text-decoration');
-      await ghost.first().waitFor({ state: 'visible', timeout: 30_000 });
+      await ghost.first().waitFor({ state: 'visible', timeout: 90_000 });
       // The editor may split ghost text over several decorations (one per token run): read them all.
       const ghostText = async () => normalizeSpaces((await ghost.allInnerTexts()).join('')).trim();
-      const deadline = Date.now() + 10_000;
+      const deadline = Date.now() + 30_000;
       while ((await ghostText()) !== 'a + b;' && Date.now() < deadline) await page.waitForTimeout(100);
       assert.equal(await ghostText(), 'a + b;');
       const req = ctx.sim.requests.slice(before).at(-1);
@@ -37,10 +37,10 @@ export const check: UiCheck = {
       // "no ghost text" is a state to wait for (not an instant to sample, which raced a fresh suggestion under load).
       ctx.sim.setReply('');
       await page.keyboard.press('Tab');
-      await page.waitForFunction(() => document.querySelectorAll('.view-lines .ghost-text-decoration').length === 0, undefined, { timeout: 15_000 });
+      await page.waitForFunction(() => document.querySelectorAll('.view-lines .ghost-text-decoration').length === 0, undefined, { timeout: 45_000 });
       // With no ghost text left, the line shows only the document: the accepted text is in it.
       const line = page.locator('.view-lines .view-line', { hasText: 'return' }).last();
-      await line.filter({ hasText: /return\s+a\s\+\sb;\s*$/ }).waitFor({ timeout: 10_000 }); // view lines use non-breaking spaces
+      await line.filter({ hasText: /return\s+a\s\+\sb;\s*$/ }).waitFor({ timeout: 30_000 }); // view lines use non-breaking spaces
       await ctx.screenshot('ghost-text-accepted');
     } finally {
       // Leave the shared workspace file as it was: undo everything typed, then save.
