@@ -197,11 +197,13 @@ export class OllamaBackend implements Backend {
           }
         }
       } catch (err) {
-        // The client throws when the stream ends without `done`; with text already streamed that is Ollama's cut-off.
-        if (!streamed || !/did not receive done/i.test(err instanceof Error ? err.message : String(err))) throw err;
+        // Ollama's repeated-token guard: older servers end the stream without `done` (the client throws "did not
+        // receive done"), newer ones send {"error":"prediction aborted, token repeat limit reached"}. Either way the
+        // text already streamed is the answer: keep it.
+        if (!streamed || !/did not receive done|token repeat limit/i.test(err instanceof Error ? err.message : String(err))) throw err;
       }
-      // Ollama's runner ends a stream without a `done` line when it cuts off a run of repeated tokens: keep the text.
       if (streamed) {
+        this.o.logger?.warn(`ollama ${api}: the stream ended without its final "done" line (Ollama cuts an answer off when a token repeats more than 30 times); the ${streamed.length} characters received are kept`);
         yield { type: 'done', usage: { promptTokens: req.promptTokens ?? 0, completionTokens: countTokens(streamed), timeToFirstTokenMs: 0, totalMs: 0, stopReason: 'length' } };
         return;
       }

@@ -5,11 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { OllamaBackend } from '../../../src/core/backends/ollama';
+import { nullLogger } from '../../../src/core/log';
 import { renderPhi4 } from '../../../src/core/prompt/phi4';
 import { startSimulator } from '../../sim/index';
 import { repeatCutoff } from '../../sim/ollama';
 import { PHI4_MODEL } from '../../sim/types';
-import { collect } from '../backends/helpers';
+import { collect, rawServer } from '../backends/helpers';
 
 /** POST and report when the response headers arrived, the body and how many separate data events it came in. */
 function post(url: string, body: unknown): Promise<{ headersAt: number; text: string; reads: number; started: number }> {
@@ -92,5 +93,25 @@ test('NDJSON split at arbitrary byte boundaries (inside lines and UTF-8 characte
   } finally {
     await whole.close();
     await split.close();
+  }
+});
+
+test('newer Ollama ends a repeat with {"error":"prediction aborted, token repeat limit reached"}: the text is kept too', async () => {
+  const raw = await rawServer((req, res) => {
+    if (req.url === '/api/show') return res.end(JSON.stringify({ model_info: { 'phi3.context_length': 16384 }, details: { family: 'phi3' }, capabilities: ['completion'] }));
+    res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    for (const t of ['x = ', '0', '0']) res.write(JSON.stringify({ model: 'phi4', response: t, done: false }) + '\n');
+    res.end(JSON.stringify({ error: 'prediction aborted, token repeat limit reached' }) + '\n');
+  });
+  try {
+    const warnings: string[] = [];
+    const logger = { ...nullLogger, warn: (m: string) => void warnings.push(m) };
+    const b = new OllamaBackend({ endpoint: raw.url, keepAlive: '30m', idleTimeoutMs: 2000, logger });
+    const r = await collect(b.complete({ model: 'phi4', prompt: 'x', sampling: { maxTokens: 100, temperature: 0 } }));
+    assert.equal(r.text, 'x = 00');
+    assert.equal(r.usage?.stopReason, 'length');
+    assert.match(warnings.join('\n'), /ended without its final "done" line \(Ollama cuts an answer off when a token repeats/);
+  } finally {
+    await raw.close();
   }
 });
