@@ -53,7 +53,7 @@ export async function runExtensionTests(page: Page, opts: ExtensionTestOptions):
     }
   });
   await page.exposeFunction('codeAutomationExit', (code: number) => finish(Number(code)));
-  await page.goto(testPayloadUrl(opts), { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  await page.goto(testPayloadUrl(opts), { waitUntil: 'domcontentloaded', timeout: 180_000 });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), opts.timeoutMs)));
   const result = await Promise.race([exited, timeout]);

@@ -36,7 +36,7 @@ export function parseArgs(argv: string[], repoRoot: string): RunOptions {
     suite: true,
     uiFilters: [],
     keep: false,
-    timeoutMs: 15 * 60_000,
+    timeoutMs: 30 * 60_000,
     artifacts: path.join(repoRoot, 'test-results'),
   };
   for (let i = 0; i < argv.length; i++) {
