@@ -7,14 +7,8 @@ import { explainQuestion } from '../../core/actions/explainPrompt';
 import type { Services } from '../services';
 import { flashTarget, resolveTarget } from './resolveTarget';
 import { resolveEditorArgs, type ActionArgs } from './args';
+import { ASK_IN_CHAT_COMMAND, type AskInChatArgs } from '../chat/askInChat';
 
-export const ASK_IN_CHAT_COMMAND = 'phiCoder.internal.askInChat';
-
-export interface AskInChatArgs {
-  prompt: string;
-  title?: string;
-  attachments?: { path: string; languageId: string; text: string; startLine?: number }[];
-}
 
 export async function runExplain(services: Services, args: ActionArgs = {}): Promise<boolean> {
   const resolved = await resolveEditorArgs(args, services);

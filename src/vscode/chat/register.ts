@@ -8,20 +8,9 @@ import type { ContextBlock } from '../../core/chat/types';
 import { ChatController } from './controller';
 import { chatWebviewOptions, renderChatWebview } from './chatWebview';
 import { registerExportCommands } from './exportCommands';
+import { ASK_IN_CHAT_COMMAND, type AskInChatArgs } from './askInChat';
 
 export const CHAT_VIEW_ID = 'phiCoder.chatView';
-export const ASK_IN_CHAT_COMMAND = 'phiCoder.internal.askInChat';
-
-export interface AskInChatArgs {
-  prompt: string;
-  title?: string;
-  attachments?: { path: string; languageId: string; text: string; startLine?: number }[];
-  /**
-   * The prompt is exactly what the user typed, so its `@` mentions are resolved. By default a prompt is composed by the
-   * extension (Explain's carries the editor's diagnostics, which a repository can word) and its mentions are not.
-   */
-  typed?: boolean;
-}
 
 /** The chat's handle for tests and the integrator (exposed through the extension API if wanted). */
 export interface ChatApi {
