@@ -12,14 +12,13 @@ import * as vscode from 'vscode';
 import * as path from 'path';
 import { checkStale, minimalReplacement, spliceText } from '../core/actions/staleCheck';
 import { inertText } from '../core/untrusted';
+import { DIFF_PREVIEW_PACING, RedrawPacer } from '../shared/redrawPacer';
 
 export const DIFF_SCHEME = 'phi-coder-diff';
 /** A preview is open (Reject is offered). */
 const CONTEXT_KEY = 'phiCoder.diffPreviewActive';
 /** A preview is complete and valid (Accept is offered). */
 const READY_KEY = 'phiCoder.diffPreviewReady';
-/** Redraw the streaming proposal at most this often. */
-const STREAM_REFRESH_MS = 100;
 
 export type DiffPreviewOutcome = 'accepted' | 'rejected';
 
@@ -192,7 +191,8 @@ export async function showDiffPreview(opts: DiffPreviewOptions): Promise<DiffPre
 
     if (opts.stream) {
       let raw = '';
-      let lastDraw = 0;
+      // Each redraw re-transforms the whole answer: the pacer spaces them out as it grows (O(answer) work in all).
+      const pacer = new RedrawPacer(DIFF_PREVIEW_PACING);
       // Stop reading as soon as the preview is settled (rejected or aborted), even if the stream is silent.
       const iterator = opts.stream[Symbol.asyncIterator]();
       const settled = outcome.then(() => undefined);
@@ -207,10 +207,10 @@ export async function showDiffPreview(opts: DiffPreviewOptions): Promise<DiffPre
         if (r.done) break;
         const chunk = r.value;
         raw += chunk;
-        const now = Date.now();
-        if (now - lastDraw >= STREAM_REFRESH_MS) {
-          lastDraw = now;
+        const start = performance.now();
+        if (pacer.due(start, raw.length)) {
           setReplacement(transform(raw, false));
+          pacer.drew(start, performance.now());
         }
       }
       if (s.sessions.has(id)) setReplacement(transform(raw, true));

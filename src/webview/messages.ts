@@ -5,7 +5,8 @@
 import type { CodeBlockAction, MessageView, WebviewMessage } from '../shared/protocol';
 import { renderMarkdown, type CodeBlock } from './markdown';
 import { button, h } from './dom';
-import { stableBoundary } from './streamSplit';
+import { StreamSplitter } from './streamSplit';
+import { CHAT_TAIL_PACING, RedrawPacer } from '../shared/redrawPacer';
 
 type Post = (m: WebviewMessage) => void;
 
@@ -16,14 +17,24 @@ const CODE_BUTTONS: { action: CodeBlockAction; label: string; aria: string }[] =
   { action: 'newFile', label: 'New file', aria: 'Open code in a new file' },
 ];
 
+interface StreamView {
+  frozen: number;
+  stable: HTMLElement;
+  tail: HTMLElement;
+  splitter: StreamSplitter;
+  pacer: RedrawPacer;
+  /** A tail render that was skipped, scheduled for when it is due. */
+  timer?: ReturnType<typeof setTimeout>;
+}
+
 interface Entry {
   view: MessageView;
   el: HTMLElement;
   body: HTMLElement;
   actions: HTMLElement;
   pending: boolean;
-  /** While streaming: the answer up to `frozen` is rendered once (stable); only the tail is re-rendered per frame. */
-  stream?: { frozen: number; stable: HTMLElement; tail: HTMLElement };
+  /** While streaming: the answer up to `frozen` is rendered once (stable); only the tail is re-rendered, paced. */
+  stream?: StreamView;
 }
 
 export class MessageList {
@@ -122,6 +133,8 @@ export class MessageList {
 
   private renderBody(entry: Entry): void {
     entry.pending = false;
+    if (entry.stream?.timer) clearTimeout(entry.stream.timer);
+    if (entry.stream) entry.stream.timer = undefined;
     const { view, body } = entry;
     if (view.role === 'user') {
       body.replaceChildren(h('div', { class: 'user-text', text: view.content }));
@@ -137,23 +150,40 @@ export class MessageList {
     if (view.error) body.append(h('div', { class: 'error', role: 'alert', text: view.error }));
   }
 
-  /** Incremental render while streaming: cost per frame depends on the tail, not on the whole answer. */
+  /**
+   * Incremental render while streaming: the stable part is rendered once per cut, and the unfinished tail is
+   * re-rendered at a pace that slows as it grows (a tail that never gets a cut, e.g. one huge code block, would
+   * otherwise cost O(answer) per frame). A skipped tail render is caught up by a timer, so the view never lags
+   * the answer for longer than the pacing interval.
+   */
   private renderStreaming(entry: Entry): void {
     if (!entry.stream) {
-      entry.stream = { frozen: 0, stable: h('div', { class: 'md-stable' }), tail: h('div', { class: 'md-tail' }) };
+      entry.stream = { frozen: 0, stable: h('div', { class: 'md-stable' }), tail: h('div', { class: 'md-tail' }), splitter: new StreamSplitter(), pacer: new RedrawPacer(CHAT_TAIL_PACING) };
       entry.body.replaceChildren(entry.stream.stable, entry.stream.tail);
     }
     const s = entry.stream;
     const content = entry.view.content;
-    const cut = stableBoundary(content);
-    if (cut > s.frozen) {
+    const cut = s.splitter.advance(content);
+    const moved = cut > s.frozen;
+    if (moved) {
       const segment = h('div', { class: 'md-segment' });
       this.fill(segment, content.slice(s.frozen, cut));
       s.stable.append(segment);
       s.frozen = cut;
     }
+    const start = performance.now();
+    const wait = s.pacer.wait(start, content.length - s.frozen);
+    // The tail must be redrawn when the cut moved (its old render holds text now in the stable part).
+    if (!moved && wait > 0) {
+      s.timer = setTimeout(() => {
+        s.timer = undefined;
+        if (entry.stream === s && entry.view.streaming) this.schedule(entry);
+      }, wait);
+      return;
+    }
     this.fill(s.tail, content.slice(s.frozen));
     if (content === '') s.tail.append(h('span', { class: 'thinking', text: 'Thinking…' }));
+    s.pacer.drew(start, performance.now());
   }
 
   private fill(el: HTMLElement, markdown: string): void {

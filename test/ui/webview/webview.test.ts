@@ -86,6 +86,25 @@ test('streams markdown: text grows chunk by chunk, code is highlighted, buttons 
   await v.page.close();
 });
 
+test('a long answer with no stable cut streams at a bounded pace, catches up with no new text, and ends as the full render (issue 14, finding 12)', async () => {
+  const v = await openReady();
+  const code = 'const total = values.reduce((a, b) => a + b, 0); // the sum of the values\n'.repeat(2500);
+  const answer = `Here:\n\n\`\`\`ts\n${code}\`\`\`\n`;
+  const chunks: string[] = [];
+  for (let i = 0; i < answer.length; i += 4096) chunks.push(answer.slice(i, i + 4096));
+  await streamAnswer(v, 'rb', chunks);
+  // No more text comes: a tail render the pacing skipped is still made, so the streaming view shows all of it.
+  const codeText = () => v.page.$$eval('.message.assistant .message-body code', (els) => els.map((e) => e.textContent).join('\n--\n'));
+  await v.page.waitForFunction((n) => (document.querySelector('.message.assistant.streaming .md-tail code')?.textContent ?? '').length >= n, code.length, { timeout: 20_000 });
+  const streamed = await codeText();
+  await v.send({ type: 'streamEnd', requestId: 'rb', stopReason: 'stop' });
+  await v.page.waitForSelector('.message.assistant:not(.streaming) .code-block');
+  assert.equal(streamed, await codeText(), 'the streamed view shows the code the full render shows');
+  assert.equal(await codeText(), code, 'the final render is of the whole answer');
+  assert.deepEqual(v.errors, []);
+  await v.page.close();
+});
+
 test('code-block buttons post the block source and language', async () => {
   const v = await openReady();
   const code = 'def mean(xs):\n    return sum(xs) / len(xs)';

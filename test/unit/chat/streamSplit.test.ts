@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stableBoundary } from '../../../src/webview/streamSplit';
+import { StreamSplitter, stableBoundary } from '../../../src/webview/streamSplit';
 
 test('cuts after the last blank line before an unindented line', () => {
   const text = 'First paragraph.\n\nSecond paragraph.\n\nThird, still stream';
@@ -30,4 +30,23 @@ test('rendering the pieces separately gives the same blocks as the whole for par
   assert.ok(cut > 0);
   assert.ok(!text.slice(0, cut).includes('Done.'));
   assert.equal((text.slice(0, cut).match(/```/g) ?? []).length % 2, 0, 'fences are balanced before the cut');
+});
+
+test('the incremental splitter gives the cut a whole scan gives, for every prefix of a stream in any chunking', () => {
+  const texts = [
+    'Intro.\n\n```ts\nconst a = 1;\n\nconst b = 2;\n```\n\nAfter.\n\n- item\n\n  more\n\nEnd of it.',
+    'A\n\n~~~~py\nx\n~~~\n\nstill code\n~~~~\n\nout\n\n\n\nlast',
+    '```\nunclosed\n\nfence\n',
+    'para one\nline two\n\n    indented code\n\nnext\n\n',
+  ];
+  for (const text of texts) {
+    for (const size of [1, 2, 3, 7, 64]) {
+      const splitter = new StreamSplitter();
+      for (let end = size; ; end += size) {
+        const prefix = text.slice(0, Math.min(end, text.length));
+        assert.equal(splitter.advance(prefix), stableBoundary(prefix), `chunks of ${size}, prefix ${JSON.stringify(prefix)}`);
+        if (end >= text.length) break;
+      }
+    }
+  }
 });

@@ -1,0 +1,139 @@
+/**
+ * Benchmark (issue 14, finding 12): the cost of showing a 1 MB answer while it streams, in the two places that redraw
+ * it as it grows.
+ * - Chat webview (the built dist/webview.js in headless Chromium, test/ui/webview/harness.ts): the answer arrives in
+ *   deltas, one per frame; main-thread busy time (CDP TaskDuration) per frame, total and worst frame, and how long the
+ *   final render takes. Two shapes: one 1 MB code block (the tail the view re-renders never gets a stable cut) and
+ *   1 MB of paragraphs with code blocks.
+ * - Diff preview (src/vscode/diffPreview.ts): each redraw re-transforms the whole answer (the real Rewrite transform,
+ *   extractCode) and splices it into the document. A virtual clock models a fast server (chars per second below) plus
+ *   the measured cost of each redraw; "fixed" is the old policy (every 100 ms), "paced" the RedrawPacer the preview uses.
+ * Run: npm run build && npx tsx bench/answerStream.ts [--part webview|diff]   (last line: one JSON object)
+ */
+import { argValue } from './args';
+import { extractCode } from '../src/core/actions/extract';
+import { spliceText } from '../src/core/actions/staleCheck';
+import { DIFF_PREVIEW_PACING, RedrawPacer } from '../src/shared/redrawPacer';
+
+const ANSWER_BYTES = 1024 * 1024;
+const WEBVIEW_DELTA = 8 * 1024;
+const DIFF_CHUNK = 64;
+/** A fast server: 10,000 characters per second (~2,500 tokens/s). */
+const DIFF_CHARS_PER_S = 10_000;
+
+function codeLines(): string {
+  return 'export function mean(values: number[]): number {\n  // average of the values, 0 when there are none\n  let sum = 0;\n  for (const v of values) sum += v;\n  return values.length ? sum / values.length : 0;\n}\n\n';
+}
+
+export function answer(shape: 'code' | 'mixed'): string {
+  let out = shape === 'code' ? 'Here it is:\n\n```ts\n' : '';
+  const unit = shape === 'code'
+    ? codeLines()
+    : `The function walks the list once and keeps a **running total**; see \`mean()\`.\n\n\`\`\`ts\n${codeLines()}\`\`\`\n\n- handles empty input\n- O(n) time\n\n`;
+  while (out.length < ANSWER_BYTES) out += unit;
+  out = out.slice(0, ANSWER_BYTES);
+  return shape === 'code' ? `${out}\n\`\`\`\n` : out;
+}
+
+async function webviewPart(): Promise<Record<string, number>> {
+  const { startHarness } = await import('../test/ui/webview/harness');
+  const harness = await startHarness();
+  const results: Record<string, number> = {};
+  try {
+    for (const shape of ['code', 'mixed'] as const) {
+      const text = answer(shape);
+      const v = await harness.open('dark');
+      await v.waitPosted((m) => m.type === 'ready');
+      const cdp = await v.page.context().newCDPSession(v.page);
+      await cdp.send('Performance.enable');
+      const busy = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+      await v.send({ type: 'streamStart', requestId: 'b', messageId: 'b' });
+      const frames: number[] = [];
+      for (let i = 0; i < text.length; i += WEBVIEW_DELTA) {
+        const before = await busy();
+        await v.page.evaluate(async (t) => {
+          window.dispatchEvent(new MessageEvent('message', { data: { type: 'streamDelta', requestId: 'b', text: t } }));
+          await new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        }, text.slice(i, i + WEBVIEW_DELTA));
+        frames.push((await busy()) - before);
+      }
+      const beforeEnd = await busy();
+      await v.send({ type: 'streamEnd', requestId: 'b', stopReason: 'stop' });
+      await v.page.waitForSelector('.message.assistant:not(.streaming) .code-block');
+      const finalMs = (await busy()) - beforeEnd;
+      await v.page.close();
+      const total = frames.reduce((a, b) => a + b, 0);
+      results[`webview_${shape}_frames`] = frames.length;
+      results[`webview_${shape}_busy_total_ms`] = Math.round(total);
+      results[`webview_${shape}_busy_ms_per_frame`] = Number((total / frames.length).toFixed(1));
+      results[`webview_${shape}_worst_frame_ms`] = Math.round(Math.max(...frames));
+      results[`webview_${shape}_final_render_ms`] = Math.round(finalMs);
+      console.log(`webview, ${shape}: ${frames.length} frames, busy ${total.toFixed(0)} ms (${(total / frames.length).toFixed(1)} ms/frame, worst ${Math.max(...frames).toFixed(0)} ms), final render ${finalMs.toFixed(0)} ms`);
+    }
+  } finally {
+    await harness.close();
+  }
+  return results;
+}
+
+/** Streams the answer through a redraw policy on a virtual clock; the redraw work is real and timed. */
+function diffRun(text: string, original: string, due: (now: number, size: number) => boolean, drew: (start: number, end: number) => void) {
+  let clock = 0;
+  let raw = '';
+  let draws = 0;
+  let work = 0;
+  let worst = 0;
+  const draw = (final: boolean) => {
+    const t0 = performance.now();
+    const replacement = extractCode(raw, { original, partial: !final }) || original;
+    const proposed = spliceText(original, { start: 0, end: original.length }, replacement);
+    const ms = performance.now() - t0;
+    if (proposed.length < 0) throw new Error('unreachable');
+    draws++;
+    work += ms;
+    worst = Math.max(worst, ms);
+    return ms;
+  };
+  for (let i = 0; i < text.length; i += DIFF_CHUNK) {
+    raw += text.slice(i, i + DIFF_CHUNK);
+    clock += (DIFF_CHUNK / DIFF_CHARS_PER_S) * 1000;
+    if (due(clock, raw.length)) {
+      const start = clock;
+      clock += draw(false);
+      drew(start, clock);
+    }
+  }
+  draw(true);
+  return { draws, work, worst, streamMs: clock };
+}
+
+function diffPart(): Record<string, number> {
+  const text = answer('code');
+  const original = 'export function mean(values: number[]): number {\n  return values.reduce((a, b) => a + b, 0) / values.length;\n}\n';
+  let last = -Infinity;
+  const fixed = diffRun(text, original, (now) => now - last >= 100, (_s, end) => (last = end));
+  const pacer = new RedrawPacer(DIFF_PREVIEW_PACING);
+  const paced = diffRun(text, original, (now, size) => pacer.due(now, size), (s, e) => pacer.drew(s, e));
+  const results: Record<string, number> = {};
+  for (const [name, r] of [['fixed_100ms', fixed], ['paced', paced]] as const) {
+    results[`diff_${name}_redraws`] = r.draws;
+    results[`diff_${name}_work_ms`] = Math.round(r.work);
+    results[`diff_${name}_worst_redraw_ms`] = Number(r.worst.toFixed(1));
+    console.log(`diff preview, ${name}: ${r.draws} redraws of the whole answer, ${r.work.toFixed(0)} ms of host-thread work (worst ${r.worst.toFixed(1)} ms) over a ${(r.streamMs / 1000).toFixed(0)} s stream`);
+  }
+  results.diff_work_ratio_fixed_over_paced = Number((fixed.work / paced.work).toFixed(1));
+  return results;
+}
+
+async function main(): Promise<void> {
+  const part = argValue(process.argv, 'part');
+  const results: Record<string, number> = {};
+  if (!part || part === 'diff') Object.assign(results, diffPart());
+  if (!part || part === 'webview') Object.assign(results, await webviewPart());
+  console.log(JSON.stringify({ bench: 'answer-stream-1mb', answer_bytes: ANSWER_BYTES, webview_delta_bytes: WEBVIEW_DELTA, diff_chars_per_s: DIFF_CHARS_PER_S, ...results }));
+}
+
+void main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
