@@ -45,7 +45,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<{ se
   const gate = new DocumentGate(() => settingsWatcher.current, settingsWatcher.onDidChange);
   extension.subscriptions.push(gate);
   // Project rules first: every feature asks them, and Show Context for Cursor lists them.
-  const rules = new RulesService({ extension, logger, settings: () => settingsWatcher.current });
+  const rules = new RulesService({ extension, logger, settings: () => settingsWatcher.current, gate });
   extension.subscriptions.push(rules);
   void rules.ready();
   const window = () => settingsWatcher.current.contextWindow || PHI4_CONTEXT_WINDOW;

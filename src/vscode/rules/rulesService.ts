@@ -1,14 +1,14 @@
 /**
  * The project rules inside VS Code: found in every workspace folder (and the user-level file in the extension's
  * global storage), re-read when one changes, and offered to every feature per file and feature, budgeted.
- * A rules file passes the same checks as any file read into a prompt: not excluded (.gitignore at the folder's root,
- * files.exclude, phiCoder.context.exclude, secret-looking names), a local file that really lives inside its folder
- * (no symlink out of it), and at most MAX_RULE_FILE_BYTES.
+ * A rules file passes the workspace gate every file read into a prompt passes (src/core/trust: not excluded by
+ * .gitignore, files.exclude, phiCoder.context.exclude or a secret-looking name; a local file whose real path is inside a
+ * workspace folder), is text, and is read up to MAX_RULE_FILE_BYTES.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ExclusionRules, isSecretPath } from '../../core/context/exclude';
+import type { DocumentGate } from '../workspaceGate';
 import type { Logger } from '../../core/log';
 import type { Settings } from '../../core/config';
 import { isRulePath, MAX_RULE_FILE_BYTES, parseRuleFile, RULE_FILE_GLOB, rulesFor, type RuleFeature, type RuleFile, type RuleTarget } from '../../core/rules/rules';
@@ -22,6 +22,7 @@ export interface RulesServiceDeps {
   extension: vscode.ExtensionContext;
   logger: Logger;
   settings(): Settings;
+  gate: DocumentGate;
 }
 
 export class RulesService implements vscode.Disposable {
@@ -119,16 +120,16 @@ export class RulesService implements vscode.Disposable {
     const skipped: string[] = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (folder.uri.scheme !== 'file') continue;
-      const exclusion = await this.exclusionFor(folder);
       const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, RULE_FILE_GLOB), '**/node_modules/**', MAX_RULE_FILES);
       for (const uri of uris) {
         const rel = path.posix.relative(folder.uri.path, uri.path);
         if (!isRulePath(rel)) continue;
-        if (exclusion.excludes(rel) || isSecretPath(rel)) {
-          skipped.push(`${rel}: excluded from prompts`);
+        const verdict = this.deps.gate.check(uri, true);
+        if (!verdict.ok) {
+          skipped.push(`${rel}: ${verdict.reason}`);
           continue;
         }
-        const text = await this.readContained(folder.uri.fsPath, uri.fsPath, rel, skipped);
+        const text = await this.readText(verdict.realPath, rel, skipped);
         if (text !== undefined) found.push(parseRuleFile(rel, text, this.folderKey(folder)));
       }
     }
@@ -145,15 +146,9 @@ export class RulesService implements vscode.Disposable {
     this.changed.fire();
   }
 
-  /** The file's text when it really lives inside the folder (symlinks resolved) and is text; capped. */
-  private async readContained(folderPath: string, filePath: string, rel: string, skipped: string[]): Promise<string | undefined> {
+  /** The text of the file at `real` (a path the gate admitted), capped; undefined when it is not text. */
+  private async readText(real: string, rel: string, skipped: string[]): Promise<string | undefined> {
     try {
-      const [root, real] = await Promise.all([fs.realpath(folderPath), fs.realpath(filePath)]);
-      const inside = path.relative(root, real);
-      if (inside.startsWith('..') || path.isAbsolute(inside)) {
-        skipped.push(`${rel}: links outside the workspace folder`);
-        return undefined;
-      }
       const handle = await fs.open(real, 'r');
       try {
         const buf = Buffer.alloc(MAX_RULE_FILE_BYTES);
@@ -173,17 +168,4 @@ export class RulesService implements vscode.Disposable {
     }
   }
 
-  private async exclusionFor(folder: vscode.WorkspaceFolder): Promise<ExclusionRules> {
-    const filesExclude = vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, boolean>>('exclude') ?? {};
-    const rules = new ExclusionRules({
-      filesExclude: Object.entries(filesExclude).filter(([, on]) => on === true).map(([glob]) => glob),
-      userExclude: this.deps.settings().context.exclude,
-    });
-    try {
-      rules.addGitignore('', new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.gitignore'))));
-    } catch {
-      // no .gitignore
-    }
-    return rules;
-  }
 }
