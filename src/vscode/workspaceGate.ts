@@ -62,6 +62,12 @@ export class DocumentGate implements vscode.Disposable {
     return this.gate.check(uri.fsPath, fresh);
   }
 
+  /** Why the rules keep the file `uri` names out of prompts (its name alone decides: it need not exist), or undefined. */
+  excludedPath(uri: vscode.Uri): string | undefined {
+    if (uri.scheme !== 'file') return 'not a file on the local disk';
+    return this.gate.hasFolders ? this.gate.excludedPath(uri.fsPath) : isSecretPath(uri.fsPath) ? 'a secret-looking file' : undefined;
+  }
+
   /**
    * May the document the user is working in (completions, actions, the chat's active file) be sent? As `check`, except
    * that with no folder open, or in a virtual workspace, its name decides: a secret-looking file or one in a skipped

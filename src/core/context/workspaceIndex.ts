@@ -55,8 +55,8 @@ export interface BuildProgress {
   total: number;
 }
 
-/** 3: entries carry `uses` (the identifiers a file names). 4: snippets have inline keys redacted (an index saved before is rebuilt). */
-const FORMAT_VERSION = 4;
+/** 3: entries carry `uses` (the identifiers a file names). 4: snippets have inline keys redacted (an index saved before is rebuilt). 5: the one redaction (secret assignments, auth headers, URL credentials, tokens too). */
+const FORMAT_VERSION = 5;
 /** Files read ahead of the one being parsed and stored during an in-process build. */
 const READ_AHEAD = 16;
 /** With workers, files read and sent to be parsed ahead of the one being stored (keeps every worker's queue full). */

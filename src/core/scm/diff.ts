@@ -2,7 +2,7 @@
  * A unified diff (`git diff --cached`) split into files and hunks, so a commit message prompt can keep whole hunks,
  * count what changed per file, and know which lines of the new (and old) file each hunk touched. Pure.
  */
-import { redactSecrets } from '../redact';
+import { redactSecretsCounted } from '../trust/secrets';
 
 export type FileChangeKind = 'added' | 'deleted' | 'modified' | 'renamed' | 'binary';
 
@@ -106,21 +106,24 @@ export function parseUnifiedDiff(diff: string): FileDiff[] {
 }
 
 /**
- * What of a staged diff may enter a prompt: files with secret-looking names keep their name and counts but lose their
- * hunks; every other hunk has its inline secrets redacted. Returns the files and how many secrets were removed.
+ * What of a staged diff may enter a prompt: files the workspace gate keeps out of prompts (secret-looking names,
+ * exclusions, outside the workspace folders; `excluded` says why, judged on either path of a rename) keep their name
+ * but lose their hunks; every other hunk has its inline secrets redacted. Returns the files, the excluded ones, and
+ * how many secrets were removed.
  */
-export function sanitizeDiff(files: readonly FileDiff[], isSecretPath: (p: string) => boolean): { files: FileDiff[]; secretFiles: string[]; redacted: number } {
+export function sanitizeDiff(files: readonly FileDiff[], excluded: (p: string) => string | undefined): { files: FileDiff[]; secretFiles: string[]; redacted: number } {
   const secretFiles: string[] = [];
   let redacted = 0;
   const out = files.map((f) => {
-    if (isSecretPath(f.path) || isSecretPath(f.oldPath)) {
+    const why = excluded(f.path) ?? (f.oldPath && f.oldPath !== f.path ? excluded(f.oldPath) : undefined);
+    if (why) {
       secretFiles.push(f.path);
-      return { ...f, header: `diff --git a/${f.oldPath} b/${f.path}\n(secret-looking file: content not shown)`, hunks: [] };
+      return { ...f, header: `diff --git a/${f.oldPath} b/${f.path}\n(${why}: content not shown)`, hunks: [] };
     }
     return {
       ...f,
       hunks: f.hunks.map((h) => {
-        const r = redactSecrets(h.text);
+        const r = redactSecretsCounted(h.text);
         redacted += Object.values(r.found).reduce((a, b) => a + b, 0);
         return r.text === h.text ? h : { ...h, text: r.text };
       }),

@@ -131,7 +131,8 @@ export async function diffForPrompt(files: readonly FileDiff[], budgetTokens: nu
   const summaryLines: string[] = [];
   for (const f of files) {
     let what: string | undefined;
-    if (f.kind !== 'binary') {
+    // A file without hunks (kept out of prompts, or only renamed) is never read for its definitions.
+    if (f.kind !== 'binary' && f.hunks.length > 0) {
       try {
         what = (await changedDefinitions(f, await sides(f))) ?? hunkContexts(f);
       } catch {

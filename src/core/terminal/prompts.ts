@@ -6,7 +6,7 @@
 import type { ChatMessage } from '../backends/types';
 import type { ContextBlock } from '../chat/types';
 import { fenceFor } from '../chat/prompt';
-import { redactSecrets } from '../redact';
+import { redactSecretsCounted } from '../trust/secrets';
 import { cleanTerminalOutput, tailWithinTokens } from './output';
 
 export interface TerminalRun {
@@ -30,9 +30,9 @@ export const MAX_COMMAND_CHARS = 2_000;
 
 /** The command line and output tail, redacted and budgeted, as they go into a prompt. */
 export function describeRun(run: TerminalRun, outputTokens = OUTPUT_TOKENS): { command: string; output: string; redacted: number } {
-  const command = redactSecrets(run.commandLine.trim());
+  const command = redactSecretsCounted(run.commandLine.trim());
   const tail = tailWithinTokens(cleanTerminalOutput(run.output), outputTokens);
-  const output = redactSecrets(run.truncated && tail.omittedLines === 0 ? `[… earlier output not kept]\n${tail.text}` : tail.text);
+  const output = redactSecretsCounted(run.truncated && tail.omittedLines === 0 ? `[… earlier output not kept]\n${tail.text}` : tail.text);
   const count = (f: Record<string, number>) => Object.values(f).reduce((a, b) => a + b, 0);
   return { command: command.text, output: output.text, redacted: count(command.found) + count(output.found) };
 }

@@ -40,45 +40,95 @@ export function isSecretPath(p: string): boolean {
   return isSecretTail(`/${tail}`) || isSecretTail(tail);
 }
 
-/** What stands in for a redacted key. */
-export const REDACTED = '[redacted secret]';
+/** What stands in for a redacted secret. */
+export const REDACTED = '[REDACTED]';
+
+interface Rule {
+  /** What was removed, for logs ("2 GitHub tokens"). */
+  name: string;
+  re: RegExp;
+  /** Replacement for a match (default: the marker). */
+  replace?: (match: string, ...groups: string[]) => string;
+}
+
+/** A name that says it holds a secret (`DB_PASSWORD`, `apiKey`, `client_secret`). */
+const SECRET_NAME = String.raw`[A-Za-z0-9_.-]*(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?key|credentials?)[A-Za-z0-9_.-]*`;
 
 /**
- * Keys with a recognisable shape. Each needs enough random characters after its prefix that ordinary identifiers
- * (`sk_live_mode`, `AKIA` in a word) do not match.
+ * Every inline secret shape, in order. Keys need enough random characters after their prefix that ordinary
+ * identifiers (`sk_live_mode`, `AKIA` in a word) do not match; assignments need a name that says secret and a quoted
+ * value (or an upper-case NAME=value as shells and .env files write it), so code's `token = next()` stays.
  */
-const KEY_PATTERNS = [
-  /\bgh[pousr]_[A-Za-z0-9]{36,}\b/, // GitHub tokens
-  /\bgithub_pat_[A-Za-z0-9_]{40,}\b/, // GitHub fine-grained tokens
-  /\bglpat-[A-Za-z0-9_-]{20,}\b/, // GitLab
-  /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}\b/, // Stripe
-  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, // AWS access key ids
-  /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/, // Slack
-  /\bAIza[0-9A-Za-z_-]{35}\b/, // Google API keys
-  /\bnpm_[A-Za-z0-9]{36}\b/, // npm
-  /\bsk-(?:proj-|ant-[a-z0-9]+-)?[A-Za-z0-9_-]{32,}\b/, // OpenAI / Anthropic style
-  /\bhf_[A-Za-z0-9]{34,}\b/, // Hugging Face
+const RULES: Rule[] = [
+  // PEM private keys: the BEGIN and END lines stay (and the line count), the body goes.
+  {
+    name: 'private key',
+    re: /(-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----)([\s\S]*?)(-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)/g,
+    replace: (_m, begin, _b, body, end) => `${begin}${body.replace(/[^\r\n]+/g, (line) => (line.trim() ? REDACTED : line))}${end ?? ''}`,
+  },
+  { name: 'GitHub token', re: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/g },
+  { name: 'GitLab token', re: /\bglpat-[A-Za-z0-9_-]{20,}\b/g },
+  { name: 'Stripe key', re: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}\b/g },
+  { name: 'AWS access key', re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g },
+  { name: 'Slack token', re: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g },
+  { name: 'Google API key', re: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  { name: 'npm token', re: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  { name: 'OpenAI-style key', re: /\bsk-(?:proj-|ant-[a-z0-9]+-)?[A-Za-z0-9_-]{32,}\b/g },
+  { name: 'Hugging Face token', re: /\bhf_[A-Za-z0-9]{34,}\b/g },
+  { name: 'JSON Web Token', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g },
+  { name: 'auth header', re: /\b(Authorization|Proxy-Authorization)(["']?\s*[:=]\s*["']?)(Bearer|Basic|Token|Bot)\s+[A-Za-z0-9._~+/=-]{6,}/gi, replace: (_m, h, sep, scheme) => `${h}${sep}${scheme} ${REDACTED}` },
+  { name: 'URL credentials', re: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+:)[^\s@/'"]+@/gi, replace: (_m, head) => `${head}${REDACTED}@` },
+  // name = "value" / name: 'value' (any language), with a name that says secret.
+  { name: 'quoted secret', re: new RegExp(String.raw`\b(${SECRET_NAME})(["']?\s*[:=]>?\s*)(["'\x60])([^"'\x60\s]{4,})\3`, 'gi'), replace: (_m, n, sep, q) => `${n}${sep}${q}${REDACTED}${q}` },
+  // NAME=value as shells, .env files and `env` print it (upper-case names only: code's `token = next()` is left alone).
+  { name: 'env secret', re: new RegExp(String.raw`(^|[\s;'"])((?:export\s+)?[A-Z0-9_]*(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)[A-Z0-9_]*=)([^\s'"]{4,})`, 'g'), replace: (_m, pre, name) => `${pre}${name}${REDACTED}` },
 ];
-const KEY_RE = new RegExp(KEY_PATTERNS.map((r) => r.source).join('|'), 'g');
-/** PEM private keys: the BEGIN and END lines stay (and the line count), the body goes. */
-const PEM_RE = /(-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----)([\s\S]*?)(-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)/g;
 
 /** True when `text` holds something redactSecrets would replace. */
 export function hasInlineSecret(text: string): boolean {
-  KEY_RE.lastIndex = 0;
-  PEM_RE.lastIndex = 0;
-  return KEY_RE.test(text) || PEM_RE.test(text);
+  return RULES.some((rule) => {
+    rule.re.lastIndex = 0;
+    return rule.re.test(text);
+  });
+}
+
+export interface Redaction {
+  text: string;
+  /** How many secrets were removed, by kind. */
+  found: Record<string, number>;
 }
 
 /**
- * `text` with inline keys replaced by REDACTED. Line structure is kept (a PEM body keeps its line breaks), so line
- * numbers around it stay true. Returns the same string when there is nothing to redact.
+ * `text` with inline secrets replaced by REDACTED, and what was removed. Line structure is kept (a PEM body keeps its
+ * line breaks), so line numbers around it stay true. The one redaction of the extension: index snippets, packed
+ * context, prompts to an endpoint off this machine, terminal output and staged diffs all pass through it.
  */
+export function redactSecretsCounted(text: string): Redaction {
+  const found: Record<string, number> = {};
+  if (!hasInlineSecret(text)) return { text, found };
+  let out = text;
+  for (const rule of RULES) {
+    rule.re.lastIndex = 0;
+    out = out.replace(rule.re, (match: string, ...rest: unknown[]) => {
+      // A value an earlier rule already redacted is not counted twice.
+      if (match.includes(REDACTED) && rule.name !== 'private key') return match;
+      found[rule.name] = (found[rule.name] ?? 0) + 1;
+      return rule.replace ? rule.replace(match, ...(rest.filter((r) => typeof r === 'string' || r === undefined) as string[])) : REDACTED;
+    });
+  }
+  return { text: out, found };
+}
+
+/** `text` with inline secrets replaced by REDACTED; the same string when there is nothing to redact. */
 export function redactSecrets(text: string): string {
-  if (!hasInlineSecret(text)) return text;
-  return text
-    .replace(PEM_RE, (_m, begin: string, _b, body: string, end: string) => `${begin}${body.replace(/[^\r\n]+/g, (line) => (line.trim() ? REDACTED : line))}${end}`)
-    .replace(KEY_RE, REDACTED);
+  return redactSecretsCounted(text).text;
+}
+
+/** "2 GitHub tokens, 1 auth header" for logs; empty when nothing was found. */
+export function describeRedaction(found: Record<string, number>): string {
+  return Object.entries(found)
+    .map(([name, n]) => `${n} ${name}${n === 1 ? '' : 's'}`)
+    .join(', ');
 }
 
 interface CountedText {

@@ -124,12 +124,22 @@ export class WorkspaceGate {
     return undefined;
   }
 
+  /**
+   * Why the rules keep the path `absPath` out of prompts, judged by its name alone (outside the folders, excluded,
+   * secret-looking), or undefined. For text that does not come from that file on disk, e.g. a staged diff from git,
+   * whose file may be deleted or differ from the index.
+   */
+  excludedPath(absPath: string): string | undefined {
+    if (!path.isAbsolute(absPath)) return 'not a local file';
+    const lexical = this.relPathOf(path.resolve(absPath));
+    if (!lexical) return 'outside the workspace folders';
+    return this.excluded(lexical.relPath, lexical.folder);
+  }
+
   private decide(absPath: string): GateVerdict {
-    if (!path.isAbsolute(absPath)) return { ok: false, reason: 'not a local file' };
-    const lexical = this.relPathOf(absPath);
-    if (!lexical) return { ok: false, reason: 'outside the workspace folders' };
-    const excluded = this.excluded(lexical.relPath, lexical.folder);
-    if (excluded) return { ok: false, reason: excluded };
+    const why = this.excludedPath(absPath);
+    if (why) return { ok: false, reason: why };
+    const lexical = this.relPathOf(absPath)!;
     const real = realPath(absPath);
     if (real === undefined) return { ok: false, reason: 'unreadable path' };
     const roots = this.roots();

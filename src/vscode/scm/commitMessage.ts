@@ -11,7 +11,6 @@ import { parseUnifiedDiff, sanitizeDiff, type FileDiff } from '../../core/scm/di
 import { diffForPrompt, type FileSides } from '../../core/scm/diffSummary';
 import { learnCommitStyle } from '../../core/scm/commitStyle';
 import { cleanCommitMessage, commitMessages, diffBudget, streamingCommitMessage, COMMIT_ANSWER_TOKENS } from '../../core/scm/commitPrompt';
-import { isSecretPath } from '../../core/context/exclude';
 import { isAbortError } from '../../core/backends/errors';
 import { chatErrorText } from '../../core/chat/errors';
 import { promptTokensOf } from '../../core/chat/budget';
@@ -99,7 +98,8 @@ async function generate(services: Services, repo: GitRepository, rawDiff: string
   const branch = repo.state.HEAD?.name;
   const active = await services.backends.active();
   const budget = diffBudget(active.contextWindow, { style, branch });
-  const { files, secretFiles, redacted } = sanitizeDiff(parseUnifiedDiff(rawDiff), isSecretPath);
+  // The same gate as every prompt: a staged file the workspace keeps out of prompts is named, never shown.
+  const { files, secretFiles, redacted } = sanitizeDiff(parseUnifiedDiff(rawDiff), (rel) => services.gate.excludedPath(vscode.Uri.joinPath(repo.rootUri, rel)));
   const diff = await diffForPrompt(files, budget, (f) => sides(repo, f));
   if (signal.aborted) return undefined;
   const messages = commitMessages({ style, diff: diff.text, branch });
@@ -107,7 +107,7 @@ async function generate(services: Services, repo: GitRepository, rawDiff: string
   services.logger.info(
     `Commit message: ${files.length} files, diff ${diff.summarised ? `summarised (${diff.hunksShown}/${diff.hunksTotal} hunks whole)` : 'whole'} ${diff.tokens}/${budget} tokens, ` +
       `style from ${style.sample} subjects (${style.conventional ? 'conventional' : 'plain'}), prompt ${promptTokens} tokens` +
-      `${secretFiles.length ? `, ${secretFiles.length} secret-looking files without content` : ''}${redacted ? `, ${redacted} inline secrets redacted` : ''}`,
+      `${secretFiles.length ? `, ${secretFiles.length} files kept out of prompts (names only)` : ''}${redacted ? `, ${redacted} inline secrets redacted` : ''}`,
   );
   const end = services.backends.beginRequest();
   let raw = '';

@@ -93,7 +93,7 @@ describe('commit message from the staged changes', () => {
     assert.ok(!user.content.includes(TOKEN), 'the inline token is redacted');
     assert.match(user.content, /\/\/ \[REDACTED\]/);
     assert.ok(!user.content.includes('do-not-send-this'), 'a secret-looking file\'s content is not sent');
-    assert.match(user.content, /\.env\n\(secret-looking file: content not shown\)/);
+    assert.match(user.content, /\.env\n\(a secret-looking file: content not shown\)/);
   });
 
   it('Stop puts back what the input box held', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseUnifiedDiff } from '../../../src/core/scm/diff';
+import { parseUnifiedDiff, sanitizeDiff } from '../../../src/core/scm/diff';
 import { learnCommitStyle, styleInstructions } from '../../../src/core/scm/commitStyle';
 import { cleanCommitMessage, commitMessages, diffBudget, streamingCommitMessage } from '../../../src/core/scm/commitPrompt';
 import { diffForPrompt, changedDefinitions } from '../../../src/core/scm/diffSummary';
@@ -216,4 +216,33 @@ function makeDiff(path: string, oldText: string, newText: string): string {
 test('the commit box keeps no ghost text: scminput stays among the languages without completions', async () => {
   const { SETTING_DEFAULTS } = await import('../../../src/core/config');
   assert.ok((SETTING_DEFAULTS['completions.disabledLanguages'] as readonly string[]).includes('scminput'));
+});
+
+test('a staged file the gate keeps out of prompts is named without content and never read; other hunks lose their inline secrets', async () => {
+  const key = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
+  const diff = [
+    'diff --git a/.env b/.env', 'new file mode 100644', 'index 0000000..1111111', '--- /dev/null', '+++ b/.env', '@@ -0,0 +1 @@', '+API_KEY=do-not-send-this',
+    'diff --git a/secret/plan.ts b/secret/plan.ts', 'index 1111111..2222222 100644', '--- a/secret/plan.ts', '+++ b/secret/plan.ts', '@@ -1 +1 @@', '-export const v = 1;', '+export function hiddenPlan(): number { return 2; }',
+    'diff --git a/src/math.ts b/src/math.ts', 'index 1111111..2222222 100644', '--- a/src/math.ts', '+++ b/src/math.ts', '@@ -1 +1 @@', '-const token = "old-value";', `+const client = connect("${key}");`,
+    '',
+  ].join('\n');
+  const asked: string[] = [];
+  const gate = (p: string) => {
+    asked.push(p);
+    return p === '.env' ? 'a secret-looking file' : p.startsWith('secret/') ? 'an excluded file' : undefined;
+  };
+  const { files, secretFiles, redacted } = sanitizeDiff(parseUnifiedDiff(diff), gate);
+  assert.deepEqual(secretFiles, ['.env', 'secret/plan.ts']);
+  assert.deepEqual(asked, ['.env', 'secret/plan.ts', 'src/math.ts'], 'every file is asked once');
+  assert.equal(redacted, 2, 'the token and the quoted secret');
+  const read: string[] = [];
+  const out = await diffForPrompt(files, 10, async (f) => {
+    read.push(f.path);
+    return {};
+  });
+  assert.deepEqual(read, ['src/math.ts'], 'only a file with hunks is read for its definitions');
+  for (const text of [out.text, files.map((f) => f.header + f.hunks.map((h) => h.text).join('')).join('\n')]) {
+    assert.ok(!text.includes('do-not-send-this') && !text.includes('hiddenPlan') && !text.includes(key), text);
+  }
+  assert.match(files[0].header, /\(a secret-looking file: content not shown\)$/);
 });

@@ -12,6 +12,7 @@ import { TreeSitterContextEngine } from '../../../src/core/context/engine';
 import { RecentActivity } from '../../../src/core/context/activity';
 import { countTokens } from '../../../src/core/tokens';
 import { isLoopbackEndpoint, redactForRemote } from '../../../src/core/trust/remotePrompts';
+import { REDACTED } from '../../../src/core/trust/secrets';
 import type { Backend, StreamEvent } from '../../../src/core/backends/types';
 
 const GH = 'ghp_' + 'Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa98';
@@ -34,7 +35,7 @@ test('index snippets, the persisted index and packed context never hold inline k
   const packed = await engine.assemble({ doc: { path: path.join(root, 'app.ts'), relPath: 'app.ts', languageId: 'typescript', text, version: 1, offset: text.indexOf('return') }, budgetTokens: 2000, purpose: 'chat' });
   engine.dispose();
   assert.ok(packed.text.includes('makeClient'), packed.text);
-  assert.ok(packed.text.includes('[redacted secret]'), 'something was redacted (the key was a candidate)');
+  assert.ok(packed.text.includes(REDACTED), 'something was redacted (the key was a candidate)');
   for (const key of [GH, AWS]) assert.ok(!packed.text.includes(key) && !packed.items.some((i) => i.text.includes(key)), key);
   assert.equal(packed.tokens, countTokens(packed.text), 'token counts stay exact');
   fs.rmSync(root, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeRedaction, redactSecrets, REDACTED } from '../../src/core/redact';
+import { describeRedaction, redactSecretsCounted as redactSecrets, REDACTED } from '../../../src/core/trust/secrets';
 
 // Shaped like real credentials, assembled at run time so no scanner mistakes this file for a leak.
 const gh = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
