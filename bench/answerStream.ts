@@ -8,7 +8,7 @@
  * - Diff preview (src/vscode/diffPreview.ts): each redraw re-transforms the whole answer (the real Rewrite transform,
  *   extractCode) and splices it into the document. A virtual clock models a fast server (chars per second below) plus
  *   the measured cost of each redraw; "fixed" is the old policy (every 100 ms), "paced" the RedrawPacer the preview uses.
- * Run: npm run build && npx tsx bench/answerStream.ts [--part webview|diff]   (last line: one JSON object)
+ * Run: npm run build && npm run bench:answer-stream [-- --part webview|diff]   (last line: one JSON object)
  */
 import { argValue } from './args';
 import { extractCode } from '../src/core/actions/extract';
