@@ -36,17 +36,13 @@ export function answer(shape: 'code' | 'mixed'): string {
 }
 
 async function webviewPart(): Promise<Record<string, number>> {
-  const { startHarness } = await import('../test/ui/webview/harness');
+  const { openTimedView, startHarness } = await import('../test/ui/webview/harness');
   const harness = await startHarness();
   const results: Record<string, number> = {};
   try {
     for (const shape of ['code', 'mixed'] as const) {
       const text = answer(shape);
-      const v = await harness.open('dark');
-      await v.waitPosted((m) => m.type === 'ready');
-      const cdp = await v.page.context().newCDPSession(v.page);
-      await cdp.send('Performance.enable');
-      const busy = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+      const { view: v, busy } = await openTimedView(harness);
       await v.send({ type: 'streamStart', requestId: 'b', messageId: 'b' });
       const frames: number[] = [];
       for (let i = 0; i < text.length; i += WEBVIEW_DELTA) {

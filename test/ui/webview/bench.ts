@@ -7,7 +7,7 @@
  */
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
-import { ROOT, startHarness } from './harness';
+import { openTimedView, ROOT, startHarness } from './harness';
 
 const SIZES_KB = [2, 8, 16, 32];
 /** Streaming scenario: answer sizes and the text per frame (about 16 tokens, i.e. a fast GPU at 60 fps). */
@@ -92,11 +92,7 @@ async function main(): Promise<void> {
           }
           return (performance.now() - t0) / chunks.length;
         }, { chunks });
-        const v = await harness.open('dark');
-        await v.waitPosted((m) => m.type === 'ready');
-        const cdp = await v.page.context().newCDPSession(v.page);
-        await cdp.send('Performance.enable');
-        const busy = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+        const { view: v, busy } = await openTimedView(harness);
         await v.send({ type: 'streamStart', requestId: 'b', messageId: 'b' });
         const before = await busy();
         await v.page.evaluate(async ({ chunks }) => {

@@ -81,6 +81,19 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/media/chat.css': { file: path.join(ROOT, 'media', 'chat.css'), type: 'text/css' },
 };
 
+/**
+ * A ready view (it posted `ready`) with a clock of its main thread's busy time so far, in ms (CDP TaskDuration): what
+ * the streaming benchmarks measure.
+ */
+export async function openTimedView(harness: Harness): Promise<{ view: ViewPage; busy: () => Promise<number> }> {
+  const view = await harness.open('dark');
+  await view.waitPosted((m) => m.type === 'ready');
+  const cdp = await view.page.context().newCDPSession(view.page);
+  await cdp.send('Performance.enable');
+  const busy = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+  return { view, busy };
+}
+
 export async function startHarness(): Promise<Harness> {
   if (!fs.existsSync(FILES['/dist/webview.js'].file)) throw new Error('dist/webview.js is missing: run `npm run build` first');
   const server = http.createServer((req, res) => {
