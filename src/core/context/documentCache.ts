@@ -1,12 +1,15 @@
 /**
- * Parsed structure of the documents being edited, re-parsed incrementally: the previous tree is edited with the
- * change (found by comparing the old and new text) and handed to the parser, so a keystroke re-parses little.
+ * Parsed structure of the documents being edited, kept up to date per keystroke at a cost bounded by the edit, not by
+ * the file: the change is found by comparing the old and new text (in blocks), the previous tree is edited with it and
+ * handed to the parser (incremental re-parse), the grammar rewrites and the size checks are redone only around the
+ * change, and only the top-level statements the re-parse touched are queried again for definitions and imports.
  */
 import type { Tree } from 'web-tree-sitter';
-import { parse, resolveLanguage, unparseableReason, type FallbackReason } from './parser';
+import { parseParseable, resolveLanguage, unparseableAfterEdit, unparseableReason, type FallbackReason } from './parser';
+import { parseable as rewrite, updateParseable, type Parseable } from './grammarQuirks';
 import type { LanguageName } from './languages';
-import { extractImports, extractTags, type FileStructure } from './structure';
-import { updateTags, type TextEdit } from './structureUpdate';
+import type { FileStructure } from './structure';
+import { fullStructure, updateStructure, type TextEdit } from './structureUpdate';
 
 export interface DocumentStructure extends FileStructure {
   language?: LanguageName;
@@ -19,39 +22,72 @@ interface Entry {
   version: number;
   text: string;
   tree?: Tree;
+  /** What the parser read (the grammar rewrites of `text`), when parsed. */
+  parseable?: Parseable;
+  /** Start offsets of structure.imports, when parsed. */
+  importStarts?: number[];
   structure: DocumentStructure;
 }
 
-function pointAt(text: string, index: number): { row: number; column: number } {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: index - lineStart };
-}
+/** Blocks compared at once when looking for the change (string equality of two slices is a memory compare). */
+const DIFF_BLOCK = 4096;
 
-/** Edit `tree` in place so that it matches `next` (one contiguous change between `prev` and `next`); the change. */
-export function applyTextChange(tree: Tree, prev: string, next: string): TextEdit {
-  let start = 0;
+/** The one contiguous change between `prev` and `next`: `prev[start, oldEnd)` became `next[start, newEnd)`. */
+export function findChange(prev: string, next: string): TextEdit {
   const max = Math.min(prev.length, next.length);
+  let start = 0;
+  while (start + DIFF_BLOCK <= max && prev.slice(start, start + DIFF_BLOCK) === next.slice(start, start + DIFF_BLOCK)) start += DIFF_BLOCK;
   while (start < max && prev.charCodeAt(start) === next.charCodeAt(start)) start++;
   let oldEnd = prev.length;
   let newEnd = next.length;
+  while (oldEnd - DIFF_BLOCK >= start && newEnd - DIFF_BLOCK >= start && prev.slice(oldEnd - DIFF_BLOCK, oldEnd) === next.slice(newEnd - DIFF_BLOCK, newEnd)) {
+    oldEnd -= DIFF_BLOCK;
+    newEnd -= DIFF_BLOCK;
+  }
   while (oldEnd > start && newEnd > start && prev.charCodeAt(oldEnd - 1) === next.charCodeAt(newEnd - 1)) {
     oldEnd--;
     newEnd--;
   }
+  return { start, oldEnd, newEnd };
+}
+
+/** Row and column of `index`, counting lines from a known point (`from` at `at`) at or before it. */
+function pointAt(text: string, index: number, from = { index: 0, row: 0, lineStart: 0 }): { row: number; column: number; lineStart: number } {
+  let { row, lineStart } = from;
+  for (let i = text.indexOf('\n', from.index); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: index - lineStart, lineStart };
+}
+
+/** Edit `tree` in place so that it matches `next` (one contiguous change between `prev` and `next`); the change. */
+export function applyTextChange(tree: Tree, prev: string, next: string): TextEdit {
+  const edit = findChange(prev, next);
+  const { start, oldEnd, newEnd } = edit;
+  const at = pointAt(prev, start);
+  // Lines before the change are the same in both texts: count from its start.
+  const from = { index: start, row: at.row, lineStart: at.lineStart };
+  const oldEndPoint = pointAt(prev, oldEnd, from);
+  const newEndPoint = pointAt(next, newEnd, from);
   tree.edit({
     startIndex: start,
     oldEndIndex: oldEnd,
     newEndIndex: newEnd,
-    startPosition: pointAt(prev, start),
-    oldEndPosition: pointAt(prev, oldEnd),
-    newEndPosition: pointAt(next, newEnd),
+    startPosition: { row: at.row, column: at.column },
+    oldEndPosition: { row: oldEndPoint.row, column: oldEndPoint.column },
+    newEndPosition: { row: newEndPoint.row, column: newEndPoint.column },
   });
-  return { start, oldEnd, newEnd };
+  return edit;
+}
+
+/**
+ * CPU budget (ms) of a parse without a previous tree: the cache's budget, or more for a long text (1 ms per 400
+ * characters: a 1 MB TypeScript module took 620-700 ms of CPU here), so that a 28,000-line file is parsed once, when it
+ * is first seen, rather than timing out on every request. Re-parses from a previous tree keep the cache's budget.
+ */
+export function firstParseBudgetMs(budgetMs: number, chars: number): number {
+  return Math.max(budgetMs, chars / 400);
 }
 
 export class DocumentCache {
@@ -79,29 +115,38 @@ export class DocumentCache {
     }
     const language = resolveLanguage(languageId) ?? resolveLanguage(path);
     const t0 = performance.now();
+    // The previous version's tree, rewritten text and structure are reused when they are of the same language.
+    const previous = old?.tree && old.parseable !== undefined && old.importStarts && old.structure.language === language
+      ? { text: old.text, tree: old.tree, parseable: old.parseable, structure: { ...old.structure, importStarts: old.importStarts } }
+      : undefined;
     let tree: Tree | undefined;
+    let parseable: Parseable | undefined;
     let fallback: FallbackReason | undefined;
-    // The previous version's tree and definitions are reused when they are of the same language.
-    const previous = old?.tree && old.structure.language === language ? { ...old, tree: old.tree } : undefined;
     let edit: TextEdit | undefined;
     if (!language) fallback = 'no-grammar';
-    else if ((fallback = unparseableReason(text)) === undefined) {
-      if (previous) edit = applyTextChange(previous.tree, previous.text, text);
-      tree = await parse(language, text, { oldTree: previous?.tree, timeoutMs: this.parseTimeoutMs });
-      if (!tree) fallback = 'timeout';
+    else if (previous) {
+      edit = applyTextChange(previous.tree, previous.text, text);
+      fallback = unparseableAfterEdit(text, edit.start, edit.newEnd);
+      if (!fallback) {
+        parseable = updateParseable(language, previous.parseable, text, edit);
+        tree = await parseParseable(language, parseable.text, { oldTree: previous.tree, timeoutMs: this.parseTimeoutMs });
+      }
+    } else if ((fallback = unparseableReason(text)) === undefined) {
+      parseable = rewrite(language, text);
+      tree = await parseParseable(language, parseable.text, { timeoutMs: firstParseBudgetMs(this.parseTimeoutMs, text.length) });
     }
+    if (language && !fallback && !tree) fallback = 'timeout';
     const parseMs = performance.now() - t0;
-    let structure: DocumentStructure;
+    let entry: Entry;
     if (tree && language) {
-      const tags = previous && edit
-        ? updateTags(language, previous.tree, tree, previous.structure.tags, edit, previous.text, text)
-        : extractTags(language, tree, text);
-      structure = { tags, imports: extractImports(language, tree, text), language, parseMs };
-    } else structure = { tags: [], imports: [], language, fallback, parseMs };
+      const s = previous && edit
+        ? updateStructure(language, previous.tree, tree, previous.structure, edit, previous.text, text)
+        : fullStructure(language, tree, text);
+      entry = { version, text, tree, parseable, importStarts: s.importStarts, structure: { tags: s.tags, imports: s.imports, language, parseMs } };
+    } else entry = { version, text, structure: { tags: [], imports: [], language, fallback, parseMs } };
     old?.tree?.delete();
-    const entry: Entry = { version, text, tree, structure };
     this.touch(path, entry);
-    return structure;
+    return entry.structure;
   }
 
   private touch(path: string, entry: Entry): void {

@@ -75,7 +75,7 @@ function noteDocument(d: MirroredDocument): void {
   preparing.set(d.path, setTimeout(() => {
     preparing.delete(d.path);
     const now = mirror.get(d.path);
-    if (now && !now.stale) engine.prepare(openDocument(now));
+    if (now && !now.stale) engine.prepare(Object.assign(openDocument(now), { path: now.path }));
   }, PREPARE_DELAY_MS));
 }
 

@@ -159,21 +159,33 @@ function collectTags(matches: QueryMatch[], text: string, seen: Set<string>, tag
 }
 
 export function extractImports(name: LanguageName, tree: Tree, _text: string): ImportRef[] {
+  return extractImportsIn(name, tree).imports;
+}
+
+/**
+ * The imports of a parsed file with their start offsets (parallel arrays), in document order; with `ranges`, only
+ * those starting inside them (what a full extraction finds there).
+ */
+export function extractImportsIn(name: LanguageName, tree: Tree, ranges?: readonly IndexRange[]): { imports: ImportRef[]; starts: number[] } {
   const query = getQuery(name, tree.language, 'imports');
-  if (!query) return [];
-  const out: ImportRef[] = [];
+  if (!query) return { imports: [], starts: [] };
+  const found: { ref: ImportRef; start: number }[] = [];
   const seen = new Set<number>();
-  for (const match of query.matches(tree.rootNode, { maxStartDepth: IMPORT_DEPTH })) {
-    const imp = match.captures.find((c) => c.name === 'import')?.node;
-    if (!imp || seen.has(imp.startIndex)) continue;
-    seen.add(imp.startIndex);
-    const src = match.captures.find((c) => c.name === 'source')?.node;
-    const source = src ? detach(src.text.replace(/^["'`<]|["'`>]$/g, '').trim()) : '';
-    const names = new Set<string>();
-    for (const w of imp.text.match(/[A-Za-z_$][\w$]*/g) ?? []) if (!IMPORT_NOISE.has(w)) names.add(detach(w));
-    out.push({ source, names: [...names], line: imp.startPosition.row });
+  for (const r of ranges ?? [undefined]) {
+    const options = r ? { maxStartDepth: IMPORT_DEPTH, startIndex: r.startIndex * QUERY_BYTES_PER_INDEX, endIndex: r.endIndex * QUERY_BYTES_PER_INDEX } : { maxStartDepth: IMPORT_DEPTH };
+    for (const match of query.matches(tree.rootNode, options)) {
+      const imp = match.captures.find((c) => c.name === 'import')?.node;
+      if (!imp || seen.has(imp.startIndex) || (r && (imp.startIndex < r.startIndex || imp.startIndex >= r.endIndex))) continue;
+      seen.add(imp.startIndex);
+      const src = match.captures.find((c) => c.name === 'source')?.node;
+      const source = src ? detach(src.text.replace(/^["'`<]|["'`>]$/g, '').trim()) : '';
+      const names = new Set<string>();
+      for (const w of imp.text.match(/[A-Za-z_$][\w$]*/g) ?? []) if (!IMPORT_NOISE.has(w)) names.add(detach(w));
+      found.push({ ref: { source, names: [...names], line: imp.startPosition.row }, start: imp.startIndex });
+    }
   }
-  return out;
+  found.sort((a, b) => a.start - b.start);
+  return { imports: found.map((f) => f.ref), starts: found.map((f) => f.start) };
 }
 
 /** Definitions that contain `offset`, outermost first. `tags` must be in document order (extractTags' order). */

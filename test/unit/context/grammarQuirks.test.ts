@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
 import { parse } from '../../../src/core/context/parser';
-import { parseableText } from '../../../src/core/context/grammarQuirks';
+import { parseable, parseableText, updateParseable } from '../../../src/core/context/grammarQuirks';
+import { rng } from '../../../bench/rng';
 import { indexFileText } from '../../../src/core/context/fileIndexer';
 
 // Constructs the bundled TypeScript grammar turns into ERROR nodes (each made a whole real module one ERROR node).
@@ -83,4 +84,32 @@ test('generic arrows on their own line, TSX, other languages and plain text are 
   assert.equal(parseableText('typescript', plain), plain);
   const escaped = 'const s = `a \\\\` + `b`\n'; // an escaped backslash before a closing backtick: not an escaped backtick
   assert.equal(parseableText('typescript', escaped), escaped);
+});
+
+test('after random edits, the rewrites updated around the edit equal a full rewrite of the edited text', () => {
+  // Long comments between overloads (their look-back crosses them), and edits that open, close or cut those comments.
+  const comment = `/**\n${Array.from({ length: 120 }, (_, i) => ` * line ${i} of a long comment, with \`code\` in it`).join('\n')}\n */\n`;
+  const block = [OVERLOADS, VARIANCE, TEMPLATE_TYPE, UNTOUCHED].join('\n');
+  const base = Array.from({ length: 6 }, (_, i) => `${block}\nexport const over${i}: {\n  (a: number): number\n  ${comment}  <A>(a: A): A\n} = (a: any) => a\n`).join('\n');
+  const inserts = ['\n', '/*', '*/', '//', '<', '\n  <B>(b: B): B', ';', ' in ', 'out ', '\\`', '`', 'x', ' ', '\n\n', '<in\n', ', out\n  ', 'A>', 'B,', '\\'];
+  const r = rng(5);
+  let updatedWith = 0;
+  for (const language of ['typescript', 'tsx'] as const) {
+    let text = base;
+    let state = parseable(language, text);
+    for (let v = 0; v < 300; v++) {
+      const at = Math.floor(r() * (text.length + 1));
+      const cut = r() < 0.5 ? 0 : Math.floor(r() * 60);
+      const insert = r() < 0.8 ? inserts[Math.floor(r() * inserts.length)] : '';
+      const next = text.slice(0, at) + insert + text.slice(at + cut);
+      const edit = { start: at, oldEnd: Math.min(text.length, at + cut), newEnd: at + insert.length };
+      state = updateParseable(language, state, next, edit);
+      const full = parseable(language, next);
+      assert.equal(state.text, full.text, `${language}, edit ${v} at ${at}`);
+      assert.deepEqual(state.angles, full.angles, `${language}, edit ${v} at ${at}`);
+      text = next;
+      if (full.angles.some((a) => a.patch >= 0)) updatedWith++;
+    }
+  }
+  assert.ok(updatedWith > 250, `edits on a text with call signatures to separate: ${updatedWith}`);
 });

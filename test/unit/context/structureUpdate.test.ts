@@ -1,5 +1,5 @@
 /**
- * Definitions updated after an edit (structureUpdate.ts) equal a full extraction of the edited text: random edits,
+ * Definitions and imports updated after an edit (structureUpdate.ts) equal a full extraction of the edited text: random edits,
  * in every language with a fixture, on files long enough that most edits take the incremental path.
  */
 import { test } from 'node:test';
@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DocumentCache } from '../../../src/core/context/documentCache';
 import { parse } from '../../../src/core/context/parser';
-import { extractTags, type Tag } from '../../../src/core/context/structure';
+import { extractImports, extractTags, type ImportRef, type Tag } from '../../../src/core/context/structure';
 import { rng } from '../../../bench/rng';
 
 const LANG_DIR = path.join(__dirname, '..', '..', 'fixtures', 'context', 'lang');
@@ -20,14 +20,19 @@ const FIXTURES: [string, string][] = [
 /** What edits insert: code, brackets and quotes that restructure what follows, newlines, non-ASCII text. */
 const INSERTS = ['\n', '}', '{', '(', ')', '/*', '*/', '"', "'", 'x', ' value', 'é', '😀 ', '\n\n', 'def g(a):\n    return a\n', 'function q(a) { return a; }\n', 'class K {}\n', 'fn h() {}\n', 'const zz = 1;\n'];
 
-async function fullTags(language: string, text: string): Promise<Tag[]> {
+async function fullStructure(language: string, text: string): Promise<{ tags: Tag[]; imports: ImportRef[] }> {
   const tree = await parse(language, text, { timeoutMs: 5000 });
-  if (!tree) return [];
+  if (!tree) return { tags: [], imports: [] };
   try {
-    return extractTags(language as Parameters<typeof extractTags>[0], tree, text);
+    const name = language as Parameters<typeof extractTags>[0];
+    return { tags: extractTags(name, tree, text), imports: extractImports(name, tree, text) };
   } finally {
     tree.delete();
   }
+}
+
+async function fullTags(language: string, text: string): Promise<Tag[]> {
+  return (await fullStructure(language, text)).tags;
 }
 
 function randomEdit(text: string, r: () => number): string {
@@ -39,9 +44,10 @@ function randomEdit(text: string, r: () => number): string {
   return text.slice(0, at) + INSERTS[Math.floor(r() * INSERTS.length)] + text.slice(at + len);
 }
 
-test('after random edits, the updated definitions equal a full extraction, in every language', async () => {
+test('after random edits, the updated definitions and imports equal a full extraction, in every language', async () => {
   const r = rng(11);
   let reused = 0;
+  let importsSeen = 0;
   for (const [file, language] of FIXTURES) {
     // Eight copies, with non-ASCII between them: a statement is a small part of the file, and indices past
     // multi-byte text must stay right.
@@ -53,7 +59,10 @@ test('after random edits, the updated definitions equal a full extraction, in ev
       text = randomEdit(text, r);
       const updated = await cache.get(file, language, v, text);
       if (updated.fallback) continue;
-      assert.deepEqual(updated.tags, await fullTags(language, text), `${file}, edit ${v}`);
+      const full = await fullStructure(language, text);
+      assert.deepEqual(updated.tags, full.tags, `${file}, edit ${v}`);
+      assert.deepEqual(updated.imports, full.imports, `${file}, imports after edit ${v}`);
+      importsSeen += full.imports.length;
       const before = new Set(previous.tags);
       reused += updated.tags.filter((t) => before.has(t)).length;
       previous = updated;
@@ -61,6 +70,7 @@ test('after random edits, the updated definitions equal a full extraction, in ev
     cache.dispose();
   }
   assert.ok(reused > 500, `definitions kept from the previous version without a query: ${reused}`);
+  assert.ok(importsSeen > 1000, `imports compared: ${importsSeen}`);
 });
 
 test('an edit inside one function leaves the other definitions as they were (moved when after it)', async () => {
