@@ -16,6 +16,7 @@
  * (none, jaccard windows, import definitions) run on the same samples in the same process. Last line: one JSON object.
  */
 import { argValue } from './args';
+import { rng } from './rng';
 import * as path from 'path';
 import * as fs from 'fs';
 import { ExclusionRules } from '../src/core/context/exclude';
@@ -63,6 +64,8 @@ function parseArgs(argv: string[]): Args {
 
 /** Files whose text the harness keeps (see readText): a sample reads its file, the gold file and up to 20 neighbours. */
 const TEXT_CACHE_FILES = 48;
+/** Files re-indexed one at a time (a save each) for update_ms. */
+const UPDATE_SAMPLES = 40;
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
@@ -173,6 +176,20 @@ async function main(): Promise<void> {
   };
   console.error(`memory after indexing: ${mem()}, peak ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
   console.error(`index: ${files.length} files in ${indexMs.toFixed(0)} ms (${((files.length / indexMs) * 1000).toFixed(0)} files/s)`);
+  const build = index.lastBuild!;
+  const indexMbS = build.bytes / 1048576 / (indexMs / 1000);
+  const indexSteps = Object.fromEntries(Object.entries(build.steps).map(([k, v]) => [k, Math.round(v)]));
+  console.error(`index: ${(build.bytes / 1048576).toFixed(1)} MB, ${indexMbS.toFixed(2)} MB/s; steps (ms summed over threads): ${JSON.stringify(indexSteps)}`);
+  // One saved file re-indexed (what a save costs the engine's thread): seeded files of the corpus, in-process.
+  const updateMs: number[] = [];
+  const pick = rng(args.seed);
+  for (let i = 0; i < Math.min(UPDATE_SAMPLES, files.length); i++) {
+    const f = files[Math.floor(pick() * files.length)];
+    const t = fs.readFileSync(path.join(args.repo, f), 'utf8');
+    const u0 = performance.now();
+    await index.updateText(f, t, { mtimeMs: Date.now(), size: Buffer.byteLength(t) });
+    updateMs.push(performance.now() - u0);
+  }
 
   const langCount = new Map<string, number>();
   for (const f of index.allFiles()) langCount.set(f.language, (langCount.get(f.language) ?? 0) + 1);
@@ -294,7 +311,7 @@ async function main(): Promise<void> {
   const { precise: p, ctags: c } = score;
   const of = (x: number, sc: { n: number }) => r3(x / Math.max(1, sc.n));
   console.error(`precision proxy (share of context tokens from the gold definition's file): ${r3(p.goldTokens / Math.max(1, p.tokens))}`);
-  console.error(`index throughput: ${Math.round((files.length / indexMs) * 1000)} files/s`);
+  console.error(`index throughput: ${Math.round((files.length / indexMs) * 1000)} files/s, ${indexMbS.toFixed(2)} MB/s`);
   console.log(JSON.stringify({
     repo: args.repo,
     language,
@@ -313,6 +330,11 @@ async function main(): Promise<void> {
     ...(args.largest > 0 ? { largest: { files: cursorFiles.length, max_lines: Math.max(...cursorFiles.map((f) => lineCount(readText(f)))) } } : {}),
     index_ms: Math.round(indexMs),
     index_files: files.length,
+    index_mb: r3(build.bytes / 1048576),
+    index_files_s: Math.round((files.length / indexMs) * 1000),
+    index_mb_s: r3(indexMbS),
+    index_steps_ms: indexSteps,
+    update_ms: { p50: r3(percentile(updateMs, 50)), p95: r3(percentile(updateMs, 95)), max: r3(Math.max(0, ...updateMs)) },
     rss_mb: rssMb,
   }));
 }

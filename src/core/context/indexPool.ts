@@ -46,6 +46,8 @@ interface Job {
   /** The compiled modules the job needs (runtime and grammar), by file. */
   modules: Record<string, WebAssembly.Module>;
   slot?: Slot;
+  /** When it was posted to its worker. */
+  postedAt?: number;
   resolve(r: FileIndexResult | LocalFileIndex): void;
   reject(e: Error): void;
 }
@@ -98,6 +100,11 @@ export class IndexWorkerPool {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
+  /**
+   * Time between posting jobs and their replies that was not the worker's work, summed over jobs (ms): messages both
+   * ways, structured clones, and a job waiting behind the one its worker is running.
+   */
+  transferMs = 0;
 
   constructor(size: number, script: string) {
     const data: IndexWorkerData = { wasmDir: wasmDirectory(), queryDir: queryDirectory() };
@@ -167,6 +174,7 @@ export class IndexWorkerPool {
       if (!slot) return;
       const job = this.queue.shift()!;
       job.slot = slot;
+      job.postedAt = performance.now();
       slot.pending.add(job.message.id);
       const unsent = Object.entries(job.modules).filter(([file]) => !slot.hasModules.has(file));
       for (const [file] of unsent) slot.hasModules.add(file);
@@ -193,6 +201,12 @@ export class IndexWorkerPool {
     if (!job) return;
     this.jobs.delete(reply.id);
     job.slot?.pending.delete(reply.id);
+    if (reply.ok && job.postedAt !== undefined) {
+      const result = 'kind' in reply.result ? (reply.result.kind === 'indexed' ? reply.result.result : undefined) : reply.result;
+      const t = result?.timing;
+      const work = t ? t.read + t.parse + t.query + t.snippets + t.uses : 0;
+      this.transferMs += Math.max(0, performance.now() - job.postedAt - work);
+    }
     this.pump();
     if (reply.ok) job.resolve(reply.result);
     else job.reject(new Error(reply.error));

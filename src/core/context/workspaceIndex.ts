@@ -8,7 +8,7 @@
 import type { Logger } from '../log';
 import { nullLogger } from '../log';
 import { languageForPath, type LanguageName } from './languages';
-import { indexFileText, MAX_INDEX_FILE_BYTES, type FileIndexResult, type IndexedTag, type LocalFileIndex } from './fileIndexer';
+import { addTiming, indexFileText, MAX_INDEX_FILE_BYTES, type FileIndexResult, type IndexTiming, type IndexedTag, type LocalFileIndex } from './fileIndexer';
 import { defaultWorkerCount, defaultWorkerScript, IndexWorkerPool } from './indexPool';
 import { ExclusionRules } from './exclude';
 import { walkWorkspace, type WorkspaceFs } from './workspaceFs';
@@ -83,6 +83,13 @@ export class WorkspaceIndex {
   private readonly maxFiles: number;
   private readonly maxTagsPerFile: number;
   private readonly parseTimeoutMs: number;
+  /** Indexing time by step since the last build started (updates of single files add to it). */
+  timing: IndexTiming = { read: 0, parse: 0, query: 0, snippets: 0, uses: 0 };
+  /**
+   * The last build: wall time, files, bytes, and where the time went (ms summed over the indexing threads, plus the
+   * messages to and from them, and this thread storing the entries).
+   */
+  lastBuild: { wallMs: number; files: number; parsed: number; bytes: number; steps: IndexTiming & { transfer: number; ingest: number } } | undefined;
   private readonly workers: number;
   private readonly workerScript: string | undefined;
   private readonly workerMinFiles: number;
@@ -167,6 +174,10 @@ export class WorkspaceIndex {
    */
   async build(onProgress?: (p: BuildProgress) => void, signal?: AbortSignal): Promise<{ files: number; parsed: number }> {
     const gen = ++this.generation;
+    const started = performance.now();
+    this.timing = { read: 0, parse: 0, query: 0, snippets: 0, uses: 0 };
+    let ingestMs = 0;
+    let transferMs = 0;
     const paths = await walkWorkspace(this.wfs, this.rules, { accept: (p) => languageForPath(p) !== undefined, limit: this.maxFiles, signal });
     if (paths.length >= this.maxFiles) this.logger.warn(`context index: stopped at ${this.maxFiles} files`);
     const keep = new Set(paths);
@@ -185,7 +196,10 @@ export class WorkspaceIndex {
       for (let i = 0; i < paths.length; i++) {
         if (signal?.aborted || gen !== this.generation) break;
         ahead(i + window);
-        if (await this.ingest(paths[i], await loads[i])) parsed++;
+        const loaded = await loads[i];
+        const i0 = performance.now();
+        if (await this.ingest(paths[i], loaded)) parsed++;
+        ingestMs += performance.now() - i0;
         delete loads[i];
         if (Date.now() - lastYield > 20) {
           onProgress?.({ done: i + 1, total: paths.length });
@@ -194,9 +208,13 @@ export class WorkspaceIndex {
         }
       }
     } finally {
+      transferMs = pool?.transferMs ?? 0;
       await pool?.close();
     }
     onProgress?.({ done: paths.length, total: paths.length });
+    let bytes = 0;
+    for (const f of this.files.values()) bytes += f.size;
+    this.lastBuild = { wallMs: performance.now() - started, files: this.files.size, parsed, bytes, steps: { ...this.timing, transfer: transferMs, ingest: ingestMs } };
     return { files: this.files.size, parsed };
   }
 
@@ -270,13 +288,19 @@ export class WorkspaceIndex {
         this.remove(relPath);
         return false;
       }
-      this.put({ path: relPath, language: loaded.language, ...local.stat, ...local.result });
+      const { timing, ...result } = local.result;
+      addTiming(this.timing, timing);
+      this.put({ path: relPath, language: loaded.language, ...local.stat, ...result });
       return true;
     }
     const { language, stat, text } = loaded;
     const entry: IndexedFile = { path: relPath, language, mtimeMs: stat.mtimeMs, size: stat.size, tags: [], imports: [] };
     if (text === undefined) entry.skipped = 'too-big';
-    else Object.assign(entry, (await loaded.indexed) ?? (await indexFileText(language, text, this.fileOptions())));
+    else {
+      const { timing, ...result } = (await loaded.indexed) ?? (await indexFileText(language, text, this.fileOptions()));
+      addTiming(this.timing, timing);
+      Object.assign(entry, result);
+    }
     this.put(entry);
     return true;
   }
@@ -286,7 +310,9 @@ export class WorkspaceIndex {
     const language = languageForPath(relPath);
     if (!language || this.rules.excludes(relPath)) return;
     const entry: IndexedFile = { path: relPath, language, mtimeMs: stat.mtimeMs, size: stat.size, tags: [], imports: [] };
-    Object.assign(entry, await indexFileText(language, text, this.fileOptions()));
+    const { timing, ...result } = await indexFileText(language, text, this.fileOptions());
+    addTiming(this.timing, timing);
+    Object.assign(entry, result);
     this.put(entry);
   }
 

@@ -172,6 +172,17 @@ test('a build in worker threads gives the same index as one in-process, and the 
   assert.equal(exited, started, 'every worker has exited');
   assert.deepEqual(entries(pooled), entries(inProcess));
   assert.deepEqual(readHere, []);
+  // Where the time went, reported by the build, and never stored with the entries (nor persisted).
+  for (const built of [inProcess, pooled]) {
+    const last = built.lastBuild!;
+    assert.equal(last.files, 50);
+    assert.equal(last.bytes, [...built.allFiles()].reduce((n, f) => n + f.size, 0));
+    assert.ok(last.steps.parse > 0 && last.steps.query > 0 && last.steps.snippets > 0 && last.steps.uses > 0, JSON.stringify(last.steps));
+    assert.ok(last.wallMs > 0);
+    assert.ok(!built.serialize().includes('"timing"'));
+  }
+  assert.ok(pooled.lastBuild!.steps.read > 0, 'the workers read the files');
+  assert.equal(inProcess.lastBuild!.steps.transfer, 0);
   assert.equal(pooled.file('src/minified.js')?.skipped, 'minified');
   assert.equal(pooled.file('src/huge.ts')?.skipped, 'too-big');
   assert.equal(pooled.file('src/blob.ts'), undefined);
