@@ -53,6 +53,10 @@ export interface IndexTiming {
   uses: number;
 }
 
+export function timingTotal(t: IndexTiming): number {
+  return t.read + t.parse + t.query + t.snippets + t.uses;
+}
+
 export function addTiming(into: IndexTiming, t: Partial<IndexTiming> | undefined): void {
   if (!t) return;
   for (const k of Object.keys(into) as (keyof IndexTiming)[]) into[k] += t[k] ?? 0;

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { createRequire } from 'module';
 import { Worker, type ResourceLimits } from 'worker_threads';
 import type { LanguageName } from './languages';
-import type { FileIndexOptions, FileIndexResult, LocalFileIndex } from './fileIndexer';
+import { timingTotal, type FileIndexOptions, type FileIndexResult, type LocalFileIndex } from './fileIndexer';
 import { grammarWasmPath, runtimeWasmPath, wasmDirectory } from './parser';
 import { compiledWasm } from './wasmModules';
 import { queryDirectory } from './queries';
@@ -104,7 +104,7 @@ export class IndexWorkerPool {
    * Time between posting jobs and their replies that was not the worker's work, summed over jobs (ms): messages both
    * ways, structured clones, and a job waiting behind the one its worker is running.
    */
-  transferMs = 0;
+  waitAndTransferMs = 0;
 
   constructor(size: number, script: string) {
     const data: IndexWorkerData = { wasmDir: wasmDirectory(), queryDir: queryDirectory() };
@@ -203,9 +203,8 @@ export class IndexWorkerPool {
     job.slot?.pending.delete(reply.id);
     if (reply.ok && job.postedAt !== undefined) {
       const result = 'kind' in reply.result ? (reply.result.kind === 'indexed' ? reply.result.result : undefined) : reply.result;
-      const t = result?.timing;
-      const work = t ? t.read + t.parse + t.query + t.snippets + t.uses : 0;
-      this.transferMs += Math.max(0, performance.now() - job.postedAt - work);
+      const work = result?.timing ? timingTotal(result.timing) : 0;
+      this.waitAndTransferMs += Math.max(0, performance.now() - job.postedAt - work);
     }
     this.pump();
     if (reply.ok) job.resolve(reply.result);

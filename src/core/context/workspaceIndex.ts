@@ -8,7 +8,7 @@
 import type { Logger } from '../log';
 import { nullLogger } from '../log';
 import { languageForPath, type LanguageName } from './languages';
-import { addTiming, indexFileText, MAX_INDEX_FILE_BYTES, type FileIndexResult, type IndexTiming, type IndexedTag, type LocalFileIndex } from './fileIndexer';
+import { addTiming, indexFileText, timingTotal, MAX_INDEX_FILE_BYTES, type FileIndexResult, type IndexTiming, type IndexedTag, type LocalFileIndex } from './fileIndexer';
 import { defaultWorkerCount, defaultWorkerScript, IndexWorkerPool } from './indexPool';
 import { ExclusionRules } from './exclude';
 import { walkWorkspace, type WorkspaceFs } from './workspaceFs';
@@ -86,10 +86,11 @@ export class WorkspaceIndex {
   /** Indexing time by step since the last build started (updates of single files add to it). */
   timing: IndexTiming = { read: 0, parse: 0, query: 0, snippets: 0, uses: 0 };
   /**
-   * The last build: wall time, files, bytes, and where the time went (ms summed over the indexing threads, plus the
-   * messages to and from them, and this thread storing the entries).
+   * The last build: wall time, files, bytes, and where the time went (ms summed over the indexing threads; plus, for a
+   * build in workers, the time jobs spent in messages and queued behind their worker's running job; and this thread
+   * storing the entries).
    */
-  lastBuild: { wallMs: number; files: number; parsed: number; bytes: number; steps: IndexTiming & { transfer: number; ingest: number } } | undefined;
+  lastBuild: { wallMs: number; files: number; parsed: number; bytes: number; steps: IndexTiming & { waitAndTransfer: number; ingest: number } } | undefined;
   private readonly workers: number;
   private readonly workerScript: string | undefined;
   private readonly workerMinFiles: number;
@@ -197,9 +198,13 @@ export class WorkspaceIndex {
         if (signal?.aborted || gen !== this.generation) break;
         ahead(i + window);
         const loaded = await loads[i];
+        // Storing the entry is timed, not waiting for its worker.
+        if (loaded.kind === 'sent' || loaded.kind === 'read') await loaded.indexed;
         const i0 = performance.now();
+        const indexing0 = timingTotal(this.timing);
         if (await this.ingest(paths[i], loaded)) parsed++;
-        ingestMs += performance.now() - i0;
+        // In-process, ingest() also indexes the file: that time is in this.timing already.
+        ingestMs += performance.now() - i0 - (timingTotal(this.timing) - indexing0);
         delete loads[i];
         if (Date.now() - lastYield > 20) {
           onProgress?.({ done: i + 1, total: paths.length });
@@ -208,13 +213,13 @@ export class WorkspaceIndex {
         }
       }
     } finally {
-      transferMs = pool?.transferMs ?? 0;
+      transferMs = pool?.waitAndTransferMs ?? 0;
       await pool?.close();
     }
     onProgress?.({ done: paths.length, total: paths.length });
     let bytes = 0;
     for (const f of this.files.values()) bytes += f.size;
-    this.lastBuild = { wallMs: performance.now() - started, files: this.files.size, parsed, bytes, steps: { ...this.timing, transfer: transferMs, ingest: ingestMs } };
+    this.lastBuild = { wallMs: performance.now() - started, files: this.files.size, parsed, bytes, steps: { ...this.timing, waitAndTransfer: transferMs, ingest: ingestMs } };
     return { files: this.files.size, parsed };
   }
 

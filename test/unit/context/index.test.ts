@@ -182,7 +182,7 @@ test('a build in worker threads gives the same index as one in-process, and the 
     assert.ok(!built.serialize().includes('"timing"'));
   }
   assert.ok(pooled.lastBuild!.steps.read > 0, 'the workers read the files');
-  assert.equal(inProcess.lastBuild!.steps.transfer, 0);
+  assert.equal(inProcess.lastBuild!.steps.waitAndTransfer, 0);
   assert.equal(pooled.file('src/minified.js')?.skipped, 'minified');
   assert.equal(pooled.file('src/huge.ts')?.skipped, 'too-big');
   assert.equal(pooled.file('src/blob.ts'), undefined);
