@@ -81,15 +81,6 @@ export function applyTextChange(tree: Tree, prev: string, next: string): TextEdi
   return edit;
 }
 
-/**
- * CPU budget (ms) of a parse without a previous tree: the cache's budget, or more for a long text (1 ms per 400
- * characters: a 1 MB TypeScript module took 620-700 ms of CPU here), so that a 28,000-line file is parsed once, when it
- * is first seen, rather than timing out on every request. Re-parses from a previous tree keep the cache's budget.
- */
-export function firstParseBudgetMs(budgetMs: number, chars: number): number {
-  return Math.max(budgetMs, chars / 400);
-}
-
 export class DocumentCache {
   private readonly entries = new Map<string, Entry>();
 
@@ -133,7 +124,7 @@ export class DocumentCache {
       }
     } else if ((fallback = unparseableReason(text)) === undefined) {
       parseable = rewrite(language, text);
-      tree = await parseParseable(language, parseable.text, { timeoutMs: firstParseBudgetMs(this.parseTimeoutMs, text.length) });
+      tree = await parseParseable(language, parseable.text, { timeoutMs: this.parseTimeoutMs });
     }
     if (language && !fallback && !tree) fallback = 'timeout';
     const parseMs = performance.now() - t0;

@@ -115,8 +115,8 @@ export class TreeSitterContextEngine implements ContextEngine {
   prepare(doc: OpenDocument & { path?: string }): void {
     if (isSecretPath(doc.relPath)) return;
     documentWindows(doc, this.windows);
-    // The first parse of a long file is the slow one (~0.7 s of CPU for 28,000 lines): done now, a keystroke in it
-    // re-parses from this tree. Queued with the requests (the cache serialises them).
+    // The first parse of a long file is the slow one: done now, off the keystroke path, a keystroke in it re-parses from
+    // this tree (a file whose first parse runs over the budget still falls back). Queued with the requests.
     if (doc.path !== undefined) void this.documents.get(doc.path, doc.languageId, doc.version, doc.text).catch(() => undefined);
   }
 
