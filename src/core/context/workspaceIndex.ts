@@ -203,8 +203,9 @@ export class WorkspaceIndex {
         const i0 = performance.now();
         const indexing0 = timingTotal(this.timing);
         if (await this.ingest(paths[i], loaded)) parsed++;
-        // In-process, ingest() also indexes the file: that time is in this.timing already.
-        ingestMs += performance.now() - i0 - (timingTotal(this.timing) - indexing0);
+        // In-process, ingest() also indexes the file: that time is in this.timing already (a worker's is on its thread).
+        const here = loaded.kind === 'read' && !loaded.indexed;
+        ingestMs += performance.now() - i0 - (here ? timingTotal(this.timing) - indexing0 : 0);
         delete loads[i];
         if (Date.now() - lastYield > 20) {
           onProgress?.({ done: i + 1, total: paths.length });

@@ -183,6 +183,7 @@ test('a build in worker threads gives the same index as one in-process, and the 
   }
   assert.ok(pooled.lastBuild!.steps.read > 0, 'the workers read the files');
   assert.equal(inProcess.lastBuild!.steps.waitAndTransfer, 0);
+  for (const built of [inProcess, pooled]) assert.ok(built.lastBuild!.steps.ingest >= 0, `storing entries: ${built.lastBuild!.steps.ingest} ms`);
   assert.equal(pooled.file('src/minified.js')?.skipped, 'minified');
   assert.equal(pooled.file('src/huge.ts')?.skipped, 'too-big');
   assert.equal(pooled.file('src/blob.ts'), undefined);
