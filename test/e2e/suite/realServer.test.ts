@@ -47,6 +47,10 @@ describe('real llama-server: completion and chat', function () {
     // Greedy decoding: the same (random-weights) answer to the same prompt on every run.
     restore.push(await setUserSetting('chat.maxAnswerTokens', 256), await setUserSetting('completions.maxTokens', 48), await setUserSetting('temperature', 0));
     restore.push(await setUserSetting('backend', 'llamacpp'), await setUserSetting('endpoint', proxy.url));
+    // No workspace context: the prompt is then the document alone, whatever earlier tests left in the workspace and its
+    // recent edits, so the greedy answer is the same in this suite as in a run of this file alone (with the earlier
+    // tests' context, the random model answered only newlines at every position).
+    restore.push(await setUserSetting('context.exclude', ['**']));
     await waitForReadyOn(services, proxy.url, 60_000);
   });
   after(async function () {
@@ -65,13 +69,28 @@ describe('real llama-server: completion and chat', function () {
   });
 
   it('shows and accepts ghost text the real server streamed', async function () {
-    this.timeout(120_000);
+    this.timeout(300_000);
     // Random weights: some positions get an answer that cleans up to nothing (an end token first). Try a few lines.
-    const lines = ['export function add(a: number, b: number): number {\n  return ', 'const total = items.reduce(', 'function greet(name: string) {\n  console.log(', 'let count = '];
+    // Each document has a fixed name of its own and no workspace context is sent, so every prompt, and with greedy
+    // decoding every answer, is the same on every run.
+    const lines = [
+      'export function add(a: number, b: number): number {\n  return ',
+      'const total = items.reduce(',
+      'function greet(name: string) {\n  console.log(',
+      'let count = ',
+      'import { readFile } from ',
+      'const user = { name: ',
+      'if (value === ',
+      'class Stack<T> {\n  private items: T[] = [];\n  push(item: T) {\n    this.',
+      'const numbers = [1, 2, 3].map((n) => n ',
+      '// Returns the largest of two numbers\nexport const max = (a: number, b: number) => ',
+    ];
     const tried: string[] = [];
-    for (const start of lines) {
-      const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: start });
+    for (const [i, start] of lines.entries()) {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'untitled', path: `/real-server-${i}.ts` }));
       const editor = await vscode.window.showTextDocument(doc);
+      await editor.edit((b) => b.insert(new vscode.Position(0, 0), start));
+      await waitFor('the document to hold its text', () => doc.getText() === start);
       const end = doc.positionAt(start.length);
       editor.selection = new vscode.Selection(end, end);
       const sent = proxy!.exchanges.length;
@@ -126,7 +145,9 @@ describe('real llama-server: completion and chat', function () {
     assert.equal(chats.length, 1, 'one chat request to the real server');
     const ex = chats[0];
     assert.equal(ex.status, 200);
-    assert.ok(ex.complete, 'the server finished the answer');
+    // The proxy records the end of the response when the server closes it, which can come just after the extension
+    // has read the last event: wait for that state.
+    await waitFor('the server to finish the answer', () => ex.complete);
     const req = JSON.parse(ex.requestBody);
     assert.equal(req.stream, true);
     assert.equal(req.messages.at(-1).role, 'user');
