@@ -9,6 +9,12 @@ import { fenceFor } from '../chat/prompt';
 import { redactSecretsCounted } from '../trust/secrets';
 import { cleanTerminalOutput, tailWithinTokens } from './output';
 
+/**
+ * Said when no output reached the extension: VS Code passes on only what a command prints after the extension starts
+ * reading (at the start event), so a quick command on a loaded machine can print before that; it may have printed.
+ */
+const NO_OUTPUT = '(no output was captured)';
+
 export interface TerminalRun {
   commandLine: string;
   /** undefined when the shell did not report one. */
@@ -46,7 +52,7 @@ export function terminalBlock(run: TerminalRun, id = 'terminal', outputTokens = 
   const d = describeRun(run, outputTokens);
   const short = d.command.length > 60 ? `${d.command.slice(0, 57)}…` : d.command;
   const fence = fenceFor(d.output);
-  const text = [`$ ${d.command}`, `(${exitText(run)}${run.cwd ? `, in ${run.cwd}` : ''})`, 'Output (last lines):', `${fence}text`, d.output || '(no output)', fence].join('\n');
+  const text = [`$ ${d.command}`, `(${exitText(run)}${run.cwd ? `, in ${run.cwd}` : ''})`, 'Output (last lines):', `${fence}text`, d.output || NO_OUTPUT, fence].join('\n');
   return { id, kind: 'terminal', label: `@terminal: ${short}`, text };
 }
 
@@ -74,7 +80,7 @@ export function fixMessages(run: TerminalRun, platform: string, outputTokens = O
     '```',
     'Its output (last lines):',
     `${fenceFor(d.output)}text`,
-    d.output || '(no output)',
+    d.output || NO_OUTPUT,
     fenceFor(d.output),
     'Give the corrected command.',
   ].join('\n');

@@ -69,7 +69,7 @@ describe('real llama-server: completion and chat', function () {
   });
 
   it('shows and accepts ghost text the real server streamed', async function () {
-    this.timeout(300_000);
+    this.timeout(900_000);
     // Random weights: some positions get an answer that cleans up to nothing (an end token first). Try a few lines.
     // Each document has a fixed name of its own and no workspace context is sent, so every prompt, and with greedy
     // decoding every answer, is the same on every run.
@@ -106,7 +106,7 @@ describe('real llama-server: completion and chat', function () {
           // The server answered and several trigger/commit rounds since showed nothing: the answer cleaned up to nothing.
           return answered && ++roundsAfterAnswer >= 5 ? { text: '' } : undefined;
         },
-        { timeoutMs: 30_000, describe: () => JSON.stringify(doc.getText()) },
+        { timeoutMs: 90_000, describe: () => JSON.stringify(doc.getText()) },
       ).then((r) => r.text);
       const answers = proxy!.exchanges.slice(sent).filter((e) => e.path === '/completion');
       assert.ok(answers.length > 0, 'the completion went to the real server');

@@ -17,7 +17,10 @@ interface Runs {
 }
 // Assembled at run time so no scanner takes this file for a leak.
 const TOKEN = 'ghp_' + 'T0k3nT0k3nT0k3nT0k3nT0k3nT0k3nT0k3nXy';
-const FAILING = `printf 'API_TOKEN=%s\\n' ${TOKEN}; ls /phi-e2e-missing-dir`;
+// The sleep comes first because VS Code hands an extension only the output written after it started reading, which is
+// at the start event: on a loaded machine that event reached the extension after a quick command had already printed
+// everything (CI saw "(no output)" twice). A command that prints two seconds later is read whole on any machine.
+const FAILING = `sleep 2; printf 'API_TOKEN=%s\\n' ${TOKEN}; ls /phi-e2e-missing-dir`;
 
 describe('terminal: explain or fix the last failed command', () => {
   let services: Services;
@@ -58,7 +61,7 @@ describe('terminal: explain or fix the last failed command', () => {
     await vscode.commands.executeCommand('phiCoder.explainLastTerminalCommand');
     assert.equal(used.sim.requests.length, 1);
     const user = used.sim.requests[0].messages!.at(-1)!.content;
-    assert.match(user, /A command run in the terminal[^\n]*\n\$ printf [^\n]*\[REDACTED\]; ls \/phi-e2e-missing-dir\n\(exit code 2/);
+    assert.match(user, /A command run in the terminal[^\n]*\n\$ sleep 2; printf [^\n]*\[REDACTED\]; ls \/phi-e2e-missing-dir\n\(exit code 2/);
     assert.match(user, /API_TOKEN=\[REDACTED\]\n[^\n]*No such file or directory/);
     assert.ok(!user.includes(TOKEN), 'the token is redacted from the command line and the output');
     assert.match(user, /Question:\nWhy did this terminal command fail, and how do I fix it\?$/);
@@ -68,7 +71,7 @@ describe('terminal: explain or fix the last failed command', () => {
     used.sim.resetStats();
     await vscode.commands.executeCommand('phiCoder.internal.askInChat', { prompt: 'What went wrong in @terminal?', typed: true });
     const user = used.sim.requests[0].messages!.at(-1)!.content;
-    assert.match(user, /\$ printf [^\n]*\[REDACTED\]; ls \/phi-e2e-missing-dir\n\(exit code 2/);
+    assert.match(user, /\$ sleep 2; printf [^\n]*\[REDACTED\]; ls \/phi-e2e-missing-dir\n\(exit code 2/);
     assert.ok(!user.includes(TOKEN));
   });
 
