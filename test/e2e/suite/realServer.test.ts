@@ -104,6 +104,18 @@ describe('real llama-server: completion and chat', function () {
       const end = doc.positionAt(start.length);
       editor.selection = new vscode.Selection(end, end);
       const sent = proxy!.exchanges.length;
+      // Ask once and wait for the server's whole answer before the trigger/commit rounds: each new trigger cancels a
+      // request still running, and on a loaded machine the rounds cancelled every request before it could finish.
+      await waitFor(
+        'the real server to answer a completion request',
+        async () => {
+          const mine = proxy!.exchanges.slice(sent).filter((e) => e.path === '/completion');
+          if (mine.some((e) => e.complete && e.status === 200)) return true;
+          if (mine.length === 0 || mine.every((e) => e.complete)) await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+          return false;
+        },
+        { timeoutMs: 120_000 },
+      );
       let roundsAfterAnswer = 0;
       const inserted = await waitFor(
         'an inline suggestion from the real server, shown and accepted (or its answer to have cleaned up to nothing)',
