@@ -16,6 +16,8 @@ export interface Exchange {
   responseBody: string;
   /** True once the server finished its answer. */
   complete: boolean;
+  /** True once the exchange is over, however it ended: finished, cut off by the client (a cancelled request) or failed. */
+  settled: boolean;
 }
 
 export interface RecordingProxy {
@@ -32,7 +34,7 @@ export async function startRecordingProxy(upstream: string): Promise<RecordingPr
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const requestBody = Buffer.concat(chunks);
-      const ex: Exchange = { method: req.method ?? 'GET', path: req.url ?? '/', requestBody: requestBody.toString('utf8'), status: 0, responseBody: '', complete: false };
+      const ex: Exchange = { method: req.method ?? 'GET', path: req.url ?? '/', requestBody: requestBody.toString('utf8'), status: 0, responseBody: '', complete: false, settled: false };
       exchanges.push(ex);
       const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (ur) => {
         ex.status = ur.statusCode ?? 0;
@@ -48,10 +50,19 @@ export async function startRecordingProxy(upstream: string): Promise<RecordingPr
           ex.complete = true;
           res.end();
         });
-        ur.on('close', decode);
+        ur.on('close', () => {
+          decode();
+          ex.settled = true;
+        });
       });
-      up.on('error', () => res.destroy());
-      res.on('close', () => up.destroy());
+      up.on('error', () => {
+        ex.settled = true;
+        res.destroy();
+      });
+      res.on('close', () => {
+        ex.settled = true;
+        up.destroy();
+      });
       up.end(requestBody);
     });
   });

@@ -104,17 +104,23 @@ describe('real llama-server: completion and chat', function () {
       const end = doc.positionAt(start.length);
       editor.selection = new vscode.Selection(end, end);
       const sent = proxy!.exchanges.length;
-      // Ask once and wait for the server's whole answer before the trigger/commit rounds: each new trigger cancels a
-      // request still running, and on a loaded machine the rounds cancelled every request before it could finish.
+      // Ask, then wait for the server's whole answer before the trigger/commit rounds. Each trigger cancels a request
+      // still being prepared or running, so a new one is made only when nothing is in flight and the last trigger is a
+      // few seconds old: on a loaded machine, triggers every poll cancelled every request before it reached the server,
+      // and a request VS Code itself cancelled (the edit's own automatic trigger) must not be waited for.
+      let lastTrigger = 0;
       await waitFor(
         'the real server to answer a completion request',
         async () => {
           const mine = proxy!.exchanges.slice(sent).filter((e) => e.path === '/completion');
           if (mine.some((e) => e.complete && e.status === 200)) return true;
-          if (mine.length === 0 || mine.every((e) => e.complete)) await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+          if (mine.every((e) => e.settled) && Date.now() - lastTrigger > 5_000) {
+            lastTrigger = Date.now();
+            await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+          }
           return false;
         },
-        { timeoutMs: 120_000 },
+        { timeoutMs: 120_000, describe: () => JSON.stringify(proxy!.exchanges.slice(sent).map((e) => ({ path: e.path, status: e.status, complete: e.complete, settled: e.settled }))) },
       );
       let roundsAfterAnswer = 0;
       const inserted = await waitFor(
