@@ -95,3 +95,25 @@ export function cutRepetition(text: string): string {
   }
   return text;
 }
+
+/** The most blank lines any common style puts between two definitions (Python's top level has two). */
+const MAX_BLANK_RUN = 2;
+
+/**
+ * Blank lines a person would not type: a completion opens with at most MAX_BLANK_RUN blank lines before its first text
+ * (counting the cursor line when it is blank), and a longer run inside it is where it ends (models loop on newlines).
+ */
+export function limitBlankLines(text: string, cursorLineBlank: boolean): string {
+  const lines = text.split('\n');
+  let lead = 0;
+  while (lead < lines.length - 1 && !lines[lead].trim()) lead++;
+  // Line 0 is the rest of the cursor line: it counts as a blank line only when the cursor line is blank.
+  const allowed = MAX_BLANK_RUN + (cursorLineBlank ? 0 : 1);
+  const out = lead > allowed ? lines.slice(lead - allowed) : lines;
+  let run = 0;
+  for (let i = 1; i < out.length; i++) {
+    run = out[i].trim() ? 0 : run + 1;
+    if (run > MAX_BLANK_RUN && out.slice(0, i).some((l) => l.trim())) return out.slice(0, i - run + 1).join('\n');
+  }
+  return out.join('\n');
+}

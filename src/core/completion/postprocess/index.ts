@@ -6,7 +6,7 @@ import type { CompletionMode, IndentStyle } from '../types';
 import type { CompletionScope } from '../mode';
 import { lineComment } from '../languageComments';
 import { cleanModelText } from './clean';
-import { stripEchoedLinePrefix, stripEchoedLinesAbove, cutAtSuffixEcho, cutRepetition } from './echo';
+import { stripEchoedLinePrefix, stripEchoedLinesAbove, cutAtSuffixEcho, cutRepetition, limitBlankLines } from './echo';
 import { cutAtEnclosingBlockEnd, stripDuplicateClosers, dropDanglingBlock } from './brackets';
 import { convertIndentation, fitToCursorIndent, cutAtDedent } from './indent';
 import { firstStatement, endsStatement } from './statement';
@@ -53,7 +53,7 @@ export function postprocess(input: PostprocessInput): PostprocessResult {
     if (!first.trim()) return { text: '', rejected: 'single-line completion starts with a newline' };
     t = first;
   } else {
-    t = cutRepetition(t);
+    t = cutRepetition(limitBlankLines(t, blankLine));
     t = cutAtDedent(t, input.linePrefix, input.linesBelow, input.languageId, input.indent.tabSize);
     t = cutAtEnclosingBlockEnd(t, input.lineSuffix + '\n' + input.linesBelow.join('\n'), lc);
     if (input.scope === 'statement') t = firstStatement(t, input.languageId, input.indent.tabSize, input.linePrefix);
