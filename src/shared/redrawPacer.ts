@@ -53,3 +53,36 @@ export class RedrawPacer {
     this.lastCost = 0;
   }
 }
+
+/** Above this many characters the diff preview stops re-transforming the answer while it streams (see LiveRedraws). */
+export const LIVE_PREVIEW_LIMIT = 64 * 1024;
+
+export type LiveStep = 'redraw' | 'progress' | 'wait';
+
+/**
+ * A preview that must re-transform the whole answer to redraw it (a caller's transform cannot be made incremental)
+ * redraws it, paced, only while it is small; above `limit` characters it freezes on the last redraw and only reports how
+ * much has arrived (at most every `progressEveryMs`), and the one full transform is the final one. So no redraw on the
+ * shared thread handles more than `limit` characters, whatever the answer's size.
+ */
+export class LiveRedraws {
+  private readonly pacer: RedrawPacer;
+  private lastProgress = Number.NEGATIVE_INFINITY;
+
+  constructor(pacing: PacingOptions, readonly limit = LIVE_PREVIEW_LIMIT, private readonly progressEveryMs = 250) {
+    this.pacer = new RedrawPacer(pacing);
+  }
+
+  /** What to do now that `size` characters have arrived: redraw, report progress, or nothing yet. */
+  step(now: number, size: number): LiveStep {
+    if (size <= this.limit) return this.pacer.due(now, size) ? 'redraw' : 'wait';
+    if (now - this.lastProgress < this.progressEveryMs) return 'wait';
+    this.lastProgress = now;
+    return 'progress';
+  }
+
+  /** A redraw ran from `start` to `end`. */
+  drew(start: number, end: number): void {
+    this.pacer.drew(start, end);
+  }
+}

@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import * as path from 'path';
 import { checkStale, minimalReplacement, spliceText } from '../core/actions/staleCheck';
 import { inertText } from '../core/untrusted';
-import { DIFF_PREVIEW_PACING, RedrawPacer } from '../shared/redrawPacer';
+import { DIFF_PREVIEW_PACING, LiveRedraws } from '../shared/redrawPacer';
 
 export const DIFF_SCHEME = 'phi-coder-diff';
 /** A preview is open (Reject is offered). */
@@ -182,6 +182,7 @@ export async function showDiffPreview(opts: DiffPreviewOptions): Promise<DiffPre
   s.sessions.set(id, session);
   const onAbort = () => session.settle('rejected');
   opts.signal?.addEventListener('abort', onAbort);
+  let progress: LongProposalProgress | undefined;
   try {
     if (opts.newText !== undefined) setReplacement(transform(opts.newText, true));
     await updateContextKey();
@@ -191,8 +192,9 @@ export async function showDiffPreview(opts: DiffPreviewOptions): Promise<DiffPre
 
     if (opts.stream) {
       let raw = '';
-      // Each redraw re-transforms the whole answer: the pacer spaces them out as it grows (O(answer) work in all).
-      const pacer = new RedrawPacer(DIFF_PREVIEW_PACING);
+      // Each redraw re-transforms the whole answer: redraws are paced while it is small, and above a limit the preview
+      // keeps its last redraw and shows only how much has arrived, so no redraw on the host's thread grows with it.
+      const redraws = new LiveRedraws(DIFF_PREVIEW_PACING);
       // Stop reading as soon as the preview is settled (rejected or aborted), even if the stream is silent.
       const iterator = opts.stream[Symbol.asyncIterator]();
       const settled = outcome.then(() => undefined);
@@ -208,11 +210,16 @@ export async function showDiffPreview(opts: DiffPreviewOptions): Promise<DiffPre
         const chunk = r.value;
         raw += chunk;
         const start = performance.now();
-        if (pacer.due(start, raw.length)) {
+        const step = redraws.step(start, raw.length);
+        if (step === 'redraw') {
           setReplacement(transform(raw, false));
-          pacer.drew(start, performance.now());
+          redraws.drew(start, performance.now());
+        } else if (step === 'progress') {
+          progress ??= longProposalProgress(opts.title, () => session.settle('rejected'));
+          progress.report(raw.length);
         }
       }
+      progress?.done();
       if (s.sessions.has(id)) setReplacement(transform(raw, true));
     }
     if (s.sessions.has(id) && opts.validate) {
@@ -225,9 +232,37 @@ export async function showDiffPreview(opts: DiffPreviewOptions): Promise<DiffPre
     session.settle('rejected');
     throw err;
   } finally {
+    progress?.done();
     opts.signal?.removeEventListener('abort', onAbort);
   }
   return outcome;
+}
+
+interface LongProposalProgress {
+  report(received: number): void;
+  done(): void;
+}
+
+/** A cancellable notification for a proposal too long to redraw while it streams; cancelling rejects it. */
+function longProposalProgress(title: string, onCancel: () => void): LongProposalProgress {
+  const message = (received: number) => ({ message: `${Math.round(received / 1024)} KB received; the diff shows the rest when the answer is complete.` });
+  let latest = 0;
+  let shown: vscode.Progress<{ message?: string }> | undefined;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Phi Coder: ${inertText(title)}`, cancellable: true }, (progress, token) => {
+    token.onCancellationRequested(onCancel);
+    shown = progress;
+    progress.report(message(latest));
+    return finished;
+  });
+  return {
+    report: (received) => {
+      latest = received;
+      shown?.report(message(received));
+    },
+    done,
+  };
 }
 
 async function openIfExists(uri: vscode.Uri): Promise<vscode.TextDocument | undefined> {

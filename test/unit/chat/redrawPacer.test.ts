@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHAT_TAIL_PACING, DIFF_PREVIEW_PACING, RedrawPacer } from '../../../src/shared/redrawPacer';
+import { CHAT_TAIL_PACING, DIFF_PREVIEW_PACING, LIVE_PREVIEW_LIMIT, LiveRedraws, RedrawPacer } from '../../../src/shared/redrawPacer';
 
 /** Streams `total` characters at `charsPerMs` through the pacer; a redraw costs `msPerKiB` per KiB redrawn. */
 function simulate(pacer: RedrawPacer, total: number, charsPerMs: number, costMsPerKiB: number) {
@@ -43,4 +43,27 @@ test('the redraws of a 1 MB stream cost O(its length) in all, where a fixed rate
     const twice = simulate(new RedrawPacer(opts), 2 * total, 10, 0.5);
     assert.ok(twice.redrawn < 2.6 * paced.redrawn, `2 MB: ${twice.redrawn} vs 1 MB: ${paced.redrawn}`);
   }
+});
+
+test('the diff preview never re-transforms more than the live limit while a 1 MB answer streams; above it, paced progress only', () => {
+  const redraws = new LiveRedraws(DIFF_PREVIEW_PACING);
+  let now = 0;
+  let largest = 0;
+  let transformed = 0;
+  const progress: number[] = [];
+  for (let size = 64; size <= 1 << 20; size += 64) {
+    now += 6.4; // 10,000 characters a second
+    const step = redraws.step(now, size);
+    if (step === 'redraw') {
+      largest = Math.max(largest, size);
+      transformed += size;
+      redraws.drew(now, now + size / 10_000);
+    } else if (step === 'progress') progress.push(now);
+  }
+  assert.ok(largest > LIVE_PREVIEW_LIMIT - 4096 && largest <= LIVE_PREVIEW_LIMIT, `the largest streaming redraw handled ${largest} chars`);
+  assert.ok(transformed < 40 * LIVE_PREVIEW_LIMIT, `streaming redraws handled ${transformed} chars in all for a 1 MB answer`);
+  assert.ok(progress.length > 10, `progress was reported ${progress.length} times`);
+  assert.ok(progress.every((t, i) => i === 0 || t - progress[i - 1] >= 250), 'progress reports are at least 250 ms apart');
+  // A small answer is redrawn live at once, as before.
+  assert.equal(new LiveRedraws(DIFF_PREVIEW_PACING).step(0, 100), 'redraw');
 });
