@@ -6,6 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Services } from '../../src/vscode/services';
 import type { BackendStatus } from '../../src/vscode/backendService';
+import { PHI4_MODEL } from '../sim';
+import { useSimulator, type UsedSimulator } from './simulator';
 
 export const EXTENSION_ID = 'phi-coder.phi-coder';
 
@@ -109,6 +111,21 @@ export async function showFixture(fileUri: vscode.Uri, text: string): Promise<vs
   const editor = await vscode.window.showTextDocument(doc);
   assert.equal(editor.document.getText(), text);
   return editor;
+}
+
+/**
+ * The common start of a suite that edits one fixture file: the extension active and ready on a fresh simulator (Ollama,
+ * Phi-4; a TEST DOUBLE) and `src/<name>` of the fixture workspace written with `source`.
+ */
+export async function prepareFixture(name: string, source: string): Promise<{ services: Services; used: UsedSimulator; fileUri: vscode.Uri }> {
+  const services = await activateExtension();
+  const used = await useSimulator({ kind: 'ollama', models: [PHI4_MODEL] });
+  await waitForStatus(services, 'ready', (s) => s.state === 'ready' && s.endpoint === used.sim.url);
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the e2e run opens the fixture workspace');
+  const fileUri = vscode.Uri.joinPath(folder.uri, 'src', name);
+  await vscode.workspace.fs.writeFile(fileUri, new TextEncoder().encode(source));
+  return { services, used, fileUri };
 }
 
 /** The extension's log channel as written to disk (LogOutputChannel files live under the extension's logUri). */

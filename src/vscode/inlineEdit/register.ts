@@ -1,8 +1,10 @@
 /**
  * Ctrl+I inline edit: the command, the CodeLenses (per hunk: Accept / Reject; for the whole: Accept all, Reject all,
  * Refine…, Open as diff), the red/green line decorations, and the listeners that keep a session honest: edits above
- * the target move it, an edit inside it ends the review, saving rejects what is still pending (nothing proposed
- * reaches the disk before it is accepted), closing the document drops the session.
+ * the target move it, an edit inside it ends the review, closing the document (or the review's tab) ends it.
+ * Nothing proposed reaches the disk before it is accepted: when the document auto-saves, the review is drawn into a
+ * read-only review document (reviewDocument.ts) and the document holds the original until the review ends; else it
+ * is drawn in place and a save (by hand) writes the file without the undecided lines.
  */
 import * as vscode from 'vscode';
 import { PHI4_CONTEXT_WINDOW } from '../../core/config';
@@ -13,6 +15,7 @@ import { flashTarget, resolveTarget } from '../actions/resolveTarget';
 import { showDiffPreview } from '../diffPreview';
 import { askInstruction, rememberInstruction } from './input';
 import { budgetFor, runRound, type RoundDeps } from './run';
+import { autoSaves, ReviewDocuments, REVIEW_SCHEME } from './reviewDocument';
 import { InlineEditSession } from './session';
 
 export const INLINE_EDIT_COMMAND = 'phiCoder.inlineEdit';
@@ -27,6 +30,8 @@ export interface InlineEditState {
   /** The text the buffer shows for the target now, and each hunk's decision and lines. */
   view: string;
   tags: string[];
+  /** The review document's URI when the review is drawn there (the document auto-saves). */
+  review?: string;
   hunks: { state: string; oldLines: string[]; newLines: string[]; line?: number }[];
 }
 
@@ -51,7 +56,13 @@ export function registerInlineEdit(services: Services): void {
     }),
   };
 
-  const byDocument = (doc: vscode.TextDocument | undefined) => (doc ? sessions.get(doc.uri.toString()) : undefined);
+  const reviews = new ReviewDocuments();
+  /** The session editing `doc`, or drawn into `doc` (a review document). */
+  const byDocument = (doc: vscode.TextDocument | undefined) => (doc ? sessions.get(doc.uri.toString()) ?? byReview(doc.uri) : undefined);
+  const byReview = (uri: vscode.Uri) => {
+    if (uri.scheme === REVIEW_SCHEME) for (const s of sessions.values()) if (s.review?.uri.toString() === uri.toString()) return s;
+    return undefined;
+  };
   const find = (id?: unknown) => {
     if (typeof id === 'string') for (const s of sessions.values()) if (s.id === id) return s;
     return byDocument(vscode.window.activeTextEditor?.document) ?? [...sessions.values()].pop();
@@ -63,6 +74,7 @@ export function registerInlineEdit(services: Services): void {
     sessions.delete(session.document.uri.toString());
     session.abort.abort();
     await session.finish().catch((err) => services.logger.warn(`inline edit: could not write the result: ${err instanceof Error ? err.message : String(err)}`));
+    await session.closeReview();
     session.dispose();
     services.logger.info(`inline edit: ${why}`);
     lensesChanged.fire();
@@ -91,6 +103,9 @@ export function registerInlineEdit(services: Services): void {
 
   const start = async (arg: unknown): Promise<InlineEditState | undefined> => {
     const args: ActionArgs = normaliseArgs(arg);
+    // Ctrl+I in a review (its document or its review document) refines it.
+    const reviewing = args.uri ? undefined : byDocument(vscode.window.activeTextEditor?.document);
+    if (reviewing) return refine(reviewing.id, args.instruction);
     const resolved = await resolveEditorArgs(args, services);
     if ('problem' in resolved) {
       void vscode.window.showInformationMessage(`Phi Coder: ${resolved.problem}`);
@@ -138,7 +153,19 @@ export function registerInlineEdit(services: Services): void {
       services.logger.warn(`inline edit: ${why}; the review ended`);
       void vscode.window.showWarningMessage(`Phi Coder: the inline edit review ended (${why}). Ctrl+Z steps back through it.`);
     };
+    if (autoSaves(doc)) {
+      // Auto-save would write whatever the document shows: the review goes into a review document instead.
+      try {
+        await session.openReview(reviews, editor);
+      } catch (err) {
+        sessions.delete(doc.uri.toString());
+        session.dispose();
+        void vscode.window.showErrorMessage(`Phi Coder: could not open the review of the edit: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      }
+    }
     updateKey();
+    lensesChanged.fire();
     await runRoundWithProgress(session);
     return stateOf(session);
   };
@@ -207,7 +234,8 @@ export function registerInlineEdit(services: Services): void {
     onDidChangeCodeLenses: lensesChanged.event,
     provideCodeLenses(doc) {
       const session = byDocument(doc);
-      if (!session) return [];
+      // With a review document, the lenses are there (the document shows the original).
+      if (!session || doc !== session.viewDocument()) return [];
       const top = new vscode.Range(doc.positionAt(session.start), doc.positionAt(session.start));
       const lens = (range: vscode.Range, title: string, command: string, ...args: unknown[]) => new vscode.CodeLens(range, { title, command, arguments: [session.id, ...args], tooltip: title });
       const out: vscode.CodeLens[] = [];
@@ -237,7 +265,9 @@ export function registerInlineEdit(services: Services): void {
     lensesChanged,
     decorations.removed,
     decorations.added,
-    vscode.languages.registerCodeLensProvider([{ scheme: 'file' }, { scheme: 'untitled' }], codeLenses),
+    reviews,
+    vscode.workspace.registerTextDocumentContentProvider(REVIEW_SCHEME, reviews),
+    vscode.languages.registerCodeLensProvider([{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: REVIEW_SCHEME }], codeLenses),
     vscode.commands.registerCommand(INLINE_EDIT_COMMAND, start),
     vscode.commands.registerCommand('phiCoder.inlineEdit.acceptHunk', (id: unknown, hunk: unknown) => decide(id, hunk, 'accepted')),
     vscode.commands.registerCommand('phiCoder.inlineEdit.rejectHunk', (id: unknown, hunk: unknown) => decide(id, hunk, 'rejected')),
@@ -251,34 +281,45 @@ export function registerInlineEdit(services: Services): void {
       return s ? stateOf(s) : undefined;
     }),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      const session = byDocument(e.document);
+      // The edited document only (a review document changes by our hand alone).
+      const session = sessions.get(e.document.uri.toString());
       if (!session || session.saving || e.contentChanges.length === 0) return;
       if (e.contentChanges.length === 1 && session.isOwnChange(e.contentChanges[0]!.rangeOffset, e.contentChanges[0]!.rangeLength, e.contentChanges[0]!.text)) return;
       for (const c of [...e.contentChanges].sort((a, b) => b.rangeOffset - a.rangeOffset)) {
         if (!session.noteUserChange(c.rangeOffset, c.rangeLength, c.text)) {
-          void vscode.window.showWarningMessage('Phi Coder: the code under the inline edit was changed, so the review ended; Ctrl+Z restores the original.');
+          const after = session.review ? 'nothing was changed' : 'Ctrl+Z restores the original';
+          void vscode.window.showWarningMessage(`Phi Coder: the code under the inline edit was changed, so the review ended; ${after}.`);
           void end(session, 'the target was edited during the review');
           return;
         }
       }
+      void session.refreshReview();
       lensesChanged.fire();
     }),
-    // Saving (by hand or auto-save) during a review writes the file without the undecided lines, then the review
-    // continues: nothing proposed reaches the disk before it is accepted.
+    // Saving by hand during a review drawn in place writes the file without the undecided lines, then the review
+    // continues: nothing proposed reaches the disk before it is accepted. (With a review document, the document
+    // holds the original: a save has nothing to take out.)
     vscode.workspace.onWillSaveTextDocument((e) => {
-      const session = byDocument(e.document);
-      if (!session || session.saving) return;
+      const session = sessions.get(e.document.uri.toString());
+      if (!session || session.saving || session.review) return;
       e.waitUntil(Promise.resolve([session.stripForSave()]));
       // A save that fails (or a participant VS Code gave up on) fires no didSave: show the review again anyway.
       setTimeout(() => session.saving && void session.afterSave(), 5000);
     }),
     vscode.workspace.onDidSaveTextDocument((doc) => {
-      const session = byDocument(doc);
+      const session = sessions.get(doc.uri.toString());
       if (session?.saving) void session.afterSave();
     }),
     vscode.workspace.onDidCloseTextDocument((doc) => {
-      const session = byDocument(doc);
+      const session = sessions.get(doc.uri.toString());
       if (session) void end(session, 'document closed');
+    }),
+    // Closing the review document's tab ends the review as Reject all does (decided hunks are kept).
+    vscode.window.tabGroups.onDidChangeTabs((e) => {
+      for (const tab of e.closed) {
+        const session = tab.input instanceof vscode.TabInputText ? byReview(tab.input.uri) : undefined;
+        if (session) void end(session, 'the review was closed');
+      }
     }),
     vscode.window.onDidChangeVisibleTextEditors((editors) => {
       for (const e of editors) byDocument(e.document)?.decorate(e);
@@ -297,6 +338,7 @@ function stateOf(s: InlineEditSession): InlineEditState {
     start: s.start,
     view: s.view.text,
     tags: [...s.view.tags],
+    review: s.review?.uri.toString(),
     hunks: s.diff.hunks.map((h, i) => ({ state: s.states[i] ?? 'pending', oldLines: h.oldLines, newLines: h.newLines, line: s.hunkLine(i) })),
   };
 }

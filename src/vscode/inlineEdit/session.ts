@@ -1,12 +1,15 @@
 /**
- * One inline edit shown in the document itself: the target's lines, the proposal's hunks rendered into the buffer
- * (removed lines kept and decorated red, proposed lines inserted and decorated green), per-hunk decisions, and the
- * final text. The buffer is never saved by us; every edit we make joins one undo group that starts at the original
+ * One inline edit: the target's lines, the proposal's hunks rendered (removed lines kept and decorated red, proposed
+ * lines inserted and decorated green), per-hunk decisions, and the final text. Drawn into the document itself, or,
+ * when the document auto-saves, into a read-only review document (reviewDocument.ts) while the document keeps the
+ * original. The buffer is never saved by us; every edit we make joins one undo group that starts at the original
  * text, so once the review ends a single undo restores what the document had before Ctrl+I.
  */
 import * as vscode from 'vscode';
+import { minimalReplacement } from '../../core/actions/staleCheck';
 import type { TargetKind } from '../../core/actions/target';
 import { applyDecisions, computeVerticalDiff, renderView, splitKeepingEol, type DiffView, type HunkState, type VerticalDiff } from '../../core/edit/hunks';
+import type { ReviewDocuments, ReviewSurface } from './reviewDocument';
 
 export type SessionPhase = 'streaming' | 'validating' | 'review' | 'done';
 
@@ -28,8 +31,10 @@ export class InlineEditSession implements vscode.Disposable {
   readonly eol: string;
   diff: VerticalDiff;
   states: HunkState[] = [];
-  /** What the buffer holds at [start, start + view.text.length). */
+  /** What the review shows at [start, start + view.text.length): in the buffer, or in the review document. */
   view: DiffView;
+  /** The read-only review document the review is drawn into (the document auto-saves), or undefined (drawn in place). */
+  review: ReviewSurface | undefined;
   phase: SessionPhase = 'streaming';
   /** Why the proposal cannot be accepted (validation, a failed stream). */
   invalid: string | undefined;
@@ -47,6 +52,7 @@ export class InlineEditSession implements vscode.Disposable {
    */
   private readonly ownEdits: { offset: number; length: number; text: string }[] = [];
   private edited = false;
+  private reviewClosed = false;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -73,8 +79,34 @@ export class InlineEditSession implements vscode.Disposable {
     return this.target.name ? `\`${this.target.name}\`` : this.target.kind === 'selection' ? 'the selection' : `the ${this.target.kind}`;
   }
 
+  /** End of the target in the document (in place, the review's view; with a review document, the original). */
   get end(): number {
-    return this.start + this.view.text.length;
+    return this.start + (this.review ? this.original.length : this.view.text.length);
+  }
+
+  /** Draw the review into a review document from now on (before the first round: the document holds the original). */
+  async openReview(reviews: ReviewDocuments, like: vscode.TextEditor | undefined): Promise<void> {
+    this.review = await reviews.open(this.id, this.document, this.document.getText(), like);
+    this.decorate();
+  }
+
+  /** The document the review is drawn into. */
+  viewDocument(): vscode.TextDocument | undefined {
+    return this.review ? this.review.document() : this.document;
+  }
+
+  /** Close the review document's tab (once), showing the document in its place when it was the active tab. */
+  closeReview(): Promise<void> {
+    if (!this.review || this.reviewClosed) return Promise.resolve();
+    this.reviewClosed = true;
+    return this.review.close(this.document, this.start).catch(() => undefined);
+  }
+
+  /** The document changed outside the target: the review document shows the text around it again. */
+  refreshReview(): Promise<void> {
+    if (!this.review) return Promise.resolve();
+    const view = this.view;
+    return this.enqueue(() => this.replace(view.text, view.text, { undoStopBefore: false, undoStopAfter: false })).then(() => this.decorate(), () => undefined);
   }
 
   /** The document text with the target as it was (what the proposal is checked against). */
@@ -129,6 +161,12 @@ export class InlineEditSession implements vscode.Disposable {
   finish(): Promise<string> {
     const decided = applyDecisions(this.diff, (i) => this.states[i] === 'accepted', this.original, this.eol);
     return this.enqueue(async () => {
+      if (this.review) {
+        // The document holds the original: the decided text is the one edit.
+        this.view = { text: decided, tags: splitKeepingEol(decided).map(() => 'same'), hunkLines: [] };
+        if (decided !== this.original) await this.writeDecided(decided);
+        return;
+      }
       if (this.view.text !== this.original) await this.show(this.original, { undoStopBefore: false, undoStopAfter: true });
       if (decided !== this.original) await this.show(decided, { undoStopBefore: true, undoStopAfter: true });
     }).then(() => decided);
@@ -168,6 +206,15 @@ export class InlineEditSession implements vscode.Disposable {
     return this.document.getText(new vscode.Range(this.document.positionAt(this.start), this.document.positionAt(this.start + text.length))) === text;
   }
 
+  /** With a review document: write `decided` over the original in the document, as one undoable edit. */
+  private async writeDecided(decided: string): Promise<void> {
+    if (!this.shows(this.original)) throw new Error('the code under the edit changed during the review; nothing was written');
+    const m = minimalReplacement(this.original, decided);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(this.document.uri, new vscode.Range(this.document.positionAt(this.start + m.start), this.document.positionAt(this.start + m.end)), m.text);
+    if (!(await vscode.workspace.applyEdit(edit))) throw new Error('VS Code refused the edit');
+  }
+
   /** True (and forgotten) when a document change is the oldest of our own edits still unreported. */
   isOwnChange(offset: number, length: number, text: string): boolean {
     const first = this.ownEdits[0];
@@ -194,11 +241,12 @@ export class InlineEditSession implements vscode.Disposable {
     if (!editor) return;
     const removed: vscode.Range[] = [];
     const added: vscode.Range[] = [];
-    if (this.phase !== 'done') {
+    // The text before the target is the same in the document and the review document: so is the target's first line.
+    if (this.phase !== 'done' && editor.document === this.viewDocument()) {
       const first = this.document.positionAt(this.start).line;
       this.view.tags.forEach((tag, i) => {
         if (tag === 'same') return;
-        const line = Math.min(first + i, this.document.lineCount - 1);
+        const line = Math.min(first + i, editor.document.lineCount - 1);
         (tag === 'removed' ? removed : added).push(new vscode.Range(line, 0, line, 0));
       });
     }
@@ -210,14 +258,16 @@ export class InlineEditSession implements vscode.Disposable {
     this.abort.abort();
     this.phase = 'done';
     for (const e of vscode.window.visibleTextEditors.filter((x) => x.document === this.document)) this.decorate(e);
+    void this.closeReview();
     this.changed.fire();
     this.changed.dispose();
   }
 
   private editor(): vscode.TextEditor | undefined {
+    const doc = this.viewDocument();
     const active = vscode.window.activeTextEditor;
-    if (active?.document === this.document) return active;
-    return vscode.window.visibleTextEditors.find((e) => e.document === this.document);
+    if (doc && active?.document === doc) return active;
+    return vscode.window.visibleTextEditors.find((e) => e.document === doc);
   }
 
   private redraw(): Promise<void> {
@@ -250,6 +300,15 @@ export class InlineEditSession implements vscode.Disposable {
 
   /** Replace the shown text `from` by `to`, touching only the lines that differ. */
   private async replace(from: string, to: string, stops: { undoStopBefore: boolean; undoStopAfter: boolean }): Promise<void> {
+    if (this.review) {
+      // The document keeps the original; the review document shows it with `to` in place of the target.
+      if (!this.shows(this.original)) {
+        this.onBroken('the code under the edit changed during the review');
+        throw new Error('the code under the edit changed during the review');
+      }
+      const text = this.document.getText();
+      return this.review.show(text.slice(0, this.start) + to + text.slice(this.end));
+    }
     if (!this.shows(from)) {
       // Never edit on a wrong assumption of what the buffer holds: end the review instead.
       this.onBroken('the document no longer holds what the review showed');

@@ -8,9 +8,9 @@ import * as vscode from 'vscode';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PHI4_MODEL, type SimRequest } from '../../sim';
-import { activateExtension, showFixture, waitFor, waitForStatus } from '../helpers';
-import { useSimulator, type UsedSimulator } from '../simulator';
+import type { SimRequest } from '../../sim';
+import { prepareFixture, showFixture, waitFor } from '../helpers';
+import type { UsedSimulator } from '../simulator';
 
 const DIFF_SCHEME = 'phi-coder-diff';
 
@@ -84,13 +84,7 @@ describe('actions', function () {
   let editor: vscode.TextEditor;
 
   before(async () => {
-    const services = await activateExtension();
-    used = await useSimulator({ kind: 'ollama', models: [PHI4_MODEL] });
-    await waitForStatus(services, 'ready', (s) => s.state === 'ready' && s.endpoint === used?.sim.url);
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the e2e run opens the fixture workspace');
-    fileUri = vscode.Uri.joinPath(folder.uri, 'src', 'actionsFixture.ts');
-    await vscode.workspace.fs.writeFile(fileUri, new TextEncoder().encode(SOURCE));
+    ({ used, fileUri } = await prepareFixture('actionsFixture.ts', SOURCE));
   });
 
   beforeEach(async () => {

@@ -1,14 +1,15 @@
 /**
  * Ctrl+I inline edit in a real VS Code: the proposal streams into the document as a vertical diff (removed lines kept,
  * proposed lines inserted), CodeLenses accept or reject each hunk, the result is exactly the chosen mix, nothing reaches
- * the disk before it is decided, one undo restores the original; Refine continues the same conversation. The model is
- * the backend simulator (a TEST DOUBLE).
+ * the disk before it is decided, one undo restores the original; Refine continues the same conversation. With auto-save
+ * on (after a delay, on focus change), the review is drawn into a read-only review document and auto-save keeps
+ * running without ending it or writing the proposal. The model is the backend simulator (a TEST DOUBLE).
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { PHI4_MODEL, rulesResponder, type SimRequest } from '../../sim';
-import { activateExtension, showFixture, waitFor, waitForStatus } from '../helpers';
-import { useSimulator, type UsedSimulator } from '../simulator';
+import { rulesResponder, type SimRequest } from '../../sim';
+import { prepareFixture, showFixture, waitFor } from '../helpers';
+import type { UsedSimulator } from '../simulator';
 
 const SOURCE = `/** Fixture for the inline edit suite. */
 export function total(prices: number[]): number {
@@ -38,7 +39,9 @@ const REFINED = `export function total(prices: readonly number[]): number {
 }`;
 
 interface HunkView { state: string; oldLines: string[]; newLines: string[]; line?: number }
-interface State { phase: string; invalid?: string; rounds: number; view: string; tags: string[]; hunks: HunkView[] }
+interface State { phase: string; invalid?: string; rounds: number; view: string; tags: string[]; hunks: HunkView[]; review?: string }
+
+const REVIEW_SCHEME = 'phi-coder-review';
 
 const state = () => vscode.commands.executeCommand<State | undefined>('phiCoder.internal.inlineEditState');
 
@@ -57,26 +60,33 @@ function chats(requests: SimRequest[]): SimRequest[] {
   return requests.filter((r) => r.messages && r.messages.length > 0);
 }
 
+/** Sets files.autoSave (and its delay) for the user, as someone who keeps auto-save on would have it. */
+async function setAutoSave(mode: string, delayMs?: number): Promise<void> {
+  const files = vscode.workspace.getConfiguration('files');
+  await files.update('autoSave', mode, vscode.ConfigurationTarget.Global);
+  await files.update('autoSaveDelay', delayMs, vscode.ConfigurationTarget.Global);
+}
+
+const readDisk = async (uri: vscode.Uri) => new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+const reviewTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === REVIEW_SCHEME);
+
 describe('inline edit (Ctrl+I)', function () {
   this.timeout(60_000);
   let used: UsedSimulator | undefined;
   let fileUri: vscode.Uri;
   let editor: vscode.TextEditor;
-  let restoreAutoSave: (() => Thenable<void>) | undefined;
+  let restoreAutoSave: (() => Promise<void>) | undefined;
 
   before(async () => {
-    // code-server auto-saves after a second by default: the save path is tested on purpose below, not at random.
+    // code-server auto-saves after a second by default: each test chooses (off: the review is drawn in place).
     const files = vscode.workspace.getConfiguration('files');
-    const previous = files.inspect('autoSave')?.globalValue;
-    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
-    restoreAutoSave = () => vscode.workspace.getConfiguration('files').update('autoSave', previous, vscode.ConfigurationTarget.Global);
-    const services = await activateExtension();
-    used = await useSimulator({ kind: 'ollama', models: [PHI4_MODEL] });
-    await waitForStatus(services, 'ready', (s) => s.state === 'ready' && s.endpoint === used?.sim.url);
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the e2e run opens the fixture workspace');
-    fileUri = vscode.Uri.joinPath(folder.uri, 'src', 'inlineEditFixture.ts');
-    await vscode.workspace.fs.writeFile(fileUri, new TextEncoder().encode(SOURCE));
+    const previous = { mode: files.inspect<string>('autoSave')?.globalValue, delay: files.inspect<number>('autoSaveDelay')?.globalValue };
+    restoreAutoSave = async () => {
+      await vscode.workspace.getConfiguration('files').update('autoSave', previous.mode, vscode.ConfigurationTarget.Global);
+      await vscode.workspace.getConfiguration('files').update('autoSaveDelay', previous.delay, vscode.ConfigurationTarget.Global);
+    };
+    await setAutoSave('off');
+    ({ used, fileUri } = await prepareFixture('inlineEditFixture.ts', SOURCE));
   });
 
   beforeEach(async () => {
@@ -89,6 +99,7 @@ describe('inline edit (Ctrl+I)', function () {
 
   afterEach(async () => {
     await vscode.commands.executeCommand('phiCoder.inlineEdit.rejectAll');
+    await setAutoSave('off');
     used?.sim.setReply('');
     const doc = await vscode.workspace.openTextDocument(fileUri);
     if (doc.isDirty) {
@@ -189,5 +200,112 @@ describe('inline edit (Ctrl+I)', function () {
     assert.equal(await vscode.commands.executeCommand('phiCoder.inlineEdit.rejectAll'), true);
     await waitFor('the review to end', async () => (await state()) === undefined);
     assert.equal(editor.document.getText(), SOURCE);
+  });
+
+  describe('with auto-save on', () => {
+    let probeUri: vscode.Uri;
+
+    before(async () => {
+      probeUri = vscode.Uri.joinPath(fileUri, '..', 'autoSaveProbe.txt');
+      await vscode.workspace.fs.writeFile(probeUri, new TextEncoder().encode('probe\n'));
+    });
+
+    after(async () => {
+      await vscode.workspace.fs.delete(probeUri).then(undefined, () => undefined);
+    });
+
+    /** Dirties another file and waits until auto-save has saved it: auto-save is running now. */
+    async function autoSaveRan(): Promise<void> {
+      const probe = await vscode.workspace.openTextDocument(probeUri);
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(probeUri, probe.positionAt(probe.getText().length), 'x');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(probe.isDirty);
+      await waitFor('auto-save to save the probe file', () => !probe.isDirty, { events: [vscode.workspace.onDidSaveTextDocument as vscode.Event<unknown>] });
+    }
+
+    it('after a delay: the review is drawn into a read-only review document; auto-save keeps running, the file and the document keep the original until the hunks are decided; the mix is one undoable edit', async () => {
+      await setAutoSave('afterDelay', 200);
+      used!.sim.setReply(ANSWER);
+      const result = await vscode.commands.executeCommand<State>('phiCoder.inlineEdit', { instruction: 'take readonly prices and use +=' });
+      assert.equal(result?.phase, 'review', JSON.stringify(result));
+      assert.equal(result.hunks.length, 2, JSON.stringify(result.hunks));
+      assert.ok(result.review, 'the review is drawn into a review document');
+      const reviewUri = vscode.Uri.parse(result.review);
+      const review = vscode.window.activeTextEditor;
+      assert.equal(review?.document.uri.toString(), result.review, 'the review document is the active editor');
+      assert.equal(review.viewColumn, editor.viewColumn, 'in the editor group of the document');
+      const shown = review.document.getText();
+      assert.ok(shown.includes('export function total(prices: number[]): number {\nexport function total(prices: readonly number[]): number {'), shown);
+      assert.ok(shown.includes('    sum = sum + prices[i];\n    sum += prices[i];'), shown);
+      assert.ok(shown.startsWith('/** Fixture for the inline edit suite. */\n') && shown.endsWith("return 'n=' + n;\n}\n"), 'the whole document around it');
+
+      await autoSaveRan();
+      assert.equal(editor.document.getText(), SOURCE, 'the document holds the original during the review');
+      assert.equal(editor.document.isDirty, false);
+      assert.equal(await readDisk(fileUri), SOURCE, 'nothing is written to disk before the edit is decided');
+      const during = await state();
+      assert.equal(during?.phase, 'review', 'auto-save did not end the review');
+      assert.deepEqual(during.hunks.map((h) => h.state), ['pending', 'pending']);
+      assert.equal(review.document.getText(), shown, 'the review still shows both sides');
+
+      const top = (await lenses(reviewUri)).map((l) => l.command?.title ?? '');
+      for (const t of [/Accept all/, /Reject all/, /^Refine…$/, /^Open as diff$/]) assert.ok(top.some((x) => t.test(x)), `${t} in ${top.join(' | ')}`);
+      assert.deepEqual(await lenses(fileUri), [], 'the document (showing the original) has no lenses');
+      assert.equal(await clickLens(reviewUri, /^Accept$/, 0), true);
+      assert.equal(editor.document.getText(), SOURCE, 'nothing is written before every hunk is decided');
+      assert.equal(await clickLens(reviewUri, /^Reject$/, 1), true);
+      await waitFor('the review to end', async () => (await state()) === undefined);
+      const expected = SOURCE.replace('total(prices: number[])', 'total(prices: readonly number[])');
+      assert.equal(editor.document.getText(), expected, 'the first hunk applied, the second not');
+      await waitFor('the review tab to close', () => reviewTabs().length === 0);
+      assert.equal(vscode.window.activeTextEditor?.document, editor.document, 'the document is shown in its place');
+      await waitFor('auto-save to write the decided text', async () => (await readDisk(fileUri)) === expected, { describe: () => 'disk differs' });
+
+      await vscode.commands.executeCommand('undo');
+      assert.equal(editor.document.getText(), SOURCE, 'one undo restores the original');
+    });
+
+    it('on focus change: Refine and Accept all work in the review document; Ctrl+I there refines', async () => {
+      await setAutoSave('onFocusChange');
+      used!.sim.setReply(rulesResponder([{ match: 'Revise your last version', text: '```typescript\n' + REFINED + '\n```' }], () => ANSWER));
+      const first = await vscode.commands.executeCommand<State>('phiCoder.inlineEdit', { instruction: 'take readonly prices' });
+      assert.equal(first.phase, 'review');
+      assert.ok(first.review, 'the review is drawn into a review document');
+      assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), first.review);
+      // Ctrl+I (the command without a target) in the review document refines the edit.
+      const refined = await vscode.commands.executeCommand<State>('phiCoder.inlineEdit', { instruction: 'use reduce' });
+      assert.equal(refined.rounds, 2, JSON.stringify(refined));
+      const reviewDoc = vscode.window.activeTextEditor!.document;
+      assert.ok(reviewDoc.getText().includes('prices.reduce'), 'the refined proposal is shown');
+      assert.equal(editor.document.getText(), SOURCE);
+      assert.equal(await clickLens(reviewDoc.uri, /Accept all/), true);
+      await waitFor('the review to end', async () => (await state()) === undefined);
+      assert.equal(editor.document.getText(), SOURCE.replace(/export function total[\s\S]*?\n}/, REFINED));
+      await vscode.window.showTextDocument(editor.document);
+      await vscode.commands.executeCommand('undo');
+      assert.equal(editor.document.getText(), SOURCE, 'one undo restores the original after a refine');
+    });
+
+    it('closing the review tab while the proposal streams stops it and leaves the document as it was', async () => {
+      await setAutoSave('afterDelay', 200);
+      used!.sim.setReply({ chunks: ['```typescript\n', 'export function total(prices: readonly number[]): number {\n', '  let sum = 0;\n'], hang: true });
+      const run = vscode.commands.executeCommand<State>('phiCoder.inlineEdit', { instruction: 'readonly' });
+      const streaming = await waitFor('the partial proposal in the review document', async () => {
+        const s = await state();
+        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === s?.review);
+        return s?.phase === 'streaming' && doc?.getText().includes('prices: readonly number[]') ? s : undefined;
+      });
+      await autoSaveRan();
+      assert.equal((await state())?.phase, 'streaming', 'auto-save did not end the review');
+      const tab = reviewTabs().find((t) => (t.input as vscode.TabInputText).uri.toString() === streaming.review);
+      assert.ok(tab, 'the review has a tab');
+      assert.ok(await vscode.window.tabGroups.close(tab));
+      await run;
+      await waitFor('the review to end', async () => (await state()) === undefined);
+      await waitFor('the request to be aborted', () => used!.sim.stats.aborted >= 1, { describe: () => JSON.stringify(used!.sim.stats) });
+      assert.equal(editor.document.getText(), SOURCE);
+      assert.equal(await readDisk(fileUri), SOURCE);
+    });
   });
 });
