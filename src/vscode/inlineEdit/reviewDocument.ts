@@ -9,8 +9,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 
 export const REVIEW_SCHEME = 'phi-coder-review';
-/** Folder of the review documents' URIs: the tab's description when two tabs share a file name. */
-const REVIEW_FOLDER = '/Phi Coder review';
+/** The review tab's title for a file: ends with the file's name, so the language is recognised as the file's. */
+export const reviewTitle = (fileName: string) => `Reviewing ${fileName}`;
 /** Longest wait for VS Code to show new review text (it answers in milliseconds; a stall must not stall the review). */
 const SHOW_TIMEOUT_MS = 5_000;
 
@@ -45,7 +45,7 @@ export class ReviewDocuments implements vscode.TextDocumentContentProvider, vsco
 
   /** Open a review of `real` showing `text`, in `like`'s editor group (with its selection, scroll and indentation). */
   async open(id: string, real: vscode.TextDocument, text: string, like: vscode.TextEditor | undefined): Promise<ReviewSurface> {
-    const uri = vscode.Uri.from({ scheme: REVIEW_SCHEME, path: `${REVIEW_FOLDER}/${path.posix.basename(real.uri.path) || 'untitled'}`, query: id });
+    const uri = vscode.Uri.from({ scheme: REVIEW_SCHEME, path: `/${reviewTitle(path.posix.basename(real.uri.path) || 'untitled')}`, query: id });
     const key = uri.toString();
     this.texts.set(key, text);
     let doc = await vscode.workspace.openTextDocument(uri);

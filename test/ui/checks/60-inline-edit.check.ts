@@ -79,8 +79,8 @@ export const check: UiCheck = {
 
       const added = page.locator('.editor-instance .view-line').filter({ hasText: MARKER }).first();
       await added.waitFor({ state: 'visible', timeout: 30_000 });
-      // In a review tab beside the file's (both are named math.ts: the workbench tells them apart by their folders).
-      await page.locator('.tabs-container .tab.active').filter({ hasText: 'Phi Coder review' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      // In a review tab beside the file's.
+      await page.locator('.tabs-container .tab.active').filter({ hasText: 'Reviewing math.ts' }).first().waitFor({ state: 'visible', timeout: 10_000 });
       const lens = page.locator('.editor-instance .codelens-decoration');
       await lens.filter({ hasText: /Accept all/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
       const lensText = normalizeSpaces((await lens.allInnerTexts()).join(' | '));
