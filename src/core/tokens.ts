@@ -73,9 +73,17 @@ export function tokenize(text: string): number[] {
   return encode(text, { disallowedSpecial: new Set() });
 }
 
+/** Cheaply: `text` has at most `maxTokens` tokens because it has at most that many UTF-8 bytes (a token is at least one). */
+function fitsByLength(text: string, maxTokens: number): boolean {
+  return text.length * 3 <= maxTokens || (text.length <= maxTokens && !NON_ASCII_RE.test(text));
+}
+
+const NON_ASCII_RE = /[^\x00-\x7f]/;
+
 /** The longest prefix of `text` that fits in `maxTokens` tokens. */
 export function truncateToTokens(text: string, maxTokens: number): string {
   if (maxTokens <= 0) return '';
+  if (fitsByLength(text, maxTokens)) return text;
   const ids = tokenize(text);
   if (ids.length <= maxTokens) return text;
   return decode(ids.slice(0, maxTokens));
@@ -84,6 +92,7 @@ export function truncateToTokens(text: string, maxTokens: number): string {
 /** The longest suffix of `text` that fits in `maxTokens` tokens. */
 export function truncateStartToTokens(text: string, maxTokens: number): string {
   if (maxTokens <= 0) return '';
+  if (fitsByLength(text, maxTokens)) return text;
   const ids = tokenize(text);
   if (ids.length <= maxTokens) return text;
   return decode(ids.slice(ids.length - maxTokens));

@@ -31,6 +31,17 @@ test('truncation keeps within the budget from either end', () => {
   assert.equal(truncateToTokens(text, 1000), text);
 });
 
+test('truncation of text with fewer characters than the budget but more tokens (non-ASCII) still cuts it', () => {
+  const text = 'ᚠᚢᚦᚨᚱ ꙮꙮꙮꙮ'; // 10 characters, 27 tokens (three bytes each, one token per byte)
+  assert.ok(countTokens(text) > text.length);
+  for (const max of [text.length, text.length + 2]) {
+    assert.ok(countTokens(truncateToTokens(text, max)) <= max);
+    assert.ok(countTokens(truncateStartToTokens(text, max)) <= max);
+  }
+  // Short ASCII text is returned whole without counting.
+  assert.equal(truncateStartToTokens('  return a', 10), '  return a');
+});
+
 test('minTokens is a lower bound of the exact count on real code, prose and specials, and not a trivial one', () => {
   const dir = path.join(__dirname, '..', '..', 'src', 'core', 'context');
   const texts = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split(/\n(?=\S)/));

@@ -5,10 +5,10 @@
 import type { Backend, BackendKind, ModelInfo, StopReason, Usage } from '../backends/types';
 import { isAbortError } from '../backends/errors';
 import type { DocumentSnapshot } from '../context/types';
-import { buildPrompt, promptStyleFor } from './buildPrompt';
+import { buildPrompt, promptStyleFor, type PromptRequest } from './buildPrompt';
 import { fitInfillWindow } from './llamaInfill';
 import { countTokens } from '../tokens';
-import { syntaxMode } from './mode';
+import { syntaxMode, type CompletionScope } from './mode';
 import { postprocess, isComplete, mayCompleteWith, type PostprocessInput } from './postprocess';
 import { cleanModelText } from './postprocess/clean';
 import { fileWindow, DEFAULT_WINDOW_BUDGET, type FileWindow, type WindowBudget } from './promptWindow';
@@ -87,6 +87,24 @@ export class CompletionPipeline {
     private readonly rules: (doc: DocumentSnapshot) => string = () => '',
   ) {}
 
+  /**
+   * The last document position's window and mode, and the last prompt: the scheduler prepares a request twice (a
+   * warm-up during the debounce, then the request), and the second finds the work done. Keyed by the document's
+   * version, so an edit in between is never served stale.
+   */
+  private lastWindow: { key: string; value: WindowAndMode } | undefined;
+  private lastPrompt: { request: PromptRequest; prompt: BuiltPrompt } | undefined;
+
+  private windowAndMode(doc: DocumentSnapshot, budget: WindowBudget): WindowAndMode {
+    const key = [doc.path, doc.version, doc.offset, doc.text.length, doc.languageId, budget.aboveTokens, budget.belowTokens, budget.linePrefixTokens, budget.lineSuffixTokens].join('\u0000');
+    if (this.lastWindow?.key === key) return this.lastWindow.value;
+    const window = fileWindow(doc.text, doc.offset, budget);
+    const local = localText(window);
+    const value = { window, ...syntaxMode(doc.languageId, local.text, local.offset) };
+    this.lastWindow = { key, value };
+    return value;
+  }
+
   configure(settings: Partial<PipelineSettings>): void {
     this.settings = { ...this.settings, ...settings };
   }
@@ -98,12 +116,13 @@ export class CompletionPipeline {
     const rules = this.rules(doc);
     const rulesTokens = rules ? countTokens(rules) : 0;
     const budget = scaleWindow(infill ? fitInfillWindow(s.window) : s.window, target.contextWindow, s.maxTokens, Math.max(0, s.contextTokens - rulesTokens), rulesTokens);
-    const window = fileWindow(doc.text, doc.offset, budget.window);
-    const local = localText(window);
-    const { mode, scope, bySyntax } = syntaxMode(doc.languageId, local.text, local.offset);
+    const { window, mode, scope, bySyntax } = this.windowAndMode(doc, budget.window);
     const ctx = this.context ? await this.context.get(doc, window.cursorLine, budget.contextTokens) : { text: '', tokens: 0 };
     const maxTokens = mode === 'single-line' ? Math.min(s.singleLineMaxTokens, s.maxTokens) : s.maxTokens;
-    const prompt = buildPrompt({ relPath: doc.relPath, languageId: doc.languageId, window, context: ctx.text, mode, model: target.info, backendKind: target.backendKind, contextWindow: target.contextWindow, rules });
+    const request: PromptRequest = { relPath: doc.relPath, languageId: doc.languageId, window, context: ctx.text, mode, model: target.info, backendKind: target.backendKind, contextWindow: target.contextWindow, rules };
+    const same = this.lastPrompt && samePromptRequest(this.lastPrompt.request, request);
+    const prompt = same ? this.lastPrompt!.prompt : buildPrompt(request);
+    this.lastPrompt = { request, prompt };
     const linesAbove = window.above ? window.above.split('\n').slice(-8) : [];
     const linesBelow = window.below ? window.below.split('\n').slice(0, 8) : [];
     return {
@@ -182,6 +201,28 @@ export class CompletionPipeline {
     const r = postprocess({ ...p.post, raw, truncated: stopReason === 'length' || stopReason === 'window' });
     return { text: stopReason === 'abort' ? '' : r.text, raw, stopReason, note: r.rejected, usage, ttftMs, endedEarly, following: [] };
   }
+}
+
+interface WindowAndMode {
+  window: FileWindow;
+  mode: CompletionMode;
+  scope: CompletionScope;
+  bySyntax: boolean;
+}
+
+/** Every input of buildPrompt is the same (strings by value, the window and the model by identity). */
+function samePromptRequest(a: PromptRequest, b: PromptRequest): boolean {
+  return (
+    a.window === b.window &&
+    a.context === b.context &&
+    a.mode === b.mode &&
+    a.rules === b.rules &&
+    a.relPath === b.relPath &&
+    a.languageId === b.languageId &&
+    a.model === b.model &&
+    a.backendKind === b.backendKind &&
+    a.contextWindow === b.contextWindow
+  );
 }
 
 /** Complete lines of the cleaned output after the ghost text's lines (the last, unfinished line excluded). */
