@@ -134,6 +134,7 @@ describe('inline edit (Ctrl+I)', function () {
     assert.ok(shown.includes('export function total(prices: number[]): number {\nexport function total(prices: readonly number[]): number {'), shown);
     assert.ok(shown.includes('    sum = sum + prices[i];\n    sum += prices[i];'), shown);
     assert.deepEqual(result.tags.filter((t) => t !== 'same'), ['removed', 'added', 'removed', 'added']);
+    assert.equal(result.review, undefined, 'with auto-save off the review is drawn in place');
     // A save during the review (code-server auto-saves after a second) writes the file without the proposal.
     assert.ok(await editor.document.save());
     const onDisk = new TextDecoder().decode(await vscode.workspace.fs.readFile(fileUri));
@@ -279,12 +280,32 @@ describe('inline edit (Ctrl+I)', function () {
       const reviewDoc = vscode.window.activeTextEditor!.document;
       assert.ok(reviewDoc.getText().includes('prices.reduce'), 'the refined proposal is shown');
       assert.equal(editor.document.getText(), SOURCE);
+      // An edit above the target (in the document, hidden behind the review) moves it; the review shows it too.
+      const header = new vscode.WorkspaceEdit();
+      header.insert(fileUri, new vscode.Position(0, 0), '// header\n');
+      assert.ok(await vscode.workspace.applyEdit(header));
+      await waitFor('the review document to show the new first line', () => reviewDoc.getText().startsWith('// header\n/** Fixture'));
+      assert.equal((await state())?.phase, 'review', 'an edit outside the target keeps the review');
       assert.equal(await clickLens(reviewDoc.uri, /Accept all/), true);
       await waitFor('the review to end', async () => (await state()) === undefined);
-      assert.equal(editor.document.getText(), SOURCE.replace(/export function total[\s\S]*?\n}/, REFINED));
+      const before = '// header\n' + SOURCE;
+      assert.equal(editor.document.getText(), before.replace(/export function total[\s\S]*?\n}/, REFINED));
       await vscode.window.showTextDocument(editor.document);
       await vscode.commands.executeCommand('undo');
-      assert.equal(editor.document.getText(), SOURCE, 'one undo restores the original after a refine');
+      assert.equal(editor.document.getText(), before, 'one undo restores the text before the edit, after a refine');
+    });
+
+    it('on window change: the review goes to a review document too; Reject all closes it and changes nothing', async () => {
+      await setAutoSave('onWindowChange');
+      used!.sim.setReply(ANSWER);
+      const result = await vscode.commands.executeCommand<State>('phiCoder.inlineEdit', { instruction: 'take readonly prices' });
+      assert.equal(result.phase, 'review');
+      assert.ok(result.review, 'the review is drawn into a review document');
+      assert.equal(await vscode.commands.executeCommand('phiCoder.inlineEdit.rejectAll'), true);
+      await waitFor('the review to end', async () => (await state()) === undefined);
+      await waitFor('the review tab to close', () => reviewTabs().length === 0);
+      assert.equal(editor.document.getText(), SOURCE);
+      assert.equal(editor.document.isDirty, false, 'nothing was written to the document');
     });
 
     it('closing the review tab while the proposal streams stops it and leaves the document as it was', async () => {

@@ -72,7 +72,8 @@ export const check: UiCheck = {
       await line.click();
       await page.keyboard.press('Control+I');
       const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      // The first Ctrl+I parses the file (tree-sitter) and asks the backend for its window: slow on a loaded machine.
+      await input.waitFor({ state: 'visible', timeout: 30_000 });
       await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: /Edit `add` — 16,384-token window/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
       await input.fill('swap the operands and say what it returns in a comment');
       await page.keyboard.press('Enter');
