@@ -19,9 +19,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ExclusionRules } from '../src/core/context/exclude';
 import { nodeWorkspaceFs } from '../src/core/context/workspaceFs';
-import { WorkspaceIndex, type IndexedFile, type IndexedTag } from '../src/core/context/workspaceIndex';
+import { WorkspaceIndex, type IndexedFile, type IndexedTag, type TagRef } from '../src/core/context/workspaceIndex';
 import { TreeSitterContextEngine } from '../src/core/context/engine';
-import { QuestionSearch, isTestPath, packQuestionHits, sameModule } from '../src/core/context/questionSearch';
+import { QuestionSearch, isTestInputPath, isTestPath, packQuestionHits, sameModule } from '../src/core/context/questionSearch';
 import type { ContextItem } from '../src/core/context/types';
 import { rng } from './rng';
 import { argValue } from './args';
@@ -54,6 +54,8 @@ interface Sample {
   /** 0-based lines of the doc text, blanked in the indexed copy. */
   docLines: number[];
   goldLine: string;
+  /** Definitions of the same name elsewhere with the very same doc (a copied API): the question cannot tell them apart. */
+  twins: TagRef[];
 }
 
 const COMMENT_LINE = /^\s*(?:\/\/\/?|#(?!\[)|\/\*\*?|\*\/|\*|--)\s?(.*?)\s*(?:\*\/)?\s*$/;
@@ -109,19 +111,25 @@ function questionFrom(doc: string, name: string): string | undefined {
   return `Where is the code that ${words.join(' ').replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}?`;
 }
 
+const docOf = (lines: readonly string[], tag: IndexedTag) => commentAbove(lines, tag) ?? docstringInside(lines, tag);
+
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /**
  * True when a packed item shows the gold's definition line (or its head through the name), or another declaration of
  * the same name in the gold's file (an overload, the implementation after its overload signatures) or in a copy of the
- * same module (a package shipping `src/x.ts` beside `x.js` and `x.d.ts`: the same definition, found in any).
+ * same module (a package shipping `src/x.ts` beside `x.js` and `x.d.ts`: the same definition, found in any), or a twin
+ * (the same name with the same doc in another file: `ErrInvalidParams` of a v1 and a v2 package, which one question
+ * cannot tell apart; the packer shows one of two identical snippets).
  */
 function hit(items: readonly ContextItem[], s: Sample, index: WorkspaceIndex): boolean {
   const line = norm(s.goldLine);
   const at = line.indexOf(s.tag.name);
   const head = at >= 0 ? line.slice(0, at + s.tag.name.length) : line;
   // Other declarations of the same name in the gold's file (overloads and their implementation) or in its copies.
-  const copies = index.lookup(s.tag.name).filter((r) => (r.file.path === s.file.path ? r.tag.line !== s.tag.line : sameModule(r.file.path, s.file.path)));
+  const copies = index
+    .lookup(s.tag.name)
+    .filter((r) => (r.file.path === s.file.path ? r.tag.line !== s.tag.line : sameModule(r.file.path, s.file.path) || s.twins.some((t) => t.file.path === r.file.path && t.tag.line === r.tag.line)));
   return items.some((it) => {
     if (copies.some((c) => c.file.path === it.path && it.startLine <= c.tag.line && norm(it.text).includes(c.tag.name))) return true;
     if (it.path !== s.file.path || it.startLine > s.tag.line) return false;
@@ -151,6 +159,14 @@ async function main(): Promise<void> {
   }
   const samples: Sample[] = [];
   const asked = new Set<string>();
+  const questionAt = (r: TagRef) => {
+    try {
+      const doc = docOf(fs.readFileSync(path.join(args.repo, r.file.path), 'utf8').split('\n'), r.tag);
+      return doc && questionFrom(doc[1], r.tag.name);
+    } catch {
+      return undefined;
+    }
+  };
   for (const file of files) {
     if (samples.length >= args.samples) break;
     if (isTestPath(file.path)) continue;
@@ -164,14 +180,18 @@ async function main(): Promise<void> {
     const documented = file.tags.flatMap((tag) => {
       // A name defined in many files is a poor gold (which of them did the question mean?).
       if (new Set(index.lookup(tag.name).map((r) => r.file.path)).size > 3) return [];
-      const doc = commentAbove(lines, tag) ?? docstringInside(lines, tag);
+      const doc = docOf(lines, tag);
       const question = doc && questionFrom(doc[1], tag.name);
-      return doc && question ? [{ file, tag, question, docLines: doc[0], goldLine: lines[tag.line] }] : [];
+      return doc && question ? [{ file, tag, question, docLines: doc[0], goldLine: lines[tag.line], twins: [] as TagRef[] }] : [];
     });
     const pick = documented.length ? documented[Math.floor(random() * documented.length)] : undefined;
+    // A test's input (`testdata/`, `fixtures/`) is no gold: its comments say what a test checks ("false positives are
+    // possible"), not what the code does. Skipped after the pick, so the other samples are drawn as before.
+    if (pick && isTestInputPath(file.path)) continue;
     // One sample per question: copies of a module (src/, lib/, es6/, .d.ts) repeat the same doc.
     if (pick && !asked.has(pick.question)) {
       asked.add(pick.question);
+      pick.twins = index.lookup(pick.tag.name).filter((r) => r.file.path !== file.path && questionAt(r) === pick.question);
       samples.push(pick);
     }
   }
@@ -200,7 +220,7 @@ async function main(): Promise<void> {
     const sample = { ...s, file: current };
     const ts = performance.now();
     const hitsAll = await search.search(s.question, 1000);
-    const rank = hitsAll.findIndex((h) => h.ref.tag.name === s.tag.name && sameModule(h.ref.file.path, s.file.path));
+    const rank = hitsAll.findIndex((h) => h.ref.tag.name === s.tag.name && (sameModule(h.ref.file.path, s.file.path) || s.twins.some((t) => t.file.path === h.ref.file.path)));
     ranks.push(rank);
     const packed = packQuestionHits(await search.search(s.question), args.budget);
     searchMs.push(performance.now() - ts);

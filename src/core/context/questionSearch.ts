@@ -66,10 +66,16 @@ const SLICE_MS = 8;
 /** Definitions in test files count this much, unless the question is about tests. */
 const TEST_FILE_SHARE = 0.6;
 const TEST_PATH = /(^|[\\/])(tests?|testing|__tests__|specs?)([\\/]|$)|[._-](test|spec)s?\.\w+$|(^|[\\/])test_[^\\/]*$/i;
+const TEST_INPUT_PATH = /(^|[\\/])(testdata|test_data|fixtures|__fixtures__|__mocks__)[\\/]/i;
 
 /** True for a path that looks like a test file (a `test/` folder, `*.test.ts`, `test_*.py`, `*_test.go`). */
 export function isTestPath(p: string): boolean {
   return TEST_PATH.test(p);
+}
+
+/** True for a test's input or fixture (a `testdata/` folder, which Go's tools skip; `fixtures/`; `__mocks__/`). */
+export function isTestInputPath(p: string): boolean {
+  return TEST_INPUT_PATH.test(p);
 }
 
 /** Words of a question that say nothing about the code it is looking for. */
@@ -308,7 +314,7 @@ export class QuestionSearch {
     const aboutTests = query.some((q) => q.term === 'test' || q.term === 'spec');
     for (const { file, ft } of files) {
       await slice.maybeYield();
-      const share = !aboutTests && isTestPath(file.path) ? TEST_FILE_SHARE : 1;
+      const share = !aboutTests && (isTestPath(file.path) || isTestInputPath(file.path)) ? TEST_FILE_SHARE : 1;
       const perTag = new Map<number, { score: number; matched: string[] }>();
       for (const q of query) {
         // Each definition gets the best of the term's forms (the word itself or an abbreviation of it).

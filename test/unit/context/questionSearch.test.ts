@@ -6,7 +6,7 @@ import * as path from 'path';
 import { ExclusionRules } from '../../../src/core/context/exclude';
 import { nodeWorkspaceFs } from '../../../src/core/context/workspaceFs';
 import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
-import { QuestionSearch, isTestPath, packQuestionHits, questionTerms, sameModule, stem, termForms } from '../../../src/core/context/questionSearch';
+import { QuestionSearch, isTestInputPath, isTestPath, packQuestionHits, questionTerms, sameModule, stem, termForms } from '../../../src/core/context/questionSearch';
 import { countTokens } from '../../../src/core/tokens';
 
 async function indexOf(files: Record<string, string>): Promise<WorkspaceIndex> {
@@ -93,6 +93,18 @@ test('the best hits are expanded through the definitions they use and the rest o
   assert.ok(beside.score < hits[0].score);
 });
 
+test("a test's input (testdata/, fixtures/) ranks below the code, as tests do, unless the question is about tests", async () => {
+  const body = ['def parse_headers(raw):', '    return dict(line.split(":") for line in raw)', ''].join('\n');
+  const index = await indexOf({ 'pkg/testdata/headers.py': body, 'pkg/headers.py': body });
+  const search = new QuestionSearch(index);
+  const score = (hits: { ref: { file: { path: string } }; score: number }[], p: string) => hits.find((h) => h.ref.file.path === p)?.score ?? 0;
+  const plain = await search.search('where are headers parsed?');
+  assert.equal(plain[0].ref.file.path, 'pkg/headers.py');
+  assert.ok(score(plain, 'pkg/testdata/headers.py') < score(plain, 'pkg/headers.py') * 0.7, JSON.stringify(plain.map((h) => [h.ref.file.path, h.score])));
+  const aboutTests = await search.search('which test parses headers?');
+  assert.ok(score(aboutTests, 'pkg/testdata/headers.py') > score(aboutTests, 'pkg/headers.py') * 0.8, 'not demoted when the question is about tests');
+});
+
 test('an edited file is searched as it is now', async () => {
   const index = await indexOf(WORKSPACE);
   const search = new QuestionSearch(index);
@@ -120,6 +132,8 @@ test('copies of one module are one definition; test paths are recognised', () =>
   assert.ok(!sameModule('src/util.ts', 'src/utils.ts'));
   for (const p of ['test/a.py', 'src/__tests__/x.ts', 'pkg/a_test.go', 'a.spec.ts', 'tests/test_x.py']) assert.ok(isTestPath(p), p);
   for (const p of ['src/contest.ts', 'src/attestation/x.py', 'latest/a.go']) assert.ok(!isTestPath(p), p);
+  for (const p of ['go/ssa/testdata/src/a.go', 'tests/fixtures/app.py', 'src/__mocks__/fs.ts']) assert.ok(isTestInputPath(p), p);
+  for (const p of ['src/testdata.go', 'lib/fixture.rb', 'src/mocks.ts']) assert.ok(!isTestInputPath(p), p);
 });
 
 test('abbreviations in code: a question word matches a code term that is its prefix (half the word at least), at a discount', async () => {
