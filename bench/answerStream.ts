@@ -8,7 +8,9 @@
  * - Diff preview (src/vscode/diffPreview.ts): each redraw re-transforms the whole answer (the real Rewrite transform,
  *   extractCode) and splices it into the document. A virtual clock models a fast server (chars per second below) plus
  *   the measured cost of each redraw; "fixed" is the old policy (every 100 ms), "paced" the RedrawPacer the preview uses.
- * Run: npm run build && npm run bench:answer-stream [-- --part webview|diff]   (last line: one JSON object)
+ * The chat view's numbers for an older revision come from the same run with --baseline-rev <git revision> (its view is
+ * bundled from `git archive` of that revision), e.g. the revision before incremental rendering, 47a9ebf.
+ * Run: npm run build && npm run bench:answer-stream [-- --part webview|diff] [--baseline-rev <rev>]   (last line: one JSON object)
  */
 import { argValue } from './args';
 import { extractCode } from '../src/core/actions/extract';
@@ -35,9 +37,27 @@ export function answer(shape: 'code' | 'mixed'): string {
   return shape === 'code' ? `${out}\n\`\`\`\n` : out;
 }
 
-async function webviewPart(): Promise<Record<string, number>> {
+/**
+ * The view as it was at git revision `rev` (its src/ and media/chat.css, bundled like esbuild.js bundles the view), so
+ * the bench can measure it in the same run as the current build.
+ */
+async function buildBaseline(rev: string): Promise<{ webviewJs: string; chatCss: string }> {
+  const { execFileSync } = await import('node:child_process');
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const esbuild = await import('esbuild');
+  const root = path.resolve(__dirname, '..');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'answer-stream-baseline-'));
+  execFileSync('sh', ['-c', `git -C "${root}" archive "$1" src media/chat.css | tar -x -C "${dir}"`, 'sh', rev]);
+  const webviewJs = path.join(dir, 'webview.js');
+  await esbuild.build({ entryPoints: [path.join(dir, 'src', 'webview', 'main.ts')], outfile: webviewJs, bundle: true, platform: 'browser', format: 'iife', target: 'es2020', minify: true, nodePaths: [path.join(root, 'node_modules')], logLevel: 'error' });
+  return { webviewJs, chatCss: path.join(dir, 'media', 'chat.css') };
+}
+
+async function webviewPart(label: string, files: { webviewJs?: string; chatCss?: string } = {}): Promise<Record<string, number>> {
   const { openTimedView, startHarness } = await import('../test/ui/webview/harness');
-  const harness = await startHarness();
+  const harness = await startHarness(files);
   const results: Record<string, number> = {};
   try {
     for (const shape of ['code', 'mixed'] as const) {
@@ -59,12 +79,13 @@ async function webviewPart(): Promise<Record<string, number>> {
       const finalMs = (await busy()) - beforeEnd;
       await v.page.close();
       const total = frames.reduce((a, b) => a + b, 0);
-      results[`webview_${shape}_frames`] = frames.length;
-      results[`webview_${shape}_busy_total_ms`] = Math.round(total);
-      results[`webview_${shape}_busy_ms_per_frame`] = Number((total / frames.length).toFixed(1));
-      results[`webview_${shape}_worst_frame_ms`] = Math.round(Math.max(...frames));
-      results[`webview_${shape}_final_render_ms`] = Math.round(finalMs);
-      console.log(`webview, ${shape}: ${frames.length} frames, busy ${total.toFixed(0)} ms (${(total / frames.length).toFixed(1)} ms/frame, worst ${Math.max(...frames).toFixed(0)} ms), final render ${finalMs.toFixed(0)} ms`);
+      const key = `${label}_${shape}`;
+      results[`${key}_frames`] = frames.length;
+      results[`${key}_busy_total_ms`] = Math.round(total);
+      results[`${key}_busy_ms_per_frame`] = Number((total / frames.length).toFixed(1));
+      results[`${key}_worst_frame_ms`] = Math.round(Math.max(...frames));
+      results[`${key}_final_render_ms`] = Math.round(finalMs);
+      console.log(`${label}, ${shape}: ${frames.length} frames, busy ${total.toFixed(0)} ms (${(total / frames.length).toFixed(1)} ms/frame, worst ${Math.max(...frames).toFixed(0)} ms), final render ${finalMs.toFixed(0)} ms`);
     }
   } finally {
     await harness.close();
@@ -131,7 +152,18 @@ async function main(): Promise<void> {
   const part = argValue(process.argv, 'part');
   const results: Record<string, number> = {};
   if (!part || part === 'diff') Object.assign(results, diffPart());
-  if (!part || part === 'webview') Object.assign(results, await webviewPart());
+  if (!part || part === 'webview') {
+    Object.assign(results, await webviewPart('webview'));
+    const rev = argValue(process.argv, 'baseline-rev');
+    if (rev) {
+      Object.assign(results, await webviewPart('baseline', await buildBaseline(rev)));
+      for (const shape of ['code', 'mixed']) {
+        for (const m of ['busy_total_ms', 'worst_frame_ms', 'final_render_ms']) {
+          results[`ratio_baseline_over_webview_${shape}_${m}`] = Number((results[`baseline_${shape}_${m}`] / Math.max(1, results[`webview_${shape}_${m}`])).toFixed(1));
+        }
+      }
+    }
+  }
   console.log(JSON.stringify({ bench: 'answer-stream-1mb', answer_bytes: ANSWER_BYTES, webview_delta_bytes: WEBVIEW_DELTA, diff_chars_per_s: DIFF_CHARS_PER_S, ...results }));
 }
 

@@ -154,6 +154,26 @@ function sameAddress(text: string, href: string): boolean {
   }
 }
 
+/** The highlighter's state at the end of each language's root (nothing left open), for `highlightLines`. */
+const roots = new Map<string, unknown>();
+
+/**
+ * Sanitised HTML for lines of a code block highlighted from a fresh start, as the fence renderer highlights them, and
+ * whether the highlighter ended at its root (no comment, string or other construct left open): only then may the next
+ * lines be highlighted from a fresh start and give the HTML a whole-block render gives.
+ */
+export function highlightLines(code: string, language: string): { html: string; closed: boolean } {
+  const lang = language.toLowerCase();
+  if (!lang || !hljs.getLanguage(lang)) return { html: sanitize(escapeHtml(code)), closed: true };
+  try {
+    if (!roots.has(lang)) roots.set(lang, (hljs.highlight('', { language: lang, ignoreIllegals: true }) as { _top?: unknown })._top);
+    const result = hljs.highlight(code, { language: lang, ignoreIllegals: true }) as { value: string; _top?: unknown };
+    return { html: sanitize(result.value), closed: result._top !== undefined && result._top === roots.get(lang) };
+  } catch {
+    return { html: sanitize(escapeHtml(code)), closed: true };
+  }
+}
+
 /** Render (possibly incomplete, still streaming) markdown to sanitised HTML plus the code blocks it contains. */
 export function renderMarkdown(text: string): RenderedMarkdown {
   const env: RenderEnv = { blocks: [] };

@@ -1,12 +1,11 @@
 /**
- * The conversation pane: user questions as plain text, answers as sanitised markdown re-rendered (at most once per
- * frame) while they stream, per-message actions (copy, edit & resend, regenerate) and code-block buttons.
+ * The conversation pane: user questions as plain text, answers as sanitised markdown rendered incrementally (at most
+ * once per frame, see streamRender.ts) while they stream, per-message actions (copy, edit & resend, regenerate) and code-block buttons.
  */
 import type { CodeBlockAction, MessageView, WebviewMessage } from '../shared/protocol';
-import { renderMarkdown, type CodeBlock } from './markdown';
+import type { CodeBlock } from './markdown';
 import { button, h } from './dom';
-import { StreamSplitter } from './streamSplit';
-import { CHAT_TAIL_PACING, RedrawPacer } from '../shared/redrawPacer';
+import { renderInto, StreamRenderer } from './streamRender';
 
 type Post = (m: WebviewMessage) => void;
 
@@ -18,12 +17,10 @@ const CODE_BUTTONS: { action: CodeBlockAction; label: string; aria: string }[] =
 ];
 
 interface StreamView {
-  frozen: number;
-  stable: HTMLElement;
-  tail: HTMLElement;
-  splitter: StreamSplitter;
-  pacer: RedrawPacer;
-  /** A tail render that was skipped, scheduled for when it is due. */
+  renderer: StreamRenderer;
+  /** Shown until the first text arrives. */
+  thinking?: HTMLElement;
+  /** A paced re-render of the open prose, scheduled for when it is due. */
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -33,7 +30,7 @@ interface Entry {
   body: HTMLElement;
   actions: HTMLElement;
   pending: boolean;
-  /** While streaming: the answer up to `frozen` is rendered once (stable); only the tail is re-rendered, paced. */
+  /** While streaming: renders only what is new (the final render keeps what is already in the DOM). */
   stream?: StreamView;
 }
 
@@ -142,8 +139,14 @@ export class MessageList {
       return;
     }
     if (view.streaming) return this.renderStreaming(entry);
+    if (entry.stream) {
+      entry.stream.thinking?.remove();
+      entry.stream.renderer.finish(view.content); // keeps what streaming already rendered
+    } else {
+      body.replaceChildren();
+      renderInto(body, view.content, this.decorateBlock);
+    }
     entry.stream = undefined;
-    this.fill(body, view.content); // the final render is always of the whole answer
     if (view.stopReason === 'abort') body.append(h('div', { class: 'stopped', text: 'Stopped.' }));
     if (view.stopReason === 'window') body.append(h('div', { class: 'stopped', text: "The answer was cut off: the model's context window is full. Start a new chat or attach less code." }));
     if (view.stopReason === 'length') body.append(h('div', { class: 'stopped', text: 'The answer reached its token limit (phiCoder.chat.maxAnswerTokens).' }));
@@ -151,66 +154,46 @@ export class MessageList {
   }
 
   /**
-   * Incremental render while streaming: the stable part is rendered once per cut, and the unfinished tail is
-   * re-rendered at a pace that slows as it grows (a tail that never gets a cut, e.g. one huge code block, would
-   * otherwise cost O(answer) per frame). A skipped tail render is caught up by a timer, so the view never lags
-   * the answer for longer than the pacing interval.
+   * Incremental render while streaming (StreamRenderer): what is new is rendered, what is stable stays. Only open
+   * prose is re-rendered, at a pace that slows as it grows; a skipped re-render is caught up by a timer, so the view
+   * never lags the answer for longer than the pacing interval.
    */
   private renderStreaming(entry: Entry): void {
     if (!entry.stream) {
-      entry.stream = { frozen: 0, stable: h('div', { class: 'md-stable' }), tail: h('div', { class: 'md-tail' }), splitter: new StreamSplitter(), pacer: new RedrawPacer(CHAT_TAIL_PACING) };
-      entry.body.replaceChildren(entry.stream.stable, entry.stream.tail);
+      entry.body.replaceChildren();
+      entry.stream = { renderer: new StreamRenderer(entry.body, this.decorateBlock) };
     }
     const s = entry.stream;
     const content = entry.view.content;
-    const cut = s.splitter.advance(content);
-    const moved = cut > s.frozen;
-    if (moved) {
-      const segment = h('div', { class: 'md-segment' });
-      this.fill(segment, content.slice(s.frozen, cut));
-      s.stable.append(segment);
-      s.frozen = cut;
+    if (content === '') {
+      s.thinking ??= entry.body.appendChild(h('span', { class: 'thinking', text: 'Thinking…' }));
+      return;
     }
-    const start = performance.now();
-    const wait = s.pacer.wait(start, content.length - s.frozen);
-    // The tail must be redrawn when the cut moved (its old render holds text now in the stable part).
-    if (!moved && wait > 0) {
+    s.thinking?.remove();
+    s.thinking = undefined;
+    const wait = s.renderer.update(content);
+    if (wait > 0) {
       s.timer = setTimeout(() => {
         s.timer = undefined;
         if (entry.stream === s && entry.view.streaming) this.schedule(entry);
       }, wait);
-      return;
-    }
-    this.fill(s.tail, content.slice(s.frozen));
-    if (content === '') s.tail.append(h('span', { class: 'thinking', text: 'Thinking…' }));
-    s.pacer.drew(start, performance.now());
-  }
-
-  private fill(el: HTMLElement, markdown: string): void {
-    const rendered = renderMarkdown(markdown);
-    el.innerHTML = rendered.html; // sanitised by DOMPurify in renderMarkdown
-    this.decorateCodeBlocks(el, rendered.blocks);
-  }
-
-  private decorateCodeBlocks(body: HTMLElement, blocks: CodeBlock[]): void {
-    // renderMarkdown lists the blocks in document order, the same order as the .code-block elements.
-    const elements = body.querySelectorAll<HTMLElement>('.code-block');
-    for (let i = 0; i < elements.length; i++) {
-      const el = elements[i];
-      const block = blocks[i];
-      const toolbar = el.querySelector('.code-toolbar');
-      if (!block || !toolbar) continue;
-      const group = h('span', { class: 'code-buttons', role: 'group', 'aria-label': 'Code block actions' });
-      for (const { action, label, aria } of CODE_BUTTONS) {
-        const b = button(label, aria, () => {
-          this.post({ type: 'codeBlock', action, code: block.code, language: block.language });
-          if (action === 'copy') flash(b, 'Copied');
-        }, `code-button code-${action}`);
-        group.append(b);
-      }
-      toolbar.append(group);
     }
   }
+
+  /** The code-block buttons post the block's source (never read back from the DOM). */
+  private readonly decorateBlock = (el: HTMLElement, block: CodeBlock): void => {
+    const toolbar = el.querySelector('.code-toolbar');
+    if (!toolbar) return;
+    const group = h('span', { class: 'code-buttons', role: 'group', 'aria-label': 'Code block actions' });
+    for (const { action, label, aria } of CODE_BUTTONS) {
+      const b = button(label, aria, () => {
+        this.post({ type: 'codeBlock', action, code: block.code, language: block.language });
+        if (action === 'copy') flash(b, 'Copied');
+      }, `code-button code-${action}`);
+      group.append(b);
+    }
+    toolbar.append(group);
+  };
 
   /** Copy/edit/regenerate buttons; regenerate only on the last answer and never while streaming. */
   private refreshActions(): void {

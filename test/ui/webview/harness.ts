@@ -76,10 +76,10 @@ export interface ViewPage {
   errors: string[];
 }
 
-const FILES: Record<string, { file: string; type: string }> = {
+const DEFAULT_FILES = {
   '/dist/webview.js': { file: path.join(ROOT, 'dist', 'webview.js'), type: 'text/javascript' },
   '/media/chat.css': { file: path.join(ROOT, 'media', 'chat.css'), type: 'text/css' },
-};
+} as const;
 
 /**
  * A ready view (it posted `ready`) with a clock of its main thread's busy time so far, in ms (CDP TaskDuration): what
@@ -94,7 +94,17 @@ export async function openTimedView(harness: Harness): Promise<{ view: ViewPage;
   return { view, busy };
 }
 
-export async function startHarness(): Promise<Harness> {
+/** Serve another build of the view (e.g. a baseline built from an older revision) instead of dist/ and media/. */
+export interface HarnessFiles {
+  webviewJs?: string;
+  chatCss?: string;
+}
+
+export async function startHarness(files: HarnessFiles = {}): Promise<Harness> {
+  const FILES = {
+    '/dist/webview.js': { ...DEFAULT_FILES['/dist/webview.js'], file: files.webviewJs ?? DEFAULT_FILES['/dist/webview.js'].file },
+    '/media/chat.css': { ...DEFAULT_FILES['/media/chat.css'], file: files.chatCss ?? DEFAULT_FILES['/media/chat.css'].file },
+  } as Record<string, { file: string; type: string }>;
   if (!fs.existsSync(FILES['/dist/webview.js'].file)) throw new Error('dist/webview.js is missing: run `npm run build` first');
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');

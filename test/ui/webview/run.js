@@ -10,5 +10,5 @@ if (!fs.existsSync(path.join(root, 'dist', 'webview.js'))) {
   const b = spawnSync(process.execPath, [path.join(root, 'esbuild.js')], { cwd: root, stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', path.join(__dirname, 'webview.test.ts')], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', path.join(__dirname, 'webview.test.ts'), path.join(__dirname, 'streamRender.test.ts')], { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);

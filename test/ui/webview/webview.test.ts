@@ -86,21 +86,39 @@ test('streams markdown: text grows chunk by chunk, code is highlighted, buttons 
   await v.page.close();
 });
 
-test('a long answer with no stable cut streams at a bounded pace, catches up with no new text, and ends as the full render (issue 14, finding 12)', async () => {
+test('a long code block streams line by line, shows all of it with no new text, and ends as the full render, reusing the DOM (issue 14, finding 12)', async () => {
   const v = await openReady();
   const code = 'const total = values.reduce((a, b) => a + b, 0); // the sum of the values\n'.repeat(2500);
   const answer = `Here:\n\n\`\`\`ts\n${code}\`\`\`\n`;
   const chunks: string[] = [];
   for (let i = 0; i < answer.length; i += 4096) chunks.push(answer.slice(i, i + 4096));
   await streamAnswer(v, 'rb', chunks);
-  // No more text comes: a tail render the pacing skipped is still made, so the streaming view shows all of it.
+  // No more text comes: the streaming view shows all of it.
   const codeText = () => v.page.$$eval('.message.assistant .message-body code', (els) => els.map((e) => e.textContent).join('\n--\n'));
-  await v.page.waitForFunction((n) => (document.querySelector('.message.assistant.streaming .md-tail code')?.textContent ?? '').length >= n, code.length, { timeout: 20_000 });
+  await v.page.waitForFunction((n) => (document.querySelector('.message.assistant.streaming .code-block code')?.textContent ?? '').length >= n, code.length, { timeout: 20_000 });
   const streamed = await codeText();
+  // Mark the streamed block: the final render must keep it (not re-render the answer).
+  await v.page.$eval('.message.assistant .code-block', (el) => el.setAttribute('data-streamed', 'yes'));
   await v.send({ type: 'streamEnd', requestId: 'rb', stopReason: 'stop' });
-  await v.page.waitForSelector('.message.assistant:not(.streaming) .code-block');
+  await v.page.waitForSelector('.message.assistant:not(.streaming) .code-block .code-copy');
   assert.equal(streamed, await codeText(), 'the streamed view shows the code the full render shows');
-  assert.equal(await codeText(), code, 'the final render is of the whole answer');
+  assert.equal(await codeText(), code, 'the final view holds the whole answer');
+  assert.equal(await v.page.$eval('.message.assistant .code-block', (el) => el.getAttribute('data-streamed')), 'yes', 'the final render kept the streamed block');
+  // The same answer from a host snapshot (a whole render) has the same markup, once the streamed layout blocks (parts, code chunks) are unwrapped.
+  const streamedHtml = await v.page.$eval('.message.assistant .message-body', (el) => {
+    const copy = el.cloneNode(true) as HTMLElement;
+    copy.querySelector('[data-streamed]')?.removeAttribute('data-streamed');
+    for (const c of copy.querySelectorAll('.code-chunk, .md-part')) c.replaceWith(...c.childNodes);
+    return copy.innerHTML;
+  });
+  await v.page.click('.code-block .code-copy');
+  const copied = await v.waitPosted((m) => m.type === 'codeBlock');
+  assert.deepEqual(copied, { type: 'codeBlock', action: 'copy', code: code.replace(/\n$/, ''), language: 'ts' }, 'the streamed block\'s buttons post its whole source');
+  await v.send(stateMsg({ conversation: { id: 'c1', title: 'Long', messages: [{ id: 'a-rb', role: 'assistant', content: answer }] } }));
+  await v.page.waitForFunction(() => !document.querySelector('[data-streamed]'));
+  const wholeHtml = await v.page.$eval('.message.assistant .message-body', (el) => el.innerHTML);
+  assert.ok(wholeHtml === streamedHtml, `the streamed DOM is a whole render's (lengths ${streamedHtml.length} / ${wholeHtml.length})`);
+
   assert.deepEqual(v.errors, []);
   await v.page.close();
 });
@@ -188,6 +206,56 @@ test('untrusted markdown is neutralised: img onerror, script, javascript: links,
   for (const a of await v.page.$$(`${body} a`)) await a.click({ modifiers: ['Control'] }).catch(() => undefined);
   await v.page.hover(`${body} p code`);
   assert.equal(await v.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+  await v.page.close();
+});
+
+test('hostile markup split across chunks stays inert at every step of the incremental render (issue 14, findings 12 and 14)', async () => {
+  const v = await openReady();
+  const evil = [
+    'Look <img src=x onerror="window.__pwned=1"> and <script>window.__pwned=2</script>\n',
+    '[click](javascript:window.__pwned=3) <a href="javascript:window.__pwned=4">raw</a>\n\n',
+    '```html\n</code></pre><img src=x onerror="window.__pwned=5"><svg onload="window.__pwned=6"></svg>\n',
+    '<!-- open comment\n<script>window.__pwned=7</script>\n```\n\n',
+    '```\n<iframe src="https://evil.example"></iframe>\n', // left open: the final render closes it
+  ].join('');
+  // Record every element that ever enters the answer, while it streams and after.
+  await v.page.evaluate(() => {
+    const w = window as unknown as { __bad: string[] };
+    w.__bad = [];
+    new MutationObserver((records) => {
+      for (const r of records) {
+        for (const n of r.addedNodes) {
+          if (!(n instanceof Element)) continue;
+          for (const el of [n, ...n.querySelectorAll('*')]) {
+            if (/^(img|script|iframe|svg|object|embed)$/i.test(el.tagName)) w.__bad.push(el.tagName);
+            for (const a of el.attributes) if (a.name.startsWith('on') || /^\s*javascript:/i.test(a.value)) w.__bad.push(`${el.tagName} ${a.name}`);
+          }
+        }
+      }
+    }).observe(document.getElementById('messages') ?? document.body, { childList: true, subtree: true });
+  });
+  await v.send({ type: 'streamStart', requestId: 'rs', messageId: 'a-rs' });
+  // Chunks of 1 and 3 characters, each rendered in its own frame.
+  await v.page.evaluate(async (text) => {
+    for (let i = 0, n = 0; i < text.length; n++) {
+      const size = n % 2 ? 3 : 1;
+      window.dispatchEvent(new MessageEvent('message', { data: { type: 'streamDelta', requestId: 'rs', text: text.slice(i, i + size) } }));
+      i += size;
+      await new Promise<void>((r) => requestAnimationFrame(() => r()));
+    }
+  }, evil);
+  await v.page.waitForFunction(() => (document.querySelector('.message.assistant.streaming .message-body')?.textContent ?? '').includes('<iframe src="https://evil.example"></iframe>'));
+  await v.send({ type: 'streamEnd', requestId: 'rs', stopReason: 'stop' });
+  await v.page.waitForSelector('.message.assistant:not(.streaming) .code-block .code-copy');
+  const body = '.message.assistant .message-body';
+  const text = await v.page.$eval(body, (el) => el.textContent ?? '');
+  assert.match(text, /<script>window.__pwned=2<\/script>/, 'raw HTML is shown as text');
+  assert.match(text, /<\/code><\/pre><img src=x onerror="window.__pwned=5">/, 'markup in a streamed code block is text');
+  assert.equal(await v.page.$$eval(`${body} .code-block`, (els) => els.length), 2);
+  assert.deepEqual(await v.page.evaluate(() => (window as unknown as { __bad: string[] }).__bad), [], 'no dangerous element or attribute ever entered the DOM');
+  for (const a of await v.page.$$(`${body} a`)) await a.click({ modifiers: ['Control'] }).catch(() => undefined);
+  assert.equal(await v.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+  assert.deepEqual(v.errors, []);
   await v.page.close();
 });
 

@@ -50,3 +50,48 @@ test('the incremental splitter gives the cut a whole scan gives, for every prefi
     }
   }
 });
+
+test('no cut before a list item after a blank line (it joins the list above and makes it loose), a cut before other lines', () => {
+  for (const item of ['- b\n', '* b\n', '+ b\n', '2. b\n', '10) b\n']) {
+    const text = `- a\n\n${item}`;
+    assert.equal(stableBoundary(text), 0, JSON.stringify(text));
+  }
+  for (const line of ['---\n', '2024 was\n', '-x\n', 'Text\n']) {
+    const text = `- a\n\n${line}`;
+    assert.equal(text.slice(stableBoundary(text)), line, JSON.stringify(text));
+  }
+  assert.equal(stableBoundary('- a\n\n- b'), 0, 'a possible list marker waits for its whole line');
+});
+
+test('a fence opened in the first column is a cut before it and after its closing line, and is reported with its code offsets', () => {
+  const text = 'Intro\n```ts\nconst a = 1;\n\n```\nafter\n';
+  const s = new StreamSplitter();
+  s.advance(text);
+  const events = s.drain();
+  const open = text.indexOf('```ts');
+  const codeStart = open + '```ts\n'.length;
+  const close = text.indexOf('```\nafter');
+  assert.deepEqual(events, [
+    { kind: 'cut', at: open },
+    { kind: 'open', start: open, codeStart },
+    { kind: 'close', start: open, codeEnd: close, end: close + 4 },
+    { kind: 'cut', at: close + 4 },
+  ]);
+  assert.deepEqual(s.drain(), [], 'events are reported once');
+  // Indented fences and fences whose info has a backtick are not first-column fences.
+  const other = new StreamSplitter();
+  other.advance('Intro\n  ```ts\ncode\n  ```\n\n```a`b\nnot code\n');
+  assert.ok(other.drain().every((e) => e.kind === 'cut'));
+  const open2 = new StreamSplitter();
+  open2.advance('x\n```py\nline one\nline tw');
+  assert.deepEqual(open2.openFence, { start: 2, codeStart: 8 });
+  assert.equal(open2.completeEnd, 'x\n```py\nline one\n'.length);
+});
+
+test('a link reference definition outside fences is noticed', () => {
+  const s = new StreamSplitter();
+  s.advance('```\n[a]: https://in.code\n```\n');
+  assert.equal(s.sawReference, false);
+  s.advance('```\n[a]: https://in.code\n```\n[g]: https://example.com\n');
+  assert.equal(s.sawReference, true);
+});

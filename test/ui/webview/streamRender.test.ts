@@ -1,0 +1,172 @@
+/**
+ * The incremental renderer (src/webview/streamRender.ts) in headless Chromium, bundled as it is in the view: fed every
+ * prefix of a chunked stream, it must show the text a whole render of that prefix shows, and end with the DOM a whole
+ * render of the answer gives (issue 14, finding 12). Run: node test/ui/webview/run.js
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT } from './harness';
+
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  const bundle = await esbuild.build({
+    stdin: {
+      contents: `import { StreamRenderer, renderInto } from './src/webview/streamRender'; (window as any).sr = { StreamRenderer, renderInto };`,
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+  });
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  page = await browser.newPage();
+  await page.setContent('<div id="out"></div>');
+  await page.addStyleTag({ path: path.join(ROOT, 'media', 'chat.css') }); // the view's layout (code chunks are blocks)
+  await page.addScriptTag({ content: 'window.__name = (f) => f;' }); // tsx keepNames helper for functions sent to the page
+  await page.addScriptTag({ content: bundle.outputFiles[0].text });
+});
+after(async () => {
+  await browser?.close();
+});
+
+interface Report {
+  /** Prefixes at which the streamed view's text differed from a whole render's. */
+  textMismatches: { end: number; streamed: string; whole: string }[];
+  finalStreamed: string;
+  finalWhole: string;
+}
+
+/** Streams `text` in chunks of `size` into a StreamRenderer (every update is due) and compares with whole renders. */
+function stream(text: string, size: number, checkEvery = 1): Promise<Report> {
+  return page.evaluate(({ text, size, checkEvery }) => {
+    type Decorate = (el: HTMLElement, block: { code: string; language: string }) => void;
+    const sr = (window as unknown as { sr: { StreamRenderer: new (el: HTMLElement, d: Decorate) => { update(raw: string, now?: number): number; finish(raw: string): void }; renderInto(into: HTMLElement, md: string, d: Decorate): void } }).sr;
+    // The block's source goes into an attribute, so the final comparison checks what the buttons would post too.
+    const decorate: Decorate = (el, block) => el.setAttribute('data-block', `${block.language}|${block.code}`);
+    const whole = (md: string) => {
+      const el = document.createElement('div');
+      sr.renderInto(el, md, decorate);
+      return el;
+    };
+    /** The streamed answer is laid out in `div.md-part` and `span.code-chunk` blocks; without them its markup is a whole render's. */
+    const unwrapChunks = (root: HTMLElement) => {
+      for (const c of root.querySelectorAll('.code-chunk, .md-part')) c.replaceWith(...c.childNodes);
+      return root.innerHTML;
+    };
+    const el = document.createElement('div');
+    const r = new sr.StreamRenderer(el, decorate);
+    const textMismatches: Report['textMismatches'] = [];
+    let step = 0;
+    for (let end = size; ; end += size) {
+      const prefix = text.slice(0, Math.min(end, text.length));
+      const wait = r.update(prefix, (step + 1) * 1e7); // far apart: the paced prose render is always due
+      if (wait !== 0) throw new Error(`an update at ${end} was deferred by ${wait} ms`);
+      if (++step % checkEvery === 0 || end >= text.length) {
+        // A partial last line may differ in trailing blanks (markdown-it drops a blank last line of an open fence).
+        const norm = (s: string) => s.replace(/[ \t]+$/gm, '');
+        const expected = norm(whole(prefix).textContent ?? '');
+        const shown = norm(el.textContent ?? '');
+        if (shown !== expected && textMismatches.length < 3) {
+          let i = 0;
+          while (i < shown.length && shown[i] === expected[i]) i++;
+          textMismatches.push({ end, streamed: shown.slice(Math.max(0, i - 60), i + 60), whole: expected.slice(Math.max(0, i - 60), i + 60) });
+        }
+      }
+      if (end >= text.length) break;
+    }
+    r.finish(text);
+    return { textMismatches, finalStreamed: unwrapChunks(el), finalWhole: whole(text).innerHTML };
+  }, { text, size, checkEvery });
+}
+
+const CODE_ANSWER = [
+  'Here is the fix:\n\n```ts\n',
+  '/**\n * Average of the values.\n * Returns 0 for none.\n */\nexport function mean(values: number[]): number {\n',
+  '  const s = `sum of ${values.length}\nvalues`; // a template string over two lines\n',
+  '  let sum = 0;\n\n  for (const v of values) sum += v; /* inline */\n  return values.length ? sum / values.length : 0;\n}\n',
+  '```\n',
+].join('');
+
+const PROSE_ANSWER = [
+  '# Plan\n\nThe function walks the list once and keeps a **running total**; see `mean()` and https://example.com/docs.\n',
+  'A second line of the same paragraph.\n\n',
+  '1. first\n\n2. second, loose\n\n- a\n- b\n  continued\n\n',
+  '> quoted\nlazy line\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n',
+  '---\n\n2024 was the year.\n\n* star item\n\nAfter the list.\n',
+  'Then code interrupts a paragraph:\n```py\ndef f(x):\n    """doc\n    string"""\n    return x\n```\nand prose right after.\n\n',
+  '~~~~\nnot closed by ```\n~~~\n~~~~\n\n',
+  '- item with code:\n\n  ```js\n  let a = 1;\n  ```\n\nEnd with <b>raw html</b> & entities &amp; done',
+].join('');
+
+const CRLF_ANSWER = 'Windows lines:\r\n\r\n```c\r\nint main(void) {\r\n  return 0;\r\n}\r\n```\r\n\r\nDone.\r\n';
+
+test('streamed in chunks of 1, 3 and 64 characters, the view shows what a whole render shows and ends with its DOM: code', async () => {
+  for (const size of [1, 3, 64]) {
+    const r = await stream(CODE_ANSWER, size);
+    assert.deepEqual(r.textMismatches, [], `chunks of ${size}`);
+    assert.equal(r.finalStreamed, r.finalWhole, `chunks of ${size}: the final DOM is a whole render's`);
+    assert.match(r.finalStreamed, /hljs-comment/, 'the code is highlighted');
+    assert.match(r.finalStreamed, /data-block="ts\|\/\*\*/, 'the block carries its full source');
+  }
+});
+
+test('streamed in chunks of 1, 3 and 64 characters, the view shows what a whole render shows and ends with its DOM: prose, lists, fences split across chunks', async () => {
+  for (const text of [PROSE_ANSWER, CRLF_ANSWER, `${CODE_ANSWER}\n${PROSE_ANSWER}`, 'Unclosed at the end:\n\n```python\nx = 1\ny = "no newline']) {
+    for (const size of [1, 3, 64]) {
+      const r = await stream(text, size);
+      assert.deepEqual(r.textMismatches, [], `chunks of ${size} of ${JSON.stringify(text.slice(0, 40))}`);
+      assert.equal(r.finalStreamed, r.finalWhole, `chunks of ${size} of ${JSON.stringify(text.slice(0, 40))}: the final DOM is a whole render's`);
+    }
+  }
+});
+
+test('a reference-style link defined after its use renders as a whole render does', async () => {
+  const text = 'See [the guide][g].\n\nMore text.\n\n[g]: https://example.com/guide\n';
+  const r = await stream(text, 3);
+  assert.equal(r.finalStreamed, r.finalWhole);
+  assert.match(r.finalStreamed, /href="https:\/\/example.com\/guide"/);
+});
+
+test('a 200 KB code block streams with work per update that does not grow with it', async () => {
+  const line = 'const total = values.reduce((a, b) => a + b, 0); // the sum of the values\n';
+  const text = `Here:\n\n\`\`\`ts\n${line.repeat(2800)}\`\`\`\n`;
+  const r = await page.evaluate(({ text }) => {
+    type Decorate = (el: HTMLElement, block: { code: string; language: string }) => void;
+    const sr = (window as unknown as { sr: { StreamRenderer: new (el: HTMLElement, d: Decorate) => { update(raw: string, now?: number): number; finish(raw: string): void }; renderInto(into: HTMLElement, md: string, d: Decorate): void } }).sr;
+    const el = document.createElement('div');
+    document.body.append(el);
+    const r = new sr.StreamRenderer(el, () => undefined);
+    const unwrapChunks = (root: HTMLElement) => {
+      for (const c of root.querySelectorAll('.code-chunk, .md-part')) c.replaceWith(...c.childNodes);
+      return root.innerHTML;
+    };
+    const times: number[] = [];
+    for (let end = 4096; end < text.length + 4096; end += 4096) {
+      const t0 = performance.now();
+      r.update(text.slice(0, end));
+      void el.offsetHeight;
+      times.push(performance.now() - t0);
+    }
+    const t0 = performance.now();
+    r.finish(text);
+    const final = performance.now() - t0;
+    const whole = document.createElement('div');
+    const t1 = performance.now();
+    sr.renderInto(whole, text, () => undefined);
+    const wholeMs = performance.now() - t1;
+    const quarter = Math.floor(times.length / 4);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    return { early: median(times.slice(1, quarter)), late: median(times.slice(3 * quarter)), final, wholeMs, same: unwrapChunks(el) === whole.innerHTML };
+  }, { text });
+  assert.ok(r.same, 'the final DOM is a whole render\'s');
+  // O(new text): the last quarter's updates cost about what the first quarter's did (a re-render of the block would cost ~4x).
+  assert.ok(r.late < 2.5 * r.early + 2, `median update early ${r.early.toFixed(2)} ms, late ${r.late.toFixed(2)} ms`);
+  assert.ok(r.final < r.wholeMs, `the final render (${r.final.toFixed(1)} ms) reuses the DOM, a whole render takes ${r.wholeMs.toFixed(1)} ms`);
+});
