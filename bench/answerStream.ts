@@ -3,11 +3,12 @@
  * it as it grows.
  * - Chat webview (the built dist/webview.js in headless Chromium, test/ui/webview/harness.ts): the answer arrives in
  *   deltas, one per frame; main-thread busy time (CDP TaskDuration) per frame, total and worst frame, and how long the
- *   final render takes. Two shapes: one 1 MB code block (the tail the view re-renders never gets a stable cut) and
- *   1 MB of paragraphs with code blocks.
+ *   final render takes. Two shapes: one 1 MB code block (never a stable cut: the view appends its lines) and 1 MB of
+ *   paragraphs with code blocks (a cut every few lines, thousands of blocks).
  * - Diff preview (src/vscode/diffPreview.ts): each redraw re-transforms the whole answer (the real Rewrite transform,
  *   extractCode) and splices it into the document. A virtual clock models a fast server (chars per second below) plus
- *   the measured cost of each redraw; "fixed" is the old policy (every 100 ms), "paced" the RedrawPacer the preview uses.
+ *   the measured cost of each redraw; "fixed" is the first policy (every 100 ms), "paced" the RedrawPacer alone, and
+ *   "live_limit" what the preview does now (LiveRedraws: paced up to LIVE_PREVIEW_LIMIT, then progress only).
  * The chat view's numbers for an older revision come from the same run with --baseline-rev <git revision> (its view is
  * bundled from `git archive` of that revision), e.g. the revision before incremental rendering, 47a9ebf.
  * Run: npm run build && npm run bench:answer-stream [-- --part webview|diff] [--baseline-rev <rev>]   (last line: one JSON object)

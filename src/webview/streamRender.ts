@@ -32,6 +32,8 @@ const CODE_CHUNK_CHARS = 4096;
 const PART_NODES = 48;
 
 interface OpenCode {
+  /** Where the fence's opening line starts. */
+  start: number;
   language: string;
   /** The fence's marker: a partial last line that may close the fence with it is not shown as code. */
   marker: string;
@@ -145,7 +147,13 @@ export class StreamRenderer {
   }
 
   private applyEvents(): void {
-    for (const event of this.splitter.drain()) this.apply(event);
+    const events = this.splitter.drain();
+    // A fence that opens and closes within one update is stable text like the rest (the cuts around it cover it).
+    const closedNow = new Set(events.flatMap((e) => (e.kind === 'close' ? [e.start] : [])));
+    for (const event of events) {
+      if (event.kind === 'cut') this.stableEnd = Math.max(this.stableEnd, event.at);
+      else if (!closedNow.has(event.start) || (event.kind === 'close' && this.code?.start === event.start)) this.apply(event);
+    }
     if (this.stableEnd > this.rendered) this.renderStable(this.stableEnd);
   }
 
@@ -159,10 +167,8 @@ export class StreamRenderer {
     this.splitter.advance(this.text);
   }
 
-  private apply(event: SplitEvent): void {
-    if (event.kind === 'cut') {
-      this.stableEnd = Math.max(this.stableEnd, event.at);
-    } else if (event.kind === 'open') {
+  private apply(event: Exclude<SplitEvent, { kind: 'cut' }>): void {
+    if (event.kind === 'open') {
       this.renderStable(event.start);
       this.openCode(event.start, event.codeStart);
     } else if (this.code) {
@@ -234,7 +240,7 @@ export class StreamRenderer {
     part.append(...holder.childNodes);
     this.openFrom = last ? last.nextSibling : part.firstChild;
     const marker = /^(`+|~+)/.exec(this.text.slice(start, codeStart))?.[1] ?? '```';
-    this.code = { language: shell.blocks[0]?.language ?? '', marker, codeStart, committed: codeStart, code, chunk, chunkStart: codeStart, plain, shown: codeStart };
+    this.code = { start, language: shell.blocks[0]?.language ?? '', marker, codeStart, committed: codeStart, code, chunk, chunkStart: codeStart, plain, shown: codeStart };
     this.rendered = start;
   }
 
