@@ -5,9 +5,7 @@
  * a baseline measured in the same page and run: markdown-it alone with no highlighting and no sanitising.
  * Run: npx tsx test/ui/webview/bench.ts   (last line of output: one JSON object)
  */
-import * as esbuild from 'esbuild';
-import { chromium } from 'playwright-core';
-import { openTimedView, ROOT, startHarness } from './harness';
+import { openModulePage, openTimedView, startHarness } from './harness';
 
 const SIZES_KB = [2, 8, 16, 32];
 /** Streaming scenario: answer sizes and the text per frame (about 16 tokens, i.e. a fast GPU at 60 fps). */
@@ -28,24 +26,11 @@ function answerOfSize(kb: number): string {
 }
 
 async function main(): Promise<void> {
-  const bundle = await esbuild.build({
-    stdin: {
-      contents: `import { renderMarkdown } from './src/webview/markdown'; import MarkdownIt from 'markdown-it'; const plain = new MarkdownIt({ html: false }); (window as any).bench = { renderMarkdown, plain: (t: string) => plain.render(t) };`,
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    minify: true,
-  });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const { browser, page } = await openModulePage(
+    `import { renderMarkdown } from './src/webview/markdown'; import MarkdownIt from 'markdown-it'; const plain = new MarkdownIt({ html: false }); (window as any).bench = { renderMarkdown, plain: (t: string) => plain.render(t) };`,
+    { minify: true },
+  );
   try {
-    const page = await browser.newPage();
-    await page.setContent('<div id="out"></div>');
-    await page.addScriptTag({ content: 'window.__name = (f) => f;' }); // tsx keepNames helper for functions sent to the page
-    await page.addScriptTag({ content: bundle.outputFiles[0].text });
     const results: Record<string, number> = {};
     for (const kb of SIZES_KB) {
       const text = answerOfSize(kb);

@@ -94,6 +94,22 @@ export async function openTimedView(harness: Harness): Promise<{ view: ViewPage;
   return { view, busy };
 }
 
+/**
+ * A page holding `<div id="out">` and a browser bundle of `entry` (TypeScript importing from the project root), for
+ * measuring or testing webview modules without the view around them; `css` also loads media/chat.css.
+ */
+export async function openModulePage(entry: string, opts: { minify?: boolean; css?: boolean } = {}): Promise<{ browser: Browser; page: Page }> {
+  const esbuild = await import('esbuild');
+  const bundle = await esbuild.build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' }, bundle: true, write: false, format: 'iife', platform: 'browser', minify: opts.minify ?? false });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const page = await browser.newPage();
+  await page.setContent('<div id="out"></div>');
+  if (opts.css) await page.addStyleTag({ path: path.join(ROOT, 'media', 'chat.css') });
+  await page.addScriptTag({ content: 'window.__name = (f) => f;' }); // tsx keepNames helper for functions sent to the page
+  await page.addScriptTag({ content: bundle.outputFiles[0].text });
+  return { browser, page };
+}
+
 /** Serve another build of the view (e.g. a baseline built from an older revision) instead of dist/ and media/. */
 export interface HarnessFiles {
   webviewJs?: string;

@@ -5,32 +5,15 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
-import * as esbuild from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT } from './harness';
+import type { Browser, Page } from 'playwright-core';
+import { openModulePage } from './harness';
 
 let browser: Browser;
 let page: Page;
 
 before(async () => {
-  const bundle = await esbuild.build({
-    stdin: {
-      contents: `import { StreamRenderer, renderInto } from './src/webview/streamRender'; (window as any).sr = { StreamRenderer, renderInto };`,
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-  });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-  page = await browser.newPage();
-  await page.setContent('<div id="out"></div>');
-  await page.addStyleTag({ path: path.join(ROOT, 'media', 'chat.css') }); // the view's layout (code chunks are blocks)
-  await page.addScriptTag({ content: 'window.__name = (f) => f;' }); // tsx keepNames helper for functions sent to the page
-  await page.addScriptTag({ content: bundle.outputFiles[0].text });
+  // The view's stylesheet too: code chunks and parts are blocks there.
+  ({ browser, page } = await openModulePage(`import { StreamRenderer, renderInto } from './src/webview/streamRender'; (window as any).sr = { StreamRenderer, renderInto };`, { css: true }));
 });
 after(async () => {
   await browser?.close();
