@@ -91,8 +91,10 @@ async function webviewPart(label: string, files: { webviewJs?: string; chatCss?:
       results[`${key}_busy_total_ms`] = Math.round(total);
       results[`${key}_busy_ms_per_frame`] = Number((total / frames.length).toFixed(1));
       results[`${key}_worst_frame_ms`] = Math.round(Math.max(...frames));
+      results[`${key}_worst_frame_index`] = frames.indexOf(Math.max(...frames));
+      results[`${key}_p95_frame_ms`] = Math.round([...frames].sort((a, b) => a - b)[Math.floor(frames.length * 0.95)]);
       results[`${key}_final_render_ms`] = Math.round(finalMs);
-      console.log(`${label}, ${shape}: ${frames.length} frames, busy ${total.toFixed(0)} ms (${(total / frames.length).toFixed(1)} ms/frame, worst ${Math.max(...frames).toFixed(0)} ms), final render ${finalMs.toFixed(0)} ms`);
+      console.log(`${label}, ${shape}: ${frames.length} frames, busy ${total.toFixed(0)} ms (${(total / frames.length).toFixed(1)} ms/frame, p95 ${results[`${key}_p95_frame_ms`]} ms, worst ${Math.max(...frames).toFixed(0)} ms at frame ${results[`${key}_worst_frame_index`]}), final render ${finalMs.toFixed(0)} ms`);
     }
   } finally {
     await harness.close();
