@@ -38,7 +38,9 @@ export const BUILTINS: Partial<Record<LanguageName, ReadonlySet<string>>> = {
     length size count key key? keys values merge merge! update find detect first last join split include? empty? any?
     upcase downcase strip gsub sub match match? quote escape unescape delete fetch store push pop shift unshift read write
     close open name path to_str each_with_object inject reduce flatten compact uniq sort sort_by group_by min max sum
-    start_with? end_with? encoding force_encoding bytesize slice replace clear dig`),
+    start_with? end_with? encoding force_encoding bytesize slice replace clear dig
+    warn method methods object_id instance_of? frozen? binding has_key? has_value? member? closed? eof? stat exist?
+    lock unlock locked? synchronize`),
   php: words(`Exception Error TypeError ValueError RuntimeException InvalidArgumentException LogicException Throwable
     ArrayAccess Countable Traversable Iterator IteratorAggregate Stringable JsonSerializable Closure Generator stdClass
     array count strlen isset unset empty is_array is_string is_int is_null in_array array_map array_filter array_keys
@@ -99,6 +101,7 @@ function bindingKind(occ: Node): RejectReason | undefined {
 }
 
 const LITERAL = /string|comment|symbol|regex|heredoc|char_literal/;
+const INTERPOLATION = /interpolation|template_substitution/;
 
 const FUNCTION_LIKE = /function|method|closure|lambda|impl_item|trait_item|class|struct|interface|block|body|program|source_file|translation_unit|module/;
 
@@ -161,8 +164,12 @@ export async function boundInScope(language: LanguageName, file: string, text: s
   {
     const at = await nodeAt(language, file, text, line, column);
     if (!at) return undefined;
-    // Text, not code: a word in a string, a comment, a symbol literal (`:name`), a regular expression.
-    for (let n: Node | null = at; n && n.startPosition.row === line; n = n.parent) if (LITERAL.test(n.type)) return 'literal';
+    // Text, not code: a word in a string, a comment, a symbol literal (`:name`), a regular expression, also one that
+    // spans many lines (a heredoc, a template, a docstring); the code a string interpolates (`#{x}`, `${x}`) is code.
+    for (let n: Node | null = at; n; n = n.parent) {
+      if (INTERPOLATION.test(n.type)) break;
+      if (LITERAL.test(n.type)) return 'literal';
+    }
     // A member reached through a receiver (`recv.name`, `Mod::name`, `$obj->name`): no local binds it.
     if (/(\.|::|->)$/.test((text.split('\n', line + 1)[line] ?? '').slice(0, column))) return undefined;
     // The occurrence itself declares the name (a parameter, a local): a definition, not a use.

@@ -250,7 +250,7 @@ test('names inside import and re-export statements are imports, not uses (contin
 test('scope-filtered ctags oracle (Ruby): block parameters, words in strings and declarations themselves are not uses', async () => {
   checkCtags();
   const root = fixture({
-    'lib/helper.rb': 'module Helper\n  def self.assist(x)\n    x\n  end\n\n  def slot\n    1\n  end\nend\n',
+    'lib/helper.rb': 'module Helper\n  def self.assist(x)\n    x\n  end\n\n  def slot\n    1\n  end\n\n  def warn(msg)\n  end\nend\n',
     'lib/runner.rb': [
       'class Runner',
       '  def run(items, assist)',
@@ -259,6 +259,15 @@ test('scope-filtered ctags oracle (Ruby): block parameters, words in strings and
       '    end',
       '    label = "a slot here"',
       '    Helper.assist(label)',
+      '    warn "deprecated"',
+      '  end',
+      '',
+      '  def page',
+      '    <<-HTML',
+      '      <div id="traceback">',
+      '        <p class="slot">#{Helper.assist(1)}</p>',
+      '      </div>',
+      '    HTML',
       '  end',
       'end',
       '',
@@ -268,6 +277,11 @@ test('scope-filtered ctags oracle (Ruby): block parameters, words in strings and
   assert.equal(goldOf(await ask(oracle, root, 'lib/runner.rb', 'Helper.assist', 'assist')), 'lib/helper.rb:1');
   assert.equal(rejectOf(await ask(oracle, root, 'lib/runner.rb', 'puts slot', 'slot')), 'parameter');
   assert.equal(rejectOf(await ask(oracle, root, 'lib/runner.rb', 'a slot here', 'slot')), 'literal');
+  // A string over many lines (a heredoc, a template): its words are text too, the code it interpolates is not.
+  assert.equal(rejectOf(await ask(oracle, root, 'lib/runner.rb', '<p class="slot">', 'slot')), 'literal');
+  assert.equal(goldOf(await ask(oracle, root, 'lib/runner.rb', '<p class="slot">', 'assist')), 'lib/helper.rb:1');
+  // Kernel#warn: which `warn` a call reaches cannot be told without types.
+  assert.equal(rejectOf(await ask(oracle, root, 'lib/runner.rb', 'warn "deprecated"', 'warn')), 'builtin');
   assert.equal(rejectOf(await ask(oracle, root, 'lib/runner.rb', 'def run', 'assist')), 'parameter');
   await oracle.close();
 });
