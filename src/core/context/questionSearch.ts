@@ -4,22 +4,17 @@
  * snippet with BM25F-style scoring (name matches count most, then the path, then the code and comments of the snippet;
  * rare terms count more than common ones). The best hits are then expanded through the definitions their snippets use.
  *
- * Cost: each indexed file's terms are extracted once per version of its index entry (a WeakMap keyed by the entry, so
- * an edited file is re-read and a removed one is forgotten); a question then costs one map look-up per file and term.
+ * Cost: each indexed file's terms are extracted once per version of its index entry (an edited file is re-read, a
+ * removed one forgotten, and the vocabulary of compounds follows); a question then costs one scan of the vocabulary
+ * (compounds, ~1 ms) and one map look-up per file and term.
  * No per-keystroke work: this runs only when a chat question is sent.
  */
 import { pack, type Candidate } from './packing';
+import { questionTerms, termForms, terms } from './questionTerms';
+import { Vocabulary } from './questionVocabulary';
 import { forEachWord } from './similarity';
-import { subwords } from './subwords';
 import type { PackedContext } from './types';
 import type { IndexedFile, TagRef, WorkspaceIndex } from './workspaceIndex';
-
-/** One weighted term of a question. */
-export interface QueryTerm {
-  term: string;
-  /** 1 for a plain word, more for an identifier the user wrote as code (exact name matches matter most). */
-  weight: number;
-}
 
 export interface QuestionHit {
   ref: TagRef;
@@ -54,13 +49,6 @@ const NEIGHBOUR_SHARE = 0.3;
 const MAX_NEIGHBOURS = 40;
 /** A used name defined in more places than this is too ambiguous to expand. */
 const EXPAND_MAX_DEFS = 2;
-/**
- * Abbreviations: code shortens the words a question spells out (`paren` for parentheses, `env` for environment,
- * `elem` for element). A question word also matches a code term that is its prefix, at this share, when the prefix
- * keeps at least MIN_PREFIX letters and half of the word. Per definition a word counts once, by its best form.
- */
-const PREFIX_SHARE = 0.6;
-const MIN_PREFIX = 3;
 /** Longest stretch of work between two turns of the event loop. */
 const SLICE_MS = 8;
 /** Definitions in test files count this much, unless the question is about tests. */
@@ -76,76 +64,6 @@ export function isTestPath(p: string): boolean {
 /** True for a test's input or fixture (a `testdata/` folder, which Go's tools skip; `fixtures/`; `__mocks__/`). */
 export function isTestInputPath(p: string): boolean {
   return TEST_INPUT_PATH.test(p);
-}
-
-/** Words of a question that say nothing about the code it is looking for. */
-const STOP_WORDS = new Set(
-  (
-    'a an and are as at be been by can could did do does doing done for from get gets how i if in into is it its me my of on ' +
-    'or our should so than that the their them then there these this those to us was we were what when where which who why ' +
-    'will with would you your code codebase function functions method methods class classes file files find show tell explain ' +
-    'implemented implement implementation happen happens handled work works called defined definition project repo repository'
-  ).split(' '),
-);
-
-/** A crude stem, applied alike to questions and code: `parsed`, `parses`, `parsing` and `parse` all become `pars`. */
-export function stem(word: string): string {
-  let w = word;
-  if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
-  else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
-  if (w.length > 3 && w.endsWith('e')) w = w.slice(0, -1);
-  return w;
-}
-
-/** The stemmed sub-words of an identifier or word (sub-words are lower-case and singular). */
-function terms(word: string): string[] {
-  return subwords(word).map(stem);
-}
-
-const IDENTIFIER_LIKE = /[a-z][A-Z]|_|[A-Za-z][0-9]|^[A-Z]{2,}[a-z]?/;
-
-/**
- * The terms of a question. An identifier written as code (camelCase, snake_case, in backticks, or followed by `(`) also
- * contributes its whole lower-cased name, which only an exact definition name matches.
- */
-export function questionTerms(question: string): QueryTerm[] {
-  const weights = new Map<string, number>();
-  const add = (t: string, w: number) => {
-    if (t.length < 2 || STOP_WORDS.has(t)) return;
-    weights.set(t, Math.max(weights.get(t) ?? 0, w));
-  };
-  const codeSpans = new Set<string>();
-  for (const m of question.matchAll(/`([^`\n]{1,80})`|([A-Za-z_$][\w$]*)\(/g)) {
-    forEachWord(m[1] ?? m[2], 0, (w) => codeSpans.add(w));
-  }
-  forEachWord(question, 0, (word) => {
-    if (STOP_WORDS.has(word.toLowerCase())) return;
-    const asCode = codeSpans.has(word) || IDENTIFIER_LIKE.test(word);
-    if (asCode) add('=' + word.toLowerCase(), 2);
-    for (const t of terms(word)) add(t, asCode ? 1.5 : 1);
-  });
-  return [...weights].map(([term, weight]) => ({ term, weight }));
-}
-
-/** A query term and the forms it matches: itself (factor 1) and, for a plain word, its prefixes (abbreviations). */
-interface TermForms {
-  term: string;
-  weight: number;
-  forms: { term: string; factor: number }[];
-}
-
-export function termForms(query: readonly QueryTerm[]): TermForms[] {
-  const exact = new Set(query.map((q) => q.term));
-  return query.map((q) => {
-    const forms = [{ term: q.term, factor: 1 }];
-    if (!q.term.startsWith('=')) {
-      for (let n = Math.max(MIN_PREFIX, Math.ceil(q.term.length / 2)); n < q.term.length; n++) {
-        const prefix = q.term.slice(0, n);
-        if (!exact.has(prefix) && !STOP_WORDS.has(prefix)) forms.push({ term: prefix, factor: PREFIX_SHARE });
-      }
-    }
-    return { ...q, forms };
-  });
 }
 
 /**
@@ -257,14 +175,29 @@ class TimeSlice {
 
 /** Ranks the indexed definitions for a question. One instance per index; it caches each file's terms. */
 export class QuestionSearch {
-  private readonly cache = new WeakMap<IndexedFile, FileTerms>();
+  /** Each file's terms, for the index entry they were read from (an edited file's entry is replaced). */
+  private readonly cache = new Map<string, { file: IndexedFile; ft: FileTerms }>();
+  private readonly vocabulary = new Vocabulary();
 
   constructor(private readonly index: WorkspaceIndex) {}
 
   private fileTerms(file: IndexedFile): FileTerms {
-    let ft = this.cache.get(file);
-    if (!ft) this.cache.set(file, (ft = extractFileTerms(file)));
+    const had = this.cache.get(file.path);
+    if (had?.file === file) return had.ft;
+    if (had) this.vocabulary.count(had.ft.postings.keys(), -1);
+    const ft = extractFileTerms(file);
+    this.cache.set(file.path, { file, ft });
+    this.vocabulary.count(ft.postings.keys(), 1);
     return ft;
+  }
+
+  /** Forgets the terms of files no longer in the index. */
+  private sweep(): void {
+    for (const [p, { file, ft }] of this.cache) {
+      if (this.index.file(p) === file) continue;
+      this.cache.delete(p);
+      this.vocabulary.count(ft.postings.keys(), -1);
+    }
   }
 
   /** Extracts every file's terms now (e.g. once the index is built), so the first question does not pay for it. */
@@ -281,19 +214,24 @@ export class QuestionSearch {
    * to the event loop every few milliseconds, so a large workspace never blocks its thread for long.
    */
   async search(question: string, limit = QUESTION_HITS, signal?: AbortSignal): Promise<QuestionHit[]> {
-    const query = termForms(questionTerms(question));
-    if (query.length === 0) return [];
+    const terms = questionTerms(question);
+    if (terms.length === 0) return [];
     const slice = new TimeSlice(signal);
     // Pass 1: document frequencies and the average weighted length, over every definition.
     const df = new Map<string, number>();
     let docs = 0;
     let totalLength = 0;
     const files: { file: IndexedFile; ft: FileTerms }[] = [];
+    let visited = 0;
     for (const file of this.index.allFiles()) {
       await slice.maybeYield();
-      if (file.tags.length === 0) continue;
+      visited++;
       const ft = this.fileTerms(file);
-      files.push({ file, ft });
+      if (file.tags.length > 0) files.push({ file, ft });
+    }
+    if (this.cache.size > visited) this.sweep();
+    const query = termForms(terms, this.vocabulary.compounds(terms.filter((t) => !t.term.startsWith('=')).map((t) => t.term)));
+    for (const { file, ft } of files) {
       docs += file.tags.length;
       for (const l of ft.lengths) totalLength += l;
       for (const q of query) {

@@ -6,8 +6,10 @@ import * as path from 'path';
 import { ExclusionRules } from '../../../src/core/context/exclude';
 import { nodeWorkspaceFs } from '../../../src/core/context/workspaceFs';
 import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
-import { QuestionSearch, isTestInputPath, isTestPath, packQuestionHits, questionTerms, sameModule, stem, termForms } from '../../../src/core/context/questionSearch';
+import { QuestionSearch, isTestInputPath, isTestPath, packQuestionHits, sameModule } from '../../../src/core/context/questionSearch';
+import { questionTerms, stem, termForms } from '../../../src/core/context/questionTerms';
 import { countTokens } from '../../../src/core/tokens';
+import { Vocabulary } from '../../../src/core/context/questionVocabulary';
 
 async function indexOf(files: Record<string, string>): Promise<WorkspaceIndex> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ctx-question-'));
@@ -167,4 +169,42 @@ test('abbreviations in code: a question word matches a code term that is its pre
   assert.equal(hits[0]?.ref.tag.name, 'Unparen', JSON.stringify(hits.map((h) => [h.ref.tag.name, h.matched])));
   // Without the abbreviation both functions match only "return", once each.
   assert.ok(hits[0].matched.includes('paren'), JSON.stringify(hits[0].matched));
+});
+
+test('stems: a doubled consonant, -ize are the same word as the bare verb, in questions and code alike', () => {
+  assert.equal(stem('stripped'), stem('strip'));
+  assert.equal(stem('running'), 'run');
+  assert.equal(stem('normalized'), stem('normal'));
+  assert.equal(stem('parameterized'), stem('parameter'));
+  assert.equal(stem('added'), 'add', 'a short word keeps its doubled letter');
+  assert.equal(stem('called'), 'call');
+});
+
+test('compounds: a question word matches code that glues it to another word of the code (`test data` -> testdata)', () => {
+  const v = new Vocabulary();
+  v.count(['testdata', 'test', 'data', 'reset', 'set', 're', 'intset', 'int', 'callsit', 'call', 'sit', 'pag', 'web'], 1);
+  const c = v.compounds(['test', 'set', 'call', 'webpag']);
+  assert.ok(c.get('test')?.includes('testdata'));
+  assert.ok(c.get('set')?.includes('intset'));
+  assert.ok(!c.get('set')?.includes('reset'), 'a two-letter prefix is no word of a compound');
+  assert.ok(c.get('call')?.includes('callsit'));
+  assert.deepEqual(c.get('webpag'), ['pag'], 'a compound word of the question matches the code term it ends with');
+  v.count(['testdata'], -1);
+  assert.ok(!v.compounds(['test']).get('test'), 'a file re-read without the compound takes it out');
+});
+
+test('a question finds code through a compound, and forgets it when the file changes', async () => {
+  const index = await indexOf({
+    'pkg/dirs.go': 'package pkg\n\nconst testdataDirName = "testdata"\n\nfunc walk(root string) error { return nil }\n',
+    'pkg/names.go': 'package pkg\n\nfunc fileName(p string) string { return p }\n',
+    // \`test\` and \`data\` are words of this code too (what makes \`testdata\` a compound of them).
+    ...Object.fromEntries(['open', 'close', 'read', 'write', 'seek', 'flush'].map((w) => [`pkg/${w}.go`, `package pkg\n\nfunc ${w}File(data []byte, test bool) int { return 0 }\n`])),
+  });
+  const search = new QuestionSearch(index);
+  const hits = await search.search('which name do the folders of test data have?');
+  assert.equal(hits[0].ref.tag.name, 'testdataDirName', hits.map((h) => `${h.ref.tag.name} ${h.score}`).join('; '));
+  assert.ok(hits[0].matched.includes('testdata'), hits[0].matched.join(','));
+  await index.updateText('pkg/dirs.go', 'package pkg\n\nfunc walk(root string) error { return nil }\n');
+  const after = await search.search('which name do the folders of test data have?');
+  assert.ok(!after.some((h) => h.matched.includes('testdata')));
 });
