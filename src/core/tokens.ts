@@ -30,7 +30,10 @@ export function countTokens(text: string): number {
   if (text.length < CACHE_MIN_LENGTH) return countWithSpecials(text);
   const hit = cache.get(text);
   if (hit !== undefined) return hit;
-  const n = countWithSpecials(text);
+  return remember(text, countWithSpecials(text));
+}
+
+function remember(text: string, n: number): number {
   if (text.length > CACHE_CHAR_LIMIT / 8) return n; // a whole file, say: not worth evicting hundreds of snippets for
   while (cache.size >= CACHE_LIMIT || cachedChars + text.length > CACHE_CHAR_LIMIT) {
     const oldest = cache.keys().next().value as string;
@@ -41,6 +44,75 @@ export function countTokens(text: string): number {
   cache.set(detach(text), n);
   cachedChars += text.length;
   return n;
+}
+
+/** Counts of `line + '\n'` by line: while the user types on one line, every other line of a prompt window is a hit. */
+const lineCounts = new Map<string, number>();
+const LINE_CACHE = 50_000;
+const LINE_CACHE_CHARS = 4_000_000;
+/** Longer lines (minified code) are counted, not kept. */
+const LINE_KEY_MAX = 4_000;
+let lineChars = 0;
+
+/** Exact tokens of `line` followed by a newline. Cached by line. */
+export function lineTokens(line: string): number {
+  let n = lineCounts.get(line);
+  if (n !== undefined) return n;
+  n = countWithSpecials(line + '\n');
+  if (line.length > LINE_KEY_MAX) return n;
+  while (lineCounts.size >= LINE_CACHE || lineChars + line.length > LINE_CACHE_CHARS) {
+    const oldest = lineCounts.keys().next().value as string;
+    lineCounts.delete(oldest);
+    lineChars -= oldest.length;
+  }
+  lineCounts.set(detach(line), n);
+  lineChars += line.length;
+  return n;
+}
+
+/**
+ * countTokens(text), exactly, from cached line counts: for text made of lines seen before (a prompt around the cursor,
+ * a file prefix) only the new lines are tokenized. cl100k's pre-tokenizer never lets a piece run from a newline into
+ * the next line when that line has something other than spaces and tabs (whitespace pieces end at their last newline
+ * or before the next non-space; the others cannot hold a newline followed by a space), so the text splits there into
+ * chunks (a line, its newline and any blank lines after it) whose counts add up to the whole's; special tokens (one
+ * token each) are split off first, as countTokens does. `cacheWhole` also keeps the whole text's count
+ * (for text that is asked for again as it is).
+ */
+export function countTokensByLines(text: string, cacheWhole = false): number {
+  if (cacheWhole && text.length >= CACHE_MIN_LENGTH) {
+    const hit = cache.get(text);
+    if (hit !== undefined) return hit;
+  }
+  let total = 0;
+  let last = 0;
+  for (const m of text.matchAll(SPECIAL_RE)) {
+    total += countPlainByLines(text, last, m.index!) + 1;
+    last = m.index! + m[0].length;
+  }
+  total += countPlainByLines(text, last, text.length);
+  return cacheWhole && text.length >= CACHE_MIN_LENGTH ? remember(text, total) : total;
+}
+
+/** Tokens of text[from, to) (no special tokens in it), chunk by chunk. */
+function countPlainByLines(text: string, from: number, to: number): number {
+  let total = 0;
+  let chunk = from;
+  for (let nl = text.indexOf('\n', from); nl >= 0 && nl < to - 1; nl = text.indexOf('\n', nl + 1)) {
+    if (!startsContentLine(text, nl + 1, to)) continue;
+    total += lineTokens(text.slice(chunk, nl));
+    chunk = nl + 1;
+  }
+  return chunk < to ? total + countTokens(text.slice(chunk, to)) : total;
+}
+
+/** The line at `at` (up to `to`) is spaces or tabs, then a character that is not whitespace. */
+function startsContentLine(text: string, at: number, to: number): boolean {
+  let i = at;
+  while (i < to && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  if (i >= to) return false;
+  const c = text.charCodeAt(i);
+  return (c > 32 && c < 127) || (c >= 127 && !/\s/.test(text[i]));
 }
 
 const LETTER_RUN_RE = /\p{L}+/gu;

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { countTokens, minTokens, truncateToTokens, truncateStartToTokens, tokenize } from '../../src/core/tokens';
+import { countTokens, countTokensByLines, minTokens, truncateToTokens, truncateStartToTokens, tokenize } from '../../src/core/tokens';
+import { rng } from '../../bench/rng';
 
 test('counts cl100k tokens exactly for known strings', () => {
   // Reference counts from tiktoken cl100k_base.
@@ -53,4 +54,30 @@ test('minTokens is a lower bound of the exact count on real code, prose and spec
     exact += countTokens(t);
   }
   assert.ok(bound > exact * 0.3, `the bound is useful on code (${bound} of ${exact})`);
+});
+
+test('countTokensByLines equals countTokens on source in 10 languages with blank, space-only and CRLF lines, tabs, odd spaces and specials spliced in', () => {
+  const dirs = [path.join(__dirname, '..', 'fixtures', 'context', 'lang'), path.join(__dirname, '..', '..', 'src', 'core', 'completion')];
+  const files = dirs.flatMap((d) => fs.readdirSync(d).filter((f) => /\.\w+$/.test(f)).map((f) => fs.readFileSync(path.join(d, f), 'utf8')));
+  assert.ok(files.length >= 10);
+  const random = rng(5);
+  const splices = ['', '\n', '   ', '\t', '  \n', '\n\n', '\r\n', ' \r\n  ', '\u00a0', '\u2003x', '<|im_end|>', '\n<|im_start|>user<|im_sep|>\n', '{\n', ' }', '  // note\n', '\u3000'];
+  let texts = 0;
+  for (const file of files) {
+    for (let variant = 0; variant < 12; variant++) {
+      // A window of the file with random splices at line starts and ends (where the pre-tokenizer's whitespace rules act).
+      const lines = file.split('\n');
+      const start = Math.floor(random() * lines.length);
+      const out: string[] = [];
+      for (const line of lines.slice(start, start + 60)) {
+        const r = random();
+        const pick = splices[Math.floor(random() * splices.length)];
+        out.push(r < 0.2 ? pick + line : r < 0.4 ? line + pick : r < 0.45 ? pick : line);
+      }
+      const text = out.join(variant % 3 === 0 ? '\r\n' : '\n');
+      assert.equal(countTokensByLines(text), countTokens(text), JSON.stringify(text.slice(0, 200)));
+      texts++;
+    }
+  }
+  assert.ok(texts >= 120);
 });

@@ -6,7 +6,7 @@
  * - Anything else (Phi-4 and other chat-only models): the Phi-4 hole-filling chat prompt, sent raw.
  */
 import type { BackendKind, ModelInfo } from '../backends/types';
-import { countTokens } from '../tokens';
+import { countTokens, countTokensByLines } from '../tokens';
 import { fimTemplateFor } from './fimTemplates';
 import { lineComment } from './languageComments';
 import { infillPromptTokens } from './llamaInfill';
@@ -38,13 +38,14 @@ export function promptStyleFor(model: Pick<ModelInfo, 'name' | 'family' | 'fim'>
 
 /**
  * Exact token count of a hole prompt, cheaply: the part before the mode instruction is the same for every keystroke
- * on a line (countTokens caches it); only the short tail is tokenized. The split follows "\n\n", a boundary of
- * cl100k's pre-tokenizer, so the sum equals the count of the whole.
+ * on a line (its count is cached whole), and when it changes (a new line, another place) only its new lines are
+ * tokenized; the short tail is tokenized each time. The split follows "\n\n", a boundary of cl100k's pre-tokenizer,
+ * so the sum equals the count of the whole.
  */
 function countHolePrompt(prompt: string, mode: CompletionMode): number {
   const at = prompt.lastIndexOf('\n\n' + MODE_INSTRUCTION[mode]);
-  if (at < 0) return countTokens(prompt);
-  return countTokens(prompt.slice(0, at + 2)) + countTokens(prompt.slice(at + 2));
+  if (at < 0) return countTokensByLines(prompt);
+  return countTokensByLines(prompt.slice(0, at + 2), true) + countTokens(prompt.slice(at + 2));
 }
 
 export function buildPrompt(req: PromptRequest): BuiltPrompt {

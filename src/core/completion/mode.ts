@@ -4,6 +4,7 @@
  */
 import { parseSync, isLoaded, type Node } from '../context/parser';
 import type { CompletionMode } from './types';
+import type { LocalTrees } from './localTrees';
 
 const KEYWORD_BLOCK_LANGUAGES = new Set(['ruby', 'crystal', 'elixir']);
 const COLON_BLOCK_LANGUAGES = new Set(['python', 'yaml', 'nim', 'coffeescript']);
@@ -58,7 +59,7 @@ function textScope(linePrefix: string, lineBelow: string): CompletionScope {
  * Mode with syntax: `text` is the code around the cursor (e.g. the prompt window) and `offset` the cursor in it.
  * Falls back to the text rules when the language has no loaded grammar or the parse gives up.
  */
-export function syntaxMode(languageId: string, text: string, offset: number): { mode: CompletionMode; scope: CompletionScope; bySyntax: boolean } {
+export function syntaxMode(languageId: string, text: string, offset: number, trees?: LocalTrees): { mode: CompletionMode; scope: CompletionScope; bySyntax: boolean } {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   let lineEnd = text.indexOf('\n', offset);
   if (lineEnd < 0) lineEnd = text.length;
@@ -69,7 +70,8 @@ export function syntaxMode(languageId: string, text: string, offset: number): { 
   const fallback = { mode: byText, scope: textScope(linePrefix, below), bySyntax: false };
   // Only a blank line or the inside of a comment/string needs the tree; mid-line code is single-line anyway.
   if (byText === 'single-line' || !isLoaded(languageId)) return fallback;
-  const tree = parseSync(languageId, text, { timeoutMs: 20 });
+  // With `trees`, the last keystroke's tree is re-parsed incrementally (and kept); without, a tree just for this call.
+  const tree = trees ? trees.parse(languageId, text, 20) : parseSync(languageId, text, { timeoutMs: 20 });
   if (!tree) return fallback;
   try {
     const at = Math.max(0, linePrefix.trim() ? offset - 1 : offset);
@@ -79,6 +81,6 @@ export function syntaxMode(languageId: string, text: string, offset: number): { 
     // A line ending in a block opener starts that block's (empty) body, whatever else the enclosing block holds.
     return { mode: c.mode, scope: linePrefix.trim() ? 'block' : c.scope, bySyntax: true };
   } finally {
-    tree.delete();
+    if (!trees) tree.delete();
   }
 }

@@ -9,6 +9,7 @@ import { buildPrompt, promptStyleFor, type PromptRequest } from './buildPrompt';
 import { fitInfillWindow } from './llamaInfill';
 import { countTokens } from '../tokens';
 import { syntaxMode, type CompletionScope } from './mode';
+import { LocalTrees } from './localTrees';
 import { postprocess, isComplete, mayCompleteWith, type PostprocessInput } from './postprocess';
 import { cleanModelText } from './postprocess/clean';
 import { fileWindow, DEFAULT_WINDOW_BUDGET, type FileWindow, type WindowBudget } from './promptWindow';
@@ -94,13 +95,14 @@ export class CompletionPipeline {
    */
   private lastWindow: { key: string; value: WindowAndMode } | undefined;
   private lastPrompt: { request: PromptRequest; prompt: BuiltPrompt } | undefined;
+  private readonly localTrees = new LocalTrees();
 
   private windowAndMode(doc: DocumentSnapshot, budget: WindowBudget): WindowAndMode {
     const key = [doc.path, doc.version, doc.offset, doc.text.length, doc.languageId, budget.aboveTokens, budget.belowTokens, budget.linePrefixTokens, budget.lineSuffixTokens].join('\u0000');
     if (this.lastWindow?.key === key) return this.lastWindow.value;
     const window = fileWindow(doc.text, doc.offset, budget);
     const local = localText(window);
-    const value = { window, ...syntaxMode(doc.languageId, local.text, local.offset) };
+    const value = { window, ...syntaxMode(doc.languageId, local.text, local.offset, this.localTrees) };
     this.lastWindow = { key, value };
     return value;
   }
@@ -236,13 +238,33 @@ function linesAfter(raw: string, answer: string): number {
   return followingLines(raw, answer).length;
 }
 
-/** The lines around the cursor that syntax analysis parses (a few KB, so parsing stays within a millisecond or two). */
+/** Lines of the text around the cursor that syntax analysis parses start and end at multiples of this. */
+const LOCAL_ALIGN_LINES = 16;
+
+/**
+ * The lines around the cursor that syntax analysis parses: at least 60 above and 30 below (a few KB, so a first parse
+ * stays within a millisecond or two), with both ends on LOCAL_ALIGN_LINES lines, so that while the user types in one
+ * place the text changes only at the cursor and its tree is re-parsed incrementally.
+ */
 function localText(w: FileWindow): { text: string; offset: number } {
-  const above = w.above.split('\n').slice(-60).join('\n');
-  const below = w.below.split('\n').slice(0, 30).join('\n');
-  const head = above.length || w.cursorLine > w.firstLine ? above + '\n' : '';
-  const text = head + w.linePrefix + w.lineSuffix + (below.length || w.lastLine > w.cursorLine ? '\n' + below : '');
+  const first = Math.max(w.firstLine, Math.floor((w.cursorLine - 48) / LOCAL_ALIGN_LINES) * LOCAL_ALIGN_LINES);
+  const last = Math.min(w.lastLine, Math.ceil((w.cursorLine + 24) / LOCAL_ALIGN_LINES) * LOCAL_ALIGN_LINES);
+  const above = first < w.cursorLine ? w.above.slice(nthNewline(w.above, first - w.firstLine)) : '';
+  const below = last > w.cursorLine ? w.below.slice(0, nthNewline(w.below, last - w.cursorLine) - 1) : '';
+  const head = first < w.cursorLine ? above + '\n' : '';
+  const text = head + w.linePrefix + w.lineSuffix + (last > w.cursorLine ? '\n' + below : '');
   return { text, offset: head.length + w.linePrefix.length };
+}
+
+/** The offset just after the n-th newline of `text` (0 for n = 0; past the end, text.length + 1). */
+function nthNewline(text: string, n: number): number {
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) return text.length + 1;
+    at = nl + 1;
+  }
+  return at;
 }
 
 /** Shrink the default budgets for small windows (e.g. a 4K model) so prompt + answer always fit. */

@@ -2,7 +2,7 @@
  * Which part of the current file goes into a completion prompt. The window's edges move in steps of ALIGN_LINES
  * lines, not with every keystroke, so consecutive prompts share their beginning and the server's KV cache is reused.
  */
-import { countTokens, truncateStartToTokens, truncateToTokens } from '../tokens';
+import { lineTokens, truncateStartToTokens, truncateToTokens } from '../tokens';
 
 /** Window edges snap to multiples of this many lines. */
 export const ALIGN_LINES = 16;
@@ -33,20 +33,6 @@ export interface FileWindow {
   /** True when the window starts at line 0 / ends at the last line. */
   atStart: boolean;
   atEnd: boolean;
-}
-
-/** Token counts of recently seen lines: while the user types on one line, every other line is a cache hit. */
-const lineCounts = new Map<string, number>();
-const LINE_CACHE = 50_000;
-
-function lineTokens(line: string): number {
-  let n = lineCounts.get(line);
-  if (n === undefined) {
-    n = countTokens(line) + 1; // + the newline joining it to the next line
-    if (lineCounts.size >= LINE_CACHE) lineCounts.delete(lineCounts.keys().next().value as string);
-    lineCounts.set(line, n);
-  }
-  return n;
 }
 
 function countNewlines(text: string, end: number): number {

@@ -216,6 +216,12 @@ export function parseSync(languageId: string, text: string, options: ParseOption
   return runParser(parser, parseableText(name, text), options);
 }
 
+/** parseSync of a text already checked and rewritten (see parseParseable), for callers that keep the parseable text to edit a tree. */
+export function parseParseableSync(name: LanguageName, parseable: string, options: ParseOptions = {}): Tree | undefined {
+  const parser = parsers.get(name);
+  return parser?.language ? runParser(parser, parseable, options) : undefined;
+}
+
 /** True when the grammar of `languageId` is loaded, so parseSync can work. */
 export function isLoaded(languageId: string): boolean {
   const name = resolveLanguage(languageId);
