@@ -187,6 +187,25 @@ describe('actions', function () {
     assert.equal(editor.document.getText(), '// header added meanwhile\n' + SOURCE.replace(/export function total[\s\S]*?\n}/, REWRITE));
   });
 
+  it('a proposal longer than the 64 KB live limit (progress notification instead of redraws) ends whole in the diff and applies (issue 14, finding 12)', async () => {
+    // The redraw policy itself is unit-tested (LiveRedraws); this runs the long path in a real VS Code.
+    // ~66 KB of code, under the answer cap at the default chat.maxAnswerTokens (2048 * 32 + 4096 characters); streamed in
+    // 64-character chunks so the simulator's token limit (one chunk per token) does not cut it.
+    const steps = Array.from({ length: 1790 }, (_, i) => `  sum += prices[${i % 7}] ?? 0; // step ${i}`).join('\n');
+    const longRewrite = `export function total(prices: number[]): number {\n  let sum = 0;\n${steps}\n  return sum;\n}`;
+    const answer = `\`\`\`typescript\n${longRewrite}\n\`\`\`\n`;
+    assert.ok(answer.length > 64 * 1024 && answer.length < 2048 * 32 + 4096, `answer of ${answer.length} characters`);
+    const chunks: string[] = [];
+    for (let i = 0; i < answer.length; i += 64) chunks.push(answer.slice(i, i + 64));
+    used!.sim.setReply({ chunks });
+    const run = vscode.commands.executeCommand<string>('phiCoder.refactor', { instruction: 'simplify' });
+    const expected = SOURCE.replace(/export function total[\s\S]*?\n}/, () => longRewrite);
+    await waitForProposal(expected, true);
+    await accept();
+    assert.equal(await run, 'accepted');
+    assert.equal(editor.document.getText(), expected);
+  });
+
   it('rejecting while the answer still streams ends the command and aborts the request', async () => {
     used!.sim.setReply({ text: '```typescript\nexport function total(prices: number[]): number {\n', hang: true });
     const run = vscode.commands.executeCommand<string>('phiCoder.refactor', { instruction: 'simplify' });
