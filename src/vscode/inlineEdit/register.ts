@@ -89,6 +89,16 @@ export function registerInlineEdit(services: Services): void {
     }
   };
 
+  /** A review drawn in place whose document now auto-saves moves to a review document (after a save in progress). */
+  const moveIfAutoSaving = (session: InlineEditSession) => {
+    if (session.review || session.saving || session.phase === 'done' || !autoSaves(session.document)) return;
+    const editor = vscode.window.visibleTextEditors.find((x) => x.document === session.document);
+    session.moveToReview(reviews, editor).then(() => {
+      lensesChanged.fire();
+      updateKey();
+    }, (err) => services.logger.warn(`inline edit: could not move the review to a review document: ${err instanceof Error ? err.message : String(err)}`));
+  };
+
   const canAccept = (session: InlineEditSession): boolean => {
     if (session.phase !== 'review') {
       void vscode.window.showInformationMessage('Phi Coder: the edit is still being written and checked; accept it when it is complete.');
@@ -302,13 +312,15 @@ export function registerInlineEdit(services: Services): void {
     vscode.workspace.onWillSaveTextDocument((e) => {
       const session = sessions.get(e.document.uri.toString());
       if (!session || session.saving || session.review) return;
+      // Moving to a review document: the save waits until the buffer holds the original again.
+      if (session.restored) return e.waitUntil(session.restored);
       e.waitUntil(Promise.resolve([session.stripForSave()]));
       // A save that fails (or a participant VS Code gave up on) fires no didSave: show the review again anyway.
-      setTimeout(() => session.saving && void session.afterSave(), 5000);
+      setTimeout(() => session.saving && void session.afterSave().then(() => moveIfAutoSaving(session)), 5000);
     }),
     vscode.workspace.onDidSaveTextDocument((doc) => {
       const session = sessions.get(doc.uri.toString());
-      if (session?.saving) void session.afterSave();
+      if (session?.saving) void session.afterSave().then(() => moveIfAutoSaving(session));
     }),
     vscode.workspace.onDidCloseTextDocument((doc) => {
       const session = sessions.get(doc.uri.toString());
@@ -325,6 +337,10 @@ export function registerInlineEdit(services: Services): void {
       for (const e of editors) byDocument(e.document)?.decorate(e);
     }),
     vscode.window.onDidChangeActiveTextEditor(updateKey),
+    // Auto-save turned on during a review drawn in place: the review moves to a review document.
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('files')) for (const session of sessions.values()) moveIfAutoSaving(session);
+    }),
     { dispose: () => { for (const s of [...sessions.values()]) s.dispose(); sessions.clear(); } },
   );
 }

@@ -43,14 +43,17 @@ export class ReviewDocuments implements vscode.TextDocumentContentProvider, vsco
     return this.texts.get(uri.toString()) ?? '';
   }
 
-  /** Open a review of `real` showing `text`, in `like`'s editor group (with its selection, scroll and indentation). */
-  async open(id: string, real: vscode.TextDocument, text: string, like: vscode.TextEditor | undefined): Promise<ReviewSurface> {
+  /**
+   * Open a review of `real` showing `text`, in `like`'s editor group (with its selection, scroll and indentation);
+   * focused unless `preserveFocus` (the review moved there while the user was elsewhere).
+   */
+  async open(id: string, real: vscode.TextDocument, text: string, like: vscode.TextEditor | undefined, preserveFocus = false): Promise<ReviewSurface> {
     const uri = vscode.Uri.from({ scheme: REVIEW_SCHEME, path: `/${reviewTitle(path.posix.basename(real.uri.path) || 'untitled')}`, query: id });
     const key = uri.toString();
     this.texts.set(key, text);
     let doc = await vscode.workspace.openTextDocument(uri);
     if (doc.languageId !== real.languageId) doc = await vscode.languages.setTextDocumentLanguage(doc, real.languageId);
-    const editor = await vscode.window.showTextDocument(doc, { viewColumn: like?.viewColumn ?? vscode.ViewColumn.Active, preview: false, selection: like?.selection });
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: like?.viewColumn ?? vscode.ViewColumn.Active, preview: false, preserveFocus, selection: like?.selection });
     if (like) {
       editor.options = { tabSize: like.options.tabSize, insertSpaces: like.options.insertSpaces };
       const top = like.visibleRanges[0];

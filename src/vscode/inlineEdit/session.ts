@@ -53,6 +53,9 @@ export class InlineEditSession implements vscode.Disposable {
   private readonly ownEdits: { offset: number; length: number; text: string }[] = [];
   private edited = false;
   private reviewClosed = false;
+  /** Moving to a review document; `restored` resolves once the buffer holds the original again (a save waits for it). */
+  moving: Promise<void> | undefined;
+  restored: Promise<void> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -88,6 +91,34 @@ export class InlineEditSession implements vscode.Disposable {
   async openReview(reviews: ReviewDocuments, like: vscode.TextEditor | undefined): Promise<void> {
     this.review = await reviews.open(this.id, this.document, this.document.getText(), like);
     this.decorate();
+  }
+
+  /**
+   * Auto-save was turned on during a review drawn in place: take the proposal out of the buffer (back to the original,
+   * in the same undo group) and go on in a review document.
+   */
+  moveToReview(reviews: ReviewDocuments, like: vscode.TextEditor | undefined): Promise<void> {
+    if (this.review || this.moving) return this.moving ?? Promise.resolve();
+    let restored!: () => void;
+    this.restored = new Promise<void>((resolve) => (restored = resolve));
+    // In the queue: redraws queued later (the proposal streaming) go to the review document.
+    this.moving = this.enqueue(async () => {
+      try {
+        if (this.view.text !== this.original) await this.show(this.original, { undoStopBefore: false, undoStopAfter: true });
+      } finally {
+        restored();
+      }
+      this.review = await reviews.open(this.id, this.document, this.document.getText(), like, true);
+    })
+      .then(() => {
+        for (const e of vscode.window.visibleTextEditors.filter((x) => x.document === this.document || x.document === this.viewDocument())) this.decorate(e);
+        return this.redraw();
+      })
+      .finally(() => {
+        this.moving = undefined;
+        this.restored = undefined;
+      });
+    return this.moving;
   }
 
   /** The document the review is drawn into. */

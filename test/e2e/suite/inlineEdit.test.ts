@@ -215,6 +215,17 @@ describe('inline edit (Ctrl+I)', function () {
       await vscode.workspace.fs.delete(probeUri).then(undefined, () => undefined);
     });
 
+    /**
+     * Waits until auto-save has written `text` and the save is complete (an undo while a save is finishing can leave
+     * VS Code taking the undone text for the saved one).
+     */
+    async function savedAs(text: string): Promise<void> {
+      let disk = '';
+      await waitFor(`auto-save to write ${text === SOURCE ? 'the original' : 'the decided text'}`, async () => !editor.document.isDirty && (disk = await readDisk(fileUri)) === text, {
+        describe: () => `dirty ${editor.document.isDirty}, disk ${disk === SOURCE ? 'original' : JSON.stringify(disk.slice(0, 160))}`,
+      });
+    }
+
     /** Dirties another file and waits until auto-save has saved it: auto-save is running now. */
     async function autoSaveRan(): Promise<void> {
       const probe = await vscode.workspace.openTextDocument(probeUri);
@@ -261,10 +272,11 @@ describe('inline edit (Ctrl+I)', function () {
       assert.equal(editor.document.getText(), expected, 'the first hunk applied, the second not');
       await waitFor('the review tab to close', () => reviewTabs().length === 0);
       assert.equal(vscode.window.activeTextEditor?.document, editor.document, 'the document is shown in its place');
-      await waitFor('auto-save to write the decided text', async () => (await readDisk(fileUri)) === expected, { describe: () => 'disk differs' });
+      await savedAs(expected);
 
       await vscode.commands.executeCommand('undo');
       assert.equal(editor.document.getText(), SOURCE, 'one undo restores the original');
+      await savedAs(SOURCE);
     });
 
     it('on focus change: Refine and Accept all work in the review document; Ctrl+I there refines', async () => {
@@ -293,6 +305,7 @@ describe('inline edit (Ctrl+I)', function () {
       await vscode.window.showTextDocument(editor.document);
       await vscode.commands.executeCommand('undo');
       assert.equal(editor.document.getText(), before, 'one undo restores the text before the edit, after a refine');
+      assert.ok(await editor.document.save(), 'the next test starts from a saved file');
     });
 
     it('on window change: the review goes to a review document too; Reject all closes it and changes nothing', async () => {
@@ -306,6 +319,34 @@ describe('inline edit (Ctrl+I)', function () {
       await waitFor('the review tab to close', () => reviewTabs().length === 0);
       assert.equal(editor.document.getText(), SOURCE);
       assert.equal(editor.document.isDirty, false, 'nothing was written to the document');
+    });
+
+    it('turned on during a review drawn in place: the review moves to a review document and the document gets the original back', async () => {
+      used!.sim.setReply(ANSWER);
+      const result = await vscode.commands.executeCommand<State>('phiCoder.inlineEdit', { instruction: 'take readonly prices and use +=' });
+      assert.equal(result.phase, 'review');
+      assert.equal(result.review, undefined, 'auto-save off: drawn in place');
+      assert.ok(editor.document.getText().includes('sum += prices[i];'));
+      await setAutoSave('afterDelay', 200);
+      const moved = await waitFor('the review to move to a review document', async () => {
+        const s = await state();
+        return s?.review && s.phase === 'review' ? s : undefined;
+      });
+      assert.equal(editor.document.getText(), SOURCE, 'the proposal left the document');
+      await autoSaveRan();
+      assert.equal(await readDisk(fileUri), SOURCE, 'nothing was written to disk');
+      assert.deepEqual(moved.hunks.map((h) => h.state), ['pending', 'pending']);
+      const reviewUri = vscode.Uri.parse(moved.review!);
+      await waitFor('the review document to show both sides', () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === moved.review)?.getText().includes('    sum = sum + prices[i];\n    sum += prices[i];'));
+      assert.equal(await clickLens(reviewUri, /Accept all/), true);
+      await waitFor('the review to end', async () => (await state()) === undefined);
+      const expected = SOURCE.replace(/export function total[\s\S]*?\n}/, PROPOSAL);
+      assert.equal(editor.document.getText(), expected);
+      await savedAs(expected);
+      await vscode.window.showTextDocument(editor.document);
+      await vscode.commands.executeCommand('undo');
+      assert.equal(editor.document.getText(), SOURCE, 'one undo restores the original');
+      await savedAs(SOURCE);
     });
 
     it('closing the review tab while the proposal streams stops it and leaves the document as it was', async () => {
@@ -325,8 +366,8 @@ describe('inline edit (Ctrl+I)', function () {
       await run;
       await waitFor('the review to end', async () => (await state()) === undefined);
       await waitFor('the request to be aborted', () => used!.sim.stats.aborted >= 1, { describe: () => JSON.stringify(used!.sim.stats) });
-      assert.equal(editor.document.getText(), SOURCE);
-      assert.equal(await readDisk(fileUri), SOURCE);
+      assert.equal(editor.document.getText(), SOURCE, 'the document is as it was');
+      assert.equal(await readDisk(fileUri), SOURCE, 'the file is as it was');
     });
   });
 });
