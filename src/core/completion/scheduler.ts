@@ -152,9 +152,10 @@ export class CompletionScheduler {
       this.o.runner.warm?.(q.doc, q.indent);
       if (!(await this.o.clock.sleep(delay, q.signal))) return undefined;
     }
-    // While we waited, another query may have cached this position.
+    // While we waited, another query may have cached this position (an empty answer counts for automatic queries only:
+    // a person who asks explicitly gets a new request, as above).
     const late = this.cache.get(prefix, suffix);
-    if (late) return late.text ? { text: late.text, source: 'cache' } : undefined;
+    if (late && (late.text || q.trigger === 'automatic')) return late.text ? { text: late.text, source: 'cache' } : undefined;
     this.abortInflightUnlessReusable(prefix, suffix, true);
     return this.request(q, prefix, suffix, delay);
   }

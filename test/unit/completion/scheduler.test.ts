@@ -129,6 +129,22 @@ test('manual trigger skips the debounce', async () => {
   assert.equal(runner.calls.length, 1);
 });
 
+test('manual trigger asks again where the cached answer was empty; automatic queries use the cache', async () => {
+  const { clock, runner, sched, type } = setup(100);
+  type('let total = ');
+  await clock.advance(500);
+  assert.equal(runner.calls.length, 1);
+  runner.calls[0].finish();
+  await flush();
+  assert.equal(sched.cache.get('let total = ', '')?.text, '', 'the empty answer is cached');
+  type('let total = ');
+  await clock.advance(500);
+  assert.equal(runner.calls.length, 1, 'automatic: served by the cached empty answer');
+  type('let total = ', 'manual');
+  await clock.advance(10);
+  assert.equal(runner.calls.length, 2, 'manual: a new request');
+});
+
 test('disabled language and snooze stop automatic requests', async () => {
   const clock = new FakeClock();
   const runner = new FakeRunner();
