@@ -29,7 +29,7 @@ export async function waitFor<T>(
   probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   opts: { timeoutMs?: number; events?: vscode.Event<unknown>[]; describe?: () => string } = {},
 ): Promise<T> {
-  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const timeoutMs = opts.timeoutMs ?? 45_000;
   const deadline = Date.now() + timeoutMs;
   let wake: () => void = () => {};
   const subscriptions = (opts.events ?? []).map((e) => e(() => wake()));

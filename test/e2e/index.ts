@@ -20,7 +20,7 @@ export async function run(): Promise<void> {
   const mocha = new Mocha({
     ui: 'bdd',
     color: false,
-    timeout: 30_000,
+    timeout: 120_000,
     forbidOnly: true,
     grep: process.env.PHI_E2E_GREP || undefined,
   });

@@ -60,7 +60,7 @@ async function waitForProposal(expected: string, exact = false): Promise<vscode.
 
 /** Accept as soon as the proposal is complete and validated (acceptDiff returns false until then). */
 async function accept(): Promise<void> {
-  await waitFor('the proposal to be accepted', async () => (await vscode.commands.executeCommand<boolean>('phiCoder.acceptDiff')) === true, { timeoutMs: 10_000 });
+  await waitFor('the proposal to be accepted', async () => (await vscode.commands.executeCommand<boolean>('phiCoder.acceptDiff')) === true, { timeoutMs: 45_000 });
 }
 
 /** Reverts every dirty file editor, so closing editors never asks to save. */

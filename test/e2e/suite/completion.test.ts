@@ -45,7 +45,7 @@ async function acceptGhost(editor: vscode.TextEditor, before: string): Promise<s
       const text = editor.document.getText();
       return text !== before ? text : undefined;
     },
-    { timeoutMs: 20_000, describe: () => JSON.stringify(editor.document.getText()) },
+    { timeoutMs: 45_000, describe: () => JSON.stringify(editor.document.getText()) },
   );
 }
 
@@ -102,7 +102,7 @@ describe('inline completions', () => {
         await new Promise((r) => setTimeout(r, /[\w]/.test(ch) ? 100 : 700));
       }
       await waitFor('the simulator to see aborted requests', () => slow.sim.stats.aborted > 0 && slow.sim.stats.open === 0, {
-        timeoutMs: 15_000,
+        timeoutMs: 45_000,
         describe: () => JSON.stringify(slow.sim.stats),
       });
       assert.ok(slow.sim.stats.requests >= 2, JSON.stringify(slow.sim.stats));

@@ -36,6 +36,22 @@ function pipelineRecord(doc: string): { raw: string; shown: string } {
   return { raw: doc.slice(r + RAW.length, g), shown: doc.slice(g + SHOWN.length, -1) };
 }
 
+let recordReads = 0;
+/** The "Show Last Completion Prompt" text, read from its content provider without opening an editor. */
+async function readLastCompletionRecord(): Promise<string> {
+  const uri = vscode.Uri.parse(`phi-coder-completion:/Last%20Completion%20Prompt.md?poll-${Date.now()}-${recordReads++}`);
+  return (await vscode.workspace.openTextDocument(uri)).getText();
+}
+
+/**
+ * The record describes a request for the document `start` that ended without being cancelled: its Phi-4 hole prompt
+ * holds the edited line, the text before the cursor followed by the hole marker.
+ */
+function answeredFor(record: string, start: string): boolean {
+  const stop = /^stop: (.*)$/m.exec(record);
+  return !!stop && !stop[1].startsWith('abort') && record.includes(`${start.split('\n').at(-1)}<HOLE>`);
+}
+
 describe('real llama-server: completion and chat', function () {
   let services: Services;
   let llama: RunningLlama | undefined;
@@ -104,17 +120,20 @@ describe('real llama-server: completion and chat', function () {
       const end = doc.positionAt(start.length);
       editor.selection = new vscode.Selection(end, end);
       const sent = proxy!.exchanges.length;
-      // Ask, then wait for the server's whole answer before the trigger/commit rounds. Each trigger cancels a request
-      // still being prepared or running, so a new one is made only when nothing is in flight and the last trigger is a
-      // few seconds old: on a loaded machine, triggers every poll cancelled every request before it reached the server,
-      // and a request VS Code itself cancelled (the edit's own automatic trigger) must not be waited for.
+      const mine = () => proxy!.exchanges.slice(sent).filter((e) => e.path === '/completion');
+      // Ask, then wait until the pipeline's record says a request for this position has ended (the server finished, or
+      // the pipeline closed the stream once the answer was complete: the proxy then sees the client go away). Each
+      // trigger cancels a request still being prepared or running, so a new one is made only when nothing is in flight
+      // and the last trigger is a few seconds old: on a loaded machine, triggers every poll cancelled every request.
       let lastTrigger = 0;
-      await waitFor(
+      const recordText = await waitFor(
         'the real server to answer a completion request',
         async () => {
-          const mine = proxy!.exchanges.slice(sent).filter((e) => e.path === '/completion');
-          if (mine.some((e) => e.complete && e.status === 200)) return true;
-          if (mine.every((e) => e.settled) && Date.now() - lastTrigger > 5_000) {
+          if (mine().some((e) => e.status === 200 && e.settled)) {
+            const text = await readLastCompletionRecord();
+            if (answeredFor(text, start)) return text;
+          }
+          if (mine().every((e) => e.settled) && Date.now() - lastTrigger > 5_000) {
             lastTrigger = Date.now();
             await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
           }
@@ -122,35 +141,31 @@ describe('real llama-server: completion and chat', function () {
         },
         { timeoutMs: 120_000, describe: () => JSON.stringify(proxy!.exchanges.slice(sent).map((e) => ({ path: e.path, status: e.status, complete: e.complete, settled: e.settled }))) },
       );
-      let roundsAfterAnswer = 0;
-      const inserted = await waitFor(
-        'an inline suggestion from the real server, shown and accepted (or its answer to have cleaned up to nothing)',
-        async () => {
-          const answered = proxy!.exchanges.slice(sent).some((e) => e.path === '/completion' && e.complete);
-          await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-          await new Promise((r) => setTimeout(r, 100));
-          await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
-          if (doc.getText() !== start) return { text: doc.getText().slice(start.length) };
-          // The server answered and several trigger/commit rounds since showed nothing: the answer cleaned up to nothing.
-          return answered && ++roundsAfterAnswer >= 5 ? { text: '' } : undefined;
-        },
-        { timeoutMs: 90_000, describe: () => JSON.stringify(doc.getText()) },
-      ).then((r) => r.text);
-      const answers = proxy!.exchanges.slice(sent).filter((e) => e.path === '/completion' && e.complete);
-      assert.ok(answers.length > 0, 'the completion went to the real server and it answered');
+      const record = pipelineRecord(recordText);
+      // The answer is cached now: a trigger shows it without a new request, and commit accepts it.
+      const inserted = !record.shown
+        ? ''
+        : await waitFor(
+            'the inline suggestion the pipeline decided on, shown and accepted',
+            async () => {
+              await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+              await new Promise((r) => setTimeout(r, 100));
+              await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+              return doc.getText() !== start ? doc.getText().slice(start.length) : undefined;
+            },
+            { timeoutMs: 90_000, describe: () => JSON.stringify(doc.getText()) },
+          );
+      const answers = mine().filter((e) => e.status === 200 && e.settled);
       for (const a of answers) {
-        assert.equal(a.status, 200);
         const body = JSON.parse(a.requestBody);
         assert.equal(body.cache_prompt, true);
         assert.ok(String(body.prompt).endsWith('<|im_start|>assistant<|im_sep|>\n'), 'the Phi-4 hole prompt');
+        if (!a.complete) continue; // closed by the pipeline (answer complete) or cancelled: no final event
         const final = sseEvents(a.responseBody).at(-1) as { stop?: boolean; timings?: { prompt_n?: number }; tokens_evaluated?: number };
         assert.equal(final.stop, true, 'the server finished its stream');
         assert.ok((final.timings?.prompt_n ?? 0) >= 1 && (final.tokens_evaluated ?? 0) >= 1, 'the server evaluated the prompt');
       }
-      const record = pipelineRecord(await vscode.commands.executeCommand<string>('phiCoder.showLastCompletionPrompt'));
-      // Close the prompt document's tab and the (unsaved) test document without a save dialog.
-      const promptTabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() !== doc.uri.toString());
-      await vscode.window.tabGroups.close(promptTabs);
+      // Close the (unsaved) test document without a save dialog.
       await vscode.window.showTextDocument(doc);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       const streamed = answers.map(streamedText);

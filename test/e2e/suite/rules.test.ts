@@ -82,7 +82,7 @@ describe('project rules', function () {
     const request = await waitFor('a completion request', async () => {
       await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
       return used.sim.requests.slice(before).find((r) => (r.prompt ?? '').includes('<HOLE>'));
-    }, { timeoutMs: 20_000 });
+    }, { timeoutMs: 45_000 });
     const prompt = request.prompt!;
     assert.ok(prompt.startsWith('<|im_start|>system<|im_sep|>\n'), prompt.slice(0, 80));
     const rule = prompt.indexOf(MARKER);

@@ -54,7 +54,7 @@ describe('terminal: explain or fix the last failed command', () => {
     const runs = await waitFor('the watcher to record the failure', async () => {
       const r = await vscode.commands.executeCommand<Runs>('phiCoder.internal.lastTerminalRuns');
       return r.lastFailed?.commandLine.includes('/phi-e2e-missing-dir') ? r : undefined;
-    }, { timeoutMs: 30_000 });
+    }, { timeoutMs: 45_000 });
     assert.equal(runs.lastFailed!.exitCode, 2, 'ls exits with 2 for a missing directory');
 
     used.sim.resetStats();
@@ -89,7 +89,7 @@ describe('terminal: explain or fix the last failed command', () => {
     const before = ended.length;
     terminal.sendText(' && echo typed-after', false);
     terminal.sendText('', true);
-    const next = await waitFor('the next command to end', () => ended.slice(before).find((e) => e.terminal === terminal), { timeoutMs: 30_000 });
+    const next = await waitFor('the next command to end', () => ended.slice(before).find((e) => e.terminal === terminal), { timeoutMs: 45_000 });
     assert.equal(next.execution.commandLine.value.trim(), 'echo phi-fixed && echo typed-after');
     assert.equal(next.exitCode, 0);
     used.sim.setReply('The directory does not exist.');
