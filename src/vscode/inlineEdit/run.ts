@@ -14,9 +14,12 @@ import { assembleContext } from '../actions/args';
 import { streamAnswer } from '../actions/modelStream';
 import type { BudgetParts } from './input';
 import type { InlineEditSession } from './session';
+import { DIFF_PREVIEW_PACING, LIVE_PREVIEW_LIMIT, RedrawPacer } from '../../shared/redrawPacer';
 
 /** Redraw the streaming proposal at most this often. */
 const STREAM_REFRESH_MS = 80;
+/** How often the CodeLens count of received characters moves once the answer is past the live limit. */
+const COUNT_REFRESH_MS = 250;
 
 export interface RoundDeps {
   services: Services;
@@ -74,18 +77,36 @@ export async function runRound(deps: RoundDeps, session: InlineEditSession): Pro
     services.logger.info(`inline edit: round ${session.turns.length + 1}, ${prompt.promptTokens} prompt tokens (context ${prompt.contextTokens}, surrounding code ${prompt.excerptTokens}, rules ${countTokens(input.rules)})`);
     const stream = streamAnswer(services, { active, messages: prompt.messages, promptTokens: prompt.promptTokens, feature: 'inline-edit', signal });
     const transform = (final: boolean) => extractCode(raw, { original: session.original, partial: !final });
-    // Redraw at most every STREAM_REFRESH_MS, and always with the latest text (a stream may pause for long).
+    // Each redraw re-transforms and re-diffs the whole answer: redraws are paced by the answer's size and what the last
+    // transform cost (always drawing the latest text: a stream may pause for long), and above the live limit the review
+    // keeps its last drawing while the CodeLens counts what has arrived. The one full transform is the final one, so no
+    // redraw on the host's thread grows with the answer.
+    const pacer = new RedrawPacer(DIFF_PREVIEW_PACING);
+    let lastCount = Number.NEGATIVE_INFINITY;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let drawing: Promise<void> = Promise.resolve();
     const draw = () => {
       timer = undefined;
-      if (!signal.aborted) drawing = drawing.then(() => session.setProposal(transform(false), false)).catch(() => undefined);
+      if (signal.aborted || raw.length > LIVE_PREVIEW_LIMIT) return;
+      const start = performance.now();
+      const code = transform(false);
+      pacer.drew(start, performance.now());
+      drawing = drawing.then(() => session.setProposal(code, false)).catch(() => undefined);
+    };
+    const schedule = () => {
+      if (timer || signal.aborted) return;
+      const now = performance.now();
+      if (raw.length <= LIVE_PREVIEW_LIMIT) timer = setTimeout(draw, Math.max(STREAM_REFRESH_MS, pacer.wait(now, raw.length)));
+      else if (now - lastCount >= COUNT_REFRESH_MS) {
+        lastCount = now;
+        session.fire();
+      }
     };
     try {
       for await (const chunk of stream.chunks) {
         raw += chunk;
         session.received = raw.length;
-        timer ??= setTimeout(draw, STREAM_REFRESH_MS);
+        schedule();
       }
     } finally {
       clearTimeout(timer);

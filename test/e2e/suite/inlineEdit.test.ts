@@ -193,6 +193,22 @@ describe('inline edit (Ctrl+I)', function () {
     assert.equal(editor.document.getText(), SOURCE, 'one undo restores the original after a refine');
   });
 
+  it('a proposal longer than the 64 KB live limit (no redraws past it) ends whole in the review and applies (issue 14, finding 12)', async () => {
+    // ~66 KB of code, under the answer cap at the default chat.maxAnswerTokens, in 64-character chunks (one per token).
+    const steps = Array.from({ length: 1790 }, (_, i) => `  sum += prices[${i % 7}] ?? 0; // step ${i}`).join('\n');
+    const longRewrite = `export function total(prices: number[]): number {\n  let sum = 0;\n${steps}\n  return sum;\n}`;
+    const answer = '```typescript\n' + longRewrite + '\n```\n';
+    assert.ok(answer.length > 64 * 1024 && answer.length < 2048 * 32 + 4096, `answer of ${answer.length} characters`);
+    const chunks: string[] = [];
+    for (let i = 0; i < answer.length; i += 64) chunks.push(answer.slice(i, i + 64));
+    used!.sim.setReply({ chunks });
+    const done = await vscode.commands.executeCommand<State>('phiCoder.inlineEdit', { instruction: 'unroll the loop' });
+    assert.equal(done.phase, 'review', JSON.stringify(done));
+    assert.equal(await clickLens(fileUri, /Accept all/), true);
+    await waitFor('the review to end', async () => (await state()) === undefined);
+    assert.equal(editor.document.getText(), SOURCE.replace(/export function total[\s\S]*?\n}/, () => longRewrite));
+  });
+
   it('a proposal that does not parse cannot be accepted; rejecting leaves the document as it was', async () => {
     used!.sim.setReply('```typescript\nexport function total(prices: number[]): number {\n  let sum = (0;\n  return sum;\n}\n```');
     const result = await vscode.commands.executeCommand<State>('phiCoder.inlineEdit', { instruction: 'break it' });
