@@ -59,7 +59,6 @@ export const check: UiCheck = {
   async run(ctx) {
     const { page } = ctx;
     const file = path.join(ctx.workspace, 'src', 'math.ts');
-    const original = fs.readFileSync(file, 'utf8');
     // code-server auto-saves after a second (its web default), left on: the review goes to a review tab, and the
     // seconds the theme switches take give auto-save every chance to write or end it.
     ctx.sim.setReply(rulesResponder([{ match: 'as instructed', text: ANSWER }]));
@@ -67,6 +66,10 @@ export const check: UiCheck = {
     let switched: 'light' | 'dark' | undefined; // the kind to switch back to
     try {
       await openFile(page, 'src/math.ts');
+      // An earlier check may have left the file with unsaved changes (an undo after its accept): auto-save writes them
+      // within a second; the file on disk is the baseline once the editor holds nothing unsaved.
+      await page.locator('.tabs-container .tab.active:not(.dirty)[aria-label^="math.ts"]').first().waitFor({ state: 'visible', timeout: 15_000 });
+      const original = fs.readFileSync(file, 'utf8');
       const line = page.locator('.editor-instance .view-line').filter({ hasText: 'return a + b' }).first();
       await line.waitFor({ state: 'visible', timeout: 15_000 });
       await line.click();
