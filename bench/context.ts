@@ -174,7 +174,9 @@ async function main(): Promise<void> {
     const m = process.memoryUsage();
     return `rss ${mb(m.rss)} MB (heap ${mb(m.heapUsed)}, external ${mb(m.external)}, array buffers ${mb(m.arrayBuffers)})`;
   };
-  console.error(`memory after indexing: ${mem()}, peak ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+  // Peak RSS so far: the index build (with its worker pool), before the oracles and the sampling harness run here.
+  const rssIndexMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  console.error(`memory after indexing: ${mem()}, peak ${rssIndexMb} MB`);
   console.error(`index: ${files.length} files in ${indexMs.toFixed(0)} ms (${((files.length / indexMs) * 1000).toFixed(0)} files/s)`);
   const build = index.lastBuild!;
   const indexMbS = build.bytes / 1048576 / (indexMs / 1000);
@@ -222,6 +224,8 @@ async function main(): Promise<void> {
   const cursorFiles = args.largest > 0 ? largestFiles(args.repo, index, args.largest) : files;
   if (args.largest > 0) console.error(`cursors in the ${cursorFiles.length} largest files: ${cursorFiles.map((f) => `${f} (${lineCount(readText(f))} lines)`).join(', ')}`);
   const drawn = await drawSamples(args.repo, files, readText, args.samples, args.seed, (l) => console.error(l), args.oracleMinutes * 60_000, cursorFiles);
+  // Peak RSS after drawing the samples: what the in-process part of the oracles (ctags definitions, sampling) added.
+  const rssOracleMb = Math.round(process.resourceUsage().maxRSS / 1024);
   console.error(`oracle: ${drawn.precise.length} precise samples (${JSON.stringify(drawn.oracles)}) from ${drawn.queries} queries, rejected ${JSON.stringify(drawn.rejected)}; ${drawn.ctags.length} ctags samples (${(performance.now() - o0).toFixed(0)} ms)`);
   type SetName = 'precise' | 'ctags';
   const byLine = new Map<string, { s: Sample; set: SetName }[]>();
@@ -336,6 +340,8 @@ async function main(): Promise<void> {
     index_steps_ms: indexSteps,
     update_ms: { p50: r3(percentile(updateMs, 50)), p95: r3(percentile(updateMs, 95)), max: r3(Math.max(0, ...updateMs)) },
     rss_mb: rssMb,
+    // rss_mb is the process's peak up to the end of our engine's sampling; these are its peaks at earlier points.
+    rss_peaks_mb: { after_index: rssIndexMb, after_oracle: rssOracleMb, after_sampling: rssMb },
   }));
 }
 
