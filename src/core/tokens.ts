@@ -12,11 +12,34 @@ export const PHI4_SPECIAL_TOKENS = ['<|im_start|>', '<|im_end|>', '<|im_sep|>', 
 /** Phi-4's added tokens, one token each: the chat and FIM specials, `<|endofprompt|>` and the fillers `<|dummy_0|>`..`<|dummy_87|>` (measured with llama-server's /tokenize). */
 const SPECIAL_RE = /<\|(?:im_start|im_end|im_sep|endoftext|endofprompt|fim_prefix|fim_middle|fim_suffix|dummy_(?:[1-7]?\d|8[0-7]))\|>/g;
 
-const cache = new Map<string, number>();
-const CACHE_LIMIT = 20_000;
-/** The cache also holds its keys alive: at most this many characters of them (snippets run to kilobytes). */
+/** String -> count, oldest first out, bounded in entries and in the characters its keys hold (they are kept alive). */
+class CountCache {
+  private readonly map = new Map<string, number>();
+  private chars = 0;
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxChars: number,
+  ) {}
+
+  get(key: string): number | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, n: number): void {
+    while (this.map.size > 0 && (this.map.size >= this.maxEntries || this.chars + key.length > this.maxChars)) {
+      const oldest = this.map.keys().next().value as string;
+      this.map.delete(oldest);
+      this.chars -= oldest.length;
+    }
+    // Detached: a key cut from a document would keep the whole document alive, outside the character bound.
+    this.map.set(detach(key), n);
+    this.chars += key.length;
+  }
+}
+
+/** The cache also holds its keys alive: at most 2,000,000 characters of them (snippets run to kilobytes). */
 const CACHE_CHAR_LIMIT = 2_000_000;
-let cachedChars = 0;
+const cache = new CountCache(20_000, CACHE_CHAR_LIMIT);
 /** Strings shorter than this are counted directly; caching them costs more than it saves. */
 const CACHE_MIN_LENGTH = 64;
 
@@ -35,38 +58,21 @@ export function countTokens(text: string): number {
 
 function remember(text: string, n: number): number {
   if (text.length > CACHE_CHAR_LIMIT / 8) return n; // a whole file, say: not worth evicting hundreds of snippets for
-  while (cache.size >= CACHE_LIMIT || cachedChars + text.length > CACHE_CHAR_LIMIT) {
-    const oldest = cache.keys().next().value as string;
-    cache.delete(oldest);
-    cachedChars -= oldest.length;
-  }
-  // Detached: a key cut from a document would keep the whole document alive, outside the character bound.
-  cache.set(detach(text), n);
-  cachedChars += text.length;
+  cache.set(text, n);
   return n;
 }
 
 /** Counts of `line + '\n'` by line: while the user types on one line, every other line of a prompt window is a hit. */
-const lineCounts = new Map<string, number>();
-const LINE_CACHE = 50_000;
-const LINE_CACHE_CHARS = 4_000_000;
+const lineCounts = new CountCache(50_000, 4_000_000);
 /** Longer lines (minified code) are counted, not kept. */
 const LINE_KEY_MAX = 4_000;
-let lineChars = 0;
 
 /** Exact tokens of `line` followed by a newline. Cached by line. */
 export function lineTokens(line: string): number {
   let n = lineCounts.get(line);
   if (n !== undefined) return n;
   n = countWithSpecials(line + '\n');
-  if (line.length > LINE_KEY_MAX) return n;
-  while (lineCounts.size >= LINE_CACHE || lineChars + line.length > LINE_CACHE_CHARS) {
-    const oldest = lineCounts.keys().next().value as string;
-    lineCounts.delete(oldest);
-    lineChars -= oldest.length;
-  }
-  lineCounts.set(detach(line), n);
-  lineChars += line.length;
+  if (line.length <= LINE_KEY_MAX) lineCounts.set(line, n);
   return n;
 }
 
