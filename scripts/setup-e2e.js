@@ -38,8 +38,8 @@ function dpkgInstalled(pkg) {
   return r.status === 0 && r.stdout.includes('install ok installed');
 }
 
-/** Installs missing Debian packages when root; otherwise explains what to install and fails. */
-function ensureAptPackages(packages) {
+/** Installs missing Debian packages when root; otherwise explains what to install (and `why`) and fails. */
+function ensureAptPackages(packages, why = "chromium drives the VS Code workbench; libkrb5-dev is needed to build code-server's kerberos module.") {
   const missing = packages.filter((p) => !dpkgInstalled(p));
   if (missing.length === 0) return false;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -47,7 +47,7 @@ function ensureAptPackages(packages) {
     throw new Error(
       `missing Debian packages: ${missing.join(' ')}. Install them with:\n` +
         `  sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}\n` +
-        `(chromium drives the VS Code workbench; libkrb5-dev is needed to build code-server's kerberos module.)`,
+        `(${why})`,
     );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -147,7 +147,7 @@ async function setup() {
   return { node: node.bin, codeServerEntry: codeServer.entry, chromium: CHROMIUM, codeServerVersion: CODE_SERVER_VERSION };
 }
 
-module.exports = { setup, CODE_SERVER_VERSION, NODE_VERSION };
+module.exports = { setup, ensureAptPackages, CODE_SERVER_VERSION, NODE_VERSION };
 
 if (require.main === module) {
   setup().catch((err) => {

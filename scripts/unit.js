@@ -19,5 +19,11 @@ const filters = args.filter((a) => !a.startsWith('-'));
 const flags = args.filter((a) => a.startsWith('-'));
 let files = find(path.join(__dirname, '..', 'test', 'unit')).sort();
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
+// The context benchmark's oracle tests run the real Universal Ctags and gopls (golang-go): on a fresh Debian machine
+// `npm test` installs them itself when run as root, as the e2e tier does for its packages (a filtered run does not).
+if (!filters.length) {
+  const { ensureAptPackages } = require('./setup-e2e');
+  ensureAptPackages(['universal-ctags', 'golang-go', 'gopls'], 'the context oracle tests run Universal Ctags and gopls');
+}
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...flags, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
