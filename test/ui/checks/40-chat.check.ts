@@ -65,10 +65,12 @@ export const check: UiCheck = {
     // @file mention: autocomplete with the keyboard; the file's text is attached to the question.
     sim.setReply('It computes areas and perimeters.');
     await frame.locator('#input').pressSequentially('@fi');
-    await frame.locator('.suggestion', { hasText: '@file' }).waitFor({ timeout: 10_000 });
+    // Enter picks the *active* suggestion: wait until it is the one wanted (the list answering an earlier query, all
+    // files with README.md first, can still be showing after the next characters are typed).
+    await frame.locator('.suggestion.active', { hasText: '@file' }).waitFor({ timeout: 10_000 });
     await frame.locator('#input').press('Enter');
     await frame.locator('#input').pressSequentially('shapes');
-    await frame.locator('.suggestion', { hasText: 'src/shapes.ts' }).first().waitFor({ timeout: 15_000 });
+    await frame.locator('.suggestion.active', { hasText: 'src/shapes.ts' }).waitFor({ timeout: 15_000 });
     await frame.locator('#input').press('Enter');
     assert.match(await frame.locator('#input').inputValue(), /@file:src\/shapes\.ts $/);
     await frame.locator('.chip', { hasText: '@file:src/shapes.ts' }).waitFor({ timeout: 10_000 });
