@@ -81,6 +81,11 @@ export class LiveRedraws {
     return 'progress';
   }
 
+  /** Milliseconds from `now` until a redraw of `size` characters is due (for a caller that redraws on a timer). */
+  wait(now: number, size: number): number {
+    return this.pacer.wait(now, size);
+  }
+
   /** A redraw ran from `start` to `end`. */
   drew(start: number, end: number): void {
     this.pacer.drew(start, end);

@@ -14,12 +14,10 @@ import { assembleContext } from '../actions/args';
 import { streamAnswer } from '../actions/modelStream';
 import type { BudgetParts } from './input';
 import type { InlineEditSession } from './session';
-import { DIFF_PREVIEW_PACING, LIVE_PREVIEW_LIMIT, RedrawPacer } from '../../shared/redrawPacer';
+import { DIFF_PREVIEW_PACING, LiveRedraws } from '../../shared/redrawPacer';
 
 /** Redraw the streaming proposal at most this often. */
 const STREAM_REFRESH_MS = 80;
-/** How often the CodeLens count of received characters moves once the answer is past the live limit. */
-const COUNT_REFRESH_MS = 250;
 
 export interface RoundDeps {
   services: Services;
@@ -81,26 +79,24 @@ export async function runRound(deps: RoundDeps, session: InlineEditSession): Pro
     // transform cost (always drawing the latest text: a stream may pause for long), and above the live limit the review
     // keeps its last drawing while the CodeLens counts what has arrived. The one full transform is the final one, so no
     // redraw on the host's thread grows with the answer.
-    const pacer = new RedrawPacer(DIFF_PREVIEW_PACING);
-    let lastCount = Number.NEGATIVE_INFINITY;
+    const redraws = new LiveRedraws(DIFF_PREVIEW_PACING);
     let timer: ReturnType<typeof setTimeout> | undefined;
     let drawing: Promise<void> = Promise.resolve();
     const draw = () => {
       timer = undefined;
-      if (signal.aborted || raw.length > LIVE_PREVIEW_LIMIT) return;
+      if (signal.aborted || raw.length > redraws.limit) return;
       const start = performance.now();
       const code = transform(false);
-      pacer.drew(start, performance.now());
+      redraws.drew(start, performance.now());
       drawing = drawing.then(() => session.setProposal(code, false)).catch(() => undefined);
     };
     const schedule = () => {
       if (timer || signal.aborted) return;
       const now = performance.now();
-      if (raw.length <= LIVE_PREVIEW_LIMIT) timer = setTimeout(draw, Math.max(STREAM_REFRESH_MS, pacer.wait(now, raw.length)));
-      else if (now - lastCount >= COUNT_REFRESH_MS) {
-        lastCount = now;
-        session.fire();
-      }
+      // Past the live limit the step is 'progress' (at most every 250 ms: the CodeLens count moves) or 'wait'.
+      const step = redraws.step(now, raw.length);
+      if (step === 'progress') session.fire();
+      else if (raw.length <= redraws.limit) timer = setTimeout(draw, Math.max(STREAM_REFRESH_MS, redraws.wait(now, raw.length)));
     };
     try {
       for await (const chunk of stream.chunks) {
