@@ -4,7 +4,7 @@
  * ArrowUp/ArrowDown + Enter/Tab pick a suggestion.
  */
 import type { ChipView, MentionSuggestion, WebviewMessage } from '../shared/protocol';
-import { completeMention, mentionAtCursor, type MentionQuery } from '../core/chat/mentions';
+import { completeMention, mentionAtCursor, stillMatching, type MentionQuery } from '../core/chat/mentions';
 import { button, h } from './dom';
 
 type Post = (m: WebviewMessage) => void;
@@ -142,7 +142,17 @@ export class Composer {
     } else {
       this.queryId++;
       this.post({ type: 'mentionQuery', queryId: this.queryId, kind: this.query.kind, query: this.query.query });
+      this.narrowShownList(this.query);
     }
+  }
+
+  /** Until the host answers `query`, show only what of the current list still matches it (none: the list closes). */
+  private narrowShownList(query: MentionQuery): void {
+    if (this.el.suggestions.hidden || this.items.length === 0) return;
+    const activeItem = this.items[this.active];
+    this.items = stillMatching(this.items, query);
+    this.active = Math.max(0, this.items.indexOf(activeItem));
+    this.renderSuggestions();
   }
 
   private accept(item: MentionSuggestion | undefined): void {

@@ -64,6 +64,19 @@ export function mentionAtCursor(text: string, cursor: number): MentionQuery | un
   return { kind, query: word.slice(colon + 1), start };
 }
 
+/**
+ * The items of a list that answered an earlier query which still match the query typed since: while the host answers
+ * the new one, the list on screen must not offer a pick the new text rules out (Enter takes the active item). Only
+ * items of the query's own kind with an argument (`file:src/a.ts`, not the bare `file:` kind entry) whose argument
+ * contains the query, case-insensitively, as the host's file search requires; the host's answer replaces the list.
+ */
+export function stillMatching<T extends { insertText: string }>(items: readonly T[], query: MentionQuery): T[] {
+  if (query.kind === 'any') return [];
+  const prefix = `${query.kind}:`;
+  const q = query.query.toLowerCase();
+  return items.filter((s) => s.insertText.startsWith(prefix) && s.insertText.length > prefix.length && s.insertText.slice(prefix.length).toLowerCase().includes(q));
+}
+
 /** Replace the mention being typed (from `start` to `cursor`) with `@insertText `; returns the text and new cursor. */
 export function completeMention(text: string, start: number, cursor: number, insertText: string): { text: string; cursor: number } {
   const inserted = `@${insertText}${insertText.endsWith(':') ? '' : ' '}`;

@@ -338,6 +338,38 @@ test('@ mentions autocomplete with the keyboard and chips can be removed', async
   await v.page.close();
 });
 
+test('@file: the list on screen narrows to the new text before the host answers, so Enter never takes a stale pick', async () => {
+  const v = await openReady();
+  await v.page.focus('#input');
+  await v.page.keyboard.type('see @file:');
+  const first = await v.waitPosted((m) => m.type === 'mentionQuery' && m.query === '');
+  await v.send({ type: 'mentionSuggestions', queryId: (first as { queryId: number }).queryId, items: [
+    { kind: 'file', insertText: 'file:README.md', label: 'README.md', detail: 'README.md' },
+    { kind: 'file', insertText: 'file:src/shapes.ts', label: 'shapes.ts', detail: 'src/shapes.ts' },
+  ] });
+  await v.page.waitForSelector('.suggestion.active');
+  // The host has not answered 'shap' (it never will in this test): the README entry, which 'shap' rules out, must go.
+  await v.page.keyboard.type('shap');
+  await v.waitPosted((m) => m.type === 'mentionQuery' && m.query === 'shap');
+  await v.page.waitForFunction(() => [...document.querySelectorAll('.suggestion-label')].map((e) => e.textContent).join() === 'shapes.ts');
+  await v.page.keyboard.press('Enter');
+  assert.equal(await v.page.inputValue('#input'), 'see @file:src/shapes.ts ');
+  // Text nothing on screen matches closes the list: Enter then sends what was typed rather than an old pick.
+  await v.clearPosted();
+  await v.page.keyboard.type('and @file:');
+  const third = await v.waitPosted((m) => m.type === 'mentionQuery' && m.query === '');
+  await v.send({ type: 'mentionSuggestions', queryId: (third as { queryId: number }).queryId, items: [
+    { kind: 'file', insertText: 'file:README.md', label: 'README.md', detail: 'README.md' },
+  ] });
+  await v.page.waitForSelector('.suggestion.active');
+  await v.page.keyboard.type('zz');
+  await v.page.waitForSelector('#suggestions', { state: 'hidden' });
+  await v.clearPosted();
+  await v.page.keyboard.press('Enter');
+  assert.deepEqual(await v.waitPosted((m) => m.type === 'send'), { type: 'send', text: 'see @file:src/shapes.ts and @file:zz', removedChips: [] });
+  await v.page.close();
+});
+
 test('edit and resend a question; conversations list; new and clear', async () => {
   const v = await openReady();
   await v.send(stateMsg({

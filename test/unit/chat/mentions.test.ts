@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseMentions, mentionAtCursor, completeMention, addedMentions } from '../../../src/core/chat/mentions';
+import { parseMentions, mentionAtCursor, completeMention, addedMentions, stillMatching } from '../../../src/core/chat/mentions';
 
 test('parses every mention kind, trims sentence punctuation, drops duplicates', () => {
   const text = 'Compare @file:src/a.ts and @symbol:parseThing, see @problems. Also @workspace and @file:src/a.ts again';
@@ -34,4 +34,18 @@ test('an edited composed question: only the mentions the user added are read bac
   assert.equal(addedMentions(composed, composed), '');
   const edited = `${composed}\nalso @file:src/a.ts, please`;
   assert.deepEqual(parseMentions(addedMentions(composed, edited)).map((m) => `${m.kind}:${m.arg}`), ['file:src/a.ts']);
+});
+
+test('a list answering an older query keeps only the items the new query still matches', () => {
+  const items = [
+    { insertText: 'file:', label: '@file' },
+    { insertText: 'file:README.md', label: 'README.md' },
+    { insertText: 'file:src/Shapes.ts', label: 'Shapes.ts' },
+    { insertText: 'symbol:shape', label: 'shape' },
+  ];
+  assert.deepEqual(stillMatching(items, { kind: 'file', query: 'shap', start: 0 }).map((i) => i.label), ['Shapes.ts']);
+  assert.deepEqual(stillMatching(items, { kind: 'file', query: '', start: 0 }).map((i) => i.label), ['README.md', 'Shapes.ts']);
+  assert.deepEqual(stillMatching(items, { kind: 'symbol', query: 'SHA', start: 0 }).map((i) => i.label), ['shape']);
+  assert.deepEqual(stillMatching(items, { kind: 'file', query: 'zz', start: 0 }), []);
+  assert.deepEqual(stillMatching(items, { kind: 'any', query: 'fi', start: 0 }), []);
 });
