@@ -63,7 +63,7 @@ export class OracleSet {
       this.fallbacks.push(why);
       this.log(why);
       const old = this.open.get(kind);
-      this.open.set(kind, Promise.resolve(new ScopeFilteredCtagsOracle()));
+      this.open.set(kind, Promise.resolve(new ScopeFilteredCtagsOracle(this.repo)));
       void old?.then((o) => o.close()).catch(() => undefined);
       this.replaced.add(kind);
     }
@@ -94,14 +94,14 @@ export class OracleSet {
         const missing = goplsAvailable();
         if (missing) throw new Error(missing);
         o = await goplsOracle(this.repo, this.indexed);
-      } else o = new ScopeFilteredCtagsOracle();
+      } else o = new ScopeFilteredCtagsOracle(this.repo);
       this.log(`oracle ${o.name}: started in ${(performance.now() - t0).toFixed(0)} ms`);
       return o;
     } catch (err) {
       const why = `${kind} oracle unavailable, scope-filtered ctags used instead: ${err instanceof Error ? err.message.split('\n')[0] : err}`;
       this.fallbacks.push(why);
       this.log(why);
-      return new ScopeFilteredCtagsOracle();
+      return new ScopeFilteredCtagsOracle(this.repo);
     }
   }
 

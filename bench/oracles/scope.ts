@@ -10,6 +10,8 @@ import type { Node } from 'web-tree-sitter';
 import { parse, resolveLanguage } from '../../src/core/context/parser';
 import type { LanguageName } from '../../src/core/context/languages';
 import type { OracleQuery, PreciseOracle, RejectReason, Verdict } from './types';
+import * as path from 'path';
+import { importedFrom, ownCrateNames, pathRootVerdict, rustImports, type CrateContext } from './rustImports';
 
 const words = (s: string) => new Set(s.split(/\s+/).filter(Boolean));
 
@@ -26,6 +28,7 @@ export const BUILTINS: Partial<Record<LanguageName, ReadonlySet<string>>> = {
     clone clone_from next fmt eq ne cmp partial_cmp hash into from try_from try_into as_ref as_mut to_owned to_string
     drop default deref deref_mut into_iter extend from_iter iter iter_mut len is_empty unwrap expect map and_then
     ok_or ok_or_else unwrap_or unwrap_or_else unwrap_or_default push pop insert remove get get_mut contains poll
+    load store swap fetch_add fetch_sub fetch_or fetch_and compare_exchange compare_exchange_weak
     println print eprintln eprint format write writeln vec panic assert assert_eq assert_ne debug_assert debug_assert_eq
     unreachable unimplemented todo matches cfg concat stringify include_str env`),
   ruby: words(`Object BasicObject Kernel Module Class Comparable Enumerable String Symbol Integer Float Numeric Array Hash Range
@@ -170,6 +173,8 @@ export async function boundInScope(language: LanguageName, file: string, text: s
       if (INTERPOLATION.test(n.type)) break;
       if (LITERAL.test(n.type)) return 'literal';
     }
+    // A key inside a Rust attribute's arguments (`feature` of `#[cfg(feature = "io-util")]`) names a setting, not an item.
+    if (inAttribute(at, text, line) && /^\s*=(?!=)/.test(lineAfter(text, line, column + name.length))) return 'literal';
     // A member reached through a receiver (`recv.name`, `Mod::name`, `$obj->name`): no local binds it.
     if (/(\.|::|->)$/.test((text.split('\n', line + 1)[line] ?? '').slice(0, column))) return undefined;
     // The occurrence itself declares the name (a parameter, a local): a definition, not a use.
@@ -182,8 +187,32 @@ export async function boundInScope(language: LanguageName, file: string, text: s
       const why = findBinding(scope, name, at);
       if (why) return why;
     }
+    for (let block = at.parent; block?.parent; block = block.parent) if (block.type === 'block' && declaresItem(block, name)) return 'local';
     return undefined;
   }
+}
+
+const lineAfter = (text: string, line: number, column: number) => (text.split('\n', line + 1)[line] ?? '').slice(column);
+
+/** In a Rust attribute: parsed as one, or (inside a macro's tokens, which tree-sitter leaves unparsed) a `#[` line. */
+function inAttribute(n: Node, text: string, line: number): boolean {
+  for (let p: Node | null = n; p; p = p.parent) {
+    if (p.type === 'attribute_item' || p.type === 'inner_attribute_item') return true;
+    if (p.type === 'token_tree') return /^\s*#!?\[/.test(text.split('\n', line + 1)[line] ?? '');
+  }
+  return false;
+}
+
+/**
+ * True when `block` (a function body or block expression) declares an item named `name` (Rust's `struct Guard` or
+ * `fn helper` inside a function): visible in that block only, before and after its declaration.
+ */
+function declaresItem(block: Node, name: string): boolean {
+  for (let i = 0; i < block.namedChildCount; i++) {
+    const c = block.namedChild(i);
+    if (c && /_item$/.test(c.type) && c.childForFieldName('name')?.text === name) return true;
+  }
+  return false;
 }
 
 function findBinding(scope: Node, name: string, use: Node): RejectReason | undefined {
@@ -211,19 +240,38 @@ function findBinding(scope: Node, name: string, use: Node): RejectReason | undef
 /** Kinds a segment of a `a::b` path cannot be: a path names modules, types and enum variants, not members. */
 const NOT_A_PATH_SEGMENT = new Set(['field', 'member', 'method', 'function', 'variable', 'accessor', 'property', 'local']);
 
+/** Kinds a name reached through a value (`x.name`) cannot be: the member of a value is a field or a method. */
+const NOT_A_MEMBER = new Set(['module', 'namespace', 'package', 'macro', 'struct', 'enum', 'union', 'interface', 'trait', 'typedef', 'type', 'class']);
+
 /**
- * What a `::` path says about the name: rooted in the language's standard library (`std::`, `core::`, `alloc::`) it is a
- * builtin; rooted in a name the repository does not define (another crate, a type imported from one) it is outside;
- * followed by `::` it is a module or type, so a member of the same name elsewhere is not its definition.
+ * What a path says about the name: rooted in the language's standard library (`std::`, `core::`, `alloc::`, or a name
+ * the file imports from one: `Poll::Ready`) it is a builtin; rooted in a name the repository does not define (another
+ * crate, a type imported from one) it is outside; followed by `::` it is a module or type, so a member of the same
+ * name elsewhere is not its definition; after `Type::` (Rust: an upper-case segment) it is an associated item, not a
+ * free function; after `.` it is a member, not a module or type. A bare Rust name the file imports from outside the
+ * crate (`use std::net::SocketAddr`, or only glob imports from the standard library) is not the crate's.
  */
-function pathVerdict(q: OracleQuery, goldKind: string): RejectReason | undefined {
+function pathVerdict(q: OracleQuery, goldKind: string, language: LanguageName | undefined, crate: CrateContext): RejectReason | undefined {
   const lineText = q.text.split('\n', q.line + 1)[q.line] ?? '';
+  const before = lineText.slice(0, q.column);
   const after = lineText.slice(q.column + q.name.length);
   if (after.startsWith('::') && NOT_A_PATH_SEGMENT.has(goldKind)) return 'ambiguous';
-  const chain = /((?:[A-Za-z_][A-Za-z0-9_]*)?(?:::[A-Za-z_][A-Za-z0-9_]*)*::)$/.exec(lineText.slice(0, q.column))?.[1];
-  if (!chain) return undefined;
-  const root = chain.split('::').find((s) => s.length > 0);
-  if (!root || root === 'crate' || root === 'self' || root === 'super' || root === 'Self') return undefined;
+  const rust = language === 'rust';
+  // (Where `.` also qualifies packages or concatenates, as in Python, Go, Java or PHP, this cannot be said.)
+  if ((rust || language === 'ruby') && /[^.]\.\s*$/.test(before) && NOT_A_MEMBER.has(goldKind)) return 'ambiguous';
+  // Rust: `name:` declares or initialises a field (also inside a macro's tokens, which tree-sitter does not parse).
+  if (rust && /^\s*:(?!:)/.test(after) && goldKind !== 'field') return 'ambiguous';
+  const chain = /((?:[A-Za-z_$][A-Za-z0-9_]*)?(?:::[A-Za-z_][A-Za-z0-9_]*)*::)$/.exec(before)?.[1];
+  if (!chain) {
+    // A field, a macro (`name!`) or a member is not what a `use` brings in.
+    if (!rust || /^\s*(?::(?!:)|!)/.test(after) || /\.\s*$/.test(before)) return undefined;
+    return importedFrom(rustImports(q.text), q.name, crate);
+  }
+  const segments = chain.split('::').filter((s) => s.length > 0);
+  if (rust && goldKind === 'function' && /^[A-Z]/.test(segments[segments.length - 1] ?? '')) return 'ambiguous';
+  const root = segments[0];
+  if (!root || root === 'crate' || root === 'self' || root === 'super' || root === 'Self' || root === '$crate') return undefined;
+  if (rust) return pathRootVerdict(q.text, root, crate);
   if (root === 'std' || root === 'core' || root === 'alloc') return 'builtin';
   return q.definedInRepo && !q.definedInRepo(root) ? 'outside' : undefined;
 }
@@ -231,13 +279,17 @@ function pathVerdict(q: OracleQuery, goldKind: string): RejectReason | undefined
 export class ScopeFilteredCtagsOracle implements PreciseOracle {
   readonly name = 'ctags+scope';
 
+  /** `repo`: the repository's directory, where a Rust file's Cargo.toml files (its crate's own name) are read. */
+  constructor(private readonly repo?: string) {}
+
   async resolve(q: OracleQuery): Promise<Verdict> {
     const language = resolveLanguage(q.file);
     if (language && BUILTINS[language]?.has(q.name)) return { reject: 'builtin' };
     const others = q.ctags.filter((d) => d.file !== q.file);
     if (q.ctags.length !== 1 || others.length !== 1) return { reject: q.ctags.length > 1 ? 'ambiguous' : 'same-file' };
-    const path = pathVerdict(q, others[0].kind);
-    if (path) return { reject: path };
+    const own = language === 'rust' && this.repo ? ownCrateNames(this.repo, path.dirname(path.join(this.repo, q.file))) : new Set<string>();
+    const byPath = pathVerdict(q, others[0].kind, language, { own, definedInRepo: q.definedInRepo });
+    if (byPath) return { reject: byPath };
     if (language) {
       const bound = await boundInScope(language, q.file, q.text, q.line, q.column, q.name);
       if (bound) return { reject: bound };

@@ -285,3 +285,83 @@ test('scope-filtered ctags oracle (Ruby): block parameters, words in strings and
   assert.equal(rejectOf(await ask(oracle, root, 'lib/runner.rb', 'def run', 'assist')), 'parameter');
   await oracle.close();
 });
+
+test('scope-filtered ctags oracle (Rust): names imported from std or globbed from it, local items, attribute keys, members and associated functions are not the crate\'s items', async () => {
+  checkCtags();
+  const root = fixture({
+    'src/io.rs': [
+      'pub struct Ready(pub u8);',
+      'pub struct SocketAddr;',
+      'pub struct Guard;',
+      'pub mod file {}',
+      '#[macro_export]',
+      'macro_rules! feature { () => {} }',
+      '',
+    ].join('\n'),
+    'Cargo.toml': '[package]\nname = "my-crate"\nedition = "2018"\n',
+    'src/builder.rs': 'pub struct Builder;\npub fn model() {}\npub fn is_ready() -> bool { true }\npub mod loom {}\n',
+    'tests/support.rs': 'pub fn new_multi_thread() {}\n',
+    'tests/it.rs': 'use my_crate::io::SocketAddr;\n\nfn t() {\n    let _ = SocketAddr;\n    let _ = my_crate::io::Guard;\n    loom::model();\n}\n',
+    'src/poll.rs': [
+      'use std::task::Poll::{Pending, Ready};',
+      'use std::net::SocketAddr;',
+      'use std::task::Poll;',
+      'use crate::builder::Builder;',
+      '',
+      '/// use crate::io::Guard;',
+      '#[cfg(feature = "net")]',
+      'pub fn check(p: Poll<u8>, loc: &Location) -> Vec<SocketAddr> {',
+      '    let _ = Poll::Ready(1u8);',
+      '    let _ = Builder::new_multi_thread();',
+      '    let _ = loc.file();',
+      '    match p { Ready(x) => {}, Pending => {} }',
+      '    struct Guard { n: u8 }',
+      '    impl Drop for Guard { fn drop(&mut self) {} }',
+      '    let _g = Guard { n: 1 };',
+      '    vec![]',
+      '}',
+      '',
+      'cfg_net! {',
+      '    #[cfg_attr(docsrs, doc(cfg(feature = "net")))]',
+      '    pub struct Waiter { is_ready: bool }',
+      '}',
+      '',
+    ].join('\n'),
+    'src/glob.rs': [
+      'use std::task::Poll::*;',
+      'use crate::io::SocketAddr;',
+      'use crate::io::Guard;',
+      'pub fn g() -> Guard { let _ = Ready(1); let _ = SocketAddr; Guard }',
+      '',
+    ].join('\n'),
+  });
+  const oracle = new ScopeFilteredCtagsOracle(root);
+  // `use std::task::Poll::{Pending, Ready}`: the std variant, not the crate's `struct Ready`; likewise a type from std.
+  assert.equal(rejectOf(await ask(oracle, root, 'src/poll.rs', 'Ready(x) =>', 'Ready')), 'builtin');
+  assert.equal(rejectOf(await ask(oracle, root, 'src/poll.rs', '-> Vec<SocketAddr>', 'SocketAddr')), 'builtin');
+  // A path rooted in a name imported from std (`Poll::Ready`) leads into std.
+  assert.equal(rejectOf(await ask(oracle, root, 'src/poll.rs', 'Poll::Ready(1u8)', 'Ready')), 'builtin');
+  // Not imported by name, with glob imports from std only: it came through the glob.
+  assert.equal(rejectOf(await ask(oracle, root, 'src/glob.rs', 'Ready(1)', 'Ready')), 'builtin');
+  // Imported from the crate: kept (a doc comment's `use` in another file does not count there either).
+  assert.equal(goldOf(await ask(oracle, root, 'src/glob.rs', 'let _ = SocketAddr', 'SocketAddr')), 'src/io.rs:1');
+  assert.equal(goldOf(await ask(oracle, root, 'src/glob.rs', 'pub fn g', 'Guard')), 'src/io.rs:2');
+  // An item declared inside the function's block is a local, before and after its declaration.
+  assert.equal(rejectOf(await ask(oracle, root, 'src/poll.rs', 'impl Drop for Guard', 'Guard')), 'local');
+  assert.equal(rejectOf(await ask(oracle, root, 'src/poll.rs', 'let _g = Guard', 'Guard')), 'local');
+  // `feature = "net"` inside an attribute is a setting's key, not the crate's `feature!` macro.
+  assert.equal(rejectOf(await ask(oracle, root, 'src/poll.rs', '#[cfg(feature', 'feature')), 'literal');
+  // `loc.file()` is a method of a value, not the module `file`; `Builder::new_multi_thread` an associated function of
+  // Builder, not the free function of that name in tests/.
+  assert.equal(rejectOf(await ask(oracle, root, 'src/poll.rs', 'loc.file()', 'file')), 'ambiguous');
+  assert.equal(rejectOf(await ask(oracle, root, 'src/poll.rs', 'Builder::new_multi_thread', 'new_multi_thread')), 'ambiguous');
+  // Inside a macro's tokens (unparsed): an attribute's key, a field declaration.
+  assert.equal(rejectOf(await ask(oracle, root, 'src/poll.rs', 'doc(cfg(feature', 'feature')), 'literal');
+  assert.equal(rejectOf(await ask(oracle, root, 'src/poll.rs', 'is_ready: bool', 'is_ready')), 'ambiguous');
+  // The crate's own name (Cargo.toml's `my-crate`) in its integration tests is the crate, not another one; a path
+  // root neither imported nor declared in the file (`loom::`, although the crate has a module `loom`) is another crate.
+  assert.equal(goldOf(await ask(oracle, root, 'tests/it.rs', 'let _ = SocketAddr', 'SocketAddr')), 'src/io.rs:1');
+  assert.equal(goldOf(await ask(oracle, root, 'tests/it.rs', 'my_crate::io::Guard', 'Guard')), 'src/io.rs:2');
+  assert.equal(rejectOf(await ask(oracle, root, 'tests/it.rs', 'loom::model', 'model')), 'outside');
+  await oracle.close();
+});
