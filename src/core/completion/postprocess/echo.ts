@@ -86,8 +86,19 @@ export function cutAtSuffixEcho(text: string, lineSuffix: string, linesBelow: st
   return text;
 }
 
-/** Stop degenerate loops: a line (of some substance) repeated 3 times in a row keeps only its first copy. */
+/**
+ * A word looping on one line (`smirk smirk smirk smirk`): four or more copies of one word separated only by spaces. Data
+ * is not a loop: numbers and lists with separators (`0, 0, 0, 0`, `None, None, None`) never match.
+ */
+const WORD_LOOP = /(?<![\w$])([A-Za-z_][\w$]*)(?:[ \t]+\1(?![\w$])){3,}/;
+
+/**
+ * Stop degenerate loops: a completion ends where a word starts looping on one line (the loop and what follows are
+ * dropped), and a line (of some substance) repeated 3 times in a row keeps only its first copy.
+ */
 export function cutRepetition(text: string): string {
+  const loop = WORD_LOOP.exec(text);
+  if (loop) text = text.slice(0, loop.index).trimEnd();
   const out = text.split('\n');
   for (let i = 2; i < out.length; i++) {
     const a = norm(out[i]);

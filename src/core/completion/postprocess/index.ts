@@ -51,9 +51,11 @@ export function postprocess(input: PostprocessInput): PostprocessResult {
   if (input.mode === 'single-line') {
     const first = t.split('\n')[0];
     if (!first.trim()) return { text: '', rejected: 'single-line completion starts with a newline' };
-    t = first;
+    t = cutRepetition(first);
+    if (!t.trim()) return { text: '', rejected: 'a word repeated in a loop' };
   } else {
     t = cutRepetition(limitBlankLines(t, blankLine));
+    if (!t.trim()) return { text: '', rejected: 'a word repeated in a loop' };
     t = cutAtDedent(t, input.linePrefix, input.linesBelow, input.languageId, input.indent.tabSize);
     t = cutAtEnclosingBlockEnd(t, input.lineSuffix + '\n' + input.linesBelow.join('\n'), lc);
     if (input.scope === 'statement') t = firstStatement(t, input.languageId, input.indent.tabSize, input.linePrefix);
