@@ -27,7 +27,17 @@ interface Entry {
   /** Start offsets of structure.imports, when parsed. */
   importStarts?: number[];
   structure: DocumentStructure;
+  /** When a whole parse of this document ran over the budget: the text's length then, and when (performance.now()). */
+  timedOut?: { chars: number; at: number };
 }
+
+/**
+ * A document whose parse ran over the budget is not parsed again per keystroke (each try cost the budget, 0.2-0.4 s of
+ * the engine's thread, and fell back all the same) until its text shrinks to this share of the length that timed out,
+ * or until RETRY_AFTER_MS have passed (the budget is the process's CPU time: other threads can use it up once).
+ */
+const RETRY_SHARE = 0.75;
+const RETRY_AFTER_MS = 60_000;
 
 /** Blocks compared at once when looking for the change (string equality of two slices is a memory compare). */
 const DIFF_BLOCK = 4096;
@@ -83,10 +93,13 @@ export function applyTextChange(tree: Tree, prev: string, next: string): TextEdi
 
 export class DocumentCache {
   private readonly entries = new Map<string, Entry>();
+  /** Parses run (whole or incremental), for diagnostics and tests. */
+  parses = 0;
 
   constructor(
     private readonly limit = 8,
     private readonly parseTimeoutMs = 200,
+    private readonly retryAfterMs = RETRY_AFTER_MS,
   ) {}
 
   private queue: Promise<unknown> = Promise.resolve();
@@ -114,16 +127,25 @@ export class DocumentCache {
     let parseable: Parseable | undefined;
     let fallback: FallbackReason | undefined;
     let edit: TextEdit | undefined;
+    const timedOut = old?.timedOut && old.structure.language === language && text.length > old.timedOut.chars * RETRY_SHARE &&
+      t0 - old.timedOut.at < this.retryAfterMs ? old.timedOut : undefined;
     if (!language) fallback = 'no-grammar';
+    else if (timedOut) {
+      // Checked around the change only (the version that timed out was parseable, else it would not have been parsed).
+      const change = findChange(old!.text, text);
+      fallback = unparseableAfterEdit(text, change.start, change.newEnd) ?? 'timeout';
+    }
     else if (previous) {
       edit = applyTextChange(previous.tree, previous.text, text);
       fallback = unparseableAfterEdit(text, edit.start, edit.newEnd);
       if (!fallback) {
         parseable = updateParseable(language, previous.parseable, text, edit);
+        this.parses++;
         tree = await parseParseable(language, parseable.text, { oldTree: previous.tree, timeoutMs: this.parseTimeoutMs });
       }
     } else if ((fallback = unparseableReason(text)) === undefined) {
       parseable = rewrite(language, text);
+      this.parses++;
       tree = await parseParseable(language, parseable.text, { timeoutMs: this.parseTimeoutMs });
     }
     if (language && !fallback && !tree) fallback = 'timeout';
@@ -134,7 +156,10 @@ export class DocumentCache {
         ? updateStructure(language, previous.tree, tree, previous.structure, edit, previous.text, text)
         : fullStructure(language, tree, text);
       entry = { version, text, tree, parseable, importStarts: s.importStarts, structure: { tags: s.tags, imports: s.imports, language, parseMs } };
-    } else entry = { version, text, structure: { tags: [], imports: [], language, fallback, parseMs } };
+    } else {
+      entry = { version, text, structure: { tags: [], imports: [], language, fallback, parseMs } };
+      if (fallback === 'timeout') entry.timedOut = timedOut ?? { chars: text.length, at: t0 };
+    }
     old?.tree?.delete();
     this.touch(path, entry);
     return entry.structure;

@@ -85,3 +85,40 @@ test('an edit inside one function leaves the other definitions as they were (mov
   assert.notEqual(v2.tags[20], v1.tags[20], 'the edited one is extracted again');
   cache.dispose();
 });
+
+test('a document whose parse ran over the budget is not parsed again per keystroke, until it shrinks or the retry time passes', async () => {
+  // 40,000 lines of TypeScript: its whole parse takes far more than the 1 ms budget; a tenth of it parses in 5 s.
+  const big = Array.from({ length: 10_000 }, (_, i) => `export function f${i}(a: number): number {\n  return a + ${i};\n}\n`).join('');
+  const small = big.slice(0, big.length / 10);
+  const roomy = new DocumentCache(2, 5000);
+  assert.equal((await roomy.get('small.ts', 'typescript', 1, small)).fallback, undefined);
+  roomy.dispose();
+  const cache = new DocumentCache(2, 1);
+  assert.equal((await cache.get('big.ts', 'typescript', 1, big)).fallback, 'timeout');
+  assert.equal(cache.parses, 1);
+  let text = big;
+  for (let v = 2; v <= 6; v++) {
+    text = text.replace(`return a + ${v};`, `return a - ${v};`);
+    assert.equal((await cache.get('big.ts', 'typescript', v, text)).fallback, 'timeout');
+  }
+  assert.equal(cache.parses, 1, 'keystrokes after the timeout did not parse the file again');
+  // An edit making a line minified-long is still seen, from the edited lines alone.
+  const minified = text.replace('return a + 7;', `return a + ${'1 + '.repeat(600)}7;`);
+  assert.equal((await cache.get('big.ts', 'typescript', 7, minified)).fallback, 'minified');
+  assert.equal(cache.parses, 1);
+  cache.dispose();
+  // Shrunk to a tenth, the document is tried again.
+  const shrinking = new DocumentCache(2, 1);
+  await shrinking.get('big.ts', 'typescript', 1, big);
+  await shrinking.get('big.ts', 'typescript', 2, big.slice(0, big.length * 0.9));
+  assert.equal(shrinking.parses, 1, 'not at nine tenths');
+  await shrinking.get('big.ts', 'typescript', 3, small);
+  assert.equal(shrinking.parses, 2, 'the shrunk text was tried again');
+  shrinking.dispose();
+  // With no retry wait, the next keystroke tries again.
+  const eager = new DocumentCache(2, 1, 0);
+  await eager.get('big.ts', 'typescript', 1, big);
+  assert.equal((await eager.get('big.ts', 'typescript', 2, text)).fallback, 'timeout');
+  assert.equal(eager.parses, 2);
+  eager.dispose();
+});
