@@ -37,6 +37,14 @@ const KINDS: { test: RegExp; rank: number }[] = [
 
 /** Glob (for file search) of every rules file in a folder. */
 export const RULE_FILE_GLOB = '{**/AGENTS.md,.github/copilot-instructions.md,.github/instructions/*.instructions.md,.phicoder/rules/*.md}';
+/**
+ * The fixed places of RULE_FILE_GLOB (nested AGENTS.md files aside), as files and folders of rules files: cheap to
+ * stat before a prompt, for the rules a file watcher did not report.
+ */
+export const RULE_PLACES = {
+  files: ['AGENTS.md', '.github/copilot-instructions.md'],
+  folders: [{ path: '.github/instructions', suffix: '.instructions.md' }, { path: '.phicoder/rules', suffix: '.md' }],
+} as const;
 
 /** Is this folder-relative path a rules file? */
 export function isRulePath(relPath: string): boolean {

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { DocumentGate } from '../workspaceGate';
 import type { Logger } from '../../core/log';
 import type { Settings } from '../../core/config';
-import { isRulePath, MAX_RULE_FILE_BYTES, parseRuleFile, RULE_FILE_GLOB, rulesFor, type RuleFeature, type RuleFile, type RuleTarget } from '../../core/rules/rules';
+import { isRulePath, MAX_RULE_FILE_BYTES, parseRuleFile, RULE_FILE_GLOB, RULE_PLACES, rulesFor, type RuleFeature, type RuleFile, type RuleTarget } from '../../core/rules/rules';
 import { compactRules, EMPTY_RULES, promptRulesBudget, renderRules, type RenderedRules } from '../../core/rules/render';
 
 export const USER_RULES_FILE = 'rules.md';
@@ -32,6 +32,10 @@ export class RulesService implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private loading: Promise<void> | undefined;
+  /** Reads started, so that a slower earlier read never replaces a later one's result. */
+  private loads = 0;
+  /** What fixedPlacesState() was when the rules in use were read. */
+  private loadedPlacesState: string | undefined;
   private readonly compactCache = new Map<string, string>();
   /** Problems met while reading (skipped files), for "Show Rules". */
   readonly skipped: string[] = [];
@@ -53,10 +57,18 @@ export class RulesService implements vscode.Disposable {
     return vscode.Uri.joinPath(this.deps.extension.globalStorageUri, USER_RULES_FILE);
   }
 
-  /** Resolves once the rules have been read (the first time, or after the last change). */
-  ready(): Promise<void> {
+  /**
+   * Resolves once the rules are read and current. Every prompt waits on this. A file watcher can miss an event (a file
+   * written into a folder created the same moment, a loaded machine): the rules' fixed places are stat'ed (a few calls
+   * per folder) and the rules read again when they differ from what the last read saw.
+   */
+  async ready(): Promise<void> {
     this.loading ??= this.load();
-    return this.loading;
+    await this.loading;
+    if ((await this.fixedPlacesState()) !== this.loadedPlacesState) {
+      this.loading = this.load();
+      await this.loading;
+    }
   }
 
   /** Every rule read now (for "Show Rules"). */
@@ -115,7 +127,29 @@ export class RulesService implements vscode.Disposable {
     }, RELOAD_DELAY_MS);
   }
 
+  /** Names, sizes and times of the files in the rules' fixed places of every local folder. */
+  private async fixedPlacesState(): Promise<string> {
+    const parts: string[] = [];
+    const describe = async (file: string) => {
+      const st = await fs.stat(file).catch(() => undefined);
+      if (st) parts.push(`${file}:${st.size}:${st.mtimeMs}`);
+    };
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (folder.uri.scheme !== 'file') continue;
+      const root = folder.uri.fsPath;
+      for (const rel of RULE_PLACES.files) await describe(path.join(root, rel));
+      for (const place of RULE_PLACES.folders) {
+        const dir = path.join(root, place.path);
+        const names = await fs.readdir(dir).catch(() => [] as string[]);
+        for (const name of names.filter((n) => n.endsWith(place.suffix)).sort().slice(0, MAX_RULE_FILES)) await describe(path.join(dir, name));
+      }
+    }
+    return parts.join('\n');
+  }
+
   private async load(): Promise<void> {
+    const generation = ++this.loads;
+    const placesState = await this.fixedPlacesState();
     const found: RuleFile[] = [];
     const skipped: string[] = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
@@ -139,7 +173,9 @@ export class RulesService implements vscode.Disposable {
     } catch {
       // no user rules file
     }
+    if (generation !== this.loads) return; // a later read started: its result is the current one
     this.rules = found;
+    this.loadedPlacesState = placesState;
     this.skipped.splice(0, this.skipped.length, ...skipped);
     this.compactCache.clear();
     this.deps.logger.info(`rules: ${found.length} file(s) read${found.length ? ` (${found.map((r) => (r.folder ? `${r.folder}/` : '') + r.path).join(', ')})` : ''}${skipped.length ? `; skipped ${skipped.join('; ')}` : ''}`);

@@ -39,7 +39,11 @@ describe('project rules', function () {
     await write('.phicoder/rules/e2e.md', `---\napplyTo: "src/**"\n---\n# Naming\n${MARKER}\n`);
     await write('.github/instructions/docs.instructions.md', `---\napplyTo: "docs/**"\n---\n${OTHER}\n`);
     const math = vscode.Uri.joinPath(folder, 'src', 'math.ts');
-    await waitFor('the rules file to be read', () => services.rules.forFile(math, 'chat').some((r) => r.body.includes(MARKER)), { events: [services.rules.onDidChange as vscode.Event<unknown>] });
+    // What every prompt does first (ready): the watcher's report or, when it missed the new folder, the places' check.
+    await waitFor('the rules file to be read', async () => {
+      await services.rules.ready();
+      return services.rules.forFile(math, 'chat').some((r) => r.body.includes(MARKER));
+    }, { events: [services.rules.onDidChange as vscode.Event<unknown>] });
   });
 
   after(async () => {
@@ -108,6 +112,9 @@ describe('project rules', function () {
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.parse(uri)));
     assert.match(text, /^---\napplyTo:/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    await waitFor('the starter rules to be read', () => services.rules.all().some((r) => r.path === '.phicoder/rules/project.md'), { events: [services.rules.onDidChange as vscode.Event<unknown>] });
+    await waitFor('the starter rules to be read', async () => {
+      await services.rules.ready();
+      return services.rules.all().some((r) => r.path === '.phicoder/rules/project.md');
+    }, { events: [services.rules.onDidChange as vscode.Event<unknown>] });
   });
 });
