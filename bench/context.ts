@@ -28,7 +28,7 @@ import { WindowCache } from '../src/core/context/similarity';
 import { languageForPath } from '../src/core/context/languages';
 import type { ContextItem } from '../src/core/context/types';
 import type { DocumentStructure } from '../src/core/context/documentCache';
-import { parse, resolveLanguage, setWasmDirectory } from '../src/core/context/parser';
+import { parse, resolveLanguage, setWasmDirectory, wasmHeapBytes } from '../src/core/context/parser';
 import { setQueryDirectory } from '../src/core/context/queries';
 import { extractImports } from '../src/core/context/structure';
 import { detach } from '../src/core/strings';
@@ -297,6 +297,11 @@ async function main(): Promise<void> {
   }
   // Peak RSS of indexing + our engine, before the baselines (and their caches) run.
   const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  // What of it is held, not garbage: the JS heap after a full collection (index, oracle data, harness, the engine's
+  // caches), and tree-sitter's wasm memory on this thread (the engine's trees and the harness's parses; never shrinks).
+  (globalThis as { gc?: () => void }).gc?.();
+  const heldMb = { heap_after_gc: mb(process.memoryUsage().heapUsed), wasm: mb(wasmHeapBytes()) };
+  console.error(`after our engine's sampling: ${JSON.stringify(heldMb)} MB`);
   for (const b of baselineRuns) {
     const b0 = performance.now();
     const masked = maskLine(readText(b.s.file)!, b.s.line).masked;
@@ -342,6 +347,7 @@ async function main(): Promise<void> {
     rss_mb: rssMb,
     // rss_mb is the process's peak up to the end of our engine's sampling; these are its peaks at earlier points.
     rss_peaks_mb: { after_index: rssIndexMb, after_oracle: rssOracleMb, after_sampling: rssMb },
+    held_mb: heldMb,
   }));
 }
 

@@ -38,6 +38,12 @@ interface Entry {
  */
 const RETRY_SHARE = 0.75;
 const RETRY_AFTER_MS = 60_000;
+/**
+ * Characters of documents whose trees are kept, newest first: older documents' trees are freed past it (their
+ * definitions and imports stay; their next version is parsed whole), except the one last asked for. tree-sitter's wasm memory grows to the
+ * most it ever held at once and never shrinks: without this, eight 20,000-line modules' trees could be held at once.
+ */
+const TREE_CHARS = 1_000_000;
 
 /** Blocks compared at once when looking for the change (string equality of two slices is a memory compare). */
 const DIFF_BLOCK = 4096;
@@ -100,6 +106,7 @@ export class DocumentCache {
     private readonly limit = 8,
     private readonly parseTimeoutMs = 200,
     private readonly retryAfterMs = RETRY_AFTER_MS,
+    private readonly treeChars = TREE_CHARS,
   ) {}
 
   private queue: Promise<unknown> = Promise.resolve();
@@ -173,6 +180,22 @@ export class DocumentCache {
       e.tree?.delete();
       this.entries.delete(k);
     }
+    // Newest first, trees past the character budget are freed (the entry just asked for always keeps its own).
+    let chars = 0;
+    for (const e of [...this.entries.values()].reverse()) {
+      if (!e.tree) continue;
+      chars += e.text.length;
+      if (e === entry || chars <= this.treeChars) continue;
+      e.tree.delete();
+      e.tree = e.parseable = e.importStarts = undefined;
+    }
+  }
+
+  /** Documents whose trees are kept (for tests). */
+  treesKept(): number {
+    let n = 0;
+    for (const e of this.entries.values()) if (e.tree) n++;
+    return n;
   }
 
   forget(path: string): void {

@@ -74,12 +74,24 @@ export function grammarWasmPath(name: LanguageName): string {
   return path.join(path.dirname(resolveModuleFile('tree-sitter-wasms/package.json')), 'out', file);
 }
 
+/** The runtime's Emscripten module object, once initialised (its HEAP8 views the wasm memory). */
+let runtimeModule: { HEAP8?: Int8Array } | undefined;
+
+/**
+ * Bytes of tree-sitter's wasm memory (0 before the first parse): every parser's stacks and every live tree of this
+ * thread. It grows to the largest amount ever held at once and never shrinks.
+ */
+export function wasmHeapBytes(): number {
+  return runtimeModule?.HEAP8?.buffer.byteLength ?? 0;
+}
+
 function initRuntime(): Promise<boolean> {
   if (!runtimeReady) {
     const runtimeFile = runtimeWasmPath();
     runtimeReady = compiledWasm(runtimeFile).then(async (runtime) => {
       const options = runtimeOptions(runtimeFile, runtime);
       await Parser.init(options);
+      runtimeModule = options as { HEAP8?: Int8Array };
       return acceptCompiledGrammars(options);
     });
   }

@@ -122,3 +122,29 @@ test('a document whose parse ran over the budget is not parsed again per keystro
   assert.equal(eager.parses, 2);
   eager.dispose();
 });
+
+test('trees past the character budget are freed, oldest first; a freed document is parsed whole on its next version', async () => {
+  const a = Array.from({ length: 30 }, (_, i) => `export function a${i}(x: number): number {\n  return x + ${i};\n}\n`).join('');
+  const b = a.replace(/\ba(\d)/g, 'b$1');
+  // Room for two documents' trees.
+  const cache = new DocumentCache(8, 5000, undefined, 2 * a.length + 100);
+  await cache.get('a.ts', 'typescript', 1, a);
+  await cache.get('b.ts', 'typescript', 1, b);
+  assert.equal(cache.treesKept(), 2);
+  await cache.get('c.ts', 'typescript', 1, a.replace(/\ba(\d)/g, 'c$1'));
+  assert.equal(cache.treesKept(), 2, "a.ts's tree was freed");
+  // Asked again unchanged, a.ts answers from what it kept, and keeps its tree freed.
+  assert.deepEqual((await cache.get('a.ts', 'typescript', 1, a)).tags.map((t) => t.name).slice(0, 2), ['a0', 'a1']);
+  const edited = a.replace('return x + 3;', 'const y = x * 2;\n  return y + 3;');
+  const next = await cache.get('a.ts', 'typescript', 2, edited);
+  assert.equal(next.fallback, undefined);
+  assert.deepEqual(next.tags, await fullTags('typescript', edited));
+  assert.equal(cache.treesKept(), 2, 'a.ts has its tree back, b.ts (now the oldest) lost its');
+  // A document bigger than the budget keeps its own tree while it is the one asked for.
+  const tight = new DocumentCache(8, 5000, undefined, 10);
+  await tight.get('a.ts', 'typescript', 1, a);
+  await tight.get('b.ts', 'typescript', 1, b);
+  assert.equal(tight.treesKept(), 1);
+  cache.dispose();
+  tight.dispose();
+});
