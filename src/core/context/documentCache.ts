@@ -28,16 +28,18 @@ interface Entry {
   importStarts?: number[];
   structure: DocumentStructure;
   /** When a whole parse of this document ran over the budget: the text's length then, and when (performance.now()). */
-  timedOut?: { chars: number; at: number };
+  timedOut?: { chars: number; at: number; waitMs: number };
 }
 
 /**
  * A document whose parse ran over the budget is not parsed again per keystroke (each try cost the budget, 0.2-0.4 s of
  * the engine's thread, and fell back all the same) until its text shrinks to this share of the length that timed out,
- * or until RETRY_AFTER_MS have passed (the budget is the process's CPU time: other threads can use it up once).
+ * or a wait has passed: RETRY_FIRST_MS after the first timeout, doubled after each further one, up to RETRY_MAX_MS.
+ * A wait, not never: the budget is the process's CPU time, which other threads can use up while a parse runs once.
  */
 const RETRY_SHARE = 0.75;
-const RETRY_AFTER_MS = 60_000;
+const RETRY_FIRST_MS = 2_000;
+const RETRY_MAX_MS = 60_000;
 /**
  * Characters of documents whose trees are kept, newest first: older documents' trees are freed past it (their
  * definitions and imports stay; their next version is parsed whole), except the one last asked for. tree-sitter's wasm memory grows to the
@@ -97,17 +99,37 @@ export function applyTextChange(tree: Tree, prev: string, next: string): TextEdi
   return edit;
 }
 
+export interface DocumentCacheOptions {
+  /** Documents kept (default 8). */
+  limit?: number;
+  /** Parse budget in CPU ms (default 200). */
+  parseTimeoutMs?: number;
+  /** Wait after a first timeout before a whole parse is tried again (see RETRY_FIRST_MS). */
+  retryFirstMs?: number;
+  /** See TREE_CHARS. */
+  treeChars?: number;
+  /** Clock in ms (tests). */
+  now?: () => number;
+}
+
 export class DocumentCache {
   private readonly entries = new Map<string, Entry>();
   /** Parses run (whole or incremental), for diagnostics and tests. */
   parses = 0;
 
-  constructor(
-    private readonly limit = 8,
-    private readonly parseTimeoutMs = 200,
-    private readonly retryAfterMs = RETRY_AFTER_MS,
-    private readonly treeChars = TREE_CHARS,
-  ) {}
+  private readonly limit: number;
+  private readonly parseTimeoutMs: number;
+  private readonly retryFirstMs: number;
+  private readonly treeChars: number;
+  private readonly now: () => number;
+
+  constructor(options: DocumentCacheOptions = {}) {
+    this.limit = options.limit ?? 8;
+    this.parseTimeoutMs = options.parseTimeoutMs ?? 200;
+    this.retryFirstMs = options.retryFirstMs ?? RETRY_FIRST_MS;
+    this.treeChars = options.treeChars ?? TREE_CHARS;
+    this.now = options.now ?? (() => performance.now());
+  }
 
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -134,8 +156,9 @@ export class DocumentCache {
     let parseable: Parseable | undefined;
     let fallback: FallbackReason | undefined;
     let edit: TextEdit | undefined;
-    const timedOut = old?.timedOut && old.structure.language === language && text.length > old.timedOut.chars * RETRY_SHARE &&
-      t0 - old.timedOut.at < this.retryAfterMs ? old.timedOut : undefined;
+    const memo = old?.timedOut && old.structure.language === language ? old.timedOut : undefined;
+    const now = this.now();
+    const timedOut = memo && text.length > memo.chars * RETRY_SHARE && now - memo.at < memo.waitMs ? memo : undefined;
     if (!language) fallback = 'no-grammar';
     else if (timedOut) {
       // Checked around the change only (the version that timed out was parseable, else it would not have been parsed).
@@ -165,7 +188,9 @@ export class DocumentCache {
       entry = { version, text, tree, parseable, importStarts: s.importStarts, structure: { tags: s.tags, imports: s.imports, language, parseMs } };
     } else {
       entry = { version, text, structure: { tags: [], imports: [], language, fallback, parseMs } };
-      if (fallback === 'timeout') entry.timedOut = timedOut ?? { chars: text.length, at: t0 };
+      if (fallback === 'timeout') {
+        entry.timedOut = timedOut ?? { chars: text.length, at: now, waitMs: memo ? Math.min(RETRY_MAX_MS, memo.waitMs * 2) : this.retryFirstMs };
+      }
     }
     old?.tree?.delete();
     this.touch(path, entry);

@@ -53,7 +53,7 @@ test('after random edits, the updated definitions and imports equal a full extra
     // multi-byte text must stay right.
     const one = fs.readFileSync(path.join(LANG_DIR, file), 'utf8');
     let text = Array.from({ length: 8 }, (_, i) => `${one}\n${language === 'python' || language === 'ruby' ? '#' : '//'} séparateur ${i} ✓\n`).join('');
-    const cache = new DocumentCache(2, 5000);
+    const cache = new DocumentCache({ limit: 2, parseTimeoutMs: 5000 });
     let previous = await cache.get(file, language, 0, text);
     for (let v = 1; v <= 40; v++) {
       text = randomEdit(text, r);
@@ -75,7 +75,7 @@ test('after random edits, the updated definitions and imports equal a full extra
 
 test('an edit inside one function leaves the other definitions as they were (moved when after it)', async () => {
   const fns = Array.from({ length: 40 }, (_, i) => `export function f${i}(a: number): number {\n  return a + ${i};\n}\n`).join('\n');
-  const cache = new DocumentCache(2, 5000);
+  const cache = new DocumentCache({ limit: 2, parseTimeoutMs: 5000 });
   const v1 = await cache.get('f.ts', 'typescript', 1, fns);
   const edited = fns.replace('return a + 20;', 'const b = a * 2;\n  return b + 20;');
   const v2 = await cache.get('f.ts', 'typescript', 2, edited);
@@ -86,48 +86,55 @@ test('an edit inside one function leaves the other definitions as they were (mov
   cache.dispose();
 });
 
-test('a document whose parse ran over the budget is not parsed again per keystroke, until it shrinks or the retry time passes', async () => {
+test('a document whose parse ran over the budget is not parsed again per keystroke: after a wait that doubles, or once it shrank', async () => {
   // 40,000 lines of TypeScript: its whole parse takes far more than the 1 ms budget; a tenth of it parses in 5 s.
   const big = Array.from({ length: 10_000 }, (_, i) => `export function f${i}(a: number): number {\n  return a + ${i};\n}\n`).join('');
   const small = big.slice(0, big.length / 10);
-  const roomy = new DocumentCache(2, 5000);
+  const roomy = new DocumentCache({ limit: 2, parseTimeoutMs: 5000 });
   assert.equal((await roomy.get('small.ts', 'typescript', 1, small)).fallback, undefined);
   roomy.dispose();
-  const cache = new DocumentCache(2, 1);
+  let clock = 0;
+  const cache = new DocumentCache({ limit: 2, parseTimeoutMs: 1, retryFirstMs: 1000, now: () => clock });
   assert.equal((await cache.get('big.ts', 'typescript', 1, big)).fallback, 'timeout');
   assert.equal(cache.parses, 1);
   let text = big;
-  for (let v = 2; v <= 6; v++) {
+  let v = 1;
+  const edit = async () => {
+    v++;
     text = text.replace(`return a + ${v};`, `return a - ${v};`);
     assert.equal((await cache.get('big.ts', 'typescript', v, text)).fallback, 'timeout');
-  }
-  assert.equal(cache.parses, 1, 'keystrokes after the timeout did not parse the file again');
+  };
+  for (let i = 0; i < 5; i++, clock += 100) await edit();
+  assert.equal(cache.parses, 1, 'keystrokes within the wait did not parse the file again');
+  clock = 1000;
+  await edit();
+  assert.equal(cache.parses, 2, 'tried again once the wait passed');
+  clock = 2999;
+  await edit();
+  assert.equal(cache.parses, 2, 'the next wait is twice as long');
+  clock = 3000;
+  await edit();
+  assert.equal(cache.parses, 3);
   // An edit making a line minified-long is still seen, from the edited lines alone.
-  const minified = text.replace('return a + 7;', `return a + ${'1 + '.repeat(600)}7;`);
-  assert.equal((await cache.get('big.ts', 'typescript', 7, minified)).fallback, 'minified');
-  assert.equal(cache.parses, 1);
+  const minified = text.replace('return a + 99;', `return a + ${'1 + '.repeat(600)}99;`);
+  assert.equal((await cache.get('big.ts', 'typescript', ++v, minified)).fallback, 'minified');
+  assert.equal(cache.parses, 3);
   cache.dispose();
-  // Shrunk to a tenth, the document is tried again.
-  const shrinking = new DocumentCache(2, 1);
+  // Shrunk to a tenth, the document is tried again at once.
+  const shrinking = new DocumentCache({ limit: 2, parseTimeoutMs: 1, now: () => 0 });
   await shrinking.get('big.ts', 'typescript', 1, big);
   await shrinking.get('big.ts', 'typescript', 2, big.slice(0, big.length * 0.9));
   assert.equal(shrinking.parses, 1, 'not at nine tenths');
   await shrinking.get('big.ts', 'typescript', 3, small);
   assert.equal(shrinking.parses, 2, 'the shrunk text was tried again');
   shrinking.dispose();
-  // With no retry wait, the next keystroke tries again.
-  const eager = new DocumentCache(2, 1, 0);
-  await eager.get('big.ts', 'typescript', 1, big);
-  assert.equal((await eager.get('big.ts', 'typescript', 2, text)).fallback, 'timeout');
-  assert.equal(eager.parses, 2);
-  eager.dispose();
 });
 
 test('trees past the character budget are freed, oldest first; a freed document is parsed whole on its next version', async () => {
   const a = Array.from({ length: 30 }, (_, i) => `export function a${i}(x: number): number {\n  return x + ${i};\n}\n`).join('');
   const b = a.replace(/\ba(\d)/g, 'b$1');
   // Room for two documents' trees.
-  const cache = new DocumentCache(8, 5000, undefined, 2 * a.length + 100);
+  const cache = new DocumentCache({ parseTimeoutMs: 5000, treeChars: 2 * a.length + 100 });
   await cache.get('a.ts', 'typescript', 1, a);
   await cache.get('b.ts', 'typescript', 1, b);
   assert.equal(cache.treesKept(), 2);
@@ -141,7 +148,7 @@ test('trees past the character budget are freed, oldest first; a freed document 
   assert.deepEqual(next.tags, await fullTags('typescript', edited));
   assert.equal(cache.treesKept(), 2, 'a.ts has its tree back, b.ts (now the oldest) lost its');
   // A document bigger than the budget keeps its own tree while it is the one asked for.
-  const tight = new DocumentCache(8, 5000, undefined, 10);
+  const tight = new DocumentCache({ parseTimeoutMs: 5000, treeChars: 10 });
   await tight.get('a.ts', 'typescript', 1, a);
   await tight.get('b.ts', 'typescript', 1, b);
   assert.equal(tight.treesKept(), 1);
