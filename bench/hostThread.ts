@@ -5,7 +5,8 @@
  *
  * Runs the host-side code the extension runs per keystroke: the change notice to the engine (what the
  * onDidChangeTextDocument handler sends), the CompletionScheduler, CompletionPipeline and StableContext, the
- * EngineClient (the bundled dist/engineWorker.js does the engine's work), and the real llama.cpp client, against the
+ * EngineClient (the bundled dist/engineWorker.js does the engine's work and builds the file windows, as in the
+ * extension; the time of those window replies is in `window_wait_ms_*`), and the real llama.cpp client, against the
  * llama.cpp simulator (TEST DOUBLE). For each request that goes on the wire it takes this thread's CPU time from the
  * keystroke (change notice + provider call) to the request being handed to the HTTP client (`host_ms`); the worker's
  * own time is on another thread. `own_ms` is the same less what this thread did while the debounce timer was pending
@@ -24,9 +25,11 @@ import * as os from 'os';
 import { spawn } from 'child_process';
 import * as path from 'path';
 import { LlamaCppBackend } from '../src/core/backends/llamacpp';
-import { CompletionPipeline, DEFAULT_PIPELINE_SETTINGS, type CompletionTarget, type PreparedCompletion, type RunHooks, type RunResult } from '../src/core/completion/pipeline';
+import { CompletionPipeline, DEFAULT_PIPELINE_SETTINGS, WINDOW_WAIT_MS, type CompletionTarget, type PreparedCompletion, type RunHooks, type RunResult } from '../src/core/completion/pipeline';
 import { CompletionScheduler, type CompletionRunner } from '../src/core/completion/scheduler';
 import { StableContext } from '../src/core/completion/stableContext';
+import type { WindowSource } from '../src/core/completion/cursorWindow';
+import type { WindowBudget } from '../src/core/completion/promptWindow';
 import { realClock, type Clock } from '../src/core/completion/clock';
 import { EngineClient } from '../src/core/context/engineClient';
 import { TreeSitterContextEngine } from '../src/core/context/engine';
@@ -66,11 +69,36 @@ async function largestFile(repo: string): Promise<string> {
   return best;
 }
 
+/**
+ * The worker's file windows, timed: their wall-clock wait, and this thread's CPU from a reply's arrival to the end of the
+ * warm-up it answers. That work (the prompt) happens while the debounce timer is pending, which `own_ms` leaves out
+ * as other work; it is the request's, so it is added back (`afterReplyMs`).
+ */
+class TimedWindows implements WindowSource {
+  answered = 0;
+  unanswered = 0;
+  readonly waitMs: number[] = [];
+  replyAt: number | undefined;
+  constructor(private readonly inner: WindowSource) {}
+  async window(doc: Parameters<WindowSource['window']>[0], budget: WindowBudget) {
+    const t0 = performance.now();
+    const r = await this.inner.window(doc, budget);
+    this.waitMs.push(performance.now() - t0);
+    if (r) this.answered++;
+    else this.unanswered++;
+    this.replyAt = busyMs();
+    return r;
+  }
+}
+
 /** A runner that stamps this thread's busy time when the request is handed to the HTTP client. */
 class MeasuringRunner implements CompletionRunner {
   onWire: ((doc: DocumentSnapshot) => void) | undefined;
+  /** While the debounce timer is pending: the CPU this thread spent finishing a warm-up after the worker's window reply. */
+  debouncing = false;
+  afterReplyMs = 0;
   private readonly docs = new WeakMap<PreparedCompletion, DocumentSnapshot>();
-  constructor(private readonly pipeline: CompletionPipeline, private readonly target: CompletionTarget) {}
+  constructor(private readonly pipeline: CompletionPipeline, private readonly target: CompletionTarget, private readonly windows?: TimedWindows) {}
   cacheNamespace() {
     return 'bench';
   }
@@ -80,7 +108,14 @@ class MeasuringRunner implements CompletionRunner {
     return p;
   }
   warm(doc: DocumentSnapshot, indent: { insertSpaces: boolean; tabSize: number }) {
-    void this.pipeline.prepare(doc, this.target, indent).catch(() => undefined);
+    const w = this.windows;
+    if (w) w.replyAt = undefined;
+    void this.pipeline.prepare(doc, this.target, indent).then(
+      () => {
+        if (w?.replyAt !== undefined && this.debouncing) this.afterReplyMs += busyMs() - w.replyAt;
+      },
+      () => undefined,
+    );
   }
   run(p: PreparedCompletion, signal: AbortSignal, hooks: RunHooks): Promise<RunResult> {
     const doc = this.docs.get(p)!;
@@ -91,6 +126,7 @@ class MeasuringRunner implements CompletionRunner {
 interface Keystroke {
   text: string;
   offset: number;
+  line: number;
   change: { offset: number; length: number; text: string; startLine: number; endLine: number };
 }
 
@@ -112,7 +148,7 @@ function keystrokes(text: string, keys: number, seed: number): Keystroke[] {
       doc = doc.slice(0, offset) + ch + doc.slice(offset);
       const startLine = doc.slice(0, offset).split('\n').length - 1;
       offset += ch.length;
-      out.push({ text: doc, offset, change: { offset: offset - ch.length, length: 0, text: ch, startLine, endLine: startLine + (ch === '\n' ? 1 : 0) } });
+      out.push({ text: doc, offset, line: startLine + (ch === '\n' ? 1 : 0), change: { offset: offset - ch.length, length: 0, text: ch, startLine, endLine: startLine + (ch === '\n' ? 1 : 0) } });
     }
   }
   return out;
@@ -151,6 +187,7 @@ async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 100);
 
   let engine: ContextEngine;
+  let windows: TimedWindows | undefined;
   let notifyChange: (k: Keystroke, version: number) => void;
   let close: () => Promise<void>;
   const t0 = performance.now();
@@ -167,6 +204,7 @@ async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys
     client.start();
     await done;
     engine = client;
+    windows = new TimedWindows(client);
     notifyChange = (k, version) => client.notify({ kind: 'change', path: docPath, version, changes: [k.change], length: k.text.length });
     close = () => client.dispose();
   } else {
@@ -183,7 +221,8 @@ async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys
   // As the provider does: the grammar is loaded in this thread too (the completion mode looks at the syntax around the cursor).
   const grammar = resolveLanguage(languageId);
   if (grammar) await loadLanguage(grammar);
-  const runner = new MeasuringRunner(new CompletionPipeline(new StableContext(engine, nullLogger), DEFAULT_PIPELINE_SETTINGS), target);
+  const pipeline = new CompletionPipeline(new StableContext(engine, nullLogger), DEFAULT_PIPELINE_SETTINGS, undefined, windows && { source: windows, logger: nullLogger });
+  const runner = new MeasuringRunner(pipeline, target, windows);
   // The debounce: a real timer, but the CPU this thread spends while it waits (once this keystroke's own microtasks,
   // the warm-up among them, have run) is other work: V8's idle-time GC tasks, timers, messages. It is counted apart.
   let inDebounce = 0;
@@ -191,9 +230,10 @@ async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys
     now: realClock.now,
     async sleep(ms, signal) {
       let from: number | undefined;
-      const stamp = setImmediate(() => (from = busyMs()));
+      const stamp = setImmediate(() => ((from = busyMs()), (runner.debouncing = true)));
       const woke = await realClock.sleep(ms, signal);
       clearImmediate(stamp);
+      runner.debouncing = false;
       if (from !== undefined) inDebounce += busyMs() - from;
       return woke;
     },
@@ -205,15 +245,17 @@ async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     const version = i + 1;
-    const doc: DocumentSnapshot = { path: docPath, relPath: rel, languageId, text: k.text, version, offset: k.offset };
+    // The line, as the editor gives it (the worker-less baseline counts it from the top, as before this field).
+    const doc: DocumentSnapshot = { path: docPath, relPath: rel, languageId, text: k.text, version, offset: k.offset, line: mode === 'worker' ? k.line : undefined };
     let wired = false;
     const start = busyMs();
     inDebounce = 0;
+    runner.afterReplyMs = 0;
     runner.onWire = (d) => {
       if (d.version !== version) return;
       wired = true;
       hostMs.push(busyMs() - start);
-      ownMs.push(busyMs() - start - inDebounce);
+      ownMs.push(busyMs() - start - inDebounce + runner.afterReplyMs);
     };
     notifyChange(k, version);
     await scheduler.provide({ doc, trigger: 'automatic', indent: { insertSpaces: true, tabSize: 2 }, signal: new AbortController().signal });
@@ -239,6 +281,14 @@ async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys
     own_ms_p95: round(percentile(ownMs, 95), 3),
     own_ms_max: round(Math.max(...ownMs), 3),
     index_ms: Math.round(indexMs),
+    ...(windows && {
+      windows_from_worker: windows.answered,
+      windows_unanswered: windows.unanswered,
+      // Replies later than the pipeline waits for: those windows were built on this thread instead.
+      windows_late: windows.waitMs.filter((ms) => ms > WINDOW_WAIT_MS).length,
+      window_wait_ms_p50: round(percentile(windows.waitMs, 50), 2),
+      window_wait_ms_p95: round(percentile(windows.waitMs, 95), 2),
+    }),
     host_heap_growth_mb: mb(heap1 - heap0),
     rss_growth_mb: mb(rssPeak - rss0),
     rss_peak_mb: mb(rssPeak),

@@ -35,6 +35,11 @@ class CountCache {
     this.map.set(detach(key), n);
     this.chars += key.length;
   }
+
+  clear(): void {
+    this.map.clear();
+    this.chars = 0;
+  }
 }
 
 /** The cache also holds its keys alive: at most 2,000,000 characters of them (snippets run to kilobytes). */
@@ -103,13 +108,53 @@ export function countTokensByLines(text: string, cacheWhole = false): number {
 /** Tokens of text[from, to) (no special tokens in it), chunk by chunk. */
 function countPlainByLines(text: string, from: number, to: number): number {
   let total = 0;
+  const rest = forEachLineChunk(text, from, to, (chunk) => (total += lineTokens(chunk)));
+  return rest < to ? total + countTokens(text.slice(rest, to)) : total;
+}
+
+/**
+ * Calls `fn` with each chunk of text[from, to) that countTokensByLines counts as a line (a line and any blank lines
+ * after it, without the newline that ends it) and returns where the last, unterminated chunk starts.
+ */
+function forEachLineChunk(text: string, from: number, to: number, fn: (chunk: string) => void): number {
   let chunk = from;
   for (let nl = text.indexOf('\n', from); nl >= 0 && nl < to - 1; nl = text.indexOf('\n', nl + 1)) {
     if (!startsContentLine(text, nl + 1, to)) continue;
-    total += lineTokens(text.slice(chunk, nl));
+    fn(text.slice(chunk, nl));
     chunk = nl + 1;
   }
-  return chunk < to ? total + countTokens(text.slice(chunk, to)) : total;
+  return chunk;
+}
+
+/** A chunk of text and its exact count as lineTokens gives it (the chunk followed by a newline). */
+export type LineCount = [chunk: string, tokens: number];
+
+/**
+ * The line counts countTokensByLines will look up for text that contains `text` (its chunks between specials), counted
+ * here: another thread (the context engine's worker) computes them and the extension host's thread takes them with
+ * rememberLineCounts, so a prompt around lines it never saw is counted without tokenizing them on that thread.
+ */
+export function lineCountsOf(text: string): LineCount[] {
+  const out: LineCount[] = [];
+  const add = (chunk: string) => out.push([chunk, lineTokens(chunk)]);
+  let last = 0;
+  for (const m of text.matchAll(SPECIAL_RE)) {
+    forEachLineChunk(text, last, m.index!, add);
+    last = m.index! + m[0].length;
+  }
+  forEachLineChunk(text, last, text.length, add);
+  return out;
+}
+
+/** Forget every cached count (the tests use it to see which counts a step computes itself). */
+export function forgetCounts(): void {
+  cache.clear();
+  lineCounts.clear();
+}
+
+/** Keep line counts computed elsewhere by lineCountsOf (the same function, so they are exact). */
+export function rememberLineCounts(counts: readonly LineCount[]): void {
+  for (const [chunk, n] of counts) if (chunk.length <= LINE_KEY_MAX && lineCounts.get(chunk) === undefined) lineCounts.set(chunk, n);
 }
 
 /** The line at `at` (up to `to`) is spaces or tabs, then a character that is not whitespace. */

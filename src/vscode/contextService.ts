@@ -5,9 +5,12 @@
 import type * as vscode from 'vscode';
 import type { ContextEngine, DocumentSnapshot } from '../core/context/types';
 import type { QuestionContext } from '../core/context/questionSearch';
+import type { WindowSource } from '../core/completion/cursorWindow';
 
 export interface ContextService extends vscode.Disposable {
   readonly engine: ContextEngine;
+  /** Completion file windows built by the engine's worker from its copy of the document. */
+  readonly windows: WindowSource;
   /** Snapshot of `doc` with the cursor at `position` (and the selection, if given). */
   snapshot(doc: vscode.TextDocument, position: vscode.Position, selection?: vscode.Selection): DocumentSnapshot;
   /** Resolves when the first workspace index build has finished (or failed; it never rejects). */

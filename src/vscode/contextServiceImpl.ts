@@ -112,6 +112,7 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
     text: doc.getText(),
     version: doc.version,
     offset: doc.offsetAt(position),
+    line: position.line,
     selection: selection && !selection.isEmpty ? { start: doc.offsetAt(selection.start), end: doc.offsetAt(selection.end) } : undefined,
   });
 
@@ -167,6 +168,7 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
 
   return {
     engine: client,
+    windows: client,
     snapshot,
     whenIndexed: () => host.whenIndexed(),
     contextReport,

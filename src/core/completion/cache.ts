@@ -9,7 +9,7 @@
 import { detach } from '../strings';
 
 /** Characters of the prefix / suffix that identify a cursor position. */
-const PREFIX_KEY_CHARS = 1500;
+export const PREFIX_KEY_CHARS = 1500;
 const SUFFIX_KEY_CHARS = 300;
 /** Most characters typed into a cached completion that still count as following it. */
 export const MAX_TYPED_AHEAD = 96;

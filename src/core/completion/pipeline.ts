@@ -7,12 +7,13 @@ import { isAbortError } from '../backends/errors';
 import type { DocumentSnapshot } from '../context/types';
 import { buildPrompt, promptStyleFor, type PromptRequest } from './buildPrompt';
 import { fitInfillWindow } from './llamaInfill';
-import { countTokens } from '../tokens';
-import { syntaxMode, type CompletionScope } from './mode';
+import type { Logger } from '../log';
+import { countTokens, rememberLineCounts } from '../tokens';
 import { LocalTrees } from './localTrees';
 import { postprocess, isComplete, mayCompleteWith, type PostprocessInput } from './postprocess';
 import { cleanModelText } from './postprocess/clean';
-import { fileWindow, DEFAULT_WINDOW_BUDGET, type FileWindow, type WindowBudget } from './promptWindow';
+import { DEFAULT_WINDOW_BUDGET, type FileWindow, type WindowBudget } from './promptWindow';
+import { windowAndMode, type WindowAndMode, type WindowSource } from './cursorWindow';
 import type { StableContext } from './stableContext';
 import type { BuiltPrompt, CompletionMode, CompletionOutcome, IndentStyle } from './types';
 
@@ -80,31 +81,64 @@ export type RunHooks = {
 /** Lines streamed past a complete answer, to cache as the next line's completion. */
 export const HOT_STREAK_LINES = 2;
 
+/** How long a request waits for the worker's window before building it on this thread. */
+export const WINDOW_WAIT_MS = 50;
+
+/**
+ * Where the file window is built: by `source` (the context engine's worker, from its copy of the document, so this
+ * thread tokenizes no new lines) when it answers within WINDOW_WAIT_MS, else here. `logger` hears once that the worker
+ * could not answer (and once that it does again), never per keystroke.
+ */
+export interface WindowOptions {
+  source: WindowSource;
+  logger: Logger;
+  waitMs?: number;
+}
+
 export class CompletionPipeline {
   constructor(
     private readonly context: StableContext | undefined,
     private settings: PipelineSettings = DEFAULT_PIPELINE_SETTINGS,
     /** The compact project rules for a document ('' when none); must return the same text until a rules file changes. */
     private readonly rules: (doc: DocumentSnapshot) => string = () => '',
+    private readonly windows?: WindowOptions,
   ) {}
 
   /**
    * The last document position's window and mode, and the last prompt: the scheduler prepares a request twice (a
-   * warm-up during the debounce, then the request), and the second finds the work done. Keyed by the document's
-   * version, so an edit in between is never served stale.
+   * warm-up during the debounce, then the request), and the second finds the work done (or under way). Keyed by the
+   * document's version, so an edit in between is never served stale.
    */
-  private lastWindow: { key: string; value: WindowAndMode } | undefined;
+  private lastWindow: { key: string; value: Promise<WindowAndMode> } | undefined;
   private lastPrompt: { request: PromptRequest; prompt: BuiltPrompt } | undefined;
   private readonly localTrees = new LocalTrees();
+  /** The worker could not answer a window request in time (logged once until it answers again). */
+  private windowOutage = false;
 
-  private windowAndMode(doc: DocumentSnapshot, budget: WindowBudget): WindowAndMode {
+  private windowAndMode(doc: DocumentSnapshot, budget: WindowBudget): Promise<WindowAndMode> {
     const key = [doc.path, doc.version, doc.offset, doc.text.length, doc.languageId, budget.aboveTokens, budget.belowTokens, budget.linePrefixTokens, budget.lineSuffixTokens].join('\u0000');
     if (this.lastWindow?.key === key) return this.lastWindow.value;
-    const window = fileWindow(doc.text, doc.offset, budget);
-    const local = localText(window);
-    const value = { window, ...syntaxMode(doc.languageId, local.text, local.offset, this.localTrees) };
+    const value = this.windows ? this.remoteWindow(doc, budget) : Promise.resolve(windowAndMode(doc, budget, this.localTrees));
     this.lastWindow = { key, value };
     return value;
+  }
+
+  /** The worker's window (its line counts kept for the prompt's count), or this thread's when it does not answer in time. */
+  private async remoteWindow(doc: DocumentSnapshot, budget: WindowBudget): Promise<WindowAndMode> {
+    const { source, logger, waitMs = WINDOW_WAIT_MS } = this.windows!;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
+    const remote = await Promise.race([source.window(doc, budget).catch(() => undefined), late]);
+    clearTimeout(timer);
+    if (remote && remote !== 'late') {
+      if (this.windowOutage) logger.info('completion window: the context engine answers again; windows are built off this thread');
+      this.windowOutage = false;
+      rememberLineCounts(remote.counts);
+      return { window: remote.window, mode: remote.mode, scope: remote.scope, bySyntax: remote.bySyntax };
+    }
+    if (!this.windowOutage) logger.info(`completion window: the context engine ${remote === 'late' ? `did not answer within ${waitMs} ms` : 'could not answer'}; building windows on this thread until it does`);
+    this.windowOutage = true;
+    return windowAndMode(doc, budget, this.localTrees);
   }
 
   configure(settings: Partial<PipelineSettings>): void {
@@ -118,7 +152,7 @@ export class CompletionPipeline {
     const rules = this.rules(doc);
     const rulesTokens = rules ? countTokens(rules) : 0;
     const budget = scaleWindow(infill ? fitInfillWindow(s.window) : s.window, target.contextWindow, s.maxTokens, Math.max(0, s.contextTokens - rulesTokens), rulesTokens);
-    const { window, mode, scope, bySyntax } = this.windowAndMode(doc, budget.window);
+    const { window, mode, scope, bySyntax } = await this.windowAndMode(doc, budget.window);
     const ctx = this.context ? await this.context.get(doc, window.cursorLine, budget.contextTokens) : { text: '', tokens: 0 };
     const maxTokens = mode === 'single-line' ? Math.min(s.singleLineMaxTokens, s.maxTokens) : s.maxTokens;
     const request: PromptRequest = { relPath: doc.relPath, languageId: doc.languageId, window, context: ctx.text, mode, model: target.info, backendKind: target.backendKind, contextWindow: target.contextWindow, rules };
@@ -205,13 +239,6 @@ export class CompletionPipeline {
   }
 }
 
-interface WindowAndMode {
-  window: FileWindow;
-  mode: CompletionMode;
-  scope: CompletionScope;
-  bySyntax: boolean;
-}
-
 /** Every input of buildPrompt is the same (strings by value, the window and the model by identity). */
 function samePromptRequest(a: PromptRequest, b: PromptRequest): boolean {
   return (
@@ -236,35 +263,6 @@ function followingLines(raw: string, answer: string): string[] {
 
 function linesAfter(raw: string, answer: string): number {
   return followingLines(raw, answer).length;
-}
-
-/** Lines of the text around the cursor that syntax analysis parses start and end at multiples of this. */
-const LOCAL_ALIGN_LINES = 16;
-
-/**
- * The lines around the cursor that syntax analysis parses: at least 60 above and 30 below (a few KB, so a first parse
- * stays within a millisecond or two), with both ends on LOCAL_ALIGN_LINES lines, so that while the user types in one
- * place the text changes only at the cursor and its tree is re-parsed incrementally.
- */
-function localText(w: FileWindow): { text: string; offset: number } {
-  const first = Math.max(w.firstLine, Math.floor((w.cursorLine - 48) / LOCAL_ALIGN_LINES) * LOCAL_ALIGN_LINES);
-  const last = Math.min(w.lastLine, Math.ceil((w.cursorLine + 24) / LOCAL_ALIGN_LINES) * LOCAL_ALIGN_LINES);
-  const above = first < w.cursorLine ? w.above.slice(nthNewline(w.above, first - w.firstLine)) : '';
-  const below = last > w.cursorLine ? w.below.slice(0, nthNewline(w.below, last - w.cursorLine) - 1) : '';
-  const head = first < w.cursorLine ? above + '\n' : '';
-  const text = head + w.linePrefix + w.lineSuffix + (last > w.cursorLine ? '\n' + below : '');
-  return { text, offset: head.length + w.linePrefix.length };
-}
-
-/** The offset just after the n-th newline of `text` (0 for n = 0; past the end, text.length + 1). */
-function nthNewline(text: string, n: number): number {
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    const nl = text.indexOf('\n', at);
-    if (nl < 0) return text.length + 1;
-    at = nl + 1;
-  }
-  return at;
 }
 
 /** Shrink the default budgets for small windows (e.g. a 4K model) so prompt + answer always fit. */

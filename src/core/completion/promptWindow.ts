@@ -42,14 +42,16 @@ function countNewlines(text: string, end: number): number {
 }
 
 /**
- * Cut `text` (at `offset`) into an aligned window of whole lines around the cursor line. Only the lines that can
- * fit are visited (no split of the whole document), so the cost does not grow with the file.
+ * Cut `text` (at `offset`, on line `line` when the caller knows it) into an aligned window of whole lines around the
+ * cursor line. Only the lines that can fit are visited (no split of the whole document), so with `line` given the cost
+ * does not grow with the file.
  */
-export function fileWindow(text: string, offset: number, budget: WindowBudget = DEFAULT_WINDOW_BUDGET): FileWindow {
+export function fileWindow(text: string, offset: number, budget: WindowBudget = DEFAULT_WINDOW_BUDGET, line?: number): FileWindow {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   let lineEnd = text.indexOf('\n', offset);
   if (lineEnd < 0) lineEnd = text.length;
-  const cursorLine = countNewlines(text, lineStart);
+  // The editor knows the cursor's line; counting it from the top of the text is the fallback.
+  const cursorLine = line ?? countNewlines(text, lineStart);
 
   // Lines above: the earliest start that fits, rounded UP to an aligned line so it only moves every ALIGN_LINES lines.
   const starts: number[] = []; // starts[k] = offset of line cursorLine-1-k

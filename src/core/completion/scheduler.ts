@@ -6,7 +6,7 @@
 import type { Logger } from '../log';
 import { nullLogger } from '../log';
 import type { DocumentSnapshot } from '../context/types';
-import { CompletionCache } from './cache';
+import { CompletionCache, PREFIX_KEY_CHARS } from './cache';
 import type { Clock } from './clock';
 import { AdaptiveDebounce } from './debounce';
 import { cleanModelText } from './postprocess/clean';
@@ -82,6 +82,7 @@ export interface SchedulerOptions {
 
 interface InFlight {
   record: RequestRecord;
+  path: string;
   prefix: string;
   suffix: string;
   controller: AbortController;
@@ -120,7 +121,7 @@ export class CompletionScheduler {
     if (skip) {
       this.stats.skipped++;
       this.log.trace(`completion skipped: ${skip}`);
-      this.abortInflightUnlessReusable(prefix, suffix);
+      this.abortInflightUnlessReusable(doc.path, prefix, suffix);
       return undefined;
     }
     this.cache.setNamespace(this.o.runner.cacheNamespace());
@@ -131,7 +132,7 @@ export class CompletionScheduler {
       return hit.text ? { text: hit.text, source: 'cache' } : undefined;
     }
 
-    const reusable = this.abortInflightUnlessReusable(prefix, suffix);
+    const reusable = this.abortInflightUnlessReusable(doc.path, prefix, suffix);
     if (reusable) {
       this.stats.reused++;
       const text = await raceAbort(reusable.answer, q.signal);
@@ -156,7 +157,7 @@ export class CompletionScheduler {
     // a person who asks explicitly gets a new request, as above).
     const late = this.cache.get(prefix, suffix);
     if (late && (late.text || q.trigger === 'automatic')) return late.text ? { text: late.text, source: 'cache' } : undefined;
-    this.abortInflightUnlessReusable(prefix, suffix, true);
+    this.abortInflightUnlessReusable(doc.path, prefix, suffix, true);
     return this.request(q, prefix, suffix, delay);
   }
 
@@ -171,7 +172,7 @@ export class CompletionScheduler {
     const controller = new AbortController();
     let showAnswer: (text: string | undefined) => void = () => {};
     const answer = new Promise<string | undefined>((resolve) => (showAnswer = resolve));
-    const flight: InFlight = { record, prefix, suffix, controller, raw: '', answer, done: Promise.resolve(undefined) };
+    const flight: InFlight = { record, path: q.doc.path, prefix, suffix, controller, raw: '', answer, done: Promise.resolve(undefined) };
     this.stats.requests++;
     this.inflight = flight;
     this.lastRequest = record;
@@ -221,7 +222,8 @@ export class CompletionScheduler {
    */
   private cacheHotStreak(prefix: string, suffix: string, result: RunResult, indent: IndentStyle): void {
     if (!result.text) return;
-    let at = prefix + result.text;
+    // The cache keys a position by the prefix's last PREFIX_KEY_CHARS: joining the whole prefix would copy the document.
+    let at = prefix.slice(Math.max(0, prefix.length - PREFIX_KEY_CHARS)) + result.text;
     for (const line of result.following) {
       if (!line.trim()) break;
       at += '\n';
@@ -232,13 +234,13 @@ export class CompletionScheduler {
   }
 
   /**
-   * Keep the in-flight request if the user is typing what it is producing (same suffix, the typed characters are
-   * consistent with the streamed text so far); otherwise abort it. Returns the kept request, if any.
+   * Keep the in-flight request if the user is typing what it is producing (same document and suffix, the typed
+   * characters are consistent with the streamed text so far); otherwise abort it. Returns the kept request, if any.
    */
-  private abortInflightUnlessReusable(prefix: string, suffix: string, forceAbort = false): InFlight | undefined {
+  private abortInflightUnlessReusable(path: string, prefix: string, suffix: string, forceAbort = false): InFlight | undefined {
     const f = this.inflight;
     if (!f) return undefined;
-    if (!forceAbort && suffix === f.suffix && prefix.startsWith(f.prefix)) {
+    if (!forceAbort && path === f.path && continuesFrom(prefix, suffix, f)) {
       const typed = prefix.slice(f.prefix.length);
       const sofar = stripEchoedLinePrefix(cleanModelText(f.raw), f.record.prepared.post.linePrefix);
       const consistent = typed.length === 0 || sofar.startsWith(typed) || typed.startsWith(sofar);
@@ -264,6 +266,22 @@ export class CompletionScheduler {
       this.inflight = undefined;
     }
   }
+}
+
+/** Characters compared at the cursor's side of a prefix and a suffix (as the completion cache keys a position). */
+const COMPARE_CHARS = 2048;
+
+/**
+ * The position (prefix, suffix) is the in-flight request's with characters typed at its cursor: the same suffix and a
+ * prefix that extends its prefix. Compared near the cursor only (the suffix's head and length, the in-flight prefix's
+ * tail at its place), not over the whole document, which this runs for on every keystroke.
+ */
+function continuesFrom(prefix: string, suffix: string, f: Pick<InFlight, 'prefix' | 'suffix'>): boolean {
+  if (suffix.length !== f.suffix.length || prefix.length < f.prefix.length) return false;
+  const head = Math.min(COMPARE_CHARS, suffix.length);
+  if (!suffix.startsWith(f.suffix.slice(0, head))) return false;
+  const from = Math.max(0, f.prefix.length - COMPARE_CHARS);
+  return prefix.startsWith(f.prefix.slice(from), from);
 }
 
 function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T | undefined> {

@@ -8,7 +8,9 @@
 import type { ResourceLimits, Worker } from 'worker_threads';
 import type { Logger } from '../log';
 import { startWorkerThread } from './indexPool';
-import type { ContextEngine, ContextRequest, PackedContext } from './types';
+import type { ContextEngine, ContextRequest, DocumentSnapshot, PackedContext } from './types';
+import type { RemoteWindow, WindowSource } from '../completion/cursorWindow';
+import type { WindowBudget } from '../completion/promptWindow';
 import type { QuestionContext } from './questionSearch';
 import type { AssembleQuery, DocumentInfo, EngineErrorCode, EngineEvent, EngineWorkerData, HostNotice, HostRequest, ReplyResults, WirePackedContext, WorkerMessage } from './engineProtocol';
 
@@ -47,7 +49,7 @@ class EngineError extends Error {
   }
 }
 
-export class EngineClient implements ContextEngine {
+export class EngineClient implements ContextEngine, WindowSource {
   private worker: Worker | undefined;
   private ready = false;
   private readonly pending = new Map<number, Pending>();
@@ -129,6 +131,19 @@ export class EngineClient implements ContextEngine {
       if (err instanceof EngineError && err.code === 'unavailable') return this.unavailable(req);
       if (err instanceof EngineError && err.code === 'aborted') throw req.signal?.reason ?? err;
       throw err;
+    }
+  }
+
+  /**
+   * A completion's file window from the worker's copy of the document (WindowSource): undefined when the worker is
+   * not running or has no copy of that version. The text is never sent: this thread then builds the window itself.
+   */
+  async window(doc: Pick<DocumentSnapshot, 'path' | 'version' | 'offset' | 'line' | 'languageId'>, budget: WindowBudget): Promise<RemoteWindow | undefined> {
+    if (!this.available || this.mirrored.get(doc.path) !== doc.version) return undefined;
+    try {
+      return await this.call({ kind: 'window', id: 0, query: { path: doc.path, version: doc.version, offset: doc.offset, line: doc.line, languageId: doc.languageId, budget } });
+    } catch {
+      return undefined;
     }
   }
 

@@ -8,6 +8,8 @@ import type { ExclusionOptions } from './exclude';
 import type { IndexStats } from './report';
 import type { ContextRequest, PackedContext } from './types';
 import type { QuestionContext } from './questionSearch';
+import type { RemoteWindow } from '../completion/cursorWindow';
+import type { WindowBudget } from '../completion/promptWindow';
 
 /** One local folder of the workspace (several in a multi-root workspace: paths then start with the folder's name). */
 export interface EngineFolder {
@@ -54,6 +56,17 @@ export interface AssembleQuery extends Omit<ContextRequest, 'doc' | 'signal'> {
   doc: Omit<DocumentInfo, 'text'> & { text?: string; offset: number; selection?: { start: number; end: number } };
 }
 
+/** A completion's file window and mode, from the worker's copy of the document at `version` (see cursorWindow.ts). */
+export interface WindowQuery {
+  path: string;
+  version: number;
+  offset: number;
+  /** The cursor's line, when the editor says. */
+  line?: number;
+  languageId: string;
+  budget: WindowBudget;
+}
+
 /** What PackedContext becomes on the wire (`dropped` is sent only for reports). */
 export type WirePackedContext = Omit<PackedContext, 'dropped'> & { dropped?: PackedContext['dropped'] };
 
@@ -75,6 +88,7 @@ export type HostNotice =
 /** Requests from the host; each gets one EngineReply with the same id. */
 export type HostRequest =
   | { kind: 'assemble'; id: number; query: AssembleQuery; withDropped?: boolean }
+  | { kind: 'window'; id: number; query: WindowQuery }
   /** `@workspace`: the definitions a chat question is about, packed into `budgetTokens`. */
   | { kind: 'searchWorkspace'; id: number; question: string; budgetTokens: number }
   | { kind: 'rebuild'; id: number }
@@ -86,6 +100,7 @@ export type HostMessage = HostNotice | HostRequest;
 
 export interface ReplyResults {
   assemble: WirePackedContext;
+  window: RemoteWindow;
   searchWorkspace: QuestionContext;
   rebuild: IndexStats;
   stats: IndexStats;

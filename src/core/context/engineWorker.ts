@@ -13,6 +13,9 @@ import { IndexKeeper } from './indexKeeper';
 import { QUESTION_HITS, QuestionSearch, packQuestionHits } from './questionSearch';
 import { DocumentMirror, linesAroundOffset, type MirroredDocument } from './documentMirror';
 import type { EngineEvent, EngineReply, EngineWorkerData, HostMessage, HostRequest, ReplyResults, WirePackedContext } from './engineProtocol';
+import { remoteWindow } from '../completion/cursorWindow';
+import { LocalTrees } from '../completion/localTrees';
+import { isLoaded, loadLanguage, resolveLanguage } from './parser';
 
 /** Delay between a document being opened or focused and preparing its windows (once per burst of events). */
 const PREPARE_DELAY_MS = 300;
@@ -52,6 +55,8 @@ const engine = new TreeSitterContextEngine({ index: keeper.index, activity, logg
 const mirror = new DocumentMirror();
 const running = new Map<number, AbortController>();
 const preparing = new Map<string, ReturnType<typeof setTimeout>>();
+/** The completion mode's tree of the lines around the cursor (kept between keystrokes, as on the host). */
+const windowTrees = new LocalTrees();
 
 /** A mirrored document as recent activity sees it (reads the current copy). */
 function openDocument(d: MirroredDocument): OpenDocument {
@@ -139,6 +144,15 @@ async function answer(m: HostRequest, signal: AbortSignal): Promise<ReplyResults
       keeper.dispose();
       engine.dispose();
       return null;
+    case 'window': {
+      const q = m.query;
+      const d = mirror.at(q.path, q.version);
+      if (!d) throw Object.assign(new Error(`no copy at version ${q.version}`), { code: 'resync' as const });
+      // The mode's syntax check needs the grammar: load it for the next request (this one uses the text rules), as the host does.
+      const grammar = resolveLanguage(q.languageId);
+      if (grammar && !isLoaded(q.languageId)) void loadLanguage(grammar).catch(() => undefined);
+      return remoteWindow({ text: d.text, offset: q.offset, line: q.line, languageId: q.languageId }, q.budget, windowTrees);
+    }
     case 'assemble': {
       const q = m.query;
       const sent = q.doc.text !== undefined ? { path: q.doc.path, relPath: q.doc.relPath, languageId: q.doc.languageId, version: q.doc.version, text: q.doc.text } : undefined;

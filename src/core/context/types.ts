@@ -13,6 +13,8 @@ export interface DocumentSnapshot {
   text: string;
   version: number;
   offset: number;
+  /** The 0-based line of `offset`, when the editor says (so no one counts the text's lines from the top to find it). */
+  line?: number;
   /** Selection, when the caller has one (chat/actions). */
   selection?: { start: number; end: number };
 }

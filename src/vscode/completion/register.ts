@@ -22,7 +22,11 @@ function uriOfSnapshot(doc: DocumentSnapshot): vscode.Uri {
 
 export function registerCompletions(services: Services): void {
   // Project rules for completions: compact, capped and cached per document until a rules file changes.
-  const pipeline = new CompletionPipeline(new StableContext(services.context.engine, services.logger), undefined, (doc) => services.rules.forCompletion(uriOfSnapshot(doc)));
+  // File windows come from the engine's worker (built here when it cannot answer in time).
+  const pipeline = new CompletionPipeline(new StableContext(services.context.engine, services.logger), undefined, (doc) => services.rules.forCompletion(uriOfSnapshot(doc)), {
+    source: services.context.windows,
+    logger: services.logger,
+  });
   const ends = new Map<number, () => void>();
   const scheduler = new CompletionScheduler({
     runner: new ExtensionCompletionRunner(services, pipeline),

@@ -13,6 +13,10 @@ import { EngineClient } from '../../../src/core/context/engineClient';
 import type { DocumentInfo, EngineEvent } from '../../../src/core/context/engineProtocol';
 import { MemoryLogger } from '../../../src/core/log';
 import type { DocumentSnapshot } from '../../../src/core/context/types';
+import { windowAndMode } from '../../../src/core/completion/cursorWindow';
+import { LocalTrees } from '../../../src/core/completion/localTrees';
+import { loadLanguage } from '../../../src/core/context/parser';
+import { countTokens } from '../../../src/core/tokens';
 
 const ROOT = path.join(__dirname, '..', '..', 'fixtures', 'context', 'workspace');
 const SCRIPT = path.join(__dirname, '..', '..', '..', 'src', 'core', 'context', 'engineWorker.ts');
@@ -76,6 +80,42 @@ test('the worker answers from its index and its copy of the document, kept curre
     const after = await h.client.assemble({ doc: at(invoice(text, 2), 'const x = 1'), budgetTokens: 1000, purpose: 'completion' });
     const scope = after.items.find((i) => i.source === 'scope');
     assert.ok(scope?.text.includes('function brandNewScope(): void'), `the worker's copy has the edit:\n${after.text}`);
+  } finally {
+    await h.client.dispose();
+  }
+});
+
+test("completion windows come from the worker's copy at the editor's version, as this thread builds them; other versions get none", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-engine-'));
+  const h = startEngine(path.join(dir, 'index.json'));
+  try {
+    await h.next('ready');
+    await loadLanguage('typescript');
+    const doc = invoice();
+    h.client.notify({ kind: 'open', doc });
+    const budget = { aboveTokens: 200, belowTokens: 60, linePrefixTokens: 64, lineSuffixTokens: 32 };
+    const expect = (d: DocumentSnapshot) => windowAndMode(d, budget, new LocalTrees());
+    const snap = at(doc, 'sum = addMoney');
+    const got = await h.client.window(snap, budget);
+    assert.ok(got, 'the worker answered');
+    assert.deepEqual(got.window, expect(snap).window);
+    assert.ok(got.counts.length > 5 && got.counts.every(([chunk, n]) => n === countTokens(chunk + '\n')), 'exact line counts');
+
+    // After a change sent as a change only: a new blank line below the cursor's line, the cursor on it (multi-line).
+    const lineEnd = doc.text.indexOf('\n', snap.offset);
+    const text = doc.text.slice(0, lineEnd) + '\n' + doc.text.slice(lineEnd);
+    const line = text.slice(0, lineEnd + 1).split('\n').length - 1;
+    h.client.notify({ kind: 'change', path: doc.path, version: 2, changes: [{ offset: lineEnd, length: 0, text: '\n', startLine: line - 1, endLine: line }], length: text.length });
+    const moved = { ...invoice(text, 2), offset: lineEnd + 1, line };
+    // The worker loads the grammar on its first window request: ask until its mode comes from the syntax tree.
+    let after = await h.client.window(moved, budget);
+    for (let i = 0; i < 50 && after && !after.bySyntax; i++) after = await new Promise((r) => setTimeout(r, 20)).then(() => h.client.window(moved, budget));
+    expect(moved); // a first parse here compiles the parser's code (it could overrun the mode's 20 ms budget)
+    const local = expect(moved);
+    assert.ok(after && local.bySyntax);
+    assert.deepEqual([after.window, after.mode, after.scope, after.bySyntax], [local.window, local.mode, local.scope, local.bySyntax]);
+    assert.equal(await h.client.window({ ...moved, version: 3 }, budget), undefined, 'a version the worker has not seen');
+    assert.equal(await h.client.window({ ...moved, path: '/elsewhere.ts' }, budget), undefined, 'a document it has no copy of');
   } finally {
     await h.client.dispose();
   }

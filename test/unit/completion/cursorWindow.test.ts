@@ -1,0 +1,135 @@
+/**
+ * File windows built off the extension host's thread (the context engine's worker answers a WindowSource request):
+ * the prompt is the one built on the host, exactly counted, with the worker's line counts taken instead of tokenizing
+ * the window again; a worker that does not answer in time or cannot answer leaves the host to build the window (logged
+ * once, and once when it answers again). The worker itself is tested in test/unit/context/engineWorker.test.ts.
+ */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CompletionPipeline, DEFAULT_PIPELINE_SETTINGS, type CompletionTarget } from '../../../src/core/completion/pipeline';
+import { remoteWindow, windowAndMode, type RemoteWindow, type WindowSource } from '../../../src/core/completion/cursorWindow';
+import { LocalTrees } from '../../../src/core/completion/localTrees';
+import { fileWindow } from '../../../src/core/completion/promptWindow';
+import { loadLanguage } from '../../../src/core/context/parser';
+import type { DocumentSnapshot } from '../../../src/core/context/types';
+import type { Backend } from '../../../src/core/backends/types';
+import { countTokens, forgetCounts } from '../../../src/core/tokens';
+import { MemoryLogger, nullLogger } from '../../../src/core/log';
+import { rng } from '../../../bench/rng';
+
+const target: CompletionTarget = { backend: { kind: 'llamacpp' } as Backend, backendKind: 'llamacpp', model: 'phi4', info: { name: 'phi4', family: 'phi3', fim: false, contextLength: 16384 }, contextWindow: 16384 };
+const indent = { insertSpaces: true, tabSize: 2 };
+const FILES: [string, string][] = [
+  ['typescript', path.join(__dirname, '..', '..', '..', 'src', 'core', 'completion', 'scheduler.ts')],
+  ['python', path.join(__dirname, '..', '..', 'fixtures', 'context', 'lang', 'sample.py')],
+];
+
+before(async () => {
+  await loadLanguage('typescript');
+  await loadLanguage('python');
+  // A first parse compiles the parser's code: not within the mode's 20 ms budget on a loaded machine.
+  for (const [languageId, file] of FILES) windowAndMode({ text: '\n' + fs.readFileSync(file, 'utf8'), offset: 0, languageId }, DEFAULT_PIPELINE_SETTINGS.window, new LocalTrees());
+});
+
+/** Another thread's answer, simulated in this one: remoteWindow over its own copy of the text, with its own trees. */
+function sourceOver(text: string, edit: (w: RemoteWindow) => RemoteWindow = (w) => w): WindowSource & { calls: number; last?: RemoteWindow } {
+  const trees = new LocalTrees();
+  const source: WindowSource & { calls: number; last?: RemoteWindow } = {
+    calls: 0,
+    async window(doc, budget) {
+      source.calls++;
+      // Structured clone, as postMessage does: nothing is shared with the host's objects.
+      source.last = structuredClone(edit(remoteWindow({ text, offset: doc.offset, line: doc.line, languageId: doc.languageId }, budget, trees)));
+      return source.last;
+    },
+  };
+  return source;
+}
+
+function lineOf(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length - 1;
+}
+
+test('a window from the worker gives the prompt built here, mode included, exactly counted', async () => {
+  const random = rng(11);
+  let sameMode = 0;
+  let cases = 0;
+  for (const [languageId, file] of FILES) {
+    const original = fs.readFileSync(file, 'utf8');
+    for (let i = 0; i < 25; i++) {
+      // A new blank line at a random place (a multi-line request, whose mode needs the syntax tree), or a line's end.
+      const at = original.indexOf('\n', Math.floor(random() * original.length));
+      if (at < 0) continue;
+      const text = i % 2 ? original : original.slice(0, at) + '\n' + original.slice(at);
+      const offset = i % 2 ? at : at + 1;
+      const doc: DocumentSnapshot = { path: file, relPath: path.basename(file), languageId, text, version: i + 1, offset, line: lineOf(text, offset) };
+      const here = await new CompletionPipeline(undefined, DEFAULT_PIPELINE_SETTINGS).prepare({ ...doc, line: undefined }, target, indent);
+      const source = sourceOver(text);
+      const there = await new CompletionPipeline(undefined, DEFAULT_PIPELINE_SETTINGS, undefined, { source, logger: nullLogger }).prepare(doc, target, indent);
+      assert.equal(source.calls, 1);
+      assert.deepEqual(there.window, here.window, `${file} @${offset}`);
+      // The worker's mode is the one used. It is this thread's too, but for a syntax check that gave up on its 20 ms
+      // CPU budget on one side (the text rules then decide): rare, on a loaded machine.
+      const answered = source.last!;
+      assert.deepEqual([there.mode, there.modeBySyntax, there.post.scope], [answered.mode, answered.bySyntax, answered.scope]);
+      cases++;
+      if (there.mode === here.mode && there.modeBySyntax === here.modeBySyntax && there.post.scope === here.post.scope) {
+        sameMode++;
+        assert.deepEqual(there.prompt, here.prompt);
+      }
+      assert.ok(there.prompt.kind === 'raw');
+      assert.equal(there.prompt.promptTokens, countTokens(there.prompt.prompt));
+    }
+  }
+  assert.ok(sameMode >= cases - 3, `the same mode in ${sameMode} of ${cases} places`);
+});
+
+test("the host counts the prompt from the worker's line counts instead of tokenizing the window's lines", async () => {
+  // Lines no one has counted yet; the worker's counts are made 5 too high per line so their use shows in the total.
+  const tag = `u${Date.now().toString(36)}`;
+  const text = Array.from({ length: 60 }, (_, i) => `const ${tag}_${i} = compute_${tag}(${i}, "${'x'.repeat(i % 7)}");`).join('\n') + '\n\n';
+  const doc: DocumentSnapshot = { path: '/w/n.ts', relPath: 'n.ts', languageId: 'typescript', text, version: 1, offset: text.length - 1, line: 60 };
+  // In this test the "worker" shares this thread's caches: they are emptied after it counted, as another thread's would be.
+  const source = sourceOver(text, (w) => (forgetCounts(), { ...w, counts: w.counts.map(([chunk, n]) => [chunk, n + 5]) }));
+  const there = await new CompletionPipeline(undefined, DEFAULT_PIPELINE_SETTINGS, undefined, { source, logger: nullLogger }).prepare(doc, target, indent);
+  assert.ok(there.prompt.kind === 'raw');
+  const exact = countTokens(there.prompt.prompt);
+  assert.ok(there.prompt.promptTokens >= exact + 5 * 55, `the worker's counts were used: ${there.prompt.promptTokens} vs exact ${exact}`);
+});
+
+test('a worker that is slow or cannot answer: the window is built here, logged once, and once when it answers again', async () => {
+  const text = fs.readFileSync(FILES[0][1], 'utf8');
+  const logger = new MemoryLogger();
+  let mode: 'hang' | 'none' | 'answer' = 'hang';
+  const answering = sourceOver(text);
+  const source: WindowSource = {
+    window: (doc, budget) => (mode === 'hang' ? new Promise(() => undefined) : mode === 'none' ? Promise.resolve(undefined) : answering.window(doc, budget)),
+  };
+  const pipeline = new CompletionPipeline(undefined, DEFAULT_PIPELINE_SETTINGS, undefined, { source, logger, waitMs: 20 });
+  const local = (offset: number) => windowAndMode({ text, offset, languageId: 'typescript' }, DEFAULT_PIPELINE_SETTINGS.window, new LocalTrees()).window;
+  const doc = (version: number, offset: number): DocumentSnapshot => ({ path: '/w/s.ts', relPath: 's.ts', languageId: 'typescript', text, version, offset, line: lineOf(text, offset) });
+  const at = [text.indexOf('\n', 3000), text.indexOf('\n', 6000), text.indexOf('\n', 9000), text.indexOf('\n', 12000)];
+  const t0 = performance.now();
+  const slow = await pipeline.prepare(doc(1, at[0]), target, indent);
+  assert.ok(performance.now() - t0 >= 15, 'it waited for the worker');
+  assert.deepEqual(slow.window, local(at[0]));
+  mode = 'none';
+  assert.deepEqual((await pipeline.prepare(doc(2, at[1]), target, indent)).window, local(at[1]));
+  assert.equal(logger.lines.filter((l) => l.includes('completion window')).length, 1, logger.lines.join('\n'));
+  mode = 'answer';
+  assert.deepEqual((await pipeline.prepare(doc(3, at[2]), target, indent)).window, local(at[2]));
+  assert.deepEqual((await pipeline.prepare(doc(4, at[3]), target, indent)).window, local(at[3]));
+  assert.equal(answering.calls, 2);
+  assert.deepEqual(logger.lines.filter((l) => l.includes('completion window')).map((l) => /answers again/.test(l)), [false, true], logger.lines.join('\n'));
+});
+
+test('the window with the cursor line from the editor equals the one that counts it from the top', () => {
+  const text = fs.readFileSync(FILES[0][1], 'utf8');
+  const random = rng(5);
+  for (let i = 0; i < 40; i++) {
+    const offset = Math.floor(random() * text.length);
+    assert.deepEqual(fileWindow(text, offset, undefined, lineOf(text, offset)), fileWindow(text, offset));
+  }
+});
