@@ -2,7 +2,8 @@
  * A 30,000-line file in a real VS Code (generated here, not committed): a completion there carries cross-file context
  * from the context engine's worker, and typing 100 characters in it never blocks the extension host's thread for more
  * than 50 ms at a stretch (measured as thread CPU time between the ticks of a 2 ms timer on this thread, which is the
- * extension host's: the engine runs in its own worker thread). The simulator is a TEST DOUBLE of llama.cpp.
+ * extension host's: the engine runs in its own worker thread), and the extension host's own heap grows by less than
+ * 60 MB meanwhile (the process's RSS, which also holds the worker, is printed). The simulator is a TEST DOUBLE of llama.cpp.
  */
 import * as assert from 'node:assert/strict';
 import * as inspector from 'node:inspector';
@@ -15,6 +16,18 @@ import type { Services } from '../../../src/vscode/services';
 
 const LINES = 30_000;
 const LONG_TASK_MS = 50;
+/** The issue's bound on what the extension host itself may grow by while the engine works on the file. */
+const HOST_GROWTH_MB = 60;
+
+/**
+ * This thread's (the extension host's) V8 heap, and the process's RSS. The RSS also counts the engine's worker thread
+ * (its heap and tree-sitter's wasm memory: worker threads share the process), so it is reported, and the host's own
+ * heap is what the bound applies to.
+ */
+function memory(): { heapMb: number; rssMb: number } {
+  const m = process.memoryUsage();
+  return { heapMb: m.heapUsed / 1048576, rssMb: m.rss / 1048576 };
+}
 
 /**
  * 30,000 lines of ordinary Python: many small functions, an import of the fixture's stats module, and a function that
@@ -58,10 +71,12 @@ describe('a 30,000-line file', () => {
   let services: Services;
   let used: UsedSimulator;
   let uri: vscode.Uri;
+  let before0: { heapMb: number; rssMb: number };
 
   before(async function () {
     this.timeout(120_000);
     services = await activateExtension();
+    before0 = memory();
     used = await useSimulator({ kind: 'llamacpp', models: [PHI4_MODEL], reply: 'len(values))' });
     await waitForStatus(services, 'ready on the simulator', (s) => s.state === 'ready' && s.endpoint === used.sim.url);
     uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'py', 'big30k.py');
@@ -120,5 +135,10 @@ describe('a 30,000-line file', () => {
     assert.ok(report.ticks > 100, `the monitor ticked: ${JSON.stringify(report)}`);
     assert.ok(report.longestCpuMs !== undefined, 'the extension host can tell thread CPU time (node >= 23.9)');
     assert.equal(report.overThreshold, 0, `no task over ${LONG_TASK_MS} ms on the extension host while typing: ${JSON.stringify(report)}\nbusiest functions on the extension host's thread meanwhile (self ms):\n${top}`);
+    // Memory: the file opened, parsed and indexed by the worker, a completion and 100 characters typed.
+    const now = memory();
+    const growth = { hostHeapMb: Math.round(now.heapMb - before0.heapMb), processRssMb: Math.round(now.rssMb - before0.rssMb), longestTaskCpuMs: report.longestCpuMs };
+    console.log(`30,000-line file: extension host heap growth ${growth.hostHeapMb} MB, process RSS growth (worker included) ${growth.processRssMb} MB, longest task ${report.longestCpuMs} ms CPU`);
+    assert.ok(growth.hostHeapMb < HOST_GROWTH_MB, `the extension host's heap grew by less than ${HOST_GROWTH_MB} MB: ${JSON.stringify(growth)}`);
   });
 });
