@@ -15,6 +15,7 @@ import { expandBarrels } from './barrels';
 import { languageForPath } from './languages';
 import { MemberUseCache, containerFiles, namespaceMemberCandidates, qualifierUses } from './qualified';
 import { adjacentDefinitionCandidates } from './adjacent';
+import { popularCandidates } from './popular';
 import { definitionCandidates, documentWindows, identifierWeights, importSurfaceCandidates, nameFamilyCandidates, recentEditCandidates, similarCandidates, usedFiles, type CursorInfo } from './retrieval';
 import { enclosingScopes, skeleton } from './structure';
 import { WindowCache } from './similarity';
@@ -93,6 +94,7 @@ export class TreeSitterContextEngine implements ContextEngine {
     candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: importable }, this.options.index, 0.5, 'in a module next to the imports around the cursor'));
     candidates.push(...adjacentDefinitionCandidates(cur, this.options.index));
     candidates.push(...namespaceMemberCandidates(cur, { index: this.options.index, resolveFrom: this.resolveFrom, activity: this.activity, memberUses: this.memberUses }));
+    candidates.push(...popularCandidates(cur, this.options.index));
     if (on.similar !== false) candidates.push(...similarCandidates(cur, this.activity, this.windows, { weight: SIMILAR_WEIGHT }));
     if (on.recentEdits !== false) candidates.push(...recentEditCandidates(cur, this.activity));
     req.signal?.throwIfAborted();

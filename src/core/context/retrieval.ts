@@ -232,8 +232,12 @@ function affinity(r: TagRef, cur: CursorInfo, curDir: string): number {
   return 1;
 }
 
-/** Most definitions of one imported file offered as signatures. */
+/**
+ * Definitions of one imported file offered as signatures: at least this many, and more while their signatures total
+ * under MAX_SURFACE_CHARS (a file of many one-line constants, such as a module's table of names, is offered whole).
+ */
 const MAX_SURFACE_PER_FILE = 40;
+const MAX_SURFACE_CHARS = 4000;
 /** Kinds that are members of something else (listed after the top-level API). */
 const MEMBER_KINDS = new Set(['method', 'field', 'enumerator']);
 
@@ -281,7 +285,10 @@ export function importSurfaceCandidates(cur: CursorInfo, index: WorkspaceIndex, 
       ranked.push({ tag, score: near * kind * (SURFACE_USAGE_FLOOR + shares.get(tag.name)!) });
     }
     ranked.sort((a, b) => b.score - a.score);
-    for (const { tag, score } of ranked.slice(0, MAX_SURFACE_PER_FILE)) {
+    let chars = 0;
+    for (const [i, { tag, score }] of ranked.entries()) {
+      chars += tag.signature.length;
+      if (i >= MAX_SURFACE_PER_FILE && chars > MAX_SURFACE_CHARS) break;
       out.push({
         source: 'import',
         path,

@@ -70,6 +70,29 @@ test('Ruby: the constants file the code relies on (no require) is offered, its u
   engine.dispose();
 });
 
+test('a file of many one-line constants is offered whole, not cut at a fixed count of definitions', async () => {
+  const constants = Array.from({ length: 60 }, (_, i) => `  HEADER_${i} = 'header.${i}'`);
+  const { root, index } = await workspace({ 'lib/app.rb': ['module App', ...constants, 'end', ''].join('\n') });
+  const text = [
+    'module App',
+    '  class Request',
+    '    def a; get_header(HEADER_0) end',
+    '    def b; get_header(HEADER_1) end',
+    '    def c; get_header(HEADER_2) end',
+    '    def d',
+    '      CURSOR',
+    '    end',
+    '  end',
+    'end',
+    '',
+  ].join('\n');
+  const engine = new TreeSitterContextEngine({ index });
+  const packed = await engine.assemble({ doc: at(root, 'lib/app/request.rb', 'ruby', text), budgetTokens: 2000, purpose: 'completion' });
+  // 61 definitions (the module and 60 constants): the last ones in the file are offered too.
+  assert.ok(packed.items.some((i) => i.path === 'lib/app.rb' && i.text.includes("HEADER_59 = 'header.59'")), packed.text);
+  engine.dispose();
+});
+
 test('a qualifier no import binds (`Utils.`) offers the members of the module of that name, defined in another file', async () => {
   const { root, index } = await workspace({
     'lib/app/utils.rb': [
