@@ -16,6 +16,7 @@ import { languageForPath } from './languages';
 import { MemberUseCache, containerFiles, namespaceMemberCandidates, qualifierUses } from './qualified';
 import { adjacentDefinitionCandidates } from './adjacent';
 import { popularCandidates } from './popular';
+import { macroFiles } from './macroFiles';
 import { definitionCandidates, documentWindows, identifierWeights, importSurfaceCandidates, nameFamilyCandidates, recentEditCandidates, similarCandidates, usedFiles, type CursorInfo } from './retrieval';
 import { enclosingScopes, skeleton } from './structure';
 import { WindowCache } from './similarity';
@@ -80,8 +81,12 @@ export class TreeSitterContextEngine implements ContextEngine {
     // Surfaces of explicitly imported files only: a Go package's own files would flood the budget with signatures.
     const explicit = structure.language === 'go' ? this.importedFiles(doc.relPath, structure, cur.line, false) : cur.importedFiles;
     candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: explicit }, this.options.index));
+    // Files defining the macros the code invokes (Rust's reach the crate without a `use`): weighed as imports.
+    const macros = macroFiles(cur, this.options.index);
+    candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: new Map([...macros.keys()].map((f) => [f, 0])) }, this.options.index, 1, 'defines macros this file invokes'));
     // Files the code relies on without importing them, weighted by how many of their names it uses.
     for (const [f, names] of usedFiles(cur, this.options.index, ids)) {
+      if (macros.has(f)) continue;
       const weight = Math.min(USED_FILE_MAX_WEIGHT, names / USED_FILE_FULL_NAMES);
       candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: new Map([[f, 0]]) }, this.options.index, weight, `its file defines ${Math.round(names)} names this file uses`));
     }

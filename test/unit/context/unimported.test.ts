@@ -233,3 +233,18 @@ test('Go: the words of an import path near the cursor are no namespaces (`golang
   assert.ok(packed.items.some((i) => i.path === 'internal/apidiff/report.go' && i.text.includes('type Change struct')), packed.text);
   engine.dispose();
 });
+
+test('Rust: the file defining the macro_rules! macros the code invokes (no use reaches it) has its other macros offered', async () => {
+  const macro = (name: string) => [`macro_rules! ${name} {`, '    ($($item:item)*) => {', `        $( #[cfg(feature = "${name}")] $item )*`, '    }', '}', ''];
+  const { root, index } = await workspace({
+    'src/macros/cfg.rs': [...macro('cfg_rt'), ...macro('cfg_net'), ...macro('cfg_coop'), ...macro('cfg_fs')].join('\n'),
+    'src/lib.rs': '#[macro_use]\nmod macros;\nmod coop;\n',
+  });
+  const text = ['cfg_rt! {', '    pub(crate) fn budget() {}', '}', '', 'cfg_net! {', '    pub(crate) fn poll() {}', '}', '', 'CURSOR', ''].join('\n');
+  const engine = new TreeSitterContextEngine({ index });
+  const packed = await engine.assemble({ doc: at(root, 'src/coop.rs', 'rust', text), budgetTokens: 1000, purpose: 'completion' });
+  const item = packed.items.find((i) => i.path === 'src/macros/cfg.rs' && i.text.includes('macro_rules! cfg_coop'));
+  assert.ok(item, packed.text);
+  assert.match(item.reason, /defines macros this file invokes/);
+  engine.dispose();
+});
