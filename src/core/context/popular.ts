@@ -23,12 +23,21 @@ interface Popular {
   uses: number;
 }
 
-const cache = new WeakMap<WorkspaceIndex, { revision: number; list: Popular[] }>();
+/**
+ * How long a computed list serves later index revisions: usage across the workspace moves slowly, and the scan reads
+ * every definition of the index (tens of thousands in a big workspace), too much to repeat after every edit.
+ */
+const STALE_MS = 30_000;
 
-/** The POPULAR_COUNT * 2 most used containers (nested ones too: Ruby's classes live in modules) defined once in the workspace, most used first (cached per index revision). */
+const cache = new WeakMap<WorkspaceIndex, { revision: number; at: number; list: Popular[] }>();
+
+/**
+ * The POPULAR_COUNT * 2 most used containers (nested ones too: Ruby's classes live in modules) defined once in the
+ * workspace, most used first; recomputed for a new index revision at most every STALE_MS.
+ */
 function mostUsed(index: WorkspaceIndex): Popular[] {
   const had = cache.get(index);
-  if (had && had.revision === index.revision) return had.list;
+  if (had && (had.revision === index.revision || performance.now() - had.at < STALE_MS)) return had.list;
   const best: Popular[] = [];
   for (const file of index.allFiles()) {
     for (const tag of file.tags) {
@@ -41,14 +50,17 @@ function mostUsed(index: WorkspaceIndex): Popular[] {
       if (best.length > POPULAR_COUNT * 2) best.pop();
     }
   }
-  cache.set(index, { revision: index.revision, list: best });
+  cache.set(index, { revision: index.revision, at: performance.now(), list: best });
   return best;
 }
 
 /** Signatures of the workspace's most used containers that the current file neither defines nor is. */
 export function popularCandidates(cur: CursorInfo, index: WorkspaceIndex): Candidate[] {
   const local = new Set(cur.tags.map((t) => t.name));
-  const list = mostUsed(index).filter((p) => p.path !== cur.relPath && !local.has(p.tag.name)).slice(0, POPULAR_COUNT);
+  // (A list computed before the last edits may name a file since changed or removed: such entries are skipped.)
+  const list = mostUsed(index)
+    .filter((p) => p.path !== cur.relPath && !local.has(p.tag.name) && index.file(p.path)?.tags.includes(p.tag))
+    .slice(0, POPULAR_COUNT);
   if (list.length === 0) return [];
   const top = Math.log1p(list[0].uses);
   return list.map((p) => ({
