@@ -2,7 +2,8 @@
  * What code uses without importing it (src/core/context/{retrieval,qualified}.ts): a file defining several of the
  * names the current file uses (Ruby constants of the enclosing module, no require) has its surface offered, and a
  * qualifier no import binds (`Utils.x`, `Foo::new`) stands for the class, module or type the workspace defines by
- * that name, whose members are offered; a namespace's members the file itself uses most rank first.
+ * that name, whose members are offered; a namespace's members the file itself uses most rank first; the files
+ * defining the Rust macros the code invokes; the workspace's most used classes, at the lowest score.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,9 +45,11 @@ function at(root: string, rel: string, languageId: string, text: string): Docume
   return { path: path.join(root, rel), relPath: rel, languageId, text: text.replace('CURSOR', ''), version: 1, offset };
 }
 
-test('Ruby: the constants file the code relies on (no require) is offered, its unused constants included', async () => {
+test('Ruby: the constants file the code relies on (no require) is offered, its unused constants included, all 60 of them', async () => {
+  // 60 more one-line constants: a file's surface is not cut at a fixed count of definitions (40) when they are short.
+  const more = Array.from({ length: 60 }, (_, i) => `  HEADER_${i} = 'header.${i}'\n`).join('');
   const { root, index } = await workspace({
-    'lib/app.rb': "module App\n  PATH_INFO = 'PATH_INFO'\n  QUERY_STRING = 'QUERY_STRING'\n  REQUEST_METHOD = 'REQUEST_METHOD'\n  SERVER_NAME = 'SERVER_NAME'\nend\n",
+    'lib/app.rb': `module App\n  PATH_INFO = 'PATH_INFO'\n  QUERY_STRING = 'QUERY_STRING'\n  REQUEST_METHOD = 'REQUEST_METHOD'\n  SERVER_NAME = 'SERVER_NAME'\n${more}end\n`,
     'lib/other.rb': "module App\n  class Other\n    def call(env)\n      env\n    end\n  end\nend\n",
   });
   const text = [
@@ -63,32 +66,10 @@ test('Ruby: the constants file the code relies on (no require) is offered, its u
     '',
   ].join('\n');
   const engine = new TreeSitterContextEngine({ index });
-  const packed = await engine.assemble({ doc: at(root, 'lib/app/request.rb', 'ruby', text), budgetTokens: 1000, purpose: 'completion' });
+  const packed = await engine.assemble({ doc: at(root, 'lib/app/request.rb', 'ruby', text), budgetTokens: 2000, purpose: 'completion' });
   const item = packed.items.find((i) => i.path === 'lib/app.rb' && i.text.includes("SERVER_NAME = 'SERVER_NAME'"));
   assert.ok(item, packed.text);
   assert.match(item.reason, /its file defines 3 names this file uses/);
-  engine.dispose();
-});
-
-test('a file of many one-line constants is offered whole, not cut at a fixed count of definitions', async () => {
-  const constants = Array.from({ length: 60 }, (_, i) => `  HEADER_${i} = 'header.${i}'`);
-  const { root, index } = await workspace({ 'lib/app.rb': ['module App', ...constants, 'end', ''].join('\n') });
-  const text = [
-    'module App',
-    '  class Request',
-    '    def a; get_header(HEADER_0) end',
-    '    def b; get_header(HEADER_1) end',
-    '    def c; get_header(HEADER_2) end',
-    '    def d',
-    '      CURSOR',
-    '    end',
-    '  end',
-    'end',
-    '',
-  ].join('\n');
-  const engine = new TreeSitterContextEngine({ index });
-  const packed = await engine.assemble({ doc: at(root, 'lib/app/request.rb', 'ruby', text), budgetTokens: 2000, purpose: 'completion' });
-  // 61 definitions (the module and 60 constants): the last ones in the file are offered too.
   assert.ok(packed.items.some((i) => i.path === 'lib/app.rb' && i.text.includes("HEADER_59 = 'header.59'")), packed.text);
   engine.dispose();
 });
@@ -246,5 +227,26 @@ test('Rust: the file defining the macro_rules! macros the code invokes (no use r
   const item = packed.items.find((i) => i.path === 'src/macros/cfg.rs' && i.text.includes('macro_rules! cfg_coop'));
   assert.ok(item, packed.text);
   assert.match(item.reason, /defines macros this file invokes/);
+  engine.dispose();
+});
+
+test('Ruby: a class most files of the workspace use is offered to a file that does not name it (popular.ts)', async () => {
+  const files: Record<string, string> = {
+    'lib/app/body_proxy.rb': 'module App\n  class BodyProxy\n    def initialize(body, &block)\n      @body = body\n    end\n  end\nend\n',
+    'lib/app/rarely.rb': 'module App\n  class Rarely\n    def go\n    end\n  end\nend\n',
+  };
+  for (let i = 0; i < 5; i++) {
+    files[`lib/app/middleware${i}.rb`] = `module App\n  class Middleware${i}\n    def call(env)\n      BodyProxy.new(@app.call(env)) { close }\n    end\n  end\nend\n`;
+  }
+  const { root, index } = await workspace(files);
+  const text = 'module App\n  class Lock\n    def call(env)\n      CURSOR\n    end\n  end\nend\n';
+  const engine = new TreeSitterContextEngine({ index });
+  const packed = await engine.assemble({ doc: at(root, 'lib/app/lock.rb', 'ruby', text), budgetTokens: 2000, purpose: 'completion' });
+  const item = packed.items.find((i) => i.path === 'lib/app/body_proxy.rb');
+  assert.ok(item, packed.text);
+  // Named by the five middlewares and by its own file.
+  assert.match(item.reason, /most used \(6 files/);
+  // Named by one file only: not "used across the workspace".
+  assert.equal(packed.items.some((i) => i.path === 'lib/app/rarely.rb'), false);
   engine.dispose();
 });
