@@ -1,7 +1,7 @@
 /**
  * Extension-host thread time per completion request, and the host's memory, with the context engine in its worker.
  *
- *   npm run bench:host -- --repo <dir> [--file <rel>] [--keys 200] [--seed 1] [--no-baseline]
+ *   npm run bench:host -- --repo <dir> [--file <rel>] [--keys 200] [--seed 1] [--no-baseline] [--snapshot lazy|eager]
  *
  * Runs the host-side code the extension runs per keystroke: the change notice to the engine (what the
  * onDidChangeTextDocument handler sends), the CompletionScheduler, CompletionPipeline and StableContext, the
@@ -28,6 +28,7 @@ import { LlamaCppBackend } from '../src/core/backends/llamacpp';
 import { CompletionPipeline, DEFAULT_PIPELINE_SETTINGS, WINDOW_WAIT_MS, type CompletionTarget, type PreparedCompletion, type RunHooks, type RunResult } from '../src/core/completion/pipeline';
 import { CompletionScheduler, type CompletionRunner } from '../src/core/completion/scheduler';
 import { StableContext } from '../src/core/completion/stableContext';
+import { cursorText } from '../src/core/context/cursorText';
 import type { WindowSource } from '../src/core/completion/cursorWindow';
 import type { WindowBudget } from '../src/core/completion/promptWindow';
 import { realClock, type Clock } from '../src/core/completion/clock';
@@ -172,7 +173,27 @@ async function simulatorProcess(): Promise<{ url: string; close(): void }> {
   return { url, close: () => child.kill() };
 }
 
-async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys: Keystroke[], original: string) {
+/**
+ * A snapshot as the extension's completion provider makes one. VS Code keeps a document as lines and joins them into one
+ * string on the first getText() after each edit; this joins `lines` the same way, when (and if) the text is read, on
+ * this thread, so it is counted. `eager` reads it at once (the provider before session 7); otherwise the snapshot has
+ * the text near the cursor and reads the whole only on demand (contextServiceImpl's cursorSnapshot).
+ */
+function editorSnapshot(base: Omit<DocumentSnapshot, 'text'>, text: string, lines: string[], eager: boolean): DocumentSnapshot {
+  let joined: string | undefined;
+  const read = () => (joined ??= lines.join('\n'));
+  if (eager) return { ...base, text: read() };
+  const near = cursorText({ text, offset: base.offset });
+  return {
+    ...base,
+    near: { before: near.before, after: near.after, length: near.length },
+    get text() {
+      return read();
+    },
+  };
+}
+
+async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys: Keystroke[], original: string, snapshotKind: 'lazy' | 'eager') {
   const sim = await simulatorProcess();
   const backend = new LlamaCppBackend({ endpoint: sim.url, idleTimeoutMs: 60_000 });
   const info = await backend.modelInfo(PHI4_MODEL.name);
@@ -245,10 +266,14 @@ async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     const version = i + 1;
-    // The line, as the editor gives it (the worker-less baseline counts it from the top, as before this field).
-    const doc: DocumentSnapshot = { path: docPath, relPath: rel, languageId, text: k.text, version, offset: k.offset, line: mode === 'worker' ? k.line : undefined };
+    // The editor's copy of the document, as lines (VS Code's own state: made before the keystroke is timed).
+    const lines = mode === 'worker' ? k.text.split('\n') : undefined;
     let wired = false;
     const start = busyMs();
+    // The line, as the editor gives it (the worker-less baseline counts it from the top, as before this field).
+    const doc: DocumentSnapshot = lines
+      ? editorSnapshot({ path: docPath, relPath: rel, languageId, version, offset: k.offset, line: k.line }, k.text, lines, snapshotKind === 'eager')
+      : { path: docPath, relPath: rel, languageId, text: k.text, version, offset: k.offset };
     inDebounce = 0;
     runner.afterReplyMs = 0;
     runner.onWire = (d) => {
@@ -303,7 +328,7 @@ async function main() {
   }
   const repo = arg('repo');
   if (!repo) {
-    console.error('usage: npm run bench:host -- --repo <dir> [--file <rel>] [--keys 200] [--seed 1] [--no-baseline]');
+    console.error('usage: npm run bench:host -- --repo <dir> [--file <rel>] [--keys 200] [--seed 1] [--no-baseline] [--snapshot lazy|eager]');
     process.exit(2);
   }
   for (const f of ['engineWorker.js', 'indexWorker.js', 'wasm', 'queries']) {
@@ -315,15 +340,17 @@ async function main() {
   const rel = arg('file') ?? (await largestFile(root));
   const original = fs.readFileSync(path.join(root, rel), 'utf8');
   const keys = keystrokes(original, WARMUP_KEYS + Number(arg('keys') ?? 200), Number(arg('seed') ?? 1));
-  const worker = await run('worker', root, rel, keys, original);
-  console.error(`worker: ${JSON.stringify(worker)}`);
+  const snapshotKind = arg('snapshot') === 'eager' ? 'eager' : 'lazy';
+  const worker = await run('worker', root, rel, keys, original, snapshotKind);
+  console.error(`worker (${snapshotKind} snapshot): ${JSON.stringify(worker)}`);
   if (process.argv.includes('--no-baseline')) return;
-  const inThread = await run('in-thread', root, rel, keys, original);
+  const inThread = await run('in-thread', root, rel, keys, original, snapshotKind);
   console.error(`in-thread (baseline): ${JSON.stringify(inThread)}`);
   console.log(JSON.stringify({
     repo: path.basename(root),
     file: rel,
     file_lines: original.split('\n').length,
+    snapshot: snapshotKind,
     keys: keys.length,
     clock: threadClockKind,
     load: os.loadavg().map((l) => round(l, 2)),

@@ -13,6 +13,8 @@ export interface ContextService extends vscode.Disposable {
   readonly windows: WindowSource;
   /** Snapshot of `doc` with the cursor at `position` (and the selection, if given). */
   snapshot(doc: vscode.TextDocument, position: vscode.Position, selection?: vscode.Selection): DocumentSnapshot;
+  /** A completion's snapshot: the text near the cursor at once, the whole text only when read (see contextServiceImpl). */
+  cursorSnapshot(doc: vscode.TextDocument, position: vscode.Position): DocumentSnapshot;
   /** Resolves when the first workspace index build has finished (or failed; it never rejects). */
   whenIndexed(): Promise<void>;
   /** `@workspace`: the definitions a chat question is about (its own terms against the index), packed into `budgetTokens`. */

@@ -11,6 +11,7 @@ import { renderContextReport } from '../core/context/report';
 import type { DocumentSnapshot } from '../core/context/types';
 import type { DocumentInfo, TextChange } from '../core/context/engineProtocol';
 import { WorkspaceIndexHost } from './contextIndexHost';
+import { NEAR_CURSOR_CHARS } from '../core/context/cursorText';
 import type { QuestionContext } from '../core/context/questionSearch';
 import type { DocumentGate } from './workspaceGate';
 
@@ -116,6 +117,38 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
     selection: selection && !selection.isEmpty ? { start: doc.offsetAt(selection.start), end: doc.offsetAt(selection.end) } : undefined,
   });
 
+  /**
+   * A snapshot for a completion, on every keystroke: the text near the cursor read as ranges, and the whole text only
+   * if something asks for it (VS Code joins the document's lines into one string on the first getText() after each
+   * edit: in a 28,000-line file, milliseconds of this thread per keystroke). Asked for after the document has changed,
+   * the text is no longer this snapshot's: the caller's work is cancelled (an AbortError), never done on another text.
+   */
+  const cursorSnapshot = (doc: vscode.TextDocument, position: vscode.Position): DocumentSnapshot => {
+    const offset = doc.offsetAt(position);
+    const end = doc.lineAt(doc.lineCount - 1).range.end;
+    const length = doc.offsetAt(end);
+    const before = doc.getText(new vscode.Range(doc.positionAt(Math.max(0, offset - NEAR_CURSOR_CHARS)), position));
+    const after = doc.getText(new vscode.Range(position, doc.positionAt(Math.min(length, offset + NEAR_CURSOR_CHARS))));
+    const version = doc.version;
+    let text: string | undefined;
+    return {
+      path: docPath(doc),
+      relPath: relPath(doc.uri),
+      languageId: doc.languageId,
+      version,
+      offset,
+      line: position.line,
+      near: { before, after, length },
+      get text(): string {
+        if (text === undefined) {
+          if (doc.version !== version) throw Object.assign(new Error(`${doc.uri.path} changed since the completion's snapshot`), { name: 'AbortError' });
+          text = doc.getText();
+        }
+        return text;
+      },
+    };
+  };
+
   const contextReport = async (editor: vscode.TextEditor, budgetTokens = SHOW_CONTEXT_BUDGET): Promise<string> => {
     const doc = snapshot(editor.document, editor.selection.active, editor.selection);
     const packed = await client.assemble({ doc, budgetTokens, purpose: 'completion', fileFits: false }, { withDropped: true });
@@ -170,6 +203,7 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
     engine: client,
     windows: client,
     snapshot,
+    cursorSnapshot,
     whenIndexed: () => host.whenIndexed(),
     contextReport,
     searchWorkspace,

@@ -116,7 +116,7 @@ export class CompletionPipeline {
   private windowOutage = false;
 
   private windowAndMode(doc: DocumentSnapshot, budget: WindowBudget): Promise<WindowAndMode> {
-    const key = [doc.path, doc.version, doc.offset, doc.text.length, doc.languageId, budget.aboveTokens, budget.belowTokens, budget.linePrefixTokens, budget.lineSuffixTokens].join('\u0000');
+    const key = [doc.path, doc.version, doc.offset, doc.near?.length ?? doc.text.length, doc.languageId, budget.aboveTokens, budget.belowTokens, budget.linePrefixTokens, budget.lineSuffixTokens].join('\u0000');
     if (this.lastWindow?.key === key) return this.lastWindow.value;
     const value = this.windows ? this.remoteWindow(doc, budget) : Promise.resolve(windowAndMode(doc, budget, this.localTrees));
     this.lastWindow = { key, value };

@@ -7,6 +7,7 @@ import type { Logger } from '../log';
 import { nullLogger } from '../log';
 import type { DocumentSnapshot } from '../context/types';
 import { CompletionCache, PREFIX_KEY_CHARS } from './cache';
+import { cursorText } from '../context/cursorText';
 import type { Clock } from './clock';
 import { AdaptiveDebounce } from './debounce';
 import { cleanModelText } from './postprocess/clean';
@@ -80,11 +81,22 @@ export interface SchedulerOptions {
   onRequestDone?: (r: RequestRecord) => void;
 }
 
-interface InFlight {
-  record: RequestRecord;
+/**
+ * A cursor position as the per-keystroke steps see it: the text near the cursor (prefix = its last, suffix = its first
+ * NEAR_CURSOR_CHARS characters, the whole of either when shorter: what the cache keys and the comparisons read) and
+ * where it is in the document.
+ */
+interface Place {
   path: string;
+  offset: number;
+  /** The document's length. */
+  length: number;
   prefix: string;
   suffix: string;
+}
+
+interface InFlight extends Place {
+  record: RequestRecord;
   controller: AbortController;
   /** Raw text streamed so far. */
   raw: string;
@@ -113,15 +125,17 @@ export class CompletionScheduler {
     const now = this.o.clock.now();
     this.stats.queries++;
     const { doc } = q;
-    const prefix = doc.text.slice(0, doc.offset);
-    const suffix = doc.text.slice(doc.offset);
+    // Only the text near the cursor: the whole text of an editor snapshot is a copy of the document, made on demand.
+    const near = cursorText(doc);
+    const place: Place = { path: doc.path, offset: doc.offset, length: near.length, prefix: near.before, suffix: near.after };
+    const { prefix, suffix } = place;
     if (q.trigger === 'automatic') this.debounce.noteKeystroke(now);
     const gate = this.o.isEnabled?.() ?? { enabled: true, disabledLanguages: [], snoozed: false };
-    const skip = skipReason({ path: doc.path, text: doc.text, offset: doc.offset, languageId: doc.languageId, trigger: q.trigger, suggestWidgetActive: !!q.suggestWidgetActive, ...gate });
+    const skip = skipReason({ path: doc.path, text: prefix + suffix, offset: prefix.length, length: near.length, languageId: doc.languageId, trigger: q.trigger, suggestWidgetActive: !!q.suggestWidgetActive, ...gate });
     if (skip) {
       this.stats.skipped++;
       this.log.trace(`completion skipped: ${skip}`);
-      this.abortInflightUnlessReusable(doc.path, prefix, suffix);
+      this.abortInflightUnlessReusable(place);
       return undefined;
     }
     this.cache.setNamespace(this.o.runner.cacheNamespace());
@@ -132,12 +146,12 @@ export class CompletionScheduler {
       return hit.text ? { text: hit.text, source: 'cache' } : undefined;
     }
 
-    const reusable = this.abortInflightUnlessReusable(doc.path, prefix, suffix);
+    const reusable = this.abortInflightUnlessReusable(place);
     if (reusable) {
       this.stats.reused++;
       const text = await raceAbort(reusable.answer, q.signal);
       if (q.signal.aborted) return undefined;
-      const typed = prefix.slice(reusable.prefix.length);
+      const typed = typedSince(place, reusable);
       if (text && text.startsWith(typed) && text.length > typed.length) {
         return { text: text.slice(typed.length), source: 'reuse', request: reusable.record };
       }
@@ -157,11 +171,12 @@ export class CompletionScheduler {
     // a person who asks explicitly gets a new request, as above).
     const late = this.cache.get(prefix, suffix);
     if (late && (late.text || q.trigger === 'automatic')) return late.text ? { text: late.text, source: 'cache' } : undefined;
-    this.abortInflightUnlessReusable(doc.path, prefix, suffix, true);
-    return this.request(q, prefix, suffix, delay);
+    this.abortInflightUnlessReusable(place, true);
+    return this.request(q, place, delay);
   }
 
-  private async request(q: CompletionQuery, prefix: string, suffix: string, debounceMs: number): Promise<CompletionAnswer | undefined> {
+  private async request(q: CompletionQuery, place: Place, debounceMs: number): Promise<CompletionAnswer | undefined> {
+    const { prefix, suffix } = place;
     // Let an aborted request finish closing first, so the server never sees two at once.
     if (this.closing) await this.closing;
     if (q.signal.aborted) return undefined;
@@ -172,7 +187,7 @@ export class CompletionScheduler {
     const controller = new AbortController();
     let showAnswer: (text: string | undefined) => void = () => {};
     const answer = new Promise<string | undefined>((resolve) => (showAnswer = resolve));
-    const flight: InFlight = { record, path: q.doc.path, prefix, suffix, controller, raw: '', answer, done: Promise.resolve(undefined) };
+    const flight: InFlight = { ...place, record, controller, raw: '', answer, done: Promise.resolve(undefined) };
     this.stats.requests++;
     this.inflight = flight;
     this.lastRequest = record;
@@ -237,11 +252,11 @@ export class CompletionScheduler {
    * Keep the in-flight request if the user is typing what it is producing (same document and suffix, the typed
    * characters are consistent with the streamed text so far); otherwise abort it. Returns the kept request, if any.
    */
-  private abortInflightUnlessReusable(path: string, prefix: string, suffix: string, forceAbort = false): InFlight | undefined {
+  private abortInflightUnlessReusable(place: Place, forceAbort = false): InFlight | undefined {
     const f = this.inflight;
     if (!f) return undefined;
-    if (!forceAbort && path === f.path && continuesFrom(prefix, suffix, f)) {
-      const typed = prefix.slice(f.prefix.length);
+    if (!forceAbort && continuesFrom(place, f)) {
+      const typed = typedSince(place, f);
       const sofar = stripEchoedLinePrefix(cleanModelText(f.raw), f.record.prepared.post.linePrefix);
       const consistent = typed.length === 0 || sofar.startsWith(typed) || typed.startsWith(sofar);
       if (consistent) return f;
@@ -272,16 +287,23 @@ export class CompletionScheduler {
 const COMPARE_CHARS = 2048;
 
 /**
- * The position (prefix, suffix) is the in-flight request's with characters typed at its cursor: the same suffix and a
- * prefix that extends its prefix. Compared near the cursor only (the suffix's head and length, the in-flight prefix's
- * tail at its place), not over the whole document, which this runs for on every keystroke.
+ * `p` is the place `f` with characters typed at its cursor: the same document, the same suffix, and `f`'s prefix
+ * right before the typed characters. Compared near the cursor only (the suffix's length and head, the last
+ * COMPARE_CHARS characters of `f`'s prefix), not over the whole document: this runs on every keystroke. False when
+ * more was typed than `p`'s text near the cursor holds with that tail.
  */
-function continuesFrom(prefix: string, suffix: string, f: Pick<InFlight, 'prefix' | 'suffix'>): boolean {
-  if (suffix.length !== f.suffix.length || prefix.length < f.prefix.length) return false;
-  const head = Math.min(COMPARE_CHARS, suffix.length);
-  if (!suffix.startsWith(f.suffix.slice(0, head))) return false;
-  const from = Math.max(0, f.prefix.length - COMPARE_CHARS);
-  return prefix.startsWith(f.prefix.slice(from), from);
+function continuesFrom(p: Place, f: Place): boolean {
+  const typed = p.offset - f.offset;
+  if (p.path !== f.path || typed < 0 || p.length - p.offset !== f.length - f.offset) return false;
+  if (!p.suffix.startsWith(f.suffix.slice(0, Math.min(COMPARE_CHARS, p.suffix.length)))) return false;
+  const n = Math.min(COMPARE_CHARS, f.prefix.length);
+  const end = p.prefix.length - typed;
+  return end - n >= 0 && p.prefix.startsWith(f.prefix.slice(f.prefix.length - n), end - n);
+}
+
+/** The characters typed since `f` at `p` (continuesFrom(p, f) holds). */
+function typedSince(p: Place, f: Place): string {
+  return p.prefix.slice(p.prefix.length - (p.offset - f.offset));
 }
 
 function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T | undefined> {

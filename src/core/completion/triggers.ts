@@ -5,8 +5,10 @@ import { isSecretPath } from '../context/exclude';
 export interface TriggerInput {
   /** The document's path: secret-looking files (.env, *.pem, id_rsa, ...) are never sent to a model. */
   path: string;
+  /** The document's text, or only the part around the cursor (then `length` is the whole document's). */
   text: string;
   offset: number;
+  length?: number;
   languageId: string;
   trigger: 'automatic' | 'manual';
   enabled: boolean;
@@ -30,7 +32,7 @@ export function skipReason(i: TriggerInput): string | undefined {
   if (i.disabledLanguages.includes(i.languageId)) return `disabled for ${i.languageId}`;
   if (i.snoozed && i.trigger === 'automatic') return 'snoozed';
   if (i.suggestWidgetActive && i.trigger === 'automatic') return 'suggest widget selection';
-  if (i.text.length > MAX_FILE_CHARS) return 'file too large';
+  if ((i.length ?? i.text.length) > MAX_FILE_CHARS) return 'file too large';
   const lineStart = i.text.lastIndexOf('\n', i.offset - 1) + 1;
   let lineEnd = i.text.indexOf('\n', i.offset);
   if (lineEnd < 0) lineEnd = i.text.length;

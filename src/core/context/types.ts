@@ -4,6 +4,8 @@
  */
 
 /** What the editor knows about a document at one moment. `offset` is the cursor (UTF-16 index into text). */
+import type { CursorText } from './cursorText';
+
 export interface DocumentSnapshot {
   /** Absolute file system path (or an untitled id). */
   path: string;
@@ -15,6 +17,11 @@ export interface DocumentSnapshot {
   offset: number;
   /** The 0-based line of `offset`, when the editor says (so no one counts the text's lines from the top to find it). */
   line?: number;
+  /**
+   * The text around the cursor and the length, when the snapshot gives them apart from `text` (an editor snapshot whose
+   * `text` is read from the editor only when asked for): read them with cursorText().
+   */
+  near?: CursorText;
   /** Selection, when the caller has one (chat/actions). */
   selection?: { start: number; end: number };
 }

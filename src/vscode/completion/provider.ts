@@ -38,7 +38,7 @@ export class PhiInlineCompletionProvider implements vscode.InlineCompletionItemP
     const sub = token.onCancellationRequested(() => controller.abort());
     try {
       const answer = await this.scheduler.provide({
-        doc: this.services.context.snapshot(document, position),
+        doc: this.services.context.cursorSnapshot(document, position),
         trigger: context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke ? 'manual' : 'automatic',
         indent: indentFor(document),
         signal: controller.signal,
