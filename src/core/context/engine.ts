@@ -13,7 +13,8 @@ import { countTokens } from '../tokens';
 import { ImportResolver } from './resolveImports';
 import { expandBarrels } from './barrels';
 import { languageForPath } from './languages';
-import { MemberUseCache, containerFiles, namespaceMemberCandidates, qualifierUses } from './qualified';
+import { MemberUseCache, containerFiles, namespaceFiles, namespaceMemberCandidates, qualifierUses } from './qualified';
+import { typedMemberCandidates } from './typedMembers';
 import { adjacentDefinitionCandidates } from './adjacent';
 import { popularCandidates } from './popular';
 import { macroFiles } from './macroFiles';
@@ -99,6 +100,7 @@ export class TreeSitterContextEngine implements ContextEngine {
     candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: importable }, this.options.index, 0.5, 'in a module next to the imports around the cursor'));
     candidates.push(...adjacentDefinitionCandidates(cur, this.options.index));
     candidates.push(...namespaceMemberCandidates(cur, { index: this.options.index, resolveFrom: this.resolveFrom, activity: this.activity, memberUses: this.memberUses }));
+    candidates.push(...typedMemberCandidates(cur, this.typeScope(cur)));
     candidates.push(...popularCandidates(cur, this.options.index));
     if (on.similar !== false) candidates.push(...similarCandidates(cur, this.activity, this.windows, { weight: SIMILAR_WEIGHT }));
     if (on.recentEdits !== false) candidates.push(...recentEditCandidates(cur, this.activity));
@@ -182,6 +184,20 @@ export class TreeSitterContextEngine implements ContextEngine {
     ranked.sort((a, b) => a.d - b.d || compareNames(a.f, b.f));
     for (const { f, d } of ranked.slice(0, MAX_IMPORTABLE_FILES)) out.set(f, d);
     return out;
+  }
+
+  /** Where the types of the values around the cursor are looked up (see valueTypes.ts). */
+  private typeScope(cur: CursorInfo) {
+    const index = this.options.index;
+    const namespaces = new Map<string, string[] | undefined>();
+    const namespaceOf = (q: string) => {
+      if (!namespaces.has(q)) {
+        const bound = cur.imports.some((imp) => imp.names.includes(q));
+        namespaces.set(q, bound ? namespaceFiles(cur, q, { index, resolveFrom: this.resolveFrom }).map((f) => f.path) : undefined);
+      }
+      return namespaces.get(q);
+    };
+    return { index, fromPath: cur.relPath, reachable: cur.reachableFiles, namespaceFiles: namespaceOf };
   }
 
   /** Resolves an import source written in `fromPath` (that file's language decides how). */

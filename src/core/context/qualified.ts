@@ -165,7 +165,7 @@ export function qualifierUses(cur: CursorInfo, isContainer: (q: string) => boole
 }
 
 /** Files a qualifier stands for: its import's target (Python: the submodule `source.q` first), through barrels. */
-function namespaceFiles(cur: CursorInfo, q: string, deps: NamespaceDeps): { path: string; depth: number }[] {
+export function namespaceFiles(cur: CursorInfo, q: string, deps: Pick<NamespaceDeps, 'index' | 'resolveFrom'>): { path: string; depth: number }[] {
   const language = languageForId(cur.languageId) ?? languageForPath(cur.relPath);
   const direct: string[] = [];
   for (const imp of cur.imports) {
@@ -179,7 +179,7 @@ function namespaceFiles(cur: CursorInfo, q: string, deps: NamespaceDeps): { path
 }
 
 /** Sub-words of what is being written: the enclosing scopes' names and the identifiers on the lines around the cursor. */
-function cursorSubwords(cur: CursorInfo, qualifiers: ReadonlySet<string>): SubwordBag {
+export function cursorSubwords(cur: CursorInfo, qualifiers: ReadonlySet<string>): SubwordBag {
   const bag = new SubwordBag();
   cur.scopes.forEach((s, i) => bag.add(s.name, i === cur.scopes.length - 1 ? 1 : 0.6));
   const language = languageForId(cur.languageId) ?? languageForPath(cur.relPath);

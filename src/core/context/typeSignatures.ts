@@ -1,0 +1,154 @@
+/**
+ * Reading types out of definition signatures (the whitespace-collapsed heads the index keeps), without a type checker:
+ * the declared return type of a function or method (`function string(params?: P): ZodString` -> `ZodString`), the
+ * annotation of a variable or field (`globalConfig: $ZodConfig = ...` -> `$ZodConfig`), the bases of a class or
+ * interface (`interface A<T> extends B<T>, C` -> B, C) and the right side of a type alias (`type R = S | E` -> S, E).
+ * Text in, names out: which of the names are types is for the caller (the workspace index) to say.
+ */
+
+const IDENT_START = /[A-Za-z_$]/;
+const IDENT = /[\w$]/;
+
+/** The index just past the bracket group that opens at `open` (`(`, `<`, `[` or `{`), or -1 when it never closes. */
+function skipGroup(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    const c = s[i];
+    if (c === '(' || c === '[' || c === '{' || c === '<') depth++;
+    else if (c === ')' || c === ']' || c === '}' || (c === '>' && s[i - 1] !== '=')) {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
+const skipSpace = (s: string, i: number) => {
+  while (i < s.length && s[i] === ' ') i++;
+  return i;
+};
+
+/** Where `name` occurs in `signature` as a whole word, first occurrence (-1 when absent). */
+function wordAt(signature: string, name: string): number {
+  for (let i = signature.indexOf(name); i >= 0; i = signature.indexOf(name, i + 1)) {
+    if ((i === 0 || !IDENT.test(signature[i - 1])) && !IDENT.test(signature[i + name.length] ?? '')) return i;
+  }
+  return -1;
+}
+
+/** The text from `from` to the first `stop` character at bracket depth 0 (or the end), trimmed. */
+function untilTopLevel(s: string, from: number, stop: (c: string, i: number) => boolean): string {
+  let depth = 0;
+  let i = from;
+  for (; i < s.length; i++) {
+    const c = s[i];
+    if (depth === 0 && stop(c, i)) break;
+    if (c === '(' || c === '[' || c === '{' || c === '<') depth++;
+    else if ((c === ')' || c === ']' || c === '}' || (c === '>' && s[i - 1] !== '=')) && depth > 0) depth--;
+  }
+  return s.slice(from, i).trim();
+}
+
+/**
+ * The declared return type of callable `name` in `signature`: after its (optional) type parameters and its parameter
+ * list, the text following `:`. Also the arrow function or function type a variable holds (`const f = (x): T => ...`,
+ * `const f: (x: X) => T = ...`). Undefined when none is written.
+ */
+export function returnTypeOf(signature: string, name: string): string | undefined {
+  const at = wordAt(signature, name);
+  if (at < 0) return undefined;
+  let i = skipSpace(signature, at + name.length);
+  if (signature[i] === '?') i = skipSpace(signature, i + 1);
+  if (signature[i] === '<') i = skipSpace(signature, skipGroup(signature, i));
+  if (signature[i] === ':' || signature[i] === '=') {
+    // A variable: its annotation is a function type, or its value an arrow function.
+    const annotated = signature[i] === ':';
+    i = skipSpace(signature, i + 1);
+    if (!annotated && signature.startsWith('async', i)) i = skipSpace(signature, i + 5);
+    if (signature[i] === '<') i = skipSpace(signature, skipGroup(signature, i));
+    if (signature[i] !== '(') return undefined;
+    const end = skipGroup(signature, i);
+    if (end < 0) return undefined;
+    const j = skipSpace(signature, end);
+    if (annotated) return signature.startsWith('=>', j) ? nonEmpty(untilTopLevel(signature, j + 2, (c) => c === '=' || c === ';')) : undefined;
+    return signature[j] === ':' ? nonEmpty(untilTopLevel(signature, j + 1, (c, k) => c === ';' || c === '{' || (c === '=' && signature[k + 1] === '>'))) : undefined;
+  }
+  if (signature[i] !== '(') return undefined;
+  const end = skipGroup(signature, i);
+  if (end < 0) return undefined;
+  const j = skipSpace(signature, end);
+  return signature[j] === ':' ? nonEmpty(untilTopLevel(signature, j + 1, (c) => c === ';' || c === '{')) : undefined;
+}
+
+/** The annotation of variable, field or property `name` (`name: T`, `name?: T`, `readonly name: T = ...`). */
+export function declaredTypeOf(signature: string, name: string): string | undefined {
+  const at = wordAt(signature, name);
+  if (at < 0) return undefined;
+  let i = skipSpace(signature, at + name.length);
+  if (signature[i] === '?' || signature[i] === '!') i = skipSpace(signature, i + 1);
+  if (signature[i] !== ':') return undefined;
+  return nonEmpty(untilTopLevel(signature, i + 1, (c, k) => c === ';' || c === ',' || (c === '=' && signature[k + 1] !== '>')));
+}
+
+/**
+ * What a type definition builds on: the bases after `extends` / `implements` of a class or interface (or `:` of a
+ * C#/Kotlin-style head), or the right side of a type alias (`type R<T> = S<T> | E<T>`). Names at bracket depth 0 only
+ * (`B<C>` gives B, not C), qualifiers dropped, the definition's own type parameters left out.
+ */
+export function basesOf(signature: string, name: string): string[] {
+  const at = wordAt(signature, name);
+  if (at < 0) return [];
+  let i = skipSpace(signature, at + name.length);
+  const params = new Set<string>();
+  if (signature[i] === '<') {
+    const end = skipGroup(signature, i);
+    if (end < 0) return [];
+    for (const m of signature.slice(i + 1, end - 1).matchAll(/(?:^|,)\s*(?:(?:in|out|const)\s+)*([A-Za-z_$][\w$]*)/g)) params.add(m[1]);
+    i = end;
+  }
+  const rest = signature.slice(i);
+  const alias = /^\s*=/.exec(rest);
+  let heritage: string;
+  if (alias) heritage = rest.slice(alias[0].length);
+  else {
+    const m = /\b(?:extends|implements)\b/.exec(rest);
+    if (!m) return [];
+    heritage = rest.slice(m.index);
+  }
+  return typeNames(heritage, true).filter((n) => !params.has(n));
+}
+
+const TYPE_WORDS = new Set([
+  'extends', 'implements', 'keyof', 'typeof', 'readonly', 'infer', 'is', 'asserts', 'unique', 'new', 'this', 'in', 'out', 'const',
+]);
+
+/**
+ * The type names a type expression mentions: identifiers, the last part of a qualified name (`core.output` -> output),
+ * not property keys of object types (`{ a: T }` gives T) nor type-level keywords. `topLevel`: only names at bracket
+ * depth 0 (`Promise<R>` gives Promise).
+ */
+export function typeNames(expr: string, topLevel = false): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (c === '(' || c === '[' || c === '{' || c === '<') depth++;
+    else if ((c === ')' || c === ']' || c === '}' || (c === '>' && expr[i - 1] !== '=')) && depth > 0) depth--;
+    else if (c === '"' || c === "'" || c === '`') {
+      const close = expr.indexOf(c, i + 1);
+      i = close < 0 ? expr.length : close;
+    } else if (IDENT_START.test(c) && (i === 0 || !IDENT.test(expr[i - 1]))) {
+      let j = i + 1;
+      while (j < expr.length && IDENT.test(expr[j])) j++;
+      const word = expr.slice(i, j);
+      const next = expr[skipSpace(expr, j)];
+      const qualifier = next === '.' && IDENT_START.test(expr[skipSpace(expr, j) + 1] ?? '');
+      const key = next === ':' || (next === '?' && expr[skipSpace(expr, skipSpace(expr, j) + 1)] === ':');
+      if ((!topLevel || depth === 0) && !qualifier && !key && !TYPE_WORDS.has(word) && !/^\d/.test(word)) out.push(word);
+      i = j - 1;
+    }
+  }
+  return [...new Set(out)];
+}
+
+const nonEmpty = (s: string) => (s.length > 0 ? s : undefined);

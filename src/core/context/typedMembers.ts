@@ -1,0 +1,242 @@
+/**
+ * Members of the types the code around the cursor works with. The values near the cursor (`schema`, `result`,
+ * `fiber`) and the chains of calls written there (`z.string().min(3)`, `Effect.succeed(1).pipe(`) are typed through
+ * the declarations the index holds (valueTypes.ts); the next line very often uses a member of one of those types that
+ * the visible text never names (`schema.safeParse(...)` after `const schema = z.string()`), so their members —
+ * inherited ones included, nearest level first — are offered as one-line signatures, ranked by how often the file
+ * itself uses `.member` and by how much their names share with the lines around the cursor.
+ */
+import type { Candidate } from './packing';
+import { cursorSubwords } from './qualified';
+import { linesAround, type CursorInfo } from './retrieval';
+import { subwordIdf, subwordRelevance } from './subwords';
+import { TypeResolver, type ChainStep, type TypeDef, type TypeScope } from './valueTypes';
+import type { IndexedFile, IndexedTag } from './workspaceIndex';
+
+/** Lines scanned for values and chains, above and below the cursor. */
+const LINES_BEFORE = 60;
+const LINES_AFTER = 15;
+/** Types offered (most used first), members per type, candidates in all. */
+const MAX_TYPES = 8;
+const MAX_MEMBERS_PER_TYPE = 80;
+const MAX_CANDIDATES = 200;
+/** Score = use x LEVEL_DECAY^level x (FLOOR + GAIN x min(relevance, RELEVANCE_CAP)), as namespace members are scored. */
+const FLOOR = 0.3;
+const GAIN = 0.5;
+const RELEVANCE_CAP = 6;
+const LEVEL_DECAY = 0.85;
+/** Members of a type in use whose own types are followed (the file's most used), and their weight against the type's. */
+const FOLLOWED_MEMBERS = 4;
+const FOLLOWED_WEIGHT = 0.6;
+/** Member kinds whose use is a call (their return type is what the next step sees). */
+const CALLED_KINDS = new Set(['method', 'function']);
+/** Relevance added for the member the file uses most after a `.` (log-scaled by its uses). */
+const OWN_USE_GAIN = 3;
+/** The file's text scanned for its `.member` uses, before and after the cursor. */
+const OWN_SCAN_BEFORE = 100_000;
+const OWN_SCAN_AFTER = 30_000;
+/** Characters a call's argument list may span before the chain is given up (bounds the scan on long lines). */
+const MAX_ARGS_CHARS = 400;
+/** A declaration above the cursor counts as three uses of its value's type, at this many times its distance. */
+const DECLARED_DISTANCE = 2;
+/** Whitespace (a line break and indentation) allowed before a chain's next `.`. */
+const MAX_BREAK = 40;
+
+/** `const x = `, `let x: T = `, `x = `, `x := ` (the value's name, its annotation if any); the chain follows. */
+const DECLARATION = /(?:^|[^\w$.])(?:(?:const|let|var)\s+(?:mut\s+)?)?([A-Za-z_$][\w$]*)\s*(?::\s*([^=;(){}]+?))?\s*:?=(?![=>])\s*(?:await\s+|yield\*?\s+)?/g;
+/** `name: Type` (parameters, fields): used only when Type names a type the index knows. */
+const ANNOTATION = /(?:^|[^\w$.?])([A-Za-z_$][\w$]*)\??\s*:\s*((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*)/g;
+
+const IDENT = /[\w$]/;
+const IDENT_START = /[A-Za-z_$]/;
+
+/** The chain starting at `at` in `text` (`a.b(x).c`, `new C(x).d`), and where it ends. */
+export function readChain(text: string, at: number): { steps: ChainStep[]; end: number } {
+  const steps: ChainStep[] = [];
+  let i = at;
+  let isNew = false;
+  if (text.startsWith('new ', i)) {
+    isNew = true;
+    i += 4;
+    while (text[i] === ' ') i++;
+  }
+  for (;;) {
+    if (!IDENT_START.test(text[i] ?? '')) break;
+    let j = i + 1;
+    while (j < text.length && IDENT.test(text[j])) j++;
+    const step: ChainStep = { name: text.slice(i, j), call: false, isNew: steps.length === 0 && isNew ? true : undefined };
+    steps.push(step);
+    i = j;
+    while (text[i] === '!') i++;
+    if (text[i] === '<' && steps.length > 0) {
+      const close = text.indexOf('>(', i);
+      if (close > i && close - i < 80 && !/[;\n]/.test(text.slice(i, close))) i = close + 1;
+    }
+    if (text[i] === '(') {
+      const end = closeParen(text, i);
+      if (end < 0) break;
+      step.call = true;
+      i = end;
+      while (text[i] === '!') i++;
+    }
+    // A chain may go on on the next line (`z\n  .object({...})\n  .refine(...)`).
+    let k = i;
+    while (k < text.length && k - i < MAX_BREAK && /\s/.test(text[k])) k++;
+    if (text[k] === '.' && IDENT_START.test(text[k + 1] ?? '')) i = k + 1;
+    else if (text[k] === '?' && text[k + 1] === '.' && IDENT_START.test(text[k + 2] ?? '')) i = k + 2;
+    else break;
+  }
+  return { steps, end: i };
+}
+
+/** Just past the `)` closing the `(` at `open`, skipping strings; -1 when not closed within MAX_ARGS_CHARS. */
+function closeParen(text: string, open: number): number {
+  let depth = 0;
+  const limit = Math.min(text.length, open + MAX_ARGS_CHARS);
+  for (let i = open; i < limit; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i + 1;
+    else if (c === '"' || c === "'" || c === '`') {
+      const close = text.indexOf(c, i + 1);
+      if (close < 0) return -1;
+      i = close;
+    }
+  }
+  return -1;
+}
+
+/** How near line `d` (relative to the cursor's) is: lines above count most, as for qualifier uses. */
+const nearness = (d: number) => (d <= 0 ? 1 / (1 + -d / 10) : 0.6 / (1 + d / 6));
+
+/**
+ * The types in use around the cursor, with a use weight in (0, 1]: the types of the local values (declared or
+ * inferred), and the types every chain written there passes through.
+ */
+export function typesInUse(cur: CursorInfo, resolver: TypeResolver): Map<TypeDef['tag'], { def: TypeDef; use: number }> {
+  const { text, firstLine } = linesAround(cur, LINES_BEFORE, LINES_AFTER);
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const lineOf = (index: number) => {
+    let lo = 0, hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return firstLine + lo;
+  };
+  const env = new Map<string, TypeDef[]>();
+  const used = new Map<TypeDef['tag'], { def: TypeDef; use: number }>();
+  const note = (defs: readonly TypeDef[], w: number) => {
+    for (const def of defs) {
+      const u = used.get(def.tag);
+      if (u) u.use = Math.min(1, u.use + w / 3);
+      else used.set(def.tag, { def, use: Math.min(1, w / 3) });
+    }
+  };
+  // Declared values first (in text order: a later declaration of a name replaces the earlier).
+  for (const m of text.matchAll(ANNOTATION)) {
+    const defs = resolver.typesOf(m[2], cur.relPath);
+    if (defs.length) env.set(m[1], defs);
+  }
+  for (const m of text.matchAll(DECLARATION)) {
+    const annotated = m[2] !== undefined ? resolver.typesOf(m[2], cur.relPath) : [];
+    const reached = annotated.length ? [annotated] : resolver.follow(readChain(text, m.index! + m[0].length).steps, env);
+    if (reached.length === 0) continue;
+    env.set(m[1], reached[reached.length - 1]);
+    // A value declared just above the cursor is what the next lines most likely use.
+    const d = lineOf(m.index!) - cur.line;
+    if (d <= 0) note(reached[reached.length - 1], 3 * nearness(d * DECLARED_DISTANCE));
+  }
+  // Then every chain: its head a local value, or longer than one name, or a call.
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'" || c === '`') {
+      const close = text.indexOf(c, i + 1);
+      const nl = text.indexOf('\n', i + 1);
+      if (close >= 0 && (nl < 0 || close < nl)) i = close;
+      continue;
+    }
+    if (!IDENT_START.test(c) || (i > 0 && (IDENT.test(text[i - 1]) || text[i - 1] === '.'))) continue;
+    const { steps, end } = readChain(text, i);
+    const w = nearness(lineOf(i) - cur.line);
+    if (steps.length > 1 || steps[0]?.call || env.has(steps[0]?.name)) {
+      for (const types of resolver.follow(steps, env)) note(types, w);
+    }
+    i = Math.max(i, (steps[0]?.isNew ? i + 4 : i) + (steps[0]?.name.length ?? 1) - 1);
+    void end;
+  }
+  return used;
+}
+
+/** How often each name follows a `.` in the text around the cursor (the file's own member uses, any receiver). */
+function ownMemberUses(cur: CursorInfo): Map<string, number> {
+  const out = new Map<string, number>();
+  const text = cur.text.slice(Math.max(0, cur.offset - OWN_SCAN_BEFORE), cur.offset + OWN_SCAN_AFTER);
+  for (const m of text.matchAll(/[\w$)\]]\??\.([A-Za-z_$][\w$]*)/g)) out.set(m[1], (out.get(m[1]) ?? 0) + 1);
+  return out;
+}
+
+/** Signatures of the members of the types in use around the cursor, best first. */
+export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope): Candidate[] {
+  const resolver = new TypeResolver(scope);
+  const own = ownMemberUses(cur);
+  const inUse = typesInUse(cur, resolver);
+  // One step further, where the file's habits lead: the types of the members it uses most on these values
+  // (`.error` of a parse result, `._zod` of a schema), whose own members the next line may name (`.error.issues`).
+  for (const { def, use } of [...inUse.values()].sort((a, b) => b.use - a.use).slice(0, MAX_TYPES)) {
+    const used = resolver.hierarchy(def).flatMap(({ def: d }) => resolver.members(d)).filter((m) => (own.get(m.name) ?? 0) > 0);
+    const top = Math.log1p(Math.max(0, ...used.map((m) => own.get(m.name)!)));
+    used.sort((a, b) => own.get(b.name)! - own.get(a.name)!);
+    for (const m of used.slice(0, FOLLOWED_MEMBERS)) {
+      const file = scope.index.file(def.file.path);
+      const at = resolver.hierarchy(def).find(({ def: d }) => resolver.members(d).includes(m))?.def.file ?? file;
+      if (!at) continue;
+      const next = resolver.typeOfUse(at, m, CALLED_KINDS.has(m.kind));
+      if (next === 'this') continue;
+      const w = (use * FOLLOWED_WEIGHT * Math.log1p(own.get(m.name)!)) / top;
+      for (const d of next) {
+        const u = inUse.get(d.tag);
+        if (u) u.use = Math.max(u.use, w);
+        else inUse.set(d.tag, { def: d, use: w });
+      }
+    }
+  }
+  const types = [...inUse.values()].sort((a, b) => b.use - a.use).slice(0, MAX_TYPES);
+  if (types.length === 0) return [];
+  const pool = new Map<IndexedTag, { file: IndexedFile; tag: IndexedTag; weight: number; via: string; head?: IndexedTag }>();
+  const offer = (file: IndexedFile, tag: IndexedTag, weight: number, via: string, head?: IndexedTag) => {
+    const had = pool.get(tag);
+    if (!had || had.weight < weight) pool.set(tag, { file, tag, weight, via, head });
+  };
+  for (const { def, use } of types) {
+    for (const { def: level, level: depth } of resolver.hierarchy(def)) {
+      const weight = use * LEVEL_DECAY ** depth;
+      offer(level.file, level.tag, weight, def.tag.name);
+      // A member on its type's first line (`type R = { success: true; ... }`) is shown as that line.
+      for (const tag of resolver.members(level).slice(0, MAX_MEMBERS_PER_TYPE)) offer(level.file, tag, weight, def.tag.name, tag.startLine === level.tag.startLine ? level.tag : undefined);
+    }
+  }
+  const entries = [...pool.values()];
+  const ownTop = Math.log1p(Math.max(0, ...entries.map((e) => own.get(e.tag.name) ?? 0)));
+  const context = cursorSubwords(cur, new Set());
+  const idf = subwordIdf(entries.map((e) => e.tag.name));
+  const out: Candidate[] = [];
+  for (const { file, tag, weight, via, head } of entries) {
+    const uses = own.get(tag.name) ?? 0;
+    const relevance = subwordRelevance(tag.name, context, idf) + (ownTop > 0 ? (OWN_USE_GAIN * Math.log1p(uses)) / ownTop : 0);
+    out.push({
+      source: 'type',
+      path: file.path,
+      languageId: file.language,
+      startLine: tag.startLine,
+      endLine: tag.endLine,
+      body: head ? head.signature : tag.snippet,
+      brief: head ? head.signature : tag.signature,
+      score: weight * (FLOOR + GAIN * Math.min(relevance, RELEVANCE_CAP)),
+      reason: `${tag.kind} ${tag.name}: ${tag.name === via ? 'a type' : `a member of ${via}`} in use near the cursor${uses ? `; this file uses .${tag.name} ${uses} times` : ''}`,
+    });
+  }
+  return out.sort((a, b) => b.score - a.score).slice(0, MAX_CANDIDATES);
+}

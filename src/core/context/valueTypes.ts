@@ -1,0 +1,202 @@
+/**
+ * The types of values, inferred from what tree-sitter indexed: in `const schema = z.string()` then `schema.safeParse(x)`,
+ * `schema.` names a member of whatever `z.string()` returns, and `string`'s declared return type (`): ZodString`) says
+ * which. A chain of member accesses and calls (`a.b(c).d`) is followed member by member through declared types:
+ * annotations (`x: T`), constructions (`new T(`), the declared return types of the functions and methods called (a
+ * method returning `this` keeps the receiver's type), the annotations of properties and variables, and a type's bases
+ * (`interface ZodString extends _ZodString<...>`, type alias unions) when the member is inherited. No type checker:
+ * generics are not instantiated, overloads are not chosen between; what cannot be read is left unknown.
+ */
+import { MEMBER_KINDS, topLevelDefinitions } from './fileSurface';
+import { basesOf, declaredTypeOf, returnTypeOf, typeNames } from './typeSignatures';
+import type { IndexedFile, IndexedTag, WorkspaceIndex } from './workspaceIndex';
+
+/** A type definition in the index. */
+export interface TypeDef {
+  file: IndexedFile;
+  tag: IndexedTag;
+}
+
+/** Kinds of definition that are types with members. */
+const TYPE_KINDS = new Set(['class', 'interface', 'type', 'struct', 'trait', 'enum']);
+/** Kinds whose value is called (their declared return type is the call's type). */
+const CALLABLE_KINDS = new Set(['function', 'method', 'variable', 'field', 'property', 'constant']);
+/** A type name with more definitions than this (outside the referring file) is too ambiguous to follow. */
+const MAX_TYPE_DEFS = 3;
+/** Levels of bases followed, and types visited per hierarchy. */
+const MAX_BASE_DEPTH = 4;
+const MAX_HIERARCHY = 16;
+/** Definitions of one value name considered. */
+const MAX_VALUE_DEFS = 4;
+
+export interface TypeScope {
+  index: WorkspaceIndex;
+  /** The file being edited. */
+  fromPath: string;
+  /** Files its imports reach (their definitions win over same-named ones elsewhere). */
+  reachable: ReadonlySet<string>;
+  /** Files a namespace qualifier (`z` of `import * as z`) stands for; undefined when the name is no namespace. */
+  namespaceFiles: (q: string) => readonly string[] | undefined;
+}
+
+/** One step of a chain: a name, whether it is called (`f(...)`), whether constructed (`new C(...)`). */
+export interface ChainStep {
+  name: string;
+  call: boolean;
+  isNew?: boolean;
+}
+
+/** Resolves names to definitions and types, caching for the life of one request. */
+export class TypeResolver {
+  private readonly typeCache = new Map<string, TypeDef[]>();
+  private readonly memberCache = new Map<IndexedTag, IndexedTag[]>();
+  private readonly hierarchyCache = new Map<IndexedTag, { def: TypeDef; level: number }[]>();
+
+  constructor(private readonly scope: TypeScope) {}
+
+  /** The type definitions `name` refers to when written in file `from`: that file's own first, then the reachable ones. */
+  typeDefs(name: string, from: string): TypeDef[] {
+    const key = `${from}\u0000${name}`;
+    let out = this.typeCache.get(key);
+    if (out) return out;
+    const all = this.scope.index.lookup(name).filter((r) => TYPE_KINDS.has(r.tag.kind));
+    const same = all.filter((r) => r.file.path === from);
+    const near = same.length ? same : all.filter((r) => this.scope.reachable.has(r.file.path) || r.file.path === this.scope.fromPath);
+    // Elsewhere, only a few top-level definitions: a type declared inside a function is local to it.
+    const top = near.length ? [] : all.filter((r) => topLevelDefinitions(r.file).includes(r.tag));
+    out = near.length ? near : top.length <= MAX_TYPE_DEFS ? top : [];
+    this.typeCache.set(key, out);
+    return out;
+  }
+
+  /** The tags inside a type's definition (its members, nested ones included), in file order. */
+  members(def: TypeDef): IndexedTag[] {
+    let out = this.memberCache.get(def.tag);
+    if (!out) {
+      out = def.file.tags.filter((t) => t !== def.tag && t.startLine >= def.tag.startLine && t.endLine <= def.tag.endLine);
+      this.memberCache.set(def.tag, out);
+    }
+    return out;
+  }
+
+  /** A type and its bases, breadth first, with their distance from it (0 for the type itself). */
+  hierarchy(def: TypeDef): { def: TypeDef; level: number }[] {
+    let out = this.hierarchyCache.get(def.tag);
+    if (out) return out;
+    out = [{ def, level: 0 }];
+    const seen = new Set<IndexedTag>([def.tag]);
+    for (let i = 0; i < out.length && out.length < MAX_HIERARCHY; i++) {
+      const { def: d, level } = out[i];
+      if (level >= MAX_BASE_DEPTH) continue;
+      const head = d.tag.kind === 'type' ? d.tag.snippet.replace(/\s+/g, ' ') : d.tag.signature;
+      for (const base of basesOf(head, d.tag.name)) {
+        for (const b of this.typeDefs(base, d.file.path)) {
+          if (seen.has(b.tag) || out.length >= MAX_HIERARCHY) continue;
+          seen.add(b.tag);
+          out.push({ def: b, level: level + 1 });
+        }
+      }
+    }
+    this.hierarchyCache.set(def.tag, out);
+    return out;
+  }
+
+  /** The definitions of member `name` on values of `types`, from the nearest level of their hierarchies that has one. */
+  member(types: readonly TypeDef[], name: string): { file: IndexedFile; tag: IndexedTag }[] {
+    const out: { file: IndexedFile; tag: IndexedTag }[] = [];
+    for (const t of types) {
+      for (const { def } of this.hierarchy(t)) {
+        const found = this.members(def).filter((m) => m.name === name);
+        if (found.length) {
+          for (const tag of found) out.push({ file: def.file, tag });
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The types a type expression written in file `from` names (top-level names first; nested ones when none is a type). */
+  typesOf(expr: string, from: string): TypeDef[] {
+    const resolve = (names: string[]) => names.flatMap((n) => this.typeDefs(n, from));
+    const top = resolve(typeNames(expr, true));
+    return top.length ? top : resolve(typeNames(expr));
+  }
+
+  /**
+   * The type of using definition `tag` (in `file`): called, its declared return type; otherwise its annotation; a type
+   * itself (`Foo.bar`, `new Foo`) stands for its own members. 'this' when a method returns its receiver.
+   */
+  typeOfUse(file: IndexedFile, tag: IndexedTag, called: boolean): TypeDef[] | 'this' {
+    if (TYPE_KINDS.has(tag.kind)) return [{ file, tag }];
+    if (!CALLABLE_KINDS.has(tag.kind)) return [];
+    const text = called ? returnTypeOf(tag.signature, tag.name) : declaredTypeOf(tag.signature, tag.name);
+    if (text === undefined) return [];
+    if (text === 'this') return 'this';
+    return this.typesOf(text, file.path);
+  }
+
+  /**
+   * Definitions of a value name used in the current file: its own, then the reachable files', then any when few (not
+   * members of something: a chain's head is a free name). `within`: the top-level definitions of those files only.
+   */
+  valueDefs(name: string, within?: readonly string[]): { file: IndexedFile; tag: IndexedTag }[] {
+    if (within) {
+      const set = new Set(within);
+      return this.scope.index.lookup(name).filter((r) => set.has(r.file.path) && topLevelDefinitions(r.file).includes(r.tag)).slice(0, MAX_VALUE_DEFS);
+    }
+    const refs = this.scope.index.lookup(name).filter((r) => !MEMBER_KINDS.has(r.tag.kind));
+    const own = refs.filter((r) => r.file.path === this.scope.fromPath);
+    if (own.length) return own.slice(0, MAX_VALUE_DEFS);
+    const near = refs.filter((r) => this.scope.reachable.has(r.file.path));
+    if (near.length) return near.slice(0, MAX_VALUE_DEFS);
+    return refs.length <= MAX_TYPE_DEFS ? [...refs] : [];
+  }
+
+  /**
+   * Follows a chain (`z.string().min(3)`, `new Foo().bar`, `schema.safeParse(x).error`) from its head, `env` giving the
+   * types of the local values. Returns the types reached after each step (empty when the chain's head is unknown);
+   * the walk stops at the first step it cannot type.
+   */
+  follow(steps: readonly ChainStep[], env: ReadonlyMap<string, TypeDef[]>): TypeDef[][] {
+    const reached: TypeDef[][] = [];
+    if (steps.length === 0) return reached;
+    const head = steps[0];
+    let types: TypeDef[] = [];
+    let i = 1;
+    if (head.isNew) types = this.typeDefs(head.name, this.scope.fromPath);
+    else if (env.has(head.name)) types = env.get(head.name)!;
+    else {
+      // `ns.f(...)`: a member of the module a namespace import names; else the head is a value (or a type) itself.
+      const ns = steps.length > 1 ? this.scope.namespaceFiles(head.name) : undefined;
+      let defs = ns ? this.valueDefs(steps[1].name, ns) : [];
+      let step = steps[1];
+      if (defs.length) i = 2;
+      else {
+        defs = this.valueDefs(head.name);
+        step = head;
+      }
+      types = dedupe(defs.flatMap((d) => asList(this.typeOfUse(d.file, d.tag, step.call), [])));
+    }
+    if (types.length === 0) return reached;
+    reached.push(types);
+    for (; i < steps.length; i++) {
+      const found = this.member(types, steps[i].name);
+      if (found.length === 0) break;
+      const next = dedupe(found.flatMap((m) => asList(this.typeOfUse(m.file, m.tag, steps[i].call), types)));
+      if (next.length === 0) break;
+      types = next;
+      reached.push(types);
+    }
+    return reached;
+  }
+}
+
+function asList(t: TypeDef[] | 'this', receiver: TypeDef[]): TypeDef[] {
+  return t === 'this' ? receiver : t;
+}
+
+function dedupe(defs: TypeDef[]): TypeDef[] {
+  const seen = new Set<IndexedTag>();
+  return defs.filter((d) => (seen.has(d.tag) ? false : (seen.add(d.tag), true)));
+}
