@@ -30,6 +30,9 @@ const FOLLOWED_MEMBERS = 4;
 const FOLLOWED_WEIGHT = 0.6;
 /** Member kinds whose use is a call (their return type is what the next step sees). */
 const CALLED_KINDS = new Set(['method', 'function']);
+/** Overloads of one member offered at full weight; each further one weighs this much of the one before. */
+const FULL_OVERLOADS = 3;
+const OVERLOAD_DECAY = 0.6;
 /** Relevance added for the member the file uses most after a `.` (log-scaled by its uses). */
 const OWN_USE_GAIN = 3;
 /** The file's text scanned for its `.member` uses, before and after the cursor. */
@@ -44,8 +47,8 @@ const MAX_BREAK = 40;
 
 /** `const x = `, `let x: T = `, `x = `, `x := ` (the value's name, its annotation if any); the chain follows. */
 const DECLARATION = /(?:^|[^\w$.])(?:(?:const|let|var)\s+(?:mut\s+)?)?([A-Za-z_$][\w$]*)\s*(?::\s*([^=;(){}]+?))?\s*:?=(?![=>])\s*(?:await\s+|yield\*?\s+)?/g;
-/** `name: Type` (parameters, fields): used only when Type names a type the index knows. */
-const ANNOTATION = /(?:^|[^\w$.?])([A-Za-z_$][\w$]*)\??\s*:\s*((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*)/g;
+/** `name: Type` (parameters, fields) and `): Type` (return types): used only when Type names a type the index knows. */
+const ANNOTATION = /(?:(?:^|[^\w$.?])([A-Za-z_$][\w$]*)\??|\))\s*:\s*((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*)/g;
 
 const IDENT = /[\w$]/;
 const IDENT_START = /[A-Za-z_$]/;
@@ -138,7 +141,10 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver): Map<TypeDef
   // Declared values first (in text order: a later declaration of a name replaces the earlier).
   for (const m of text.matchAll(ANNOTATION)) {
     const defs = resolver.typesOf(m[2], cur.relPath);
-    if (defs.length) env.set(m[1], defs);
+    if (defs.length === 0) continue;
+    // `): T` is a return type (of the function being written, often): its value is what the code builds.
+    if (m[1] === undefined) note(defs, nearness(lineOf(m.index!) - cur.line));
+    else env.set(m[1], defs);
   }
   for (const m of text.matchAll(DECLARATION)) {
     const annotated = m[2] !== undefined ? resolver.typesOf(m[2], cur.relPath) : [];
@@ -215,7 +221,15 @@ export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope): Candid
       const weight = use * LEVEL_DECAY ** depth;
       offer(level.file, level.tag, weight, def.tag.name);
       // A member on its type's first line (`type R = { success: true; ... }`) is shown as that line.
-      for (const tag of resolver.members(level).slice(0, MAX_MEMBERS_PER_TYPE)) offer(level.file, tag, weight, def.tag.name, tag.startLine === level.tag.startLine ? level.tag : undefined);
+      // Overloads (`pipe<A>(this: A): A`, `pipe<A, B>(...)`, ...) after the first few weigh less each: twenty of them
+      // would spend the budget on one name.
+      const overloads = new Map<string, number>();
+      for (const tag of resolver.members(level).slice(0, MAX_MEMBERS_PER_TYPE)) {
+        const k = overloads.get(tag.name) ?? 0;
+        overloads.set(tag.name, k + 1);
+        const w = k < FULL_OVERLOADS ? weight : weight * OVERLOAD_DECAY ** (k - FULL_OVERLOADS + 1);
+        offer(level.file, tag, w, def.tag.name, tag.startLine === level.tag.startLine ? level.tag : undefined);
+      }
     }
   }
   const entries = [...pool.values()];
