@@ -5,33 +5,15 @@
  * that name, whose members are offered; a namespace's members the file itself uses most rank first; the files
  * defining the Rust macros the code invokes; the workspace's most used classes, at the lowest score.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { ExclusionRules } from '../../../src/core/context/exclude';
-import { nodeWorkspaceFs } from '../../../src/core/context/workspaceFs';
-import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
+import { tempWorkspaces } from './tempWorkspace';
 import { TreeSitterContextEngine } from '../../../src/core/context/engine';
 import type { DocumentSnapshot } from '../../../src/core/context/types';
 
-const roots: string[] = [];
-after(() => {
-  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
-});
 
-async function workspace(files: Record<string, string>): Promise<{ root: string; index: WorkspaceIndex }> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'unimported-'));
-  roots.push(root);
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-  const index = new WorkspaceIndex(nodeWorkspaceFs(root), new ExclusionRules(), { workers: 0 });
-  await index.build();
-  return { root, index };
-}
+const workspace = tempWorkspaces('unimported-');
 
 /** 30 filler definitions (lines of each from `lines(i)`): a container too big to fit a small budget whole. */
 function filler(lines: (i: number) => string[]): string[] {

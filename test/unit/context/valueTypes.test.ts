@@ -4,22 +4,14 @@
  * — through the declared return type of the function that made it, inherited members included, one member type
  * further where the file's own use leads (`result.error.issues`).
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { ExclusionRules } from '../../../src/core/context/exclude';
-import { nodeWorkspaceFs } from '../../../src/core/context/workspaceFs';
-import { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
+import { tempWorkspaces } from './tempWorkspace';
 import { TreeSitterContextEngine } from '../../../src/core/context/engine';
 import { basesOf, declaredTypeOf, returnTypeOf, typeNames } from '../../../src/core/context/typeSignatures';
 import { readChain } from '../../../src/core/context/typedMembers';
 
-const roots: string[] = [];
-after(() => {
-  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
-});
 
 test('return types, annotations and bases are read from signatures', () => {
   assert.equal(returnTypeOf('export function string(params?: string | core.$ZodStringParams): ZodString', 'string'), 'ZodString');
@@ -48,17 +40,7 @@ test('a chain is read step by step, over line breaks before a `.` and past call 
   assert.deepEqual(readChain('new Box(1).open().lid', 0).steps.map((s) => [s.name, s.call, s.isNew ?? false]), [['Box', true, true], ['open', true, false], ['lid', false, false]]);
 });
 
-async function workspace(files: Record<string, string>): Promise<{ root: string; index: WorkspaceIndex }> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'value-types-'));
-  roots.push(root);
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-  const index = new WorkspaceIndex(nodeWorkspaceFs(root), new ExclusionRules(), { workers: 0 });
-  await index.build();
-  return { root, index };
-}
+const workspace = tempWorkspaces('value-types-');
 
 /** A schema library: many builder functions (more than a small budget holds), a base type, a parse result. */
 function library(): Record<string, string> {
