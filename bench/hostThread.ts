@@ -111,7 +111,7 @@ class MeasuringRunner implements CompletionRunner {
   warm(doc: DocumentSnapshot, indent: { insertSpaces: boolean; tabSize: number }) {
     const w = this.windows;
     if (w) w.replyAt = undefined;
-    void this.pipeline.prepare(doc, this.target, indent).then(
+    void this.pipeline.prepare(doc, this.target, indent, { warmUp: true }).then(
       () => {
         if (w?.replyAt !== undefined && this.debouncing) this.afterReplyMs += busyMs() - w.replyAt;
       },

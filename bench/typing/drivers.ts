@@ -76,7 +76,7 @@ class BenchRunner implements CompletionRunner {
     return p;
   }
   warm(doc: DocumentSnapshot, indent: IndentStyle): void {
-    void this.pipeline.prepare(doc, target(this.env), indent).catch(() => undefined);
+    void this.pipeline.prepare(doc, target(this.env), indent, { warmUp: true }).catch(() => undefined);
   }
   run(p: PreparedCompletion, signal: AbortSignal, hooks: RunHooks): Promise<RunResult> {
     const { doc, t0 } = this.docs.get(p)!;

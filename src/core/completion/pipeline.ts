@@ -13,7 +13,7 @@ import { LocalTrees } from './localTrees';
 import { postprocess, isComplete, mayCompleteWith, type PostprocessInput } from './postprocess';
 import { cleanModelText } from './postprocess/clean';
 import { DEFAULT_WINDOW_BUDGET, type FileWindow, type WindowBudget } from './promptWindow';
-import { windowAndMode, type WindowAndMode, type WindowSource } from './cursorWindow';
+import { windowAndMode, type RemoteWindow, type WindowAndMode, type WindowSource } from './cursorWindow';
 import type { StableContext } from './stableContext';
 import type { BuiltPrompt, CompletionMode, CompletionOutcome, IndentStyle } from './types';
 
@@ -81,13 +81,14 @@ export type RunHooks = {
 /** Lines streamed past a complete answer, to cache as the next line's completion. */
 export const HOT_STREAK_LINES = 2;
 
-/** How long a request waits for the worker's window before building it on this thread. */
+/** How long a request waits for the worker's window (asked for at the warm-up, if any) before building it here. */
 export const WINDOW_WAIT_MS = 50;
 
 /**
  * Where the file window is built: by `source` (the context engine's worker, from its copy of the document, so this
- * thread tokenizes no new lines) when it answers within WINDOW_WAIT_MS, else here. `logger` hears once that the worker
- * could not answer (and once that it does again), never per keystroke.
+ * thread tokenizes no new lines). A warm-up waits for its answer as long as it takes (the debounce is running); the
+ * request, if it is still missing, waits WINDOW_WAIT_MS more and then builds the window here. `logger` hears once that
+ * the worker could not answer (and once that it does again), never per keystroke.
  */
 export interface WindowOptions {
   source: WindowSource;
@@ -109,50 +110,58 @@ export class CompletionPipeline {
    * warm-up during the debounce, then the request), and the second finds the work done (or under way). Keyed by the
    * document's version, so an edit in between is never served stale.
    */
-  private lastWindow: { key: string; value: Promise<WindowAndMode> } | undefined;
+  private lastWindow: WindowEntry | undefined;
   private lastPrompt: { request: PromptRequest; prompt: BuiltPrompt } | undefined;
   private readonly localTrees = new LocalTrees();
   /** The worker could not answer a window request in time (logged once until it answers again). */
   private windowOutage = false;
 
-  private windowAndMode(doc: DocumentSnapshot, budget: WindowBudget): Promise<WindowAndMode> {
+  /**
+   * The window and mode for this document position: the same object for the warm-up and the request (the prompt is
+   * reused by identity). With a window source, the worker is asked once; a warm-up waits for its answer, a request
+   * waits WINDOW_WAIT_MS at most, then the window is built here.
+   */
+  private async windowAndMode(doc: DocumentSnapshot, budget: WindowBudget, warmUp: boolean): Promise<WindowAndMode> {
     const key = [doc.path, doc.version, doc.offset, doc.near?.length ?? doc.text.length, doc.languageId, budget.aboveTokens, budget.belowTokens, budget.linePrefixTokens, budget.lineSuffixTokens].join('\u0000');
-    if (this.lastWindow?.key === key) return this.lastWindow.value;
-    const value = this.windows ? this.remoteWindow(doc, budget) : Promise.resolve(windowAndMode(doc, budget, this.localTrees));
-    this.lastWindow = { key, value };
-    return value;
-  }
-
-  /** The worker's window (its line counts kept for the prompt's count), or this thread's when it does not answer in time. */
-  private async remoteWindow(doc: DocumentSnapshot, budget: WindowBudget): Promise<WindowAndMode> {
-    const { source, logger, waitMs = WINDOW_WAIT_MS } = this.windows!;
+    let entry = this.lastWindow;
+    if (entry?.key !== key) {
+      entry = { key, remote: this.windows?.source.window(doc, budget).catch(() => undefined) };
+      this.lastWindow = entry;
+    }
+    if (entry.value) return entry.value;
+    if (!entry.remote) return (entry.value = windowAndMode(doc, budget, this.localTrees));
+    const { logger, waitMs = WINDOW_WAIT_MS } = this.windows!;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
-    const remote = await Promise.race([source.window(doc, budget).catch(() => undefined), late]);
+    const late = warmUp ? undefined : new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
+    const remote = await (late ? Promise.race([entry.remote, late]) : entry.remote);
     clearTimeout(timer);
+    if (entry.value) return entry.value; // the other call (warm-up or request) settled it meanwhile
     if (remote && remote !== 'late') {
       if (this.windowOutage) logger.info('completion window: the context engine answers again; windows are built off this thread');
       this.windowOutage = false;
       rememberLineCounts(remote.counts);
-      return { window: remote.window, mode: remote.mode, scope: remote.scope, bySyntax: remote.bySyntax };
+      return (entry.value = { window: remote.window, mode: remote.mode, scope: remote.scope, bySyntax: remote.bySyntax });
     }
     if (!this.windowOutage) logger.info(`completion window: the context engine ${remote === 'late' ? `did not answer within ${waitMs} ms` : 'could not answer'}; building windows on this thread until it does`);
     this.windowOutage = true;
-    return windowAndMode(doc, budget, this.localTrees);
+    return (entry.value = windowAndMode(doc, budget, this.localTrees));
   }
 
   configure(settings: Partial<PipelineSettings>): void {
     this.settings = { ...this.settings, ...settings };
   }
 
-  /** Everything up to the wire. `indent` is the editor's indentation for this document. */
-  async prepare(doc: DocumentSnapshot, target: CompletionTarget, indent: IndentStyle): Promise<PreparedCompletion> {
+  /**
+   * Everything up to the wire. `indent` is the editor's indentation for this document. `warmUp`: done during the
+   * debounce, ahead of the request's own prepare (it waits for the worker's window rather than building it here).
+   */
+  async prepare(doc: DocumentSnapshot, target: CompletionTarget, indent: IndentStyle, { warmUp = false } = {}): Promise<PreparedCompletion> {
     const s = this.settings;
     const infill = target.backendKind === 'llamacpp' && promptStyleFor(target.info) !== 'phi4-hole';
     const rules = this.rules(doc);
     const rulesTokens = rules ? countTokens(rules) : 0;
     const budget = scaleWindow(infill ? fitInfillWindow(s.window) : s.window, target.contextWindow, s.maxTokens, Math.max(0, s.contextTokens - rulesTokens), rulesTokens);
-    const { window, mode, scope, bySyntax } = await this.windowAndMode(doc, budget.window);
+    const { window, mode, scope, bySyntax } = await this.windowAndMode(doc, budget.window, warmUp);
     const ctx = this.context ? await this.context.get(doc, window.cursorLine, budget.contextTokens) : { text: '', tokens: 0 };
     const maxTokens = mode === 'single-line' ? Math.min(s.singleLineMaxTokens, s.maxTokens) : s.maxTokens;
     const request: PromptRequest = { relPath: doc.relPath, languageId: doc.languageId, window, context: ctx.text, mode, model: target.info, backendKind: target.backendKind, contextWindow: target.contextWindow, rules };
@@ -237,6 +246,13 @@ export class CompletionPipeline {
     const r = postprocess({ ...p.post, raw, truncated: stopReason === 'length' || stopReason === 'window' });
     return { text: stopReason === 'abort' ? '' : r.text, raw, stopReason, note: r.rejected, usage, ttftMs, endedEarly, following: [] };
   }
+}
+
+interface WindowEntry {
+  key: string;
+  /** The worker's answer (undefined when it cannot give one), when there is a window source. */
+  remote?: Promise<RemoteWindow | undefined>;
+  value?: WindowAndMode;
 }
 
 /** Every input of buildPrompt is the same (strings by value, the window and the model by identity). */

@@ -49,7 +49,7 @@ export class ExtensionCompletionRunner implements CompletionRunner {
   }
 
   warm(doc: DocumentSnapshot, indent: IndentStyle): void {
-    if (this.lastTarget) void this.pipeline.prepare(doc, this.lastTarget, indent).catch(() => undefined);
+    if (this.lastTarget) void this.pipeline.prepare(doc, this.lastTarget, indent, { warmUp: true }).catch(() => undefined);
   }
 
   run(p: PreparedCompletion, signal: AbortSignal, hooks: RunHooks): Promise<RunResult> {

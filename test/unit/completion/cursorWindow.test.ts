@@ -13,6 +13,7 @@ import { remoteWindow, windowAndMode, type RemoteWindow, type WindowSource } fro
 import { LocalTrees } from '../../../src/core/completion/localTrees';
 import { fileWindow } from '../../../src/core/completion/promptWindow';
 import { loadLanguage } from '../../../src/core/context/parser';
+import { cursorText } from '../../../src/core/context/cursorText';
 import type { DocumentSnapshot } from '../../../src/core/context/types';
 import type { Backend } from '../../../src/core/backends/types';
 import { countTokens, forgetCounts } from '../../../src/core/tokens';
@@ -132,4 +133,34 @@ test('the window with the cursor line from the editor equals the one that counts
     const offset = Math.floor(random() * text.length);
     assert.deepEqual(fileWindow(text, offset, undefined, lineOf(text, offset)), fileWindow(text, offset));
   }
+});
+
+test("a warm-up waits for the worker's window however late (no window built here) and the request takes the same one", async () => {
+  const text = fs.readFileSync(FILES[0][1], 'utf8');
+  const offset = text.indexOf('\n', 5000);
+  let reads = 0;
+  const near = cursorText({ text, offset });
+  const doc: DocumentSnapshot = {
+    path: '/w/s.ts', relPath: 's.ts', languageId: 'typescript', version: 1, offset, line: lineOf(text, offset), near,
+    get text() {
+      reads++;
+      return text;
+    },
+  };
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const answering = sourceOver(text);
+  const source: WindowSource = { window: (d, budget) => held.then(() => answering.window(d, budget)) };
+  const logger = new MemoryLogger();
+  const pipeline = new CompletionPipeline(undefined, DEFAULT_PIPELINE_SETTINGS, undefined, { source, logger, waitMs: 20 });
+  const warm = pipeline.prepare(doc, target, indent, { warmUp: true });
+  await new Promise((r) => setTimeout(r, 80));
+  assert.equal(reads, 0, 'the warm-up did not build the window here after the request wait');
+  release();
+  const warmed = await warm;
+  const request = await pipeline.prepare(doc, target, indent);
+  assert.equal(request.prompt, warmed.prompt, 'the request reuses the warm-up prompt');
+  assert.equal(answering.calls, 1);
+  assert.equal(reads, 0);
+  assert.deepEqual(logger.lines, []);
 });
