@@ -44,6 +44,8 @@ const DOT = 46;
 /** Names defined more often than this in the workspace are too ambiguous to fetch unless an import points at them. */
 const MAX_AMBIGUITY = 6;
 const MAX_DEFS_PER_NAME = 2;
+/** Kinds of definition that are types, never a module's alias. */
+const TYPE_KINDS = new Set(['class', 'struct', 'enum', 'interface', 'trait', 'union']);
 
 function dirOf(p: string): string {
   const i = p.lastIndexOf('/');
@@ -109,8 +111,10 @@ export function definitionCandidates(cur: CursorInfo, index: WorkspaceIndex, ids
     const viaImport = refs.filter((r) => cur.reachableFiles.has(r.file.path));
     if (viaImport.length === 0 && refs.length > MAX_AMBIGUITY) continue;
     // A namespace alias (`import * as util from "./util"`, used as `util.x`) defined in none of the files its import
-    // reaches stands for the module itself: a `util` defined elsewhere is another thing.
-    if (viaImport.length === 0 && cur.resolvedBindings.has(name) && cur.qualifiers.has(name)) continue;
+    // reaches stands for the module itself: a `util` defined elsewhere is another thing. Not so a type imported by name
+    // and used as a qualifier (`use crate::task::Inject;` then `Inject::new()`) whose module re-exports it from a file
+    // the import does not reach (`pub use self::inject::Inject` inside a macro): a module alias is no struct or class.
+    if (viaImport.length === 0 && cur.resolvedBindings.has(name) && cur.qualifiers.has(name) && !refs.some((r) => TYPE_KINDS.has(r.tag.kind))) continue;
     const pool = viaImport.length ? viaImport : refs;
     const ranked = pool
       .map((r) => ({ r, affinity: affinity(r, cur, curDir) }))

@@ -232,3 +232,19 @@ test('Ruby: a class most files of the workspace use is offered to a file that do
   assert.equal(packed.items.some((i) => i.path === 'lib/app/rarely.rb'), false);
   engine.dispose();
 });
+
+test('Rust: a type imported by name and used as `Type::new()`, re-exported by the module the import names, is offered', async () => {
+  const { root, index } = await workspace({
+    'src/lib.rs': 'mod runtime;\n',
+    'src/runtime/mod.rs': 'pub(crate) mod task;\nmod tests;\n',
+    'src/runtime/task/mod.rs': 'mod inject;\n\ncfg_rt! {\n    pub(crate) use self::inject::Inject;\n}\n\npub(crate) fn spawn() {}\n',
+    'src/runtime/task/inject.rs': 'pub(crate) struct Inject {\n    len: usize,\n}\n\nimpl Inject {\n    pub(crate) fn new() -> Inject {\n        Inject { len: 0 }\n    }\n}\n',
+  });
+  const text = ['use crate::runtime::task::{self, Inject};', '', 'fn fill() {', '    let inject = Inject::new();', '    task::spawn();', '}', '', 'fn drain() {', '    CURSOR', '}', ''].join('\n');
+  const engine = new TreeSitterContextEngine({ index });
+  const packed = await engine.assemble({ doc: at(root, 'src/runtime/tests.rs', 'rust', text), budgetTokens: 1000, purpose: 'completion' });
+  const item = packed.items.find((i) => i.path === 'src/runtime/task/inject.rs' && i.text.includes('struct Inject'));
+  assert.ok(item, packed.text);
+  assert.match(item.reason, /imported/);
+  engine.dispose();
+});
