@@ -22,3 +22,12 @@ export function topLevelDefinitions(file: IndexedFile): readonly IndexedTag[] {
   cache.set(file, out);
   return out;
 }
+
+const sets = new WeakMap<IndexedFile, ReadonlySet<IndexedTag>>();
+
+/** True when `tag` is one of `file`'s top-level definitions (a set per index entry: files define thousands). */
+export function isTopLevelDefinition(file: IndexedFile, tag: IndexedTag): boolean {
+  let set = sets.get(file);
+  if (!set) sets.set(file, (set = new Set(topLevelDefinitions(file))));
+  return set.has(tag);
+}

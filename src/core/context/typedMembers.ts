@@ -42,6 +42,8 @@ const OWN_SCAN_AFTER = 30_000;
 const MAX_ARGS_CHARS = 400;
 /** A declaration above the cursor counts as three uses of its value's type, at this many times its distance. */
 const DECLARED_DISTANCE = 2;
+/** Lines longer than this are not scanned for values and chains. */
+const MAX_LINE_CHARS = 1000;
 /** Whitespace (a line break and indentation) allowed before a chain's next `.`. */
 const MAX_BREAK = 40;
 
@@ -117,7 +119,10 @@ const nearness = (d: number) => (d <= 0 ? 1 / (1 + -d / 10) : 0.6 / (1 + d / 6))
  * inferred), and the types every chain written there passes through.
  */
 export function typesInUse(cur: CursorInfo, resolver: TypeResolver): Map<TypeDef['tag'], { def: TypeDef; use: number }> {
-  const { text, firstLine } = linesAround(cur, LINES_BEFORE, LINES_AFTER);
+  const around = linesAround(cur, LINES_BEFORE, LINES_AFTER);
+  // A line of data (a 30,000-character string, a minified statement) holds no declarations worth its scan: emptied.
+  const text = around.text.split('\n').map((l) => (l.length > MAX_LINE_CHARS ? '' : l)).join('\n');
+  const firstLine = around.firstLine;
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const lineOf = (index: number) => {

@@ -7,7 +7,7 @@
  * (`interface ZodString extends _ZodString<...>`, type alias unions) when the member is inherited. No type checker:
  * generics are not instantiated, overloads are not chosen between; what cannot be read is left unknown.
  */
-import { MEMBER_KINDS, topLevelDefinitions } from './fileSurface';
+import { MEMBER_KINDS, isTopLevelDefinition } from './fileSurface';
 import { basesOf, declaredTypeOf, returnTypeOf, typeNames } from './typeSignatures';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from './workspaceIndex';
 
@@ -63,7 +63,7 @@ export class TypeResolver {
     const same = all.filter((r) => r.file.path === from);
     const near = same.length ? same : all.filter((r) => this.scope.reachable.has(r.file.path) || r.file.path === this.scope.fromPath);
     // Elsewhere, only a few top-level definitions: a type declared inside a function is local to it.
-    const top = near.length ? [] : all.filter((r) => topLevelDefinitions(r.file).includes(r.tag));
+    const top = near.length ? [] : all.filter((r) => isTopLevelDefinition(r.file, r.tag));
     out = near.length ? near : top.length <= MAX_TYPE_DEFS ? top : [];
     this.typeCache.set(key, out);
     return out;
@@ -143,7 +143,7 @@ export class TypeResolver {
   valueDefs(name: string, within?: readonly string[]): { file: IndexedFile; tag: IndexedTag }[] {
     if (within) {
       const set = new Set(within);
-      return this.scope.index.lookup(name).filter((r) => set.has(r.file.path) && topLevelDefinitions(r.file).includes(r.tag)).slice(0, MAX_VALUE_DEFS);
+      return this.scope.index.lookup(name).filter((r) => set.has(r.file.path) && isTopLevelDefinition(r.file, r.tag)).slice(0, MAX_VALUE_DEFS);
     }
     const refs = this.scope.index.lookup(name).filter((r) => !MEMBER_KINDS.has(r.tag.kind));
     const own = refs.filter((r) => r.file.path === this.scope.fromPath);
