@@ -1,5 +1,5 @@
 /**
- * String helpers for long-lived caches.
+ * Small string helpers.
  */
 
 /**
@@ -12,4 +12,9 @@
  */
 export function detach(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+/** `s` as a regular expression that matches it literally. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -8,6 +8,7 @@ import type { DocumentSnapshot } from '../context/types';
 import { renderPhi4 } from '../prompt/phi4';
 import { withRules } from '../rules/render';
 import { countTokens, truncateStartToTokens, truncateToTokens } from '../tokens';
+import { escapeRegExp } from '../strings';
 import { describeTarget, type ActionTarget } from './target';
 
 /** 'edit': the inline edit (Ctrl+I), a free instruction that may change behaviour. */
@@ -122,10 +123,6 @@ export interface CallSite {
   line: number;
   offset: number;
   text: string;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**

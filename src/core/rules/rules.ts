@@ -6,6 +6,7 @@
  * where a prompt goes or what is read.
  */
 import picomatch from 'picomatch';
+import { escapeRegExp } from '../strings';
 
 export type RuleFeature = 'chat' | 'edit' | 'actions' | 'completions';
 export const RULE_FEATURES: readonly RuleFeature[] = ['chat', 'edit', 'actions', 'completions'];
@@ -28,23 +29,39 @@ export interface RuleFile {
   rank: number;
 }
 
-const KINDS: { test: RegExp; rank: number }[] = [
-  { test: /^(?:.*\/)?AGENTS\.md$/i, rank: 0 },
-  { test: /^\.github\/copilot-instructions\.md$/, rank: 1 },
-  { test: /^\.github\/instructions\/[^/]+\.instructions\.md$/, rank: 2 },
-  { test: /^\.phicoder\/rules\/[^/]+\.md$/, rank: 3 },
+/**
+ * Where rules files live, in prompt order (the index is the rank): one file at a fixed path, or the files with a suffix in
+ * one folder. `nested`: the same name in any subfolder also counts, and speaks for that subfolder (AGENTS.md).
+ * The path test, the file-search glob and the fixed places to stat are all derived from this one table.
+ */
+const RULE_LOCATIONS: readonly ({ file: string; nested?: boolean } | { folder: string; suffix: string })[] = [
+  { file: 'AGENTS.md', nested: true },
+  { file: '.github/copilot-instructions.md' },
+  { folder: '.github/instructions', suffix: '.instructions.md' },
+  { folder: '.phicoder/rules', suffix: '.md' },
 ];
 
+const KINDS: { test: RegExp; rank: number }[] = RULE_LOCATIONS.map((loc, rank) => ({
+  rank,
+  test:
+    'file' in loc
+      ? new RegExp(`^${loc.nested ? '(?:.*/)?' : ''}${escapeRegExp(loc.file)}$`, loc.nested ? 'i' : '')
+      : new RegExp(`^${escapeRegExp(loc.folder)}/[^/]+${escapeRegExp(loc.suffix)}$`),
+}));
+
 /** Glob (for file search) of every rules file in a folder. */
-export const RULE_FILE_GLOB = '{**/AGENTS.md,.github/copilot-instructions.md,.github/instructions/*.instructions.md,.phicoder/rules/*.md}';
+export const RULE_FILE_GLOB = `{${RULE_LOCATIONS.map((loc) =>
+  'file' in loc ? `${loc.nested ? '**/' : ''}${loc.file}` : `${loc.folder}/*${loc.suffix}`,
+).join(',')}}`;
+
 /**
  * The fixed places of RULE_FILE_GLOB (nested AGENTS.md files aside), as files and folders of rules files: cheap to
  * stat before a prompt, for the rules a file watcher did not report.
  */
-export const RULE_PLACES = {
-  files: ['AGENTS.md', '.github/copilot-instructions.md'],
-  folders: [{ path: '.github/instructions', suffix: '.instructions.md' }, { path: '.phicoder/rules', suffix: '.md' }],
-} as const;
+export const RULE_PLACES: { files: readonly string[]; folders: readonly { path: string; suffix: string }[] } = {
+  files: RULE_LOCATIONS.flatMap((loc) => ('file' in loc ? [loc.file] : [])),
+  folders: RULE_LOCATIONS.flatMap((loc) => ('folder' in loc ? [{ path: loc.folder, suffix: loc.suffix }] : [])),
+};
 
 /** Is this folder-relative path a rules file? */
 export function isRulePath(relPath: string): boolean {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isRulePath, parseFrontMatter, parseRuleFile, rulesFor } from '../../../src/core/rules/rules';
+import { isRulePath, parseFrontMatter, parseRuleFile, RULE_FILE_GLOB, RULE_PLACES, rulesFor } from '../../../src/core/rules/rules';
 import { compactRules, renderRules, rulesAsComment, COMPLETION_RULES_TOKENS } from '../../../src/core/rules/render';
 import { countTokens } from '../../../src/core/tokens';
 
@@ -75,4 +75,20 @@ test('completions: the compact form is capped, cut at a line, stable, and render
   assert.equal(compactRules(rules), a, 'same rules, same bytes');
   assert.equal(rulesAsComment('Use tabs.\nNo any.', '#'), '# Project rules:\n# Use tabs.\n# No any.\n');
   assert.equal(rulesAsComment('', '//'), '');
+});
+
+test('locations: the file-search glob, the fixed places and the path test describe the same files', () => {
+  // Every fixed place and a file in every rules folder is a rules path, and the glob names each of them.
+  for (const file of RULE_PLACES.files) {
+    assert.ok(isRulePath(file), file);
+    assert.ok(RULE_FILE_GLOB.includes(file), file);
+  }
+  for (const { path, suffix } of RULE_PLACES.folders) {
+    assert.ok(isRulePath(`${path}/style${suffix}`), path);
+    assert.ok(!isRulePath(`${path}/deeper/style${suffix}`), `${path}: one level only`);
+    assert.ok(RULE_FILE_GLOB.includes(`${path}/*${suffix}`), path);
+  }
+  assert.ok(isRulePath('packages/app/AGENTS.md'), 'nested AGENTS.md');
+  assert.ok(!isRulePath('packages/app/.github/copilot-instructions.md'), 'only at the folder root');
+  assert.ok(!isRulePath('.github/copilot-instructionsXmd'), 'dots are literal');
 });
