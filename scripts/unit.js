@@ -25,5 +25,8 @@ if (!filters.length) {
   const { ensureAptPackages } = require('./setup-e2e');
   ensureAptPackages(['universal-ctags', 'golang-go', 'gopls'], 'the context oracle tests run Universal Ctags and gopls');
 }
+// A test that hangs (a wait that never ends: a regression in a timeout, a promise never settled) fails with its name after
+// five minutes instead of holding the whole run; the slowest test takes ~10 s on a loaded machine.
+if (!flags.some((f) => f.startsWith('--test-timeout'))) flags.push('--test-timeout=300000');
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...flags, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -275,7 +275,9 @@ test('the token meter shows the window split and blocks sending on overflow', as
   await v.page.fill('#input', 'too long');
   await v.clearPosted();
   await v.page.press('#input', 'Enter');
-  await new Promise((r) => setTimeout(r, 150));
+  // Messages arrive in order: once the draft typed after Enter is posted, a send from Enter would already be there.
+  await v.page.type('#input', '!');
+  await v.waitPosted((m) => m.type === 'draft' && m.text === 'too long!');
   assert.equal((await v.posted()).filter((m) => m.type === 'send').length, 0, 'overflowing question not sent');
   await v.page.close();
 });

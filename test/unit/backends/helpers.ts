@@ -29,7 +29,7 @@ export async function deadPort(): Promise<number> {
 }
 
 /** Wait until `cond` holds (polling), or fail after `ms`. */
-export async function until(cond: () => boolean, ms = 2000): Promise<void> {
+export async function until(cond: () => boolean, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('condition not reached in time');

@@ -138,9 +138,8 @@ test('malformed NDJSON line -> malformed; stream ending without done -> malforme
 test('a stream that never ends -> timeout, and the socket is closed', async () => {
   const b = new OllamaBackend({ endpoint: sim.url, keepAlive: '30m', idleTimeoutMs: 150 });
   sim.setReply({ chunks: ['a'], hang: true });
-  const t0 = Date.now();
+  // Only the idle timeout can end this stream (the simulator never sends more): without it the test would hang.
   await assert.rejects(collect(b.complete({ model: 'phi4', prompt: 'x', sampling: SAMPLING })), isCode('timeout'));
-  assert.ok(Date.now() - t0 < 1500);
   await until(() => sim.stats.open === 0);
   assert.equal(sim.stats.aborted, 1);
 });

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { until } from '../backends/helpers';
 
 test('the CLI prints its URL and the extension settings, answers requests, and stops on SIGTERM', async () => {
   const cli = path.join(__dirname, '..', '..', 'sim', 'cli.ts');
@@ -21,7 +22,8 @@ test('the CLI prints its URL and the extension settings, answers requests, and s
       });
       child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
     });
-    await new Promise((r) => setTimeout(r, 100));
+    // The banner may come in later chunks than the "listening" line: wait for its last line, not for a fixed time.
+    await until(() => /"phiCoder.backend"/.test(out), 30_000);
     assert.match(out, /TEST DOUBLE/);
     assert.match(out, new RegExp(`"phiCoder.endpoint": "${url}"`));
     assert.match(out, /"phiCoder.backend": "llamacpp"/);

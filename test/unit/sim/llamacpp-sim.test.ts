@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { startSimulator, type Simulator } from '../../sim/index';
 import { LLAMA3_MODEL, PHI4_MODEL, QWEN_CODER_MODEL } from '../../sim/types';
 import { countTokens } from '../../../src/core/tokens';
+import { until } from '../backends/helpers';
 
 let sim: Simulator;
 before(async () => {
@@ -110,11 +111,16 @@ test('errors: 400 exceed_context_size_error with n_prompt_tokens/n_ctx, 501 infi
 });
 
 test('loadMs: /health answers 503 after start until the model is loaded', async () => {
-  const s = await startSimulator({ kind: 'llamacpp', timing: { loadMs: 150, timeScale: 1 } });
+  // 2 s of loading: the first probe lands inside it even on a loaded machine; then wait for the state, not a fixed time.
+  const s = await startSimulator({ kind: 'llamacpp', timing: { loadMs: 2000, timeScale: 1 } });
   try {
     assert.equal((await fetch(s.url + '/health')).status, 503);
-    await new Promise((r) => setTimeout(r, 250));
-    assert.equal((await fetch(s.url + '/health')).status, 200);
+    let status = 503;
+    for (const end = Date.now() + 30_000; status !== 200 && Date.now() < end; ) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = (await fetch(s.url + '/health')).status;
+    }
+    assert.equal(status, 200);
   } finally {
     await s.close();
   }
@@ -199,9 +205,8 @@ test('slots: with one slot a second request waits until the first finishes (queu
     await first;
     one.setReply('b');
     const second = fetch(one.url + '/completion', { method: 'POST', body: JSON.stringify({ prompt: 'y', stream: true }) }).then((r) => r.text());
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => one.stats.open === 2);
     assert.equal(one.stats.completed, 0, 'second request is queued behind the hanging one');
-    assert.equal(one.stats.open, 2);
     ac.abort();
     const text = await second;
     assert.match(text, /"content":"b"/);

@@ -5,6 +5,7 @@ import { Ollama } from 'ollama';
 import { startSimulator, truncatePrompt, type Simulator } from '../../sim/index';
 import { PHI4_MODEL, QWEN_CODER_MODEL } from '../../sim/types';
 import { countTokens } from '../../../src/core/tokens';
+import { until } from '../backends/helpers';
 import { renderPhi4 } from '../../../src/core/prompt/phi4';
 
 let sim: Simulator;
@@ -115,8 +116,7 @@ test('client abort closes the socket: the simulator counts an abort and no reque
       if (got.length === 2) it.abort();
     }
   }, (e: Error) => e.name === 'AbortError');
-  for (let i = 0; i < 50 && sim.stats.open > 0; i++) await new Promise((r) => setTimeout(r, 10));
-  assert.equal(sim.stats.open, 0);
+  await until(() => sim.stats.open === 0);
   assert.equal(sim.stats.aborted, 1);
   assert.equal(sim.stats.completed, 0);
 });
