@@ -240,9 +240,18 @@ export function isLoaded(languageId: string): boolean {
   return !!name && !!parsers.get(name)?.language;
 }
 
-/** CPU time this process has used, in ms (user + system). */
+type CpuUsage = () => { user: number; system: number };
+/**
+ * This thread's CPU clock where node has one (process.threadCpuUsage, node >= 23.9: getrusage(RUSAGE_THREAD), advanced
+ * at scheduler ticks, precise enough for a budget of tens of ms); else the whole process's, which also counts the other
+ * threads (the extension host, the index's threads) and so can end a parse early on a busy process.
+ */
+const cpuUsage: CpuUsage =
+  (process as unknown as { threadCpuUsage?: CpuUsage }).threadCpuUsage?.bind(process) ?? process.cpuUsage.bind(process);
+
+/** CPU time (user + system) in ms: this thread's where node can tell, else the process's. */
 function cpuMs(): number {
-  const u = process.cpuUsage();
+  const u = cpuUsage();
   return (u.user + u.system) / 1000;
 }
 
@@ -251,11 +260,11 @@ const READ_CHUNK_CHARS = 1024;
 
 function runParser(parser: Parser, text: string, options: ParseOptions): Tree | undefined {
   // The budget is CPU time, not wall time: on a busy machine (other processes, a loaded CI box) a small file must not
-  // fall back just because this process was waiting for a core. Reading the CPU clock is a system call (slower still in
-  // a worker thread: it sums every thread), and tree-sitter calls back every ~100 parse steps (reading it each time was
-  // ~20% of a cold index build in the profiler). So the cheap wall clock is read first: a thread cannot have used more
-  // CPU than the wall time that passed. Past the budget in wall time, the CPU clock is read every 8th call, counting
-  // from that moment: the parse gives up after between one and two budgets of CPU time.
+  // fall back just because this process was waiting for a core. Reading the CPU clock is a system call (the process's
+  // clock, used where node has no thread clock, sums every thread), and tree-sitter calls back every ~100 parse steps
+  // (reading it each time was ~20% of a cold index build in the profiler). So the cheap wall clock is read first: a
+  // thread cannot have used more CPU than the wall time that passed. Past the budget in wall time, the CPU clock is read
+  // every 8th call, counting from that moment: the parse gives up after between one and two budgets of CPU time.
   const budget = options.timeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
   const wallStart = performance.now();
   let cpuStart: number | undefined;
