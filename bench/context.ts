@@ -16,25 +16,23 @@
  * (none, jaccard windows, import definitions) run on the same samples in the same process. Last line: one JSON object.
  */
 import { argValue } from './args';
-import { rng } from './rng';
 import * as path from 'path';
 import * as fs from 'fs';
-import { ExclusionRules } from '../src/core/context/exclude';
-import { nodeWorkspaceFs } from '../src/core/context/workspaceFs';
-import { WorkspaceIndex } from '../src/core/context/workspaceIndex';
+import type { WorkspaceIndex } from '../src/core/context/workspaceIndex';
 import { TreeSitterContextEngine } from '../src/core/context/engine';
 import { RecentActivity } from '../src/core/context/activity';
 import { WindowCache } from '../src/core/context/similarity';
 import { languageForPath } from '../src/core/context/languages';
 import type { ContextItem } from '../src/core/context/types';
 import type { DocumentStructure } from '../src/core/context/documentCache';
-import { parse, resolveLanguage, setWasmDirectory, wasmHeapBytes } from '../src/core/context/parser';
-import { setQueryDirectory } from '../src/core/context/queries';
-import { extractImports } from '../src/core/context/structure';
+import { resolveLanguage, wasmHeapBytes } from '../src/core/context/parser';
+import type { ImportRef } from '../src/core/context/structure';
 import { detach } from '../src/core/strings';
 import { checkCtags, type Sample } from './contextOracle';
-import { drawSamples } from './oracles/sampling';
+import { drawSamplesInChild } from './oracles/samplerChild';
 import { importsBaseline, jaccardBaseline } from './contextBaselines';
+import { maskLine } from './masking';
+import { measureIndexBuild, percentile, r3 } from './indexRun';
 
 interface Args {
   repo: string;
@@ -64,8 +62,6 @@ function parseArgs(argv: string[]): Args {
 
 /** Files whose text the harness keeps (see readText): a sample reads its file, the gold file and up to 20 neighbours. */
 const TEXT_CACHE_FILES = 48;
-/** Files re-indexed one at a time (a save each) for update_ms. */
-const UPDATE_SAMPLES = 40;
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
@@ -84,25 +80,9 @@ function hit(items: readonly ContextItem[], s: Sample, goldLineText: string): bo
   });
 }
 
-/** The imports of a text (parsed outside the engine's document cache), as a structure importedFiles() takes. */
-async function maskedImports(languageId: string, text: string): Promise<DocumentStructure> {
-  const language = resolveLanguage(languageId);
-  const tree = language ? await parse(language, text) : undefined;
-  if (!language || !tree) return { tags: [], imports: [], language, parseMs: 0 };
-  try {
-    return { tags: [], imports: extractImports(language, tree, text), language, parseMs: 0 };
-  } finally {
-    tree.delete();
-  }
-}
-
-/** The file with line `line` hidden: the cursor sits after its indentation (prefix ends there, suffix starts at its end). */
-function maskLine(text: string, line: number): { masked: string; prefix: string; hidden: string } {
-  const lines = text.split('\n');
-  const indent = lines[line].match(/^\s*/)![0];
-  const prefix = lines.slice(0, line).join('\n') + (line > 0 ? '\n' : '') + indent;
-  const suffix = '\n' + lines.slice(line + 1).join('\n');
-  return { masked: prefix + suffix, prefix, hidden: lines[line] };
+/** The masked text's imports (parsed by the sampler's process) as a structure importedFiles() takes. */
+function importsStructure(languageId: string, imports: ImportRef[] | undefined): DocumentStructure {
+  return { tags: [], imports: imports ?? [], language: resolveLanguage(languageId), parseMs: 0 };
 }
 
 /** One missed sample on stderr: the hidden line, the gold definition, the index's entries, and what was packed. */
@@ -141,57 +121,16 @@ function lineCount(text: string | undefined): number {
   return n + 1;
 }
 
-function percentile(xs: number[], p: number): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
-
-/**
- * Bundled into dist/bench/ (scripts/bench-context.js), the engine finds its wasm, queries and index worker in dist/, as
- * the extension's does; under tsx it resolves them from node_modules and src/.
- */
-function useShippedAssets(): { workerScript?: string } {
-  const dist = path.join(__dirname, '..');
-  if (!fs.existsSync(path.join(dist, 'indexWorker.js'))) return {};
-  setWasmDirectory(path.join(dist, 'wasm'));
-  setQueryDirectory(path.join(dist, 'queries'));
-  return { workerScript: path.join(dist, 'indexWorker.js') };
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   console.error(`ctags: ${checkCtags()}`);
-  const wfs = nodeWorkspaceFs(args.repo);
-  const rules = new ExclusionRules();
-  const index = new WorkspaceIndex(wfs, rules, useShippedAssets());
-  const t0 = performance.now();
-  await index.build();
-  const indexMs = performance.now() - t0;
-  const files = [...index.allFiles()].map((f) => f.path).sort();
+  const { index, files, figures } = await measureIndexBuild(args.repo, args.seed, (l) => console.error(l));
   const mb = (n: number) => Math.round(n / 1048576);
   const mem = () => {
     const m = process.memoryUsage();
     return `rss ${mb(m.rss)} MB (heap ${mb(m.heapUsed)}, external ${mb(m.external)}, array buffers ${mb(m.arrayBuffers)})`;
   };
-  // Peak RSS so far: the index build (with its worker pool), before the oracles and the sampling harness run here.
-  const rssIndexMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  console.error(`memory after indexing: ${mem()}, peak ${rssIndexMb} MB`);
-  console.error(`index: ${files.length} files in ${indexMs.toFixed(0)} ms (${((files.length / indexMs) * 1000).toFixed(0)} files/s)`);
-  const build = index.lastBuild!;
-  const indexMbS = build.bytes / 1048576 / (indexMs / 1000);
-  const indexSteps = Object.fromEntries(Object.entries(build.steps).map(([k, v]) => [k, Math.round(v)]));
-  console.error(`index: ${(build.bytes / 1048576).toFixed(1)} MB, ${indexMbS.toFixed(2)} MB/s; steps (ms summed over threads): ${JSON.stringify(indexSteps)}`);
-  // One saved file re-indexed (what a save costs the engine's thread): seeded files of the corpus, in-process.
-  const updateMs: number[] = [];
-  const pick = rng(args.seed);
-  for (let i = 0; i < Math.min(UPDATE_SAMPLES, files.length); i++) {
-    const f = files[Math.floor(pick() * files.length)];
-    const t = fs.readFileSync(path.join(args.repo, f), 'utf8');
-    const u0 = performance.now();
-    await index.updateText(f, t, { mtimeMs: Date.now(), size: Buffer.byteLength(t) });
-    updateMs.push(performance.now() - u0);
-  }
+  console.error(`memory after indexing: ${mem()}`);
 
   const langCount = new Map<string, number>();
   for (const f of index.allFiles()) langCount.set(f.language, (langCount.get(f.language) ?? 0) + 1);
@@ -223,8 +162,8 @@ async function main(): Promise<void> {
   // earlier figures, scored as `recall_ctags`. A line in both is assembled once.
   const cursorFiles = args.largest > 0 ? largestFiles(args.repo, index, args.largest) : files;
   if (args.largest > 0) console.error(`cursors in the ${cursorFiles.length} largest files: ${cursorFiles.map((f) => `${f} (${lineCount(readText(f))} lines)`).join(', ')}`);
-  const drawn = await drawSamples(args.repo, files, readText, args.samples, args.seed, (l) => console.error(l), args.oracleMinutes * 60_000, cursorFiles);
-  // Peak RSS after drawing the samples: what the in-process part of the oracles (ctags definitions, sampling) added.
+  // The oracles run in a child process (bench/oracles/samplerChild.ts): this process's RSS is the engine's and the harness's.
+  const { drawn, maskedImports, peakRssMb: samplerRssMb } = await drawSamplesInChild({ repo: args.repo, files, cursorFiles, count: args.samples, seed: args.seed, budgetMs: args.oracleMinutes * 60_000 });
   const rssOracleMb = Math.round(process.resourceUsage().maxRSS / 1024);
   console.error(`oracle: ${drawn.precise.length} precise samples (${JSON.stringify(drawn.oracles)}) from ${drawn.queries} queries, rejected ${JSON.stringify(drawn.rejected)}; ${drawn.ctags.length} ctags samples (${(performance.now() - o0).toFixed(0)} ms)`);
   type SetName = 'precise' | 'ctags';
@@ -260,7 +199,7 @@ async function main(): Promise<void> {
     // which assemble() re-parses and re-extracts, timed (what a keystroke costs). The imports of the masked text that
     // choose the neighbours and feed the imports baseline come from a parse of its own, outside our engine's cache.
     await ours.documents.get(s.file, languageId, 1, text);
-    const structure = await maskedImports(languageId, masked);
+    const structure = importsStructure(languageId, maskedImports[`${s.file}:${s.line}`]);
     const imported = ours.importedFiles(s.file, structure, s.line);
     const dir = path.posix.dirname(s.file);
     const neighbours = [...new Set([...files.filter((f) => path.posix.dirname(f) === dir), ...imported.keys()])].filter((f) => f !== s.file);
@@ -307,7 +246,7 @@ async function main(): Promise<void> {
     const masked = maskLine(readText(b.s.file)!, b.s.line).masked;
     if (hit(jaccardBaseline(b.s.file, masked, b.offset, b.neighbours, readText, windows, args.budget).items, b.s, b.goldText)) score[b.set].jac++;
     const b1 = performance.now();
-    const structure = await maskedImports(languageForPath(b.s.file) ?? 'plaintext', masked);
+    const structure = importsStructure(languageForPath(b.s.file) ?? 'plaintext', maskedImports[`${b.s.file}:${b.s.line}`]);
     const imported = ours.importedFiles(b.s.file, structure, b.s.line);
     if (hit(importsBaseline(b.s.file, structure.imports, imported, index, args.budget).items, b.s, b.goldText)) score[b.set].imp++;
     phase.jaccard += b1 - b0;
@@ -315,12 +254,11 @@ async function main(): Promise<void> {
   }
   console.error(`memory after sampling: ${mem()}`);
   console.error(`phases (ms total): ${JSON.stringify(Object.fromEntries(Object.entries(phase).map(([k, v]) => [k, Math.round(v)])))}`);
-  const r3 = (x: number) => Math.round(x * 1000) / 1000;
   console.error(`peak RSS with baselines: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
   const { precise: p, ctags: c } = score;
   const of = (x: number, sc: { n: number }) => r3(x / Math.max(1, sc.n));
   console.error(`precision proxy (share of context tokens from the gold definition's file): ${r3(p.goldTokens / Math.max(1, p.tokens))}`);
-  console.error(`index throughput: ${Math.round((files.length / indexMs) * 1000)} files/s, ${indexMbS.toFixed(2)} MB/s`);
+  console.error(`index throughput: ${figures.index_files_s} files/s, ${figures.index_mb_s} MB/s`);
   console.log(JSON.stringify({
     repo: args.repo,
     language,
@@ -337,16 +275,13 @@ async function main(): Promise<void> {
     tokens_mean: Math.round(p.tokens / Math.max(1, p.n)),
     assemble_ms: { p50: r3(percentile(assembleMs, 50)), p95: r3(percentile(assembleMs, 95)) },
     ...(args.largest > 0 ? { largest: { files: cursorFiles.length, max_lines: Math.max(...cursorFiles.map((f) => lineCount(readText(f)))) } } : {}),
-    index_ms: Math.round(indexMs),
-    index_files: files.length,
-    index_mb: r3(build.bytes / 1048576),
-    index_files_s: Math.round((files.length / indexMs) * 1000),
-    index_mb_s: r3(indexMbS),
-    index_steps_ms: indexSteps,
-    update_ms: { p50: r3(percentile(updateMs, 50)), p95: r3(percentile(updateMs, 95)), max: r3(Math.max(0, ...updateMs)) },
+    ...figures,
+    // The engine's process: its peak up to the end of our engine's sampling (the index build with its worker pool, the
+    // engine, and the harness's texts), before the baselines. The oracles ran in the sampler's process.
     rss_mb: rssMb,
-    // rss_mb is the process's peak up to the end of our engine's sampling; these are its peaks at earlier points.
-    rss_peaks_mb: { after_index: rssIndexMb, after_oracle: rssOracleMb, after_sampling: rssMb },
+    rss_peaks_mb: { after_index: figures.rss_after_index_mb, after_oracle: rssOracleMb, after_sampling: rssMb },
+    // The sampler's process (ctags, the scope oracle, language server clients; not the TypeScript oracle's own process).
+    rss_sampler_mb: samplerRssMb,
     held_mb: heldMb,
   }));
 }

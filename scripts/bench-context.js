@@ -18,8 +18,8 @@ const name = at >= 0 ? args.splice(at, 2)[1] : 'context';
 const build = spawnSync(process.execPath, [path.join(ROOT, 'esbuild.js')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 if (build.status !== 0) process.exit(build.status ?? 1);
 esbuild.buildSync({
-  // The context benchmark's TypeScript oracle runs in a child process (bench/oracles/typescriptChild.ts).
-  entryPoints: { [name]: path.join(ROOT, 'bench', `${name}.ts`), typescriptOracleWorker: path.join(ROOT, 'bench', 'oracles', 'typescriptWorker.ts') },
+  // The context benchmark's oracles run in child processes (bench/oracles/samplerChild.ts, typescriptChild.ts).
+  entryPoints: { [name]: path.join(ROOT, 'bench', `${name}.ts`), typescriptOracleWorker: path.join(ROOT, 'bench', 'oracles', 'typescriptWorker.ts'), contextSampler: path.join(ROOT, 'bench', 'oracles', 'samplerWorker.ts') },
   outdir: path.join(ROOT, 'dist', 'bench'),
   bundle: true,
   platform: 'node',

@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { OracleSet, drawSamples, serverFailed } from '../../../bench/oracles/sampling';
 import { checkCtags, identifiers, wholeWord } from '../../../bench/contextOracle';
+import { drawSamplesInChild } from '../../../bench/oracles/samplerChild';
 
 const roots: string[] = [];
 after(() => {
@@ -69,4 +70,32 @@ test('sampling (Ruby): a use of `ready?` is scored against `def ready?`, never a
   const uses = drawn.precise.filter((s) => s.file === 'lib/b.rb' && s.line === 2);
   assert.deepEqual(uses.map((s) => `${s.name} -> ${s.gold.file}:${s.gold.line}`), ['ready? -> lib/a.rb:1']);
   assert.ok(!drawn.ctags.some((s) => s.name === 'ready'), 'the ctags sample set has no truncated name either');
+});
+
+test('samples drawn in the child process equal the in-process draw, with the imports of each masked text', async () => {
+  checkCtags();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sampler-'));
+  roots.push(root);
+  const files: Record<string, string> = {
+    'lib/alpha.rb': 'module Alpha\n  def self.ready?(x)\n    x\n  end\n  def self.go(y)\n    y\n  end\nend\n',
+    'lib/runner.rb': "require_relative 'alpha'\nrequire 'json'\nclass Runner\n  def go(x)\n    Alpha.ready?(x)\n    Alpha.go(x)\n  end\nend\n",
+  };
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  const list = Object.keys(files).sort();
+  const here = await drawSamples(root, list, (f) => files[f], 5, 7, () => undefined);
+  const child = await drawSamplesInChild({ repo: root, files: list, cursorFiles: list, count: 5, seed: 7, budgetMs: 60_000 });
+  // (Compared as JSON: what crosses the IPC channel is plain data.)
+  assert.deepEqual(child.drawn, JSON.parse(JSON.stringify(here)));
+  assert.ok(here.precise.length + here.ctags.length > 0, 'something was sampled');
+  for (const s of [...here.precise, ...here.ctags]) {
+    const imports = child.maskedImports[`${s.file}:${s.line}`];
+    assert.ok(imports, `imports of ${s.file}:${s.line}`);
+    // The masked line is hidden: its import (if it was one) is gone, the others are there.
+    const expected = s.file === 'lib/runner.rb' ? ['alpha', 'json'].filter((_, i) => i !== s.line) : [];
+    assert.deepEqual(imports.map((i) => i.source), expected);
+  }
+  assert.ok(child.peakRssMb > 0);
 });

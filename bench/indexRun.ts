@@ -1,0 +1,90 @@
+/**
+ * The index build as the benchmarks measure it (bench/context.ts, bench/indexBuild.ts): the workspace index of a folder
+ * built with the shipped worker pool, its throughput in files and bytes, where the indexing threads' time went, one
+ * saved file re-indexed at a time (`update_ms`), and the process's peak RSS right after the build.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { rng } from './rng';
+import { ExclusionRules } from '../src/core/context/exclude';
+import { nodeWorkspaceFs } from '../src/core/context/workspaceFs';
+import { WorkspaceIndex } from '../src/core/context/workspaceIndex';
+import { setWasmDirectory } from '../src/core/context/parser';
+import { setQueryDirectory } from '../src/core/context/queries';
+
+/** Files re-indexed one at a time (a save each) for update_ms. */
+const UPDATE_SAMPLES = 40;
+
+export interface IndexRun {
+  index: WorkspaceIndex;
+  /** Indexed files, sorted. */
+  files: string[];
+  figures: {
+    index_ms: number;
+    index_files: number;
+    index_mb: number;
+    index_files_s: number;
+    index_mb_s: number;
+    index_steps_ms: Record<string, number>;
+    update_ms: { p50: number; p95: number; max: number };
+    /** Peak RSS of the process after the build (the engine's build with its worker pool), MB. */
+    rss_after_index_mb: number;
+  };
+}
+
+export const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+/**
+ * Bundled into dist/bench/ (scripts/bench-context.js), the engine finds its wasm, queries and index worker in dist/, as
+ * the extension's does; under tsx it resolves them from node_modules and src/.
+ */
+export function useShippedAssets(): { workerScript?: string } {
+  const dist = path.join(__dirname, '..');
+  if (!fs.existsSync(path.join(dist, 'indexWorker.js'))) return {};
+  setWasmDirectory(path.join(dist, 'wasm'));
+  setQueryDirectory(path.join(dist, 'queries'));
+  return { workerScript: path.join(dist, 'indexWorker.js') };
+}
+
+export async function measureIndexBuild(repo: string, seed: number, log: (line: string) => void): Promise<IndexRun> {
+  const index = new WorkspaceIndex(nodeWorkspaceFs(repo), new ExclusionRules(), useShippedAssets());
+  const t0 = performance.now();
+  await index.build();
+  const indexMs = performance.now() - t0;
+  const files = [...index.allFiles()].map((f) => f.path).sort();
+  const rssIndexMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  const build = index.lastBuild!;
+  const indexMbS = build.bytes / 1048576 / (indexMs / 1000);
+  const steps = Object.fromEntries(Object.entries(build.steps).map(([k, v]) => [k, Math.round(v)]));
+  log(`index: ${files.length} files, ${(build.bytes / 1048576).toFixed(1)} MB in ${indexMs.toFixed(0)} ms (${((files.length / indexMs) * 1000).toFixed(0)} files/s, ${indexMbS.toFixed(2)} MB/s), peak RSS ${rssIndexMb} MB; steps (ms summed over threads): ${JSON.stringify(steps)}`);
+  // One saved file re-indexed (what a save costs the engine's thread): seeded files of the corpus, in-process.
+  const updateMs: number[] = [];
+  const pick = rng(seed);
+  for (let i = 0; i < Math.min(UPDATE_SAMPLES, files.length); i++) {
+    const f = files[Math.floor(pick() * files.length)];
+    const t = fs.readFileSync(path.join(repo, f), 'utf8');
+    const u0 = performance.now();
+    await index.updateText(f, t, { mtimeMs: Date.now(), size: Buffer.byteLength(t) });
+    updateMs.push(performance.now() - u0);
+  }
+  return {
+    index,
+    files,
+    figures: {
+      index_ms: Math.round(indexMs),
+      index_files: files.length,
+      index_mb: r3(build.bytes / 1048576),
+      index_files_s: Math.round((files.length / indexMs) * 1000),
+      index_mb_s: r3(indexMbS),
+      index_steps_ms: steps,
+      update_ms: { p50: r3(percentile(updateMs, 50)), p95: r3(percentile(updateMs, 95)), max: r3(Math.max(0, ...updateMs)) },
+      rss_after_index_mb: rssIndexMb,
+    },
+  };
+}
