@@ -5,7 +5,7 @@
  * change, and only the top-level statements the re-parse touched are queried again for definitions and imports.
  */
 import type { Tree } from 'web-tree-sitter';
-import { parseParseable, resolveLanguage, unparseableAfterEdit, unparseableReason, type FallbackReason } from './parser';
+import { checkAfterEdit, checkParseable, parseParseable, resolveLanguage, type FallbackReason, type ParseCheck } from './parser';
 import { parseable as rewrite, updateParseable, type Parseable } from './grammarQuirks';
 import type { LanguageName } from './languages';
 import type { FileStructure } from './structure';
@@ -24,6 +24,8 @@ interface Entry {
   tree?: Tree;
   /** What the parser read (the grammar rewrites of `text`), when parsed. */
   parseable?: Parseable;
+  /** The size and minified check of `text`, when it was made (the next version's is updated from it around the edit). */
+  check?: ParseCheck;
   /** Start offsets of structure.imports, when parsed. */
   importStarts?: number[];
   structure: DocumentStructure;
@@ -156,24 +158,26 @@ export class DocumentCache {
     let parseable: Parseable | undefined;
     let fallback: FallbackReason | undefined;
     let edit: TextEdit | undefined;
+    let check: ParseCheck | undefined;
     const memo = old?.timedOut && old.structure.language === language ? old.timedOut : undefined;
     const now = this.now();
     const timedOut = memo && text.length > memo.chars * RETRY_SHARE && now - memo.at < memo.waitMs ? memo : undefined;
     if (!language) fallback = 'no-grammar';
     else if (timedOut) {
       // Checked around the change only (the version that timed out was parseable, else it would not have been parsed).
-      const change = findChange(old!.text, text);
-      fallback = unparseableAfterEdit(text, change.start, change.newEnd) ?? 'timeout';
+      check = old!.check ? checkAfterEdit(old!.text, old!.check, text, findChange(old!.text, text)) : checkParseable(text);
+      fallback = check.reason ?? 'timeout';
     }
     else if (previous) {
       edit = applyTextChange(previous.tree, previous.text, text);
-      fallback = unparseableAfterEdit(text, edit.start, edit.newEnd);
+      check = old!.check ? checkAfterEdit(previous.text, old!.check, text, edit) : checkParseable(text);
+      fallback = check.reason;
       if (!fallback) {
         parseable = updateParseable(language, previous.parseable, text, edit);
         this.parses++;
         tree = await parseParseable(language, parseable.text, { oldTree: previous.tree, timeoutMs: this.parseTimeoutMs });
       }
-    } else if ((fallback = unparseableReason(text)) === undefined) {
+    } else if ((fallback = (check = checkParseable(text)).reason) === undefined) {
       parseable = rewrite(language, text);
       this.parses++;
       tree = await parseParseable(language, parseable.text, { timeoutMs: this.parseTimeoutMs });
@@ -185,9 +189,9 @@ export class DocumentCache {
       const s = previous && edit
         ? updateStructure(language, previous.tree, tree, previous.structure, edit, previous.text, text)
         : fullStructure(language, tree, text);
-      entry = { version, text, tree, parseable, importStarts: s.importStarts, structure: { tags: s.tags, imports: s.imports, language, parseMs } };
+      entry = { version, text, check, tree, parseable, importStarts: s.importStarts, structure: { tags: s.tags, imports: s.imports, language, parseMs } };
     } else {
-      entry = { version, text, structure: { tags: [], imports: [], language, fallback, parseMs } };
+      entry = { version, text, check, structure: { tags: [], imports: [], language, fallback, parseMs } };
       if (fallback === 'timeout') {
         entry.timedOut = timedOut ?? { chars: text.length, at: now, waitMs: memo ? Math.min(RETRY_MAX_MS, memo.waitMs * 2) : this.retryFirstMs };
       }

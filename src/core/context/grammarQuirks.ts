@@ -27,8 +27,14 @@ const LINE_OPENING_ANGLE = /\n[ \t]+<(?=[A-Za-z_$]|[ \t]*\r?\n)/g;
 const VARIANCE = /([<,]\s{0,200})(in\s{1,200}out|in|out)(\s{1,200})(?=[A-Za-z_$][\w$]{0,200}\s{0,200}(?:[,>=]|extends\b))/g;
 const SPACE = /\s/;
 /**
+ * Backslashes counted before a backtick to tell whether it is escaped. A longer run (possible: a file with a few lines
+ * of data over MINIFIED_LINE_CHARS is parsed) is read as this long, so the decision stays within CONTEXT_CHARS of the
+ * backtick and a rewrite around an edit equals a full one.
+ */
+const MAX_ESCAPE_RUN = 1000;
+/**
  * Text on either side of a variance or backtick rewrite that decides it, with room to spare: a bounded match with its
- * look-ahead, or a run of backslashes (within a line: lines over MINIFIED_LINE_CHARS are never parsed).
+ * look-ahead, or a run of at most MAX_ESCAPE_RUN backslashes.
  */
 const CONTEXT_CHARS = 3000;
 
@@ -157,7 +163,7 @@ function unescapeBackticks(text: string): string {
   let last = 0;
   for (let i = text.indexOf('\\`'); i >= 0; i = text.indexOf('\\`', i + 2)) {
     let k = i;
-    while (k > 0 && text[k - 1] === '\\') k--;
+    while (k > 0 && i - k < MAX_ESCAPE_RUN && text[k - 1] === '\\') k--;
     if ((i + 1 - k) % 2 === 0) continue;
     parts.push(text.slice(last, i), '  ');
     last = i + 2;

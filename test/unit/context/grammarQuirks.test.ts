@@ -86,6 +86,18 @@ test('generic arrows on their own line, TSX, other languages and plain text are 
   assert.equal(parseableText('typescript', escaped), escaped);
 });
 
+test('a run of backslashes longer than the rewrite window (a long data line, parsed now) rewrites the same around an edit as whole', () => {
+  // 9,001 backslashes then a backtick in a template literal type: whether it is escaped depends on the run's parity. An
+  // edit on the next line redoes the rewrites in a window starting ~6,000 characters back, inside the run.
+  for (const run of [9001, 9002]) {
+    const text = `type T = \`a${'\\'.repeat(run)}\` b\`;\nconst after = 1;\n`;
+    const at = text.indexOf('1;');
+    const next = text.slice(0, at) + '2' + text.slice(at + 1);
+    const updated = updateParseable('typescript', parseable('typescript', text), next, { start: at, oldEnd: at + 1, newEnd: at + 1 });
+    assert.equal(updated.text, parseable('typescript', next).text, `a run of ${run}`);
+  }
+});
+
 test('after random edits, the rewrites updated around the edit equal a full rewrite of the edited text', () => {
   // Long comments between overloads (their look-back crosses them), and edits that open, close or cut those comments.
   const comment = `/**\n${Array.from({ length: 120 }, (_, i) => ` * line ${i} of a long comment, with \`code\` in it`).join('\n')}\n */\n`;

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LANGUAGES, languageForId, languageForPath, type LanguageName } from '../../../src/core/context/languages';
-import { parse, parseSync, isLoaded, loadLanguage, loadError, unparseableReason, MAX_PARSE_CHARS } from '../../../src/core/context/parser';
+import { parse, parseSync, isLoaded, loadLanguage, loadError, unparseableReason, checkAfterEdit, checkParseable, MAX_PARSE_CHARS } from '../../../src/core/context/parser';
+import { rng } from '../../../bench/rng';
 
 const SAMPLES: Record<LanguageName, { code: string; root: string }> = {
   typescript: { code: 'export function f(a: number): string { return `${a}`; }\n', root: 'program' },
@@ -47,6 +48,45 @@ test('no grammar, too big and minified text are not parsed', async () => {
   const minified = 'var a=1;'.repeat(1000);
   assert.equal(unparseableReason(minified), 'minified');
   assert.equal(await parse('javascript', minified), undefined);
+});
+
+test('one long line of data does not make a hand-written file minified; a bundle, mostly long lines, still is', async () => {
+  // A test file with a 14,000-character string (every emoji) among ordinary code: parsed, its definitions found.
+  const code = Array.from({ length: 300 }, (_, i) => `export function check${i}(s: string): boolean {\n  return s.length > ${i};\n}\n`).join('');
+  const withData = `const EMOJI = "${'\u{1F600}'.repeat(7000)}";\n` + code;
+  assert.ok(withData.split('\n')[0].length > 14_000);
+  assert.equal(unparseableReason(withData), undefined);
+  const tree = await parse('typescript', withData);
+  assert.ok(tree, 'parsed');
+  assert.equal(tree.rootNode.hasError, false);
+  assert.equal(tree.rootNode.namedChildren.filter((n) => n?.type === 'export_statement').length, 300);
+  tree.delete();
+  // A bundle: a short banner, then the code on a few very long lines.
+  const bundle = '/*! lib v1.0 | MIT */\n"use strict";\n' + Array.from({ length: 3 }, (_, i) => `var m${i}=function(a,b){return a+b};`.repeat(200)).join('\n') + '\n';
+  assert.equal(unparseableReason(bundle), 'minified');
+  assert.equal(await parse('javascript', bundle), undefined);
+  // The same data line in a file holding little else: most of the text is the long line.
+  assert.equal(unparseableReason(`const EMOJI = "${'\u{1F600}'.repeat(7000)}";\nexport const n = 1;\n`), 'minified');
+});
+
+test('the minified check after an edit, from the edited lines alone, equals a check of the whole text', () => {
+  const r = rng(11);
+  const pieces = ['\n', 'x', 'abc def ', '\n\n', 'y'.repeat(900), 'z'.repeat(2100), '\n' + 'w'.repeat(2500) + '\n'];
+  let text = 'let a = 1;\n'.repeat(300);
+  let check = checkParseable(text);
+  let minified = 0;
+  for (let v = 0; v < 600; v++) {
+    const at = Math.floor(r() * (text.length + 1));
+    const cut = r() < 0.5 ? 0 : Math.floor(r() * (r() < 0.2 ? 3000 : 40));
+    const insert = r() < 0.8 ? pieces[Math.floor(r() * pieces.length)] : '';
+    const next = text.slice(0, at) + insert + text.slice(at + cut);
+    const edit = { start: at, oldEnd: Math.min(text.length, at + cut), newEnd: at + insert.length };
+    check = checkAfterEdit(text, check, next, edit);
+    assert.deepEqual(check, checkParseable(next), `edit ${v} at ${at}`);
+    if (check.reason === 'minified') minified++;
+    text = next;
+  }
+  assert.ok(minified > 20 && minified < 580, `both verdicts were reached: ${minified} minified`);
 });
 
 test('a parse over its time budget gives up and the parser still works afterwards', async () => {
