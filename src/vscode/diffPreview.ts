@@ -301,8 +301,10 @@ async function applySession(session: Session): Promise<boolean> {
       void vscode.window.showWarningMessage(`Phi Coder: ${vscode.workspace.asRelativePath(session.targetUri)} was created meanwhile; nothing was overwritten.`);
       return false;
     }
-    if (!exists) edit.createFile(session.targetUri, { ignoreIfExists: true });
-    edit.insert(session.targetUri, new vscode.Position(0, 0), session.replacement);
+    // A new file is created with its contents, saved: the diff was the review, and a new file left unsaved can meet
+    // "the file on disk is newer" when it is saved (the empty file the create wrote, seen late by a busy watcher).
+    if (!exists) edit.createFile(session.targetUri, { ignoreIfExists: true, contents: new TextEncoder().encode(session.replacement) });
+    else edit.insert(session.targetUri, new vscode.Position(0, 0), session.replacement);
   } else {
     const doc = session.document;
     if (doc.isClosed) {
