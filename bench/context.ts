@@ -216,7 +216,7 @@ async function main(): Promise<void> {
     phase.setup += a0 - p0;
     const packed = await ours.assemble({ doc, budgetTokens: args.budget, purpose: 'completion' });
     assembleMs.push(performance.now() - a0);
-    if (packed.tokens > args.budget) throw new Error(`packed ${packed.tokens} tokens over the budget ${args.budget}`);
+    if (packed.tokens > args.budget) throw new Error(`packed ${packed.tokens} tokens over the budget ${args.budget} at ${s.file}:${s.line + 1}`);
     for (const { s: e, set } of entries) {
       const sc = score[set];
       // Detached: kept until the baselines run, a line cut from the gold file would keep the whole file.

@@ -6,9 +6,8 @@ import type { Logger } from '../log';
 import { nullLogger } from '../log';
 import type { ActivitySource, OpenDocument } from './activity';
 import { isSecretPath } from './exclude';
-import { redactPacked } from '../trust/secrets';
 import { DocumentCache, type DocumentStructure } from './documentCache';
-import { pack, type Candidate } from './packing';
+import { packRedacted, type Candidate } from './packing';
 import { countTokens } from '../tokens';
 import { ImportResolver } from './resolveImports';
 import { expandBarrels } from './barrels';
@@ -106,7 +105,7 @@ export class TreeSitterContextEngine implements ContextEngine {
     if (on.recentEdits !== false) candidates.push(...recentEditCandidates(cur, this.activity));
     req.signal?.throwIfAborted();
     // Keys written inline in other files (ghp_…, AKIA…, PEM blocks) never reach a prompt.
-    const packed = redactPacked(pack(candidates, Math.max(0, req.budgetTokens)), countTokens);
+    const packed = packRedacted(candidates, Math.max(0, req.budgetTokens));
     const elapsedMs = performance.now() - t0;
     this.logger.debug(
       `context: ${packed.items.length} items, ${packed.tokens}/${req.budgetTokens} tokens, ${candidates.length} candidates, ` +

@@ -13,6 +13,7 @@
  * on real code.
  */
 import { countTokens, minTokens } from '../tokens';
+import { redactPacked } from '../trust/secrets';
 import { pathHeader } from './snippets';
 import type { ContextItem, ContextSource } from './types';
 
@@ -139,6 +140,26 @@ export function pack(candidates: readonly Candidate[], budget: number, options: 
       return { source: c.source, path: c.path, startLine: c.startLine, text, score: c.score, tokens: countTokens(text), reason: c.reason };
     })),
   }) as PackResult;
+}
+
+/** Packs tried at most by packRedacted before it gives up on fitting (then nothing is packed). */
+const MAX_REDACTED_PACKS = 4;
+
+/**
+ * pack(), then inline secrets of other files (ghp_…, AKIA…, `password: "…"`) redacted, still within `budget`: the
+ * redaction marker can take more tokens than what it replaces (`"abcd"` is 1 token, `"[REDACTED]"` 4), so when the
+ * redacted text runs over, the candidates are packed again in a budget smaller by the overrun.
+ */
+export function packRedacted(candidates: readonly Candidate[], budget: number): PackResult {
+  let limit = budget;
+  for (let attempt = 1; ; attempt++) {
+    const packed = pack(candidates, limit);
+    const unredacted = packed.tokens;
+    redactPacked(packed, countTokens);
+    if (packed.tokens <= budget) return packed;
+    if (attempt >= MAX_REDACTED_PACKS || unredacted === 0) return pack([], 0);
+    limit = Math.max(0, unredacted - (packed.tokens - budget));
+  }
 }
 
 /** Prompt order and text: groups by (source, path) in SOURCE_ORDER, one header per group; items by line within. */

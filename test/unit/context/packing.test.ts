@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import * as fs from 'fs';
 import * as path from 'path';
 import assert from 'node:assert/strict';
-import { pack, SOURCE_ORDER, type Candidate } from '../../../src/core/context/packing';
+import { pack, packRedacted, SOURCE_ORDER, type Candidate } from '../../../src/core/context/packing';
+import { redactPacked } from '../../../src/core/trust/secrets';
 import { countTokens } from '../../../src/core/tokens';
 import type { ContextSource } from '../../../src/core/context/types';
 import { rng } from '../../../bench/rng';
@@ -27,6 +28,29 @@ function randomCandidate(r: () => number, i: number): Candidate {
     reason: `r${i}`,
   };
 }
+
+test('redacting inline secrets after packing never takes the text over the budget (a marker can cost more tokens than the secret)', () => {
+  // `password: "abcd"` is redacted to `password: "[REDACTED]"`: 3 tokens more per line.
+  const cands: Candidate[] = Array.from({ length: 30 }, (_, i) => ({
+    source: 'definition' as const,
+    path: `test/f${i % 5}.ts`,
+    startLine: i * 10,
+    endLine: i * 10 + 2,
+    body: `const login${i} = { user: "u${i}", password: "abcd" };\nexpect(login${i}).toBeDefined();\n`,
+    score: 30 - i,
+    reason: `r${i}`,
+  }));
+  let overBefore = 0;
+  for (let budget = 0; budget <= 600; budget++) {
+    if (redactPacked(pack(cands, budget), countTokens).tokens > budget) overBefore++;
+    const res = packRedacted(cands, budget);
+    assert.ok(res.tokens <= budget, `${res.tokens} > ${budget}`);
+    assert.equal(res.tokens, countTokens(res.text));
+    assert.ok(!res.text.includes('"abcd"'), 'the secret is redacted');
+    if (budget >= 100) assert.ok(res.items.length > 0, `budget ${budget}: something still fits`);
+  }
+  assert.ok(overBefore > 100, `packing then redacting ran over the budget ${overBefore} times`);
+});
 
 test('property: the packed text never exceeds the budget, over random snippet sets and budgets', () => {
   const r = rng(42);
