@@ -2,6 +2,7 @@
  * Extension-host thread time per completion request, and the host's memory, with the context engine in its worker.
  *
  *   npm run bench:host -- --repo <dir> [--file <rel>] [--keys 200] [--seed 1] [--no-baseline] [--snapshot lazy|eager]
+ *     [--backend llamacpp|ollama|openai] [--model phi4|qwen2.5-coder:1.5b] [--breakdown <file.jsonl>] [--split-lines]
  *
  * Runs the host-side code the extension runs per keystroke: the change notice to the engine (what the
  * onDidChangeTextDocument handler sends), the CompletionScheduler, CompletionPipeline and StableContext, the
@@ -24,10 +25,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { spawn } from 'child_process';
 import * as path from 'path';
+import { PerformanceObserver } from 'perf_hooks';
 import { LlamaCppBackend } from '../src/core/backends/llamacpp';
+import { OllamaBackend } from '../src/core/backends/ollama';
+import { OpenAIBackend } from '../src/core/backends/openai';
+import type { Backend, BackendKind } from '../src/core/backends/types';
 import { CompletionPipeline, DEFAULT_PIPELINE_SETTINGS, WINDOW_WAIT_MS, type CompletionTarget, type PreparedCompletion, type RunHooks, type RunResult } from '../src/core/completion/pipeline';
 import { CompletionScheduler, type CompletionRunner } from '../src/core/completion/scheduler';
 import { StableContext } from '../src/core/completion/stableContext';
+import { promptStyleFor } from '../src/core/completion/buildPrompt';
 import { cursorText } from '../src/core/context/cursorText';
 import type { WindowSource } from '../src/core/completion/cursorWindow';
 import type { WindowBudget } from '../src/core/completion/promptWindow';
@@ -43,7 +49,7 @@ import { walkWorkspace, nodeWorkspaceFs } from '../src/core/context/workspaceFs'
 import { ExclusionRules } from '../src/core/context/exclude';
 import type { ContextEngine, DocumentSnapshot } from '../src/core/context/types';
 import { nullLogger } from '../src/core/log';
-import { startSimulator, PHI4_MODEL } from '../test/sim';
+import { startSimulator, PHI4_MODEL, QWEN_CODER_MODEL } from '../test/sim';
 import { rng } from './rng';
 import { percentile, round } from './typing/stats';
 
@@ -80,6 +86,7 @@ class TimedWindows implements WindowSource {
   unanswered = 0;
   readonly waitMs: number[] = [];
   replyAt: number | undefined;
+  replyWall: number | undefined;
   constructor(private readonly inner: WindowSource) {}
   async window(doc: Parameters<WindowSource['window']>[0], budget: WindowBudget) {
     const t0 = performance.now();
@@ -88,6 +95,7 @@ class TimedWindows implements WindowSource {
     if (r) this.answered++;
     else this.unanswered++;
     this.replyAt = busyMs();
+    this.replyWall = performance.now();
     return r;
   }
 }
@@ -98,6 +106,8 @@ class MeasuringRunner implements CompletionRunner {
   /** While the debounce timer is pending: the CPU this thread spent finishing a warm-up after the worker's window reply. */
   debouncing = false;
   afterReplyMs = 0;
+  /** Wall-clock span of that counted work (for --breakdown's GC attribution). */
+  afterReplySpan: [number, number] | undefined;
   private readonly docs = new WeakMap<PreparedCompletion, DocumentSnapshot>();
   constructor(private readonly pipeline: CompletionPipeline, private readonly target: CompletionTarget, private readonly windows?: TimedWindows) {}
   cacheNamespace() {
@@ -113,7 +123,10 @@ class MeasuringRunner implements CompletionRunner {
     if (w) w.replyAt = undefined;
     void this.pipeline.prepare(doc, this.target, indent, { warmUp: true }).then(
       () => {
-        if (w?.replyAt !== undefined && this.debouncing) this.afterReplyMs += busyMs() - w.replyAt;
+        if (w?.replyAt !== undefined && this.debouncing) {
+          this.afterReplyMs += busyMs() - w.replyAt;
+          this.afterReplySpan = [w.replyWall!, performance.now()];
+        }
       },
       () => undefined,
     );
@@ -124,8 +137,30 @@ class MeasuringRunner implements CompletionRunner {
   }
 }
 
+/** --breakdown: one counted request. `keystroke_ms` = the keystroke's own work until the debounce timer is pending (the
+ * warm-up's synchronous part included), `request_ms` = after the debounce until the wire, `after_reply_ms` = the warm-up's
+ * work after the worker's window reply; `gc_ms` = wall time of V8's GC pauses (perf_hooks 'gc' entries) inside those spans. */
+interface BreakdownRow {
+  key: number;
+  at_place: number;
+  own_ms: number;
+  host_ms: number;
+  keystroke_ms: number;
+  request_ms: number;
+  after_reply_ms: number;
+  window_wait_ms: number | undefined;
+  spans: [number, number][];
+  gc_ms: number;
+  gc_kinds: string[];
+}
+
+/** perf_hooks' gc entry kinds (constants.NODE_PERFORMANCE_GC_*). */
+const GC_KINDS: Record<number, string> = { 1: 'minor', 4: 'major', 8: 'incremental', 16: 'weakcb' };
+
 interface Keystroke {
   text: string;
+  /** Which keystroke at its place: 0 is the new line typed at a new (random) place. */
+  step: number;
   offset: number;
   line: number;
   change: { offset: number; length: number; text: string; startLine: number; endLine: number };
@@ -144,12 +179,12 @@ function keystrokes(text: string, keys: number, seed: number): Keystroke[] {
     let offset = lines.slice(0, line + 1).reduce((n, l) => n + l.length + 1, 0) - 1;
     // A new line below `line`, then the characters.
     const chars = ['\n', ...typed];
-    for (const ch of chars) {
+    for (const [step, ch] of chars.entries()) {
       if (out.length >= keys) break;
       doc = doc.slice(0, offset) + ch + doc.slice(offset);
       const startLine = doc.slice(0, offset).split('\n').length - 1;
       offset += ch.length;
-      out.push({ text: doc, offset, line: startLine + (ch === '\n' ? 1 : 0), change: { offset: offset - ch.length, length: 0, text: ch, startLine, endLine: startLine + (ch === '\n' ? 1 : 0) } });
+      out.push({ text: doc, step, offset, line: startLine + (ch === '\n' ? 1 : 0), change: { offset: offset - ch.length, length: 0, text: ch, startLine, endLine: startLine + (ch === '\n' ? 1 : 0) } });
     }
   }
   return out;
@@ -159,8 +194,8 @@ function keystrokes(text: string, keys: number, seed: number): Keystroke[] {
  * The simulator runs in a child process (this script with --serve-sim): in this process its request handling and
  * token counting would be counted as the host's thread time.
  */
-async function simulatorProcess(): Promise<{ url: string; close(): void }> {
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], '--serve-sim'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function simulatorProcess(kind: BackendKind): Promise<{ url: string; close(): void }> {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], '--serve-sim', kind], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -171,6 +206,36 @@ async function simulatorProcess(): Promise<{ url: string; close(): void }> {
     child.on('exit', (code) => reject(new Error(`the simulator exited (code ${code})`)));
   });
   return { url, close: () => child.kill() };
+}
+
+/**
+ * The editor's own copy of the document, as VS Code's extension host keeps it (ExtHostDocumentData's lines): an edit
+ * replaces the edited line, or splices the lines a newline splits, and every other line stays the same object. Until
+ * session 8 the bench split the whole text into new lines before every keystroke (`--split-lines` still does): 28,000
+ * fresh strings per keystroke in Effect.ts, alive while the request ran, which the young generation's scavenges then
+ * copied inside the measured spans (the harness's garbage, not the editor's nor ours).
+ */
+class EditorLines {
+  private lines: string[];
+  constructor(text: string, private readonly splitEachTime: boolean) {
+    this.lines = text.split('\n');
+  }
+
+  apply(k: Keystroke): string[] {
+    if (this.splitEachTime) return (this.lines = k.text.split('\n'));
+    const { startLine, offset, text } = k.change;
+    const line = this.lines[startLine];
+    const column = offset - (k.text.lastIndexOf('\n', offset - 1) + 1);
+    const head = line.slice(0, column);
+    const tail = line.slice(column);
+    if (text === '\n') this.lines.splice(startLine, 1, head, tail);
+    else this.lines[startLine] = head + text + tail;
+    return this.lines;
+  }
+
+  text(): string {
+    return this.lines.join('\n');
+  }
 }
 
 /**
@@ -193,10 +258,15 @@ function editorSnapshot(base: Omit<DocumentSnapshot, 'text'>, text: string, line
   };
 }
 
-async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys: Keystroke[], original: string, snapshotKind: 'lazy' | 'eager') {
-  const sim = await simulatorProcess();
-  const backend = new LlamaCppBackend({ endpoint: sim.url, idleTimeoutMs: 60_000 });
-  const info = await backend.modelInfo(PHI4_MODEL.name);
+async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys: Keystroke[], original: string, snapshotKind: 'lazy' | 'eager', breakdown?: string) {
+  const backendKind = (arg('backend') ?? 'llamacpp') as BackendKind;
+  const modelName = arg('model') ?? PHI4_MODEL.name;
+  const sim = await simulatorProcess(backendKind);
+  const backend: Backend =
+    backendKind === 'ollama' ? new OllamaBackend({ endpoint: sim.url, keepAlive: '30m', idleTimeoutMs: 60_000 })
+    : backendKind === 'openai' ? new OpenAIBackend({ endpoint: sim.url, idleTimeoutMs: 60_000 })
+    : new LlamaCppBackend({ endpoint: sim.url, idleTimeoutMs: 60_000 });
+  const info = await backend.modelInfo(modelName);
   const target: CompletionTarget = { backend, backendKind: backend.kind, model: info.name, info, contextWindow: info.contextLength };
   const docPath = path.join(repo, rel);
   const languageId = languageForPath(rel)!;
@@ -247,28 +317,44 @@ async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys
   // The debounce: a real timer, but the CPU this thread spends while it waits (once this keystroke's own microtasks,
   // the warm-up among them, have run) is other work: V8's idle-time GC tasks, timers, messages. It is counted apart.
   let inDebounce = 0;
+  // --breakdown: the wall-clock spans `own_ms` counts (keystroke -> debounce pending, debounce end -> wire), to place GC in.
+  let pendingWall: number | undefined;
+  let wokeWall: number | undefined;
+  let pendingCpu: number | undefined;
   const clock: Clock = {
     now: realClock.now,
     async sleep(ms, signal) {
       let from: number | undefined;
-      const stamp = setImmediate(() => ((from = busyMs()), (runner.debouncing = true)));
+      const stamp = setImmediate(() => ((from = busyMs()), (pendingCpu = from), (pendingWall = performance.now()), (runner.debouncing = true)));
       const woke = await realClock.sleep(ms, signal);
       clearImmediate(stamp);
       runner.debouncing = false;
+      wokeWall = performance.now();
       if (from !== undefined) inDebounce += busyMs() - from;
       return woke;
     },
   };
+  const gcs: { start: number; end: number; kind: number }[] = [];
+  const gcObserver = breakdown ? new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push({ start: e.startTime, end: e.startTime + e.duration, kind: ((e as { detail?: { kind?: number } }).detail)?.kind ?? 0 });
+  }) : undefined;
+  gcObserver?.observe({ entryTypes: ['gc'] });
+  const rows: BreakdownRow[] = [];
   const scheduler = new CompletionScheduler({ runner, clock, debounceMs: 120 });
+  const editorLines = new EditorLines(original, process.argv.includes('--split-lines'));
   const hostMs: number[] = [];
   const ownMs: number[] = [];
   let noWire = 0;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     const version = i + 1;
-    // The editor's copy of the document, as lines (VS Code's own state: made before the keystroke is timed).
-    const lines = mode === 'worker' ? k.text.split('\n') : undefined;
+    // The editor's copy of the document, as lines (VS Code's own state, updated before the keystroke is timed).
+    const lines = mode === 'worker' ? editorLines.apply(k) : undefined;
     let wired = false;
+    pendingWall = wokeWall = pendingCpu = undefined;
+    runner.afterReplySpan = undefined;
+    const waitsBefore = windows?.waitMs.length ?? 0;
+    const startWall = performance.now();
     const start = busyMs();
     // The line, as the editor gives it (the worker-less baseline counts it from the top, as before this field).
     const doc: DocumentSnapshot = lines
@@ -276,14 +362,35 @@ async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys
       : { path: docPath, relPath: rel, languageId, text: k.text, version, offset: k.offset };
     inDebounce = 0;
     runner.afterReplyMs = 0;
+    let wireWall = 0;
+    let wireCpu = 0;
     runner.onWire = (d) => {
       if (d.version !== version) return;
       wired = true;
-      hostMs.push(busyMs() - start);
-      ownMs.push(busyMs() - start - inDebounce + runner.afterReplyMs);
+      wireCpu = busyMs();
+      wireWall = performance.now();
+      hostMs.push(wireCpu - start);
+      ownMs.push(wireCpu - start - inDebounce + runner.afterReplyMs);
     };
     notifyChange(k, version);
     await scheduler.provide({ doc, trigger: 'automatic', indent: { insertSpaces: true, tabSize: 2 }, signal: new AbortController().signal });
+    if (breakdown && wired && i >= WARMUP_KEYS) {
+      const spans: [number, number][] = pendingWall !== undefined && wokeWall !== undefined ? [[startWall, pendingWall], [wokeWall, wireWall]] : [[startWall, wireWall]];
+      if (runner.afterReplySpan) spans.push(runner.afterReplySpan);
+      rows.push({
+        key: i,
+        at_place: k.step,
+        own_ms: round(ownMs[ownMs.length - 1], 3),
+        host_ms: round(hostMs[hostMs.length - 1], 3),
+        keystroke_ms: round(pendingCpu === undefined ? 0 : pendingCpu - start, 3),
+        request_ms: round(ownMs[ownMs.length - 1] - (pendingCpu === undefined ? 0 : pendingCpu - start) - runner.afterReplyMs, 3),
+        after_reply_ms: round(runner.afterReplyMs, 3),
+        window_wait_ms: windows && windows.waitMs.length > waitsBefore ? round(windows.waitMs[windows.waitMs.length - 1], 1) : undefined,
+        spans,
+        gc_ms: 0,
+        gc_kinds: [],
+      });
+    }
     // The first keystrokes warm the code up (lazy module loading, JIT): not counted.
     if (i < WARMUP_KEYS) hostMs.length = ownMs.length = 0;
     else if (!wired) noWire++;
@@ -291,12 +398,30 @@ async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys
     await sleep(80);
   }
   runner.onWire = undefined;
+  if (mode === 'worker' && editorLines.text() !== keys[keys.length - 1].text) throw new Error("the editor's lines went out of step with the keystrokes");
+  // GC entries reach the observer after the fact: each one is placed in the counted spans it overlaps.
+  await sleep(50);
+  gcObserver?.disconnect();
+  for (const row of rows) {
+    for (const g of gcs) {
+      const overlap = row.spans.reduce((n, [a, b]) => n + Math.max(0, Math.min(b, g.end) - Math.max(a, g.start)), 0);
+      if (overlap > 0) {
+        row.gc_ms = round(row.gc_ms + overlap, 3);
+        row.gc_kinds.push(GC_KINDS[g.kind] ?? String(g.kind));
+      }
+    }
+  }
+  // The spans on the monotonic clock (ms) that --cpu-prof's sample times use (µs), to pick a profile's samples per request.
+  const monotonicOffset = Number(process.hrtime.bigint()) / 1e6 - performance.now();
+  if (breakdown) fs.writeFileSync(breakdown, rows.map((r) => JSON.stringify({ ...r, spans: r.spans.map(([a, b]) => [round(a + monotonicOffset, 3), round(b + monotonicOffset, 3)]) })).join('\n') + '\n');
   gc();
   const heap1 = process.memoryUsage().heapUsed;
   clearInterval(sampler);
   await close();
   sim.close();
   return {
+    backend: backendKind,
+    prompt: promptStyleFor(info),
     requests: hostMs.length,
     no_request: noWire,
     host_ms_p50: round(percentile(hostMs, 50), 3),
@@ -322,13 +447,14 @@ async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys
 
 async function main() {
   if (process.argv.includes('--serve-sim')) {
-    const sim = await startSimulator({ kind: 'llamacpp', models: [PHI4_MODEL], reply: 'value);' });
+    const kind = process.argv[process.argv.indexOf('--serve-sim') + 1] as BackendKind;
+    const sim = await startSimulator({ kind, models: kind === 'llamacpp' ? [PHI4_MODEL] : [PHI4_MODEL, QWEN_CODER_MODEL], reply: 'value);' });
     console.log(`SIM ${sim.url}`);
     return;
   }
   const repo = arg('repo');
   if (!repo) {
-    console.error('usage: npm run bench:host -- --repo <dir> [--file <rel>] [--keys 200] [--seed 1] [--no-baseline] [--snapshot lazy|eager]');
+    console.error('usage: npm run bench:host -- --repo <dir> [--file <rel>] [--keys 200] [--seed 1] [--no-baseline] [--snapshot lazy|eager] [--backend llamacpp|ollama|openai] [--model <name>] [--breakdown <file.jsonl>] [--split-lines]');
     process.exit(2);
   }
   for (const f of ['engineWorker.js', 'indexWorker.js', 'wasm', 'queries']) {
@@ -341,7 +467,7 @@ async function main() {
   const original = fs.readFileSync(path.join(root, rel), 'utf8');
   const keys = keystrokes(original, WARMUP_KEYS + Number(arg('keys') ?? 200), Number(arg('seed') ?? 1));
   const snapshotKind = arg('snapshot') === 'eager' ? 'eager' : 'lazy';
-  const worker = await run('worker', root, rel, keys, original, snapshotKind);
+  const worker = await run('worker', root, rel, keys, original, snapshotKind, arg('breakdown'));
   console.error(`worker (${snapshotKind} snapshot): ${JSON.stringify(worker)}`);
   if (process.argv.includes('--no-baseline')) return;
   const inThread = await run('in-thread', root, rel, keys, original, snapshotKind);
