@@ -2,10 +2,14 @@
  * Context recall benchmark (RepoBench-style, no model needed). See ../../shared/docs/benchmarks.md §1 and §3.
  *
  *   npm run bench:context -- --repo <dir> [--budget 4096] [--samples 300] [--seed 1] [--misses [N]] [--oracle-minutes 15]
- *                            [--largest N]
+ *                            [--largest N] [--samples-file <json>]
  *
  * --largest N samples cursors only in the N longest indexed files (by lines; definitions still come from every file):
  * what a keystroke costs in the biggest files of the corpus.
+ *
+ * --samples-file F: the drawn samples (and their masked texts' imports) are read from F when it exists (no oracle runs),
+ * else drawn and written there; so two builds of the engine are scored on exactly the same samples (gopls answers a
+ * varying number of queries in its time budget, so two live draws on x/tools differ), and a slow oracle runs once.
  *
  * --misses N prints (stderr) up to N missed samples (default 20): the hidden line, the gold definition, where the index
  * has the name, and what was packed instead (source, place, score, reason).
@@ -29,7 +33,8 @@ import { resolveLanguage, wasmHeapBytes } from '../src/core/context/parser';
 import type { ImportRef } from '../src/core/context/structure';
 import { detach } from '../src/core/strings';
 import { checkCtags, type Sample } from './contextOracle';
-import { drawSamplesInChild } from './oracles/samplerChild';
+import { drawSamplesInChild, type SamplerInit, type SamplerResult } from './oracles/samplerChild';
+import type { DrawnSamples } from './oracles/sampling';
 import { importsBaseline, jaccardBaseline } from './contextBaselines';
 import { maskLine } from './masking';
 import { measureIndexBuild, percentile, r3 } from './indexRun';
@@ -45,6 +50,8 @@ interface Args {
   oracleMinutes: number;
   /** Sample cursors only in this many of the largest files (0: in every file). */
   largest: number;
+  /** Where drawn samples are kept between runs (read when present, written when not). */
+  samplesFile?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -57,7 +64,7 @@ function parseArgs(argv: string[]): Args {
   const missesAt = argv.indexOf('--misses');
   const missesArg = missesAt >= 0 ? Number(argv[missesAt + 1]) : 0;
   const misses = missesAt < 0 ? 0 : Number.isFinite(missesArg) && missesArg > 0 ? missesArg : 20;
-  return { repo: path.resolve(repo), budget: Number(get('budget') ?? 4096), samples: Number(get('samples') ?? 300), seed: Number(get('seed') ?? 1), misses, oracleMinutes: Number(get('oracle-minutes') ?? 15), largest: Number(get('largest') ?? 0) };
+  return { repo: path.resolve(repo), budget: Number(get('budget') ?? 4096), samples: Number(get('samples') ?? 300), seed: Number(get('seed') ?? 1), misses, oracleMinutes: Number(get('oracle-minutes') ?? 15), largest: Number(get('largest') ?? 0), samplesFile: get('samples-file') };
 }
 
 /** Files whose text the harness keeps (see readText): a sample reads its file, the gold file and up to 20 neighbours. */
@@ -121,6 +128,22 @@ function lineCount(text: string | undefined): number {
   return n + 1;
 }
 
+/**
+ * The samples drawn once and kept in `--samples-file` (see the header): read from it when it exists (the child then only
+ * computes the masked texts' imports), else drawn and written there.
+ */
+function samplesFor(args: Args, init: SamplerInit): Promise<SamplerResult> {
+  const file = args.samplesFile;
+  if (file && fs.existsSync(file)) {
+    console.error(`oracle: samples read from ${file} (no oracle run)`);
+    return drawSamplesInChild({ ...init, drawn: JSON.parse(fs.readFileSync(file, 'utf8')) as DrawnSamples });
+  }
+  return drawSamplesInChild(init).then((result) => {
+    if (file) fs.writeFileSync(file, JSON.stringify(result.drawn));
+    return result;
+  });
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   console.error(`ctags: ${checkCtags()}`);
@@ -163,7 +186,7 @@ async function main(): Promise<void> {
   const cursorFiles = args.largest > 0 ? largestFiles(args.repo, index, args.largest) : files;
   if (args.largest > 0) console.error(`cursors in the ${cursorFiles.length} largest files: ${cursorFiles.map((f) => `${f} (${lineCount(readText(f))} lines)`).join(', ')}`);
   // The oracles run in a child process (bench/oracles/samplerChild.ts): this process's RSS is the engine's and the harness's.
-  const { drawn, maskedImports, peakRssMb: samplerRssMb } = await drawSamplesInChild({ repo: args.repo, files, cursorFiles, count: args.samples, seed: args.seed, budgetMs: args.oracleMinutes * 60_000 });
+  const { drawn, maskedImports, peakRssMb: samplerRssMb } = await samplesFor(args, { repo: args.repo, files, cursorFiles, count: args.samples, seed: args.seed, budgetMs: args.oracleMinutes * 60_000 });
   const rssOracleMb = Math.round(process.resourceUsage().maxRSS / 1024);
   console.error(`oracle: ${drawn.precise.length} precise samples (${JSON.stringify(drawn.oracles)}) from ${drawn.queries} queries, rejected ${JSON.stringify(drawn.rejected)}; ${drawn.ctags.length} ctags samples (${(performance.now() - o0).toFixed(0)} ms)`);
   type SetName = 'precise' | 'ctags';

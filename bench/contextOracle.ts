@@ -18,6 +18,8 @@ export interface GoldDef {
   kind: string;
   /** Kind of the enclosing scope ctags reports (class, struct, …), if any. */
   scopeKind?: string;
+  /** Its name, as ctags writes it (`Rack.Auth.Basic.Request`), if any. */
+  scopeName?: string;
 }
 
 export interface Sample {
@@ -83,7 +85,7 @@ export function ctagsDefinitions(repo: string, files: readonly string[]): Map<st
     if (scope && LOCAL_SCOPES.has(scope.split(':')[1])) continue;
     if (kind === 'module' && file.endsWith('.py')) continue; // Python "module" tags are imports
     // Detached: a substring of ctags' output would keep all of it (megabytes) alive for as long as a sample holds it.
-    const def: GoldDef = { name: detach(name), file: detach(file.replace(/^\.\//, '')), line: Number(lineField.slice(5)) - 1, kind: detach(kind), scopeKind: scope?.split(':')[1] };
+    const def: GoldDef = { name: detach(name), file: detach(file.replace(/^\.\//, '')), line: Number(lineField.slice(5)) - 1, kind: detach(kind), scopeKind: scope?.split(':')[1], scopeName: scope ? detach(scope.split(':').slice(2).join(':')) : undefined };
     const list2 = byName.get(name);
     if (list2) list2.push(def);
     else byName.set(name, [def]);

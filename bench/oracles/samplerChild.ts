@@ -21,6 +21,8 @@ export interface SamplerInit {
   count: number;
   seed: number;
   budgetMs: number;
+  /** Samples drawn before (bench:context --samples-file): not drawn again, only their masked texts' imports computed. */
+  drawn?: DrawnSamples;
 }
 
 export interface SamplerResult {

@@ -32,7 +32,7 @@ async function run(init: SamplerInit): Promise<SamplerReply> {
     return text;
   };
   const log = (l: string) => console.error(l);
-  const drawn = await drawSamples(init.repo, init.files, readText, init.count, init.seed, log, init.budgetMs, init.cursorFiles);
+  const drawn = init.drawn ?? await drawSamples(init.repo, init.files, readText, init.count, init.seed, log, init.budgetMs, init.cursorFiles);
   const imports: Record<string, ImportRef[]> = {};
   for (const s of [...drawn.precise, ...drawn.ctags]) {
     const key = `${s.file}:${s.line}`;

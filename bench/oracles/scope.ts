@@ -10,6 +10,7 @@ import type { Node } from 'web-tree-sitter';
 import { parse, resolveLanguage } from '../../src/core/context/parser';
 import type { LanguageName } from '../../src/core/context/languages';
 import type { OracleQuery, PreciseOracle, RejectReason, Verdict } from './types';
+import type { GoldDef } from '../contextOracle';
 import * as path from 'path';
 import { importedFrom, ownCrateNames, pathRootVerdict, rustImports, type CrateContext } from './rustImports';
 
@@ -276,6 +277,60 @@ function pathVerdict(q: OracleQuery, goldKind: string, language: LanguageName | 
   return q.definedInRepo && !q.definedInRepo(root) ? 'outside' : undefined;
 }
 
+/**
+ * Ruby: which method `recv.name` calls is decided by the receiver's class at run time, which a name search cannot see
+ * (`auth.username` reaching a `method_missing`, `template.result` on ERB, `request.finish` on a library's class all
+ * match a repository method by name only). The match is kept only when the file says which class the receiver is:
+ * a constant (`Utils.escape`, `Rack::Mime.mime_type`: that module's or class's method), `self`, or a local or instance
+ * variable assigned `Const.new(...)` earlier in the same method — and then only when that class, looked up from the
+ * modules and classes the assignment sits in (`Request` inside `module Digest` is `Digest::Request`), is the one the
+ * gold method is defined in. Any other receiver (a parameter, a method's or a call's result) is a binding this
+ * oracle cannot know.
+ */
+export function rubyReceiverVerdict(q: OracleQuery, gold: GoldDef): RejectReason | undefined {
+  const lines = q.text.split('\n');
+  const before = (lines[q.line] ?? '').slice(0, q.column);
+  if (!/&?\.\s*$/.test(before) || /\.\.\s*$/.test(before)) return undefined;
+  const call = /(^|[^\w@:$])(@{0,2}[A-Za-z_]\w*[?!]?|::[A-Z]\w*|[)\]}]|"|')((?:::[A-Z]\w*)*)\s*&?\.\s*$/.exec(before);
+  if (!call) return 'ambiguous';
+  const recv = call[2] + call[3];
+  if (recv === 'self' || /^(?:::)?[A-Z]/.test(recv)) return undefined;
+  if (!/^@{0,2}[a-z_]\w*$/.test(recv)) return 'ambiguous';
+  // The enclosing method (the nearest `def` above, indented less than the use): its assignments before the use.
+  const indent = (l: string) => /^\s*/.exec(l)![0].length;
+  let from = q.line;
+  while (from > 0 && !(/^\s*def\s/.test(lines[from]) && indent(lines[from]) < indent(lines[q.line]))) from--;
+  const assignment = new RegExp(`(?:^|[^\\w@.])${recv}\\s*(?:\\|\\|)?=\\s*((?:::)?[A-Z]\\w*(?:::[A-Z]\\w*)*)\\.new\\b`);
+  let written: string | undefined;
+  let at = -1;
+  for (let i = from; i < q.line; i++) {
+    const m = assignment.exec(lines[i]);
+    if (m) [written, at] = [m[1], i];
+  }
+  if (written === undefined) return 'ambiguous';
+  const path = written.replace(/^::/, '').split('::');
+  const nesting = written.startsWith('::') ? [] : rubyNesting(lines, at);
+  const scope = gold.scopeName ?? '';
+  for (let k = nesting.length; k >= 0; k--) if ([...nesting.slice(0, k), ...path].join('.') === scope) return undefined;
+  return 'ambiguous';
+}
+
+/** The modules and classes enclosing line `line` (`module Rack` / `module Auth` / `class MD5 < Base` -> Rack, Auth, MD5), by indentation. */
+function rubyNesting(lines: readonly string[], line: number): string[] {
+  const stack: { indent: number; names: string[] }[] = [];
+  for (let i = 0; i <= line; i++) {
+    const l = lines[i];
+    const end = /^(\s*)end\b/.exec(l);
+    if (end) while (stack.length && stack[stack.length - 1].indent >= end[1].length) stack.pop();
+    const open = /^(\s*)(?:module|class)\s+((?:::)?[A-Z]\w*(?:::[A-Z]\w*)*)/.exec(l);
+    if (open && !/\bend\s*$/.test(l)) {
+      while (stack.length && stack[stack.length - 1].indent >= open[1].length) stack.pop();
+      stack.push({ indent: open[1].length, names: open[2].replace(/^::/, '').split('::') });
+    }
+  }
+  return stack.flatMap((s) => s.names);
+}
+
 export class ScopeFilteredCtagsOracle implements PreciseOracle {
   readonly name = 'ctags+scope';
 
@@ -290,6 +345,10 @@ export class ScopeFilteredCtagsOracle implements PreciseOracle {
     const own = language === 'rust' && this.repo ? ownCrateNames(this.repo, path.dirname(path.join(this.repo, q.file))) : new Set<string>();
     const byPath = pathVerdict(q, others[0].kind, language, { own, definedInRepo: q.definedInRepo });
     if (byPath) return { reject: byPath };
+    if (language === 'ruby') {
+      const byReceiver = rubyReceiverVerdict(q, others[0]);
+      if (byReceiver) return { reject: byReceiver, detail: 'a member of a value whose class the file does not say' };
+    }
     if (language) {
       const bound = await boundInScope(language, q.file, q.text, q.line, q.column, q.name);
       if (bound) return { reject: bound };

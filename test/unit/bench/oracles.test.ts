@@ -286,6 +286,62 @@ test('scope-filtered ctags oracle (Ruby): block parameters, words in strings and
   await oracle.close();
 });
 
+test('scope-filtered ctags oracle (Ruby): a member of a value is kept only when the file says the value\'s class', async () => {
+  checkCtags();
+  const root = fixture({
+    'lib/auth/basic.rb': 'module Auth\n  class Basic\n    class Request\n      def username\n        @name\n      end\n    end\n  end\nend\n',
+    'lib/auth/digest.rb': [
+      'module Auth',
+      '  class Digest',
+      '    class Request',
+      '      def method_missing(name)',
+      '        @params[name]',
+      '      end',
+      '    end',
+      '',
+      '    def call(env)',
+      '      auth = Request.new(env)',
+      '      auth.username',
+      '    end',
+      '',
+      '    def valid?(auth)',
+      '      auth.username == "admin"',
+      '    end',
+      '  end',
+      'end',
+      '',
+    ].join('\n'),
+    'lib/app.rb': [
+      'class App',
+      '  def basic(env)',
+      '    auth = Auth::Basic::Request.new(env)',
+      '    auth.username',
+      '  end',
+      '',
+      '  def digest(env)',
+      '    cred = Auth::Digest::Request.new(env)',
+      '    cred.username',
+      '  end',
+      '',
+      '  def given(request)',
+      '    request.username',
+      '  end',
+      'end',
+      '',
+    ].join('\n'),
+  });
+  const oracle = new ScopeFilteredCtagsOracle();
+  // The file builds the receiver from the class defining the method: that definition is the binding.
+  assert.equal(goldOf(await ask(oracle, root, 'lib/app.rb', '    auth.username', 'username')), 'lib/auth/basic.rb:3');
+  // Another class of the same last name (its `method_missing` answers), and a parameter of unknown class: a name match only.
+  assert.equal(rejectOf(await ask(oracle, root, 'lib/app.rb', 'cred.username', 'username')), 'ambiguous');
+  assert.equal(rejectOf(await ask(oracle, root, 'lib/app.rb', 'request.username', 'username')), 'ambiguous');
+  // `Request` written inside `class Digest` is Digest's own; a parameter named like a value assigned in another method is untyped.
+  assert.equal(rejectOf(await ask(oracle, root, 'lib/auth/digest.rb', '      auth.username', 'username')), 'ambiguous');
+  assert.equal(rejectOf(await ask(oracle, root, 'lib/auth/digest.rb', 'auth.username == "admin"', 'username')), 'ambiguous');
+  await oracle.close();
+});
+
 test('scope-filtered ctags oracle (Rust): names imported from std or globbed from it, local items, attribute keys, members and associated functions are not the crate\'s items', async () => {
   checkCtags();
   const root = fixture({
