@@ -6,6 +6,8 @@
  * inherited ones included, nearest level first — are offered as one-line signatures, ranked by how often the file
  * itself uses `.member` and by how much their names share with the lines around the cursor.
  */
+import { goValueTypes } from './goValues';
+import { languageForId } from './languages';
 import type { Candidate } from './packing';
 import { cursorSubwords } from './qualified';
 import { linesAround, type CursorInfo } from './retrieval';
@@ -143,15 +145,32 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver): Map<TypeDef
       else used.set(def.tag, { def, use: Math.min(1, w / 3) });
     }
   };
+  // Go states types its own way (after the name, no `:`; several results): read apart (goValues.ts).
+  const go = languageForId(cur.languageId) === 'go';
+  if (go) {
+    const cursor = lineStarts[cur.line - firstLine] ?? text.length;
+    const goEnv = goValueTypes({
+      text,
+      cursor,
+      resolver,
+      from: cur.relPath,
+      follow: (at, env) => resolver.follow(readChain(text, at).steps, env),
+      declared: (at, defs) => {
+        const d = lineOf(at) - cur.line;
+        if (d <= 0) note(defs, 3 * nearness(d * DECLARED_DISTANCE));
+      },
+    });
+    for (const [k, v] of goEnv) env.set(k, v);
+  }
   // Declared values first (in text order: a later declaration of a name replaces the earlier).
-  for (const m of text.matchAll(ANNOTATION)) {
+  for (const m of go ? [] : text.matchAll(ANNOTATION)) {
     const defs = resolver.typesOf(m[2], cur.relPath);
     if (defs.length === 0) continue;
     // `): T` is a return type (of the function being written, often): its value is what the code builds.
     if (m[1] === undefined) note(defs, nearness(lineOf(m.index!) - cur.line));
     else env.set(m[1], defs);
   }
-  for (const m of text.matchAll(DECLARATION)) {
+  for (const m of go ? [] : text.matchAll(DECLARATION)) {
     const annotated = m[2] !== undefined ? resolver.typesOf(m[2], cur.relPath) : [];
     const reached = annotated.length ? [annotated] : resolver.follow(readChain(text, m.index! + m[0].length).steps, env);
     if (reached.length === 0) continue;
@@ -197,13 +216,10 @@ export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope): Candid
   // One step further, where the file's habits lead: the types of the members it uses most on these values
   // (`.error` of a parse result, `._zod` of a schema), whose own members the next line may name (`.error.issues`).
   for (const { def, use } of [...inUse.values()].sort((a, b) => b.use - a.use).slice(0, MAX_TYPES)) {
-    const used = resolver.hierarchy(def).flatMap(({ def: d }) => resolver.members(d)).filter((m) => (own.get(m.name) ?? 0) > 0);
-    const top = Math.log1p(Math.max(0, ...used.map((m) => own.get(m.name)!)));
-    used.sort((a, b) => own.get(b.name)! - own.get(a.name)!);
-    for (const m of used.slice(0, FOLLOWED_MEMBERS)) {
-      const file = scope.index.file(def.file.path);
-      const at = resolver.hierarchy(def).find(({ def: d }) => resolver.members(d).includes(m))?.def.file ?? file;
-      if (!at) continue;
+    const used = resolver.hierarchy(def).flatMap(({ def: d }) => resolver.members(d)).filter((m) => (own.get(m.tag.name) ?? 0) > 0);
+    const top = Math.log1p(Math.max(0, ...used.map((m) => own.get(m.tag.name)!)));
+    used.sort((a, b) => own.get(b.tag.name)! - own.get(a.tag.name)!);
+    for (const { file: at, tag: m } of used.slice(0, FOLLOWED_MEMBERS)) {
       const next = resolver.typeOfUse(at, m, CALLED_KINDS.has(m.kind));
       if (next === 'this') continue;
       const w = (use * FOLLOWED_WEIGHT * Math.log1p(own.get(m.name)!)) / top;
@@ -229,11 +245,11 @@ export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope): Candid
       // Overloads (`pipe<A>(this: A): A`, `pipe<A, B>(...)`, ...) after the first few weigh less each: twenty of them
       // would spend the budget on one name.
       const overloads = new Map<string, number>();
-      for (const tag of resolver.members(level).slice(0, MAX_MEMBERS_PER_TYPE)) {
+      for (const { file, tag } of resolver.members(level).slice(0, MAX_MEMBERS_PER_TYPE)) {
         const k = overloads.get(tag.name) ?? 0;
         overloads.set(tag.name, k + 1);
         const w = k < FULL_OVERLOADS ? weight : weight * OVERLOAD_DECAY ** (k - FULL_OVERLOADS + 1);
-        offer(level.file, tag, w, def.tag.name, tag.startLine === level.tag.startLine ? level.tag : undefined);
+        offer(file, tag, w, def.tag.name, file === level.file && tag.startLine === level.tag.startLine ? level.tag : undefined);
       }
     }
   }

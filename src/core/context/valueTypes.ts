@@ -8,6 +8,7 @@
  * generics are not instantiated, overloads are not chosen between; what cannot be read is left unknown.
  */
 import { MEMBER_KINDS, isTopLevelDefinition } from './fileSurface';
+import { goDeclaredType, goEmbedded, goMethods, goPackageOf, goResultType } from './goTypes';
 import { basesOf, declaredTypeOf, returnTypeOf, typeNames } from './typeSignatures';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from './workspaceIndex';
 
@@ -39,6 +40,12 @@ export interface TypeScope {
   namespaceFiles: (q: string) => readonly string[] | undefined;
 }
 
+/** A member of a type: the tag and the file it is declared in (a Go method may be in another file of the package). */
+export interface MemberRef {
+  file: IndexedFile;
+  tag: IndexedTag;
+}
+
 /** One step of a chain: a name, whether it is called (`f(...)`), whether constructed (`new C(...)`). */
 export interface ChainStep {
   name: string;
@@ -49,7 +56,7 @@ export interface ChainStep {
 /** Resolves names to definitions and types, caching for the life of one request. */
 export class TypeResolver {
   private readonly typeCache = new Map<string, TypeDef[]>();
-  private readonly memberCache = new Map<IndexedTag, IndexedTag[]>();
+  private readonly memberCache = new Map<IndexedTag, MemberRef[]>();
   private readonly hierarchyCache = new Map<IndexedTag, { def: TypeDef; level: number }[]>();
 
   constructor(private readonly scope: TypeScope) {}
@@ -69,11 +76,15 @@ export class TypeResolver {
     return out;
   }
 
-  /** The tags inside a type's definition (its members, nested ones included), in file order. */
-  members(def: TypeDef): IndexedTag[] {
+  /**
+   * The tags inside a type's definition (its members, nested ones included), in file order; for a Go type, then the
+   * methods whose receiver it is, from every file of its package.
+   */
+  members(def: TypeDef): MemberRef[] {
     let out = this.memberCache.get(def.tag);
     if (!out) {
-      out = def.file.tags.filter((t) => t !== def.tag && t.startLine >= def.tag.startLine && t.endLine <= def.tag.endLine);
+      out = def.file.tags.filter((t) => t !== def.tag && t.startLine >= def.tag.startLine && t.endLine <= def.tag.endLine).map((tag) => ({ file: def.file, tag }));
+      if (def.file.language === 'go' && def.tag.kind === 'type') out.push(...goMethods(this.scope.index, goPackageOf(def.file.path), def.tag.name));
       this.memberCache.set(def.tag, out);
     }
     return out;
@@ -89,7 +100,9 @@ export class TypeResolver {
       const { def: d, level } = out[i];
       if (level >= MAX_BASE_DEPTH) continue;
       const head = d.tag.kind === 'type' ? d.tag.snippet.replace(/\s+/g, ' ') : d.tag.signature;
-      for (const base of basesOf(head, d.tag.name)) {
+      // Go: embedded types (their fields and methods are promoted), or the aliased type (`type A = B`).
+      const bases = d.file.language === 'go' ? [...goEmbedded(d.tag.snippet), ...(/^\s*(?:type\s+)?\w+\s*=/.test(d.tag.snippet) ? basesOf(head, d.tag.name) : [])] : basesOf(head, d.tag.name);
+      for (const base of bases) {
         for (const b of this.typeDefs(base, d.file.path)) {
           if (seen.has(b.tag) || out.length >= MAX_HIERARCHY) continue;
           seen.add(b.tag);
@@ -102,13 +115,13 @@ export class TypeResolver {
   }
 
   /** The definitions of member `name` on values of `types`, from the nearest level of their hierarchies that has one. */
-  member(types: readonly TypeDef[], name: string): { file: IndexedFile; tag: IndexedTag }[] {
-    const out: { file: IndexedFile; tag: IndexedTag }[] = [];
+  member(types: readonly TypeDef[], name: string): MemberRef[] {
+    const out: MemberRef[] = [];
     for (const t of types) {
       for (const { def } of this.hierarchy(t)) {
-        const found = this.members(def).filter((m) => m.name === name);
+        const found = this.members(def).filter((m) => m.tag.name === name);
         if (found.length) {
-          for (const tag of found) out.push({ file: def.file, tag });
+          out.push(...found);
           break;
         }
       }
@@ -130,7 +143,8 @@ export class TypeResolver {
   typeOfUse(file: IndexedFile, tag: IndexedTag, called: boolean): TypeDef[] | 'this' {
     if (TYPE_KINDS.has(tag.kind)) return [{ file, tag }];
     if (!CALLABLE_KINDS.has(tag.kind)) return [];
-    const text = called ? returnTypeOf(tag.signature, tag.name) : declaredTypeOf(tag.signature, tag.name);
+    const go = file.language === 'go';
+    const text = called ? (go ? goResultType : returnTypeOf)(tag.signature, tag.name) : (go ? goDeclaredType : declaredTypeOf)(tag.signature, tag.name);
     if (text === undefined) return [];
     if (text === 'this') return 'this';
     return this.typesOf(text, file.path);
