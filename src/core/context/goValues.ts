@@ -27,8 +27,36 @@ const LITERAL_SCAN = 4000;
  * written without its type (`[]T{{`, `map[K]T{"k": {`) has the element type of the literal around it.
  */
 export function goLiteralType(text: string, cursor: number): string | undefined {
+  return goLiteralAt(text, cursor)?.type;
+}
+
+/**
+ * The keys a keyed literal already sets (`Dir: tmp,` above or below the cursor, at the literal's own level): Go allows
+ * each field once, so the next line sets another.
+ */
+export function goLiteralKeys(text: string, open: number): Set<string> {
+  const keys = new Set<string>();
+  let depth = 0;
+  let lineStart = true;
+  for (let i = open + 1; i < text.length && depth >= 0; i++) {
+    const c = text[i];
+    if (c === '{' || c === '(' || c === '[') depth++;
+    else if (c === '}' || c === ')' || c === ']') depth--;
+    else if (c === '\n') lineStart = true;
+    else if (depth === 0 && (lineStart || text[i - 1] === ',' || text[i - 1] === ' ') && /[A-Za-z_]/.test(c) && !/\w/.test(text[i - 1] ?? '')) {
+      const m = /^([A-Za-z_]\w*)\s*:(?!=)/.exec(text.slice(i, i + 80));
+      if (m) keys.add(m[1]);
+      lineStart = false;
+    } else if (!/\s/.test(c)) lineStart = false;
+  }
+  return keys;
+}
+
+/** goLiteralType, with where the literal's brace is. */
+function goLiteralAt(text: string, cursor: number): { type: string; open: number } | undefined {
   let depth = 0;
   let elements = 0;
+  let inner = -1;
   const stop = Math.max(0, cursor - LITERAL_SCAN);
   for (let i = cursor - 1; i >= stop; i--) {
     const c = text[i];
@@ -40,12 +68,13 @@ export function goLiteralType(text: string, cursor: number): string | undefined 
       if (typed && !KEYWORDS.has(typed[1]) && !/^(?:struct|interface)$/.test(typed[1])) {
         // `[]T{` or `map[K]T{` holds elements of T: the cursor is in one only when an inner brace was skipped.
         const collection = /^(?:\[\d*\]|map\[)/.test(typed[1]);
-        if (collection === elements > 0) return typed[1];
-        return undefined;
+        if (collection !== elements > 0) return undefined;
+        return { type: typed[1], open: elements > 0 ? inner : i };
       }
       // An untyped element (`{{`, `, {`, `: {`): look for the literal around it.
       if (elements > 0 || !/[{,:]\s*$/.test(before)) return undefined;
       elements++;
+      inner = i;
     }
   }
   return undefined;
@@ -62,6 +91,8 @@ export interface GoScan {
   follow: (at: number, env: ReadonlyMap<string, TypeDef[]>) => TypeDef[][];
   /** Called for a value declared at `at` with types `defs`. */
   declared: (at: number, defs: TypeDef[]) => void;
+  /** Called when the cursor is inside a composite literal of types `defs` whose keys `keys` are set already. */
+  literal?: (defs: TypeDef[], keys: Set<string>) => void;
 }
 
 /** The types of the Go values declared in `scan.text`, by name (a later declaration replaces an earlier one). */
@@ -104,8 +135,12 @@ export function goValueTypes(scan: GoScan): Map<string, TypeDef[]> {
     const types = last[1].split(',').map((t) => t.trim().replace(/^\*/, ''));
     events.push({ at: body + last.index!, names: [m[1]], defs: () => types.flatMap((t) => resolver.typesOf(t, from)), pick: 'all' });
   }
-  const literal = goLiteralType(text, scan.cursor);
-  if (literal) events.push({ at: scan.cursor, names: ['_'], defs: () => resolver.typesOf(literal, from), pick: 'all' });
+  const literal = goLiteralAt(text, scan.cursor);
+  if (literal) {
+    const defs = resolver.typesOf(literal.type, from);
+    if (defs.length) scan.literal?.(defs, goLiteralKeys(text, literal.open));
+    events.push({ at: scan.cursor, names: ['_'], defs: () => defs, pick: 'all' });
+  }
   events.sort((a, b) => a.at - b.at);
   for (const e of events) {
     const defs = e.defs();

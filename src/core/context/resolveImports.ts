@@ -21,6 +21,9 @@ const TRY_EXTENSIONS: Partial<Record<LanguageName, string[]>> = {
   cpp: [''],
 };
 
+/** Go test files (`x_test.go`). */
+const GO_TEST = /_test\.go$/;
+
 function dirOf(p: string): string {
   const i = p.lastIndexOf('/');
   return i < 0 ? '' : p.slice(0, i);
@@ -87,9 +90,10 @@ export class ImportResolver {
     } else this.byTail.set(key, [p]);
   }
 
-  /** Files of the same folder (Go packages). */
+  /** Files of the same folder (Go packages; a Go file that is no test does not see the package's `_test.go` files). */
   siblings(relPath: string): string[] {
-    return (this.byDir.get(dirOf(relPath)) ?? []).filter((p) => p !== relPath);
+    const test = GO_TEST.test(relPath) || !relPath.endsWith('.go');
+    return (this.byDir.get(dirOf(relPath)) ?? []).filter((p) => p !== relPath && (test || !GO_TEST.test(p)));
   }
 
   /** Files an import source most likely names (best first, at most a few). */
@@ -168,7 +172,9 @@ export class ImportResolver {
     const testdata = /(^|\/)testdata\//.exec(fromPath);
     const fromTestdata = testdata ? fromPath.slice(0, testdata.index + testdata[0].length) : undefined;
     const dirs = [...this.byDir.keys()].filter((d) => !/(^|\/)testdata(\/|$)/.test(d) || (fromTestdata !== undefined && (d + '/').startsWith(fromTestdata)));
-    const filesOf = (ds: string[]) => ds.flatMap((d) => this.byDir.get(d) ?? []).slice(0, 64);
+    // A package's `_test.go` files are compiled only into its own tests: an importer sees them only when it is one.
+    const ownTests = GO_TEST.test(fromPath) ? dirOf(fromPath) : undefined;
+    const filesOf = (ds: string[]) => ds.flatMap((d) => (this.byDir.get(d) ?? []).filter((f) => d === ownTests || !GO_TEST.test(f))).slice(0, 64);
     const whole = dirs.filter(
       (d) =>
         d === source ||

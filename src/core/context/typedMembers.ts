@@ -6,6 +6,7 @@
  * inherited ones included, nearest level first — are offered as one-line signatures, ranked by how often the file
  * itself uses `.member` and by how much their names share with the lines around the cursor.
  */
+import { goPackageOf } from './goTypes';
 import { goValueTypes } from './goValues';
 import { languageForId } from './languages';
 import type { Candidate } from './packing';
@@ -37,6 +38,11 @@ const FULL_OVERLOADS = 3;
 const OVERLOAD_DECAY = 0.6;
 /** Relevance added for the member the file uses most after a `.` (log-scaled by its uses). */
 const OWN_USE_GAIN = 3;
+/**
+ * Relevance added for a field of the composite literal the cursor is in that the literal does not set yet (Go allows a
+ * key once): as much as the member the file uses most.
+ */
+const UNSET_FIELD_GAIN = OWN_USE_GAIN;
 /** The file's text scanned for its `.member` uses, before and after the cursor. */
 const OWN_SCAN_BEFORE = 100_000;
 const OWN_SCAN_AFTER = 30_000;
@@ -120,7 +126,7 @@ const nearness = (d: number) => (d <= 0 ? 1 / (1 + -d / 10) : 0.6 / (1 + d / 6))
  * The types in use around the cursor, with a use weight in (0, 1]: the types of the local values (declared or
  * inferred), and the types every chain written there passes through.
  */
-export function typesInUse(cur: CursorInfo, resolver: TypeResolver): Map<TypeDef['tag'], { def: TypeDef; use: number }> {
+export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: LiteralAtCursor): Map<TypeDef['tag'], { def: TypeDef; use: number }> {
   const around = linesAround(cur, LINES_BEFORE, LINES_AFTER);
   // A line of data (a 30,000-character string, a minified statement) holds no declarations worth its scan: emptied.
   const text = around.text.split('\n').map((l) => (l.length > MAX_LINE_CHARS ? '' : l)).join('\n');
@@ -158,6 +164,9 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver): Map<TypeDef
       declared: (at, defs) => {
         const d = lineOf(at) - cur.line;
         if (d <= 0) note(defs, 3 * nearness(d * DECLARED_DISTANCE));
+      },
+      literal: (defs, keys) => {
+        if (literal) [literal.types, literal.keys] = [new Set(defs.map((d) => d.tag)), keys];
       },
     });
     for (const [k, v] of goEnv) env.set(k, v);
@@ -200,6 +209,12 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver): Map<TypeDef
   return used;
 }
 
+/** The composite literal the cursor is in (Go): its types, and the keys it sets already. */
+interface LiteralAtCursor {
+  types: Set<IndexedTag>;
+  keys: Set<string>;
+}
+
 /** How often each name follows a `.` in the text around the cursor (the file's own member uses, any receiver). */
 function ownMemberUses(cur: CursorInfo): Map<string, number> {
   const out = new Map<string, number>();
@@ -212,7 +227,8 @@ function ownMemberUses(cur: CursorInfo): Map<string, number> {
 export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope): Candidate[] {
   const resolver = new TypeResolver(scope);
   const own = ownMemberUses(cur);
-  const inUse = typesInUse(cur, resolver);
+  const literal: LiteralAtCursor = { types: new Set(), keys: new Set() };
+  const inUse = typesInUse(cur, resolver, literal);
   // One step further, where the file's habits lead: the types of the members it uses most on these values
   // (`.error` of a parse result, `._zod` of a schema), whose own members the next line may name (`.error.issues`).
   for (const { def, use } of [...inUse.values()].sort((a, b) => b.use - a.use).slice(0, MAX_TYPES)) {
@@ -232,10 +248,10 @@ export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope): Candid
   }
   const types = [...inUse.values()].sort((a, b) => b.use - a.use).slice(0, MAX_TYPES);
   if (types.length === 0) return [];
-  const pool = new Map<IndexedTag, { file: IndexedFile; tag: IndexedTag; weight: number; via: string; head?: IndexedTag }>();
-  const offer = (file: IndexedFile, tag: IndexedTag, weight: number, via: string, head?: IndexedTag) => {
+  const pool = new Map<IndexedTag, { file: IndexedFile; tag: IndexedTag; weight: number; via: string; head?: IndexedTag; unset?: boolean }>();
+  const offer = (file: IndexedFile, tag: IndexedTag, weight: number, via: string, head?: IndexedTag, unset?: boolean) => {
     const had = pool.get(tag);
-    if (!had || had.weight < weight) pool.set(tag, { file, tag, weight, via, head });
+    if (!had || had.weight < weight) pool.set(tag, { file, tag, weight, via, head, unset });
   };
   for (const { def, use } of types) {
     for (const { def: level, level: depth } of resolver.hierarchy(def)) {
@@ -246,10 +262,14 @@ export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope): Candid
       // would spend the budget on one name.
       const overloads = new Map<string, number>();
       for (const { file, tag } of resolver.members(level).slice(0, MAX_MEMBERS_PER_TYPE)) {
+        // Go: a lower-case member of another package's type cannot be named here.
+        if (file.language === 'go' && !/^[A-Z]/.test(tag.name) && goPackageOf(file.path) !== goPackageOf(cur.relPath)) continue;
         const k = overloads.get(tag.name) ?? 0;
         overloads.set(tag.name, k + 1);
         const w = k < FULL_OVERLOADS ? weight : weight * OVERLOAD_DECAY ** (k - FULL_OVERLOADS + 1);
-        offer(file, tag, w, def.tag.name, file === level.file && tag.startLine === level.tag.startLine ? level.tag : undefined);
+        // A field the literal at the cursor does not set yet: what its next key most likely is.
+        const unset = depth === 0 && literal.types.has(level.tag) && tag.kind === 'field' && !literal.keys.has(tag.name);
+        offer(file, tag, w, def.tag.name, file === level.file && tag.startLine === level.tag.startLine ? level.tag : undefined, unset);
       }
     }
   }
@@ -258,9 +278,9 @@ export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope): Candid
   const context = cursorSubwords(cur, new Set());
   const idf = subwordIdf(entries.map((e) => e.tag.name));
   const out: Candidate[] = [];
-  for (const { file, tag, weight, via, head } of entries) {
+  for (const { file, tag, weight, via, head, unset } of entries) {
     const uses = own.get(tag.name) ?? 0;
-    const relevance = subwordRelevance(tag.name, context, idf) + (ownTop > 0 ? (OWN_USE_GAIN * Math.log1p(uses)) / ownTop : 0);
+    const relevance = subwordRelevance(tag.name, context, idf) + (ownTop > 0 ? (OWN_USE_GAIN * Math.log1p(uses)) / ownTop : 0) + (unset ? UNSET_FIELD_GAIN : 0);
     out.push({
       source: 'type',
       path: file.path,
@@ -270,7 +290,7 @@ export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope): Candid
       body: head ? head.signature : tag.snippet,
       brief: head ? head.signature : tag.signature,
       score: weight * (FLOOR + GAIN * Math.min(relevance, RELEVANCE_CAP)),
-      reason: `${tag.kind} ${tag.name}: ${tag.name === via ? 'a type' : `a member of ${via}`} in use near the cursor${uses ? `; this file uses .${tag.name} ${uses} times` : ''}`,
+      reason: `${tag.kind} ${tag.name}: ${tag.name === via ? 'a type' : `a member of ${via}`} in use near the cursor${unset ? '; a field the literal at the cursor does not set yet' : ''}${uses ? `; this file uses .${tag.name} ${uses} times` : ''}`,
     });
   }
   return out.sort((a, b) => b.score - a.score).slice(0, MAX_CANDIDATES);

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { tempWorkspaces } from './tempWorkspace';
 import { TreeSitterContextEngine } from '../../../src/core/context/engine';
 import { goDeclaredType, goEmbedded, goReceiverType, goResultType } from '../../../src/core/context/goTypes';
-import { goLiteralType } from '../../../src/core/context/goValues';
+import { goLiteralKeys, goLiteralType } from '../../../src/core/context/goValues';
 
 test('Go result types, declared types, receivers and embedded types are read from signatures', () => {
   assert.equal(goResultType('func NewProgram(fset *token.FileSet, mode BuilderMode) *Program', 'NewProgram'), '*Program');
@@ -40,6 +40,9 @@ test('Go: the composite literal around the cursor, its elements included; blocks
   assert.equal(at('if ok {\n\t|'), undefined);
   assert.equal(at('func run(pass *Pass) error {\n\tx := 1\n\t|'), undefined);
   assert.equal(at('names := []string{\n\t|'), undefined, 'the elements of a slice of strings are values, not fields');
+  // The keys set already, above and below the cursor, at the literal's own level (not those of a nested literal).
+  const text = 'cfg := &Config{\n\tDir: d, Mode: m,\n\tInner: Inner{Env: e},\n\t\n\tTests: true,\n}\nnext := x';
+  assert.deepEqual([...goLiteralKeys(text, text.indexOf('{'))].sort(), ['Dir', 'Inner', 'Mode', 'Tests']);
 });
 
 const workspace = tempWorkspaces('go-types-');
@@ -147,7 +150,7 @@ test('Go: a type-switch case types its value, and the first result of its method
   assert.match(method?.reason ?? '', /a member of Function/, reasons);
 });
 
-test('Go: inside a composite literal, the fields of its type are offered', async () => {
+test('Go: inside a composite literal, the fields of its type are offered, those it does not set yet first', async () => {
   const { root, index } = await workspace(module());
   const text = [
     'package check',
@@ -162,7 +165,19 @@ test('Go: inside a composite literal, the fields of its type are offered', async
     '}',
     '',
   ].join('\n');
-  const packed = await packedAt(root, index, 'check/build.go', text);
-  const field = packed.items.find((i) => i.path === 'ir/types.go' && /Params \[\]\*Value/.test(i.text));
-  assert.match(field?.reason ?? '', /a member of Function/, packed.items.map((i) => `${i.score.toFixed(2)} ${i.reason}`).join('\n'));
+  const packed = await packedAt(root, index, 'check/build.go', text, 800);
+  const reasons = packed.items.map((i) => `${i.score.toFixed(2)} ${i.reason}`).join('\n');
+  const unset = packed.items.find((i) => /^field Params: a member of Function.*does not set yet/.test(i.reason));
+  const set = packed.items.find((i) => /^field Name\b/.test(i.reason) && i.path === 'ir/types.go');
+  assert.ok(unset && set, reasons);
+  // `Name:` is written already (its word is even next to the cursor): Go allows a key once, so `Params` comes first.
+  assert.ok(unset.score > set.score, reasons);
+});
+
+test('Go: another package\'s unexported members are not offered (they cannot be named there)', async () => {
+  const { root, index } = await workspace(module());
+  const text = ['package check', '', 'import "example.com/tool/ir"', '', 'func count(prog *ir.Program) int {', '\tfuncs := prog.Funcs', '\tCURSOR', '}', ''].join('\n');
+  const packed = await packedAt(root, index, 'check/count.go', text, 250);
+  assert.ok(packed.items.some((i) => /a member of Program/.test(i.reason)), packed.text);
+  assert.ok(!packed.items.some((i) => /field mode: a member of Program/.test(i.reason)), packed.text);
 });

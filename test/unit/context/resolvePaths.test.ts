@@ -2,7 +2,7 @@
  * Import paths of Go and Rust (src/core/context/resolveImports.ts). Go: a path names a whole directory, matched by
  * the whole path (a GOPATH tree, or a module's directory by its path from the module root); only a remote path (a
  * domain first) may match by its last elements. A standard-library path never resolves to a folder that merely ends
- * the same way, and testdata folders are no packages. Rust: self::/super:: paths from the module's folder.
+ * the same way, testdata folders are no packages, and `_test.go` files belong to the package's own tests only. Rust: self::/super:: paths from the module's folder.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +11,7 @@ import { ImportResolver } from '../../../src/core/context/resolveImports';
 const resolver = new ImportResolver([
   'go/ssa/ssa.go',
   'go/ssa/builder.go',
+  'go/ssa/builder_test.go',
   'go/types/typeutil/map.go',
   'internal/lsp/protocol/types/types.go',
   'go/ssa/interp/testdata/src/errors/errors.go',
@@ -30,6 +31,14 @@ test('Go: a module path resolves by the directory path from the module root, a G
   assert.deepEqual(go('cmd/x/main.go', 'golang.org/x/tools/go/ssa'), ['go/ssa/builder.go', 'go/ssa/ssa.go']);
   assert.deepEqual(go('cmd/x/main.go', 'golang.org/x/tools/go/types/typeutil'), ['go/types/typeutil/map.go']);
   assert.deepEqual(go('gopath/src/github.com/o/r/main.go', 'github.com/o/r/pkg'), ['gopath/src/github.com/o/r/pkg/a.go', 'gopath/src/github.com/o/r/pkg/b.go']);
+});
+
+test('Go: a package\'s _test.go files are seen only by its own tests, not by importers or its other files', () => {
+  assert.deepEqual(go('cmd/x/main.go', 'golang.org/x/tools/go/ssa'), ['go/ssa/builder.go', 'go/ssa/ssa.go']);
+  assert.deepEqual(go('cmd/x/main_test.go', 'golang.org/x/tools/go/ssa'), ['go/ssa/builder.go', 'go/ssa/ssa.go']);
+  assert.deepEqual(go('go/ssa/ssa_test.go', 'golang.org/x/tools/go/ssa'), ['go/ssa/builder.go', 'go/ssa/builder_test.go', 'go/ssa/ssa.go']);
+  assert.deepEqual(resolver.siblings('go/ssa/ssa.go'), ['go/ssa/builder.go']);
+  assert.deepEqual(resolver.siblings('go/ssa/ssa_test.go').sort(), ['go/ssa/builder.go', 'go/ssa/builder_test.go', 'go/ssa/ssa.go']);
 });
 
 test('Go: a file inside a testdata tree sees that tree\'s packages', () => {
