@@ -101,20 +101,30 @@ export function importBonus(uses: number, importStatements: number): number {
 /** Definitions of the identifiers around the cursor, from the workspace index. */
 export function definitionCandidates(cur: CursorInfo, index: WorkspaceIndex, ids = identifierWeights(cur)): Candidate[] {
   const { weights, imported, typeNames } = ids;
-  const local = new Set(cur.tags.map((t) => t.name));
+  // An `impl Trait for Notify` block names a type, it does not define it (the struct is wherever it is declared).
+  const local = new Set(cur.tags.filter((t) => t.kind !== 'impl').map((t) => t.name));
   const curDir = dirOf(cur.relPath);
+  const language = languageForId(cur.languageId) ?? languageForPath(cur.relPath);
+  let moduleDirs: string[] | undefined;
   const out: Candidate[] = [];
   for (const [name, w] of weights) {
     if (local.has(name) || w < 0.05) continue;
     const refs = index.lookup(name).filter((r) => r.file.path !== cur.relPath);
     if (refs.length === 0) continue;
-    const viaImport = refs.filter((r) => cur.reachableFiles.has(r.file.path));
+    let viaImport = refs.filter((r) => cur.reachableFiles.has(r.file.path));
+    // Rust: a name imported from a module that does not define it is re-exported there (`pub use notify::Notify;`, often
+    // inside a `cfg_*!` macro tree-sitter leaves unparsed) from one of its submodules, in the module's folder.
+    if (viaImport.length === 0 && cur.resolvedBindings.has(name) && language === 'rust') {
+      moduleDirs ??= rustModuleDirs(cur.reachableFiles);
+      viaImport = refs.filter((r) => moduleDirs!.some((d) => r.file.path.startsWith(d)));
+    }
     if (viaImport.length === 0 && refs.length > MAX_AMBIGUITY) continue;
     // A namespace alias (`import * as util from "./util"`, used as `util.x`) defined in none of the files its import
     // reaches stands for the module itself: a `util` defined elsewhere is another thing. Not so a type imported by name
     // and used as a qualifier (`use crate::task::Inject;` then `Inject::new()`) whose module re-exports it from a file
     // the import does not reach (`pub use self::inject::Inject` inside a macro): a module alias is no struct or class.
     if (viaImport.length === 0 && cur.resolvedBindings.has(name) && cur.qualifiers.has(name) && !refs.some((r) => TYPE_KINDS.has(r.tag.kind))) continue;
+
     const pool = viaImport.length ? viaImport : refs;
     const ranked = pool
       .map((r) => ({ r, affinity: affinity(r, cur, curDir) }))
@@ -137,6 +147,16 @@ export function definitionCandidates(cur: CursorInfo, index: WorkspaceIndex, ids
     }
   }
   return out;
+}
+
+/** The folders holding the submodules of Rust module files (`sync/mod.rs` -> `sync/`, `task.rs` -> `task/`), with a slash. */
+function rustModuleDirs(files: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const f of files) {
+    if (!f.endsWith('.rs')) continue;
+    out.add(/(^|\/)(mod|lib|main)\.rs$/.test(f) ? dirOf(f) + '/' : f.slice(0, -3) + '/');
+  }
+  return [...out];
 }
 
 /** A file must define at least this many distinct names the current file uses to count as used without an import. */
@@ -204,7 +224,8 @@ const FAMILY_FACTOR = 0.5;
 export function nameFamilyCandidates(cur: CursorInfo, index: WorkspaceIndex): Candidate[] {
   const nearest = wordsAround(cur, FAMILY_LINES);
   for (const word of nearest.keys()) if (word.length < FAMILY_MIN_PREFIX) nearest.delete(word);
-  const local = new Set(cur.tags.map((t) => t.name));
+  // An `impl Trait for Notify` block names a type, it does not define it (the struct is wherever it is declared).
+  const local = new Set(cur.tags.filter((t) => t.kind !== 'impl').map((t) => t.name));
   const curDir = dirOf(cur.relPath);
   const out: Candidate[] = [];
   for (const [prefix, d] of nearest) {

@@ -248,3 +248,21 @@ test('Rust: a type imported by name and used as `Type::new()`, re-exported by th
   assert.match(item.reason, /imported/);
   engine.dispose();
 });
+
+test('Rust: a type named by `impl Trait for T` in the file, imported by a path to a module re-exporting it from a submodule with look-alikes elsewhere, is offered', async () => {
+  const { root, index } = await workspace({
+    'Cargo.toml': '[package]\nname = "rt"\n',
+    'src/lib.rs': 'pub mod sync;\n',
+    'src/sync/mod.rs': 'mod notify;\n\ncfg_sync! {\n    pub use notify::Notify;\n}\n',
+    'src/sync/notify.rs': 'pub struct Notify {\n    waiters: usize,\n}\n\nimpl Notify {\n    pub fn new() -> Notify {\n        Notify { waiters: 0 }\n    }\n}\n',
+    // Look-alikes: other things named Notify, so the name alone is ambiguous.
+    ...Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`src/other${i}.rs`, `pub enum Kind${i} {\n    Notify,\n    Wait,\n}\n`])),
+  });
+  const text = ['use rt::sync::Notify;', '', 'trait AssertSend: Send {}', 'impl AssertSend for Notify {}', '', '#[test]', 'fn notify_one() {', '    CURSOR', '}', ''].join('\n');
+  const engine = new TreeSitterContextEngine({ index });
+  const packed = await engine.assemble({ doc: at(root, 'tests/sync_notify.rs', 'rust', text), budgetTokens: 400, purpose: 'completion' });
+  const item = packed.items.find((i) => i.path === 'src/sync/notify.rs' && i.text.includes('pub struct Notify'));
+  assert.ok(item, packed.text);
+  assert.match(item.reason, /imported/);
+  engine.dispose();
+});
