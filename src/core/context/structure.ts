@@ -51,6 +51,9 @@ const IMPORT_NOISE = new Set([
 ]);
 
 /** Signature of a definition node: its text up to the body, whitespace-collapsed and capped. */
+/** Go's specs, whose declaration keyword belongs to the enclosing declaration node. */
+const GO_SPECS = new Set(['type_spec', 'const_spec', 'var_spec']);
+
 export function signatureOf(node: Node, text: string): { signature: string; bodyIndex?: number } {
   const inner = WRAPPERS.has(node.type) ? (node.childForFieldName('declaration') ?? node.namedChildren[0] ?? node) : node;
   const body = inner.childForFieldName('body');
@@ -62,6 +65,13 @@ export function signatureOf(node: Node, text: string): { signature: string; body
   } else {
     const nl = text.indexOf('\n', node.startIndex);
     head = text.slice(node.startIndex, nl < 0 || nl > node.endIndex ? node.endIndex : nl);
+  }
+  // Go: a spec on its declaration's line (`type Pass struct {`, `const Enabled = true`) is shown with its keyword, as
+  // written: `Pass struct {` alone is no Go a reader (or a model) recognises.
+  if (GO_SPECS.has(node.type)) {
+    const lineStart = text.lastIndexOf('\n', node.startIndex - 1) + 1;
+    const keyword = /^\s*((?:type|const|var)\s+)$/.exec(text.slice(lineStart, node.startIndex));
+    if (keyword) head = keyword[1] + head;
   }
   let signature = head.replace(/\s+/g, ' ').trim();
   if (signature.length > MAX_SIGNATURE_CHARS) signature = signature.slice(0, MAX_SIGNATURE_CHARS - 1) + '…';

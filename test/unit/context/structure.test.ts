@@ -68,6 +68,21 @@ for (const c of CASES) {
   });
 }
 
+test('Go: a type, const or var spec on its declaration\'s line keeps the keyword in its signature; one in a group does not get it', async () => {
+  const text = 'package p\n\ntype Pass struct {\n\tName string\n}\n\nconst Enabled = true\n\nvar (\n\tDebug = false\n)\n\ntype (\n\tID int\n)\n';
+  const tree = await parse('go', text);
+  assert.ok(tree);
+  try {
+    const sig = (name: string) => extractStructure('go', tree, text).tags.find((t) => t.name === name)?.signature;
+    assert.equal(sig('Pass'), 'type Pass struct {');
+    assert.equal(sig('Enabled'), 'const Enabled = true');
+    assert.equal(sig('Debug'), 'Debug = false');
+    assert.equal(sig('ID'), 'ID int');
+  } finally {
+    tree.delete();
+  }
+});
+
 test('skeleton with `around`: a long outline keeps the lines centred on the cursor', async () => {
   const text = Array.from({ length: 100 }, (_, i) => `export function f${i}(x: number): number {\n  return x;\n}\n`).join('');
   const tree = await parse('typescript', text);
