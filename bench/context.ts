@@ -234,7 +234,8 @@ async function main(): Promise<void> {
       if (t !== undefined && activity.noteDocument(open)) ours.prepare(open);
     }
     ours.activity = activity;
-    const doc = { path: s.file, relPath: s.file, languageId, text: masked, version: 2, offset: prefix.length };
+    // The editor says which line the cursor is on (the extension's snapshots carry it).
+    const doc = { path: s.file, relPath: s.file, languageId, text: masked, version: 2, offset: prefix.length, line: s.line };
     const a0 = performance.now();
     phase.setup += a0 - p0;
     const packed = await ours.assemble({ doc, budgetTokens: args.budget, purpose: 'completion' });

@@ -109,7 +109,7 @@ export class EngineClient implements ContextEngine, WindowSource {
     const { doc } = req;
     const query = (withText: boolean): AssembleQuery => ({
       doc: {
-        path: doc.path, relPath: doc.relPath, languageId: doc.languageId, version: doc.version, offset: doc.offset,
+        path: doc.path, relPath: doc.relPath, languageId: doc.languageId, version: doc.version, offset: doc.offset, line: doc.line,
         selection: doc.selection, text: withText ? doc.text : undefined,
       },
       budgetTokens: req.budgetTokens, purpose: req.purpose, fileFits: req.fileFits,

@@ -53,7 +53,7 @@ export interface DocumentInfo {
 
 /** An assemble request: the document is the worker's copy at `version`; `text` is sent only when the worker lacks it. */
 export interface AssembleQuery extends Omit<ContextRequest, 'doc' | 'signal'> {
-  doc: Omit<DocumentInfo, 'text'> & { text?: string; offset: number; selection?: { start: number; end: number } };
+  doc: Omit<DocumentInfo, 'text'> & { text?: string; offset: number; line?: number; selection?: { start: number; end: number } };
 }
 
 /** A completion's file window and mode, from the worker's copy of the document at `version` (see cursorWindow.ts). */

@@ -160,7 +160,7 @@ async function answer(m: HostRequest, signal: AbortSignal): Promise<ReplyResults
       const newer = sent && (mirror.get(sent.path)?.version ?? -Infinity) > sent.version;
       const d = sent ? (newer ? sent : mirror.open(sent)) : mirror.at(q.doc.path, q.doc.version);
       if (!d) throw Object.assign(new Error(`no copy of ${q.doc.relPath} at version ${q.doc.version}`), { code: 'resync' as const });
-      const doc = { path: d.path, relPath: d.relPath, languageId: d.languageId, version: d.version, text: d.text, offset: q.doc.offset, selection: q.doc.selection };
+      const doc = { path: d.path, relPath: d.relPath, languageId: d.languageId, version: d.version, text: d.text, offset: q.doc.offset, line: q.doc.line, selection: q.doc.selection };
       const packed = await engine.assemble({ doc, budgetTokens: q.budgetTokens, purpose: q.purpose, fileFits: q.fileFits, signal });
       const wire: WirePackedContext = {
         items: packed.items,

@@ -81,6 +81,8 @@ export function pack(candidates: readonly Candidate[], budget: number, options: 
   const maxDropped = options.maxDropped ?? 50;
   const sorted = [...candidates].sort((a, b) => b.score - a.score);
   const chosen: Chosen[] = [];
+  /** The chosen parts by path (only a part of the same file can cover another). */
+  const chosenIn = new Map<string, Chosen[]>();
   const groups = new Set<string>();
   const seenText = new Set<string>();
   const droppedCands: Candidate[] = [];
@@ -94,7 +96,7 @@ export function pack(candidates: readonly Candidate[], budget: number, options: 
     }
     // Blank snippets show nothing (and a lone newline would merge with its neighbour's, breaking additive counts).
     if (!c.body.trim() || (c.brief !== undefined && !c.brief.trim())) continue;
-    if (seenText.has(c.body) || chosen.some((x) => covers(x, c))) continue;
+    if (seenText.has(c.body) || chosenIn.get(c.path)?.some((x) => covers(x, c))) continue;
     const gk = groupKey(c);
     const header = groups.has(gk) ? 0 : countTokens(headerText(c));
     const text = bodyText(c, false);
@@ -108,7 +110,11 @@ export function pack(candidates: readonly Candidate[], budget: number, options: 
     misses = 0;
     seenText.add(c.body);
     groups.add(gk);
-    chosen.push({ c, full: c.brief === undefined, tokens });
+    const x = { c, full: c.brief === undefined, tokens };
+    chosen.push(x);
+    const samePath = chosenIn.get(c.path);
+    if (samePath) samePath.push(x);
+    else chosenIn.set(c.path, [x]);
     used += header + tokens;
   }
   // Pass 2: upgrade briefs to full snippets, best first, while they fit. A part that an upgraded snippet now shows
@@ -123,7 +129,7 @@ export function pack(candidates: readonly Candidate[], budget: number, options: 
       used += fullTokens - x.tokens;
       x.full = true;
       x.tokens = fullTokens;
-      for (const y of chosen) {
+      for (const y of chosenIn.get(x.c.path)!) {
         if (y === x || removed.has(y) || !covers(x, y.c)) continue;
         removed.add(y);
         used -= y.tokens; // its group's header stays counted: an over-estimate, never an overrun

@@ -12,7 +12,7 @@ import { languageForId, languageForPath } from './languages';
 import type { Candidate } from './packing';
 import type { ImportRef, Tag } from './structure';
 import { forEachWord, identifierSet, jaccardIds, wordIds, type WindowCache } from './similarity';
-import type { IndexedTag, TagRef, WorkspaceIndex } from './workspaceIndex';
+import type { IndexedFile, IndexedTag, TagRef, WorkspaceIndex } from './workspaceIndex';
 
 export interface CursorInfo {
   relPath: string;
@@ -300,20 +300,11 @@ export function importSurfaceCandidates(cur: CursorInfo, index: WorkspaceIndex, 
     const file = index.file(path);
     if (!file || file.tags.length === 0) continue;
     const near = (0.3 * weight) / (1 + distance / 5);
-    const shares = usageShares(file.tags.map((t) => t.name), index);
-    const ranked: { tag: IndexedTag; score: number }[] = [];
-    let lastEnd = -1;
-    for (const tag of file.tags) {
-      const topLevel = tag.startLine > lastEnd;
-      if (topLevel) lastEnd = tag.endLine;
-      const kind = topLevel && !MEMBER_KINDS.has(tag.kind) ? 1 : 0.3;
-      ranked.push({ tag, score: near * kind * (SURFACE_USAGE_FLOOR + shares.get(tag.name)!) });
-    }
-    ranked.sort((a, b) => b.score - a.score);
     let chars = 0;
-    for (const [i, { tag, score }] of ranked.entries()) {
+    let i = 0;
+    for (const { tag, score } of surfaceRanking(file, index, near)) {
       chars += tag.signature.length;
-      if (i >= MAX_SURFACE_PER_FILE && chars > MAX_SURFACE_CHARS) break;
+      if (i++ >= MAX_SURFACE_PER_FILE && chars > MAX_SURFACE_CHARS) break;
       out.push({
         source: 'import',
         path,
@@ -330,12 +321,93 @@ export function importSurfaceCandidates(cur: CursorInfo, index: WorkspaceIndex, 
   return out;
 }
 
+/** An imported file's definition with the factors of its surface score that do not depend on the cursor. */
+interface SurfaceEntry {
+  tag: IndexedTag;
+  /** Position in the file's tags (the tie order). */
+  index: number;
+  kind: number;
+  usage: number;
+}
+
+/**
+ * Per indexed file (a new object when the file is re-indexed), valid while the index's revision (its usage counts)
+ * holds: the definitions grouped by `kind`, each group by usage, highest first (equal usage in file order).
+ */
+const surfaceOrders = new WeakMap<IndexedFile, { revision: number; groups: SurfaceEntry[][] }>();
+
+function surfaceGroups(file: IndexedFile, index: WorkspaceIndex): SurfaceEntry[][] {
+  const known = surfaceOrders.get(file);
+  if (known && known.revision === index.revision) return known.groups;
+  const shares = usageShares(file.tags.map((t) => t.name), index);
+  const byKind = new Map<number, SurfaceEntry[]>();
+  let lastEnd = -1;
+  for (const [i, tag] of file.tags.entries()) {
+    const topLevel = tag.startLine > lastEnd;
+    if (topLevel) lastEnd = tag.endLine;
+    const kind = topLevel && !MEMBER_KINDS.has(tag.kind) ? 1 : 0.3;
+    const group = byKind.get(kind) ?? [];
+    group.push({ tag, index: i, kind, usage: SURFACE_USAGE_FLOOR + shares.get(tag.name)! });
+    byKind.set(kind, group);
+  }
+  const groups = [...byKind.values()].map((g) => g.sort((a, b) => b.usage - a.usage));
+  surfaceOrders.set(file, { revision: index.revision, groups });
+  return groups;
+}
+
+/** One group's entries scored `near * kind * usage`, by score and then file order (equal scores may come from unequal usage). */
+function* scoredGroup(group: readonly SurfaceEntry[], near: number): Generator<{ e: SurfaceEntry; score: number }> {
+  for (let i = 0; i < group.length; ) {
+    // Multiplying by the same positive factors keeps the usage order (rounding is monotonic); it can only make neighbours equal.
+    const score = near * group[i].kind * group[i].usage;
+    let j = i + 1;
+    while (j < group.length && near * group[j].kind * group[j].usage === score) j++;
+    const run = j - i > 1 ? group.slice(i, j).sort((a, b) => a.index - b.index) : [group[i]];
+    for (const e of run) yield { e, score };
+    i = j;
+  }
+}
+
+/**
+ * A file's definitions scored `near * kind * usage`, best first, equal scores in the file's order: exactly the order a
+ * stable sort of the scores gives. Only the cursor's factor `near` changes per request, so the usage order is kept per
+ * file and index revision and the kinds' groups are merged here, lazily (callers take a few dozen of hundreds).
+ */
+export function* surfaceRanking(file: IndexedFile, index: WorkspaceIndex, near: number): Generator<{ tag: IndexedTag; score: number }> {
+  const heads = surfaceGroups(file, index).map((g) => scoredGroup(g, near)).map((it) => ({ it, cur: it.next() }));
+  for (;;) {
+    let best: (typeof heads)[number] | undefined;
+    for (const h of heads) {
+      if (h.cur.done) continue;
+      if (!best || h.cur.value.score > best.cur.value!.score || (h.cur.value.score === best.cur.value!.score && h.cur.value.e.index < best.cur.value!.e.index)) best = h;
+    }
+    if (!best) return;
+    const { e, score } = best.cur.value!;
+    yield { tag: e.tag, score };
+    best.cur = best.it.next();
+  }
+}
+
 /** Lines per similarity window (and lines before the cursor compared with them). */
 const SIMILAR_WINDOW_LINES = 40;
 
 /** The windows of an open document, as similarCandidates will ask for them (computed once per document version). */
 export function documentWindows(doc: OpenDocument, windows: WindowCache, size = SIMILAR_WINDOW_LINES) {
   return windows.get(`${doc.relPath}@${doc.version}`, () => doc.text, size, Math.max(1, size / 3));
+}
+
+/**
+ * The last `n` lines of text[0, end) (the line `end` is on counting as one), read backwards from `end`: what
+ * `text.slice(0, end).split('\n').slice(-n).join('\n')` gives, without splitting the whole prefix of a long file.
+ */
+export function lastLines(text: string, end: number, n: number): string {
+  let from = end;
+  for (let k = 0; k < n; k++) {
+    const nl = from > 0 ? text.lastIndexOf('\n', from - 1) : -1;
+    if (nl < 0) return text.slice(0, end);
+    from = nl;
+  }
+  return text.slice(from + 1, end);
 }
 
 /** Jaccard-similar windows of open documents (one per file), against the `size` lines before the cursor. */
@@ -347,8 +419,7 @@ export function similarCandidates(
 ): Candidate[] {
   if (!activity) return [];
   const size = options.size ?? SIMILAR_WINDOW_LINES;
-  const lines = cur.text.slice(0, cur.offset).split('\n');
-  const query = wordIds(identifierSet(lines.slice(-size).join('\n')));
+  const query = wordIds(identifierSet(lastLines(cur.text, cur.offset, size)));
   if (query.length === 0) return [];
   const best: Candidate[] = [];
   for (const doc of activity.openDocuments()) {

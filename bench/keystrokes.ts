@@ -1,0 +1,94 @@
+/**
+ * Keystroke probe (a profiling aid, not a recall benchmark): indexes a corpus, then assembles at seeded random lines
+ * of its N longest files the way bench/context.ts does (the file opened whole at version 1, then the line hidden at
+ * version 2: an edit; the editor's cursor line given), and prints the times (`parse_ms`: the document's incremental
+ * re-parse and structure update; `rank_ms`: the rest of assemble(); `cpu_ms_mean`: the process's CPU time per request,
+ * steadier than wall time on a loaded machine) and a digest of every packed context. No oracles, so a CPU profile
+ * (`node --cpu-prof dist/bench/keystrokes.js ...`) shows the engine's per-keystroke work, and two builds that must
+ * pack the same context print the same digest.
+ *
+ *   npm run bench:context -- --bench keystrokes --repo <dir> [--largest 5] [--samples 60] [--seed 7] [--budget 4096]
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { createHash } from 'crypto';
+import { argValue } from './args';
+import { rng } from './rng';
+import { ExclusionRules } from '../src/core/context/exclude';
+import { nodeWorkspaceFs } from '../src/core/context/workspaceFs';
+import { WorkspaceIndex } from '../src/core/context/workspaceIndex';
+import { TreeSitterContextEngine } from '../src/core/context/engine';
+import { RecentActivity } from '../src/core/context/activity';
+import { languageForPath } from '../src/core/context/languages';
+import { setWasmDirectory } from '../src/core/context/parser';
+import { setQueryDirectory } from '../src/core/context/queries';
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const repo = path.resolve(argValue(argv, 'repo') ?? '.');
+  const largest = Number(argValue(argv, 'largest') ?? 5);
+  const samples = Number(argValue(argv, 'samples') ?? 60);
+  const budget = Number(argValue(argv, 'budget') ?? 4096);
+  const pick = rng(Number(argValue(argv, 'seed') ?? 7));
+  const dist = path.join(__dirname, '..');
+  const shipped = fs.existsSync(path.join(dist, 'indexWorker.js'));
+  if (shipped) {
+    setWasmDirectory(path.join(dist, 'wasm'));
+    setQueryDirectory(path.join(dist, 'queries'));
+  }
+  const index = new WorkspaceIndex(nodeWorkspaceFs(repo), new ExclusionRules(), shipped ? { workerScript: path.join(dist, 'indexWorker.js') } : {});
+  await index.build();
+  const read = (p: string) => fs.readFileSync(path.join(repo, p), 'utf8');
+  const files = [...index.allFiles()].map((f) => f.path).sort();
+  const byLines = files.map((f) => ({ f, lines: read(f).split('\n').length })).sort((a, b) => b.lines - a.lines || (a.f < b.f ? -1 : 1));
+  const cursorFiles = largest > 0 ? byLines.slice(0, largest).map((x) => x.f).sort() : files;
+  const engine = new TreeSitterContextEngine({ index });
+  const ms: number[] = [];
+  const parseMs: number[] = [];
+  const rankMs: number[] = [];
+  const fallbacks = new Map<string, number>();
+  let cpuMs = 0;
+  const digest = createHash('sha256');
+  for (let i = 0; i < samples; i++) {
+    const file = cursorFiles[Math.floor(pick() * cursorFiles.length)];
+    const text = read(file);
+    const lines = text.split('\n');
+    const line = Math.floor(pick() * lines.length);
+    const indent = lines[line].match(/^\s*/)![0];
+    const prefix = lines.slice(0, line).join('\n') + (line > 0 ? '\n' : '') + indent;
+    const masked = prefix + '\n' + lines.slice(line + 1).join('\n');
+    const languageId = languageForPath(file) ?? 'plaintext';
+    await engine.documents.get(file, languageId, 1, text);
+    const dir = path.posix.dirname(file);
+    const activity = new RecentActivity(20);
+    for (const n of files.filter((f) => f !== file && path.posix.dirname(f) === dir).slice(0, 20).reverse()) {
+      const open = { relPath: n, languageId: languageForPath(n) ?? 'plaintext', version: 1, text: read(n) };
+      if (activity.noteDocument(open)) engine.prepare(open);
+    }
+    engine.activity = activity;
+    const c0 = process.cpuUsage();
+    const a0 = performance.now();
+    const structure = await engine.documents.get(file, languageId, 2, masked);
+    const a1 = performance.now();
+    parseMs.push(a1 - a0);
+    if (structure.fallback) fallbacks.set(structure.fallback, (fallbacks.get(structure.fallback) ?? 0) + 1);
+    const packed = await engine.assemble({ doc: { path: file, relPath: file, languageId, text: masked, version: 2, offset: prefix.length, line }, budgetTokens: budget, purpose: 'completion' });
+    ms.push(performance.now() - a0);
+    rankMs.push(performance.now() - a1);
+    const c1 = process.cpuUsage(c0);
+    cpuMs += (c1.user + c1.system) / 1000;
+    digest.update(`${file}:${line}\n${packed.text}\n${packed.tokens}\n`);
+  }
+  const stats = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const q = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] * 10) / 10;
+    return { p50: q(0.5), p95: q(0.95), max: q(1) };
+  };
+  console.log(JSON.stringify({ repo, samples, files: cursorFiles.length, assemble_ms: stats(ms), parse_ms: stats(parseMs), rank_ms: stats(rankMs), cpu_ms_mean: Math.round((cpuMs / samples) * 10) / 10, fallbacks: Object.fromEntries(fallbacks), digest: digest.digest('hex').slice(0, 16) }));
+  process.exit(0);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

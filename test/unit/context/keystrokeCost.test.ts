@@ -1,0 +1,121 @@
+/**
+ * The per-keystroke shortcuts of the context engine give exactly what the plain computations give: the lines before
+ * the cursor read backwards, an imported file's surface ranked from a per-file order, the cursor's line taken from
+ * the editor.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'path';
+import { rng } from '../../../bench/rng';
+import { lastLines, surfaceRanking, usageShares } from '../../../src/core/context/retrieval';
+import { TreeSitterContextEngine } from '../../../src/core/context/engine';
+import { RecentActivity } from '../../../src/core/context/activity';
+import type { IndexedFile, IndexedTag, WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
+import { tempWorkspaces } from './tempWorkspace';
+
+const workspace = tempWorkspaces('ctx-keys-');
+
+test('lastLines: the last n lines before an offset, as splitting the whole prefix gives them', () => {
+  const random = rng(13);
+  const pieces = ['', 'a', '  foo(bar)', '\t}', 'x'.repeat(30), '// é ✓'];
+  for (let round = 0; round < 400; round++) {
+    const lines = Array.from({ length: Math.floor(random() * 30) }, () => pieces[Math.floor(random() * pieces.length)]);
+    const text = lines.join('\n');
+    const end = Math.floor(random() * (text.length + 1));
+    const n = 1 + Math.floor(random() * 12);
+    const expected = text.slice(0, end).split('\n').slice(-n).join('\n');
+    assert.equal(lastLines(text, end, n), expected, JSON.stringify({ text, end, n }));
+  }
+});
+
+/** The surface order before it was kept per file: every definition scored, then one stable sort. */
+function referenceRanking(file: IndexedFile, index: WorkspaceIndex, near: number): { tag: IndexedTag; score: number }[] {
+  const shares = usageShares(file.tags.map((t) => t.name), index);
+  const ranked: { tag: IndexedTag; score: number }[] = [];
+  let lastEnd = -1;
+  for (const tag of file.tags) {
+    const topLevel = tag.startLine > lastEnd;
+    if (topLevel) lastEnd = tag.endLine;
+    const kind = topLevel && !['method', 'field', 'enumerator'].includes(tag.kind) ? 1 : 0.3;
+    ranked.push({ tag, score: near * kind * (0.5 + shares.get(tag.name)!) });
+  }
+  return ranked.sort((a, b) => b.score - a.score);
+}
+
+/** A file of `n` definitions (classes with members, functions, constants) whose names repeat, and usage counts for them. */
+function randomFile(random: () => number, n: number): { file: IndexedFile; usage: Map<string, number> } {
+  const tags: IndexedTag[] = [];
+  let line = 0;
+  while (tags.length < n) {
+    const name = `n${Math.floor(random() * n * 0.6)}`;
+    const kind = ['function', 'class', 'constant', 'interface'][Math.floor(random() * 4)];
+    const members = kind === 'class' ? Math.floor(random() * 5) : 0;
+    const start = line;
+    const end = start + 1 + members * 2;
+    tags.push({ name, kind, line: start, startLine: start, endLine: end, signature: `${kind} ${name}`, snippet: `${kind} ${name} {}` });
+    for (let m = 0; m < members; m++) {
+      const member = `m${Math.floor(random() * 8)}`;
+      const at = start + 1 + 2 * m;
+      tags.push({ name: member, kind: random() < 0.5 ? 'method' : 'field', line: at, startLine: at, endLine: at + 1, signature: member, snippet: member });
+    }
+    line = end + 1;
+  }
+  // Few distinct counts, so that many definitions tie.
+  const usage = new Map(tags.map((t) => [t.name, Math.floor(random() * 4) * Math.floor(random() * 3)]));
+  return { file: { path: 'lib.ts', language: 'typescript', mtimeMs: 0, size: 0, tags, imports: [] }, usage };
+}
+
+test('surfaceRanking: the same definitions, scores and order as scoring and sorting them all per request', () => {
+  const random = rng(21);
+  for (let round = 0; round < 60; round++) {
+    const { file, usage } = randomFile(random, 5 + Math.floor(random() * 300));
+    const index = { revision: round, usage: (n: string) => usage.get(n) ?? 0 } as unknown as WorkspaceIndex;
+    // The engine's factors: weights 0.5..10 over import distances 0..40 lines, and awkward products.
+    for (const near of [0.3, (0.3 * 0.5) / (1 + 7 / 5), (0.3 * 10) / (1 + 0 / 5), (0.3 * 0.1) / (1 + 33 / 5), 0.1 + 0.2, 1e-9 * random()]) {
+      const expected = referenceRanking(file, index, near);
+      const got = [...surfaceRanking(file, index, near)];
+      assert.deepEqual(got.map((r) => [r.tag, r.score]), expected.map((r) => [r.tag, r.score]), `round ${round}, near ${near}`);
+    }
+  }
+});
+
+test('surfaceRanking: the kept order follows the index: a new revision with other usage counts re-ranks', () => {
+  const { file } = randomFile(rng(5), 40);
+  const usage = new Map<string, number>();
+  const index = { revision: 1, usage: (n: string) => usage.get(n) ?? 0 } as unknown as WorkspaceIndex & { revision: number };
+  const first = [...surfaceRanking(file, index, 0.3)].map((r) => r.tag);
+  assert.deepEqual(first, referenceRanking(file, index, 0.3).map((r) => r.tag));
+  const last = file.tags[file.tags.length - 1];
+  usage.set(last.name, 50);
+  assert.deepEqual([...surfaceRanking(file, index, 0.3)].map((r) => r.tag), first, 'same revision: the kept order');
+  index.revision = 2;
+  const again = [...surfaceRanking(file, index, 0.3)].map((r) => r.tag);
+  assert.deepEqual(again, referenceRanking(file, index, 0.3).map((r) => r.tag));
+  assert.notDeepEqual(again, first);
+});
+
+test('assemble: the cursor line the editor gives packs the same context as counting the lines', async () => {
+  const lib = Array.from({ length: 30 }, (_, i) => `export function helper${i}(value: number): number {\n  return value * ${i};\n}\n`).join('');
+  const body = Array.from({ length: 300 }, (_, i) => `export const v${i} = helper${i % 30}(${i});`).join('\n');
+  const main = `import { ${Array.from({ length: 30 }, (_, i) => `helper${i}`).join(', ')} } from './lib';\n${body}\n`;
+  const { root, index } = await workspace({ 'lib.ts': lib, 'main.ts': main });
+  // An edit of lines 80-84 of this file: shown when the cursor is at least 30 lines away from it, and not otherwise.
+  const activity = new RecentActivity();
+  activity.noteEdit('main.ts', 'typescript', main, 82, 82);
+  const engine = new TreeSitterContextEngine({ index, activity });
+  try {
+    const at = async (line: number, given?: number) => {
+      const offset = main.split('\n').slice(0, line).join('\n').length + 1;
+      const doc = { path: path.join(root, 'main.ts'), relPath: 'main.ts', languageId: 'typescript', text: main, version: 1, offset, line: given };
+      return (await engine.assemble({ doc, budgetTokens: 800, purpose: 'completion' })).text;
+    };
+    // (The edit's score ages between two calls: the packed text is compared, not the scores.)
+    for (const line of [20, 50, 51, 250]) assert.equal(await at(line, line), await at(line), `line ${line}`);
+    const edited = (text: string) => text.includes('export const v81 = helper21(81);');
+    assert.ok(edited(await at(50)));
+    // The line given is the one used.
+    assert.ok(!edited(await at(50, 51)));
+  } finally {
+    engine.dispose();
+  }
+});
