@@ -97,6 +97,9 @@ function module(): Record<string, string> {
   };
 }
 
+/** The first lines of every file of the tests: a package importing `ir`. */
+const HEADER = ['package check', '', 'import "example.com/tool/ir"', ''];
+
 async function packedAt(root: string, index: ConstructorParameters<typeof TreeSitterContextEngine>[0]['index'], rel: string, text: string, budget = 350) {
   const engine = new TreeSitterContextEngine({ index });
   const offset = text.indexOf('CURSOR');
@@ -108,10 +111,7 @@ async function packedAt(root: string, index: ConstructorParameters<typeof TreeSi
 test('Go: a range variable over a method\'s result offers the element type\'s methods, declared in another file', async () => {
   const { root, index } = await workspace(module());
   const text = [
-    'package check',
-    '',
-    'import "example.com/tool/ir"',
-    '',
+    ...HEADER,
     'func visit(fn *ir.Function) int {',
     '\tn := 0',
     '\tfor _, b := range fn.Blocks() {',
@@ -130,10 +130,7 @@ test('Go: a range variable over a method\'s result offers the element type\'s me
 test('Go: a type-switch case types its value, and the first result of its method types the next value', async () => {
   const { root, index } = await workspace(module());
   const text = [
-    'package check',
-    '',
-    'import "example.com/tool/ir"',
-    '',
+    ...HEADER,
     'func lookup(prog *ir.Program, x ir.Instruction) {',
     '\tswitch x := x.(type) {',
     '\tcase *ir.Call:',
@@ -153,10 +150,7 @@ test('Go: a type-switch case types its value, and the first result of its method
 test('Go: inside a composite literal, the fields of its type are offered, those it does not set yet first', async () => {
   const { root, index } = await workspace(module());
   const text = [
-    'package check',
-    '',
-    'import "example.com/tool/ir"',
-    '',
+    ...HEADER,
     'func build() *ir.Function {',
     '\treturn &ir.Function{',
     '\t\tName: "main",',
@@ -176,7 +170,7 @@ test('Go: inside a composite literal, the fields of its type are offered, those 
 
 test('Go: another package\'s unexported members are not offered (they cannot be named there)', async () => {
   const { root, index } = await workspace(module());
-  const text = ['package check', '', 'import "example.com/tool/ir"', '', 'func count(prog *ir.Program) int {', '\tfuncs := prog.Funcs', '\tCURSOR', '}', ''].join('\n');
+  const text = [...HEADER, 'func count(prog *ir.Program) int {', '\tfuncs := prog.Funcs', '\tCURSOR', '}', ''].join('\n');
   const packed = await packedAt(root, index, 'check/count.go', text, 250);
   assert.ok(packed.items.some((i) => /a member of Program/.test(i.reason)), packed.text);
   assert.ok(!packed.items.some((i) => /field mode: a member of Program/.test(i.reason)), packed.text);
