@@ -48,9 +48,18 @@ const cache = new CountCache(20_000, CACHE_CHAR_LIMIT);
 /** Strings shorter than this are counted directly; caching them costs more than it saves. */
 const CACHE_MIN_LENGTH = 64;
 
+/** Characters this thread has run through the tokenizer (what the caches did not answer): see tokenizedCharacters. */
+let tokenized = 0;
+
 function countPlain(text: string): number {
   if (text.length === 0) return 0;
+  tokenized += text.length;
   return encode(text, { disallowedSpecial: new Set() }).length;
+}
+
+/** How many characters this thread has tokenized so far: tests and the host benchmark read it to see what a step tokenizes. */
+export function tokenizedCharacters(): number {
+  return tokenized;
 }
 
 /** Exact number of Phi-4 tokens in `text`, special tokens counted as one each. Cached per string. */
@@ -193,6 +202,7 @@ function countWithSpecials(text: string): number {
 
 /** Phi-4 token ids of ordinary text (no specials), for prefix-sharing measurements. */
 export function tokenize(text: string): number[] {
+  tokenized += text.length;
   return encode(text, { disallowedSpecial: new Set() });
 }
 

@@ -70,11 +70,10 @@ export function buildPrompt(req: PromptRequest): BuiltPrompt {
   }
   // Rules first, then cross-file context (both stable), then the current file's path and its prefix.
   const prefix = rules + (req.context.trim() ? req.context.trimEnd() + '\n\n' : '') + `${c} Path: ${req.relPath}\n` + filePrefix;
+  // Counted line by line (exact): the window's lines were counted by the worker that built it, or at an earlier keystroke.
   if (req.backendKind === 'openai') {
     const prompt = fim.render(prefix, suffix);
-    return { kind: 'raw', prompt, stop: fim.stop, promptTokens: countTokens(prompt), template: `fim:${fim.id}` };
+    return { kind: 'raw', prompt, stop: fim.stop, promptTokens: countTokensByLines(prompt), template: `fim:${fim.id}` };
   }
-  // Prefix counted as its stable part (cached across keystrokes) plus the cursor line: exact up to a token at the seam.
-  const cut = prefix.length - req.window.linePrefix.length;
-  return { kind: 'infill', prefix, suffix, stop: fim.stop, promptTokens: countTokens(prefix.slice(0, cut)) + countTokens(prefix.slice(cut)) + countTokens(suffix) + 3, template: `fim:${fim.id}` };
+  return { kind: 'infill', prefix, suffix, stop: fim.stop, promptTokens: countTokensByLines(prefix) + countTokensByLines(suffix, true) + 3, template: `fim:${fim.id}` };
 }

@@ -7,7 +7,7 @@
  * are kept, with the server's default n_predict (−1), not the request's: on a 2,048-token window, two tokens.
  * Measured against the real server in test/real.
  */
-import { countTokens } from '../tokens';
+import { countTokens, countTokensByLines } from '../tokens';
 import type { WindowBudget } from './promptWindow';
 
 export const LLAMA_N_BATCH = 2048;
@@ -44,7 +44,8 @@ const SERVER_N_PREDICT = -1;
 /** Prompt tokens the server evaluates for this /infill request (FIM prefix, suffix and middle tokens included). */
 export function infillPromptTokens(r: InfillShape): number {
   const separator = countTokens(INFILL_SNIPPET_SEPARATOR);
-  const extra = r.extra.reduce((n, e) => n + separator + countTokens(e.text), 0);
+  const extra = r.extra.reduce((n, e) => n + separator + countTokensByLines(e.text, true), 0);
   const extraKept = Math.min(extra, Math.max(0, r.contextWindow - LLAMA_N_BATCH - 2 * SERVER_N_PREDICT));
-  return extraKept + 1 + Math.min(countTokens(r.prefix), INFILL_PREFIX_KEEP) + 1 + Math.min(countTokens(r.suffix), INFILL_SUFFIX_KEEP) + 1;
+  // Prefix and suffix line by line (exact): their lines were counted by the worker that built the window, or before.
+  return extraKept + 1 + Math.min(countTokensByLines(r.prefix), INFILL_PREFIX_KEEP) + 1 + Math.min(countTokensByLines(r.suffix, true), INFILL_SUFFIX_KEEP) + 1;
 }

@@ -12,6 +12,7 @@ import type { ContextEngine, ContextRequest, DocumentSnapshot, PackedContext } f
 import type { RemoteWindow, WindowSource } from '../completion/cursorWindow';
 import type { WindowBudget } from '../completion/promptWindow';
 import type { QuestionContext } from './questionSearch';
+import { rememberLineCounts } from '../tokens';
 import type { AssembleQuery, DocumentInfo, EngineErrorCode, EngineEvent, EngineWorkerData, HostNotice, HostRequest, ReplyResults, WirePackedContext, WorkerMessage } from './engineProtocol';
 
 /**
@@ -126,7 +127,10 @@ export class EngineClient implements ContextEngine, WindowSource {
         if (!(err instanceof EngineError && err.code === 'resync')) throw err;
         wire = await send(true);
       }
-      return { ...wire, dropped: wire.dropped ?? [] };
+      // The context's line counts, so that counting a prompt that holds it tokenizes none of it on this thread.
+      const { lineCounts, ...packed } = wire;
+      if (lineCounts) rememberLineCounts(lineCounts);
+      return { ...packed, dropped: wire.dropped ?? [] };
     } catch (err) {
       if (err instanceof EngineError && err.code === 'unavailable') return this.unavailable(req);
       if (err instanceof EngineError && err.code === 'aborted') throw req.signal?.reason ?? err;

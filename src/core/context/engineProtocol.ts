@@ -10,6 +10,7 @@ import type { ContextRequest, PackedContext } from './types';
 import type { QuestionContext } from './questionSearch';
 import type { RemoteWindow } from '../completion/cursorWindow';
 import type { WindowBudget } from '../completion/promptWindow';
+import type { LineCount } from '../tokens';
 
 /** One local folder of the workspace (several in a multi-root workspace: paths then start with the folder's name). */
 export interface EngineFolder {
@@ -67,8 +68,12 @@ export interface WindowQuery {
   budget: WindowBudget;
 }
 
-/** What PackedContext becomes on the wire (`dropped` is sent only for reports). */
-export type WirePackedContext = Omit<PackedContext, 'dropped'> & { dropped?: PackedContext['dropped'] };
+/**
+ * What PackedContext becomes on the wire (`dropped` is sent only for reports). `lineCounts`, for completions: the exact
+ * counts of the packed text's lines (lineCountsOf), which the host keeps so that counting a prompt that holds the context
+ * does not tokenize it again on its thread.
+ */
+export type WirePackedContext = Omit<PackedContext, 'dropped'> & { dropped?: PackedContext['dropped']; lineCounts?: LineCount[] };
 
 /** Notifications from the host (no reply). */
 export type HostNotice =

@@ -16,6 +16,7 @@ import type { EngineEvent, EngineReply, EngineWorkerData, HostMessage, HostReque
 import { remoteWindow } from '../completion/cursorWindow';
 import { LocalTrees } from '../completion/localTrees';
 import { isLoaded, loadLanguage, resolveLanguage } from './parser';
+import { lineCountsOf } from '../tokens';
 
 /** Delay between a document being opened or focused and preparing its windows (once per burst of events). */
 const PREPARE_DELAY_MS = 300;
@@ -171,6 +172,7 @@ async function answer(m: HostRequest, signal: AbortSignal): Promise<ReplyResults
         budgetTokens: packed.budgetTokens,
       };
       if (m.withDropped) wire.dropped = packed.dropped;
+      if (q.purpose === 'completion' && packed.text) wire.lineCounts = lineCountsOf(packed.text);
       return wire;
     }
   }

@@ -100,6 +100,30 @@ test("the host counts the prompt from the worker's line counts instead of tokeni
   assert.ok(there.prompt.promptTokens >= exact + 5 * 55, `the worker's counts were used: ${there.prompt.promptTokens} vs exact ${exact}`);
 });
 
+test("native FIM prompts (Ollama, llama.cpp /infill, OpenAI-compatible) are counted exactly, from the worker's line counts", async () => {
+  const qwen = { name: 'qwen2.5-coder:1.5b', family: 'qwen2', fim: true, contextLength: 32768 };
+  for (const backendKind of ['ollama', 'llamacpp', 'openai'] as const) {
+    const fim: CompletionTarget = { backend: { kind: backendKind } as Backend, backendKind, model: qwen.name, info: qwen, contextWindow: 32768 };
+    const tag = `f${backendKind}${Date.now().toString(36)}`;
+    // Lines no one has counted, blank lines and indentation among them, and the cursor inside a line.
+    const text = Array.from({ length: 120 }, (_, i) => (i % 9 === 4 ? '' : `${'  '.repeat(i % 3)}const ${tag}_${i} = compute_${tag}(${i}, "${'y'.repeat(i % 5)}");`)).join('\n') + '\n';
+    const offset = text.indexOf(`${tag}_80`) + 4;
+    const doc: DocumentSnapshot = { path: `/w/${tag}.ts`, relPath: `${tag}.ts`, languageId: 'typescript', text, version: 1, offset, line: 80 };
+    const exact = await new CompletionPipeline(undefined, DEFAULT_PIPELINE_SETTINGS, undefined, { source: sourceOver(text), logger: nullLogger }).prepare(doc, fim, indent);
+    const p = exact.prompt;
+    if (p.kind === 'raw') assert.equal(p.promptTokens, countTokens(p.prompt), backendKind);
+    else if (backendKind === 'ollama') assert.equal(p.promptTokens, countTokens(p.prefix) + countTokens(p.suffix) + 3, backendKind);
+    else assert.equal(p.promptTokens, 1 + countTokens(p.prefix) + 1 + countTokens(p.suffix) + 1, backendKind);
+    // The worker's counts, made 5 too high per line, show in the total: the window's lines were not tokenized here.
+    forgetCounts();
+    const inflated = sourceOver(text, (w) => (forgetCounts(), { ...w, counts: w.counts.map(([chunk, n]) => [chunk, n + 5]) }));
+    const there = await new CompletionPipeline(undefined, DEFAULT_PIPELINE_SETTINGS, undefined, { source: inflated, logger: nullLogger }).prepare({ ...doc, version: 2 }, fim, indent);
+    const lines = exact.window.lastLine - exact.window.firstLine;
+    // (Blank lines are counted with the line before them: ~one chunk in nine lines here has none of its own.)
+    assert.ok(there.prompt.promptTokens >= p.promptTokens + 5 * Math.floor(lines * 0.8), `${backendKind}: the worker's counts were used (${there.prompt.promptTokens} vs exact ${p.promptTokens}, ${lines} lines)`);
+  }
+});
+
 test('a worker that is slow or cannot answer: the window is built here, logged once, and once when it answers again', async () => {
   const text = fs.readFileSync(FILES[0][1], 'utf8');
   const logger = new MemoryLogger();

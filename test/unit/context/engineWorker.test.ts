@@ -17,7 +17,7 @@ import type { DocumentSnapshot } from '../../../src/core/context/types';
 import { windowAndMode } from '../../../src/core/completion/cursorWindow';
 import { LocalTrees } from '../../../src/core/completion/localTrees';
 import { loadLanguage } from '../../../src/core/context/parser';
-import { countTokens } from '../../../src/core/tokens';
+import { countTokens, countTokensByLines, forgetCounts, tokenizedCharacters } from '../../../src/core/tokens';
 
 const ROOT = path.join(__dirname, '..', '..', 'fixtures', 'context', 'workspace');
 const SCRIPT = path.join(__dirname, '..', '..', '..', 'src', 'core', 'context', 'engineWorker.ts');
@@ -73,6 +73,20 @@ test('the worker answers from its index and its copy of the document, kept curre
     const packed = await h.client.assemble({ doc: at(doc, 'sum = addMoney'), budgetTokens: 1000, purpose: 'completion' });
     assert.ok(packed.text.includes(ADD_MONEY), packed.text);
     assert.equal(packed.fallback, undefined);
+    // The reply brought the exact counts of the context's lines: counting them here tokenizes only the last line.
+    forgetCounts();
+    const chat = await h.client.assemble({ doc: at(doc, 'sum = addMoney'), budgetTokens: 1000, purpose: 'chat' });
+    let from = tokenizedCharacters();
+    const chatTokens = countTokensByLines(chat.text);
+    assert.ok(tokenizedCharacters() - from > chat.text.length / 2, 'no counts come with a chat context (repeated lines are counted once)');
+    assert.equal(chatTokens, countTokens(chat.text));
+    forgetCounts();
+    const again = await h.client.assemble({ doc: at(doc, 'sum = addMoney'), budgetTokens: 1000, purpose: 'completion' });
+    from = tokenizedCharacters();
+    const n = countTokensByLines(again.text);
+    const lastLine = again.text.trimEnd().length - again.text.trimEnd().lastIndexOf('\n');
+    assert.ok(tokenizedCharacters() - from <= lastLine + 1, `tokenized here: ${tokenizedCharacters() - from} of ${again.text.length} characters`);
+    assert.equal(n, countTokens(again.text));
 
     // An edit sent as a change only: a new function, with the cursor in it, is the enclosing scope in the worker's copy.
     const inserted = 'function brandNewScope(): void {\n  const x = 1;\n}\n';
