@@ -203,6 +203,7 @@ async function main(): Promise<void> {
 
   const windows = new WindowCache(64);
   const ours = new TreeSitterContextEngine({ index });
+  await ours.loadPackageManifests();
   // What the baselines need later, and no more: the masked text and its imports are rebuilt from the file (holding 300
   // structures of 5,000-line files cost ~200 MB of heap; holding their imports, what the heap grew by while sampling).
   const baselineRuns: { s: Sample; set: SetName; offset: number; neighbours: string[]; goldText: string }[] = [];

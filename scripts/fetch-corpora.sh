@@ -31,6 +31,17 @@ for spec in "${NPM_PACKAGES[@]}"; do
   echo "$pkg: $(find "$out/$pkg" -type f | wc -l) files"
 done
 
+# zod as its repository lays it out (packages/zod: package.json beside src/), without the build outputs the npm package
+# adds beside them (index.js, index.d.cts, v4/**/*.js, ...), which a checkout git-ignores: its tests import the package
+# by its own name (`from "zod"`), resolved through that package.json. `.corpora/zod/src` stays the comparable figure.
+if { [ ${#SELECTED[@]} -eq 0 ] || want zod-repo; } && [ ! -d "$out/zod-repo" ]; then
+  [ -d "$out/zod" ] || bash "$0" zod
+  mkdir -p "$out/zod-repo"
+  cp "$out/zod/package.json" "$out/zod-repo/package.json"
+  cp -R "$out/zod/src" "$out/zod-repo/src"
+  echo "zod-repo: $(find "$out/zod-repo" -type f | wc -l) files"
+elif [ -d "$out/zod-repo" ]; then echo "zod-repo: present"; fi
+
 debs_needed=()
 for pkg in "${DEB_PACKAGES[@]}"; do
   if [ ${#SELECTED[@]} -gt 0 ] && ! want "$pkg"; then continue; fi

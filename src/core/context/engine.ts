@@ -10,6 +10,7 @@ import { DocumentCache, type DocumentStructure } from './documentCache';
 import { packRedacted, type Candidate } from './packing';
 import { countTokens } from '../tokens';
 import { ImportResolver } from './resolveImports';
+import { loadManifests, type PackageManifest } from './packageManifests';
 import { expandBarrels } from './barrels';
 import { languageForPath } from './languages';
 import { MemberUseCache, containerFiles, namespaceFiles, namespaceMemberCandidates, qualifierUses } from './qualified';
@@ -55,6 +56,8 @@ export class TreeSitterContextEngine implements ContextEngine {
   private readonly windows = new WindowCache();
   private readonly memberUses = new MemberUseCache();
   private resolver: { size: number; revision: number; resolver: ImportResolver } | undefined;
+  /** The workspace's package.json files (see packageManifests.ts), read after each index build. */
+  private manifests: readonly PackageManifest[] = [];
   private readonly logger: Logger;
   /** Open documents and recent edits (replaceable: benchmarks swap it per sample). */
   activity: ActivitySource | undefined;
@@ -208,9 +211,20 @@ export class TreeSitterContextEngine implements ContextEngine {
   private importResolver(): ImportResolver {
     const { index } = this.options;
     if (!this.resolver || this.resolver.revision !== index.revision) {
-      this.resolver = { size: index.size, revision: index.revision, resolver: new ImportResolver([...index.allFiles()].map((f) => f.path)) };
+      this.resolver = { size: index.size, revision: index.revision, resolver: new ImportResolver([...index.allFiles()].map((f) => f.path), this.manifests) };
     }
     return this.resolver.resolver;
+  }
+
+  /**
+   * Reads the package.json files of the folders holding JavaScript/TypeScript files (call after an index build), so a
+   * package imported by its own name resolves to its sources. Off the keystroke path: a few reads per package folder.
+   */
+  async loadPackageManifests(): Promise<void> {
+    const { index } = this.options;
+    const scripts = [...index.allFiles()].map((f) => f.path).filter((p) => /\.[cm]?[jt]sx?$/.test(p));
+    this.manifests = scripts.length ? await loadManifests(scripts, (p) => index.readText(p)) : [];
+    this.resolver = undefined;
   }
 
   private cursorInfo(req: ContextRequest, structure: DocumentStructure): CursorInfo {

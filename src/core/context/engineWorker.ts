@@ -46,6 +46,7 @@ const keeper = new IndexKeeper({
   onProgress: (done, total) => emit({ kind: 'buildProgress', done, total }),
   onBuildEnd: (stats, ok) => {
     emit({ kind: 'buildEnd', stats, ok });
+    engine.loadPackageManifests().catch((err) => logger.warn(`Package manifests: ${err instanceof Error ? err.message : String(err)}`));
     // @workspace questions: each indexed file's terms are extracted once a build ends, in slices, between requests.
     questions.warm().catch((err) => logger.warn(`Question index: ${err instanceof Error ? err.message : String(err)}`));
   },

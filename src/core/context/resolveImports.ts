@@ -5,6 +5,7 @@
  * Go files see their own package (the files of their folder) as imported.
  */
 import type { LanguageName } from './languages';
+import { OUTPUT_EXTENSIONS, packageTargets, type PackageManifest } from './packageManifests';
 
 const TRY_EXTENSIONS: Partial<Record<LanguageName, string[]>> = {
   typescript: ['.ts', '.tsx', '.d.ts', '.js', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js', '/index.d.ts'],
@@ -62,7 +63,8 @@ export class ImportResolver {
   private readonly byTail = new Map<string, string[]>();
   private readonly byDir = new Map<string, string[]>();
 
-  constructor(paths: Iterable<string>) {
+  /** `manifests`: the workspace's package.json files, through which a package imported by its own name resolves. */
+  constructor(paths: Iterable<string>, private readonly manifests: readonly PackageManifest[] = []) {
     this.paths = new Set(paths);
     for (const p of this.paths) {
       const dir = dirOf(p);
@@ -120,6 +122,10 @@ export class ImportResolver {
       if (local.length) return local;
     }
     if (language === 'go') return this.resolveGo(fromPath, source);
+    if (language === 'typescript' || language === 'tsx' || language === 'javascript') {
+      const own = this.resolvePackage(source, exts);
+      if (own.length) return own;
+    }
     // Qualified names: try the longest tail of the path that names a file.
     const segs = source.replace(/\\/g, '/').replace(/::|\./g, '/').split('/').filter((s) => s && !/^(crate|self|super|\{.*)$/.test(s));
     if (language === 'c' || language === 'cpp') {
@@ -189,6 +195,26 @@ export class ImportResolver {
       const tail = segs.slice(-n).join('/');
       const hit = dirs.filter((d) => d === tail || d.endsWith('/' + tail));
       if (hit.length) return filesOf(hit);
+    }
+    return [];
+  }
+
+  /**
+   * A package of the workspace imported by its name (see packageManifests.ts): the first export target that is a
+   * workspace file, or whose source is (`./index.js` or `./index.d.cts` -> `./index.ts`).
+   */
+  private resolvePackage(source: string, exts: string[]): string[] {
+    for (const { manifest, targets } of packageTargets(this.manifests, source)) {
+      for (const target of targets) {
+        const base = normalize(`${manifest.dir}/${target}`);
+        const hits = this.tryExtensions(base, exts);
+        if (hits.length) return hits;
+        const emitted = base.replace(OUTPUT_EXTENSIONS, '');
+        if (emitted !== base) {
+          const sources = this.tryExtensions(emitted, exts);
+          if (sources.length) return sources;
+        }
+      }
     }
     return [];
   }

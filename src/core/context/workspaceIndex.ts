@@ -156,6 +156,11 @@ export class WorkspaceIndex {
     return out.sort((a, b) => a.length - b.length || (a < b ? -1 : 1)).slice(0, limit);
   }
 
+  /** A workspace file's text read now, whether indexed or not (package.json manifests); undefined when missing or binary. */
+  readText(relPath: string): Promise<string | undefined> {
+    return this.wfs.readText(relPath);
+  }
+
   file(relPath: string): IndexedFile | undefined {
     return this.files.get(relPath);
   }
