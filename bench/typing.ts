@@ -232,6 +232,7 @@ async function main(): Promise<void> {
           // A fresh engine per run (no cache carried over from the other client); the edited file is the open editor.
           const activity = new RecentActivity();
           const engine = new TreeSitterContextEngine({ index, activity, logger: nullLogger });
+          await engine.loadPackageManifests(); // as the engine's worker does after a build
           const open = { relPath: task.relPath, languageId: task.languageId, version: 0, text: task.truth.slice(0, task.start) + task.truth.slice(task.end) };
           if (activity.noteDocument(open)) engine.prepare(open);
           const budgetTokens = args.contextTokens;
