@@ -2,7 +2,11 @@
  * Context recall benchmark (RepoBench-style, no model needed). See ../../shared/docs/benchmarks.md §1 and §3.
  *
  *   npm run bench:context -- --repo <dir> [--budget 4096] [--samples 300] [--seed 1] [--misses [N]] [--oracle-minutes 15]
- *                            [--largest N] [--samples-file <json>]
+ *                            [--largest N] [--samples-file <json>] [--main-thread]
+ *
+ * The engine (index build, document cache, assemble) and the harness run in a worker thread with the extension's engine
+ * worker limits (ENGINE_LIMITS), as the extension runs the engine; --main-thread runs them on the main thread. The
+ * oracles draw the samples in a child process (bench/oracles/samplerChild.ts): `rss_mb` is the engine's process.
  *
  * --largest N samples cursors only in the N longest indexed files (by lines; definitions still come from every file):
  * what a keystroke costs in the biggest files of the corpus.
@@ -37,7 +41,7 @@ import { drawSamplesInChild, type SamplerInit, type SamplerResult } from './orac
 import type { DrawnSamples } from './oracles/sampling';
 import { importsBaseline, jaccardBaseline } from './contextBaselines';
 import { maskLine } from './masking';
-import { measureIndexBuild, percentile, r3 } from './indexRun';
+import { measureIndexBuild, percentile, r3, runInEngineWorker } from './indexRun';
 
 interface Args {
   repo: string;
@@ -144,8 +148,8 @@ function samplesFor(args: Args, init: SamplerInit): Promise<SamplerResult> {
   });
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+async function main(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
   console.error(`ctags: ${checkCtags()}`);
   const { index, files, figures } = await measureIndexBuild(args.repo, args.seed, (l) => console.error(l));
   const mb = (n: number) => Math.round(n / 1048576);
@@ -311,7 +315,4 @@ async function main(): Promise<void> {
   }));
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+runInEngineWorker(__filename, main);

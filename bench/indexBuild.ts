@@ -1,22 +1,23 @@
 /**
- * Index build benchmark (issue 13): `npm run bench:index -- --repo <dir> [--seed 7]`. Builds the workspace index of
- * <dir> as the extension does (worker pool, exclusion rules), then re-indexes 40 seeded files one at a time as saves.
+ * Index build benchmark (issue 13): `npm run bench:index -- --repo <dir> [--seed 7] [--workers N] [--main-thread]`.
+ * Builds the workspace index of
+ * <dir> as the extension does (from a worker thread with the engine worker's limits, with its pool and exclusion rules), then re-indexes 40 seeded files one at a time as saves.
  * Last line: one JSON object (files/s, MB/s, steps, update_ms, peak RSS after the build and at the end, and the JS heap
  * and tree-sitter wasm memory held after a full GC).
  */
 import * as path from 'path';
 import { argValue } from './args';
-import { measureIndexBuild } from './indexRun';
+import { measureIndexBuild, runInEngineWorker } from './indexRun';
 import { wasmHeapBytes } from '../src/core/context/parser';
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
+async function main(argv: string[]): Promise<void> {
   const repo = argValue(argv, 'repo');
   if (!repo) {
     console.error('usage: npm run bench:index -- --repo <dir> [--seed 7]');
     process.exit(2);
   }
-  const run = await measureIndexBuild(path.resolve(repo), Number(argValue(argv, 'seed') ?? 7), (l) => console.error(l));
+  const workers = argValue(argv, 'workers');
+  const run = await measureIndexBuild(path.resolve(repo), Number(argValue(argv, 'seed') ?? 7), (l) => console.error(l), workers === undefined ? undefined : Number(workers));
   (globalThis as { gc?: () => void }).gc?.();
   const mb = (n: number) => Math.round(n / 1048576);
   console.log(JSON.stringify({
@@ -27,7 +28,4 @@ async function main(): Promise<void> {
   }));
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+runInEngineWorker(__filename, main);
