@@ -11,7 +11,7 @@ import { nodeWorkspaceFs } from '../src/core/context/workspaceFs';
 import { WorkspaceIndex } from '../src/core/context/workspaceIndex';
 import { setWasmDirectory } from '../src/core/context/parser';
 import { setQueryDirectory } from '../src/core/context/queries';
-import { isMainThread, workerData } from 'worker_threads';
+import { isMainThread, workerData, type ResourceLimits } from 'worker_threads';
 import { ENGINE_LIMITS } from '../src/core/context/engineClient';
 import { startWorkerThread } from '../src/core/context/indexPool';
 
@@ -104,7 +104,8 @@ export async function measureIndexBuild(repo: string, seed: number, log: (line: 
  * Run a benchmark's `main` the way the extension runs the context engine: in a worker thread with the engine worker's
  * heap limits (ENGINE_LIMITS; the index build's pool is then started from that worker, as in the extension), so that the
  * engine's garbage collection behaves as it does there. The JS heap and tree-sitter figures read inside are the
- * worker's own; RSS is the process's. `--main-thread` runs `main` on the main thread instead (with V8's defaults).
+ * worker's own; RSS is the process's. `--main-thread` runs `main` on the main thread instead (with V8's defaults);
+ * `--engine-limits '<json>'` replaces the limits (to compare settings in one session).
  */
 export function runInEngineWorker(file: string, main: (argv: string[]) => Promise<void>): void {
   if (!isMainThread) {
@@ -123,7 +124,9 @@ export function runInEngineWorker(file: string, main: (argv: string[]) => Promis
     });
     return;
   }
-  const worker = startWorkerThread(file, { argv }, ENGINE_LIMITS);
+  const custom = argv.indexOf('--engine-limits');
+  const limits = custom >= 0 ? (JSON.parse(argv[custom + 1]) as ResourceLimits) : ENGINE_LIMITS;
+  const worker = startWorkerThread(file, { argv }, limits);
   worker.on('error', (err) => {
     console.error(err instanceof Error ? err.stack : err);
     process.exitCode = 1;

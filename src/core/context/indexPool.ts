@@ -11,7 +11,7 @@ import { createRequire } from 'module';
 import { Worker, type ResourceLimits } from 'worker_threads';
 import type { LanguageName } from './languages';
 import { timingTotal, type FileIndexOptions, type FileIndexResult, type LocalFileIndex } from './fileIndexer';
-import { grammarWasmPath, runtimeWasmPath, wasmDirectory } from './parser';
+import { grammarWasmPath, PARSE_BUDGET_PER_THREAD, runtimeWasmPath, wasmDirectory } from './parser';
 import { compiledWasm } from './wasmModules';
 import { queryDirectory } from './queries';
 
@@ -139,10 +139,11 @@ export class IndexWorkerPool {
     const modules = await this.modulesFor(language);
     if (this.closed || this.slots.length === 0) throw new Error('index worker pool is closed');
     const id = this.nextId++;
-    // The parse budget counts the CPU time of the whole process (node 20 has no per-thread clock), which runs up to
-    // (workers + the caller's thread) times faster than one thread's: scale the budget so that a file gets about its
-    // budget of its own thread's time.
-    const message: IndexJob = { id, language, ...source, ...options, parseTimeoutMs: options.parseTimeoutMs * (this.slots.length + 1) };
+    // Where node has no per-thread clock (before 23.9) the parse budget counts the CPU time of the whole process, which
+    // runs up to (workers + the caller's thread) times faster than one thread's: the budget is then scaled so that a file
+    // gets about its budget of its own thread's time. With a thread clock it is the thread's already.
+    const scale = PARSE_BUDGET_PER_THREAD ? 1 : this.slots.length + 1;
+    const message: IndexJob = { id, language, ...source, ...options, parseTimeoutMs: options.parseTimeoutMs * scale };
     return new Promise((resolve, reject) => {
       const job: Job = { message, modules, resolve, reject };
       this.jobs.set(id, job);

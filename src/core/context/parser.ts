@@ -275,8 +275,10 @@ type CpuUsage = () => { user: number; system: number };
  * at scheduler ticks, precise enough for a budget of tens of ms); else the whole process's, which also counts the other
  * threads (the extension host, the index's threads) and so can end a parse early on a busy process.
  */
-const cpuUsage: CpuUsage =
-  (process as unknown as { threadCpuUsage?: CpuUsage }).threadCpuUsage?.bind(process) ?? process.cpuUsage.bind(process);
+const threadCpuUsage = (process as unknown as { threadCpuUsage?: CpuUsage }).threadCpuUsage?.bind(process);
+const cpuUsage: CpuUsage = threadCpuUsage ?? process.cpuUsage.bind(process);
+/** True when a parse budget counts this thread's CPU time only (false: the whole process's, every thread's). */
+export const PARSE_BUDGET_PER_THREAD = threadCpuUsage !== undefined;
 
 /** CPU time (user + system) in ms: this thread's where node can tell, else the process's. */
 function cpuMs(): number {
