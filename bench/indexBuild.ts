@@ -1,8 +1,9 @@
 /**
  * Index build benchmark (issue 13): `npm run bench:index -- --repo <dir> [--seed 7] [--workers N] [--main-thread]`.
- * Builds the workspace index of
- * <dir> as the extension does (from a worker thread with the engine worker's limits, with its pool and exclusion rules), then re-indexes 40 seeded files one at a time as saves.
- * Last line: one JSON object (files/s, MB/s, steps, update_ms, peak RSS after the build and at the end, and the JS heap
+ * Builds the workspace index of <dir> as the extension does (from a worker thread with the engine worker's limits, with
+ * its pool and exclusion rules), then re-indexes 40 seeded files one at a time as saves (`update_ms`), and the same
+ * files again as saves of documents open in the editor (`update_open_ms`: from the document cache's tree). Last line:
+ * one JSON object (files/s, MB/s, CPU ms, steps, update times, peak RSS after the build and at the end, and the JS heap
  * and tree-sitter wasm memory held after a full GC).
  */
 import * as path from 'path';

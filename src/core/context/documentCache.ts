@@ -116,6 +116,8 @@ export interface DocumentCacheOptions {
 
 export class DocumentCache {
   private readonly entries = new Map<string, Entry>();
+  /** The document being computed (its old tree may be edited to the new text and not yet re-parsed). */
+  private computing: string | undefined;
   /** Parses run (whole or incremental), for diagnostics and tests. */
   parses = 0;
 
@@ -143,6 +145,15 @@ export class DocumentCache {
   }
 
   private async compute(path: string, languageId: string, version: number, text: string): Promise<DocumentStructure> {
+    this.computing = path;
+    try {
+      return await this.computeNow(path, languageId, version, text);
+    } finally {
+      this.computing = undefined;
+    }
+  }
+
+  private async computeNow(path: string, languageId: string, version: number, text: string): Promise<DocumentStructure> {
     const old = this.entries.get(path);
     if (old && old.version === version && old.text.length === text.length && old.text === text) {
       this.touch(path, old);
@@ -218,6 +229,17 @@ export class DocumentCache {
       e.tree.delete();
       e.tree = e.parseable = e.importStarts = undefined;
     }
+  }
+
+  /**
+   * The tree of `path`'s latest version when its text is exactly `text` (a saved document re-indexed: see WorkspaceIndex's
+   * openTree), else undefined; also undefined while a new version is being parsed (the old tree is then being edited).
+   * The caller must use it synchronously and not keep or delete it.
+   */
+  treeOf(path: string, text: string): Tree | undefined {
+    const e = this.entries.get(path);
+    if (!e?.tree || this.computing === path || e.text.length !== text.length || e.text !== text) return undefined;
+    return e.tree;
   }
 
   /** Documents whose trees are kept (for tests). */

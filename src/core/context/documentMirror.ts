@@ -50,6 +50,11 @@ export class DocumentMirror {
     this.docs.delete(path);
   }
 
+  /** The copies of the documents whose workspace path is `rel` (usually one). */
+  withRelPath(rel: string): MirroredDocument[] {
+    return [...this.docs.values()].filter((d) => d.relPath === rel);
+  }
+
   /** Documents whose workspace path is `fromRel` now have `toRel`. */
   rename(fromRel: string, toRel: string): void {
     for (const d of this.docs.values()) if (d.relPath === fromRel) d.relPath = toRel;

@@ -15,7 +15,7 @@ import { DocumentMirror, linesAroundOffset, type MirroredDocument } from './docu
 import type { EngineEvent, EngineReply, EngineWorkerData, HostMessage, HostRequest, ReplyResults, WirePackedContext } from './engineProtocol';
 import { remoteWindow } from '../completion/cursorWindow';
 import { LocalTrees } from '../completion/localTrees';
-import { isLoaded, loadLanguage, resolveLanguage } from './parser';
+import { isLoaded, loadLanguage, resolveLanguage, type Tree } from './parser';
 import { lineCountsOf } from '../tokens';
 
 /** Delay between a document being opened or focused and preparing its windows (once per burst of events). */
@@ -42,6 +42,14 @@ const keeper = new IndexKeeper({
   logger,
   workerScript: data.indexWorkerScript,
   workers: data.indexWorkers,
+  // A saved file that is open here and already parsed at that text is re-indexed from the engine's own tree.
+  openTree: (rel: string, text: string): Tree | undefined => {
+    for (const d of mirror.withRelPath(rel)) {
+      const tree: Tree | undefined = engine.documents.treeOf(d.path, text);
+      if (tree) return tree;
+    }
+    return undefined;
+  },
   onBuildStart: () => emit({ kind: 'buildStart' }),
   onProgress: (done, total) => emit({ kind: 'buildProgress', done, total }),
   onBuildEnd: (stats, ok) => {

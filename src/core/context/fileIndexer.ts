@@ -4,7 +4,7 @@
  */
 import type { LanguageName } from './languages';
 import { commentPrefix } from './languages';
-import { MAX_PARSE_CHARS, parse, unparseableReason } from './parser';
+import { MAX_PARSE_CHARS, parse, unparseableReason, type Tree } from './parser';
 import { readLocalSource, type FileStat } from './workspaceFs';
 import { extractStructure, CONTAINER_KINDS, type Tag } from './structure';
 import { detach } from '../strings';
@@ -85,24 +85,36 @@ export async function indexFileText(language: LanguageName, text: string, option
   const reason = unparseableReason(text);
   if (reason) return { tags: [], imports: [], skipped: reason };
   const tree = await parse(language, text, { timeoutMs: options.parseTimeoutMs });
-  const t1 = performance.now();
-  if (!tree) return { tags: [], imports: [], skipped: 'timeout', timing: { read: 0, parse: t1 - t0, query: 0, snippets: 0, uses: 0 } };
+  const parseMs = performance.now() - t0;
+  if (!tree) return { tags: [], imports: [], skipped: 'timeout', timing: { read: 0, parse: parseMs, query: 0, snippets: 0, uses: 0 } };
   try {
-    const { tags, imports } = extractStructure(language, tree, text, { maxDepth: INDEX_TAG_DEPTH });
-    const t2 = performance.now();
-    const indexed = toIndexed(tags.slice(0, options.maxTags), text, commentPrefix(language));
-    const t3 = performance.now();
-    const uses = identifiersUsed(language, text).filter((name) => redactSecrets(name) === name);
-    const t4 = performance.now();
-    return {
-      tags: indexed,
-      imports: imports.map((i) => i.source).filter(Boolean),
-      uses,
-      timing: { read: 0, parse: t1 - t0, query: t2 - t1, snippets: t3 - t2, uses: t4 - t3 },
-    };
+    const result = indexParsedText(language, text, tree, options);
+    result.timing!.parse = parseMs;
+    return result;
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * indexFileText of a text already parsed: `tree` is a parse of parseableText(language, text) (as parse() makes it, or an
+ * open document's tree, see WorkspaceIndex's `openTree`). Synchronous, so a tree borrowed from elsewhere cannot change
+ * or be freed meanwhile; the caller keeps it.
+ */
+export function indexParsedText(language: LanguageName, text: string, tree: Tree, options: Pick<FileIndexOptions, 'maxTags'>): FileIndexResult {
+  const t1 = performance.now();
+  const { tags, imports } = extractStructure(language, tree, text, { maxDepth: INDEX_TAG_DEPTH });
+  const t2 = performance.now();
+  const indexed = toIndexed(tags.slice(0, options.maxTags), text, commentPrefix(language));
+  const t3 = performance.now();
+  const uses = identifiersUsed(language, text).filter((name) => redactSecrets(name) === name);
+  const t4 = performance.now();
+  return {
+    tags: indexed,
+    imports: imports.map((i) => i.source).filter(Boolean),
+    uses,
+    timing: { read: 0, parse: 0, query: t2 - t1, snippets: t3 - t2, uses: t4 - t3 },
+  };
 }
 
 /** Read a local file and index it: what an index worker does with a file it is sent by path. */

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Logger } from '../log';
 import { ExclusionRules, type ExclusionOptions } from './exclude';
-import { WorkspaceIndex } from './workspaceIndex';
+import { WorkspaceIndex, type IndexOptions } from './workspaceIndex';
 import { multiRootWorkspaceFs, nodeWorkspaceFs } from './workspaceFs';
 import type { IndexStats } from './report';
 import type { EngineFolder } from './engineProtocol';
@@ -22,6 +22,8 @@ export interface IndexKeeperOptions {
   logger: Logger;
   workerScript?: string;
   workers?: number;
+  /** An open document's tree of exactly this text (see WorkspaceIndex's openTree). */
+  openTree?: IndexOptions['openTree'];
   onBuildStart?(): void;
   onProgress?(done: number, total: number): void;
   onBuildEnd?(stats: IndexStats, ok: boolean): void;
@@ -42,7 +44,7 @@ export class IndexKeeper {
     const wfs = multiRoot
       ? multiRootWorkspaceFs(o.folders.map((f) => ({ name: f.name, fs: nodeWorkspaceFs(f.path) })))
       : nodeWorkspaceFs(o.folders[0]?.path ?? path.join(path.sep, 'nonexistent-phi-coder-workspace'));
-    this.index = new WorkspaceIndex(wfs, new ExclusionRules(o.rules), { logger: o.logger, workerScript: o.workerScript, workers: o.workers });
+    this.index = new WorkspaceIndex(wfs, new ExclusionRules(o.rules), { logger: o.logger, workerScript: o.workerScript, workers: o.workers, openTree: o.openTree });
   }
 
   /** Restore the persisted index (entries of excluded files are left out). The number of files restored. */

@@ -8,10 +8,11 @@
 import type { Logger } from '../log';
 import { nullLogger } from '../log';
 import { languageForPath, type LanguageName } from './languages';
-import { addTiming, indexFileText, timingTotal, MAX_INDEX_FILE_BYTES, type FileIndexResult, type IndexTiming, type IndexedTag, type LocalFileIndex } from './fileIndexer';
+import { addTiming, indexFileText, indexParsedText, timingTotal, MAX_INDEX_FILE_BYTES, type FileIndexResult, type IndexTiming, type IndexedTag, type LocalFileIndex } from './fileIndexer';
 import { defaultWorkerCount, defaultWorkerScript, IndexWorkerPool } from './indexPool';
 import { ExclusionRules } from './exclude';
 import { walkWorkspace, type WorkspaceFs } from './workspaceFs';
+import type { Tree } from './parser';
 
 export type { IndexedTag } from './fileIndexer';
 
@@ -48,6 +49,11 @@ export interface IndexOptions {
   workerScript?: string;
   /** A build uses workers when at least this many files are new to the index (default WORKER_MIN_FILES). */
   workerMinFiles?: number;
+  /**
+   * The tree of an open document whose text is exactly `text` (DocumentCache.treeOf), if there is one: re-indexing a
+   * saved file then skips the parse (most of the work). Used synchronously and not kept.
+   */
+  openTree?: (relPath: string, text: string) => Tree | undefined;
 }
 
 export interface BuildProgress {
@@ -94,6 +100,7 @@ export class WorkspaceIndex {
   private readonly workers: number;
   private readonly workerScript: string | undefined;
   private readonly workerMinFiles: number;
+  private readonly openTree: IndexOptions['openTree'];
   private generation = 0;
   /** One warning per build when worker jobs fail (the files are then parsed in-process). */
   private workerFailureLogged = false;
@@ -113,6 +120,7 @@ export class WorkspaceIndex {
     this.workers = options.workers ?? defaultWorkerCount();
     this.workerScript = options.workerScript ?? defaultWorkerScript();
     this.workerMinFiles = options.workerMinFiles ?? WORKER_MIN_FILES;
+    this.openTree = options.openTree;
   }
 
   get size(): number {
@@ -308,7 +316,7 @@ export class WorkspaceIndex {
     const entry: IndexedFile = { path: relPath, language, mtimeMs: stat.mtimeMs, size: stat.size, tags: [], imports: [] };
     if (text === undefined) entry.skipped = 'too-big';
     else {
-      const { timing, ...result } = (await loaded.indexed) ?? (await indexFileText(language, text, this.fileOptions()));
+      const { timing, ...result } = (await loaded.indexed) ?? (await this.indexText(relPath, language, text));
       addTiming(this.timing, timing);
       Object.assign(entry, result);
     }
@@ -316,12 +324,19 @@ export class WorkspaceIndex {
     return true;
   }
 
+  /** A file's entry from its text: from an open document's tree of that very text when there is one, else parsed. */
+  private indexText(relPath: string, language: LanguageName, text: string): Promise<FileIndexResult> {
+    // No await between borrowing the tree and using it: the document cache cannot change or free it meanwhile.
+    const tree = this.openTree?.(relPath, text);
+    return tree ? Promise.resolve(indexParsedText(language, text, tree, this.fileOptions())) : indexFileText(language, text, this.fileOptions());
+  }
+
   /** Index `text` as the content of `relPath` (an unsaved document, or a test). */
   async updateText(relPath: string, text: string, stat = { mtimeMs: Date.now(), size: text.length }): Promise<void> {
     const language = languageForPath(relPath);
     if (!language || this.rules.excludes(relPath)) return;
     const entry: IndexedFile = { path: relPath, language, mtimeMs: stat.mtimeMs, size: stat.size, tags: [], imports: [] };
-    const { timing, ...result } = await indexFileText(language, text, this.fileOptions());
+    const { timing, ...result } = await this.indexText(relPath, language, text);
     addTiming(this.timing, timing);
     Object.assign(entry, result);
     this.put(entry);

@@ -226,3 +226,49 @@ test('dangling symlinks and unreadable entries are skipped, in-process and in wo
   }
   fs.rmSync(outside, { recursive: true, force: true });
 });
+
+test("a saved file open in the editor is re-indexed from the document cache's tree of that text: the same entry as a parse", async () => {
+  const v1 = "import { Gamma } from './gamma';\n\nexport class Beta {\n  run(): void {}\n}\n\nexport function helper(x: number): number {\n  return x + 1;\n}\n";
+  // An edit in the middle (the cache re-parses incrementally), then saved.
+  const v2 = v1.replace('  run(): void {}\n', '  run(): void {}\n  stop(reason: string): Gamma {\n    return new Gamma(reason);\n  }\n');
+  const ws = tempWorkspace({ 'src/beta.ts': v1, 'src/gamma.ts': 'export class Gamma {}\n' });
+  const cache = new DocumentCache({ parseTimeoutMs: 5000 });
+  const lent: boolean[] = [];
+  const index = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules(), {
+    workers: 0,
+    openTree: (rel, text) => {
+      const tree = cache.treeOf(rel, text);
+      lent.push(tree !== undefined);
+      return tree;
+    },
+  });
+  const reference = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules(), { workers: 0 });
+  await index.build();
+  await reference.build();
+  await cache.get('src/beta.ts', 'typescript', 1, v1);
+  await cache.get('src/beta.ts', 'typescript', 2, v2);
+  ws.write('src/beta.ts', v2, Date.now());
+  lent.length = 0;
+  assert.equal(await index.update('src/beta.ts'), true);
+  assert.equal(await reference.update('src/beta.ts'), true);
+  assert.deepEqual(lent, [true], 'the cached tree was used');
+  const entry = (i: WorkspaceIndex) => {
+    const { mtimeMs: _m, ...rest } = i.file('src/beta.ts')!;
+    return rest;
+  };
+  assert.ok(index.lookup('stop').length === 1);
+  assert.deepEqual(entry(index), entry(reference));
+  // The tree is still the cache's (not deleted by the index): a later edit re-parses from it.
+  const v3 = v2.replace('return x + 1;', 'return x + 2;');
+  assert.equal((await cache.get('src/beta.ts', 'typescript', 3, v3)).tags.some((t) => t.name === 'stop'), true);
+  // A newer unsaved version in the editor: the saved text differs, so it is parsed.
+  const saved = v2.replace('helper', 'helper2');
+  ws.write('src/beta.ts', saved, Date.now() + 5000);
+  lent.length = 0;
+  await index.update('src/beta.ts');
+  await reference.update('src/beta.ts');
+  assert.deepEqual(lent, [false]);
+  assert.equal(index.lookup('helper2').length, 1);
+  assert.deepEqual(entry(index), entry(reference));
+  fs.rmSync(ws.root, { recursive: true, force: true });
+});
