@@ -41,6 +41,7 @@ import { drawSamplesInChild, type SamplerInit, type SamplerResult } from './orac
 import type { DrawnSamples } from './oracles/sampling';
 import { importsBaseline, jaccardBaseline } from './contextBaselines';
 import { maskLine } from './masking';
+import { recentFileTexts } from './fileTexts';
 import { measureIndexBuild, percentile, r3, runInEngineWorker } from './indexRun';
 
 interface Args {
@@ -163,26 +164,8 @@ async function main(argv: string[]): Promise<void> {
   for (const f of index.allFiles()) langCount.set(f.language, (langCount.get(f.language) ?? 0) + 1);
   const language = [...langCount].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'none';
 
-  // File texts, read from disk when needed. The harness keeps only the last few (the current file and its neighbours):
-  // its own memory is not the engine's (all of zod's files were ~7 MB of the ~53 MB live heap after sampling).
-  const textCache = new Map<string, string | undefined>();
-  const readText = (p: string) => {
-    if (textCache.has(p)) {
-      const hit = textCache.get(p);
-      textCache.delete(p);
-      textCache.set(p, hit);
-      return hit;
-    }
-    let text: string | undefined;
-    try {
-      text = fs.readFileSync(path.join(args.repo, p), 'utf8');
-    } catch {
-      text = undefined;
-    }
-    textCache.set(p, text);
-    if (textCache.size > TEXT_CACHE_FILES) textCache.delete(textCache.keys().next().value as string);
-    return text;
-  };
+  // File texts, read from disk when needed; the harness keeps only the last few (the current file and its neighbours).
+  const readText = recentFileTexts(args.repo, TEXT_CACHE_FILES);
 
   const o0 = performance.now();
   // Two sample sets (bench/oracles/sampling.ts): the precise oracle's, scored as `recall`, and the ctags method of

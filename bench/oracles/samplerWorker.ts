@@ -1,7 +1,6 @@
 /** The child process of drawSamplesInChild (samplerChild.ts): draws the samples and sends them back once. */
-import * as fs from 'fs';
-import * as path from 'path';
 import { drawSamples } from './sampling';
+import { recentFileTexts } from '../fileTexts';
 import { maskLine, maskedImports } from '../masking';
 import { useShippedAssets } from '../indexRun';
 import { languageForPath } from '../../src/core/context/languages';
@@ -13,24 +12,7 @@ const TEXT_CACHE_FILES = 48;
 
 async function run(init: SamplerInit): Promise<SamplerReply> {
   useShippedAssets();
-  const cache = new Map<string, string | undefined>();
-  const readText = (p: string) => {
-    if (cache.has(p)) {
-      const t = cache.get(p);
-      cache.delete(p);
-      cache.set(p, t);
-      return t;
-    }
-    let text: string | undefined;
-    try {
-      text = fs.readFileSync(path.join(init.repo, p), 'utf8');
-    } catch {
-      text = undefined;
-    }
-    cache.set(p, text);
-    if (cache.size > TEXT_CACHE_FILES) cache.delete(cache.keys().next().value as string);
-    return text;
-  };
+  const readText = recentFileTexts(init.repo, TEXT_CACHE_FILES);
   const log = (l: string) => console.error(l);
   const drawn = init.drawn ?? await drawSamples(init.repo, init.files, readText, init.count, init.seed, log, init.budgetMs, init.cursorFiles);
   const imports: Record<string, ImportRef[]> = {};
