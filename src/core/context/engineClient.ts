@@ -17,9 +17,12 @@ import type { AssembleQuery, DocumentInfo, EngineErrorCode, EngineEvent, EngineW
 
 /**
  * The worker's heap: an old generation cap, so that a runaway engine dies (and is restarted, see above) instead of
- * growing the extension host's process. Tree-sitter's wasm memory is not counted by V8's limits.
+ * growing the extension host's process; and a young generation of 12 MB, which keeps less uncollected garbage between
+ * scavenges (measured on effect's five longest files, same quiet session, two pairs: peak RSS 349 / 361 -> 327 / 324 MB,
+ * assemble p50 / p95 29.0 / 100.6 and 33.1 / 120.5 -> 25.5 / 91.3 and 28.1 / 101.1 ms). Tree-sitter's wasm memory is
+ * not counted by V8's limits.
  */
-export const ENGINE_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 1024 };
+export const ENGINE_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 12 };
 const MAX_RESTARTS = 3;
 const RESTART_WINDOW_MS = 60_000;
 const SHUTDOWN_WAIT_MS = 3_000;
