@@ -2,7 +2,7 @@
 # Fetch the context-recall benchmark corpora (real code nobody on this project wrote) into .corpora/ (git-ignored).
 # npm packages: `npm pack` + untar. Debian packages: `apt-get download` + `dpkg -x` (no install, no root needed for that part).
 # Usage: bash scripts/fetch-corpora.sh [name...]   (default: all). Re-running skips corpora already present.
-# Twelve corpora (BENCHMARKS.md): TypeScript rxjs, zod, effect (functional style: files of 20,000+ lines whose modules
+# Twelve corpora (BENCHMARKS.md), and fp-ts (a thirteenth, functional-style TypeScript): TypeScript rxjs, zod, effect (functional style: files of 20,000+ lines whose modules
 # import dozens of siblings; run on .corpora/effect/src); Python requests, flask, sympy (1,400+ files); Go cobra,
 # golang.org/x/tools (hundreds of packages); Rust serde_json, tokio; Ruby rack; PHP league/commonmark.
 # New corpora are pinned to a version (npm: name@version) so later figures stay comparable.
@@ -12,7 +12,7 @@ out="$root/.corpora"
 mkdir -p "$out"
 cd "$out"
 
-NPM_PACKAGES=(rxjs zod effect@4.1.0)
+NPM_PACKAGES=(rxjs zod effect@4.1.0 fp-ts@2.16.11)
 DEB_PACKAGES=(python3-requests python3-flask python3-sympy golang-github-spf13-cobra-dev golang-golang-x-tools-dev
   librust-serde-json-dev librust-tokio-dev ruby-rack php-league-commonmark)
 

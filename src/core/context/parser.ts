@@ -5,7 +5,7 @@
  * the extension calls setWasmDirectory(`<extensionPath>/dist/wasm`); under plain node (tests, benchmarks)
  * the default resolves from node_modules. Callers own the Trees they get and must `delete()` them.
  */
-import * as fs from 'fs';
+import * as safeFs from '../workerSafeFs';
 import { createRequire } from 'module';
 import * as path from 'path';
 import type { Language as LanguageT, Parser as ParserT, Tree } from 'web-tree-sitter';
@@ -126,7 +126,7 @@ async function linkGrammar(name: LanguageName, compiledGrammars: boolean): Promi
       // Fall through: the bytes surely work (a failure there is the real error, reported by the caller).
     }
   }
-  const language = await Language.load(await fs.promises.readFile(file));
+  const language = await Language.load(await safeFs.readFile(file));
   links.set(name, 'bytes');
   return language;
 }

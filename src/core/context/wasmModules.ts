@@ -13,7 +13,7 @@
  * `linkGrammar` swaps the module in for the bytes it is given). When a later web-tree-sitter changes either path,
  * loading falls back to plain bytes: slower, never broken (test/unit/context/wasmModules.test.ts tells which).
  */
-import * as fs from 'fs';
+import * as safeFs from '../workerSafeFs';
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
@@ -21,7 +21,7 @@ const compiled = new Map<string, Promise<WebAssembly.Module>>();
 export function compiledWasm(file: string): Promise<WebAssembly.Module> {
   let m = compiled.get(file);
   if (!m) {
-    m = fs.promises.readFile(file).then((bytes) => WebAssembly.compile(bytes));
+    m = safeFs.readFile(file).then((bytes) => WebAssembly.compile(bytes));
     // A failed compile (missing file) is not cached: the next load tries again and reports its own error.
     m.catch(() => compiled.delete(file));
     compiled.set(file, m);

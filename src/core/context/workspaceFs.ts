@@ -7,6 +7,7 @@ import * as path from 'path';
 import type { ExclusionRules } from './exclude';
 import { looksBinary } from './exclude';
 import { isInside, realPath } from '../trust/paths';
+import * as safeFs from '../workerSafeFs';
 
 /** Open flags that refuse a symbolic link as the file itself (O_NOFOLLOW; 0 where the platform has none). */
 const READ_NO_FOLLOW = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0);
@@ -89,7 +90,7 @@ export function nodeWorkspaceFs(root: string): WorkspaceFs {
     realRoot ??= realPath(root) ?? path.resolve(root);
     const dir = path.dirname(file);
     try {
-      const real = await fs.promises.realpath(dir);
+      const real = await safeFs.realpath(dir);
       return isInside(realRoot, real) && real === path.join(realRoot, path.relative(path.resolve(root), dir));
     } catch {
       return false;
@@ -98,7 +99,7 @@ export function nodeWorkspaceFs(root: string): WorkspaceFs {
   return {
     async readDir(relDir) {
       try {
-        const entries = await fs.promises.readdir(abs(relDir), { withFileTypes: true });
+        const entries = await safeFs.readDirEntries(abs(relDir));
         return entries.map((e) => ({ name: e.name, isDir: e.isDirectory(), isFile: e.isFile() }));
       } catch {
         return [];
@@ -107,24 +108,24 @@ export function nodeWorkspaceFs(root: string): WorkspaceFs {
     async stat(rel) {
       try {
         const file = abs(rel);
-        const s = await fs.promises.lstat(file);
+        const s = await safeFs.lstat(file);
         return s.isFile() && (await contained(file)) ? fileStat(s) : undefined;
       } catch {
         return undefined;
       }
     },
     async readText(rel) {
-      let handle: fs.promises.FileHandle | undefined;
+      let fd: number | undefined;
       try {
         const file = abs(rel);
         if (!(await contained(file))) return undefined;
-        handle = await fs.promises.open(file, READ_NO_FOLLOW);
-        if (!(await handle.stat()).isFile()) return undefined;
-        return decodeText(await handle.readFile());
+        fd = await safeFs.open(file, READ_NO_FOLLOW);
+        if (!(await safeFs.fstat(fd)).isFile()) return undefined;
+        return decodeText(await safeFs.readFile(fd));
       } catch {
         return undefined;
       } finally {
-        await handle?.close();
+        if (fd !== undefined) await safeFs.close(fd).catch(() => undefined);
       }
     },
     localPath: abs,
