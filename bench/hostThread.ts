@@ -242,7 +242,7 @@ class EditorLines {
  * A snapshot as the extension's completion provider makes one. VS Code keeps a document as lines and joins them into one
  * string on the first getText() after each edit; this joins `lines` the same way, when (and if) the text is read, on
  * this thread, so it is counted. `eager` reads it at once (the provider before session 7); otherwise the snapshot has
- * the text near the cursor and reads the whole only on demand (contextServiceImpl's cursorSnapshot).
+ * the text near the cursor and its lines around it, and reads the whole only on demand (contextServiceImpl's cursorSnapshot).
  */
 function editorSnapshot(base: Omit<DocumentSnapshot, 'text'>, text: string, lines: string[], eager: boolean): DocumentSnapshot {
   let joined: string | undefined;
@@ -252,6 +252,15 @@ function editorSnapshot(base: Omit<DocumentSnapshot, 'text'>, text: string, line
   return {
     ...base,
     near: { before: near.before, after: near.after, length: near.length },
+    // VS Code's getText(range) joins only the range's lines.
+    linesAround(above: number, below: number) {
+      const line = base.line!;
+      const first = Math.max(0, line - above);
+      const slice = lines.slice(first, Math.min(lines.length, line + below + 1)).join('\n');
+      let head = 0;
+      for (let i = first; i < line; i++) head += lines[i].length + 1;
+      return { text: slice, offset: head + base.offset - (text.lastIndexOf('\n', base.offset - 1) + 1) };
+    },
     get text() {
       return read();
     },

@@ -139,6 +139,14 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
       offset,
       line: position.line,
       near: { before, after, length },
+      linesAround(above: number, below: number) {
+        if (doc.version !== version) throw Object.assign(new Error(`${doc.uri.path} changed since the completion's snapshot`), { name: 'AbortError' });
+        const first = Math.max(0, position.line - above);
+        const last = Math.min(doc.lineCount - 1, position.line + below);
+        const start = new vscode.Position(first, 0);
+        const range = new vscode.Range(start, doc.lineAt(last).range.end);
+        return { text: doc.getText(range), offset: offset - doc.offsetAt(start) };
+      },
       get text(): string {
         if (text === undefined) {
           if (doc.version !== version) throw Object.assign(new Error(`${doc.uri.path} changed since the completion's snapshot`), { name: 'AbortError' });

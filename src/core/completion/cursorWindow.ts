@@ -33,6 +33,19 @@ export function windowAndMode(doc: Pick<DocumentSnapshot, 'text' | 'offset' | 'l
   return { window, ...syntaxMode(doc.languageId, local.text, local.offset, trees) };
 }
 
+/**
+ * windowAndMode from the lines around the cursor only, when the snapshot can read them apart from the whole text (an
+ * editor snapshot, whose whole text is a copy of the document per edit): the host's own window when the worker is late.
+ * Exact: every line costs at least one token (its newline), so no window takes more than `aboveTokens` lines above the
+ * cursor or `belowTokens` below; with one more line each side read, the window's line loops stop on the budget before the
+ * slice's ends unless the slice ends where the document does, and the window is the whole text's.
+ */
+export function windowAndModeAround(doc: Pick<DocumentSnapshot, 'text' | 'offset' | 'line' | 'languageId' | 'linesAround'>, budget: WindowBudget, trees: LocalTrees): WindowAndMode {
+  if (!doc.linesAround || doc.line === undefined) return windowAndMode(doc, budget, trees);
+  const slice = doc.linesAround(budget.aboveTokens + 1, budget.belowTokens + 1);
+  return windowAndMode({ text: slice.text, offset: slice.offset, line: doc.line, languageId: doc.languageId }, budget, trees);
+}
+
 /** windowAndMode plus the counts of the window's lines, as the worker answers a WindowSource request. */
 export function remoteWindow(doc: Pick<DocumentSnapshot, 'text' | 'offset' | 'line' | 'languageId'>, budget: WindowBudget, trees: LocalTrees): RemoteWindow {
   const w = windowAndMode(doc, budget, trees);

@@ -13,7 +13,7 @@ import { LocalTrees } from './localTrees';
 import { postprocess, isComplete, mayCompleteWith, type PostprocessInput } from './postprocess';
 import { cleanModelText } from './postprocess/clean';
 import { DEFAULT_WINDOW_BUDGET, type FileWindow, type WindowBudget } from './promptWindow';
-import { windowAndMode, type RemoteWindow, type WindowAndMode, type WindowSource } from './cursorWindow';
+import { windowAndModeAround, type RemoteWindow, type WindowAndMode, type WindowSource } from './cursorWindow';
 import type { StableContext } from './stableContext';
 import type { BuiltPrompt, CompletionMode, CompletionOutcome, IndentStyle } from './types';
 
@@ -129,7 +129,7 @@ export class CompletionPipeline {
       this.lastWindow = entry;
     }
     if (entry.value) return entry.value;
-    if (!entry.remote) return (entry.value = windowAndMode(doc, budget, this.localTrees));
+    if (!entry.remote) return (entry.value = windowAndModeAround(doc, budget, this.localTrees));
     const { logger, waitMs = WINDOW_WAIT_MS } = this.windows!;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = warmUp ? undefined : new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
@@ -144,7 +144,7 @@ export class CompletionPipeline {
     }
     if (!this.windowOutage) logger.info(`completion window: the context engine ${remote === 'late' ? `did not answer within ${waitMs} ms` : 'could not answer'}; building windows on this thread until it does`);
     this.windowOutage = true;
-    return (entry.value = windowAndMode(doc, budget, this.localTrees));
+    return (entry.value = windowAndModeAround(doc, budget, this.localTrees));
   }
 
   configure(settings: Partial<PipelineSettings>): void {

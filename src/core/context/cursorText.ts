@@ -23,3 +23,12 @@ export function cursorText(doc: Pick<DocumentSnapshot, 'text' | 'offset' | 'near
   const { text, offset } = doc;
   return { before: text.slice(Math.max(0, offset - NEAR_CURSOR_CHARS), offset), after: text.slice(offset, offset + NEAR_CURSOR_CHARS), length: text.length };
 }
+
+/** DocumentSnapshot.linesAround over a plain text (for snapshots that have the whole text, and for tests). */
+export function linesAroundIn(text: string, offset: number, above: number, below: number): { text: string; offset: number } {
+  let start = text.lastIndexOf('\n', offset - 1) + 1;
+  for (let i = 0; i < above && start > 0; i++) start = start < 2 ? 0 : text.lastIndexOf('\n', start - 2) + 1;
+  let end = text.indexOf('\n', offset);
+  for (let i = 0; i < below && end >= 0; i++) end = text.indexOf('\n', end + 1);
+  return { text: text.slice(start, end < 0 ? text.length : end), offset: offset - start };
+}

@@ -22,6 +22,12 @@ export interface DocumentSnapshot {
    * `text` is read from the editor only when asked for): read them with cursorText().
    */
   near?: CursorText;
+  /**
+   * Lines [line - above, line + below] of the document (clamped to it), joined with '\n', and the cursor's offset in
+   * that text, when the snapshot can read a range without the whole text (an editor snapshot: the cost grows with the
+   * lines read, not with the file). For the completion window built on the host when the worker is late.
+   */
+  linesAround?(above: number, below: number): { text: string; offset: number };
   /** Selection, when the caller has one (chat/actions). */
   selection?: { start: number; end: number };
 }

@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CompletionPipeline, DEFAULT_PIPELINE_SETTINGS, type CompletionTarget } from '../../../src/core/completion/pipeline';
-import { remoteWindow, windowAndMode, type RemoteWindow, type WindowSource } from '../../../src/core/completion/cursorWindow';
+import { remoteWindow, windowAndMode, windowAndModeAround, type RemoteWindow, type WindowSource } from '../../../src/core/completion/cursorWindow';
 import { LocalTrees } from '../../../src/core/completion/localTrees';
 import { fileWindow } from '../../../src/core/completion/promptWindow';
 import { loadLanguage } from '../../../src/core/context/parser';
-import { cursorText } from '../../../src/core/context/cursorText';
+import { cursorText, linesAroundIn } from '../../../src/core/context/cursorText';
 import type { DocumentSnapshot } from '../../../src/core/context/types';
 import type { Backend } from '../../../src/core/backends/types';
 import { countTokens, forgetCounts } from '../../../src/core/tokens';
@@ -187,4 +187,61 @@ test("a warm-up waits for the worker's window however late (no window built here
   assert.equal(answering.calls, 1);
   assert.equal(reads, 0);
   assert.deepEqual(logger.lines, []);
+});
+
+/** A snapshot as the editor gives it: the lines around the cursor readable apart, the whole text never read. */
+function editorSnapshot(text: string, offset: number, languageId: string, version = 1): DocumentSnapshot {
+  return {
+    path: '/w/s', relPath: 's', languageId, version, offset, line: lineOf(text, offset),
+    near: cursorText({ text, offset }),
+    linesAround: (above, below) => linesAroundIn(text, offset, above, below),
+    get text(): string {
+      throw new Error('the whole text was read');
+    },
+  };
+}
+
+test('the window built here from the lines around the cursor equals the whole text\'s, and never reads the whole text', () => {
+  const random = rng(11);
+  // Real files, and texts of blank lines and one-token lines (the fewest tokens per line: where the slice is tightest).
+  const texts: [string, string][] = FILES.map(([id, f]) => [id, fs.readFileSync(f, 'utf8')]);
+  texts.push(['typescript', Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? '' : i % 3 === 1 ? '}' : 'x')).join('\n')]);
+  texts.push(['python', '\n'.repeat(2500) + 'def f():\n    return 1\n' + '\n'.repeat(2500)]);
+  let checked = 0;
+  for (const [languageId, text] of texts) {
+    for (let i = 0; i < 30; i++) {
+      const offset = Math.floor(random() * (text.length + 1));
+      const scale = [1, 0.25, 0.02][i % 3];
+      const budget = { ...DEFAULT_PIPELINE_SETTINGS.window };
+      budget.aboveTokens = Math.max(1, Math.floor(budget.aboveTokens * scale));
+      budget.belowTokens = Math.max(1, Math.floor(budget.belowTokens * scale));
+      const whole = windowAndMode({ text, offset, line: lineOf(text, offset), languageId }, budget, new LocalTrees());
+      const around = windowAndModeAround(editorSnapshot(text, offset, languageId), budget, new LocalTrees());
+      assert.deepEqual(around, whole, `${languageId} offset ${offset} budget ${budget.aboveTokens}/${budget.belowTokens}`);
+      checked++;
+    }
+  }
+  assert.equal(checked, 120);
+});
+
+test('linesAroundIn gives the lines asked for, clamped to the text, with the cursor at the same place', () => {
+  const text = 'a\nbb\nccc\ndddd\ne';
+  const at = text.indexOf('cc') + 1;
+  assert.deepEqual(linesAroundIn(text, at, 1, 1), { text: 'bb\nccc\ndddd', offset: 4 });
+  assert.deepEqual(linesAroundIn(text, at, 0, 0), { text: 'ccc', offset: 1 });
+  assert.deepEqual(linesAroundIn(text, at, 9, 9), { text, offset: at });
+  assert.deepEqual(linesAroundIn(text, 0, 1, 0), { text: 'a', offset: 0 });
+  assert.deepEqual(linesAroundIn(text, text.length, 1, 3), { text: 'dddd\ne', offset: 6 });
+  assert.deepEqual(linesAroundIn('x\n', 2, 1, 1), { text: 'x\n', offset: 2 });
+  assert.deepEqual(linesAroundIn('\nx\ny', 3, 1, 0), { text: 'x\ny', offset: 2 });
+  assert.deepEqual(linesAroundIn('\nx\ny', 3, 2, 0), { text: '\nx\ny', offset: 3 });
+});
+
+test('a late worker: the window built here reads only the lines around the cursor (an editor snapshot\'s whole text is not read)', async () => {
+  const text = fs.readFileSync(FILES[0][1], 'utf8');
+  const source: WindowSource = { window: () => new Promise(() => undefined) };
+  const pipeline = new CompletionPipeline(undefined, DEFAULT_PIPELINE_SETTINGS, undefined, { source, logger: nullLogger, waitMs: 20 });
+  const offset = text.indexOf('\n', 6000);
+  const prepared = await pipeline.prepare(editorSnapshot(text, offset, 'typescript'), target, indent);
+  assert.deepEqual(prepared.window, windowAndMode({ text, offset, languageId: 'typescript' }, DEFAULT_PIPELINE_SETTINGS.window, new LocalTrees()).window);
 });
