@@ -7,7 +7,7 @@
  */
 import type { ChatMessage } from '../backends/types';
 import { renderPhi4Message } from '../prompt/phi4';
-import { countTokens, truncateToTokens } from '../tokens';
+import { countTokens, countTokensByLines, truncateToTokens } from '../tokens';
 import { renderBlock, renderUserMessage } from './prompt';
 import type { ContextBlock, Turn } from './types';
 import type { MeterView } from '../../shared/protocol';
@@ -42,7 +42,8 @@ const MIN_BLOCK_TOKENS = 48;
 const HISTORY_SHARE = 0.25;
 const CUT_MARKER = '\n… (cut to fit the context window)';
 
-const messageTokens = (m: ChatMessage) => countTokens(renderPhi4Message(m));
+// By lines: the meter plans on every pause in typing, and a message holding the active file changes by a line or two.
+const messageTokens = (m: ChatMessage) => countTokensByLines(renderPhi4Message(m), true);
 
 export function promptTokensOf(messages: readonly ChatMessage[]): number {
   return messages.reduce((n, m) => n + messageTokens(m), 0) + ANSWER_OPENER_TOKENS;
@@ -60,7 +61,7 @@ function cutBlock(block: ContextBlock, budget: number): ContextBlock | undefined
   if (keep <= 0) return undefined;
   const text = truncateToTokens(block.text, keep);
   const cut = { ...block, text: text + CUT_MARKER };
-  return countTokens(renderBlock(cut)) <= budget ? cut : undefined;
+  return countTokensByLines(renderBlock(cut), true) <= budget ? cut : undefined;
 }
 
 /** Place blocks in priority order within `budget` tokens (counted as separate renders; the caller re-checks exactly). */
@@ -69,17 +70,17 @@ function placeBlocks(blocks: readonly ContextBlock[], budget: number): { kept: C
   let left = budget;
   let removed = 0;
   for (const block of blocks) {
-    const need = countTokens(renderBlock(block)) + 2; // + the blank line joining blocks
+    const need = countTokensByLines(renderBlock(block), true) + 2; // + the blank line joining blocks
     if (need <= left) {
       kept.push(block);
       left -= need;
       continue;
     }
     const cut = cutBlock(block, left - 2);
-    removed += need - (cut ? countTokens(renderBlock(cut)) + 2 : 0);
+    removed += need - (cut ? countTokensByLines(renderBlock(cut), true) + 2 : 0);
     if (cut) {
       kept.push(cut);
-      left -= countTokens(renderBlock(cut)) + 2;
+      left -= countTokensByLines(renderBlock(cut), true) + 2;
     }
   }
   return { kept, removed };
@@ -91,7 +92,7 @@ export function planChat(input: BudgetInput): BudgetPlan {
   const question = messageTokens({ role: 'user', content: input.question });
   const base = { window: input.window, system, question, reserve: input.reserve };
   const free = input.window - input.reserve - system - question;
-  const allContext = input.blocks.reduce((n, b) => n + countTokens(renderBlock(b)) + 2, 0);
+  const allContext = input.blocks.reduce((n, b) => n + countTokensByLines(renderBlock(b), true) + 2, 0);
   if (free < 0) {
     return { ...base, messages: [], promptTokens: system + question, blocks: [], context: 0, history: 0, droppedTurns: input.history.length, truncatedContext: allContext, overflow: true };
   }

@@ -9,7 +9,8 @@ import type { ContextBlock } from '../../core/chat/types';
 import type { ChipView, MentionSuggestion } from '../../shared/protocol';
 import { parseMentions, type Mention } from '../../core/chat/mentions';
 import { renderBlock } from '../../core/chat/prompt';
-import { countTokens } from '../../core/tokens';
+import { countTokensByLines } from '../../core/tokens';
+import { aroundCursor, aroundCursorIn, type LineReader } from '../../core/chat/fileExcerpt';
 import { isBinaryPath, isSecretPath, looksBinary } from '../../core/context/exclude';
 import type { DocumentGate } from '../workspaceGate';
 import { DIFF_SCHEME } from '../diffPreview';
@@ -18,8 +19,6 @@ import { findSymbolBlock, problemsText } from './symbols';
 import { terminalBlock } from '../../core/terminal/prompts';
 import { terminalWatcher } from '../terminal/register';
 
-/** The active file is attached whole up to this size; larger files send the lines around the cursor. */
-const MAX_FILE_CHARS = 24_000;
 const DEFINITIONS_BUDGET = 1_500;
 const WORKSPACE_BUDGET = 3_000;
 const FILE_LIST_TTL_MS = 10_000;
@@ -74,7 +73,7 @@ export class ChatContext implements vscode.Disposable {
     for (const mention of parseMentions(typed)) {
       const id = `mention:${mention.kind}:${mention.arg}`;
       const block = await this.resolveMention(mention, typed, opts);
-      const tokens = block ? countTokens(renderBlock(block)) : 0;
+      const tokens = block ? countTokensByLines(renderBlock(block), true) : 0;
       const label = mention.arg ? `@${mention.kind}:${mention.arg}` : `@${mention.kind}`;
       out.chips.push({ id, kind: mention.kind, label, detail: block ? `${block.label} · ${tokens} tokens` : mention.kind === 'workspace' ? 'Retrieved when you send' : 'Not found', tokens });
       if (block) out.blocks.push({ ...block, id });
@@ -126,8 +125,9 @@ export class ChatContext implements vscode.Disposable {
     const doc = editor.document;
     const relPath = vscode.workspace.asRelativePath(doc.uri, false);
     if (!this.services.gate.checkActive(doc.uri).ok || isBinaryPath(relPath)) return undefined;
-    const text = doc.getText();
-    if (looksBinary(text)) return undefined;
+    const length = doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end);
+    // The first 8,000 characters decide, as for a file read from disk (looksBinary).
+    if (looksBinary(doc.getText(new vscode.Range(new vscode.Position(0, 0), doc.positionAt(Math.min(length, 8000)))))) return undefined;
     const sel = editor.selection;
     const blocks: ContextBlock[] = [];
     let id: string;
@@ -140,11 +140,11 @@ export class ChatContext implements vscode.Disposable {
       if (defs) blocks.push({ ...defs, id });
     } else {
       id = `editor:${doc.uri.toString()}:file`;
-      const { startLine, text: fileText } = aroundCursor(text, sel.active.line);
-      label = startLine === 0 && fileText.length === text.length ? relPath : `${relPath}:${startLine + 1}-${startLine + fileText.split('\n').length}`;
+      const { startLine, text: fileText } = aroundCursorIn(lineReader(doc, length), sel.active.line);
+      label = startLine === 0 && fileText.length === length ? relPath : `${relPath}:${startLine + 1}-${startLine + fileText.split('\n').length}`;
       blocks.push({ id, kind: 'file', label, path: relPath, languageId: doc.languageId, startLine, text: fileText });
     }
-    const tokens = blocks.reduce((n, b) => n + countTokens(renderBlock(b)), 0);
+    const tokens = blocks.reduce((n, b) => n + countTokensByLines(renderBlock(b), true), 0);
     const detail = `${sel.isEmpty ? 'Active file' : 'Selection'} ${label}${blocks.length > 1 ? ' + definitions it uses' : ''} · ${tokens} tokens`;
     return { blocks, chip: { id, kind: sel.isEmpty ? 'file' : 'selection', label, detail, tokens } };
   }
@@ -227,18 +227,16 @@ function rank(path: string, q: string): number {
   return base.startsWith(q) ? 0 : base.includes(q) ? 1 : 2;
 }
 
-/** The whole text when small, else the lines around the cursor that fit MAX_FILE_CHARS. */
-export function aroundCursor(text: string, line: number): { startLine: number; text: string } {
-  if (text.length <= MAX_FILE_CHARS) return { startLine: 0, text };
-  const lines = text.split('\n');
-  let start = Math.min(line, lines.length - 1);
-  let end = start + 1;
-  let size = lines[start].length;
-  while (size < MAX_FILE_CHARS && (start > 0 || end < lines.length)) {
-    if (start > 0) size += lines[--start].length + 1;
-    if (end < lines.length && size < MAX_FILE_CHARS) size += lines[end++].length + 1;
-  }
-  return { startLine: start, text: lines.slice(start, end).join('\n').slice(0, MAX_FILE_CHARS) };
+/** An open document as a LineReader (VS Code keeps its lines: reading a range joins just those). */
+function lineReader(doc: vscode.TextDocument, length: number): LineReader {
+  return {
+    lineCount: doc.lineCount,
+    eol: doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
+    length,
+    lineLength: (i) => doc.lineAt(i).text.length,
+    lines: (start, end) => doc.getText(new vscode.Range(new vscode.Position(start, 0), doc.lineAt(end - 1).range.end)),
+    whole: () => doc.getText(),
+  };
 }
 
 /**
