@@ -164,3 +164,18 @@ export function goMethods(index: WorkspaceIndex, dir: string, name: string): { f
 }
 
 export { dirOf as goPackageOf };
+
+const GO_TEST_FILE = /_test\.go$/;
+const PACKAGE_CLAUSE = /^package[ \t]+(\w+)/m;
+
+/**
+ * Whether the Go file at the cursor may name the unexported members declared in `declaredIn`: only within one package,
+ * which is one folder, except that a folder's external tests (`package x_test`, in `_test.go` files) are a package of
+ * their own, which sees only what the others export. (From the index's paths alone, a `_test.go` file beside them is
+ * taken to be in the external test package too; an in-package test file there, `package x`, is the rarer case.)
+ */
+export function goSeesUnexported(cur: { relPath: string; text: string }, declaredIn: string): boolean {
+  if (dirOf(declaredIn) !== dirOf(cur.relPath)) return false;
+  const external = GO_TEST_FILE.test(cur.relPath) && /_test$/.test(PACKAGE_CLAUSE.exec(cur.text)?.[1] ?? '');
+  return !external || GO_TEST_FILE.test(declaredIn);
+}

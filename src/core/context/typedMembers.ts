@@ -6,7 +6,7 @@
  * inherited ones included, nearest level first — are offered as one-line signatures, ranked by how often the file
  * itself uses `.member` and by how much their names share with the lines around the cursor.
  */
-import { goPackageOf } from './goTypes';
+import { goSeesUnexported } from './goTypes';
 import { goValueTypes } from './goValues';
 import { languageForId } from './languages';
 import type { Candidate } from './packing';
@@ -263,7 +263,7 @@ export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope): Candid
       const overloads = new Map<string, number>();
       for (const { file, tag } of resolver.members(level).slice(0, MAX_MEMBERS_PER_TYPE)) {
         // Go: a lower-case member of another package's type cannot be named here.
-        if (file.language === 'go' && !/^[A-Z]/.test(tag.name) && goPackageOf(file.path) !== goPackageOf(cur.relPath)) continue;
+        if (file.language === 'go' && !/^[A-Z]/.test(tag.name) && !goSeesUnexported(cur, file.path)) continue;
         const k = overloads.get(tag.name) ?? 0;
         overloads.set(tag.name, k + 1);
         const w = k < FULL_OVERLOADS ? weight : weight * OVERLOAD_DECAY ** (k - FULL_OVERLOADS + 1);

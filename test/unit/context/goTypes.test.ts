@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import * as path from 'path';
 import { tempWorkspaces } from './tempWorkspace';
 import { TreeSitterContextEngine } from '../../../src/core/context/engine';
-import { goDeclaredType, goEmbedded, goReceiverType, goResultType } from '../../../src/core/context/goTypes';
+import { goDeclaredType, goEmbedded, goReceiverType, goResultType, goSeesUnexported } from '../../../src/core/context/goTypes';
 import { goLiteralKeys, goLiteralType } from '../../../src/core/context/goValues';
 
 test('Go result types, declared types, receivers and embedded types are read from signatures', () => {
@@ -174,4 +174,19 @@ test('Go: another package\'s unexported members are not offered (they cannot be 
   const packed = await packedAt(root, index, 'check/count.go', text, 250);
   assert.ok(packed.items.some((i) => /a member of Program/.test(i.reason)), packed.text);
   assert.ok(!packed.items.some((i) => /field mode: a member of Program/.test(i.reason)), packed.text);
+});
+
+test('Go: an external test package (`package x_test`) is another package: it is not offered its folder\'s unexported members', async () => {
+  const { root, index } = await workspace(module());
+  const body = ['func TestCount(t *testing.T, prog *ir.Program) {', '\tfuncs := prog.Funcs', '\tCURSOR', '}', ''];
+  const external = await packedAt(root, index, 'ir/count_test.go', ['package ir_test', '', 'import "example.com/tool/ir"', '', ...body].join('\n'), 250);
+  assert.ok(external.items.some((i) => /a member of Program/.test(i.reason)), external.text);
+  assert.ok(!external.items.some((i) => /field mode: a member of Program/.test(i.reason)), external.text);
+  // By the package clause: the same folder's own files, in-package tests included, may name them; other folders may not.
+  const at = (relPath: string, clause: string) => ({ relPath, text: `// Copyright\n\n${clause}\n\nimport "fmt"\n` });
+  assert.equal(goSeesUnexported(at('ir/count_test.go', 'package ir'), 'ir/types.go'), true);
+  assert.equal(goSeesUnexported(at('ir/count.go', 'package ir'), 'ir/types.go'), true);
+  assert.equal(goSeesUnexported(at('ir/count_test.go', 'package ir_test'), 'ir/types.go'), false);
+  assert.equal(goSeesUnexported(at('ir/count_test.go', 'package ir_test'), 'ir/helpers_test.go'), true);
+  assert.equal(goSeesUnexported(at('check/count.go', 'package check'), 'ir/types.go'), false);
 });
