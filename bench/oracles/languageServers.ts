@@ -66,7 +66,11 @@ export function pythonImportRoots(repo: string, files: readonly string[]): strin
   return [...roots].sort();
 }
 
-export async function pyrightOracle(repo: string, indexed: ReadonlySet<string>): Promise<PreciseOracle> {
+/**
+ * `timeoutMs` bounds each query (a stuck one drops its sample, so a benchmark run ends); the first query also waits for
+ * pyright to analyse the workspace, which a loaded machine can stretch past the default: tests pass a longer bound.
+ */
+export async function pyrightOracle(repo: string, indexed: ReadonlySet<string>, { timeoutMs = 20_000 } = {}): Promise<PreciseOracle> {
   const server = require.resolve('pyright/langserver.index.js', { paths: [process.cwd(), __dirname] });
   const extraPaths = pythonImportRoots(repo, [...indexed]);
   const analysis = { extraPaths, diagnosticMode: 'openFilesOnly', typeCheckingMode: 'off', autoSearchPaths: false, useLibraryCodeForTypes: true, logLevel: 'error' };
@@ -74,7 +78,7 @@ export async function pyrightOracle(repo: string, indexed: ReadonlySet<string>):
     command: process.execPath,
     args: [server, '--stdio'],
     root: repo,
-    timeoutMs: 20_000,
+    timeoutMs,
     settings: (section) => {
       if (section === 'python.analysis') return analysis;
       if (section === 'python') return { analysis };
