@@ -62,10 +62,17 @@ export async function launchChromium(executable: string, userDataDir: string, lo
     async newPage() {
       const page = await context.newPage();
       await page.setViewportSize({ width: 1400, height: 900 });
+      // Clicks and fills wait for their element's state (and a click for the navigations it starts): on a loaded machine
+      // a starved chromium took over Playwright's default 30 s for that (CI rehearsal, load ~30). States, not times,
+      // decide; this only bounds how long a state may take.
+      page.setDefaultTimeout(ACTION_TIMEOUT_MS);
       return page;
     },
   };
 }
+
+/** How long a Playwright action or wait may take by default (checks that name their own bound keep it). */
+const ACTION_TIMEOUT_MS = 90_000;
 
 /** Saves a full-page screenshot under `dir` and returns its path; never throws (a failing screenshot must not hide the real error). */
 export async function screenshot(page: Page, dir: string, name: string): Promise<string | undefined> {
