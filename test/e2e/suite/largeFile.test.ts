@@ -77,7 +77,29 @@ async function startProfile(): Promise<{ stop(): Promise<string> }> {
         const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber}`;
         self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
       });
-      return [...self].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, ms]) => `${ms.toFixed(1)} ${k}`).join('\n');
+      const top = [...self].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 15);
+      // Who called the three busiest (three frames up): whose work it is, ours or another extension's.
+      const parent = new Map<number, number>();
+      for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+      const keyOf = (id: number) => {
+        const f = byId.get(id)!.callFrame;
+        return `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber}`;
+      };
+      const callers = new Map<string, Map<string, number>>(top.slice(0, 3).map(([k]) => [k, new Map()]));
+      (profile.samples ?? []).forEach((id, i) => {
+        const byCaller = callers.get(keyOf(id));
+        if (!byCaller) return;
+        const chain: string[] = [];
+        for (let p = parent.get(id); p !== undefined && chain.length < 3; p = parent.get(p)) chain.push(keyOf(p));
+        const c = chain.join(' < ');
+        byCaller.set(c, (byCaller.get(c) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
+      });
+      const lines = top.map(([k, ms]) => `${ms.toFixed(1)} ${k}`);
+      for (const [k, byCaller] of callers) {
+        const best = [...byCaller].sort((a, b) => b[1] - a[1]).slice(0, 3);
+        lines.push(`  ${k} called from: ${best.map(([c, ms]) => `${ms.toFixed(1)} ms < ${c}`).join(' | ')}`);
+      }
+      return lines.join('\n');
     },
   };
 }
