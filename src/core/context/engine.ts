@@ -8,7 +8,7 @@ import type { ActivitySource, OpenDocument } from './activity';
 import { isSecretPath } from './exclude';
 import { DocumentCache, type DocumentStructure } from './documentCache';
 import { packRedacted, type Candidate } from './packing';
-import { countTokens } from '../tokens';
+import { countTokensByLines } from '../tokens';
 import { ImportResolver } from './resolveImports';
 import { loadManifests, type PackageManifest } from './packageManifests';
 import { expandBarrels } from './barrels';
@@ -320,7 +320,8 @@ function skeletonCandidates(cur: CursorInfo, structure: DocumentStructure, budge
   // About a quarter of the budget: outline lines vary a lot in length, so fewer lines when they are long.
   let maxLines = skeletonLines(budgetTokens);
   let body = skeleton(structure.tags, { maxLines, around: cur.offset });
-  const tokens = countTokens(body);
+  // By lines (exact, see tokens.ts): the outline around the cursor shifts with it, but its lines come back.
+  const tokens = countTokensByLines(body);
   if (tokens > budgetTokens / 4) {
     maxLines = Math.max(10, Math.floor((maxLines * budgetTokens) / 4 / tokens));
     body = skeleton(structure.tags, { maxLines, around: cur.offset });

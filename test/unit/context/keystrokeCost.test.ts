@@ -12,6 +12,8 @@ import { TreeSitterContextEngine } from '../../../src/core/context/engine';
 import { RecentActivity } from '../../../src/core/context/activity';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
 import { tempWorkspaces } from './tempWorkspace';
+import { forgetPartCounts, pack, type Candidate } from '../../../src/core/context/packing';
+import { countTokens, forgetCounts, tokenizedCharacters } from '../../../src/core/tokens';
 
 const workspace = tempWorkspaces('ctx-keys-');
 
@@ -117,5 +119,67 @@ test('assemble: the cursor line the editor gives packs the same context as count
     assert.ok(!edited(await at(50, 51)));
   } finally {
     engine.dispose();
+  }
+});
+
+/** Bodies that come back across requests: code-like lines (indented, blank, tabs, specials, non-ASCII) of a shared pool. */
+function bodyPool(random: () => number, n: number): string[] {
+  const words = ['const', 'value', '=', 'compute(', ')', '{', '}', 'return', 'x', '+', '1;', '\n', '  ', '\t', '\n\n', 'héllo', '日本', '<|im_end|>', '::', '"str"', ' \n'];
+  return Array.from({ length: n }, () => {
+    let body = '';
+    for (let k = 1 + Math.floor(random() * 80); k > 0; k--) body += words[Math.floor(random() * words.length)] + (random() < 0.3 ? ' ' : '');
+    return body;
+  });
+}
+
+function poolCandidates(random: () => number, bodies: readonly string[], n: number): Candidate[] {
+  const sources = ['import', 'definition', 'type', 'similar', 'skeleton'] as const;
+  return Array.from({ length: n }, (_, i) => {
+    const body = bodies[Math.floor(random() * bodies.length)];
+    const startLine = Math.floor(random() * 100);
+    return {
+      source: sources[Math.floor(random() * sources.length)],
+      path: `src/f${Math.floor(random() * 5)}.${random() < 0.5 ? 'ts' : 'py'}`,
+      startLine,
+      endLine: startLine + Math.floor(random() * 6),
+      body,
+      brief: random() < 0.6 ? body.split('\n')[0].slice(0, 30 + Math.floor(random() * 40)) : undefined,
+      score: random() * 10,
+      reason: `r${i}`,
+    };
+  });
+}
+
+test('packing with part counts cached across requests packs exactly what packing with every count fresh packs', () => {
+  const random = rng(31);
+  const bodies = bodyPool(random, 60);
+  for (let round = 0; round < 150; round++) {
+    const cands = poolCandidates(random, bodies, Math.floor(random() * 40));
+    const budget = Math.floor(random() * 700);
+    const warm = pack(cands, budget);
+    forgetCounts();
+    forgetPartCounts();
+    const fresh = pack(cands, budget);
+    assert.equal(warm.text, fresh.text, `round ${round}`);
+    assert.equal(warm.tokens, fresh.tokens);
+    assert.deepEqual(warm.items, fresh.items);
+    assert.equal(warm.tokens, countTokens(warm.text), 'the count is exact');
+    assert.ok(warm.tokens <= budget);
+    // Warm again, from the other rounds' counts: the next round packs with what this one and earlier ones cached.
+    pack(poolCandidates(random, bodies, 20), 700);
+  }
+});
+
+test('a request packing the definitions of the one before tokenizes nothing again (briefs and headers included)', () => {
+  const random = rng(32);
+  const bodies = bodyPool(random, 30);
+  for (let round = 0; round < 40; round++) {
+    const cands = poolCandidates(random, bodies, 5 + Math.floor(random() * 30));
+    const budget = 100 + Math.floor(random() * 600);
+    const first = pack(cands, budget);
+    const from = tokenizedCharacters();
+    const again = pack(cands, budget);
+    assert.equal(tokenizedCharacters() - from, 0, `round ${round}: tokenized again`);
+    assert.equal(again.text, first.text);
   }
 });
