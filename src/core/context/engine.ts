@@ -13,7 +13,7 @@ import { ImportResolver } from './resolveImports';
 import { loadManifests, type PackageManifest } from './packageManifests';
 import { expandBarrels } from './barrels';
 import { languageForPath } from './languages';
-import { MemberUseCache, containerFiles, namespaceFiles, namespaceMemberCandidates, qualifierUses } from './qualified';
+import { MemberUseCache, NamespacePoolCache, containerFiles, namespaceFiles, namespaceMemberCandidates, qualifierUses } from './qualified';
 import { typedMemberCandidates } from './typedMembers';
 import { adjacentDefinitionCandidates } from './adjacent';
 import { popularCandidates } from './popular';
@@ -55,6 +55,7 @@ export class TreeSitterContextEngine implements ContextEngine {
   readonly documents = new DocumentCache();
   private readonly windows = new WindowCache();
   private readonly memberUses = new MemberUseCache();
+  private readonly namespacePools = new NamespacePoolCache();
   private resolver: { size: number; revision: number; resolver: ImportResolver } | undefined;
   /** The workspace's package.json files (see packageManifests.ts), read after each index build. */
   private manifests: readonly PackageManifest[] = [];
@@ -101,7 +102,7 @@ export class TreeSitterContextEngine implements ContextEngine {
     candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: slotFiles }, this.options.index, SLOT_WEIGHT, 'its module sorts into the import list at the cursor'));
     candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: importable }, this.options.index, 0.5, 'in a module next to the imports around the cursor'));
     candidates.push(...adjacentDefinitionCandidates(cur, this.options.index));
-    candidates.push(...namespaceMemberCandidates(cur, { index: this.options.index, resolveFrom: this.resolveFrom, activity: this.activity, memberUses: this.memberUses }));
+    candidates.push(...namespaceMemberCandidates(cur, { index: this.options.index, resolveFrom: this.resolveFrom, activity: this.activity, memberUses: this.memberUses, pools: this.namespacePools }));
     candidates.push(...typedMemberCandidates(cur, this.typeScope(cur)));
     candidates.push(...popularCandidates(cur, this.options.index));
     if (on.similar !== false) candidates.push(...similarCandidates(cur, this.activity, this.windows, { weight: SIMILAR_WEIGHT }));

@@ -13,6 +13,11 @@ import { RecentActivity } from '../../../src/core/context/activity';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
 import { tempWorkspaces } from './tempWorkspace';
 import { forgetPartCounts, pack, type Candidate } from '../../../src/core/context/packing';
+import { NamespacePoolCache, cursorSubwords, memberCounts, namespaceFiles, namespaceMemberCandidates, qualifierUses, surfaceFor } from '../../../src/core/context/qualified';
+import { ImportResolver } from '../../../src/core/context/resolveImports';
+import { enclosingScopes } from '../../../src/core/context/structure';
+import { subwordIdf, subwordRelevance } from '../../../src/core/context/subwords';
+import type { CursorInfo } from '../../../src/core/context/retrieval';
 import { countTokens, forgetCounts, tokenizedCharacters } from '../../../src/core/tokens';
 
 const workspace = tempWorkspaces('ctx-keys-');
@@ -181,5 +186,91 @@ test('a request packing the definitions of the one before tokenizes nothing agai
     const again = pack(cands, budget);
     assert.equal(tokenizedCharacters() - from, 0, `round ${round}: tokenized again`);
     assert.equal(again.text, first.text);
+  }
+});
+
+/** namespaceMemberCandidates as it was before its pools were kept: one set of offered definitions, all scored, sorted. */
+function referenceNamespaceCandidates(cur: CursorInfo, index: WorkspaceIndex, resolveFrom: (from: string, source: string) => string[]): Candidate[] {
+  const uses = [...cur.qualifiers].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  if (uses.length === 0) return [];
+  const context = cursorSubwords(cur, new Set(uses.map(([q]) => q)));
+  const out: Candidate[] = [];
+  const offered = new Set<IndexedTag>();
+  for (const [q, use] of uses) {
+    const pool: { file: IndexedFile; tag: IndexedTag }[] = [];
+    for (const { path: p } of namespaceFiles(cur, q, { index, resolveFrom })) {
+      const file = index.file(p)!;
+      for (const tag of surfaceFor(file, q)) {
+        if (offered.has(tag)) continue;
+        offered.add(tag);
+        pool.push({ file, tag });
+      }
+    }
+    const own = memberCounts(cur.text.slice(Math.max(0, cur.offset - 200_000), cur.offset + 50_000), q);
+    const ownTop = Math.log1p(Math.max(0, ...own.values()));
+    const idf = subwordIdf(pool.map((x) => x.tag.name));
+    const usage = usageShares(pool.map((x) => x.tag.name), index);
+    for (const { file, tag } of pool) {
+      const relevance = subwordRelevance(tag.name, context, idf) + 0 / 1 + (ownTop > 0 ? (3 * Math.log1p(own.get(tag.name) ?? 0)) / ownTop : 0) + 2 * usage.get(tag.name)!;
+      out.push({
+        source: 'import', path: file.path, languageId: file.language, startLine: tag.startLine, endLine: tag.endLine, body: tag.snippet, brief: tag.signature,
+        score: use * (0.2 + 0.35 * Math.min(relevance, 6)),
+        reason: `${tag.kind} ${tag.name}: a member of ${q}, used near the cursor${relevance > 0 ? ` (relevance ${relevance.toFixed(1)})` : ''}${own.has(tag.name) ? `; this file uses ${q}.${tag.name} ${own.get(tag.name)} times` : ''}`,
+      });
+    }
+  }
+  return out.sort((a, b) => b.score - a.score).slice(0, 250);
+}
+
+test('namespace members from pools kept across requests: the same candidates as computing every pool per request', async () => {
+  const random = rng(41);
+  const parts = ['parse', 'User', 'Name', 'load', 'Config', 'map', 'Effect', 'flat', 'Schema', 'decode', 'to', 'Stream'];
+  const name = () => Array.from({ length: 1 + Math.floor(random() * 3) }, () => parts[Math.floor(random() * parts.length)]).join('').replace(/^./, (c) => c.toLowerCase());
+  const libs: Record<string, string[]> = {};
+  const files: Record<string, string> = {};
+  for (const m of ['m0', 'm1', 'm2', 'm3']) {
+    libs[m] = [...new Set(Array.from({ length: 40 }, name))];
+    files[`${m}.ts`] = libs[m].map((n) => `export function ${n}(x: number): number {\n  return x;\n}\n`).join('');
+  }
+  // A barrel reaching m0 and m1: its namespace shares definitions with theirs (offered under the first one used).
+  files['all.ts'] = `export * from './m0';\nexport * from './m1';\n`;
+  const qualifiers: [string, string][] = [['M0', 'm0'], ['M1', 'm1'], ['All', 'm0'], ['M2', 'm2'], ['M3', 'm3']];
+  const lines = qualifiers.map(([q, m]) => `import * as ${q} from './${m === 'm0' && q === 'All' ? 'all' : m}';`);
+  for (let f = 0; f < 12; f++) {
+    lines.push(`export function ${name()}Step${f}(input: number): number {`);
+    for (let k = 0; k < 25; k++) {
+      const [q, m] = qualifiers[Math.floor(random() * qualifiers.length)];
+      const members = q === 'All' ? [...libs.m0, ...libs.m1] : libs[m];
+      lines.push(`  const v${k} = ${q}.${members[Math.floor(random() * members.length)]}(input);`);
+    }
+    lines.push('  return input;', '}');
+  }
+  files['main.ts'] = lines.join('\n') + '\n';
+  const { root, index } = await workspace(files);
+  const engine = new TreeSitterContextEngine({ index });
+  const resolver = new ImportResolver([...index.allFiles()].map((f) => f.path));
+  const resolveFrom = (from: string, source: string) => resolver.resolve(from, 'typescript', source);
+  const pools = new NamespacePoolCache();
+  let shared = 0;
+  try {
+    const text = files['main.ts'];
+    const structure = await engine.documents.get(path.join(root, 'main.ts'), 'typescript', 1, text);
+    for (let round = 0; round < 80; round++) {
+      const line = qualifiers.length + Math.floor(random() * (lines.length - qualifiers.length));
+      const offset = lines.slice(0, line).join('\n').length + 1 + Math.floor(random() * 8);
+      const base: CursorInfo = {
+        relPath: 'main.ts', languageId: 'typescript', text, offset, line, tags: structure.tags, imports: structure.imports,
+        scopes: enclosingScopes(structure.tags, offset), importedFiles: new Map(), reachableFiles: new Set(), resolvedBindings: new Set(), qualifiers: new Map(),
+      };
+      const cur = { ...base, qualifiers: qualifierUses(base) };
+      const got = namespaceMemberCandidates(cur, { index, resolveFrom, pools });
+      assert.deepEqual(got, referenceNamespaceCandidates(cur, index, resolveFrom), `round ${round}, line ${line}`);
+      assert.ok(got.length > 0, `round ${round}: members offered`);
+      const used = [...cur.qualifiers].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([q]) => q);
+      if (used.includes('All') && (used.indexOf('M0') >= 0 || used.indexOf('M1') >= 0)) shared++;
+    }
+    assert.ok(shared >= 10, `namespaces sharing definitions near ${shared} of the cursors`);
+  } finally {
+    engine.dispose();
   }
 });
