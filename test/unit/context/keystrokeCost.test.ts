@@ -7,7 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
 import { rng } from '../../../bench/rng';
-import { forEachSurface, lastLines, surfaceRanking, usageShares } from '../../../src/core/context/retrieval';
+import { forEachSurface, identifierWeights, importBonus, lastLines, surfaceRanking, usageShares } from '../../../src/core/context/retrieval';
+import { forEachWord } from '../../../src/core/context/similarity';
+import { isKeyword } from '../../../src/core/context/keywords';
 import { TreeSitterContextEngine } from '../../../src/core/context/engine';
 import { RecentActivity } from '../../../src/core/context/activity';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
@@ -287,4 +289,53 @@ test('namespace members from pools kept across requests: the same candidates as 
   } finally {
     engine.dispose();
   }
+});
+
+/** identifierWeights' scan as it was: two maps, four look-ups per word. */
+function referenceWeights(cur: CursorInfo): Map<string, number> {
+  const from = Math.max(0, cur.offset - 60_000);
+  const to = Math.min(cur.text.length, cur.offset + 15_000);
+  let firstLine = cur.line;
+  for (let i = cur.text.lastIndexOf('\n', cur.offset - 1); i >= from; i = i > 0 ? cur.text.lastIndexOf('\n', i - 1) : -1) firstLine--;
+  const weights = new Map<string, number>();
+  const counts = new Map<string, number>();
+  const scanned = cur.text.slice(from, to);
+  forEachWord(scanned, firstLine, (word, line, index) => {
+    if (isKeyword('typescript', word) && scanned.charCodeAt(index - 1) !== 46) return;
+    const d = line - cur.line;
+    const w = d <= 0 ? 1 / (1 + -d / 12) : 0.7 / (1 + d / 8);
+    weights.set(word, Math.min(3, (weights.get(word) ?? 0) + w));
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  });
+  for (const imp of cur.imports) for (const n of imp.names) if (!isKeyword('typescript', n)) weights.set(n, (weights.get(n) ?? 0) + importBonus(counts.get(n) ?? 0, cur.imports.length));
+  return weights;
+}
+
+test('identifierWeights: the same weights, in the same order, as the scan with a map per measure', () => {
+  const random = rng(51);
+  const words = ['value', 'Effect', 'flatMap', 'if', 'const', 'x', 'map', 'z.object', '.const', 'pipe', 'Schema', '\n', '\n\n', ' ', '(', ')', '.', ';'];
+  for (let round = 0; round < 150; round++) {
+    let text = '';
+    // Long enough (some rounds) for the scan bounds to cut it: 60,000 characters before the cursor, 15,000 after.
+    for (let k = Math.floor(random() * (random() < 0.2 ? 40_000 : 2_000)); k > 0; k--) text += words[Math.floor(random() * words.length)] + (random() < 0.5 ? ' ' : '');
+    // A text starting with a newline (a file whose first line is blank) in a quarter of the rounds.
+    if (random() < 0.25) text = '\n' + text;
+    const offset = Math.floor(random() * (text.length + 1));
+    const line = text.slice(0, offset).split('\n').length - 1;
+    const names = ['value', 'pipe', 'if', 'absent'].filter(() => random() < 0.5);
+    const imports = names.length ? [{ source: './lib', line: 0, names }, ...Array.from({ length: Math.floor(random() * 12) }, (_, i) => ({ source: `./m${i}`, line: 0, names: [] }))] : [];
+    const cur = { relPath: 'main.ts', languageId: 'typescript', text, offset, line, tags: [], imports, scopes: [], importedFiles: new Map(), reachableFiles: new Set<string>(), resolvedBindings: new Set<string>(), qualifiers: new Map() } as CursorInfo;
+    const expected = referenceWeights(cur);
+    assert.ok(expected.size > 0 || text.length < 50);
+    assert.deepEqual([...identifierWeights(cur).weights], [...expected], `round ${round}`);
+  }
+});
+
+test('identifierWeights in a file whose first line is blank: the cursor line counted from the top, not a loop for ever', () => {
+  // Without the fix this never returns (the unit runner's time limit fails the file).
+  const text = '\nimport { value } from "./lib";\nconst a = value;\n';
+  const cur = { relPath: 'main.ts', languageId: 'typescript', text, offset: text.length, line: 3, tags: [], imports: [{ source: './lib', line: 1, names: ['value'] }], scopes: [], importedFiles: new Map(), reachableFiles: new Set<string>(), resolvedBindings: new Set<string>(), qualifiers: new Map() } as CursorInfo;
+  const { weights } = identifierWeights(cur);
+  // `a` on line 2, one line above the cursor: 1 / (1 + 1/12); the line numbers are right only if counted from 0.
+  assert.equal(weights.get('a'), 1 / (1 + 1 / 12));
 });
