@@ -96,8 +96,9 @@ function partTokens(c: Candidate, full: boolean, room: number): number {
   const known = partCounts.get(raw);
   if (known !== undefined) return known;
   const text = asPart(raw);
-  // The lower bound rules most misfits out without the exact (BPE) count.
-  if (minTokens(text) > room) return Infinity;
+  // The lower bound rules most misfits out without the exact (BPE) count. It is at most the text's length (a letter
+  // run is at least one character), so a part no longer than the room left cannot be ruled out by it: not computed.
+  if (text.length > room && minTokens(text) > room) return Infinity;
   // By lines (exact, see tokens.ts): a part never seen whole (an outline around a new cursor, a similar window, a
   // class's full body) is mostly lines seen before.
   const n = countTokensByLines(text);

@@ -20,7 +20,7 @@ import { ImportResolver } from '../../../src/core/context/resolveImports';
 import { enclosingScopes } from '../../../src/core/context/structure';
 import { subwordIdf, subwordRelevance } from '../../../src/core/context/subwords';
 import type { CursorInfo } from '../../../src/core/context/retrieval';
-import { countTokens, forgetCounts, tokenizedCharacters } from '../../../src/core/tokens';
+import { countTokens, forgetCounts, minTokens, tokenizedCharacters } from '../../../src/core/tokens';
 
 const workspace = tempWorkspaces('ctx-keys-');
 
@@ -338,4 +338,14 @@ test('identifierWeights in a file whose first line is blank: the cursor line cou
   const { weights } = identifierWeights(cur);
   // `a` on line 2, one line above the cursor: 1 / (1 + 1/12); the line numbers are right only if counted from 0.
   assert.equal(weights.get('a'), 1 / (1 + 1 / 12));
+});
+
+test('packing skips the lower bound of a part no longer than the room left: the bound never exceeds the length', () => {
+  const random = rng(61);
+  const pieces = ['a', 'é', '日本', '🙂', ' ', '\n', '1', '_', 'Zz', '<|im_end|>', 'ǅ', '\u0301'];
+  for (let round = 0; round < 2000; round++) {
+    let text = '';
+    for (let k = Math.floor(random() * 40); k > 0; k--) text += pieces[Math.floor(random() * pieces.length)];
+    assert.ok(minTokens(text) <= text.length, JSON.stringify(text));
+  }
 });
