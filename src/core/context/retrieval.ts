@@ -308,9 +308,9 @@ export function importSurfaceCandidates(cur: CursorInfo, index: WorkspaceIndex, 
     const near = (0.3 * weight) / (1 + distance / 5);
     let chars = 0;
     let i = 0;
-    forEachSurface(file, index, near, (tag, score) => {
+    for (const { tag, score } of surfaceRanking(file, index, near)) {
       chars += tag.signature.length;
-      if (i++ >= MAX_SURFACE_PER_FILE && chars > MAX_SURFACE_CHARS) return false;
+      if (i++ >= MAX_SURFACE_PER_FILE && chars > MAX_SURFACE_CHARS) break;
       out.push({
         source: 'import',
         path,
@@ -322,8 +322,7 @@ export function importSurfaceCandidates(cur: CursorInfo, index: WorkspaceIndex, 
         score,
         reason: `${tag.kind} ${tag.name}: ${why}`,
       });
-      return true;
-    });
+    }
   }
   return out;
 }
@@ -362,66 +361,37 @@ function surfaceGroups(file: IndexedFile, index: WorkspaceIndex): SurfaceEntry[]
   return groups;
 }
 
-/** Where a group is in its merge: the current run of equal scores, `run[r..end)` in file order, and the group's next entry. */
-interface GroupCursor {
-  group: readonly SurfaceEntry[];
-  next: number;
-  run: readonly SurfaceEntry[];
-  r: number;
-  end: number;
-  score: number;
-}
-
-/** Loads `c`'s next run of equal scores when the current one is used up; false when the group is. */
-function nextRun(c: GroupCursor, near: number): boolean {
-  if (c.r < c.end) return true;
-  const { group } = c;
-  const i = c.next;
-  if (i >= group.length) return false;
-  // Multiplying by the same positive factors keeps the usage order (rounding is monotonic); it can only make neighbours equal.
-  const score = near * group[i].kind * group[i].usage;
-  let j = i + 1;
-  while (j < group.length && near * group[j].kind * group[j].usage === score) j++;
-  if (j - i > 1) {
-    c.run = group.slice(i, j).sort((a, b) => a.index - b.index);
-    c.r = 0;
-    c.end = j - i;
-  } else {
-    c.run = group;
-    c.r = i;
-    c.end = j;
+/** One group's entries scored `near * kind * usage`, by score and then file order (equal scores may come from unequal usage). */
+function* scoredGroup(group: readonly SurfaceEntry[], near: number): Generator<{ e: SurfaceEntry; score: number }> {
+  for (let i = 0; i < group.length; ) {
+    // Multiplying by the same positive factors keeps the usage order (rounding is monotonic); it can only make neighbours equal.
+    const score = near * group[i].kind * group[i].usage;
+    let j = i + 1;
+    while (j < group.length && near * group[j].kind * group[j].usage === score) j++;
+    const run = j - i > 1 ? group.slice(i, j).sort((a, b) => a.index - b.index) : [group[i]];
+    for (const e of run) yield { e, score };
+    i = j;
   }
-  c.next = j;
-  c.score = score;
-  return true;
 }
 
 /**
- * A file's definitions scored `near * kind * usage`, best first, equal scores in the file's order, handed to `fn`
- * until it returns false: exactly the order a stable sort of the scores gives. Only the cursor's factor `near`
- * changes per request, so the usage order is kept per file and index revision and the kinds' groups are merged here,
- * lazily (callers take a few dozen of hundreds). A loop, not generators: ~2,000 definitions a request in a file
- * importing dozens of modules, and resuming generators cost more than the rest of the ranking of them.
+ * A file's definitions scored `near * kind * usage`, best first, equal scores in the file's order: exactly the order a
+ * stable sort of the scores gives. Only the cursor's factor `near` changes per request, so the usage order is kept per
+ * file and index revision and the kinds' groups are merged here, lazily (callers take a few dozen of hundreds).
  */
-export function forEachSurface(file: IndexedFile, index: WorkspaceIndex, near: number, fn: (tag: IndexedTag, score: number) => boolean): void {
-  const cursors: GroupCursor[] = surfaceGroups(file, index).map((group) => ({ group, next: 0, run: group, r: 0, end: 0, score: 0 }));
+export function* surfaceRanking(file: IndexedFile, index: WorkspaceIndex, near: number): Generator<{ tag: IndexedTag; score: number }> {
+  const heads = surfaceGroups(file, index).map((g) => scoredGroup(g, near)).map((it) => ({ it, cur: it.next() }));
   for (;;) {
-    let best: GroupCursor | undefined;
-    for (const c of cursors) {
-      if (!nextRun(c, near)) continue;
-      if (!best || c.score > best.score || (c.score === best.score && c.run[c.r].index < best.run[best.r].index)) best = c;
+    let best: (typeof heads)[number] | undefined;
+    for (const h of heads) {
+      if (h.cur.done) continue;
+      if (!best || h.cur.value.score > best.cur.value!.score || (h.cur.value.score === best.cur.value!.score && h.cur.value.e.index < best.cur.value!.e.index)) best = h;
     }
     if (!best) return;
-    const e = best.run[best.r++];
-    if (!fn(e.tag, best.score)) return;
+    const { e, score } = best.cur.value!;
+    yield { tag: e.tag, score };
+    best.cur = best.it.next();
   }
-}
-
-/** forEachSurface's order as a list (tests compare it with scoring and sorting every definition). */
-export function surfaceRanking(file: IndexedFile, index: WorkspaceIndex, near: number): { tag: IndexedTag; score: number }[] {
-  const out: { tag: IndexedTag; score: number }[] = [];
-  forEachSurface(file, index, near, (tag, score) => out.push({ tag, score }) > 0);
-  return out;
 }
 
 /** Lines per similarity window (and lines before the cursor compared with them). */

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
 import { rng } from '../../../bench/rng';
-import { forEachSurface, identifierWeights, importBonus, lastLines, surfaceRanking, usageShares } from '../../../src/core/context/retrieval';
+import { identifierWeights, importBonus, lastLines, surfaceRanking, usageShares } from '../../../src/core/context/retrieval';
 import { forEachWord } from '../../../src/core/context/similarity';
 import { isKeyword } from '../../../src/core/context/keywords';
 import { TreeSitterContextEngine } from '../../../src/core/context/engine';
@@ -85,20 +85,6 @@ test('surfaceRanking: the same definitions, scores and order as scoring and sort
       const got = [...surfaceRanking(file, index, near)];
       assert.deepEqual(got.map((r) => [r.tag, r.score]), expected.map((r) => [r.tag, r.score]), `round ${round}, near ${near}`);
     }
-  }
-});
-
-test('forEachSurface stopped after k definitions hands exactly the first k of the full order', () => {
-  const random = rng(22);
-  for (let round = 0; round < 60; round++) {
-    const { file, usage } = randomFile(random, 5 + Math.floor(random() * 200));
-    const index = { revision: 1000 + round, usage: (n: string) => usage.get(n) ?? 0 } as unknown as WorkspaceIndex;
-    const near = (0.3 * (0.5 + random() * 10)) / (1 + Math.floor(random() * 40) / 5);
-    const expected = referenceRanking(file, index, near);
-    const k = Math.floor(random() * (expected.length + 2));
-    const got: [IndexedTag, number][] = [];
-    forEachSurface(file, index, near, (tag, score) => got.push([tag, score]) < k);
-    assert.deepEqual(got, expected.slice(0, Math.max(1, k)).map((r) => [r.tag, r.score]), `round ${round}, k ${k}`);
   }
 });
 
