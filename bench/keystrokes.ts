@@ -3,7 +3,9 @@
  * of its N longest files the way bench/context.ts does (the file opened whole at version 1, then the line hidden at
  * version 2: an edit; the editor's cursor line given), and prints the times (`parse_ms`: the document's incremental
  * re-parse and structure update; `rank_ms`: the rest of assemble(); `cpu_ms_mean`: the process's CPU time per request,
- * steadier than wall time on a loaded machine) and a digest of every packed context. No oracles, so a CPU profile
+ * steadier than wall time on a loaded machine; `rank_cpu_ms_mean`: that of the rest of assemble() alone;
+ * `tokenized_chars_mean`: characters run through the tokenizer per request, what the count caches did not answer,
+ * independent of load) and a digest of every packed context. No oracles, so a CPU profile
  * (`node --cpu-prof dist/bench/keystrokes.js ...`) shows the engine's per-keystroke work, and two builds that must
  * pack the same context print the same digest.
  *
@@ -22,6 +24,7 @@ import { RecentActivity } from '../src/core/context/activity';
 import { languageForPath } from '../src/core/context/languages';
 import { setWasmDirectory } from '../src/core/context/parser';
 import { setQueryDirectory } from '../src/core/context/queries';
+import { tokenizedCharacters } from '../src/core/tokens';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -48,6 +51,8 @@ async function main(): Promise<void> {
   const rankMs: number[] = [];
   const fallbacks = new Map<string, number>();
   let cpuMs = 0;
+  let tokenizedChars = 0;
+  let rankCpuMs = 0;
   const digest = createHash('sha256');
   for (let i = 0; i < samples; i++) {
     const file = cursorFiles[Math.floor(pick() * cursorFiles.length)];
@@ -72,8 +77,13 @@ async function main(): Promise<void> {
     const a1 = performance.now();
     parseMs.push(a1 - a0);
     if (structure.fallback) fallbacks.set(structure.fallback, (fallbacks.get(structure.fallback) ?? 0) + 1);
+    const tok0 = tokenizedCharacters();
+    const r0 = process.cpuUsage();
     const packed = await engine.assemble({ doc: { path: file, relPath: file, languageId, text: masked, version: 2, offset: prefix.length, line }, budgetTokens: budget, purpose: 'completion' });
     ms.push(performance.now() - a0);
+    tokenizedChars += tokenizedCharacters() - tok0;
+    const r1 = process.cpuUsage(r0);
+    rankCpuMs += (r1.user + r1.system) / 1000;
     rankMs.push(performance.now() - a1);
     const c1 = process.cpuUsage(c0);
     cpuMs += (c1.user + c1.system) / 1000;
@@ -84,7 +94,7 @@ async function main(): Promise<void> {
     const q = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] * 10) / 10;
     return { p50: q(0.5), p95: q(0.95), max: q(1) };
   };
-  console.log(JSON.stringify({ repo, samples, files: cursorFiles.length, assemble_ms: stats(ms), parse_ms: stats(parseMs), rank_ms: stats(rankMs), cpu_ms_mean: Math.round((cpuMs / samples) * 10) / 10, fallbacks: Object.fromEntries(fallbacks), digest: digest.digest('hex').slice(0, 16) }));
+  console.log(JSON.stringify({ repo, samples, files: cursorFiles.length, assemble_ms: stats(ms), parse_ms: stats(parseMs), rank_ms: stats(rankMs), cpu_ms_mean: Math.round((cpuMs / samples) * 10) / 10, rank_cpu_ms_mean: Math.round((rankCpuMs / samples) * 10) / 10, tokenized_chars_mean: Math.round(tokenizedChars / samples), fallbacks: Object.fromEntries(fallbacks), digest: digest.digest('hex').slice(0, 16) }));
   process.exit(0);
 }
 

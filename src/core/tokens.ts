@@ -13,7 +13,7 @@ export const PHI4_SPECIAL_TOKENS = ['<|im_start|>', '<|im_end|>', '<|im_sep|>', 
 const SPECIAL_RE = /<\|(?:im_start|im_end|im_sep|endoftext|endofprompt|fim_prefix|fim_middle|fim_suffix|dummy_(?:[1-7]?\d|8[0-7]))\|>/g;
 
 /** String -> count, oldest first out, bounded in entries and in the characters its keys hold (they are kept alive). */
-class CountCache {
+export class CountCache {
   private readonly map = new Map<string, number>();
   private chars = 0;
   constructor(

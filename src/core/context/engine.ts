@@ -8,12 +8,12 @@ import type { ActivitySource, OpenDocument } from './activity';
 import { isSecretPath } from './exclude';
 import { DocumentCache, type DocumentStructure } from './documentCache';
 import { packRedacted, type Candidate } from './packing';
-import { countTokens } from '../tokens';
+import { countTokensByLines } from '../tokens';
 import { ImportResolver } from './resolveImports';
 import { loadManifests, type PackageManifest } from './packageManifests';
 import { expandBarrels } from './barrels';
 import { languageForPath } from './languages';
-import { MemberUseCache, containerFiles, namespaceFiles, namespaceMemberCandidates, qualifierUses } from './qualified';
+import { MemberUseCache, NamespacePoolCache, containerFiles, namespaceFiles, namespaceMemberCandidates, qualifierUses } from './qualified';
 import { typedMemberCandidates } from './typedMembers';
 import { adjacentDefinitionCandidates } from './adjacent';
 import { popularCandidates } from './popular';
@@ -55,6 +55,7 @@ export class TreeSitterContextEngine implements ContextEngine {
   readonly documents = new DocumentCache();
   private readonly windows = new WindowCache();
   private readonly memberUses = new MemberUseCache();
+  private readonly namespacePools = new NamespacePoolCache();
   private resolver: { size: number; revision: number; resolver: ImportResolver } | undefined;
   /** The workspace's package.json files (see packageManifests.ts), read after each index build. */
   private manifests: readonly PackageManifest[] = [];
@@ -101,7 +102,7 @@ export class TreeSitterContextEngine implements ContextEngine {
     candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: slotFiles }, this.options.index, SLOT_WEIGHT, 'its module sorts into the import list at the cursor'));
     candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: importable }, this.options.index, 0.5, 'in a module next to the imports around the cursor'));
     candidates.push(...adjacentDefinitionCandidates(cur, this.options.index));
-    candidates.push(...namespaceMemberCandidates(cur, { index: this.options.index, resolveFrom: this.resolveFrom, activity: this.activity, memberUses: this.memberUses }));
+    candidates.push(...namespaceMemberCandidates(cur, { index: this.options.index, resolveFrom: this.resolveFrom, activity: this.activity, memberUses: this.memberUses, pools: this.namespacePools }));
     candidates.push(...typedMemberCandidates(cur, this.typeScope(cur)));
     candidates.push(...popularCandidates(cur, this.options.index));
     if (on.similar !== false) candidates.push(...similarCandidates(cur, this.activity, this.windows, { weight: SIMILAR_WEIGHT }));
@@ -320,7 +321,8 @@ function skeletonCandidates(cur: CursorInfo, structure: DocumentStructure, budge
   // About a quarter of the budget: outline lines vary a lot in length, so fewer lines when they are long.
   let maxLines = skeletonLines(budgetTokens);
   let body = skeleton(structure.tags, { maxLines, around: cur.offset });
-  const tokens = countTokens(body);
+  // By lines (exact, see tokens.ts): the outline around the cursor shifts with it, but its lines come back.
+  const tokens = countTokensByLines(body);
   if (tokens > budgetTokens / 4) {
     maxLines = Math.max(10, Math.floor((maxLines * budgetTokens) / 4 / tokens));
     body = skeleton(structure.tags, { maxLines, around: cur.offset });

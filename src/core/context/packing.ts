@@ -12,7 +12,7 @@
  * concatenation is the sum of the parts' counts, each cached per string. test/unit/context/packing.test.ts checks this
  * on real code.
  */
-import { countTokens, minTokens } from '../tokens';
+import { CountCache, countTokens, countTokensByLines, minTokens } from '../tokens';
 import { redactPacked } from '../trust/secrets';
 import { pathHeader } from './snippets';
 import type { ContextItem, ContextSource } from './types';
@@ -64,6 +64,48 @@ const bodyText = (c: Candidate, full: boolean) => asPart(full || c.brief === und
 const groupKey = (c: Candidate) => `${SOURCE_ORDER.indexOf(c.source)}\u0000${c.path}`;
 const headerText = (c: Candidate) => pathHeader(c.path, c.languageId) + '\n';
 
+/**
+ * Exact counts of parts, keyed by the text a part is made from (a candidate's body or brief as given): the same
+ * definitions come back request after request (an imported module's surface, the definitions near the cursor), and
+ * most briefs are signatures shorter than countTokens' own cache takes, so they were tokenized again on every request
+ * (~280 of ~300 tokenizer calls per request in effect's longest files). A hit also skips trimming the part and its
+ * lower bound. The count is countTokens(asPart(raw)), a function of the key: exact. Bounds: a request considers a few
+ * hundred parts, so 20,000 entries hold dozens of requests' worth; snippets are at most ~1,200 characters
+ * (MAX_SNIPPET_CHARS), so 1,000,000 characters (~1-2 MB of keys) hold about a thousand full bodies besides the briefs.
+ */
+const partCounts = new CountCache(20_000, 1_000_000);
+/** Path headers' counts by header text (a few per request, one per file and source; short, so never in countTokens' cache). */
+const headerCounts = new CountCache(4_000, 400_000);
+
+/** Forget the part and header counts (tests compare packing with cached counts against packing with fresh ones). */
+export function forgetPartCounts(): void {
+  partCounts.clear();
+  headerCounts.clear();
+}
+
+function headerTokens(c: Candidate): number {
+  const text = headerText(c);
+  let n = headerCounts.get(text);
+  if (n === undefined) headerCounts.set(text, (n = countTokens(text)));
+  return n;
+}
+
+/** The tokens of `c`'s brief (or full) part, or Infinity when its lower bound already exceeds `room`. */
+function partTokens(c: Candidate, full: boolean, room: number): number {
+  const raw = full || c.brief === undefined ? c.body : c.brief;
+  const known = partCounts.get(raw);
+  if (known !== undefined) return known;
+  const text = asPart(raw);
+  // The lower bound rules most misfits out without the exact (BPE) count. It is at most the text's length (a letter
+  // run is at least one character), so a part no longer than the room left cannot be ruled out by it: not computed.
+  if (text.length > room && minTokens(text) > room) return Infinity;
+  // By lines (exact, see tokens.ts): a part never seen whole (an outline around a new cursor, a similar window, a
+  // class's full body) is mostly lines seen before.
+  const n = countTokensByLines(text);
+  partCounts.set(raw, n);
+  return n;
+}
+
 function overlaps(a: Candidate, b: Candidate): boolean {
   return a.path === b.path && a.startLine <= b.endLine && b.startLine <= a.endLine;
 }
@@ -98,10 +140,8 @@ export function pack(candidates: readonly Candidate[], budget: number, options: 
     if (!c.body.trim() || (c.brief !== undefined && !c.brief.trim())) continue;
     if (seenText.has(c.body) || chosenIn.get(c.path)?.some((x) => covers(x, c))) continue;
     const gk = groupKey(c);
-    const header = groups.has(gk) ? 0 : countTokens(headerText(c));
-    const text = bodyText(c, false);
-    // The lower bound rules most misfits out without the exact (BPE) count.
-    const tokens = used + header + minTokens(text) > budget ? Infinity : countTokens(text);
+    const header = groups.has(gk) ? 0 : headerTokens(c);
+    const tokens = partTokens(c, false, budget - used - header);
     if (used + header + tokens > budget) {
       misses++;
       if (droppedCands.length < maxDropped) droppedCands.push(c);
@@ -122,9 +162,7 @@ export function pack(candidates: readonly Candidate[], budget: number, options: 
   const removed = new Set<Chosen>();
   for (const x of chosen) {
     if (x.full || removed.has(x)) continue;
-    const full = bodyText(x.c, true);
-    if (used - x.tokens + minTokens(full) > budget) continue;
-    const fullTokens = countTokens(full);
+    const fullTokens = partTokens(x.c, true, budget - used + x.tokens);
     if (used - x.tokens + fullTokens <= budget) {
       used += fullTokens - x.tokens;
       x.full = true;
@@ -183,7 +221,7 @@ function render(chosen: readonly Chosen[]): Omit<PackResult, 'dropped'> & { drop
     const part = header + bodyText(x.c, x.full);
     lastGroup = gk;
     text += part;
-    const tokens = (header ? countTokens(header) : 0) + x.tokens;
+    const tokens = (header ? headerTokens(x.c) : 0) + x.tokens;
     total += tokens;
     items.push({
       source: x.c.source,

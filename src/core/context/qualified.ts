@@ -79,7 +79,7 @@ function membersAfter(text: string, q: string): Set<string> {
 }
 
 /** How often each identifier follows `q.` or `q::` in `text` (where `q` is a whole word). */
-function memberCounts(text: string, q: string): Map<string, number> {
+export function memberCounts(text: string, q: string): Map<string, number> {
   const out = new Map<string, number>();
   for (let i = text.indexOf(q); i >= 0; i = text.indexOf(q, i + q.length)) {
     if (i > 0 && IDENT_CHAR.test(text[i - 1])) continue;
@@ -196,7 +196,7 @@ export function cursorSubwords(cur: CursorInfo, qualifiers: ReadonlySet<string>)
  * its impl blocks), that definition's members too. Both, because a name says neither: a functional-style module
  * `Effect.ts` defines an `interface Effect` and is imported as `* as Effect`, where `Effect.flatMap` is the module's.
  */
-function surfaceFor(file: IndexedFile, q: string): readonly IndexedTag[] {
+export function surfaceFor(file: IndexedFile, q: string): readonly IndexedTag[] {
   const top = topLevel(file);
   const selves = file.tags.filter((t) => t.name === q && (top.includes(t) || CONTAINER_KINDS.has(t.kind)));
   if (selves.length === 0) return top;
@@ -205,51 +205,116 @@ function surfaceFor(file: IndexedFile, q: string): readonly IndexedTag[] {
   return [...members, ...top.filter((t) => t.name !== q && !seen.has(t))];
 }
 
+/** A namespace's members, with what does not depend on the cursor: usage shares, sub-word idf. */
+interface NamespacePool {
+  entries: { file: IndexedFile; tag: IndexedTag; usage: number }[];
+  tags: ReadonlySet<IndexedTag>;
+  idf: (w: string) => number;
+}
+
+/**
+ * Namespace pools kept across requests for one index revision (usage counts and files change only with it), by
+ * qualifier and the files it stands for: the pool of `Effect.` in a file importing `* as Effect` is thousands of
+ * definitions whose idf and usage shares were recomputed on every keystroke.
+ */
+export class NamespacePoolCache {
+  private revision = -1;
+  private readonly map = new Map<string, NamespacePool>();
+  /** A few open files' namespaces (a file uses a handful near any cursor). */
+  constructor(private readonly limit = 64) {}
+
+  get(revision: number, q: string, files: readonly { path: string }[], build: () => NamespacePool): NamespacePool {
+    if (revision !== this.revision) {
+      this.map.clear();
+      this.revision = revision;
+    }
+    const key = `${q}\u0000${files.map((f) => f.path).join('\u0001')}`;
+    let pool = this.map.get(key);
+    if (!pool) {
+      this.map.set(key, (pool = build()));
+      if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as string);
+    }
+    return pool;
+  }
+}
+
+/** log(1 + N / df) of the pool's names, as subwordIdf gives it, each sub-word's value computed once. */
+function memoIdf(names: readonly string[]): (w: string) => number {
+  const idf = subwordIdf(names);
+  const memo = new Map<string, number>();
+  return (w) => {
+    let v = memo.get(w);
+    if (v === undefined) memo.set(w, (v = idf(w)));
+    return v;
+  };
+}
+
+/**
+ * The members `q.` offers through `files`, but for those `offered` (under a namespace taken before): each once, in
+ * file order, a member the current file also defines kept (`Effect.flatMap` in a module defining its own `flatMap`).
+ */
+function buildPool(q: string, files: readonly { path: string }[], offered: ReadonlySet<IndexedTag>, index: WorkspaceIndex): NamespacePool {
+  const pool: { file: IndexedFile; tag: IndexedTag }[] = [];
+  const tags = new Set<IndexedTag>();
+  for (const { path } of files) {
+    const file = index.file(path);
+    if (!file) continue;
+    for (const tag of surfaceFor(file, q)) {
+      if (offered.has(tag) || tags.has(tag)) continue;
+      tags.add(tag);
+      pool.push({ file, tag });
+    }
+  }
+  const names = pool.map((p) => p.tag.name);
+  const usage = usageShares(names, index);
+  return { entries: pool.map((p) => ({ ...p, usage: usage.get(p.tag.name)! })), tags, idf: memoIdf(names) };
+}
+
+/**
+ * The pool of `q` when the namespaces taken before it (`taken`, most used first) have offered some of its members:
+ * a definition two of them reach is offered once, under the first. Usually they share none, and the kept pool is it.
+ */
+function poolAfter(q: string, files: readonly { path: string }[], taken: readonly NamespacePool[], deps: NamespaceDeps & { pools: NamespacePoolCache }): NamespacePool {
+  const whole = deps.pools.get(deps.index.revision, q, files, () => buildPool(q, files, new Set(), deps.index));
+  const shared = taken.some((p) => p.entries.some((e) => whole.tags.has(e.tag)));
+  return shared ? buildPool(q, files, new Set(taken.flatMap((p) => p.entries.map((e) => e.tag))), deps.index) : whole;
+}
+
 /** Signatures of the members of the namespaces used around the cursor, best first. */
-export function namespaceMemberCandidates(cur: CursorInfo, deps: NamespaceDeps): Candidate[] {
+export function namespaceMemberCandidates(cur: CursorInfo, deps: NamespaceDeps & { pools?: NamespacePoolCache }): Candidate[] {
   const uses = [...cur.qualifiers].sort((a, b) => b[1] - a[1]).slice(0, MAX_NAMESPACES);
   if (uses.length === 0) return [];
   const context = cursorSubwords(cur, new Set(uses.map(([q]) => q)));
   const popularity = memberPopularity(cur, uses.map(([q]) => q), deps);
-  const out: Candidate[] = [];
-  const offered = new Set<IndexedTag>();
+  const withPools = { ...deps, pools: deps.pools ?? new NamespacePoolCache(0) };
+  const scored: { file: IndexedFile; tag: IndexedTag; relevance: number; score: number; q: string; popular: Map<string, number>; own: Map<string, number> }[] = [];
+  const taken: NamespacePool[] = [];
   for (const [q, use] of uses) {
-    const pool: { file: IndexedFile; tag: IndexedTag; depth: number }[] = [];
-    for (const { path, depth } of namespaceFiles(cur, q, deps)) {
-      const file = deps.index.file(path);
-      if (!file) continue;
-      for (const tag of surfaceFor(file, q)) {
-        // Namespaces are taken most used first: a definition two of them reach is offered once, under the first. A
-        // member the current file also defines is kept: `Effect.flatMap` in a module defining its own `flatMap`.
-        if (offered.has(tag)) continue;
-        offered.add(tag);
-        pool.push({ file, tag, depth });
-      }
-    }
+    const pool = poolAfter(q, namespaceFiles(cur, q, deps), taken, withPools);
+    taken.push(pool);
     const popular = popularity.uses.get(q)!;
     // The file's own usage pattern: a member it calls all over (`Effect.flatMap` in a stream module) is the likely next.
     const own = memberCounts(cur.text.slice(Math.max(0, cur.offset - OWN_SCAN_BEFORE), cur.offset + OWN_SCAN_AFTER), q);
     const ownTop = Math.log1p(Math.max(0, ...own.values()));
-    const idf = subwordIdf(pool.map((p) => p.tag.name));
-    const usage = usageShares(pool.map((p) => p.tag.name), deps.index);
-    for (const { file, tag } of pool) {
+    for (const { file, tag, usage } of pool.entries) {
       const relevance =
-        subwordRelevance(tag.name, context, idf) +
+        subwordRelevance(tag.name, context, pool.idf) +
         (POPULARITY_GAIN * (popular.get(tag.name) ?? 0)) / Math.max(1, popularity.docs) +
         (ownTop > 0 ? (OWN_USE_GAIN * Math.log1p(own.get(tag.name) ?? 0)) / ownTop : 0) +
-        USAGE_GAIN * usage.get(tag.name)!;
-      out.push({
-        source: 'import',
-        path: file.path,
-        languageId: file.language,
-        startLine: tag.startLine,
-        endLine: tag.endLine,
-        body: tag.snippet,
-        brief: tag.signature,
-        score: use * (FLOOR + GAIN * Math.min(relevance, RELEVANCE_CAP)),
-        reason: `${tag.kind} ${tag.name}: a member of ${q}, used near the cursor${relevance > 0 ? ` (relevance ${relevance.toFixed(1)})` : ''}${popular.has(tag.name) ? `; ${popular.get(tag.name)} open files use ${q}.${tag.name}` : ''}${own.has(tag.name) ? `; this file uses ${q}.${tag.name} ${own.get(tag.name)} times` : ''}`,
-      });
+        USAGE_GAIN * usage;
+      scored.push({ file, tag, relevance, score: use * (FLOOR + GAIN * Math.min(relevance, RELEVANCE_CAP)), q, popular, own });
     }
   }
-  return out.sort((a, b) => b.score - a.score).slice(0, MAX_CANDIDATES);
+  // Sorted (stably) before the candidates and their reasons are made: only the best MAX_CANDIDATES are offered.
+  return scored.sort((a, b) => b.score - a.score).slice(0, MAX_CANDIDATES).map(({ file, tag, relevance, score, q, popular, own }) => ({
+    source: 'import',
+    path: file.path,
+    languageId: file.language,
+    startLine: tag.startLine,
+    endLine: tag.endLine,
+    body: tag.snippet,
+    brief: tag.signature,
+    score,
+    reason: `${tag.kind} ${tag.name}: a member of ${q}, used near the cursor${relevance > 0 ? ` (relevance ${relevance.toFixed(1)})` : ''}${popular.has(tag.name) ? `; ${popular.get(tag.name)} open files use ${q}.${tag.name}` : ''}${own.has(tag.name) ? `; this file uses ${q}.${tag.name} ${own.get(tag.name)} times` : ''}`,
+  }));
 }

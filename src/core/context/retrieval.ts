@@ -57,9 +57,10 @@ export function identifierWeights(cur: CursorInfo): { weights: Map<string, numbe
   const from = Math.max(0, cur.offset - SCAN_BEFORE);
   const to = Math.min(cur.text.length, cur.offset + SCAN_AFTER);
   let firstLine = cur.line;
-  for (let i = cur.text.lastIndexOf('\n', cur.offset - 1); i >= from; i = cur.text.lastIndexOf('\n', i - 1)) firstLine--;
-  const weights = new Map<string, number>();
-  const counts = new Map<string, number>();
+  // `i > 0`: lastIndexOf from -1 searches from 0 again, so a text starting with a newline looped here for ever.
+  for (let i = cur.text.lastIndexOf('\n', cur.offset - 1); i >= from; i = i > 0 ? cur.text.lastIndexOf('\n', i - 1) : -1) firstLine--;
+  // Weight and uses per word in one entry: one map look-up per occurrence (~10,000 in 75,000 characters) instead of four.
+  const seen = new Map<string, { w: number; n: number }>();
   const language = languageForId(cur.languageId) ?? languageForPath(cur.relPath);
   const scanned = cur.text.slice(from, to);
   forEachWord(scanned, firstLine, (word, line, index) => {
@@ -67,14 +68,19 @@ export function identifierWeights(cur: CursorInfo): { weights: Map<string, numbe
     if (isKeyword(language, word) && scanned.charCodeAt(index - 1) !== DOT) return;
     const d = line - cur.line;
     const w = d <= 0 ? 1 / (1 + -d / 12) : 0.7 / (1 + d / 8);
-    weights.set(word, Math.min(3, (weights.get(word) ?? 0) + w));
-    counts.set(word, (counts.get(word) ?? 0) + 1);
+    const e = seen.get(word);
+    if (e) {
+      e.w = Math.min(3, e.w + w);
+      e.n++;
+    } else seen.set(word, { w: Math.min(3, w), n: 1 });
   });
+  const weights = new Map<string, number>();
+  for (const [word, e] of seen) weights.set(word, e.w);
   const imported = new Set<string>();
   for (const imp of cur.imports) for (const n of imp.names) if (!isKeyword(language, n)) imported.add(n);
   const typeNames = new Set<string>();
   for (const s of cur.scopes) for (const w of identifierSet(s.signature)) if (w !== s.name && !isKeyword(language, w)) typeNames.add(w);
-  for (const n of imported) weights.set(n, (weights.get(n) ?? 0) + importBonus(counts.get(n) ?? 0, cur.imports.length));
+  for (const n of imported) weights.set(n, (weights.get(n) ?? 0) + importBonus(seen.get(n)?.n ?? 0, cur.imports.length));
   for (const n of typeNames) weights.set(n, (weights.get(n) ?? 0) + 1.5);
   return { weights, imported, typeNames };
 }

@@ -7,11 +7,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
 import { rng } from '../../../bench/rng';
-import { lastLines, surfaceRanking, usageShares } from '../../../src/core/context/retrieval';
+import { identifierWeights, importBonus, lastLines, surfaceRanking, usageShares } from '../../../src/core/context/retrieval';
+import { forEachWord } from '../../../src/core/context/similarity';
+import { isKeyword } from '../../../src/core/context/keywords';
 import { TreeSitterContextEngine } from '../../../src/core/context/engine';
 import { RecentActivity } from '../../../src/core/context/activity';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
 import { tempWorkspaces } from './tempWorkspace';
+import { forgetPartCounts, pack, type Candidate } from '../../../src/core/context/packing';
+import { NamespacePoolCache, cursorSubwords, memberCounts, namespaceFiles, namespaceMemberCandidates, qualifierUses, surfaceFor } from '../../../src/core/context/qualified';
+import { ImportResolver } from '../../../src/core/context/resolveImports';
+import { enclosingScopes } from '../../../src/core/context/structure';
+import { subwordIdf, subwordRelevance } from '../../../src/core/context/subwords';
+import type { CursorInfo } from '../../../src/core/context/retrieval';
+import { countTokens, forgetCounts, minTokens, tokenizedCharacters } from '../../../src/core/tokens';
 
 const workspace = tempWorkspaces('ctx-keys-');
 
@@ -117,5 +126,212 @@ test('assemble: the cursor line the editor gives packs the same context as count
     assert.ok(!edited(await at(50, 51)));
   } finally {
     engine.dispose();
+  }
+});
+
+/** Bodies that come back across requests: code-like lines (indented, blank, tabs, specials, non-ASCII) of a shared pool. */
+function bodyPool(random: () => number, n: number): string[] {
+  const words = ['const', 'value', '=', 'compute(', ')', '{', '}', 'return', 'x', '+', '1;', '\n', '  ', '\t', '\n\n', 'héllo', '日本', '<|im_end|>', '::', '"str"', ' \n'];
+  return Array.from({ length: n }, () => {
+    let body = '';
+    for (let k = 1 + Math.floor(random() * 80); k > 0; k--) body += words[Math.floor(random() * words.length)] + (random() < 0.3 ? ' ' : '');
+    return body;
+  });
+}
+
+function poolCandidates(random: () => number, bodies: readonly string[], n: number): Candidate[] {
+  const sources = ['import', 'definition', 'type', 'similar', 'skeleton'] as const;
+  return Array.from({ length: n }, (_, i) => {
+    const body = bodies[Math.floor(random() * bodies.length)];
+    const startLine = Math.floor(random() * 100);
+    return {
+      source: sources[Math.floor(random() * sources.length)],
+      path: `src/f${Math.floor(random() * 5)}.${random() < 0.5 ? 'ts' : 'py'}`,
+      startLine,
+      endLine: startLine + Math.floor(random() * 6),
+      body,
+      brief: random() < 0.6 ? body.split('\n')[0].slice(0, 30 + Math.floor(random() * 40)) : undefined,
+      score: random() * 10,
+      reason: `r${i}`,
+    };
+  });
+}
+
+test('packing with part counts cached across requests packs exactly what packing with every count fresh packs', () => {
+  const random = rng(31);
+  const bodies = bodyPool(random, 60);
+  for (let round = 0; round < 150; round++) {
+    const cands = poolCandidates(random, bodies, Math.floor(random() * 40));
+    const budget = Math.floor(random() * 700);
+    const warm = pack(cands, budget);
+    forgetCounts();
+    forgetPartCounts();
+    const fresh = pack(cands, budget);
+    assert.equal(warm.text, fresh.text, `round ${round}`);
+    assert.equal(warm.tokens, fresh.tokens);
+    assert.deepEqual(warm.items, fresh.items);
+    assert.equal(warm.tokens, countTokens(warm.text), 'the count is exact');
+    assert.ok(warm.tokens <= budget);
+    // Warm again, from the other rounds' counts: the next round packs with what this one and earlier ones cached.
+    pack(poolCandidates(random, bodies, 20), 700);
+  }
+});
+
+test('a request packing the definitions of the one before tokenizes nothing again (briefs and headers included)', () => {
+  const random = rng(32);
+  const bodies = bodyPool(random, 30);
+  for (let round = 0; round < 40; round++) {
+    const cands = poolCandidates(random, bodies, 5 + Math.floor(random() * 30));
+    const budget = 100 + Math.floor(random() * 600);
+    const first = pack(cands, budget);
+    const from = tokenizedCharacters();
+    const again = pack(cands, budget);
+    assert.equal(tokenizedCharacters() - from, 0, `round ${round}: tokenized again`);
+    assert.equal(again.text, first.text);
+  }
+});
+
+/** namespaceMemberCandidates as it was before its pools were kept: one set of offered definitions, all scored, sorted. */
+function referenceNamespaceCandidates(cur: CursorInfo, index: WorkspaceIndex, resolveFrom: (from: string, source: string) => string[]): Candidate[] {
+  const uses = [...cur.qualifiers].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  if (uses.length === 0) return [];
+  const context = cursorSubwords(cur, new Set(uses.map(([q]) => q)));
+  const out: Candidate[] = [];
+  const offered = new Set<IndexedTag>();
+  for (const [q, use] of uses) {
+    const pool: { file: IndexedFile; tag: IndexedTag }[] = [];
+    for (const { path: p } of namespaceFiles(cur, q, { index, resolveFrom })) {
+      const file = index.file(p)!;
+      for (const tag of surfaceFor(file, q)) {
+        if (offered.has(tag)) continue;
+        offered.add(tag);
+        pool.push({ file, tag });
+      }
+    }
+    const own = memberCounts(cur.text.slice(Math.max(0, cur.offset - 200_000), cur.offset + 50_000), q);
+    const ownTop = Math.log1p(Math.max(0, ...own.values()));
+    const idf = subwordIdf(pool.map((x) => x.tag.name));
+    const usage = usageShares(pool.map((x) => x.tag.name), index);
+    for (const { file, tag } of pool) {
+      const relevance = subwordRelevance(tag.name, context, idf) + 0 / 1 + (ownTop > 0 ? (3 * Math.log1p(own.get(tag.name) ?? 0)) / ownTop : 0) + 2 * usage.get(tag.name)!;
+      out.push({
+        source: 'import', path: file.path, languageId: file.language, startLine: tag.startLine, endLine: tag.endLine, body: tag.snippet, brief: tag.signature,
+        score: use * (0.2 + 0.35 * Math.min(relevance, 6)),
+        reason: `${tag.kind} ${tag.name}: a member of ${q}, used near the cursor${relevance > 0 ? ` (relevance ${relevance.toFixed(1)})` : ''}${own.has(tag.name) ? `; this file uses ${q}.${tag.name} ${own.get(tag.name)} times` : ''}`,
+      });
+    }
+  }
+  return out.sort((a, b) => b.score - a.score).slice(0, 250);
+}
+
+test('namespace members from pools kept across requests: the same candidates as computing every pool per request', async () => {
+  const random = rng(41);
+  const parts = ['parse', 'User', 'Name', 'load', 'Config', 'map', 'Effect', 'flat', 'Schema', 'decode', 'to', 'Stream'];
+  const name = () => Array.from({ length: 1 + Math.floor(random() * 3) }, () => parts[Math.floor(random() * parts.length)]).join('').replace(/^./, (c) => c.toLowerCase());
+  const libs: Record<string, string[]> = {};
+  const files: Record<string, string> = {};
+  for (const m of ['m0', 'm1', 'm2', 'm3']) {
+    libs[m] = [...new Set(Array.from({ length: 40 }, name))];
+    files[`${m}.ts`] = libs[m].map((n) => `export function ${n}(x: number): number {\n  return x;\n}\n`).join('');
+  }
+  // A barrel reaching m0 and m1: its namespace shares definitions with theirs (offered under the first one used).
+  files['all.ts'] = `export * from './m0';\nexport * from './m1';\n`;
+  const qualifiers: [string, string][] = [['M0', 'm0'], ['M1', 'm1'], ['All', 'm0'], ['M2', 'm2'], ['M3', 'm3']];
+  const lines = qualifiers.map(([q, m]) => `import * as ${q} from './${m === 'm0' && q === 'All' ? 'all' : m}';`);
+  for (let f = 0; f < 12; f++) {
+    lines.push(`export function ${name()}Step${f}(input: number): number {`);
+    for (let k = 0; k < 25; k++) {
+      const [q, m] = qualifiers[Math.floor(random() * qualifiers.length)];
+      const members = q === 'All' ? [...libs.m0, ...libs.m1] : libs[m];
+      lines.push(`  const v${k} = ${q}.${members[Math.floor(random() * members.length)]}(input);`);
+    }
+    lines.push('  return input;', '}');
+  }
+  files['main.ts'] = lines.join('\n') + '\n';
+  const { root, index } = await workspace(files);
+  const engine = new TreeSitterContextEngine({ index });
+  const resolver = new ImportResolver([...index.allFiles()].map((f) => f.path));
+  const resolveFrom = (from: string, source: string) => resolver.resolve(from, 'typescript', source);
+  const pools = new NamespacePoolCache();
+  let shared = 0;
+  try {
+    const text = files['main.ts'];
+    const structure = await engine.documents.get(path.join(root, 'main.ts'), 'typescript', 1, text);
+    for (let round = 0; round < 80; round++) {
+      const line = qualifiers.length + Math.floor(random() * (lines.length - qualifiers.length));
+      const offset = lines.slice(0, line).join('\n').length + 1 + Math.floor(random() * 8);
+      const base: CursorInfo = {
+        relPath: 'main.ts', languageId: 'typescript', text, offset, line, tags: structure.tags, imports: structure.imports,
+        scopes: enclosingScopes(structure.tags, offset), importedFiles: new Map(), reachableFiles: new Set(), resolvedBindings: new Set(), qualifiers: new Map(),
+      };
+      const cur = { ...base, qualifiers: qualifierUses(base) };
+      const got = namespaceMemberCandidates(cur, { index, resolveFrom, pools });
+      assert.deepEqual(got, referenceNamespaceCandidates(cur, index, resolveFrom), `round ${round}, line ${line}`);
+      assert.ok(got.length > 0, `round ${round}: members offered`);
+      const used = [...cur.qualifiers].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([q]) => q);
+      if (used.includes('All') && (used.indexOf('M0') >= 0 || used.indexOf('M1') >= 0)) shared++;
+    }
+    assert.ok(shared >= 10, `namespaces sharing definitions near ${shared} of the cursors`);
+  } finally {
+    engine.dispose();
+  }
+});
+
+/** identifierWeights' scan as it was: two maps, four look-ups per word. */
+function referenceWeights(cur: CursorInfo): Map<string, number> {
+  const from = Math.max(0, cur.offset - 60_000);
+  const to = Math.min(cur.text.length, cur.offset + 15_000);
+  let firstLine = cur.line;
+  for (let i = cur.text.lastIndexOf('\n', cur.offset - 1); i >= from; i = i > 0 ? cur.text.lastIndexOf('\n', i - 1) : -1) firstLine--;
+  const weights = new Map<string, number>();
+  const counts = new Map<string, number>();
+  const scanned = cur.text.slice(from, to);
+  forEachWord(scanned, firstLine, (word, line, index) => {
+    if (isKeyword('typescript', word) && scanned.charCodeAt(index - 1) !== 46) return;
+    const d = line - cur.line;
+    const w = d <= 0 ? 1 / (1 + -d / 12) : 0.7 / (1 + d / 8);
+    weights.set(word, Math.min(3, (weights.get(word) ?? 0) + w));
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  });
+  for (const imp of cur.imports) for (const n of imp.names) if (!isKeyword('typescript', n)) weights.set(n, (weights.get(n) ?? 0) + importBonus(counts.get(n) ?? 0, cur.imports.length));
+  return weights;
+}
+
+test('identifierWeights: the same weights, in the same order, as the scan with a map per measure', () => {
+  const random = rng(51);
+  const words = ['value', 'Effect', 'flatMap', 'if', 'const', 'x', 'map', 'z.object', '.const', 'pipe', 'Schema', '\n', '\n\n', ' ', '(', ')', '.', ';'];
+  for (let round = 0; round < 150; round++) {
+    let text = '';
+    // Long enough (some rounds) for the scan bounds to cut it: 60,000 characters before the cursor, 15,000 after.
+    for (let k = Math.floor(random() * (random() < 0.2 ? 40_000 : 2_000)); k > 0; k--) text += words[Math.floor(random() * words.length)] + (random() < 0.5 ? ' ' : '');
+    // A text starting with a newline (a file whose first line is blank) in a quarter of the rounds.
+    if (random() < 0.25) text = '\n' + text;
+    const offset = Math.floor(random() * (text.length + 1));
+    const line = text.slice(0, offset).split('\n').length - 1;
+    const names = ['value', 'pipe', 'if', 'absent'].filter(() => random() < 0.5);
+    const imports = names.length ? [{ source: './lib', line: 0, names }, ...Array.from({ length: Math.floor(random() * 12) }, (_, i) => ({ source: `./m${i}`, line: 0, names: [] }))] : [];
+    const cur = { relPath: 'main.ts', languageId: 'typescript', text, offset, line, tags: [], imports, scopes: [], importedFiles: new Map(), reachableFiles: new Set<string>(), resolvedBindings: new Set<string>(), qualifiers: new Map() } as CursorInfo;
+    const expected = referenceWeights(cur);
+    assert.ok(expected.size > 0 || text.length < 50);
+    assert.deepEqual([...identifierWeights(cur).weights], [...expected], `round ${round}`);
+  }
+});
+
+test('identifierWeights in a file whose first line is blank: the cursor line counted from the top, not a loop for ever', () => {
+  // Without the fix this never returns (the unit runner's time limit fails the file).
+  const text = '\nimport { value } from "./lib";\nconst a = value;\n';
+  const cur = { relPath: 'main.ts', languageId: 'typescript', text, offset: text.length, line: 3, tags: [], imports: [{ source: './lib', line: 1, names: ['value'] }], scopes: [], importedFiles: new Map(), reachableFiles: new Set<string>(), resolvedBindings: new Set<string>(), qualifiers: new Map() } as CursorInfo;
+  const { weights } = identifierWeights(cur);
+  // `a` on line 2, one line above the cursor: 1 / (1 + 1/12); the line numbers are right only if counted from 0.
+  assert.equal(weights.get('a'), 1 / (1 + 1 / 12));
+});
+
+test('packing skips the lower bound of a part no longer than the room left: the bound never exceeds the length', () => {
+  const random = rng(61);
+  const pieces = ['a', 'é', '日本', '🙂', ' ', '\n', '1', '_', 'Zz', '<|im_end|>', 'ǅ', '\u0301'];
+  for (let round = 0; round < 2000; round++) {
+    let text = '';
+    for (let k = Math.floor(random() * 40); k > 0; k--) text += pieces[Math.floor(random() * pieces.length)];
+    assert.ok(minTokens(text) <= text.length, JSON.stringify(text));
   }
 });
