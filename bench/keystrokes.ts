@@ -30,6 +30,8 @@ async function main(): Promise<void> {
   const samples = Number(argValue(argv, 'samples') ?? 60);
   const budget = Number(argValue(argv, 'budget') ?? 4096);
   const pick = rng(Number(argValue(argv, 'seed') ?? 7));
+  // --verbose: one line per request on stderr (file, line, the hidden line's start, parse and rank ms), to see which edits are slow.
+  const verbose = argv.includes('--verbose');
   const dist = path.join(__dirname, '..');
   const shipped = fs.existsSync(path.join(dist, 'indexWorker.js'));
   if (shipped) {
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
     const c1 = process.cpuUsage(c0);
     cpuMs += (c1.user + c1.system) / 1000;
     digest.update(`${file}:${line}\n${packed.text}\n${packed.tokens}\n`);
+    if (verbose) console.error(JSON.stringify({ file, line, hidden: lines[line].trim().slice(0, 60), parse_ms: Math.round((a1 - a0) * 10) / 10, rank_ms: Math.round((performance.now() - a1) * 10) / 10, fallback: structure.fallback }));
   }
   const stats = (xs: number[]) => {
     const sorted = [...xs].sort((a, b) => a - b);

@@ -53,7 +53,8 @@ test('after random edits, the updated definitions and imports equal a full extra
     // multi-byte text must stay right.
     const one = fs.readFileSync(path.join(LANG_DIR, file), 'utf8');
     let text = Array.from({ length: 8 }, (_, i) => `${one}\n${language === 'python' || language === 'ruby' ? '#' : '//'} séparateur ${i} ✓\n`).join('');
-    const cache = new DocumentCache({ limit: 2, parseTimeoutMs: 5000 });
+    // Every edit re-parsed whole (test/unit/context/boundedParse.test.ts covers the keystroke's window).
+    const cache = new DocumentCache({ limit: 2, parseTimeoutMs: 5000, keystrokeParseMs: Infinity });
     let previous = await cache.get(file, language, 0, text);
     for (let v = 1; v <= 40; v++) {
       text = randomEdit(text, r);
