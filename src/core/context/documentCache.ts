@@ -31,8 +31,10 @@ export interface DocumentStructure extends FileStructure {
 
 /** A version answered from a window: what its whole re-parse starts from and finishes with. */
 interface Pending {
-  /** The text of the last whole parse, and its definitions and imports. */
+  /** The text of the last whole parse, its rewrite and size check, and its definitions and imports. */
   baseText: string;
+  baseParseable: Parseable;
+  baseCheck: ParseCheck | undefined;
   base: UpdatableStructure;
   /** The one change from baseText to the entry's text (every edit since, composed). */
   edit: TextEdit;
@@ -222,6 +224,16 @@ export class DocumentCache {
     }
     const language = resolveLanguage(languageId) ?? resolveLanguage(path);
     const t0 = performance.now();
+    const back = old?.pending;
+    if (old && back && back.baseText.length === text.length && back.baseText === text) {
+      // Back to the text of the last whole parse (a change undone): its tree and structure, as they were.
+      await this.dropUnfinished(old);
+      const entry: Entry = { ...old, version, text, parseable: back.baseParseable, check: back.baseCheck, pending: undefined, importStarts: back.base.importStarts };
+      entry.structure = { tags: back.base.tags, imports: back.base.imports, language, parseMs: performance.now() - t0 };
+      this.touch(path, entry);
+      if (this.unsettled.delete(path)) this.notifyIfSettled();
+      return entry.structure;
+    }
     // The previous version's tree, rewritten text and structure are reused when they are of the same language.
     const previous = old?.tree && old.parseable !== undefined && old.importStarts && old.structure.language === language
       ? { text: old.text, tree: old.tree, parseable: old.parseable, structure: { ...old.structure, importStarts: old.importStarts } }
@@ -251,8 +263,8 @@ export class DocumentCache {
         // than after the one edit they make together, which is what a whole parse after a single change reads).
         const from = old!.pending;
         const base = from
-          ? { baseText: from.baseText, base: from.base, edit: composeEdits(from.edit, edit) }
-          : { baseText: previous.text, base: previous.structure, edit };
+          ? { ...from, parsed: undefined, edit: composeEdits(from.edit, edit) }
+          : { baseText: previous.text, baseParseable: previous.parseable, baseCheck: old!.check, base: previous.structure, edit };
         const edited = previous.tree.copy();
         editTree(edited, base.baseText, text, base.edit);
         parsed = await this.reparse(language, previous.tree, text, parseable, { ...base, edited }, !from);

@@ -182,6 +182,25 @@ test('a removed closing brace in a long document: the keystroke keeps the later 
   cache.dispose();
 });
 
+test('a change undone while the structure is provisional returns to the last whole parse, without a parse', async () => {
+  const fns = Array.from({ length: 200 }, (_, i) => `export function f${i}(a: number): number {\n  return a + ${i};\n}\n`).join('\n');
+  const cache = new DocumentCache({ parseTimeoutMs: 5000, keystrokeParseMs: 0 });
+  const v1 = await cache.get('f.ts', 'typescript', 1, fns);
+  const typed = await cache.get('f.ts', 'typescript', 2, fns.replace('return a + 100;', 'return a + 100; {'));
+  assert.equal(typed.provisional, true);
+  const parses = cache.parses;
+  const undone = await cache.get('f.ts', 'typescript', 3, fns);
+  assert.equal(undone.provisional, undefined);
+  assert.equal(cache.parses, parses, 'no parse');
+  assert.equal(undone.tags, v1.tags, "the last whole parse's definitions, as they were");
+  assert.ok(cache.treeOf('f.ts', fns), 'its tree is lent again');
+  const next = fns.replace('return a + 7;', 'return a + 8;');
+  await cache.get('f.ts', 'typescript', 4, next);
+  await cache.settled();
+  assert.deepEqual((await cache.get('f.ts', 'typescript', 4, next)).tags, (await full('typescript', next)).tags, 'and edits go on from it');
+  cache.dispose();
+});
+
 test('a whole parse run in slices resumes where it stopped and gives the uninterrupted tree; another key starts over', async () => {
   const text = parseableText('typescript', Array.from({ length: 5000 }, (_, i) => `export const v${i} = { a: [${i}, "${'x'.repeat(i % 50)}"] };\n`).join(''));
   const parser = (await newParser('typescript'))!;
