@@ -17,7 +17,8 @@ import { checkAfterEdit, checkParseable, newParser, parseParseable, ResumablePar
 import { parseable as rewrite, updateParseable, type Parseable } from './grammarQuirks';
 import type { LanguageName } from './languages';
 import type { FileStructure } from './structure';
-import { changedStatements, composeEdits, fullStructure, mergeStructure, rangesChars, structureAfter, updateStructure, type TextEdit, type UpdatableStructure } from './structureUpdate';
+import { changedStatements, combineStructure, composeEdits, fullStructure, MAX_DIRTY_SHARE, mergeStructure, rangesChars, statementChunks, structureAfter, updateStructure, type TextEdit, type UpdatableStructure } from './structureUpdate';
+import { extractImportsIn, extractTagsIn, type IndexRange } from './structure';
 import { editWindow, windowParsedAlike, WINDOW_CHARS } from './editWindow';
 
 export interface DocumentStructure extends FileStructure {
@@ -42,6 +43,8 @@ interface Pending {
   edited: Tree;
   /** The whole re-parse of the entry's text, once finished (its structure still to compute). */
   parsed?: Tree;
+  /** Its structure being extracted between requests: the statements to query, piece by piece, and what they held. */
+  extracting?: { dirty: IndexRange[]; chunks: IndexRange[]; next: number; fresh: UpdatableStructure };
 }
 
 interface Entry {
@@ -216,7 +219,10 @@ export class DocumentCache {
 
   private async computeNow(path: string, languageId: string, version: number, text: string): Promise<DocumentStructure> {
     const old = this.entries.get(path);
-    if (old && old.text.length === text.length && old.text === text) {
+    // A parsed document whose tree was freed (see TREE_CHARS) and is asked for again (focused, about to be edited) is
+    // parsed whole now, so that its next keystroke re-parses from a tree instead of parsing the whole file.
+    const freed = old && !old.tree && old.structure.language !== undefined && !old.structure.fallback;
+    if (old && !freed && old.text.length === text.length && old.text === text) {
       // The same text (a new version number alone changes nothing parsed).
       old.version = version;
       this.touch(path, old);
@@ -382,7 +388,10 @@ export class DocumentCache {
     });
   }
 
-  /** One slice of the oldest provisional document's whole re-parse, or its structure once parsed. */
+  /**
+   * One slice of the oldest provisional document's catching up: its whole re-parse (KEYSTROKE_PARSE_MS of CPU), the
+   * statements it changed, their definitions and imports (a window's worth of text), or the merge with the rest.
+   */
   private async catchUp(): Promise<void> {
     const path = this.unsettled.values().next().value as string | undefined;
     if (path === undefined) return this.notifyIfSettled();
@@ -394,8 +403,20 @@ export class DocumentCache {
       this.unsettled.delete(path);
     } else if (!p.parsed) {
       p.parsed = resumable.step(p, e.parseable.text, p.edited, this.keystrokeParseMs > 0 ? this.keystrokeParseMs : KEYSTROKE_PARSE_MS);
+    } else if (!p.extracting) {
+      // What the re-parse changed (most of the document: all of it, as a full extraction would), in window-sized pieces.
+      let dirty = changedStatements(p.edited, p.parsed, p.edit);
+      if (rangesChars(dirty) > e.text.length * MAX_DIRTY_SHARE) dirty = [{ startIndex: 0, endIndex: e.text.length }];
+      p.extracting = { dirty, chunks: statementChunks(p.parsed, dirty, this.windowChars), next: 0, fresh: { tags: [], imports: [], importStarts: [] } };
+    } else if (p.extracting.next < p.extracting.chunks.length) {
+      const x = p.extracting;
+      const chunk = [x.chunks[x.next++]];
+      x.fresh.tags.push(...extractTagsIn(language, p.parsed, e.text, chunk));
+      const again = extractImportsIn(language, p.parsed, chunk);
+      x.fresh.imports.push(...again.imports);
+      x.fresh.importStarts.push(...again.starts);
     } else {
-      const s = updateStructure(language, p.edited, p.parsed, p.base, p.edit, p.baseText, e.text);
+      const s = combineStructure(p.base, p.edit, p.baseText, e.text, p.extracting.dirty, p.extracting.fresh);
       e.tree.delete();
       p.edited.delete();
       e.tree = p.parsed;

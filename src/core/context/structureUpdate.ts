@@ -18,7 +18,7 @@ export interface TextEdit {
 }
 
 /** Past this share of the document to query again, a full extraction is as cheap and simpler. */
-const MAX_DIRTY_SHARE = 0.5;
+export const MAX_DIRTY_SHARE = 0.5;
 
 /** Definitions and imports of a document, with each import's start offset (parallel to `imports`). */
 export interface UpdatableStructure {
@@ -85,6 +85,22 @@ export function mergeStructure(
   next: string,
   dirty: readonly IndexRange[],
 ): UpdatableStructure {
+  const again = extractImportsIn(name, tree, dirty);
+  return combineStructure(old, edit, prev, next, dirty, { tags: extractTagsIn(name, tree, next, dirty), imports: again.imports, importStarts: again.starts });
+}
+
+/**
+ * mergeStructure with the definitions and imports of `dirty` already extracted (`fresh`: in one go, or piece by piece
+ * between requests, see statementChunks).
+ */
+export function combineStructure(
+  old: UpdatableStructure,
+  edit: TextEdit,
+  prev: string,
+  next: string,
+  dirty: readonly IndexRange[],
+  fresh: UpdatableStructure,
+): UpdatableStructure {
   const delta = edit.newEnd - edit.oldEnd;
   const lineDelta = newlines(next, edit.start, edit.newEnd) - newlines(prev, edit.start, edit.oldEnd);
   const inDirty = (start: number, end: number) => dirty.some((r) => start < r.endIndex && r.startIndex < end);
@@ -96,8 +112,7 @@ export function mergeStructure(
     else continue; // overlaps the edit: its statement is dirty and queried again
     if (!inDirty(moved.startIndex, moved.endIndex)) kept.push(moved);
   }
-  const fresh = extractTagsIn(name, tree, next, dirty);
-  const tags = kept.concat(fresh).sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+  const tags = kept.concat(fresh.tags).sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   // Imports: the same, by start offset (an import lies inside one top-level statement).
   const imports: { ref: ImportRef; start: number }[] = [];
   old.imports.forEach((ref, i) => {
@@ -107,10 +122,29 @@ export function mergeStructure(
     const start = after ? was + delta : was;
     if (!inDirty(start, start + 1)) imports.push({ ref: after && lineDelta !== 0 ? { ...ref, line: ref.line + lineDelta } : ref, start });
   });
-  const again = extractImportsIn(name, tree, dirty);
-  again.imports.forEach((ref, i) => imports.push({ ref, start: again.starts[i] }));
+  fresh.imports.forEach((ref, i) => imports.push({ ref, start: fresh.importStarts[i] }));
   imports.sort((a, b) => a.start - b.start);
   return { tags, imports: imports.map((x) => x.ref), importStarts: imports.map((x) => x.start) };
+}
+
+/**
+ * `ranges` (unions of whole top-level statements of `tree`) cut into pieces of whole statements of about `chars`
+ * characters each (a statement longer than that is a piece of its own): every definition lies in one statement, so
+ * extracting piece by piece finds what one extraction over `ranges` finds.
+ */
+export function statementChunks(tree: Tree, ranges: readonly IndexRange[], chars: number): IndexRange[] {
+  const chunks: IndexRange[] = [];
+  for (const r of ranges) {
+    let start = r.startIndex;
+    for (let child = tree.rootNode.firstChildForIndex(r.startIndex); child && child.endIndex < r.endIndex; child = child.nextSibling) {
+      if (child.endIndex - start >= chars) {
+        chunks.push({ startIndex: start, endIndex: child.endIndex });
+        start = child.endIndex;
+      }
+    }
+    if (start < r.endIndex) chunks.push({ startIndex: start, endIndex: r.endIndex });
+  }
+  return chunks;
 }
 
 /**

@@ -142,13 +142,16 @@ test('trees past the character budget are freed, oldest first; a freed document 
   assert.equal(cache.treesKept(), 2);
   await cache.get('c.ts', 'typescript', 1, a.replace(/\ba(\d)/g, 'c$1'));
   assert.equal(cache.treesKept(), 2, "a.ts's tree was freed");
-  // Asked again unchanged, a.ts answers from what it kept, and keeps its tree freed.
+  // Asked again unchanged (focused again), a.ts is parsed whole then, off its next keystroke's path.
+  const parses = cache.parses;
   assert.deepEqual((await cache.get('a.ts', 'typescript', 1, a)).tags.map((t) => t.name).slice(0, 2), ['a0', 'a1']);
+  assert.equal(cache.parses, parses + 1);
+  assert.equal(cache.treesKept(), 2, 'a.ts has its tree back, b.ts lost its');
   const edited = a.replace('return x + 3;', 'const y = x * 2;\n  return y + 3;');
   const next = await cache.get('a.ts', 'typescript', 2, edited);
   assert.equal(next.fallback, undefined);
   assert.deepEqual(next.tags, await fullTags('typescript', edited));
-  assert.equal(cache.treesKept(), 2, 'a.ts has its tree back, b.ts (now the oldest) lost its');
+  assert.equal(cache.treesKept(), 2, 'a.ts kept its tree');
   // A document bigger than the budget keeps its own tree while it is the one asked for.
   const tight = new DocumentCache({ parseTimeoutMs: 5000, treeChars: 10 });
   await tight.get('a.ts', 'typescript', 1, a);
