@@ -62,11 +62,14 @@ interface Entry {
   timedOut?: { chars: number; at: number; waitMs: number };
   /** Set while `structure` is provisional: `tree` is then the last whole parse's tree (of `pending.baseText`). */
   pending?: Pending;
+  /** Parse steps per character of this document's last parse from scratch (see ParseOptions.maxSteps). */
+  stepsPerChar?: number;
 }
 
 /**
- * CPU ms a keystroke may spend on the whole document's re-parse, and the size of each slice of the work finished
- * between requests: half of the 10 ms a whole request may take at p50 (issue 13), the other half being the ranking's.
+ * CPU ms of each slice of the work finished between requests (and a keystroke's budget for the whole re-parse of a
+ * document whose parse steps were not counted, see reparse): half of the 10 ms a whole request may take at p50 (issue
+ * 13), the other half being the ranking's.
  */
 const KEYSTROKE_PARSE_MS = 5;
 
@@ -91,6 +94,8 @@ interface Reparsed {
   tree: Tree;
   structure: UpdatableStructure;
   pending?: Pending;
+  /** Measured when the text was parsed from scratch. */
+  stepsPerChar?: number;
 }
 
 /** Blocks compared at once when looking for the change (string equality of two slices is a memory compare). */
@@ -273,20 +278,22 @@ export class DocumentCache {
           : { baseText: previous.text, baseParseable: previous.parseable, baseCheck: old!.check, base: previous.structure, edit };
         const edited = previous.tree.copy();
         editTree(edited, base.baseText, text, base.edit);
-        parsed = await this.reparse(language, previous.tree, text, parseable, { ...base, edited }, !from);
+        parsed = await this.reparse(language, previous.tree, text, parseable, { ...base, edited }, !from, old!.stepsPerChar);
       }
     } else if ((fallback = (check = checkParseable(text)).reason) === undefined) {
       parseable = rewrite(language, text);
       this.parses++;
-      const tree = await parseParseable(language, parseable.text, { timeoutMs: this.parseTimeoutMs });
-      if (tree) parsed = { tree, structure: fullStructure(language, tree, text) };
+      const steps = { count: 0 };
+      const tree = await parseParseable(language, parseable.text, { timeoutMs: this.parseTimeoutMs, steps });
+      if (tree) parsed = { tree, structure: fullStructure(language, tree, text), stepsPerChar: steps.count / Math.max(1, text.length) };
     }
     if (language && !fallback && !parsed) fallback = 'timeout';
     const parseMs = performance.now() - t0;
     let entry: Entry;
     if (parsed && language) {
       const s = parsed.structure;
-      entry = { version, text, check, tree: parsed.tree, parseable, importStarts: s.importStarts, structure: { tags: s.tags, imports: s.imports, language, parseMs }, pending: parsed.pending };
+      const stepsPerChar = parsed.stepsPerChar ?? old?.stepsPerChar;
+      entry = { version, text, check, tree: parsed.tree, parseable, importStarts: s.importStarts, structure: { tags: s.tags, imports: s.imports, language, parseMs }, pending: parsed.pending, stepsPerChar };
       if (parsed.pending) entry.structure.provisional = true;
     } else {
       entry = { version, text, check, structure: { tags: [], imports: [], language, fallback, parseMs } };
@@ -312,7 +319,7 @@ export class DocumentCache {
    * WINDOW_CHARS) the whole re-parse within the document's budget. Undefined when that runs over too. The caller
    * frees `lastTree` unless it is the result's tree; `base.edited` is freed here unless the result is pending.
    */
-  private async reparse(language: LanguageName, lastTree: Tree, text: string, parseable: Parseable, base: Pending, tryWhole: boolean): Promise<Reparsed | undefined> {
+  private async reparse(language: LanguageName, lastTree: Tree, text: string, parseable: Parseable, base: Pending, tryWhole: boolean, stepsPerChar: number | undefined): Promise<Reparsed | undefined> {
     const resumable = await this.resumable(language);
     const windowed = Number.isFinite(this.keystrokeParseMs);
     const done = (tree: Tree, structure: UpdatableStructure): Reparsed => {
@@ -321,7 +328,13 @@ export class DocumentCache {
     };
     if (tryWhole && resumable && this.keystrokeParseMs > 0) {
       this.parses++;
-      const tree = resumable.step(base, parseable.text, base.edited, Math.min(this.keystrokeParseMs, this.parseTimeoutMs));
+      // The whole re-parse may do a window's worth of this document's parse work (its steps per character, measured
+      // on its last parse from scratch, times WINDOW_CHARS: 116-137 steps in effect's longest modules, where removing
+      // a line inside a comment takes 31-92 and one that closes a brace hundreds to thousands); so the same edit
+      // always takes the same path. The keystroke's CPU budget still bounds it where no count was measured.
+      const maxSteps = windowed && stepsPerChar !== undefined ? Math.ceil(stepsPerChar * this.windowChars) : undefined;
+      const budgetMs = maxSteps === undefined ? Math.min(this.keystrokeParseMs, this.parseTimeoutMs) : this.parseTimeoutMs;
+      const tree = resumable.step(base, parseable.text, base.edited, budgetMs, maxSteps);
       if (tree) {
         const dirty = changedStatements(base.edited, tree, base.edit);
         if (!windowed || rangesChars(dirty) <= this.windowChars) return done(tree, structureAfter(language, tree, base.base, base.edit, base.baseText, text, dirty));

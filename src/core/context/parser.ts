@@ -47,6 +47,13 @@ export interface ParseOptions {
   timeoutMs?: number;
   /** Parse only these ranges of the text (offsets and positions stay the text's): the statements around an edit. */
   includedRanges?: Range[];
+  /**
+   * Give up after this many parse steps (tree-sitter reports progress every 100 parser operations): a budget of work
+   * that, unlike CPU time, does not depend on the machine or its load, so the same edit always takes the same path.
+   */
+  maxSteps?: number;
+  /** Counts the parse steps taken (see maxSteps). */
+  steps?: { count: number };
 }
 
 let wasmDir: string | undefined;
@@ -314,10 +321,10 @@ export class ResumableParse {
 
   constructor(private readonly parser: Parser) {}
 
-  step(key: object, text: string, oldTree: Tree | undefined, budgetMs: number): Tree | undefined {
+  step(key: object, text: string, oldTree: Tree | undefined, budgetMs: number, maxSteps?: number): Tree | undefined {
     if (this.key !== key) this.reset();
     this.key = key;
-    const tree = runParser(this.parser, text, { oldTree, timeoutMs: budgetMs }, true);
+    const tree = runParser(this.parser, text, { oldTree, timeoutMs: budgetMs, maxSteps }, true);
     if (tree) this.key = undefined;
     return tree;
   }
@@ -348,7 +355,11 @@ function runParser(parser: Parser, text: string, options: ParseOptions, resumabl
   const wallStart = performance.now();
   let cpuStart: number | undefined;
   let calls = 0;
+  let steps = 0;
+  const { maxSteps, steps: counter } = options;
   const overBudget = () => {
+    if (counter) counter.count++;
+    if (maxSteps !== undefined && ++steps > maxSteps) return true;
     if (performance.now() - wallStart <= budget || (++calls & 7) !== 1) return false;
     cpuStart ??= cpuMs();
     return cpuMs() - cpuStart > budget;

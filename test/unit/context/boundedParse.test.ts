@@ -163,7 +163,10 @@ test('random edits answered from a window: a full extraction once settled, and a
 test('a removed closing brace in a long document: the keystroke keeps the later definitions, the settled structure is the whole parse', async () => {
   const fns = Array.from({ length: 3000 }, (_, i) => `export function f${i}(a: number): number {\n  return a + ${i};\n}\n`).join('\n');
   const cache = new DocumentCache({ parseTimeoutMs: 5000 });
+  await cache.get('f.ts', 'typescript', 0, fns.replace('return a + 5;', 'return a - 5;'));
+  // A change inside one function: the whole re-parse fits a window's worth of parse steps, and answers.
   const before = await cache.get('f.ts', 'typescript', 1, fns);
+  assert.equal(before.provisional, undefined);
   const edited = fns.replace('  return a + 100;\n}\n', '  return a + 100;\n\n');
   const answered = await cache.get('f.ts', 'typescript', 2, edited);
   assert.equal(answered.provisional, true);
