@@ -3,19 +3,48 @@
  * the file: the change is found by comparing the old and new text (in blocks), the previous tree is edited with it and
  * handed to the parser (incremental re-parse), the grammar rewrites and the size checks are redone only around the
  * change, and only the top-level statements the re-parse touched are queried again for definitions and imports.
+ *
+ * The whole re-parse gets a keystroke's budget (KEYSTROKE_PARSE_MS). A change that unbalances a brace or opens a
+ * comment makes it read the rest of the file; over the budget, or when the re-parse moved more than a window's worth
+ * of statements, the keystroke is answered from a window instead (editWindow.ts: the statements around every change
+ * since the last whole parse, parsed alone; every other definition kept from that parse): the structure is then
+ * provisional. The whole re-parse and its structure are finished afterwards, in slices of the same budget, between
+ * requests (`settled()` resolves once done); a new version drops an unfinished one and starts again from the last
+ * whole parse.
  */
 import type { Tree } from 'web-tree-sitter';
-import { checkAfterEdit, checkParseable, parseParseable, resolveLanguage, type FallbackReason, type ParseCheck } from './parser';
+import { checkAfterEdit, checkParseable, newParser, parseParseable, ResumableParse, resolveLanguage, type FallbackReason, type ParseCheck } from './parser';
 import { parseable as rewrite, updateParseable, type Parseable } from './grammarQuirks';
 import type { LanguageName } from './languages';
 import type { FileStructure } from './structure';
-import { fullStructure, updateStructure, type TextEdit } from './structureUpdate';
+import { changedStatements, combineStructure, composeEdits, fullStructure, MAX_DIRTY_SHARE, mergeStructure, rangesChars, statementChunks, structureAfter, updateStructure, type TextEdit, type UpdatableStructure } from './structureUpdate';
+import { extractImportsIn, extractTagsIn, type IndexRange } from './structure';
+import { editWindow, windowParsedAlike, WINDOW_CHARS } from './editWindow';
 
 export interface DocumentStructure extends FileStructure {
   language?: LanguageName;
   /** Set when the document was not parsed: the line-window fallback applies. */
   fallback?: FallbackReason;
+  /** Set when the definitions and imports around the edits come from a window, the others from the last whole parse. */
+  provisional?: true;
   parseMs: number;
+}
+
+/** A version answered from a window: what its whole re-parse starts from and finishes with. */
+interface Pending {
+  /** The text of the last whole parse, its rewrite and size check, and its definitions and imports. */
+  baseText: string;
+  baseParseable: Parseable;
+  baseCheck: ParseCheck | undefined;
+  base: UpdatableStructure;
+  /** The one change from baseText to the entry's text (every edit since, composed). */
+  edit: TextEdit;
+  /** A copy of the last whole parse's tree edited with `edit`: what the whole re-parse starts from. */
+  edited: Tree;
+  /** The whole re-parse of the entry's text, once finished (its structure still to compute). */
+  parsed?: Tree;
+  /** Its structure being extracted between requests: the statements to query, piece by piece, and what they held. */
+  extracting?: { dirty: IndexRange[]; chunks: IndexRange[]; next: number; fresh: UpdatableStructure };
 }
 
 interface Entry {
@@ -31,7 +60,18 @@ interface Entry {
   structure: DocumentStructure;
   /** When a whole parse of this document ran over the budget: the text's length then, and when (performance.now()). */
   timedOut?: { chars: number; at: number; waitMs: number };
+  /** Set while `structure` is provisional: `tree` is then the last whole parse's tree (of `pending.baseText`). */
+  pending?: Pending;
+  /** Parse steps per character of this document's last parse from scratch (see ParseOptions.maxSteps). */
+  stepsPerChar?: number;
 }
+
+/**
+ * CPU ms of each slice of the work finished between requests (and a keystroke's budget for the whole re-parse of a
+ * document whose parse steps were not counted, see reparse): half of the 10 ms a whole request may take at p50 (issue
+ * 13), the other half being the ranking's.
+ */
+const KEYSTROKE_PARSE_MS = 5;
 
 /**
  * A document whose parse ran over the budget is not parsed again per keystroke (each try cost the budget, 0.2-0.4 s of
@@ -48,6 +88,15 @@ const RETRY_MAX_MS = 60_000;
  * most it ever held at once and never shrinks: without this, eight 20,000-line modules' trees could be held at once.
  */
 const TREE_CHARS = 1_000_000;
+
+/** A re-parse's result: the tree (the old one, edited, while `pending`) and the definitions and imports. */
+interface Reparsed {
+  tree: Tree;
+  structure: UpdatableStructure;
+  pending?: Pending;
+  /** Measured when the text was parsed from scratch. */
+  stepsPerChar?: number;
+}
 
 /** Blocks compared at once when looking for the change (string equality of two slices is a memory compare). */
 const DIFF_BLOCK = 4096;
@@ -84,6 +133,12 @@ function pointAt(text: string, index: number, from = { index: 0, row: 0, lineSta
 /** Edit `tree` in place so that it matches `next` (one contiguous change between `prev` and `next`); the change. */
 export function applyTextChange(tree: Tree, prev: string, next: string): TextEdit {
   const edit = findChange(prev, next);
+  editTree(tree, prev, next, edit);
+  return edit;
+}
+
+/** Edit `tree` (a tree of `prev`) in place with `edit`, the one change from `prev` to `next`. */
+export function editTree(tree: Tree, prev: string, next: string, edit: TextEdit): void {
   const { start, oldEnd, newEnd } = edit;
   const at = pointAt(prev, start);
   // Lines before the change are the same in both texts: count from its start.
@@ -98,7 +153,6 @@ export function applyTextChange(tree: Tree, prev: string, next: string): TextEdi
     oldEndPosition: { row: oldEndPoint.row, column: oldEndPoint.column },
     newEndPosition: { row: newEndPoint.row, column: newEndPoint.column },
   });
-  return edit;
 }
 
 export interface DocumentCacheOptions {
@@ -110,6 +164,10 @@ export interface DocumentCacheOptions {
   retryFirstMs?: number;
   /** See TREE_CHARS. */
   treeChars?: number;
+  /** See KEYSTROKE_PARSE_MS (tests: 0 answers every edit of a parsed document from a window; Infinity, never). */
+  keystrokeParseMs?: number;
+  /** See WINDOW_CHARS. */
+  windowChars?: number;
   /** Clock in ms (tests). */
   now?: () => number;
 }
@@ -125,13 +183,24 @@ export class DocumentCache {
   private readonly parseTimeoutMs: number;
   private readonly retryFirstMs: number;
   private readonly treeChars: number;
+  private readonly keystrokeParseMs: number;
+  private readonly windowChars: number;
   private readonly now: () => number;
+  /** This cache's own parser per language for the whole re-parses run in slices (see ResumableParse). */
+  private readonly resumables = new Map<LanguageName, Promise<ResumableParse | undefined>>();
+  private readonly resumablesLoaded: ResumableParse[] = [];
+  /** Documents with a provisional structure whose whole re-parse is to be finished between requests, oldest first. */
+  private readonly unsettled = new Set<string>();
+  private catchUpScheduled = false;
+  private settledWaiters: (() => void)[] = [];
 
   constructor(options: DocumentCacheOptions = {}) {
     this.limit = options.limit ?? 8;
     this.parseTimeoutMs = options.parseTimeoutMs ?? 200;
     this.retryFirstMs = options.retryFirstMs ?? RETRY_FIRST_MS;
     this.treeChars = options.treeChars ?? TREE_CHARS;
+    this.keystrokeParseMs = options.keystrokeParseMs ?? KEYSTROKE_PARSE_MS;
+    this.windowChars = options.windowChars ?? WINDOW_CHARS;
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -155,20 +224,35 @@ export class DocumentCache {
 
   private async computeNow(path: string, languageId: string, version: number, text: string): Promise<DocumentStructure> {
     const old = this.entries.get(path);
-    if (old && old.version === version && old.text.length === text.length && old.text === text) {
+    // A parsed document whose tree was freed (see TREE_CHARS) and is asked for again (focused, about to be edited) is
+    // parsed whole now, so that its next keystroke re-parses from a tree instead of parsing the whole file.
+    const freed = old && !old.tree && old.structure.language !== undefined && !old.structure.fallback;
+    if (old && !freed && old.text.length === text.length && old.text === text) {
+      // The same text (a new version number alone changes nothing parsed).
+      old.version = version;
       this.touch(path, old);
       return old.structure;
     }
     const language = resolveLanguage(languageId) ?? resolveLanguage(path);
     const t0 = performance.now();
+    const back = old?.pending;
+    if (old && back && back.baseText.length === text.length && back.baseText === text) {
+      // Back to the text of the last whole parse (a change undone): its tree and structure, as they were.
+      await this.dropUnfinished(old);
+      const entry: Entry = { ...old, version, text, parseable: back.baseParseable, check: back.baseCheck, pending: undefined, importStarts: back.base.importStarts };
+      entry.structure = { tags: back.base.tags, imports: back.base.imports, language, parseMs: performance.now() - t0 };
+      this.touch(path, entry);
+      if (this.unsettled.delete(path)) this.notifyIfSettled();
+      return entry.structure;
+    }
     // The previous version's tree, rewritten text and structure are reused when they are of the same language.
     const previous = old?.tree && old.parseable !== undefined && old.importStarts && old.structure.language === language
       ? { text: old.text, tree: old.tree, parseable: old.parseable, structure: { ...old.structure, importStarts: old.importStarts } }
       : undefined;
-    let tree: Tree | undefined;
+    if (old) await this.dropUnfinished(old);
+    let parsed: Reparsed | undefined;
     let parseable: Parseable | undefined;
     let fallback: FallbackReason | undefined;
-    let edit: TextEdit | undefined;
     let check: ParseCheck | undefined;
     const memo = old?.timedOut && old.structure.language === language ? old.timedOut : undefined;
     const now = this.now();
@@ -180,36 +264,196 @@ export class DocumentCache {
       fallback = check.reason ?? 'timeout';
     }
     else if (previous) {
-      edit = applyTextChange(previous.tree, previous.text, text);
+      const edit = findChange(previous.text, text);
       check = old!.check ? checkAfterEdit(previous.text, old!.check, text, edit) : checkParseable(text);
       fallback = check.reason;
       if (!fallback) {
         parseable = updateParseable(language, previous.parseable, text, edit);
-        this.parses++;
-        tree = await parseParseable(language, parseable.text, { oldTree: previous.tree, timeoutMs: this.parseTimeoutMs });
+        // What the whole re-parse starts from: the last whole parse (its tree, kept as it was), and every change since
+        // as one edit (tree-sitter's re-parse after several edits of one tree can recover from an error differently
+        // than after the one edit they make together, which is what a whole parse after a single change reads).
+        const from = old!.pending;
+        const base = from
+          ? { ...from, parsed: undefined, edit: composeEdits(from.edit, edit) }
+          : { baseText: previous.text, baseParseable: previous.parseable, baseCheck: old!.check, base: previous.structure, edit };
+        const edited = previous.tree.copy();
+        editTree(edited, base.baseText, text, base.edit);
+        parsed = await this.reparse(language, previous.tree, text, parseable, { ...base, edited }, !from, old!.stepsPerChar);
       }
     } else if ((fallback = (check = checkParseable(text)).reason) === undefined) {
       parseable = rewrite(language, text);
       this.parses++;
-      tree = await parseParseable(language, parseable.text, { timeoutMs: this.parseTimeoutMs });
+      const steps = { count: 0 };
+      const tree = await parseParseable(language, parseable.text, { timeoutMs: this.parseTimeoutMs, steps });
+      if (tree) parsed = { tree, structure: fullStructure(language, tree, text), stepsPerChar: steps.count / Math.max(1, text.length) };
     }
-    if (language && !fallback && !tree) fallback = 'timeout';
+    if (language && !fallback && !parsed) fallback = 'timeout';
     const parseMs = performance.now() - t0;
     let entry: Entry;
-    if (tree && language) {
-      const s = previous && edit
-        ? updateStructure(language, previous.tree, tree, previous.structure, edit, previous.text, text)
-        : fullStructure(language, tree, text);
-      entry = { version, text, check, tree, parseable, importStarts: s.importStarts, structure: { tags: s.tags, imports: s.imports, language, parseMs } };
+    if (parsed && language) {
+      const s = parsed.structure;
+      const stepsPerChar = parsed.stepsPerChar ?? old?.stepsPerChar;
+      entry = { version, text, check, tree: parsed.tree, parseable, importStarts: s.importStarts, structure: { tags: s.tags, imports: s.imports, language, parseMs }, pending: parsed.pending, stepsPerChar };
+      if (parsed.pending) entry.structure.provisional = true;
     } else {
       entry = { version, text, check, structure: { tags: [], imports: [], language, fallback, parseMs } };
       if (fallback === 'timeout') {
         entry.timedOut = timedOut ?? { chars: text.length, at: now, waitMs: memo ? Math.min(RETRY_MAX_MS, memo.waitMs * 2) : this.retryFirstMs };
       }
     }
-    old?.tree?.delete();
+    if (old?.tree && old.tree !== entry.tree) old.tree.delete();
     this.touch(path, entry);
+    if (entry.pending) {
+      this.unsettled.delete(path);
+      this.unsettled.add(path);
+      this.scheduleCatchUp();
+    } else if (this.unsettled.delete(path)) this.notifyIfSettled();
     return entry.structure;
+  }
+
+  /**
+   * The tree and structure of `text` from the last whole parse (`lastTree`, a tree of `base.baseText`; `base.edited`,
+   * a copy of it edited to match `text`): the whole re-parse when it fits the keystroke's budget (`tryWhole`; not tried
+   * again while the document is provisional: the change that made it run over, an unclosed brace, is usually still
+   * there), else a window's (pending: finished between requests), else (no window: a statement longer than
+   * WINDOW_CHARS) the whole re-parse within the document's budget. Undefined when that runs over too. The caller
+   * frees `lastTree` unless it is the result's tree; `base.edited` is freed here unless the result is pending.
+   */
+  private async reparse(language: LanguageName, lastTree: Tree, text: string, parseable: Parseable, base: Pending, tryWhole: boolean, stepsPerChar: number | undefined): Promise<Reparsed | undefined> {
+    const resumable = await this.resumable(language);
+    const windowed = Number.isFinite(this.keystrokeParseMs);
+    const done = (tree: Tree, structure: UpdatableStructure): Reparsed => {
+      base.edited.delete();
+      return { tree, structure };
+    };
+    if (tryWhole && resumable && this.keystrokeParseMs > 0) {
+      this.parses++;
+      // The whole re-parse may do a window's worth of this document's parse work (its steps per character, measured
+      // on its last parse from scratch, times WINDOW_CHARS: 116-137 steps in effect's longest modules, where removing
+      // a line inside a comment takes 31-92 and one that closes a brace hundreds to thousands); so the same edit
+      // always takes the same path. The keystroke's CPU budget still bounds it where no count was measured.
+      const maxSteps = windowed && stepsPerChar !== undefined ? Math.ceil(stepsPerChar * this.windowChars) : undefined;
+      const budgetMs = maxSteps === undefined ? Math.min(this.keystrokeParseMs, this.parseTimeoutMs) : this.parseTimeoutMs;
+      const tree = resumable.step(base, parseable.text, base.edited, budgetMs, maxSteps);
+      if (tree) {
+        const dirty = changedStatements(base.edited, tree, base.edit);
+        if (!windowed || rangesChars(dirty) <= this.windowChars) return done(tree, structureAfter(language, tree, base.base, base.edit, base.baseText, text, dirty));
+        base.parsed = tree; // moved more than a window: its structure is computed between requests
+      }
+    }
+    const window = windowed ? editWindow(base.edited, text, base.edit.start, base.edit.newEnd, this.windowChars) : undefined;
+    if (window) {
+      const part = await parseParseable(language, parseable.text, { includedRanges: [window.range], timeoutMs: this.parseTimeoutMs });
+      try {
+        if (part && windowParsedAlike(part, window)) {
+          return { tree: lastTree, pending: base, structure: mergeStructure(language, part, base.base, base.edit, base.baseText, text, [window.range]) };
+        }
+      } finally {
+        part?.delete();
+      }
+    }
+    this.parses++;
+    const tree = base.parsed ?? (resumable ? resumable.step(base, parseable.text, base.edited, this.parseTimeoutMs) : await parseParseable(language, parseable.text, { oldTree: base.edited, timeoutMs: this.parseTimeoutMs }));
+    if (!tree) {
+      resumable?.reset();
+      base.edited.delete();
+      return undefined;
+    }
+    return done(tree, updateStructure(language, base.edited, tree, base.base, base.edit, base.baseText, text));
+  }
+
+  /** This cache's resumable parser for `language` (undefined when the grammar does not load). */
+  private resumable(language: LanguageName): Promise<ResumableParse | undefined> {
+    let r = this.resumables.get(language);
+    if (!r) {
+      r = newParser(language).then((p) => {
+        if (!p) return undefined;
+        const resumable = new ResumableParse(p);
+        this.resumablesLoaded.push(resumable);
+        return resumable;
+      });
+      this.resumables.set(language, r);
+    }
+    return r;
+  }
+
+  /** Drops `e`'s unfinished whole re-parse and frees its trees but the last whole parse's (a new version replaces `e`). */
+  private async dropUnfinished(e: Entry): Promise<void> {
+    const p = e.pending;
+    if (!p) return;
+    const language = e.structure.language;
+    if (language) {
+      const r = await this.resumable(language);
+      if (r?.holds(p)) r.reset();
+    }
+    p.parsed?.delete();
+    p.edited.delete();
+  }
+
+  private scheduleCatchUp(): void {
+    if (this.catchUpScheduled || this.unsettled.size === 0) return;
+    this.catchUpScheduled = true;
+    // After the request that made the work: setImmediate runs once the current message is answered.
+    setImmediate(() => {
+      this.catchUpScheduled = false;
+      const run = this.queue.then(() => this.catchUp());
+      this.queue = run.catch(() => undefined);
+    });
+  }
+
+  /**
+   * One slice of the oldest provisional document's catching up: its whole re-parse (KEYSTROKE_PARSE_MS of CPU), the
+   * statements it changed, their definitions and imports (a window's worth of text), or the merge with the rest.
+   */
+  private async catchUp(): Promise<void> {
+    const path = this.unsettled.values().next().value as string | undefined;
+    if (path === undefined) return this.notifyIfSettled();
+    const e = this.entries.get(path);
+    const p = e?.pending;
+    const language = e?.structure.language;
+    const resumable = language && (await this.resumable(language));
+    if (!e || !p || !e.tree || !e.parseable || !language || !resumable) {
+      this.unsettled.delete(path);
+    } else if (!p.parsed) {
+      p.parsed = resumable.step(p, e.parseable.text, p.edited, this.keystrokeParseMs > 0 ? this.keystrokeParseMs : KEYSTROKE_PARSE_MS);
+    } else if (!p.extracting) {
+      // What the re-parse changed (most of the document: all of it, as a full extraction would), in window-sized pieces.
+      let dirty = changedStatements(p.edited, p.parsed, p.edit);
+      if (rangesChars(dirty) > e.text.length * MAX_DIRTY_SHARE) dirty = [{ startIndex: 0, endIndex: e.text.length }];
+      p.extracting = { dirty, chunks: statementChunks(p.parsed, dirty, this.windowChars), next: 0, fresh: { tags: [], imports: [], importStarts: [] } };
+    } else if (p.extracting.next < p.extracting.chunks.length) {
+      const x = p.extracting;
+      const chunk = [x.chunks[x.next++]];
+      x.fresh.tags.push(...extractTagsIn(language, p.parsed, e.text, chunk));
+      const again = extractImportsIn(language, p.parsed, chunk);
+      x.fresh.imports.push(...again.imports);
+      x.fresh.importStarts.push(...again.starts);
+    } else {
+      const s = combineStructure(p.base, p.edit, p.baseText, e.text, p.extracting.dirty, p.extracting.fresh);
+      e.tree.delete();
+      p.edited.delete();
+      e.tree = p.parsed;
+      e.pending = undefined;
+      e.importStarts = s.importStarts;
+      e.structure = { tags: s.tags, imports: s.imports, language, parseMs: e.structure.parseMs };
+      this.unsettled.delete(path);
+    }
+    if (this.unsettled.size > 0) this.scheduleCatchUp();
+    else this.notifyIfSettled();
+  }
+
+  /**
+   * Resolves once every provisional structure has been replaced by its whole parse's (tests, benchmarks: a document
+   * still being edited keeps starting over).
+   */
+  settled(): Promise<void> {
+    if (this.unsettled.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
+  }
+
+  private notifyIfSettled(): void {
+    if (this.unsettled.size > 0) return;
+    for (const w of this.settledWaiters.splice(0)) w();
   }
 
   private touch(path: string, entry: Entry): void {
@@ -217,18 +461,33 @@ export class DocumentCache {
     this.entries.set(path, entry);
     while (this.entries.size > this.limit) {
       const [k, e] = this.entries.entries().next().value as [string, Entry];
-      e.tree?.delete();
+      this.release(e);
       this.entries.delete(k);
+      this.unsettled.delete(k);
     }
-    // Newest first, trees past the character budget are freed (the entry just asked for always keeps its own).
+    // Newest first, trees past the character budget are freed (the entry just asked for always keeps its own). A
+    // provisional structure then stays as it is (the document's next version is parsed whole).
     let chars = 0;
-    for (const e of [...this.entries.values()].reverse()) {
+    for (const [k, e] of [...this.entries].reverse()) {
       if (!e.tree) continue;
       chars += e.text.length;
       if (e === entry || chars <= this.treeChars) continue;
-      e.tree.delete();
-      e.tree = e.parseable = e.importStarts = undefined;
+      this.release(e);
+      e.tree = e.parseable = e.importStarts = e.pending = undefined;
+      this.unsettled.delete(k);
     }
+    this.notifyIfSettled();
+  }
+
+  /** Frees `e`'s trees (its unfinished whole re-parse, if any, is dropped first: it reads the tree). */
+  private release(e: Entry): void {
+    const p = e.pending;
+    if (p) {
+      for (const r of this.resumablesLoaded) if (r.holds(p)) r.reset();
+      p.parsed?.delete();
+      p.edited.delete();
+    }
+    e.tree?.delete();
   }
 
   /**
@@ -238,7 +497,7 @@ export class DocumentCache {
    */
   treeOf(path: string, text: string): Tree | undefined {
     const e = this.entries.get(path);
-    if (!e?.tree || this.computing === path || e.text.length !== text.length || e.text !== text) return undefined;
+    if (!e?.tree || e.pending || this.computing === path || e.text.length !== text.length || e.text !== text) return undefined;
     return e.tree;
   }
 
@@ -250,12 +509,18 @@ export class DocumentCache {
   }
 
   forget(path: string): void {
-    this.entries.get(path)?.tree?.delete();
+    const e = this.entries.get(path);
+    if (e) this.release(e);
     this.entries.delete(path);
+    if (this.unsettled.delete(path)) this.notifyIfSettled();
   }
 
   dispose(): void {
-    for (const e of this.entries.values()) e.tree?.delete();
+    for (const e of this.entries.values()) this.release(e);
     this.entries.clear();
+    this.unsettled.clear();
+    this.notifyIfSettled();
+    for (const r of this.resumablesLoaded.splice(0)) r.delete();
+    this.resumables.clear();
   }
 }

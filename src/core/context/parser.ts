@@ -8,7 +8,7 @@
 import * as safeFs from '../workerSafeFs';
 import { createRequire } from 'module';
 import * as path from 'path';
-import type { Language as LanguageT, Parser as ParserT, Tree } from 'web-tree-sitter';
+import type { Language as LanguageT, Parser as ParserT, Range, Tree } from 'web-tree-sitter';
 import { LANGUAGES, languageForId, languageForPath, type LanguageName } from './languages';
 import { parseableText } from './grammarQuirks';
 import { acceptCompiledGrammars, compiledWasm, runtimeOptions, standInFor } from './wasmModules';
@@ -45,6 +45,15 @@ export interface ParseOptions {
   oldTree?: Tree;
   /** Parse budget in CPU milliseconds (default DEFAULT_PARSE_TIMEOUT_MS); over it, parse gives up and callers fall back. */
   timeoutMs?: number;
+  /** Parse only these ranges of the text (offsets and positions stay the text's): the statements around an edit. */
+  includedRanges?: Range[];
+  /**
+   * Give up after this many parse steps (tree-sitter reports progress every 100 parser operations): a budget of work
+   * that, unlike CPU time, does not depend on the machine or its load, so the same edit always takes the same path.
+   */
+  maxSteps?: number;
+  /** Counts the parse steps taken (see maxSteps). */
+  steps?: { count: number };
 }
 
 let wasmDir: string | undefined;
@@ -289,7 +298,53 @@ function cpuMs(): number {
 /** Characters handed to the parser per read (see runParser). 1,024: a re-parse ~5x faster than 10 KB, a full parse the same. */
 const READ_CHUNK_CHARS = 1024;
 
-function runParser(parser: Parser, text: string, options: ParseOptions): Tree | undefined {
+/**
+ * A parser of its own for the long parses that are run in slices (ResumableParse): tree-sitter resumes an interrupted
+ * parse on the parser's next call, so no other parse may use that parser in between.
+ */
+export async function newParser(name: LanguageName): Promise<Parser | undefined> {
+  const language = await loadLanguage(name);
+  if (!language) return undefined;
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return parser;
+}
+
+/**
+ * One whole-document parse run in slices of CPU time on a parser of its own: `step` parses for at most a budget and
+ * returns the tree once done, else undefined (the parser keeps its progress; the next `step` with the same `key`
+ * resumes it). A step with another key, or `reset`, drops the unfinished parse. The old tree and text of an unfinished
+ * parse must not change (the caller resets before it edits the tree).
+ */
+export class ResumableParse {
+  private key: object | undefined;
+
+  constructor(private readonly parser: Parser) {}
+
+  step(key: object, text: string, oldTree: Tree | undefined, budgetMs: number, maxSteps?: number): Tree | undefined {
+    if (this.key !== key) this.reset();
+    this.key = key;
+    const tree = runParser(this.parser, text, { oldTree, timeoutMs: budgetMs, maxSteps }, true);
+    if (tree) this.key = undefined;
+    return tree;
+  }
+
+  /** True while a parse for `key` is unfinished (its old tree must not be edited). */
+  holds(key: object): boolean {
+    return this.key === key;
+  }
+
+  reset(): void {
+    if (this.key !== undefined) this.parser.reset();
+    this.key = undefined;
+  }
+
+  delete(): void {
+    this.parser.delete();
+  }
+}
+
+function runParser(parser: Parser, text: string, options: ParseOptions, resumable = false): Tree | undefined {
   // The budget is CPU time, not wall time: on a busy machine (other processes, a loaded CI box) a small file must not
   // fall back just because this process was waiting for a core. Reading the CPU clock is a system call (the process's
   // clock, used where node has no thread clock, sums every thread), and tree-sitter calls back every ~100 parse steps
@@ -300,7 +355,11 @@ function runParser(parser: Parser, text: string, options: ParseOptions): Tree | 
   const wallStart = performance.now();
   let cpuStart: number | undefined;
   let calls = 0;
+  let steps = 0;
+  const { maxSteps, steps: counter } = options;
   const overBudget = () => {
+    if (counter) counter.count++;
+    if (maxSteps !== undefined && ++steps > maxSteps) return true;
     if (performance.now() - wallStart <= budget || (++calls & 7) !== 1) return false;
     cpuStart ??= cpuMs();
     return cpuMs() - cpuStart > budget;
@@ -310,9 +369,9 @@ function runParser(parser: Parser, text: string, options: ParseOptions): Tree | 
   // Read in small chunks: given a string, web-tree-sitter copies 10 KB (a JavaScript loop) each time the parser asks
   // for text, and a re-parse asks at every reused subtree: ~40 ms of copying per keystroke in a 28,000-line file.
   const read = (index: number) => text.slice(index, index + READ_CHUNK_CHARS);
-  const tree = parser.parse(read, options.oldTree ?? null, { progressCallback });
+  const tree = parser.parse(read, options.oldTree ?? null, { progressCallback, includedRanges: options.includedRanges });
   if (!tree) {
-    parser.reset(); // a cancelled parse would otherwise resume on the next call
+    if (!resumable) parser.reset(); // a cancelled parse would otherwise resume on the next call
     return undefined;
   }
   return tree;

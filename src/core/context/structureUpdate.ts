@@ -18,7 +18,7 @@ export interface TextEdit {
 }
 
 /** Past this share of the document to query again, a full extraction is as cheap and simpler. */
-const MAX_DIRTY_SHARE = 0.5;
+export const MAX_DIRTY_SHARE = 0.5;
 
 /** Definitions and imports of a document, with each import's start offset (parallel to `imports`). */
 export interface UpdatableStructure {
@@ -27,10 +27,7 @@ export interface UpdatableStructure {
   importStarts: number[];
 }
 
-/**
- * Definitions and imports of `next`. `oldTree` is the tree of `prev` already edited with `edit` (and used to parse
- * `newTree`): their changed ranges say where the syntax moved beyond the edited text.
- */
+/** Definitions and imports of `next`. `oldTree` is the tree of `prev` already edited with `edit` (and used to parse `newTree`). */
 export function updateStructure(
   name: LanguageName,
   oldTree: Tree,
@@ -40,10 +37,70 @@ export function updateStructure(
   prev: string,
   next: string,
 ): UpdatableStructure {
+  return structureAfter(name, newTree, old, edit, prev, next, changedStatements(oldTree, newTree, edit));
+}
+
+/** mergeStructure over `next`'s whole tree, or a full extraction when `dirty` is most of the document. */
+export function structureAfter(
+  name: LanguageName,
+  tree: Tree,
+  old: UpdatableStructure,
+  edit: TextEdit,
+  prev: string,
+  next: string,
+  dirty: readonly IndexRange[],
+): UpdatableStructure {
+  if (rangesChars(dirty) > next.length * MAX_DIRTY_SHARE) return fullStructure(name, tree, next);
+  return mergeStructure(name, tree, old, edit, prev, next, dirty);
+}
+
+/**
+ * The top-level statements of `newTree` that the edit or the re-parse touched (`oldTree` is the tree of the previous
+ * text, already edited with `edit`, and used to parse `newTree`): their changed ranges say where the syntax moved
+ * beyond the edited text.
+ */
+export function changedStatements(oldTree: Tree, newTree: Tree, edit: TextEdit): IndexRange[] {
   const spans: IndexRange[] = oldTree.getChangedRanges(newTree).map((r) => ({ startIndex: r.startIndex, endIndex: r.endIndex }));
   spans.push({ startIndex: edit.start, endIndex: edit.newEnd });
-  const dirty = touchedStatements(newTree.rootNode, spans);
-  if (dirty.reduce((n, r) => n + r.endIndex - r.startIndex, 0) > next.length * MAX_DIRTY_SHARE) return fullStructure(name, newTree, next);
+  return touchedStatements(newTree.rootNode, spans);
+}
+
+/** Characters the ranges cover. */
+export function rangesChars(ranges: readonly IndexRange[]): number {
+  return ranges.reduce((n, r) => n + r.endIndex - r.startIndex, 0);
+}
+
+/**
+ * Definitions and imports of `next` from those of `prev` (`old`), given the ranges of `next` (whole top-level
+ * statements, holding everything the edit changed) whose definitions are to be found again in `tree`: every other
+ * definition is kept, moved by the edit's length and line count. `tree` is `next`'s whole tree, or a tree of `next`
+ * parsed over `dirty` only.
+ */
+export function mergeStructure(
+  name: LanguageName,
+  tree: Tree,
+  old: UpdatableStructure,
+  edit: TextEdit,
+  prev: string,
+  next: string,
+  dirty: readonly IndexRange[],
+): UpdatableStructure {
+  const again = extractImportsIn(name, tree, dirty);
+  return combineStructure(old, edit, prev, next, dirty, { tags: extractTagsIn(name, tree, next, dirty), imports: again.imports, importStarts: again.starts });
+}
+
+/**
+ * mergeStructure with the definitions and imports of `dirty` already extracted (`fresh`: in one go, or piece by piece
+ * between requests, see statementChunks).
+ */
+export function combineStructure(
+  old: UpdatableStructure,
+  edit: TextEdit,
+  prev: string,
+  next: string,
+  dirty: readonly IndexRange[],
+  fresh: UpdatableStructure,
+): UpdatableStructure {
   const delta = edit.newEnd - edit.oldEnd;
   const lineDelta = newlines(next, edit.start, edit.newEnd) - newlines(prev, edit.start, edit.oldEnd);
   const inDirty = (start: number, end: number) => dirty.some((r) => start < r.endIndex && r.startIndex < end);
@@ -55,8 +112,7 @@ export function updateStructure(
     else continue; // overlaps the edit: its statement is dirty and queried again
     if (!inDirty(moved.startIndex, moved.endIndex)) kept.push(moved);
   }
-  const fresh = extractTagsIn(name, newTree, next, dirty);
-  const tags = kept.concat(fresh).sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+  const tags = kept.concat(fresh.tags).sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   // Imports: the same, by start offset (an import lies inside one top-level statement).
   const imports: { ref: ImportRef; start: number }[] = [];
   old.imports.forEach((ref, i) => {
@@ -66,10 +122,40 @@ export function updateStructure(
     const start = after ? was + delta : was;
     if (!inDirty(start, start + 1)) imports.push({ ref: after && lineDelta !== 0 ? { ...ref, line: ref.line + lineDelta } : ref, start });
   });
-  const again = extractImportsIn(name, newTree, dirty);
-  again.imports.forEach((ref, i) => imports.push({ ref, start: again.starts[i] }));
+  fresh.imports.forEach((ref, i) => imports.push({ ref, start: fresh.importStarts[i] }));
   imports.sort((a, b) => a.start - b.start);
   return { tags, imports: imports.map((x) => x.ref), importStarts: imports.map((x) => x.start) };
+}
+
+/**
+ * `ranges` (unions of whole top-level statements of `tree`) cut into pieces of whole statements of about `chars`
+ * characters each (a statement longer than that is a piece of its own): every definition lies in one statement, so
+ * extracting piece by piece finds what one extraction over `ranges` finds.
+ */
+export function statementChunks(tree: Tree, ranges: readonly IndexRange[], chars: number): IndexRange[] {
+  const chunks: IndexRange[] = [];
+  for (const r of ranges) {
+    let start = r.startIndex;
+    for (let child = tree.rootNode.firstChildForIndex(r.startIndex); child && child.endIndex < r.endIndex; child = child.nextSibling) {
+      if (child.endIndex - start >= chars) {
+        chunks.push({ startIndex: start, endIndex: child.endIndex });
+        start = child.endIndex;
+      }
+    }
+    if (start < r.endIndex) chunks.push({ startIndex: start, endIndex: r.endIndex });
+  }
+  return chunks;
+}
+
+/**
+ * The one contiguous change from `a`'s old text to the text after `b`, where `a` took the old text to a middle one
+ * and `b` (in the middle text's offsets) took it to the last: the span holding both, in each text's offsets.
+ */
+export function composeEdits(a: TextEdit, b: TextEdit): TextEdit {
+  const start = Math.min(a.start, b.start);
+  // The end of the changed span in the middle text: a's new end, or b's old end when b reaches past it.
+  const middleEnd = Math.max(a.newEnd, b.oldEnd);
+  return { start, oldEnd: a.oldEnd + (middleEnd - a.newEnd), newEnd: middleEnd + (b.newEnd - b.oldEnd) };
 }
 
 /** Definitions and imports of a parsed document, extracted in full. */
@@ -82,7 +168,7 @@ export function fullStructure(name: LanguageName, tree: Tree, text: string): Upd
  * The ranges of the root's children (top-level statements) that meet any span, boundaries included (text typed right
  * after a statement may extend it), merged. Every definition lies inside one top-level statement.
  */
-function touchedStatements(root: Node, spans: readonly IndexRange[]): IndexRange[] {
+export function touchedStatements(root: Node, spans: readonly IndexRange[]): IndexRange[] {
   const hit: IndexRange[] = [];
   for (const span of spans) {
     for (let child = root.firstChildForIndex(Math.max(0, span.startIndex - 1)); child && child.startIndex <= span.endIndex; child = child.nextSibling) {

@@ -53,7 +53,8 @@ test('after random edits, the updated definitions and imports equal a full extra
     // multi-byte text must stay right.
     const one = fs.readFileSync(path.join(LANG_DIR, file), 'utf8');
     let text = Array.from({ length: 8 }, (_, i) => `${one}\n${language === 'python' || language === 'ruby' ? '#' : '//'} séparateur ${i} ✓\n`).join('');
-    const cache = new DocumentCache({ limit: 2, parseTimeoutMs: 5000 });
+    // Every edit re-parsed whole (test/unit/context/boundedParse.test.ts covers the keystroke's window).
+    const cache = new DocumentCache({ limit: 2, parseTimeoutMs: 5000, keystrokeParseMs: Infinity });
     let previous = await cache.get(file, language, 0, text);
     for (let v = 1; v <= 40; v++) {
       text = randomEdit(text, r);
@@ -141,13 +142,16 @@ test('trees past the character budget are freed, oldest first; a freed document 
   assert.equal(cache.treesKept(), 2);
   await cache.get('c.ts', 'typescript', 1, a.replace(/\ba(\d)/g, 'c$1'));
   assert.equal(cache.treesKept(), 2, "a.ts's tree was freed");
-  // Asked again unchanged, a.ts answers from what it kept, and keeps its tree freed.
+  // Asked again unchanged (focused again), a.ts is parsed whole then, off its next keystroke's path.
+  const parses = cache.parses;
   assert.deepEqual((await cache.get('a.ts', 'typescript', 1, a)).tags.map((t) => t.name).slice(0, 2), ['a0', 'a1']);
+  assert.equal(cache.parses, parses + 1);
+  assert.equal(cache.treesKept(), 2, 'a.ts has its tree back, b.ts lost its');
   const edited = a.replace('return x + 3;', 'const y = x * 2;\n  return y + 3;');
   const next = await cache.get('a.ts', 'typescript', 2, edited);
   assert.equal(next.fallback, undefined);
   assert.deepEqual(next.tags, await fullTags('typescript', edited));
-  assert.equal(cache.treesKept(), 2, 'a.ts has its tree back, b.ts (now the oldest) lost its');
+  assert.equal(cache.treesKept(), 2, 'a.ts kept its tree');
   // A document bigger than the budget keeps its own tree while it is the one asked for.
   const tight = new DocumentCache({ parseTimeoutMs: 5000, treeChars: 10 });
   await tight.get('a.ts', 'typescript', 1, a);
