@@ -117,12 +117,18 @@ export function indexParsedText(language: LanguageName, text: string, tree: Tree
   };
 }
 
-/** Read a local file and index it: what an index worker does with a file it is sent by path. */
-export async function indexLocalFile(language: LanguageName, absPath: string, options: FileIndexOptions): Promise<LocalFileIndex> {
+/**
+ * Read a local file and index it: what an index worker does with a file it is sent by path. With `deferOver`, a file
+ * bigger than that (but not too big to index) is neither read nor indexed: 'deferred' (another worker will take it).
+ */
+export async function indexLocalFile(language: LanguageName, absPath: string, options: FileIndexOptions): Promise<LocalFileIndex>;
+export async function indexLocalFile(language: LanguageName, absPath: string, options: FileIndexOptions, deferOver: number | undefined): Promise<LocalFileIndex | 'deferred'>;
+export async function indexLocalFile(language: LanguageName, absPath: string, options: FileIndexOptions, deferOver?: number): Promise<LocalFileIndex | 'deferred'> {
   const t0 = performance.now();
-  const source = readLocalSource(absPath, MAX_INDEX_FILE_BYTES);
+  const source = readLocalSource(absPath, Math.min(MAX_INDEX_FILE_BYTES, deferOver ?? Infinity));
   const read = performance.now() - t0;
   if (source.kind === 'gone') return source;
+  if (source.kind === 'too-big' && source.stat.size <= MAX_INDEX_FILE_BYTES) return 'deferred';
   if (source.kind === 'too-big') return { kind: 'indexed', stat: source.stat, result: { tags: [], imports: [], skipped: 'too-big' } };
   const result = await indexFileText(language, source.text, options);
   if (result.timing) result.timing.read = read;

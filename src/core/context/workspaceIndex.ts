@@ -9,7 +9,7 @@ import type { Logger } from '../log';
 import { nullLogger } from '../log';
 import { languageForPath, type LanguageName } from './languages';
 import { addTiming, indexFileText, indexParsedText, timingTotal, MAX_INDEX_FILE_BYTES, type FileIndexResult, type IndexTiming, type IndexedTag, type LocalFileIndex } from './fileIndexer';
-import { defaultWorkerCount, defaultWorkerScript, IndexWorkerPool } from './indexPool';
+import { defaultWorkerCount, defaultWorkerScript, IndexWorkerPool, type WorkerStats } from './indexPool';
 import { ExclusionRules } from './exclude';
 import { walkWorkspace, type WorkspaceFs } from './workspaceFs';
 import type { Tree } from './parser';
@@ -96,7 +96,17 @@ export class WorkspaceIndex {
    * build in workers, the time jobs spent in messages and queued behind their worker's running job; and this thread
    * storing the entries).
    */
-  lastBuild: { wallMs: number; files: number; parsed: number; bytes: number; steps: IndexTiming & { waitAndTransfer: number; ingest: number } } | undefined;
+  lastBuild:
+    | {
+        wallMs: number;
+        files: number;
+        parsed: number;
+        bytes: number;
+        steps: IndexTiming & { waitAndTransfer: number; ingest: number };
+        /** What each index worker did (none for an in-process build). */
+        workerStats: WorkerStats[];
+      }
+    | undefined;
   private readonly workers: number;
   private readonly workerScript: string | undefined;
   private readonly workerMinFiles: number;
@@ -192,6 +202,7 @@ export class WorkspaceIndex {
     this.timing = { read: 0, parse: 0, query: 0, snippets: 0, uses: 0 };
     let ingestMs = 0;
     let transferMs = 0;
+    let workerStats: WorkerStats[] = [];
     const paths = await walkWorkspace(this.wfs, this.rules, { accept: (p) => languageForPath(p) !== undefined, limit: this.maxFiles, signal });
     if (paths.length >= this.maxFiles) this.logger.warn(`context index: stopped at ${this.maxFiles} files`);
     const keep = new Set(paths);
@@ -228,12 +239,13 @@ export class WorkspaceIndex {
       }
     } finally {
       transferMs = pool?.waitAndTransferMs ?? 0;
+      workerStats = pool?.workerStats ?? [];
       await pool?.close();
     }
     onProgress?.({ done: paths.length, total: paths.length });
     let bytes = 0;
     for (const f of this.files.values()) bytes += f.size;
-    this.lastBuild = { wallMs: performance.now() - started, files: this.files.size, parsed, bytes, steps: { ...this.timing, waitAndTransfer: transferMs, ingest: ingestMs } };
+    this.lastBuild = { wallMs: performance.now() - started, files: this.files.size, parsed, bytes, steps: { ...this.timing, waitAndTransfer: transferMs, ingest: ingestMs }, workerStats };
     return { files: this.files.size, parsed };
   }
 
