@@ -8,11 +8,12 @@
 import type { Logger } from '../log';
 import { nullLogger } from '../log';
 import { languageForPath, type LanguageName } from './languages';
-import { addTiming, indexFileText, indexParsedText, timingTotal, MAX_INDEX_FILE_BYTES, type FileIndexResult, type IndexTiming, type IndexedTag, type LocalFileIndex } from './fileIndexer';
+import { addTiming, indexFileText, indexParsedText, timingTotal, usedNames, MAX_INDEX_FILE_BYTES, type FileIndexResult, type IndexTiming, type IndexedTag, type LocalFileIndex } from './fileIndexer';
 import { defaultWorkerCount, defaultWorkerScript, IndexWorkerPool, type WorkerStats } from './indexPool';
 import { ExclusionRules } from './exclude';
 import { walkWorkspace, type WorkspaceFs } from './workspaceFs';
 import type { Tree } from './parser';
+import { detach } from '../strings';
 
 export type { IndexedTag } from './fileIndexer';
 
@@ -24,8 +25,8 @@ export interface IndexedFile {
   tags: IndexedTag[];
   /** Import sources as written. */
   imports: string[];
-  /** The distinct identifiers the file names (see FileIndexResult.uses). */
-  uses?: string[];
+  /** The distinct identifiers the file names, one per line (see FileIndexResult.uses; read with usedNames). */
+  uses?: string;
   /** Why the file has no tags, when it has none for a reason (too-big, minified, timeout). */
   skipped?: string;
 }
@@ -61,8 +62,12 @@ export interface BuildProgress {
   total: number;
 }
 
-/** 3: entries carry `uses` (the identifiers a file names). 4: snippets have inline keys redacted (an index saved before is rebuilt). 5: the one redaction (secret assignments, auth headers, URL credentials, tokens too). */
-const FORMAT_VERSION = 5;
+/**
+ * 3: entries carry `uses` (the identifiers a file names). 4: snippets have inline keys redacted (an index saved before is
+ * rebuilt). 5: the one redaction (secret assignments, auth headers, URL credentials, tokens too). 6: `uses` is one string
+ * of names, one per line (was an array of names).
+ */
+const FORMAT_VERSION = 6;
 /** Files read ahead of the one being parsed and stored during an in-process build. */
 const READ_AHEAD = 16;
 /** With workers, files read and sent to be parsed ahead of the one being stored (keeps every worker's queue full). */
@@ -359,7 +364,7 @@ export class WorkspaceIndex {
     if (!old) return;
     this.revision++;
     this.files.delete(relPath);
-    for (const name of old.uses ?? []) {
+    for (const name of usedNames(old.uses)) {
       const n = (this.useCounts.get(name) ?? 0) - 1;
       if (n > 0) this.useCounts.set(name, n);
       else this.useCounts.delete(name);
@@ -391,7 +396,12 @@ export class WorkspaceIndex {
     this.remove(entry.path);
     this.revision++;
     this.files.set(entry.path, entry);
-    for (const name of entry.uses ?? []) this.useCounts.set(name, (this.useCounts.get(name) ?? 0) + 1);
+    for (const name of usedNames(entry.uses)) {
+      const n = this.useCounts.get(name);
+      // A new key is detached: a name split from a file's `uses` would otherwise keep that whole string alive (see detach).
+      if (n === undefined) this.useCounts.set(detach(name), 1);
+      else this.useCounts.set(name, n + 1);
+    }
     for (const tag of entry.tags) {
       const refs = this.byName.get(tag.name);
       if (refs) refs.push({ file: entry, tag });
@@ -415,7 +425,7 @@ export class WorkspaceIndex {
     if (data.version !== FORMAT_VERSION || !Array.isArray(data.files)) return 0;
     let n = 0;
     for (const f of data.files) {
-      if (typeof f?.path !== 'string' || !Array.isArray(f.tags) || this.rules.excludes(f.path)) continue;
+      if (typeof f?.path !== 'string' || !Array.isArray(f.tags) || (f.uses !== undefined && typeof f.uses !== 'string') || this.rules.excludes(f.path)) continue;
       this.put(f);
       n++;
     }
