@@ -110,6 +110,8 @@ export class WorkspaceIndex {
         steps: IndexTiming & { waitAndTransfer: number; ingest: number };
         /** What each index worker did (none for an in-process build). */
         workerStats: WorkerStats[];
+        /** Wall time of the build's phases (ms): walking the workspace, indexing and storing, closing the pool. */
+        phases: { walk: number; index: number; close: number };
       }
     | undefined;
   private readonly workers: number;
@@ -210,6 +212,8 @@ export class WorkspaceIndex {
     let workerStats: WorkerStats[] = [];
     const paths = await walkWorkspace(this.wfs, this.rules, { accept: (p) => languageForPath(p) !== undefined, limit: this.maxFiles, signal });
     if (paths.length >= this.maxFiles) this.logger.warn(`context index: stopped at ${this.maxFiles} files`);
+    const walked = performance.now();
+    let indexed = walked;
     const keep = new Set(paths);
     for (const p of [...this.files.keys()]) if (!keep.has(p)) this.remove(p);
     let parsed = 0;
@@ -245,12 +249,15 @@ export class WorkspaceIndex {
     } finally {
       transferMs = pool?.waitAndTransferMs ?? 0;
       workerStats = pool?.workerStats ?? [];
+      indexed = performance.now();
       await pool?.close();
     }
     onProgress?.({ done: paths.length, total: paths.length });
     let bytes = 0;
     for (const f of this.files.values()) bytes += f.size;
-    this.lastBuild = { wallMs: performance.now() - started, files: this.files.size, parsed, bytes, steps: { ...this.timing, waitAndTransfer: transferMs, ingest: ingestMs }, workerStats };
+    const end = performance.now();
+    const phases = { walk: walked - started, index: indexed - walked, close: end - indexed };
+    this.lastBuild = { wallMs: end - started, files: this.files.size, parsed, bytes, steps: { ...this.timing, waitAndTransfer: transferMs, ingest: ingestMs }, workerStats, phases };
     return { files: this.files.size, parsed };
   }
 
