@@ -32,8 +32,8 @@ export interface IndexRun {
     index_files_s: number;
     index_mb_s: number;
     index_steps_ms: Record<string, number>;
-    /** Wall time of the build's phases: walk, index (and store), close the pool. */
-    index_phases_ms: Record<string, number>;
+    /** Wall time of the build's phases: walk, index (and store), close the pool; when the pool started (null: none). */
+    index_phases_ms: Record<string, number | null>;
     update_ms: { p50: number; p95: number; max: number };
     /** The same saves, of files open in the editor (re-indexed from the document cache's tree). */
     update_open_ms: { p50: number; p95: number; max: number };
@@ -116,7 +116,7 @@ export async function measureIndexBuild(repo: string, seed: number, log: (line: 
       index_files_s: Math.round((files.length / indexMs) * 1000),
       index_mb_s: r3(indexMbS),
       index_steps_ms: steps,
-      index_phases_ms: Object.fromEntries(Object.entries(build.phases).map(([k, v]) => [k, Math.round(v)])),
+      index_phases_ms: Object.fromEntries(Object.entries(build.phases).map(([k, v]) => [k, v === undefined ? null : Math.round(v)])),
       update_ms: { p50: r3(percentile(updateMs, 50)), p95: r3(percentile(updateMs, 95)), max: r3(Math.max(0, ...updateMs)) },
       update_open_ms: { p50: r3(percentile(updateOpenMs, 50)), p95: r3(percentile(updateOpenMs, 95)), max: r3(Math.max(0, ...updateOpenMs)) },
       rss_after_index_mb: rssIndexMb,

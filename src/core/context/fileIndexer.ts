@@ -4,7 +4,8 @@
  */
 import type { LanguageName } from './languages';
 import { commentPrefix } from './languages';
-import { MAX_PARSE_CHARS, parse, unparseableReason, type Tree } from './parser';
+import { loadLanguage, MAX_PARSE_CHARS, parse, unparseableReason, type Tree } from './parser';
+import { getQuery } from './queries';
 import { readLocalSource, type FileStat } from './workspaceFs';
 import { extractStructure, CONTAINER_KINDS, type Tag } from './structure';
 import { detach } from '../strings';
@@ -117,6 +118,14 @@ export function indexParsedText(language: LanguageName, text: string, tree: Tree
     uses,
     timing: { read: 0, parse: 0, query: t2 - t1, snippets: t3 - t2, uses: t4 - t3 },
   };
+}
+
+/** Load `language`'s grammar and compile the queries indexing uses (otherwise done by the first file's indexing). */
+export async function prepareIndexing(language: LanguageName): Promise<void> {
+  const grammar = await loadLanguage(language);
+  if (!grammar) return;
+  getQuery(language, grammar, 'tags');
+  getQuery(language, grammar, 'imports');
 }
 
 /**

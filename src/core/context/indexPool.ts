@@ -36,6 +36,12 @@ export type IndexJob = FileIndexOptions & IndexSource & {
   modules?: Record<string, WebAssembly.Module>;
 };
 
+/** Sent to every worker before its jobs: load a language's grammar and compile its queries now (see warm()). */
+export interface IndexWarmUp {
+  warm: LanguageName;
+  modules?: Record<string, WebAssembly.Module>;
+}
+
 /** A text job yields a FileIndexResult, a file job a LocalFileIndex. */
 export type IndexReply =
   | { id: number; ok: true; result: FileIndexResult | LocalFileIndex; memory?: WorkerMemory }
@@ -165,6 +171,21 @@ export class IndexWorkerPool {
   /** Live workers. */
   get size(): number {
     return this.slots.length;
+  }
+
+  /**
+   * Have every worker load `language`'s grammar and compile its queries now, while the caller is still busy (walking
+   * the workspace), instead of on its first job of that language. Nothing is answered: a failure shows on the first job.
+   */
+  warm(language: LanguageName): void {
+    void this.modulesFor(language).then((modules) => {
+      if (this.closed) return;
+      for (const slot of this.slots) {
+        const unsent = Object.entries(modules).filter(([file]) => !slot.hasModules.has(file));
+        for (const [file] of unsent) slot.hasModules.add(file);
+        slot.worker.postMessage({ warm: language, ...(unsent.length ? { modules: Object.fromEntries(unsent) } : {}) } satisfies IndexWarmUp);
+      }
+    });
   }
 
   /** Index one file's text in a worker. Rejects when the pool is closed or the worker dies. */

@@ -7,9 +7,9 @@ import { parentPort, workerData } from 'worker_threads';
 import { getHeapStatistics } from 'v8';
 import { setWasmDirectory, wasmHeapBytes } from './parser';
 import { setQueryDirectory } from './queries';
-import { indexFileText, indexLocalFile } from './fileIndexer';
+import { indexFileText, indexLocalFile, prepareIndexing } from './fileIndexer';
 import { adoptCompiledWasm } from './wasmModules';
-import type { IndexJob, IndexReply, IndexWorkerData } from './indexPool';
+import type { IndexJob, IndexReply, IndexWarmUp, IndexWorkerData } from './indexPool';
 
 const data = workerData as IndexWorkerData;
 if (data.wasmDir) setWasmDirectory(data.wasmDir);
@@ -18,9 +18,13 @@ setQueryDirectory(data.queryDir);
 const port = parentPort;
 if (!port) throw new Error('indexWorker must run as a worker thread');
 
-port.on('message', (job: IndexJob) => {
+port.on('message', (job: IndexJob | IndexWarmUp) => {
   // The parent's compiled runtime and grammar: their optimised code is shared, not compiled again here.
   if (job.modules) adoptCompiledWasm(job.modules);
+  if ('warm' in job) {
+    prepareIndexing(job.warm).catch(() => undefined);
+    return;
+  }
   const options = { maxTags: job.maxTags, parseTimeoutMs: job.parseTimeoutMs };
   const work = 'file' in job ? indexLocalFile(job.language, job.file, options, job.deferOver) : indexFileText(job.language, job.text, options);
   work.then(

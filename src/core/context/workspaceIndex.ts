@@ -110,8 +110,11 @@ export class WorkspaceIndex {
         steps: IndexTiming & { waitAndTransfer: number; ingest: number };
         /** What each index worker did (none for an in-process build). */
         workerStats: WorkerStats[];
-        /** Wall time of the build's phases (ms): walking the workspace, indexing and storing, closing the pool. */
-        phases: { walk: number; index: number; close: number };
+        /**
+         * Wall time of the build's phases (ms): walking the workspace, indexing and storing, closing the pool; and when
+         * the pool started, from the build's start, and after how many of the walk's files (undefined: no pool).
+         */
+        phases: { walk: number; index: number; close: number; poolStart?: number; poolStartFiles?: number };
       }
     | undefined;
   private readonly workers: number;
@@ -210,15 +213,46 @@ export class WorkspaceIndex {
     let ingestMs = 0;
     let transferMs = 0;
     let workerStats: WorkerStats[] = [];
-    const paths = await walkWorkspace(this.wfs, this.rules, { accept: (p) => languageForPath(p) !== undefined, limit: this.maxFiles, signal });
+    // The pool starts as soon as the walk has found enough files new to the index, and its workers load the grammar and
+    // compile the queries of the most common language so far while the walk goes on (each worker's start and first
+    // compile took 0.2-0.5 s before its first file, after the walk).
+    let pool: IndexWorkerPool | undefined;
+    let fresh = 0;
+    let poolStart: number | undefined;
+    let poolStartFiles: number | undefined;
+    let walkedFiles = 0;
+    const freshLanguages = new Map<LanguageName, number>();
+    const accept = (p: string): boolean => {
+      const language = languageForPath(p);
+      if (!language) return false;
+      walkedFiles++;
+      if (!pool && fresh < this.workerMinFiles && !this.files.has(p)) {
+        freshLanguages.set(language, (freshLanguages.get(language) ?? 0) + 1);
+        if (++fresh >= this.workerMinFiles) {
+          pool = this.startPool([...freshLanguages].sort((a, b) => b[1] - a[1])[0][0]);
+          if (pool) {
+            poolStart = performance.now() - started;
+            poolStartFiles = walkedFiles;
+          }
+        }
+      }
+      return true;
+    };
+    let paths: string[];
+    try {
+      paths = await walkWorkspace(this.wfs, this.rules, { accept, limit: this.maxFiles, signal });
+    } catch (err) {
+      await (pool as IndexWorkerPool | undefined)?.close();
+      throw err;
+    }
     if (paths.length >= this.maxFiles) this.logger.warn(`context index: stopped at ${this.maxFiles} files`);
+    if (pool) this.logger.info(`context index: parsing ${paths.length} files in ${pool.size} worker threads`);
     const walked = performance.now();
     let indexed = walked;
     const keep = new Set(paths);
     for (const p of [...this.files.keys()]) if (!keep.has(p)) this.remove(p);
     let parsed = 0;
     let lastYield = Date.now();
-    const pool = this.startPool(paths);
     // Reads (and, with a pool, parses) run ahead in a small window; entries are stored in path order.
     const loads: Promise<Loaded>[] = [];
     const ahead = (i: number) => {
@@ -256,21 +290,21 @@ export class WorkspaceIndex {
     let bytes = 0;
     for (const f of this.files.values()) bytes += f.size;
     const end = performance.now();
-    const phases = { walk: walked - started, index: indexed - walked, close: end - indexed };
+    const phases = { walk: walked - started, index: indexed - walked, close: end - indexed, poolStart, poolStartFiles };
     this.lastBuild = { wallMs: end - started, files: this.files.size, parsed, bytes, steps: { ...this.timing, waitAndTransfer: transferMs, ingest: ingestMs }, workerStats, phases };
     return { files: this.files.size, parsed };
   }
 
-  /** A worker pool when the build has enough new files to be worth one, and workers are allowed and available. */
-  private startPool(paths: readonly string[]): IndexWorkerPool | undefined {
+  /**
+   * A worker pool (the build has enough new files to be worth one) when workers are allowed and available, its workers
+   * preparing `language` at once.
+   */
+  private startPool(language: LanguageName): IndexWorkerPool | undefined {
     if (this.workers <= 0 || !this.workerScript) return undefined;
-    let fresh = 0;
-    for (const p of paths) if (!this.files.has(p) && ++fresh >= this.workerMinFiles) break;
-    if (fresh < this.workerMinFiles) return undefined;
     this.workerFailureLogged = false;
     try {
       const pool = new IndexWorkerPool(this.workers, this.workerScript);
-      this.logger.info(`context index: parsing ${paths.length} files in ${pool.size} worker threads`);
+      pool.warm(language);
       return pool;
     } catch (err) {
       this.logger.warn(`context index: no worker threads (${err instanceof Error ? err.message : String(err)}); parsing in-process`);
