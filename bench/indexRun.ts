@@ -39,8 +39,8 @@ export interface IndexRun {
     update_open_ms: { p50: number; p95: number; max: number };
     /** Peak RSS of the process after the build (the engine's build with its worker pool), MB. */
     rss_after_index_mb: number;
-    /** Each index worker: its most V8 heap (committed) and tree-sitter wasm memory after a job (MB), jobs, biggest file (KB). */
-    index_workers: { heap_mb: number; wasm_mb: number; jobs: number; largest_kb: number }[];
+    /** Each index worker: its most V8 heap (committed) and tree-sitter wasm memory after a job (MB), jobs, biggest file (KB), indexing ms. */
+    index_workers: { heap_mb: number; wasm_mb: number; jobs: number; largest_kb: number; busy_ms: number }[];
   };
 }
 
@@ -120,7 +120,7 @@ export async function measureIndexBuild(repo: string, seed: number, log: (line: 
       update_ms: { p50: r3(percentile(updateMs, 50)), p95: r3(percentile(updateMs, 95)), max: r3(Math.max(0, ...updateMs)) },
       update_open_ms: { p50: r3(percentile(updateOpenMs, 50)), p95: r3(percentile(updateOpenMs, 95)), max: r3(Math.max(0, ...updateOpenMs)) },
       rss_after_index_mb: rssIndexMb,
-      index_workers: build.workerStats.map((w) => ({ heap_mb: Math.round(w.heap / 1048576), wasm_mb: Math.round(w.wasm / 1048576), jobs: w.jobs, largest_kb: Math.round(w.largest / 1024) })),
+      index_workers: build.workerStats.map((w) => ({ heap_mb: Math.round(w.heap / 1048576), wasm_mb: Math.round(w.wasm / 1048576), jobs: w.jobs, largest_kb: Math.round(w.largest / 1024), busy_ms: Math.round(w.busyMs) })),
     },
   };
 }

@@ -59,6 +59,8 @@ export interface WorkerStats extends WorkerMemory {
   jobs: number;
   /** Bytes of the biggest file (a file job's stat) or UTF-16 units of the biggest text it indexed. */
   largest: number;
+  /** Its indexing time (ms, the steps of its jobs): how evenly the work was spread. */
+  busyMs: number;
 }
 
 interface Slot {
@@ -159,7 +161,7 @@ export class IndexWorkerPool {
     this.bigFileBytes = options.bigFileBytes ?? BIG_FILE_BYTES;
     const data: IndexWorkerData = { wasmDir: wasmDirectory(), queryDir: queryDirectory() };
     for (let i = 0; i < size; i++) {
-      const slot: Slot = { worker: startWorkerThread(script, data, WORKER_LIMITS), pending: new Set(), hasModules: new Set(), stats: { heap: 0, wasm: 0, jobs: 0, largest: 0 } };
+      const slot: Slot = { worker: startWorkerThread(script, data, WORKER_LIMITS), pending: new Set(), hasModules: new Set(), stats: { heap: 0, wasm: 0, jobs: 0, largest: 0, busyMs: 0 } };
       this.workerStats.push(slot.stats);
       slot.worker.on('message', (reply: IndexReply) => this.settle(reply));
       slot.worker.on('error', (err) => this.lose(slot, err));
@@ -293,8 +295,11 @@ export class IndexWorkerPool {
       return;
     }
     this.jobs.delete(reply.id);
+    const result = reply.ok ? ('kind' in reply.result ? (reply.result.kind === 'indexed' ? reply.result.result : undefined) : reply.result) : undefined;
+    const work = result?.timing ? timingTotal(result.timing) : 0;
     if (reply.ok && job.slot) {
       const stats = job.slot.stats;
+      stats.busyMs += work;
       stats.jobs++;
       if (reply.memory) {
         stats.heap = Math.max(stats.heap, reply.memory.heap);
@@ -305,8 +310,6 @@ export class IndexWorkerPool {
     }
     if (reply.ok && job.postedAt !== undefined) {
       // Counted from the first posting: a deferred job's round trip to the worker that deferred it is waiting too.
-      const result = 'kind' in reply.result ? (reply.result.kind === 'indexed' ? reply.result.result : undefined) : reply.result;
-      const work = result?.timing ? timingTotal(result.timing) : 0;
       this.waitAndTransferMs += Math.max(0, performance.now() - job.postedAt - work);
     }
     this.pump();
