@@ -326,6 +326,10 @@ export class IndexWorkerPool {
         this.jobs.delete(job.message.id);
         job.reject(err);
       }
+    } else {
+      // The next worker is now the first: the big jobs queued for the one that died go to it (nothing else would send
+      // them while the other workers are idle).
+      this.pump();
     }
   }
 

@@ -117,3 +117,27 @@ test('big files go to the first worker only (the others stay small): a worker th
     await pool.close();
   }
 });
+
+test('when the first worker dies, the big files queued for it go to the next one', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pool-big-dies-'));
+  const big = Array.from({ length: 40 }, (_, k) => `export function big_${k}(a: number): number {\n  return a * ${k};\n}\n`).join('');
+  const files = Array.from({ length: 6 }, (_, i) => {
+    const file = path.join(dir, `big${i}.ts`);
+    fs.writeFileSync(file, big);
+    return file;
+  });
+  const pool = new IndexWorkerPool(2, defaultWorkerScript()!, { bigFileBytes: 1000 });
+  try {
+    // Texts over the limit queue for the first worker only; it dies with two of them sent: those two fail, the
+    // other four are taken by the second worker, now the first.
+    const outcomes = files.map((f) => pool.run('typescript', fs.readFileSync(f, 'utf8'), OPTIONS).then(() => 'done', () => 'failed'));
+    await new Promise((r) => setImmediate(r));
+    const workers = (pool as unknown as { slots: { worker: Worker }[] }).slots;
+    await workers[0].worker.terminate();
+    const settled = await Promise.all(outcomes);
+    assert.equal(pool.size, 1);
+    assert.ok(settled.filter((o) => o === 'done').length >= 4, settled.join(', '));
+  } finally {
+    await pool.close();
+  }
+});
