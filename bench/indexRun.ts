@@ -32,11 +32,18 @@ export interface IndexRun {
     index_files_s: number;
     index_mb_s: number;
     index_steps_ms: Record<string, number>;
+    /** Wall time of the build's phases: walk, index (and store), close the pool; when the pool started (null: none). */
+    index_phases_ms: Record<string, number | null>;
     update_ms: { p50: number; p95: number; max: number };
     /** The same saves, of files open in the editor (re-indexed from the document cache's tree). */
     update_open_ms: { p50: number; p95: number; max: number };
+    /** A second build with nothing changed (every file stat'ed, none parsed): wall and CPU ms. */
+    rebuild_ms: number;
+    rebuild_cpu_ms: number;
     /** Peak RSS of the process after the build (the engine's build with its worker pool), MB. */
     rss_after_index_mb: number;
+    /** Each index worker: its most V8 heap (committed) and tree-sitter wasm memory after a job (MB), jobs, biggest file (KB), indexing ms. */
+    index_workers: { heap_mb: number; wasm_mb: number; jobs: number; largest_kb: number; busy_ms: number }[];
   };
 }
 
@@ -79,6 +86,12 @@ export async function measureIndexBuild(repo: string, seed: number, log: (line: 
   const indexMbS = build.bytes / 1048576 / (indexMs / 1000);
   const steps = Object.fromEntries(Object.entries(build.steps).map(([k, v]) => [k, Math.round(v)]));
   log(`index: ${files.length} files, ${(build.bytes / 1048576).toFixed(1)} MB in ${indexMs.toFixed(0)} ms, ${indexCpuMs.toFixed(0)} ms of CPU (${((files.length / indexMs) * 1000).toFixed(0)} files/s, ${indexMbS.toFixed(2)} MB/s), peak RSS ${rssIndexMb} MB; steps (ms summed over threads): ${JSON.stringify(steps)}`);
+  // A second build with nothing changed (what a restored index costs at activation: every file stat'ed, none parsed).
+  const r0 = performance.now();
+  const rcpu0 = process.cpuUsage();
+  await index.build();
+  const rebuildMs = performance.now() - r0;
+  const rcpu = process.cpuUsage(rcpu0);
   // One saved file re-indexed (what a save costs the engine's thread): seeded files of the corpus, in-process.
   const updateMs: number[] = [];
   const pick = rng(seed);
@@ -112,9 +125,13 @@ export async function measureIndexBuild(repo: string, seed: number, log: (line: 
       index_files_s: Math.round((files.length / indexMs) * 1000),
       index_mb_s: r3(indexMbS),
       index_steps_ms: steps,
+      index_phases_ms: Object.fromEntries(Object.entries(build.phases).map(([k, v]) => [k, v === undefined ? null : Math.round(v)])),
+      rebuild_ms: Math.round(rebuildMs),
+      rebuild_cpu_ms: Math.round((rcpu.user + rcpu.system) / 1000),
       update_ms: { p50: r3(percentile(updateMs, 50)), p95: r3(percentile(updateMs, 95)), max: r3(Math.max(0, ...updateMs)) },
       update_open_ms: { p50: r3(percentile(updateOpenMs, 50)), p95: r3(percentile(updateOpenMs, 95)), max: r3(Math.max(0, ...updateOpenMs)) },
       rss_after_index_mb: rssIndexMb,
+      index_workers: build.workerStats.map((w) => ({ heap_mb: Math.round(w.heap / 1048576), wasm_mb: Math.round(w.wasm / 1048576), jobs: w.jobs, largest_kb: Math.round(w.largest / 1024), busy_ms: Math.round(w.busyMs) })),
     },
   };
 }

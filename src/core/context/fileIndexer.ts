@@ -4,14 +4,15 @@
  */
 import type { LanguageName } from './languages';
 import { commentPrefix } from './languages';
-import { MAX_PARSE_CHARS, parse, unparseableReason, type Tree } from './parser';
+import { loadLanguage, MAX_PARSE_CHARS, parse, unparseableReason, type Tree } from './parser';
+import { getQuery } from './queries';
 import { readLocalSource, type FileStat } from './workspaceFs';
 import { extractStructure, CONTAINER_KINDS, type Tag } from './structure';
 import { detach } from '../strings';
 import { forEachWord } from './similarity';
 import { isKeyword } from './keywords';
 import { directMembers, renderDefinition } from './snippets';
-import { redactSecrets } from '../trust/secrets';
+import { hasInlineSecret, redactSecrets } from '../trust/secrets';
 
 export interface IndexedTag {
   name: string;
@@ -32,9 +33,11 @@ export interface FileIndexResult {
   imports: string[];
   /**
    * The distinct identifiers the file's code names (definitions, uses, imports; not its comments or strings as far as
-   * the scan can tell), at most MAX_USES_PER_FILE: the workspace index counts in how many files each name is used.
+   * the scan can tell), at most MAX_USES_PER_FILE, one per line (read them with usedNames): the workspace index counts
+   * in how many files each name is used. One string, not an array: ~200 names a file cross the worker boundary as one
+   * string instead of 200, and the index holds one string per file (sympy: 1,473 strings, 2.4 MB, instead of 308,000).
    */
-  uses?: string[];
+  uses?: string;
   /** Why the file has no tags, when it has none for a reason (minified, timeout). */
   skipped?: string;
   /** Where the time went (ms of the indexing thread); taken off before the entry is stored (see WorkspaceIndex). */
@@ -107,7 +110,7 @@ export function indexParsedText(language: LanguageName, text: string, tree: Tree
   const t2 = performance.now();
   const indexed = toIndexed(tags.slice(0, options.maxTags), text, commentPrefix(language));
   const t3 = performance.now();
-  const uses = identifiersUsed(language, text).filter((name) => redactSecrets(name) === name);
+  const uses = withoutSecrets(identifiersUsed(language, text)).join('\n');
   const t4 = performance.now();
   return {
     tags: indexed,
@@ -117,16 +120,45 @@ export function indexParsedText(language: LanguageName, text: string, tree: Tree
   };
 }
 
-/** Read a local file and index it: what an index worker does with a file it is sent by path. */
-export async function indexLocalFile(language: LanguageName, absPath: string, options: FileIndexOptions): Promise<LocalFileIndex> {
+/** Load `language`'s grammar and compile the queries indexing uses (otherwise done by the first file's indexing). */
+export async function prepareIndexing(language: LanguageName): Promise<void> {
+  const grammar = await loadLanguage(language);
+  if (!grammar) return;
+  getQuery(language, grammar, 'tags');
+  getQuery(language, grammar, 'imports');
+}
+
+/**
+ * Read a local file and index it: what an index worker does with a file it is sent by path. With `deferOver`, a file
+ * bigger than that (but not too big to index) is neither read nor indexed: 'deferred' (another worker will take it).
+ */
+export async function indexLocalFile(language: LanguageName, absPath: string, options: FileIndexOptions): Promise<LocalFileIndex>;
+export async function indexLocalFile(language: LanguageName, absPath: string, options: FileIndexOptions, deferOver: number | undefined): Promise<LocalFileIndex | 'deferred'>;
+export async function indexLocalFile(language: LanguageName, absPath: string, options: FileIndexOptions, deferOver?: number): Promise<LocalFileIndex | 'deferred'> {
   const t0 = performance.now();
-  const source = readLocalSource(absPath, MAX_INDEX_FILE_BYTES);
+  const source = readLocalSource(absPath, Math.min(MAX_INDEX_FILE_BYTES, deferOver ?? Infinity));
   const read = performance.now() - t0;
   if (source.kind === 'gone') return source;
+  if (source.kind === 'too-big' && source.stat.size <= MAX_INDEX_FILE_BYTES) return 'deferred';
   if (source.kind === 'too-big') return { kind: 'indexed', stat: source.stat, result: { tags: [], imports: [], skipped: 'too-big' } };
   const result = await indexFileText(language, source.text, options);
   if (result.timing) result.timing.read = read;
   return { kind: 'indexed', stat: source.stat, result };
+}
+
+/** The names of FileIndexResult.uses (or IndexedFile.uses). */
+export function usedNames(uses: string | undefined): string[] {
+  return uses ? uses.split('\n') : [];
+}
+
+/**
+ * `items` without those holding an inline secret (redactSecrets would change them). Checked on all of them joined by
+ * newlines first, which is exact: every secret rule is a regular expression without lookaround or multi-line anchors,
+ * so a match inside one item is a match in the joined text (a newline is a non-word separator for `\b` and `\s`); only
+ * when the joined text holds one is each item checked. Nearly always one check per file instead of one per item.
+ */
+export function withoutSecrets(items: string[]): string[] {
+  return hasInlineSecret(items.join('\n')) ? items.filter((item) => redactSecrets(item) === item) : items;
 }
 
 /** The distinct identifiers of `text` outside line comments (detached copies: they outlive the text). */
@@ -154,15 +186,18 @@ export function identifiersUsed(language: LanguageName, text: string): string[] 
 
 function toIndexed(tags: Tag[], text: string, comment: string): IndexedTag[] {
   const lines = text.split('\n');
-  return tags.map((t) => ({
+  const snippets = tags.map((t) => renderDefinition(t, lines, CONTAINER_KINDS.has(t.kind) ? directMembers(t, tags) : [], comment));
+  // Inline keys are redacted before anything is kept (and persisted with the index): each signature and snippet is
+  // checked only when all of them together hold one (see withoutSecrets).
+  const check = hasInlineSecret([...tags.map((t) => t.signature), ...snippets].join('\n'));
+  return tags.map((t, i) => ({
     name: t.name,
     kind: t.kind,
     line: t.nameLine,
     startLine: t.startLine,
     endLine: t.endLine,
-    // Inline keys are redacted before anything is kept (and persisted with the index).
-    signature: redactSecrets(t.signature),
+    signature: check ? redactSecrets(t.signature) : t.signature,
     // detach: a one-line snippet is a substring of the file (see detach).
-    snippet: detach(redactSecrets(renderDefinition(t, lines, CONTAINER_KINDS.has(t.kind) ? directMembers(t, tags) : [], comment))),
+    snippet: detach(check ? redactSecrets(snippets[i]) : snippets[i]),
   }));
 }

@@ -27,26 +27,58 @@ export type IndexSource = { text: string } | { file: string };
 export type IndexJob = FileIndexOptions & IndexSource & {
   id: number;
   language: LanguageName;
+  /**
+   * A file job whose file is bigger than this (bytes) is not read here: the reply is `deferred`, and the pool sends it
+   * to its first worker, the only one that parses big files (see BIG_FILE_BYTES).
+   */
+  deferOver?: number;
   /** Compiled wasm modules by file, sent with a worker's first job that needs them (see wasmModules.ts). */
   modules?: Record<string, WebAssembly.Module>;
 };
 
+/** Sent to every worker before its jobs: load a language's grammar and compile its queries now (see warm()). */
+export interface IndexWarmUp {
+  warm: LanguageName;
+  modules?: Record<string, WebAssembly.Module>;
+}
+
 /** A text job yields a FileIndexResult, a file job a LocalFileIndex. */
-export type IndexReply = { id: number; ok: true; result: FileIndexResult | LocalFileIndex } | { id: number; ok: false; error: string };
+export type IndexReply =
+  | { id: number; ok: true; result: FileIndexResult | LocalFileIndex; memory?: WorkerMemory }
+  | { id: number; ok: true; deferred: true }
+  | { id: number; ok: false; error: string };
+
+/** A worker's own memory after a job, bytes: its V8 heap (committed) and its tree-sitter wasm memory. */
+export interface WorkerMemory {
+  heap: number;
+  wasm: number;
+}
+
+/** What one worker of a pool did: its most memory after a job (bytes), the jobs it answered, the biggest source it indexed. */
+export interface WorkerStats extends WorkerMemory {
+  jobs: number;
+  /** Bytes of the biggest file (a file job's stat) or UTF-16 units of the biggest text it indexed. */
+  largest: number;
+  /** Its indexing time (ms, the steps of its jobs): how evenly the work was spread. */
+  busyMs: number;
+}
 
 interface Slot {
   worker: Worker;
   pending: Set<number>;
   /** Wasm files whose compiled module this worker has been sent. */
   hasModules: Set<string>;
+  stats: WorkerStats;
 }
 
 interface Job {
   message: IndexJob;
+  /** Only the first worker may take it: a big file (a text over BIG_FILE_BYTES, or a file job deferred by another worker). */
+  big: boolean;
   /** The compiled modules the job needs (runtime and grammar), by file. */
   modules: Record<string, WebAssembly.Module>;
   slot?: Slot;
-  /** When it was posted to its worker. */
+  /** When it was first posted to a worker. */
   postedAt?: number;
   resolve(r: FileIndexResult | LocalFileIndex): void;
   reject(e: Error): void;
@@ -54,6 +86,18 @@ interface Job {
 
 /** Jobs sent to one worker at a time: one running, one waiting in its port (no round trip between files). */
 const MAX_IN_FLIGHT = 2;
+
+/**
+ * Files bigger than this (bytes) are parsed by the pool's first worker only. A worker's tree-sitter wasm memory grows
+ * to hold the biggest tree it ever parsed and never shrinks (it goes when the worker ends, after the build), so with
+ * every worker taking any file each of them grows to the size of the biggest ones: on sympy (1,473 Python files, the
+ * biggest 716 KB) the second worker of two added 60-90 MB to the build's peak RSS. Routed, only one worker grows.
+ * The value: a 256 KB file is where a tree needs more than the runtime's initial wasm memory (32 MB) in the grammars
+ * measured (Python: 440 KB and 340,000 nodes grew it to 38 MB, 337 KB and 200,000 nodes did not; ~100 bytes a node),
+ * so a worker taking only smaller files stays near its initial memory; and 128 KB would route about half of the bytes
+ * of a repository like sympy or effect (10 of 30 MB, 10 of 21 MB) to one worker, which then works alone.
+ */
+export const BIG_FILE_BYTES = 256 * 1024;
 
 /** Workers for a build: one per core, at least 1, at most 4 (each holds a grammar and a wasm heap of its own). */
 export function defaultWorkerCount(): number {
@@ -98,6 +142,8 @@ export class IndexWorkerPool {
   private readonly slots: Slot[] = [];
   private readonly jobs = new Map<number, Job>();
   private readonly queue: Job[] = [];
+  /** Jobs only the first worker takes (see BIG_FILE_BYTES); it takes them before the others. */
+  private readonly bigQueue: Job[] = [];
   private nextId = 1;
   private closed = false;
   /**
@@ -105,11 +151,18 @@ export class IndexWorkerPool {
    * ways, structured clones, and a job waiting behind the one its worker is running.
    */
   waitAndTransferMs = 0;
+  /** What each worker did, in start order (a worker that died keeps its figures). */
+  readonly workerStats: WorkerStats[] = [];
 
-  constructor(size: number, script: string) {
+  private readonly bigFileBytes: number;
+
+  /** `bigFileBytes`: see BIG_FILE_BYTES (tests set a small one; Infinity: any worker takes any file). */
+  constructor(size: number, script: string, options: { bigFileBytes?: number } = {}) {
+    this.bigFileBytes = options.bigFileBytes ?? BIG_FILE_BYTES;
     const data: IndexWorkerData = { wasmDir: wasmDirectory(), queryDir: queryDirectory() };
     for (let i = 0; i < size; i++) {
-      const slot: Slot = { worker: startWorkerThread(script, data, WORKER_LIMITS), pending: new Set(), hasModules: new Set() };
+      const slot: Slot = { worker: startWorkerThread(script, data, WORKER_LIMITS), pending: new Set(), hasModules: new Set(), stats: { heap: 0, wasm: 0, jobs: 0, largest: 0, busyMs: 0 } };
+      this.workerStats.push(slot.stats);
       slot.worker.on('message', (reply: IndexReply) => this.settle(reply));
       slot.worker.on('error', (err) => this.lose(slot, err));
       slot.worker.on('exit', (code) => this.lose(slot, new Error(`index worker exited with code ${code}`)));
@@ -120,6 +173,21 @@ export class IndexWorkerPool {
   /** Live workers. */
   get size(): number {
     return this.slots.length;
+  }
+
+  /**
+   * Have every worker load `language`'s grammar and compile its queries now, while the caller is still busy (walking
+   * the workspace), instead of on its first job of that language. Nothing is answered: a failure shows on the first job.
+   */
+  warm(language: LanguageName): void {
+    void this.modulesFor(language).then((modules) => {
+      if (this.closed) return;
+      for (const slot of this.slots) {
+        const unsent = Object.entries(modules).filter(([file]) => !slot.hasModules.has(file));
+        for (const [file] of unsent) slot.hasModules.add(file);
+        slot.worker.postMessage({ warm: language, ...(unsent.length ? { modules: Object.fromEntries(unsent) } : {}) } satisfies IndexWarmUp);
+      }
+    });
   }
 
   /** Index one file's text in a worker. Rejects when the pool is closed or the worker dies. */
@@ -144,10 +212,13 @@ export class IndexWorkerPool {
     // gets about its budget of its own thread's time. With a thread clock it is the thread's already.
     const scale = PARSE_BUDGET_PER_THREAD ? 1 : this.slots.length + 1;
     const message: IndexJob = { id, language, ...source, ...options, parseTimeoutMs: options.parseTimeoutMs * scale };
+    // A text's size is known here (UTF-16 units: at most its UTF-8 bytes for ASCII, a fair measure of its tree); a file's
+    // is known to the worker that opens it, which defers a big one.
+    const big = 'text' in source && source.text.length > this.bigFileBytes;
     return new Promise((resolve, reject) => {
-      const job: Job = { message, modules, resolve, reject };
+      const job: Job = { message, big, modules, resolve, reject };
       this.jobs.set(id, job);
-      this.queue.push(job);
+      (big ? this.bigQueue : this.queue).push(job);
       this.pump();
     });
   }
@@ -167,20 +238,34 @@ export class IndexWorkerPool {
     }
   }
 
-  /** Send queued jobs to workers with room, with the compiled modules a worker has not been sent yet. */
+  /**
+   * Send queued jobs to workers with room, with the compiled modules a worker has not been sent yet: big jobs to the
+   * first worker (before anything else), the others to the worker with the fewest jobs.
+   */
   private pump(): void {
-    while (this.queue.length > 0) {
+    for (;;) {
+      const first = this.slots[0];
+      if (first && first.pending.size < MAX_IN_FLIGHT && this.bigQueue.length > 0) {
+        this.send(first, this.bigQueue.shift()!);
+        continue;
+      }
+      if (this.queue.length === 0) return;
       let slot: Slot | undefined;
       for (const s of this.slots) if (s.pending.size < MAX_IN_FLIGHT && (!slot || s.pending.size < slot.pending.size)) slot = s;
       if (!slot) return;
-      const job = this.queue.shift()!;
-      job.slot = slot;
-      job.postedAt = performance.now();
-      slot.pending.add(job.message.id);
-      const unsent = Object.entries(job.modules).filter(([file]) => !slot.hasModules.has(file));
-      for (const [file] of unsent) slot.hasModules.add(file);
-      slot.worker.postMessage(unsent.length ? { ...job.message, modules: Object.fromEntries(unsent) } : job.message);
+      this.send(slot, this.queue.shift()!);
     }
+  }
+
+  private send(slot: Slot, job: Job): void {
+    job.slot = slot;
+    job.postedAt ??= performance.now();
+    slot.pending.add(job.message.id);
+    const unsent = Object.entries(job.modules).filter(([file]) => !slot.hasModules.has(file));
+    for (const [file] of unsent) slot.hasModules.add(file);
+    // Any worker but the first defers a file job whose file turns out big.
+    const deferOver = slot === this.slots[0] || !('file' in job.message) || !Number.isFinite(this.bigFileBytes) ? undefined : this.bigFileBytes;
+    slot.worker.postMessage({ ...job.message, deferOver, ...(unsent.length ? { modules: Object.fromEntries(unsent) } : {}) });
   }
 
   /** Terminate the workers; jobs still running are rejected. */
@@ -190,7 +275,7 @@ export class IndexWorkerPool {
     const slots = this.slots.splice(0);
     const closed = new Error('index worker pool closed');
     for (const s of slots) this.failAll(s, closed);
-    for (const job of this.queue.splice(0)) {
+    for (const job of [...this.queue.splice(0), ...this.bigQueue.splice(0)]) {
       this.jobs.delete(job.message.id);
       job.reject(closed);
     }
@@ -200,11 +285,31 @@ export class IndexWorkerPool {
   private settle(reply: IndexReply): void {
     const job = this.jobs.get(reply.id);
     if (!job) return;
-    this.jobs.delete(reply.id);
     job.slot?.pending.delete(reply.id);
+    if (reply.ok && 'deferred' in reply) {
+      // A big file a worker other than the first opened: queued for the first (its message's time is waiting too).
+      job.big = true;
+      job.slot = undefined;
+      this.bigQueue.push(job);
+      this.pump();
+      return;
+    }
+    this.jobs.delete(reply.id);
+    const result = reply.ok ? ('kind' in reply.result ? (reply.result.kind === 'indexed' ? reply.result.result : undefined) : reply.result) : undefined;
+    const work = result?.timing ? timingTotal(result.timing) : 0;
+    if (reply.ok && job.slot) {
+      const stats = job.slot.stats;
+      stats.busyMs += work;
+      stats.jobs++;
+      if (reply.memory) {
+        stats.heap = Math.max(stats.heap, reply.memory.heap);
+        stats.wasm = Math.max(stats.wasm, reply.memory.wasm);
+      }
+      const size = 'text' in job.message ? job.message.text.length : 'stat' in reply.result ? reply.result.stat.size : 0;
+      stats.largest = Math.max(stats.largest, size);
+    }
     if (reply.ok && job.postedAt !== undefined) {
-      const result = 'kind' in reply.result ? (reply.result.kind === 'indexed' ? reply.result.result : undefined) : reply.result;
-      const work = result?.timing ? timingTotal(result.timing) : 0;
+      // Counted from the first posting: a deferred job's round trip to the worker that deferred it is waiting too.
       this.waitAndTransferMs += Math.max(0, performance.now() - job.postedAt - work);
     }
     this.pump();
@@ -217,10 +322,14 @@ export class IndexWorkerPool {
     if (i >= 0) this.slots.splice(i, 1);
     this.failAll(slot, err);
     if (this.slots.length === 0) {
-      for (const job of this.queue.splice(0)) {
+      for (const job of [...this.queue.splice(0), ...this.bigQueue.splice(0)]) {
         this.jobs.delete(job.message.id);
         job.reject(err);
       }
+    } else {
+      // The next worker is now the first: the big jobs queued for the one that died go to it (nothing else would send
+      // them while the other workers are idle).
+      this.pump();
     }
   }
 

@@ -8,11 +8,12 @@
 import type { Logger } from '../log';
 import { nullLogger } from '../log';
 import { languageForPath, type LanguageName } from './languages';
-import { addTiming, indexFileText, indexParsedText, timingTotal, MAX_INDEX_FILE_BYTES, type FileIndexResult, type IndexTiming, type IndexedTag, type LocalFileIndex } from './fileIndexer';
-import { defaultWorkerCount, defaultWorkerScript, IndexWorkerPool } from './indexPool';
+import { addTiming, indexFileText, indexParsedText, timingTotal, usedNames, MAX_INDEX_FILE_BYTES, type FileIndexResult, type IndexTiming, type IndexedTag, type LocalFileIndex } from './fileIndexer';
+import { defaultWorkerCount, defaultWorkerScript, IndexWorkerPool, type WorkerStats } from './indexPool';
 import { ExclusionRules } from './exclude';
 import { walkWorkspace, type WorkspaceFs } from './workspaceFs';
 import type { Tree } from './parser';
+import { detach } from '../strings';
 
 export type { IndexedTag } from './fileIndexer';
 
@@ -24,8 +25,8 @@ export interface IndexedFile {
   tags: IndexedTag[];
   /** Import sources as written. */
   imports: string[];
-  /** The distinct identifiers the file names (see FileIndexResult.uses). */
-  uses?: string[];
+  /** The distinct identifiers the file names, one per line (see FileIndexResult.uses; read with usedNames). */
+  uses?: string;
   /** Why the file has no tags, when it has none for a reason (too-big, minified, timeout). */
   skipped?: string;
 }
@@ -61,12 +62,22 @@ export interface BuildProgress {
   total: number;
 }
 
-/** 3: entries carry `uses` (the identifiers a file names). 4: snippets have inline keys redacted (an index saved before is rebuilt). 5: the one redaction (secret assignments, auth headers, URL credentials, tokens too). */
-const FORMAT_VERSION = 5;
+/**
+ * 3: entries carry `uses` (the identifiers a file names). 4: snippets have inline keys redacted (an index saved before is
+ * rebuilt). 5: the one redaction (secret assignments, auth headers, URL credentials, tokens too). 6: `uses` is one string
+ * of names, one per line (was an array of names).
+ */
+const FORMAT_VERSION = 6;
 /** Files read ahead of the one being parsed and stored during an in-process build. */
 const READ_AHEAD = 16;
-/** With workers, files read and sent to be parsed ahead of the one being stored (keeps every worker's queue full). */
-const POOL_AHEAD = 64;
+/**
+ * With workers, files sent to be parsed ahead of the one being stored (entries are stored in path order). It must hold
+ * enough small files to keep the other workers busy while the first one parses a run of big files (see BIG_FILE_BYTES),
+ * and enough work in general: in a simulation of two workers (cost by bytes) over the walk order of sympy and effect,
+ * 64 left sympy 1.6% slower with the big files routed and effect 5% slower than 128, which lost nothing against an
+ * unbounded window on either; 256 for margin. What it holds is the entries waiting for an earlier one (~8 KB each).
+ */
+const POOL_AHEAD = 256;
 /** A build uses workers when at least this many files are new to the index (starting workers costs 0.2-0.5 s of CPU). */
 const WORKER_MIN_FILES = 48;
 
@@ -96,7 +107,22 @@ export class WorkspaceIndex {
    * build in workers, the time jobs spent in messages and queued behind their worker's running job; and this thread
    * storing the entries).
    */
-  lastBuild: { wallMs: number; files: number; parsed: number; bytes: number; steps: IndexTiming & { waitAndTransfer: number; ingest: number } } | undefined;
+  lastBuild:
+    | {
+        wallMs: number;
+        files: number;
+        parsed: number;
+        bytes: number;
+        steps: IndexTiming & { waitAndTransfer: number; ingest: number };
+        /** What each index worker did (none for an in-process build). */
+        workerStats: WorkerStats[];
+        /**
+         * Wall time of the build's phases (ms): walking the workspace, indexing and storing, closing the pool; and when
+         * the pool started, from the build's start, and after how many of the walk's files (undefined: no pool).
+         */
+        phases: { walk: number; index: number; close: number; poolStart?: number; poolStartFiles?: number };
+      }
+    | undefined;
   private readonly workers: number;
   private readonly workerScript: string | undefined;
   private readonly workerMinFiles: number;
@@ -192,13 +218,47 @@ export class WorkspaceIndex {
     this.timing = { read: 0, parse: 0, query: 0, snippets: 0, uses: 0 };
     let ingestMs = 0;
     let transferMs = 0;
-    const paths = await walkWorkspace(this.wfs, this.rules, { accept: (p) => languageForPath(p) !== undefined, limit: this.maxFiles, signal });
+    let workerStats: WorkerStats[] = [];
+    // The pool starts as soon as the walk has found enough files new to the index, and its workers load the grammar and
+    // compile the queries of the most common language so far while the walk goes on (each worker's start and first
+    // compile took 0.2-0.5 s before its first file, after the walk).
+    let pool: IndexWorkerPool | undefined;
+    let fresh = 0;
+    let poolStart: number | undefined;
+    let poolStartFiles: number | undefined;
+    let walkedFiles = 0;
+    const freshLanguages = new Map<LanguageName, number>();
+    const accept = (p: string): boolean => {
+      const language = languageForPath(p);
+      if (!language) return false;
+      walkedFiles++;
+      if (!pool && fresh < this.workerMinFiles && !this.files.has(p)) {
+        freshLanguages.set(language, (freshLanguages.get(language) ?? 0) + 1);
+        if (++fresh >= this.workerMinFiles) {
+          pool = this.startPool([...freshLanguages].sort((a, b) => b[1] - a[1])[0][0]);
+          if (pool) {
+            poolStart = performance.now() - started;
+            poolStartFiles = walkedFiles;
+          }
+        }
+      }
+      return true;
+    };
+    let paths: string[];
+    try {
+      paths = await walkWorkspace(this.wfs, this.rules, { accept, limit: this.maxFiles, signal });
+    } catch (err) {
+      await (pool as IndexWorkerPool | undefined)?.close();
+      throw err;
+    }
     if (paths.length >= this.maxFiles) this.logger.warn(`context index: stopped at ${this.maxFiles} files`);
+    if (pool) this.logger.info(`context index: parsing ${paths.length} files in ${pool.size} worker threads`);
+    const walked = performance.now();
+    let indexed = walked;
     const keep = new Set(paths);
     for (const p of [...this.files.keys()]) if (!keep.has(p)) this.remove(p);
     let parsed = 0;
     let lastYield = Date.now();
-    const pool = this.startPool(paths);
     // Reads (and, with a pool, parses) run ahead in a small window; entries are stored in path order.
     const loads: Promise<Loaded>[] = [];
     const ahead = (i: number) => {
@@ -228,25 +288,29 @@ export class WorkspaceIndex {
       }
     } finally {
       transferMs = pool?.waitAndTransferMs ?? 0;
+      workerStats = pool?.workerStats ?? [];
+      indexed = performance.now();
       await pool?.close();
     }
     onProgress?.({ done: paths.length, total: paths.length });
     let bytes = 0;
     for (const f of this.files.values()) bytes += f.size;
-    this.lastBuild = { wallMs: performance.now() - started, files: this.files.size, parsed, bytes, steps: { ...this.timing, waitAndTransfer: transferMs, ingest: ingestMs } };
+    const end = performance.now();
+    const phases = { walk: walked - started, index: indexed - walked, close: end - indexed, poolStart, poolStartFiles };
+    this.lastBuild = { wallMs: end - started, files: this.files.size, parsed, bytes, steps: { ...this.timing, waitAndTransfer: transferMs, ingest: ingestMs }, workerStats, phases };
     return { files: this.files.size, parsed };
   }
 
-  /** A worker pool when the build has enough new files to be worth one, and workers are allowed and available. */
-  private startPool(paths: readonly string[]): IndexWorkerPool | undefined {
+  /**
+   * A worker pool (the build has enough new files to be worth one) when workers are allowed and available, its workers
+   * preparing `language` at once.
+   */
+  private startPool(language: LanguageName): IndexWorkerPool | undefined {
     if (this.workers <= 0 || !this.workerScript) return undefined;
-    let fresh = 0;
-    for (const p of paths) if (!this.files.has(p) && ++fresh >= this.workerMinFiles) break;
-    if (fresh < this.workerMinFiles) return undefined;
     this.workerFailureLogged = false;
     try {
       const pool = new IndexWorkerPool(this.workers, this.workerScript);
-      this.logger.info(`context index: parsing ${paths.length} files in ${pool.size} worker threads`);
+      pool.warm(language);
       return pool;
     } catch (err) {
       this.logger.warn(`context index: no worker threads (${err instanceof Error ? err.message : String(err)}); parsing in-process`);
@@ -347,7 +411,7 @@ export class WorkspaceIndex {
     if (!old) return;
     this.revision++;
     this.files.delete(relPath);
-    for (const name of old.uses ?? []) {
+    for (const name of usedNames(old.uses)) {
       const n = (this.useCounts.get(name) ?? 0) - 1;
       if (n > 0) this.useCounts.set(name, n);
       else this.useCounts.delete(name);
@@ -379,7 +443,12 @@ export class WorkspaceIndex {
     this.remove(entry.path);
     this.revision++;
     this.files.set(entry.path, entry);
-    for (const name of entry.uses ?? []) this.useCounts.set(name, (this.useCounts.get(name) ?? 0) + 1);
+    for (const name of usedNames(entry.uses)) {
+      const n = this.useCounts.get(name);
+      // A new key is detached: a name split from a file's `uses` would otherwise keep that whole string alive (see detach).
+      if (n === undefined) this.useCounts.set(detach(name), 1);
+      else this.useCounts.set(name, n + 1);
+    }
     for (const tag of entry.tags) {
       const refs = this.byName.get(tag.name);
       if (refs) refs.push({ file: entry, tag });
@@ -403,7 +472,7 @@ export class WorkspaceIndex {
     if (data.version !== FORMAT_VERSION || !Array.isArray(data.files)) return 0;
     let n = 0;
     for (const f of data.files) {
-      if (typeof f?.path !== 'string' || !Array.isArray(f.tags) || this.rules.excludes(f.path)) continue;
+      if (typeof f?.path !== 'string' || !Array.isArray(f.tags) || (f.uses !== undefined && typeof f.uses !== 'string') || this.rules.excludes(f.path)) continue;
       this.put(f);
       n++;
     }

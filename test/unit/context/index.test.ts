@@ -272,3 +272,22 @@ test("a saved file open in the editor is re-indexed from the document cache's tr
   assert.deepEqual(entry(index), entry(reference));
   fs.rmSync(ws.root, { recursive: true, force: true });
 });
+
+test('the worker pool starts during the walk, once it has found enough new files, and its entries are the in-process ones', async () => {
+  const files: Record<string, string> = {};
+  for (let d = 0; d < 6; d++) for (let i = 0; i < 4; i++) files[`pkg${d}/mod${i}.py`] = `import os\n\nclass Store${d}${i}:\n    def save(self, path):\n        return os.path.join(path, "${d}${i}")\n`;
+  const ws = tempWorkspace(files);
+  const pooled = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules(), { workers: 2, workerMinFiles: 5 });
+  const inProcess = new WorkspaceIndex(nodeWorkspaceFs(ws.root), new ExclusionRules(), { workers: 0 });
+  assert.deepEqual(await pooled.build(), { files: 24, parsed: 24 });
+  await inProcess.build();
+  assert.deepEqual(entries(pooled), entries(inProcess));
+  const phases = pooled.lastBuild!.phases;
+  // The fifth new file is in the second folder: four more folders were still to be read when the pool started.
+  assert.equal(phases.poolStartFiles, 5, JSON.stringify(phases));
+  assert.ok(phases.poolStart !== undefined && phases.poolStart < phases.walk, JSON.stringify(phases));
+  assert.equal(inProcess.lastBuild!.phases.poolStart, undefined);
+  // A second build finds nothing new: no pool.
+  await pooled.build();
+  assert.equal(pooled.lastBuild!.phases.poolStart, undefined);
+});

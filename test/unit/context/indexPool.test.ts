@@ -82,3 +82,62 @@ test('a worker sent a path reads the file itself: its entry with the stat of wha
     await pool.close();
   }
 });
+
+test('big files go to the first worker only (the others stay small): a worker that opens one defers it', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pool-big-'));
+  const small = (i: number) => `export function small${i}(a: number): number {\n  return a + ${i};\n}\n`;
+  const big = (i: number) => Array.from({ length: 40 }, (_, k) => `export function big${i}_${k}(a: number): number {\n  return a * ${k};\n}\n`).join('');
+  const files = Array.from({ length: 16 }, (_, i) => {
+    const file = path.join(dir, `f${i}.ts`);
+    fs.writeFileSync(file, i % 4 === 1 ? big(i) : small(i));
+    return file;
+  });
+  const limit = 1000;
+  assert.ok(Buffer.byteLength(big(0)) > limit && Buffer.byteLength(small(0)) < limit, 'fixture sizes');
+  const pool = new IndexWorkerPool(2, defaultWorkerScript()!, { bigFileBytes: limit });
+  try {
+    // Files by path (the workers read them) and texts (sized here), all at once so that both workers are busy.
+    const [byPath, byText] = await Promise.all([
+      Promise.all(files.map((f) => pool.runFile('typescript', f, OPTIONS))),
+      Promise.all(files.map((f) => pool.run('typescript', fs.readFileSync(f, 'utf8'), OPTIONS))),
+    ]);
+    for (let i = 0; i < files.length; i++) {
+      const expected = untimed(await indexFileText('typescript', fs.readFileSync(files[i], 'utf8'), OPTIONS));
+      const got = byPath[i];
+      assert.equal(got.kind, 'indexed');
+      if (got.kind === 'indexed') assert.deepEqual(untimed(got.result), expected, `file ${i} by path`);
+      assert.deepEqual(untimed(byText[i]), expected, `file ${i} by text`);
+    }
+    const [first, second] = pool.workerStats;
+    assert.equal(first.jobs + second.jobs, files.length * 2, 'every job answered once (a deferral is not an answer)');
+    assert.ok(second.jobs > 0, 'the second worker took small files');
+    assert.ok(second.largest <= limit, `the second worker indexed nothing over the limit (largest ${second.largest})`);
+    assert.ok(first.largest > limit, 'the first worker took the big ones');
+  } finally {
+    await pool.close();
+  }
+});
+
+test('when the first worker dies, the big files queued for it go to the next one', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pool-big-dies-'));
+  const big = Array.from({ length: 40 }, (_, k) => `export function big_${k}(a: number): number {\n  return a * ${k};\n}\n`).join('');
+  const files = Array.from({ length: 6 }, (_, i) => {
+    const file = path.join(dir, `big${i}.ts`);
+    fs.writeFileSync(file, big);
+    return file;
+  });
+  const pool = new IndexWorkerPool(2, defaultWorkerScript()!, { bigFileBytes: 1000 });
+  try {
+    // Texts over the limit queue for the first worker only; it dies with two of them sent: those two fail, the
+    // other four are taken by the second worker, now the first.
+    const outcomes = files.map((f) => pool.run('typescript', fs.readFileSync(f, 'utf8'), OPTIONS).then(() => 'done', () => 'failed'));
+    await new Promise((r) => setImmediate(r));
+    const workers = (pool as unknown as { slots: { worker: Worker }[] }).slots;
+    await workers[0].worker.terminate();
+    const settled = await Promise.all(outcomes);
+    assert.equal(pool.size, 1);
+    assert.ok(settled.filter((o) => o === 'done').length >= 4, settled.join(', '));
+  } finally {
+    await pool.close();
+  }
+});
