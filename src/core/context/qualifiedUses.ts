@@ -56,8 +56,10 @@ export function qualifiedWeights(cur: CursorInfo, qualifies: (q: string) => bool
     } else out.set(key, { q: m[1], member: m[2], w: Math.min(MAX_WEIGHT, w), uses: 1 });
   }
   // A qualified name is an imported name reached through its module: it gets the bonus an imported name gets, which
-  // follows how often the file writes it (importBonus; `uses` there counts the import itself).
-  for (const n of out.values()) n.w += importBonus(n.uses + 1, cur.imports.length);
+  // follows how often the file writes it (importBonus; `uses` there counts the import itself). What is "imported" here
+  // is the distinct qualified names, not the import statements: one `import * as core` can bring in 300 of them, and
+  // the flat share of the bonus is for files that bring in only a few.
+  for (const n of out.values()) n.w += importBonus(n.uses + 1, out.size);
   return out;
 }
 
