@@ -13,7 +13,8 @@ import { ImportResolver } from './resolveImports';
 import { loadManifests, type PackageManifest } from './packageManifests';
 import { expandBarrels } from './barrels';
 import { languageForPath } from './languages';
-import { MemberUseCache, NamespacePoolCache, containerFiles, namespaceFiles, namespaceMemberCandidates, qualifierUses } from './qualified';
+import { MemberUseCache, NamespacePoolCache, containerFiles, namespaceFiles, namespaceMemberCandidates, qualifierTest, qualifierUses } from './qualified';
+import { qualifiedUseCandidates } from './qualifiedUses';
 import { typedMemberCandidates } from './typedMembers';
 import { adjacentDefinitionCandidates } from './adjacent';
 import { popularCandidates } from './popular';
@@ -30,6 +31,8 @@ export interface EngineOptions {
   logger?: Logger;
   /** Which sources to use (benchmarks switch some off). All on by default. */
   sources?: { similar?: boolean; recentEdits?: boolean; skeleton?: boolean; scope?: boolean };
+  /** Sees every request's candidates before packing (probes and tests: why a definition was or was not packed). */
+  onCandidates?: (candidates: readonly Candidate[]) => void;
 }
 
 const SCOPE_SCORE = 100;
@@ -102,12 +105,16 @@ export class TreeSitterContextEngine implements ContextEngine {
     candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: slotFiles }, this.options.index, SLOT_WEIGHT, 'its module sorts into the import list at the cursor'));
     candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: importable }, this.options.index, 0.5, 'in a module next to the imports around the cursor'));
     candidates.push(...adjacentDefinitionCandidates(cur, this.options.index));
+    // The qualified names the file writes (`Rpc.make`), resolved through their qualifier rather than by the bare name.
+    const isContainer = (q: string) => containerFiles(q, this.options.index, doc.relPath).length > 0;
+    candidates.push(...qualifiedUseCandidates(cur, { index: this.options.index, resolveFrom: this.resolveFrom }, qualifierTest(cur, isContainer)));
     candidates.push(...namespaceMemberCandidates(cur, { index: this.options.index, resolveFrom: this.resolveFrom, activity: this.activity, memberUses: this.memberUses, pools: this.namespacePools }));
     candidates.push(...typedMemberCandidates(cur, this.typeScope(cur)));
     candidates.push(...popularCandidates(cur, this.options.index));
     if (on.similar !== false) candidates.push(...similarCandidates(cur, this.activity, this.windows, { weight: SIMILAR_WEIGHT }));
     if (on.recentEdits !== false) candidates.push(...recentEditCandidates(cur, this.activity));
     req.signal?.throwIfAborted();
+    this.options.onCandidates?.(candidates);
     // Keys written inline in other files (ghp_…, AKIA…, PEM blocks) never reach a prompt.
     const packed = packRedacted(candidates, Math.max(0, req.budgetTokens));
     const elapsedMs = performance.now() - t0;

@@ -134,17 +134,7 @@ export function containerFiles(q: string, index: WorkspaceIndex, fromPath: strin
  * names `isContainer` says the workspace defines as a class, module or type elsewhere.
  */
 export function qualifierUses(cur: CursorInfo, isContainer: (q: string) => boolean = () => false): Map<string, number> {
-  const bound = new Set<string>();
-  for (const imp of cur.imports) for (const n of imp.names) bound.add(n);
-  const local = new Set(cur.tags.map((t) => t.name));
-  const known = new Map<string, boolean>();
-  const qualifies = (q: string) => {
-    if (bound.has(q)) return true;
-    if (local.has(q)) return false;
-    let k = known.get(q);
-    if (k === undefined) known.set(q, (k = isContainer(q)));
-    return k;
-  };
+  const qualifies = qualifierTest(cur, isContainer);
   const uses = new Map<string, number>();
   const importLines = new Set(cur.imports.map((imp) => imp.line));
   const { text, firstLine } = linesAround(cur, QUALIFIER_LINES_BEFORE, QUALIFIER_LINES_AFTER);
@@ -162,6 +152,21 @@ export function qualifierUses(cur: CursorInfo, isContainer: (q: string) => boole
     uses.set(q, Math.min(1, (uses.get(q) ?? 0) + w / 3));
   }
   return uses;
+}
+
+/** Whether a name can qualify a member (`q.x`, `q::x`): an import binds it, or else (not defined in this file) it names a container elsewhere. */
+export function qualifierTest(cur: Pick<CursorInfo, 'imports' | 'tags'>, isContainer: (q: string) => boolean): (q: string) => boolean {
+  const bound = new Set<string>();
+  for (const imp of cur.imports) for (const n of imp.names) bound.add(n);
+  const local = new Set(cur.tags.map((t) => t.name));
+  const known = new Map<string, boolean>();
+  return (q: string) => {
+    if (bound.has(q)) return true;
+    if (local.has(q)) return false;
+    let k = known.get(q);
+    if (k === undefined) known.set(q, (k = isContainer(q)));
+    return k;
+  };
 }
 
 /** Files a qualifier stands for: its import's target (Python: the submodule `source.q` first), through barrels. */
