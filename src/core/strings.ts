@@ -18,3 +18,12 @@ export function detach(s: string): string {
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Where the last '\n' before `pos` is (-1 when none). Not `text.lastIndexOf('\n', pos - 1)`: at pos 0 its fromIndex -1
+ * is read as 0, so a text starting with a newline finds that newline "before" position 0 (a loop walking back then
+ * never ends, a line start lands after its line's end).
+ */
+export function newlineBefore(text: string, pos: number): number {
+  return pos > 0 ? text.lastIndexOf('\n', pos - 1) : -1;
+}

@@ -8,7 +8,7 @@ import type { DocumentSnapshot } from '../context/types';
 import { renderPhi4 } from '../prompt/phi4';
 import { withRules } from '../rules/render';
 import { countTokens, truncateStartToTokens, truncateToTokens } from '../tokens';
-import { escapeRegExp } from '../strings';
+import { escapeRegExp, newlineBefore } from '../strings';
 import { describeTarget, type ActionTarget } from './target';
 
 /** 'edit': the inline edit (Ctrl+I), a free instruction that may change behaviour. */
@@ -136,7 +136,7 @@ export function callSites(text: string, target: ActionTarget, max = 5): CallSite
   for (const m of text.matchAll(re)) {
     const offset = m.index!;
     if (offset >= target.start && offset < target.end) continue;
-    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+    const lineStart = newlineBefore(text, offset) + 1;
     const lineEnd = text.indexOf('\n', offset);
     const line = text.slice(0, lineStart).split('\n').length - 1;
     if (out.some((c) => c.line === line)) continue;

@@ -5,6 +5,7 @@
 import { parseSync, isLoaded, type Node } from '../context/parser';
 import type { CompletionMode } from './types';
 import type { LocalTrees } from './localTrees';
+import { newlineBefore } from '../strings';
 
 const KEYWORD_BLOCK_LANGUAGES = new Set(['ruby', 'crystal', 'elixir']);
 const COLON_BLOCK_LANGUAGES = new Set(['python', 'yaml', 'nim', 'coffeescript']);
@@ -60,7 +61,7 @@ function textScope(linePrefix: string, lineBelow: string): CompletionScope {
  * Falls back to the text rules when the language has no loaded grammar or the parse gives up.
  */
 export function syntaxMode(languageId: string, text: string, offset: number, trees?: LocalTrees): { mode: CompletionMode; scope: CompletionScope; bySyntax: boolean } {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineStart = newlineBefore(text, offset) + 1;
   let lineEnd = text.indexOf('\n', offset);
   if (lineEnd < 0) lineEnd = text.length;
   const linePrefix = text.slice(lineStart, offset);

@@ -3,6 +3,7 @@
  * lines, not with every keystroke, so consecutive prompts share their beginning and the server's KV cache is reused.
  */
 import { lineTokens, truncateStartToTokens, truncateToTokens } from '../tokens';
+import { newlineBefore } from '../strings';
 
 /** Window edges snap to multiples of this many lines. */
 export const ALIGN_LINES = 16;
@@ -47,7 +48,7 @@ function countNewlines(text: string, end: number): number {
  * does not grow with the file.
  */
 export function fileWindow(text: string, offset: number, budget: WindowBudget = DEFAULT_WINDOW_BUDGET, line?: number): FileWindow {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineStart = newlineBefore(text, offset) + 1;
   let lineEnd = text.indexOf('\n', offset);
   if (lineEnd < 0) lineEnd = text.length;
   // The editor knows the cursor's line; counting it from the top of the text is the fallback.
@@ -58,7 +59,7 @@ export function fileWindow(text: string, offset: number, budget: WindowBudget = 
   let used = 0;
   let end = lineStart - 1; // the newline ending the line above
   while (end >= 0) {
-    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const start = newlineBefore(text, end) + 1;
     const t = lineTokens(text.slice(start, end));
     if (used + t > budget.aboveTokens) break;
     used += t;

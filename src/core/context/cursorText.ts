@@ -5,6 +5,7 @@
  * costs the editor a copy of the document after every edit; a plain snapshot gets it cut from its text (O(1) slices).
  */
 import type { DocumentSnapshot } from './types';
+import { newlineBefore } from '../strings';
 
 /** Characters of the prefix / suffix kept around the cursor: more than any per-keystroke step reads. */
 export const NEAR_CURSOR_CHARS = 4096;
@@ -26,8 +27,8 @@ export function cursorText(doc: Pick<DocumentSnapshot, 'text' | 'offset' | 'near
 
 /** DocumentSnapshot.linesAround over a plain text (for snapshots that have the whole text, and for tests). */
 export function linesAroundIn(text: string, offset: number, above: number, below: number): { text: string; offset: number } {
-  let start = text.lastIndexOf('\n', offset - 1) + 1;
-  for (let i = 0; i < above && start > 0; i++) start = start < 2 ? 0 : text.lastIndexOf('\n', start - 2) + 1;
+  let start = newlineBefore(text, offset) + 1;
+  for (let i = 0; i < above && start > 0; i++) start = newlineBefore(text, start - 1) + 1;
   let end = text.indexOf('\n', offset);
   for (let i = 0; i < below && end >= 0; i++) end = text.indexOf('\n', end + 1);
   return { text: text.slice(start, end < 0 ? text.length : end), offset: offset - start };

@@ -8,7 +8,7 @@ import { loadLanguage, MAX_PARSE_CHARS, parse, unparseableReason, type Tree } fr
 import { getQuery } from './queries';
 import { readLocalSource, type FileStat } from './workspaceFs';
 import { extractStructure, CONTAINER_KINDS, type Tag } from './structure';
-import { detach } from '../strings';
+import { detach, newlineBefore } from '../strings';
 import { forEachWord } from './similarity';
 import { isKeyword } from './keywords';
 import { directMembers, renderDefinition } from './snippets';
@@ -172,7 +172,7 @@ export function identifiersUsed(language: LanguageName, text: string): string[] 
     if (line !== lineSeen) {
       // A word after a line comment marker on its line is prose (the scan does not follow block comments or strings).
       lineSeen = line;
-      const start = text.lastIndexOf('\n', index - 1) + 1;
+      const start = newlineBefore(text, index) + 1;
       let end = text.indexOf('\n', index);
       if (end < 0) end = text.length;
       const at = text.slice(start, end).indexOf(comment);

@@ -12,6 +12,7 @@ import type { Language as LanguageT, Parser as ParserT, Range, Tree } from 'web-
 import { LANGUAGES, languageForId, languageForPath, type LanguageName } from './languages';
 import { parseableText } from './grammarQuirks';
 import { acceptCompiledGrammars, compiledWasm, runtimeOptions, standInFor } from './wasmModules';
+import { newlineBefore } from '../strings';
 
 // require, not import: esbuild then bundles web-tree-sitter's CommonJS build. Its ES module build locates files through
 // import.meta.url, which is empty in the extension's CommonJS bundle.
@@ -192,7 +193,7 @@ export interface ParseCheck {
  * holding `from` through the line holding `to`).
  */
 export function longLineChars(text: string, from = 0, to = text.length): number {
-  let start = text.lastIndexOf('\n', from - 1) + 1;
+  let start = newlineBefore(text, from) + 1;
   let total = 0;
   for (;;) {
     let end = text.indexOf('\n', start);

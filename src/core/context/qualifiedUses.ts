@@ -12,6 +12,7 @@ import type { Candidate } from './packing';
 import { namespaceFiles, type NamespaceDeps } from './qualified';
 import { importBonus, type CursorInfo } from './retrieval';
 import type { TagRef } from './workspaceIndex';
+import { newlineBefore } from '../strings';
 
 /** The text scanned for qualified uses, before and after the cursor: the window identifierWeights scans. */
 const SCAN_BEFORE = 60_000;
@@ -37,7 +38,7 @@ export function qualifiedWeights(cur: CursorInfo, qualifies: (q: string) => bool
   const from = Math.max(0, cur.offset - SCAN_BEFORE);
   const text = cur.text.slice(from, Math.min(cur.text.length, cur.offset + SCAN_AFTER));
   let line = cur.line;
-  for (let i = cur.text.lastIndexOf('\n', cur.offset - 1); i >= from; i = cur.text.lastIndexOf('\n', i - 1)) line--;
+  for (let i = newlineBefore(cur.text, cur.offset); i >= from; i = newlineBefore(cur.text, i)) line--;
   const importLines = new Set(cur.imports.map((imp) => imp.line));
   const out = new Map<string, { q: string; member: string; w: number; uses: number }>();
   let last = 0;

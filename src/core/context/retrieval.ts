@@ -13,6 +13,7 @@ import type { Candidate } from './packing';
 import type { ImportRef, Tag } from './structure';
 import { forEachWord, identifierSet, jaccardIds, wordIds, type WindowCache } from './similarity';
 import type { IndexedFile, IndexedTag, TagRef, WorkspaceIndex } from './workspaceIndex';
+import { newlineBefore } from '../strings';
 
 export interface CursorInfo {
   relPath: string;
@@ -57,8 +58,7 @@ export function identifierWeights(cur: CursorInfo): { weights: Map<string, numbe
   const from = Math.max(0, cur.offset - SCAN_BEFORE);
   const to = Math.min(cur.text.length, cur.offset + SCAN_AFTER);
   let firstLine = cur.line;
-  // `i > 0`: lastIndexOf from -1 searches from 0 again, so a text starting with a newline looped here for ever.
-  for (let i = cur.text.lastIndexOf('\n', cur.offset - 1); i >= from; i = i > 0 ? cur.text.lastIndexOf('\n', i - 1) : -1) firstLine--;
+  for (let i = newlineBefore(cur.text, cur.offset); i >= from; i = newlineBefore(cur.text, i)) firstLine--;
   // Weight and uses per word in one entry: one map look-up per occurrence (~10,000 in 75,000 characters) instead of four.
   const seen = new Map<string, { w: number; n: number }>();
   const language = languageForId(cur.languageId) ?? languageForPath(cur.relPath);
@@ -194,7 +194,7 @@ export function usedFiles(cur: CursorInfo, index: WorkspaceIndex, ids = identifi
 export function linesAround(cur: CursorInfo, before: number, after: number): { text: string; firstLine: number } {
   let from = cur.text.lastIndexOf('\n', cur.offset - 1) + 1;
   let firstLine = cur.line;
-  for (; firstLine > cur.line - before && from > 0; firstLine--) from = cur.text.lastIndexOf('\n', from - 2) + 1;
+  for (; firstLine > cur.line - before && from > 0; firstLine--) from = newlineBefore(cur.text, from - 1) + 1;
   let to = cur.offset;
   for (let i = 0; i <= after && to >= 0; i++) to = cur.text.indexOf('\n', i === 0 ? to : to + 1);
   return { text: cur.text.slice(from, to < 0 ? cur.text.length : to), firstLine };
