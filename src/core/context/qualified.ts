@@ -13,7 +13,7 @@ import { topLevelDefinitions as topLevel } from './fileSurface';
 import { isKeyword } from './keywords';
 import { languageForId, languageForPath } from './languages';
 import type { Candidate } from './packing';
-import { linesAround, usageShares, type CursorInfo } from './retrieval';
+import { definitionCandidate, linesAround, usageShares, type CursorInfo } from './retrieval';
 import { forEachWord } from './similarity';
 import { detach } from '../strings';
 import { SubwordBag, subwordIdf, subwordRelevance } from './subwords';
@@ -311,15 +311,7 @@ export function namespaceMemberCandidates(cur: CursorInfo, deps: NamespaceDeps &
     }
   }
   // Sorted (stably) before the candidates and their reasons are made: only the best MAX_CANDIDATES are offered.
-  return scored.sort((a, b) => b.score - a.score).slice(0, MAX_CANDIDATES).map(({ file, tag, relevance, score, q, popular, own }) => ({
-    source: 'import',
-    path: file.path,
-    languageId: file.language,
-    startLine: tag.startLine,
-    endLine: tag.endLine,
-    body: tag.snippet,
-    brief: tag.signature,
-    score,
-    reason: `${tag.kind} ${tag.name}: a member of ${q}, used near the cursor${relevance > 0 ? ` (relevance ${relevance.toFixed(1)})` : ''}${popular.has(tag.name) ? `; ${popular.get(tag.name)} open files use ${q}.${tag.name}` : ''}${own.has(tag.name) ? `; this file uses ${q}.${tag.name} ${own.get(tag.name)} times` : ''}`,
-  }));
+  return scored.sort((a, b) => b.score - a.score).slice(0, MAX_CANDIDATES).map(({ file, tag, relevance, score, q, popular, own }) =>
+    definitionCandidate(file, tag, 'import', score, `${tag.kind} ${tag.name}: a member of ${q}, used near the cursor${relevance > 0 ? ` (relevance ${relevance.toFixed(1)})` : ''}${popular.has(tag.name) ? `; ${popular.get(tag.name)} open files use ${q}.${tag.name}` : ''}${own.has(tag.name) ? `; this file uses ${q}.${tag.name} ${own.get(tag.name)} times` : ''}`),
+  );
 }

@@ -10,7 +10,7 @@
 import { isTopLevelDefinition } from './fileSurface';
 import type { Candidate } from './packing';
 import { namespaceFiles, type NamespaceDeps } from './qualified';
-import { importBonus, type CursorInfo } from './retrieval';
+import { definitionCandidate, importBonus, type CursorInfo } from './retrieval';
 import type { TagRef } from './workspaceIndex';
 import { newlineBefore } from '../strings';
 
@@ -84,15 +84,5 @@ export function qualifiedUseCandidates(cur: CursorInfo, deps: Pick<NamespaceDeps
 }
 
 function candidate(r: TagRef, q: string, member: string, score: number): Candidate {
-  return {
-    source: 'import',
-    path: r.file.path,
-    languageId: r.file.language,
-    startLine: r.tag.startLine,
-    endLine: r.tag.endLine,
-    body: r.tag.snippet,
-    brief: r.tag.snippet.includes('\n') ? r.tag.signature : undefined,
-    score,
-    reason: `${r.tag.kind} ${member}: ${q}.${member} is written in this file`,
-  };
+  return definitionCandidate(r.file, r.tag, 'import', score, `${r.tag.kind} ${member}: ${q}.${member} is written in this file`, 'multi-line');
 }

@@ -139,17 +139,8 @@ export function definitionCandidates(cur: CursorInfo, index: WorkspaceIndex, ids
     for (const { r, affinity: a } of ranked) {
       const source = viaImport.length || imported.has(name) ? 'import' : typeNames.has(name) ? 'type' : 'definition';
       const score = (w * a) / Math.sqrt(pool.length);
-      out.push({
-        source,
-        path: r.file.path,
-        languageId: r.file.language,
-        startLine: r.tag.startLine,
-        endLine: r.tag.endLine,
-        body: r.tag.snippet,
-        brief: r.tag.snippet.includes('\n') ? r.tag.signature : undefined,
-        score,
-        reason: `${r.tag.kind} ${name}: ${source === 'import' ? 'imported' : source === 'type' ? 'in the enclosing signature' : 'used near the cursor'}${pool.length > 1 ? `, 1 of ${pool.length} definitions` : ''}`,
-      });
+      const why = source === 'import' ? 'imported' : source === 'type' ? 'in the enclosing signature' : 'used near the cursor';
+      out.push(definitionCandidate(r.file, r.tag, source, score, `${r.tag.kind} ${name}: ${why}${pool.length > 1 ? `, 1 of ${pool.length} definitions` : ''}`, 'multi-line'));
     }
   }
   return out;
@@ -311,17 +302,7 @@ export function importSurfaceCandidates(cur: CursorInfo, index: WorkspaceIndex, 
     for (const { tag, score } of surfaceRanking(file, index, near)) {
       chars += tag.signature.length;
       if (i++ >= MAX_SURFACE_PER_FILE && chars > MAX_SURFACE_CHARS) break;
-      out.push({
-        source: 'import',
-        path,
-        languageId: file.language,
-        startLine: tag.startLine,
-        endLine: tag.endLine,
-        body: tag.snippet,
-        brief: tag.signature,
-        score,
-        reason: `${tag.kind} ${tag.name}: ${why}`,
-      });
+      out.push(definitionCandidate({ path, language: file.language }, tag, 'import', score, `${tag.kind} ${tag.name}: ${why}`));
     }
   }
   return out;
@@ -471,4 +452,29 @@ export function recentEditCandidates(cur: CursorInfo, activity: ActivitySource |
     });
   }
   return out.slice(0, 6);
+}
+
+/**
+ * A candidate that shows an indexed definition: its snippet, and its signature as the brief (`brief: 'multi-line'`
+ * offers the signature only when the snippet is longer than one line).
+ */
+export function definitionCandidate(
+  file: Pick<IndexedFile, 'path' | 'language'>,
+  tag: Pick<IndexedTag, 'startLine' | 'endLine' | 'snippet' | 'signature'>,
+  source: Candidate['source'],
+  score: number,
+  reason: string,
+  brief: 'always' | 'multi-line' = 'always',
+): Candidate {
+  return {
+    source,
+    path: file.path,
+    languageId: file.language,
+    startLine: tag.startLine,
+    endLine: tag.endLine,
+    body: tag.snippet,
+    brief: brief === 'always' || tag.snippet.includes('\n') ? tag.signature : undefined,
+    score,
+    reason,
+  };
 }

@@ -16,6 +16,7 @@ import { parseableText } from '../../../src/core/context/grammarQuirks';
 import { changedStatements } from '../../../src/core/context/structureUpdate';
 import { extractImports, extractTags, type ImportRef, type Tag } from '../../../src/core/context/structure';
 import { rng } from '../../../bench/rng';
+import { randomEdit } from './randomEdits';
 
 const LANG_DIR = path.join(__dirname, '..', '..', 'fixtures', 'context', 'lang');
 const FIXTURES: [string, LanguageName][] = [
@@ -34,14 +35,6 @@ function typeInWord(text: string, r: () => number): string {
   }
 }
 
-function randomEdit(text: string, r: () => number): string {
-  const at = Math.floor(r() * (text.length + 1));
-  const kind = r();
-  if (kind < 0.5) return text.slice(0, at) + INSERTS[Math.floor(r() * INSERTS.length)] + text.slice(at);
-  const len = Math.floor(r() * 40);
-  if (kind < 0.8) return text.slice(0, at) + text.slice(at + len);
-  return text.slice(0, at) + INSERTS[Math.floor(r() * INSERTS.length)] + text.slice(at + len);
-}
 
 async function full(language: LanguageName, text: string): Promise<{ tags: Tag[]; imports: ImportRef[] }> {
   const tree = (await parse(language, text, { timeoutMs: 5000 }))!;
@@ -118,7 +111,7 @@ test('random edits answered from a window: a full extraction once settled, and a
       // The text of the last whole parse: a window covers every change since.
       let baseText = text;
       // Every third round, letters typed inside words (mostly well-formed code, the common keystroke).
-      const edit = v % 3 === 0 ? typeInWord : randomEdit;
+      const edit = v % 3 === 0 ? typeInWord : (t: string, rand: () => number) => randomEdit(t, rand, INSERTS);
       let answered: DocumentStructure | undefined;
       let before = text;
       for (let k = 0; k < 1 + Math.floor(r() * 3); k++) {

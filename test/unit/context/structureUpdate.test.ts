@@ -10,6 +10,7 @@ import { DocumentCache } from '../../../src/core/context/documentCache';
 import { parse } from '../../../src/core/context/parser';
 import { extractImports, extractTags, type ImportRef, type Tag } from '../../../src/core/context/structure';
 import { rng } from '../../../bench/rng';
+import { randomEdit } from './randomEdits';
 
 const LANG_DIR = path.join(__dirname, '..', '..', 'fixtures', 'context', 'lang');
 const FIXTURES: [string, string][] = [
@@ -35,14 +36,6 @@ async function fullTags(language: string, text: string): Promise<Tag[]> {
   return (await fullStructure(language, text)).tags;
 }
 
-function randomEdit(text: string, r: () => number): string {
-  const at = Math.floor(r() * (text.length + 1));
-  const kind = r();
-  if (kind < 0.5) return text.slice(0, at) + INSERTS[Math.floor(r() * INSERTS.length)] + text.slice(at);
-  const len = Math.floor(r() * 40);
-  if (kind < 0.8) return text.slice(0, at) + text.slice(at + len);
-  return text.slice(0, at) + INSERTS[Math.floor(r() * INSERTS.length)] + text.slice(at + len);
-}
 
 test('after random edits, the updated definitions and imports equal a full extraction, in every language', async () => {
   const r = rng(11);
@@ -57,7 +50,7 @@ test('after random edits, the updated definitions and imports equal a full extra
     const cache = new DocumentCache({ limit: 2, parseTimeoutMs: 5000, keystrokeParseMs: Infinity });
     let previous = await cache.get(file, language, 0, text);
     for (let v = 1; v <= 40; v++) {
-      text = randomEdit(text, r);
+      text = randomEdit(text, r, INSERTS);
       const updated = await cache.get(file, language, v, text);
       if (updated.fallback) continue;
       const full = await fullStructure(language, text);
