@@ -17,8 +17,8 @@ import { checkAfterEdit, checkParseable, newParser, parseParseable, ResumablePar
 import { parseable as rewrite, updateParseable, type Parseable } from './grammarQuirks';
 import type { LanguageName } from './languages';
 import type { FileStructure } from './structure';
-import { changedStatements, combineStructure, composeEdits, fullStructure, MAX_DIRTY_SHARE, mergeStructure, rangesChars, statementChunks, structureAfter, updateStructure, type TextEdit, type UpdatableStructure } from './structureUpdate';
-import { extractImportsIn, extractTagsIn, type IndexRange } from './structure';
+import { changedStatements, combineStructure, composeEdits, fullStructure, MAX_DIRTY_SHARE, mergeStructure, rangesChars, statementChunks, structureAfter, structureIn, updateStructure, type TextEdit, type UpdatableStructure } from './structureUpdate';
+import type { IndexRange } from './structure';
 import { editWindow, windowParsedAlike, WINDOW_CHARS } from './editWindow';
 
 export interface DocumentStructure extends FileStructure {
@@ -423,11 +423,10 @@ export class DocumentCache {
       p.extracting = { dirty, chunks: statementChunks(p.parsed, dirty, this.windowChars), next: 0, fresh: { tags: [], imports: [], importStarts: [] } };
     } else if (p.extracting.next < p.extracting.chunks.length) {
       const x = p.extracting;
-      const chunk = [x.chunks[x.next++]];
-      x.fresh.tags.push(...extractTagsIn(language, p.parsed, e.text, chunk));
-      const again = extractImportsIn(language, p.parsed, chunk);
-      x.fresh.imports.push(...again.imports);
-      x.fresh.importStarts.push(...again.starts);
+      const piece = structureIn(language, p.parsed, e.text, [x.chunks[x.next++]]);
+      x.fresh.tags.push(...piece.tags);
+      x.fresh.imports.push(...piece.imports);
+      x.fresh.importStarts.push(...piece.importStarts);
     } else {
       const s = combineStructure(p.base, p.edit, p.baseText, e.text, p.extracting.dirty, p.extracting.fresh);
       e.tree.delete();

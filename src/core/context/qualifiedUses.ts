@@ -10,15 +10,9 @@
 import { isTopLevelDefinition } from './fileSurface';
 import type { Candidate } from './packing';
 import { namespaceFiles, type NamespaceDeps } from './qualified';
-import { definitionCandidate, importBonus, type CursorInfo } from './retrieval';
+import { definitionCandidate, importBonus, MAX_NAME_WEIGHT, nearness, scanWindow, type CursorInfo } from './retrieval';
 import type { TagRef } from './workspaceIndex';
-import { newlineBefore } from '../strings';
 
-/** The text scanned for qualified uses, before and after the cursor: the window identifierWeights scans. */
-const SCAN_BEFORE = 60_000;
-const SCAN_AFTER = 15_000;
-/** A qualified name's weight is capped like an identifier's (identifierWeights): many uses add up to this. */
-const MAX_WEIGHT = 3;
 /** Names below this weight are not looked up (as in definitionCandidates). */
 const MIN_WEIGHT = 0.05;
 /** Affinity of a definition reached through an import (retrieval.ts `affinity`). */
@@ -35,10 +29,10 @@ const BEFORE_QUALIFIER = /[\w$.:]/;
  * or it names a container defined elsewhere): near uses count most, as identifierWeights weighs a name.
  */
 export function qualifiedWeights(cur: CursorInfo, qualifies: (q: string) => boolean): Map<string, { q: string; member: string; w: number; uses: number }> {
-  const from = Math.max(0, cur.offset - SCAN_BEFORE);
-  const text = cur.text.slice(from, Math.min(cur.text.length, cur.offset + SCAN_AFTER));
-  let line = cur.line;
-  for (let i = newlineBefore(cur.text, cur.offset); i >= from; i = newlineBefore(cur.text, i)) line--;
+  // The window identifierWeights scans, each use weighed as a name's use there.
+  const { from, to, firstLine } = scanWindow(cur);
+  const text = cur.text.slice(from, to);
+  let line = firstLine;
   const importLines = new Set(cur.imports.map((imp) => imp.line));
   const out = new Map<string, { q: string; member: string; w: number; uses: number }>();
   let last = 0;
@@ -47,14 +41,13 @@ export function qualifiedWeights(cur: CursorInfo, qualifies: (q: string) => bool
     last = m.index!;
     // `a.Q.m` is a member of a value, not a qualified name; an import line names modules (`"./core/index.js"`).
     if ((m.index! > 0 && BEFORE_QUALIFIER.test(text[m.index! - 1])) || importLines.has(line) || !qualifies(m[1])) continue;
-    const d = line - cur.line;
-    const w = d <= 0 ? 1 / (1 + -d / 12) : 0.7 / (1 + d / 8);
+    const w = nearness(line - cur.line);
     const key = `${m[1]}\u0000${m[2]}`;
     const had = out.get(key);
     if (had) {
-      had.w = Math.min(MAX_WEIGHT, had.w + w);
+      had.w = Math.min(MAX_NAME_WEIGHT, had.w + w);
       had.uses++;
-    } else out.set(key, { q: m[1], member: m[2], w: Math.min(MAX_WEIGHT, w), uses: 1 });
+    } else out.set(key, { q: m[1], member: m[2], w: Math.min(MAX_NAME_WEIGHT, w), uses: 1 });
   }
   // A qualified name is an imported name reached through its module: it gets the bonus an imported name gets, which
   // follows how often the file writes it (importBonus; `uses` there counts the import itself). What is "imported" here

@@ -41,6 +41,21 @@ export interface CursorInfo {
 /** How far (chars) around the cursor identifiers are collected; bounds the work on huge files. */
 const SCAN_BEFORE = 60_000;
 const SCAN_AFTER = 15_000;
+/** Many uses of a name add up to at most this weight. */
+export const MAX_NAME_WEIGHT = 3;
+
+/** The text around the cursor that names are collected from ([from, to)), and the line `from` is on. */
+export function scanWindow(cur: Pick<CursorInfo, 'text' | 'offset' | 'line'>): { from: number; to: number; firstLine: number } {
+  const from = Math.max(0, cur.offset - SCAN_BEFORE);
+  let firstLine = cur.line;
+  for (let i = newlineBefore(cur.text, cur.offset); i >= from; i = newlineBefore(cur.text, i)) firstLine--;
+  return { from, to: Math.min(cur.text.length, cur.offset + SCAN_AFTER), firstLine };
+}
+
+/** What one use of a name `d` lines from the cursor weighs: 1 on its line, falling over ~12 lines above, ~8 below. */
+export function nearness(d: number): number {
+  return d <= 0 ? 1 / (1 + -d / 12) : 0.7 / (1 + d / 8);
+}
 const DOT = 46;
 /** Names defined more often than this in the workspace are too ambiguous to fetch unless an import points at them. */
 const MAX_AMBIGUITY = 6;
@@ -55,10 +70,7 @@ function dirOf(p: string): string {
 
 /** Weight of each identifier for this cursor: near uses count most; imported names and signature names get a bonus. */
 export function identifierWeights(cur: CursorInfo): { weights: Map<string, number>; imported: Set<string>; typeNames: Set<string> } {
-  const from = Math.max(0, cur.offset - SCAN_BEFORE);
-  const to = Math.min(cur.text.length, cur.offset + SCAN_AFTER);
-  let firstLine = cur.line;
-  for (let i = newlineBefore(cur.text, cur.offset); i >= from; i = newlineBefore(cur.text, i)) firstLine--;
+  const { from, to, firstLine } = scanWindow(cur);
   // Weight and uses per word in one entry: one map look-up per occurrence (~10,000 in 75,000 characters) instead of four.
   const seen = new Map<string, { w: number; n: number }>();
   const language = languageForId(cur.languageId) ?? languageForPath(cur.relPath);
@@ -66,13 +78,12 @@ export function identifierWeights(cur: CursorInfo): { weights: Map<string, numbe
   forEachWord(scanned, firstLine, (word, line, index) => {
     // A reserved word counts only as a member name (`z.object(...)`); `if`, `: never`, `const` name no definition.
     if (isKeyword(language, word) && scanned.charCodeAt(index - 1) !== DOT) return;
-    const d = line - cur.line;
-    const w = d <= 0 ? 1 / (1 + -d / 12) : 0.7 / (1 + d / 8);
+    const w = nearness(line - cur.line);
     const e = seen.get(word);
     if (e) {
-      e.w = Math.min(3, e.w + w);
+      e.w = Math.min(MAX_NAME_WEIGHT, e.w + w);
       e.n++;
-    } else seen.set(word, { w: Math.min(3, w), n: 1 });
+    } else seen.set(word, { w: Math.min(MAX_NAME_WEIGHT, w), n: 1 });
   });
   const weights = new Map<string, number>();
   for (const [word, e] of seen) weights.set(word, e.w);
@@ -227,7 +238,7 @@ export function nameFamilyCandidates(cur: CursorInfo, index: WorkspaceIndex): Ca
   const out: Candidate[] = [];
   for (const [prefix, d] of nearest) {
     const family = index.namesExtending(prefix, FAMILY_PER_NAME * 2).filter((n) => !local.has(n) && !nearest.has(n)).slice(0, FAMILY_PER_NAME);
-    const near = d <= 0 ? 1 / (1 + -d / 12) : 0.7 / (1 + d / 8);
+    const near = nearness(d);
     for (const name of family) {
       const refs = index.lookup(name).filter((r) => r.file.path !== cur.relPath);
       if (refs.length === 0 || refs.length > MAX_AMBIGUITY) continue;

@@ -85,8 +85,13 @@ export function mergeStructure(
   next: string,
   dirty: readonly IndexRange[],
 ): UpdatableStructure {
-  const again = extractImportsIn(name, tree, dirty);
-  return combineStructure(old, edit, prev, next, dirty, { tags: extractTagsIn(name, tree, next, dirty), imports: again.imports, importStarts: again.starts });
+  return combineStructure(old, edit, prev, next, dirty, structureIn(name, tree, next, dirty));
+}
+
+/** The definitions and imports of `tree` (of `text`) inside `ranges` (whole top-level statements). */
+export function structureIn(name: LanguageName, tree: Tree, text: string, ranges: readonly IndexRange[]): UpdatableStructure {
+  const { imports, starts } = extractImportsIn(name, tree, ranges);
+  return { tags: extractTagsIn(name, tree, text, ranges), imports, importStarts: starts };
 }
 
 /**
