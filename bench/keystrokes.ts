@@ -10,6 +10,9 @@
  * pack the same context print the same digest.
  *
  *   npm run bench:context -- --bench keystrokes --repo <dir> [--largest 5] [--samples 60] [--seed 7] [--budget 4096]
+ *
+ * `--windows <file>` writes the timed spans (one JSON line each: kind `parse` or `rank`, start and end in ms on the
+ * monotonic clock of --cpu-prof's sample times), for scripts/profile-windows.js to keep only their part of a profile.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -35,6 +38,8 @@ async function main(): Promise<void> {
   const pick = rng(Number(argValue(argv, 'seed') ?? 7));
   // --verbose: one line per request on stderr (file, line, the hidden line's start, parse and rank ms), to see which edits are slow.
   const verbose = argv.includes('--verbose');
+  const windowsFile = argValue(argv, 'windows');
+  const spans: { kind: string; start: number; end: number }[] = [];
   const dist = path.join(__dirname, '..');
   const shipped = fs.existsSync(path.join(dist, 'indexWorker.js'));
   if (shipped) {
@@ -91,6 +96,7 @@ async function main(): Promise<void> {
     const r1 = process.cpuUsage(r0);
     rankCpuMs += (r1.user + r1.system) / 1000;
     rankMs.push(performance.now() - a1);
+    if (windowsFile) spans.push({ kind: 'parse', start: a0, end: a1 }, { kind: 'rank', start: a1, end: performance.now() });
     const c1 = process.cpuUsage(c0);
     cpuMs += (c1.user + c1.system) / 1000;
     digest.update(`${file}:${line}\n${packed.text}\n${packed.tokens}\n`);
@@ -98,6 +104,10 @@ async function main(): Promise<void> {
     // window finishes its whole re-parse (so that each request starts from the same state, whatever the machine's speed).
     await engine.documents.settled();
     if (verbose) console.error(JSON.stringify({ file, line, hidden: lines[line].trim().slice(0, 60), parse_ms: Math.round((a1 - a0) * 10) / 10, rank_ms: Math.round((performance.now() - a1) * 10) / 10, fallback: structure.fallback }));
+  }
+  if (windowsFile) {
+    const monotonicOffset = Number(process.hrtime.bigint()) / 1e6 - performance.now();
+    fs.writeFileSync(windowsFile, spans.map((w) => JSON.stringify({ ...w, start: w.start + monotonicOffset, end: w.end + monotonicOffset })).join('\n') + '\n');
   }
   const stats = (xs: number[]) => {
     const sorted = [...xs].sort((a, b) => a - b);

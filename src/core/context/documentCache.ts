@@ -284,7 +284,7 @@ export class DocumentCache {
       parseable = rewrite(language, text);
       this.parses++;
       const steps = { count: 0 };
-      const tree = await parseParseable(language, parseable.text, { timeoutMs: this.parseTimeoutMs, steps });
+      const tree = await parseParseable(language, parseable, { timeoutMs: this.parseTimeoutMs, steps });
       if (tree) parsed = { tree, structure: fullStructure(language, tree, text), stepsPerChar: steps.count / Math.max(1, text.length) };
     }
     if (language && !fallback && !parsed) fallback = 'timeout';
@@ -334,7 +334,7 @@ export class DocumentCache {
       // always takes the same path. The keystroke's CPU budget still bounds it where no count was measured.
       const maxSteps = windowed && stepsPerChar !== undefined ? Math.ceil(stepsPerChar * this.windowChars) : undefined;
       const budgetMs = maxSteps === undefined ? Math.min(this.keystrokeParseMs, this.parseTimeoutMs) : this.parseTimeoutMs;
-      const tree = resumable.step(base, parseable.text, base.edited, budgetMs, maxSteps);
+      const tree = resumable.step(base, parseable, base.edited, budgetMs, maxSteps);
       if (tree) {
         const dirty = changedStatements(base.edited, tree, base.edit);
         if (!windowed || rangesChars(dirty) <= this.windowChars) return done(tree, structureAfter(language, tree, base.base, base.edit, base.baseText, text, dirty));
@@ -343,7 +343,7 @@ export class DocumentCache {
     }
     const window = windowed ? editWindow(base.edited, text, base.edit.start, base.edit.newEnd, this.windowChars) : undefined;
     if (window) {
-      const part = await parseParseable(language, parseable.text, { includedRanges: [window.range], timeoutMs: this.parseTimeoutMs });
+      const part = await parseParseable(language, parseable, { includedRanges: [window.range], timeoutMs: this.parseTimeoutMs });
       try {
         if (part && windowParsedAlike(part, window)) {
           return { tree: lastTree, pending: base, structure: mergeStructure(language, part, base.base, base.edit, base.baseText, text, [window.range]) };
@@ -353,7 +353,7 @@ export class DocumentCache {
       }
     }
     this.parses++;
-    const tree = base.parsed ?? (resumable ? resumable.step(base, parseable.text, base.edited, this.parseTimeoutMs) : await parseParseable(language, parseable.text, { oldTree: base.edited, timeoutMs: this.parseTimeoutMs }));
+    const tree = base.parsed ?? (resumable ? resumable.step(base, parseable, base.edited, this.parseTimeoutMs) : await parseParseable(language, parseable, { oldTree: base.edited, timeoutMs: this.parseTimeoutMs }));
     if (!tree) {
       resumable?.reset();
       base.edited.delete();
@@ -415,7 +415,7 @@ export class DocumentCache {
     if (!e || !p || !e.tree || !e.parseable || !language || !resumable) {
       this.unsettled.delete(path);
     } else if (!p.parsed) {
-      p.parsed = resumable.step(p, e.parseable.text, p.edited, this.keystrokeParseMs > 0 ? this.keystrokeParseMs : KEYSTROKE_PARSE_MS);
+      p.parsed = resumable.step(p, e.parseable, p.edited, this.keystrokeParseMs > 0 ? this.keystrokeParseMs : KEYSTROKE_PARSE_MS);
     } else if (!p.extracting) {
       // What the re-parse changed (most of the document: all of it, as a full extraction would), in window-sized pieces.
       let dirty = changedStatements(p.edited, p.parsed, p.edit);

@@ -10,7 +10,7 @@ import { createRequire } from 'module';
 import * as path from 'path';
 import type { Language as LanguageT, Parser as ParserT, Range, Tree } from 'web-tree-sitter';
 import { LANGUAGES, languageForId, languageForPath, type LanguageName } from './languages';
-import { parseableText } from './grammarQuirks';
+import { parseable as rewrite, parseableReader, type Parseable } from './grammarQuirks';
 import { acceptCompiledGrammars, compiledWasm, runtimeOptions, standInFor } from './wasmModules';
 import { newlineBefore } from '../strings';
 
@@ -232,10 +232,17 @@ export function checkAfterEdit(prev: string, prevCheck: ParseCheck, next: string
 }
 
 /**
- * Parse `parseable`, a text of `name` already checked (unparseableReason) and rewritten (parseableText): the document
- * cache keeps both up to date from the previous version, so a keystroke does not redo them over the whole file.
+ * What the parser reads: a text already rewritten (parseableText), or the original text with its rewrites as patches
+ * (grammarQuirks' Parseable: read in chunks with the patches applied, no rewritten copy made).
  */
-export async function parseParseable(name: LanguageName, parseable: string, options: ParseOptions = {}): Promise<Tree | undefined> {
+export type ParserInput = string | Parseable;
+
+/**
+ * Parse `parseable`, a text of `name` already checked (unparseableReason) and rewritten (parseableText, or a Parseable):
+ * the document cache keeps both up to date from the previous version, so a keystroke does not redo them over the whole
+ * file.
+ */
+export async function parseParseable(name: LanguageName, parseable: ParserInput, options: ParseOptions = {}): Promise<Tree | undefined> {
   if (!(await loadLanguage(name))) return undefined;
   const parser = parsers.get(name);
   return parser ? runParser(parser, parseable, options) : undefined;
@@ -244,15 +251,15 @@ export async function parseParseable(name: LanguageName, parseable: string, opti
 /**
  * Parse `text` as `languageId` (VS Code id, our name, or a path). Resolves to undefined when there is no grammar,
  * the text is too big or minified, or parsing exceeds the time budget: callers then use the line-window fallback.
- * The parser reads parseableText(text): same length, offsets and lines, with constructs the grammar cannot parse
- * rewritten. A node's `.text` comes from that text, so source text is best cut by offsets.
+ * The parser reads parseableText(text) (through patches over `text`): same length, offsets and lines, with constructs
+ * the grammar cannot parse rewritten. A node's `.text` comes from that text, so source text is best cut by offsets.
  */
 export async function parse(languageId: string, text: string, options: ParseOptions = {}): Promise<Tree | undefined> {
   const name = resolveLanguage(languageId);
   if (!name || unparseableReason(text)) return undefined;
   if (!(await loadLanguage(name))) return undefined;
   const parser = parsers.get(name);
-  return parser ? runParser(parser, parseableText(name, text), options) : undefined;
+  return parser ? runParser(parser, rewrite(name, text), options) : undefined;
 }
 
 /**
@@ -264,11 +271,11 @@ export function parseSync(languageId: string, text: string, options: ParseOption
   if (!name || unparseableReason(text)) return undefined;
   const parser = parsers.get(name);
   if (!parser?.language) return undefined;
-  return runParser(parser, parseableText(name, text), options);
+  return runParser(parser, rewrite(name, text), options);
 }
 
 /** parseSync of a text already checked and rewritten (see parseParseable), for callers that keep the parseable text to edit a tree. */
-export function parseParseableSync(name: LanguageName, parseable: string, options: ParseOptions = {}): Tree | undefined {
+export function parseParseableSync(name: LanguageName, parseable: ParserInput, options: ParseOptions = {}): Tree | undefined {
   const parser = parsers.get(name);
   return parser?.language ? runParser(parser, parseable, options) : undefined;
 }
@@ -322,7 +329,7 @@ export class ResumableParse {
 
   constructor(private readonly parser: Parser) {}
 
-  step(key: object, text: string, oldTree: Tree | undefined, budgetMs: number, maxSteps?: number): Tree | undefined {
+  step(key: object, text: ParserInput, oldTree: Tree | undefined, budgetMs: number, maxSteps?: number): Tree | undefined {
     if (this.key !== key) this.reset();
     this.key = key;
     const tree = runParser(this.parser, text, { oldTree, timeoutMs: budgetMs, maxSteps }, true);
@@ -345,7 +352,7 @@ export class ResumableParse {
   }
 }
 
-function runParser(parser: Parser, text: string, options: ParseOptions, resumable = false): Tree | undefined {
+function runParser(parser: Parser, text: ParserInput, options: ParseOptions, resumable = false): Tree | undefined {
   // The budget is CPU time, not wall time: on a busy machine (other processes, a loaded CI box) a small file must not
   // fall back just because this process was waiting for a core. Reading the CPU clock is a system call (the process's
   // clock, used where node has no thread clock, sums every thread), and tree-sitter calls back every ~100 parse steps
@@ -368,8 +375,9 @@ function runParser(parser: Parser, text: string, options: ParseOptions, resumabl
   // web-tree-sitter cancels the parse when the progress callback returns true (its .d.ts types the return as void).
   const progressCallback = overBudget as unknown as () => void;
   // Read in small chunks: given a string, web-tree-sitter copies 10 KB (a JavaScript loop) each time the parser asks
-  // for text, and a re-parse asks at every reused subtree: ~40 ms of copying per keystroke in a 28,000-line file.
-  const read = (index: number) => text.slice(index, index + READ_CHUNK_CHARS);
+  // for text, and a re-parse asks at every reused subtree: ~40 ms of copying per keystroke in a 28,000-line file. The
+  // tree keeps the callback to read node.text (a Parseable is never changed once made).
+  const read = typeof text === 'string' ? (index: number) => text.slice(index, index + READ_CHUNK_CHARS) : parseableReader(text, READ_CHUNK_CHARS);
   const tree = parser.parse(read, options.oldTree ?? null, { progressCallback, includedRanges: options.includedRanges });
   if (!tree) {
     if (!resumable) parser.reset(); // a cancelled parse would otherwise resume on the next call
