@@ -207,7 +207,16 @@ export class TreeSitterContextEngine implements ContextEngine {
       }
       return namespaces.get(q);
     };
-    return { index, fromPath: cur.relPath, reachable: cur.reachableFiles, namespaceFiles: namespaceOf };
+    const reached = new Map<string, string[]>();
+    const importsOf = (path: string) => {
+      let out = reached.get(path);
+      if (!out) {
+        const direct = (index.file(path)?.imports ?? []).flatMap((src) => this.resolveFrom(path, src));
+        reached.set(path, (out = expandBarrels(direct, index, this.resolveFrom, MAX_REACHABLE_FILES).map((f) => f.path)));
+      }
+      return out;
+    };
+    return { index, fromPath: cur.relPath, reachable: cur.reachableFiles, namespaceFiles: namespaceOf, importsOf };
   }
 
   /** Resolves an import source written in `fromPath` (that file's language decides how). */
