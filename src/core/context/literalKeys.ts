@@ -79,7 +79,7 @@ export function literalKeys(text: string, open: number): Set<string> {
       if (close < 0) break;
       i = close;
       entryStart = false;
-    } else if (depth === 0 && entryStart && /[A-Za-z_$]/.test(c)) {
+    } else if (entryStart && /[A-Za-z_$]/.test(c)) {
       const m = /^(?:readonly\s+|async\s+|get\s+|set\s+)?([A-Za-z_$][\w$]*)\s*\??\s*(?=[:,}(\n]|$)/.exec(text.slice(i, i + 120));
       if (m) keys.add(m[1]);
       entryStart = false;
