@@ -135,7 +135,11 @@ export function calleeDefinitions(steps: readonly ChainStep[], resolver: TypeRes
   }
   if (steps.length === 1) {
     if (env.has(last.name)) return [];
-    return callable(resolver.valueDefs(importedName(file.text, file.imports, last.name)));
+    // A name an import binds: defined in the module that import names (under its own name when renamed).
+    const original = importedName(file.text, file.imports, last.name);
+    const bound = resolver.namespaceFiles(last.name);
+    const imported = bound ? callable(resolver.valueDefs(original, bound)) : [];
+    return imported.length ? imported : callable(resolver.valueDefs(original));
   }
   const ns = steps.length === 2 && !env.has(steps[0].name) ? resolver.namespaceFiles(steps[0].name) : undefined;
   if (ns) {
@@ -162,11 +166,27 @@ function constructorOf(def: TypeDef, resolver: TypeResolver): Callee[] {
  * a type parameter replaced by its constraint (or default). Undefined when not written.
  */
 export function parameterTypeAt(callee: Callee, index: number): string | undefined {
-  const params = parameterTypesOf(callee.tag.signature, callee.name);
+  const head = calleeHead(callee);
+  const params = parameterTypesOf(head, callee.name);
   if (!params?.length) return undefined;
   const p: ParameterType | undefined = params[index] ?? (params[params.length - 1].rest ? params[params.length - 1] : undefined);
   const type = p?.type;
   if (type === undefined) return undefined;
-  const typeParam = typeParametersOf(callee.tag.signature, callee.name).find((t) => t.name === type);
+  const typeParam = typeParametersOf(head, callee.name).find((t) => t.name === type);
   return typeParam ? (typeParam.constraint ?? typeParam.default) : type;
+}
+
+/**
+ * The callee's head as one line: its signature, or when the signature cuts its brackets off (the index keeps a
+ * definition's first line: `export const make = <`, `(options: {`), its snippet (the head's further lines).
+ */
+export function calleeHead(callee: Callee): string {
+  const sig = callee.tag.signature;
+  let depth = 0;
+  for (let i = 0; i < sig.length; i++) {
+    const c = sig[i];
+    if (c === '(' || c === '{' || c === '[' || c === '<') depth++;
+    else if (c === ')' || c === '}' || c === ']' || (c === '>' && sig[i - 1] !== '=')) depth--;
+  }
+  return depth > 0 ? callee.tag.snippet.replace(/\s+/g, ' ') : sig;
 }

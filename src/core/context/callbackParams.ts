@@ -4,7 +4,7 @@
  * function type (`onEvent: (event: E) => void`, a type parameter standing for its constraint), whose parameter types
  * resolve as the callee's file sees them. Bounded: the brackets within a fixed number of characters before the cursor.
  */
-import { calleeAt, calleeDefinitions, openersAt, parameterTypeAt, type Callee, type ImportText } from './callSites';
+import { calleeAt, calleeDefinitions, calleeHead, openersAt, parameterTypeAt, type Callee, type ImportText } from './callSites';
 import { functionTypeParameters, splitParams, typeParametersOf, type ParameterType } from './typeSignatures';
 import type { TypeDef, TypeResolver } from './valueTypes';
 
@@ -59,7 +59,7 @@ function functionParameters(callee: Callee, index: number, resolver: TypeResolve
 
 /** A type parameter of the callee (`E` of `<E extends Event>`) stands for its constraint (or default). */
 function typeArgument(callee: Callee, type: string): string {
-  const p = typeParametersOf(callee.tag.signature, callee.name).find((t) => t.name === type);
+  const p = typeParametersOf(calleeHead(callee), callee.name).find((t) => t.name === type);
   return p ? (p.constraint ?? p.default ?? type) : type;
 }
 

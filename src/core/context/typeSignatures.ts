@@ -97,7 +97,8 @@ export interface TypeParameter {
 
 /**
  * The type parameter and parameter lists (their text inside the brackets) of callable `name` in `signature`, read where
- * returnTypeOf reads them: `f<T>(a)`, `const f = <T>(a) =>`, `const f: <T>(a) => R = ...`, `m?(a)`.
+ * returnTypeOf reads them: `f<T>(a)`, `const f = <T>(a) =>`, `const f: <T>(a) => R = ...`, `m?(a)`; a parameter list
+ * the signature cuts off, as far as it goes.
  */
 function callableParts(signature: string, name: string): { typeParams?: string; params: string } | undefined {
   const at = wordAt(signature, name);
@@ -122,9 +123,9 @@ function callableParts(signature: string, name: string): { typeParams?: string; 
     if (!readTypeParams()) return undefined;
   }
   if (signature[i] !== '(') return undefined;
+  // A list the text cuts off (a one-line head of `make = (options: {`) is read as far as it goes.
   const end = skipGroup(signature, i);
-  if (end < 0) return undefined;
-  return { typeParams, params: signature.slice(i + 1, end - 1) };
+  return { typeParams, params: signature.slice(i + 1, end < 0 ? signature.length : end - 1) };
 }
 
 /** `s` split at its top-level commas, each part trimmed, empty parts dropped. */

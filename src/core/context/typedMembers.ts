@@ -271,9 +271,11 @@ export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope): Candid
       reason: `${tag.kind} ${tag.name}: ${tag.name === via ? 'a type' : `a member of ${via}`} in use near the cursor${unset ? '; a field the literal at the cursor does not set yet' : ''}${param ? '; types a parameter of the callback at the cursor' : ''}${uses ? `; this file uses .${tag.name} ${uses} times` : ''}`,
     });
   }
-  // A parameter typed inline (`make(opts: { a: A; b?: B })`): the callee's own definition lists the keys.
+  // A parameter typed inline (`make(opts: { a: A; b?: B })`): the callee's own definition lists the keys, so it is
+  // shown whole (its one-line signature, which other sources offer, cuts them off), scored as the most relevant member.
   for (const { file, tag } of literal.inline ?? []) {
-    out.push(definitionCandidate(file, tag, 'type', FLOOR + GAIN * UNSET_FIELD_GAIN, `${tag.kind} ${tag.name}: types the object literal at the cursor inline`));
+    const candidate = definitionCandidate(file, tag, 'type', FLOOR + GAIN * RELEVANCE_CAP, `${tag.kind} ${tag.name}: types the object literal at the cursor inline`);
+    out.push({ ...candidate, brief: undefined });
   }
   return out.sort((a, b) => b.score - a.score).slice(0, MAX_CANDIDATES);
 }

@@ -106,6 +106,17 @@ test('a parameter typed inline: the callee\'s own definition is a candidate', as
   assert.ok(seen.some((r) => /method configure: types the object literal at the cursor inline/.test(r)), seen.join('\n'));
 });
 
+test('a callee whose head spans lines (`make = (`), imported renamed among same-named definitions', async () => {
+  const files = {
+    'src/entity.ts': ['export const make = (', '  id: string,', '  options: {', '    readonly shardKey: string', '    readonly entityKind: string', '  }', '): string => id + options.shardKey', ''].join('\n'),
+    'src/other.ts': ['export const make = (id: number, config: {', '  readonly unrelated: number', '}): number => config.unrelated', ''].join('\n'),
+  };
+  const text = ["import { make as makeEntity } from './entity';", "import { make as makeOther } from './other';", '', 'export const a = makeOther(1, { unrelated: 1 });', 'export const e = makeEntity("id", {', '  CURSOR', '});', ''].join('\n');
+  const seen: string[] = [];
+  await packFor(files, 'src/app.ts', text, 350, (c) => seen.push(...c.filter((x) => /inline/.test(x.reason)).map((x) => `${x.path}:${x.startLine}`)));
+  assert.deepEqual(seen, ['src/entity.ts:0']);
+});
+
 test('a type name in the callee\'s file resolves through that file\'s imports (a built-in is not a same-named workspace type)', async () => {
   const text = ["import { encode } from './bytes';", "import { ClientOptions } from './client';", '', 'export const out = encode({', '  CURSOR', '});', ''].join('\n');
   const reasons: string[] = [];
