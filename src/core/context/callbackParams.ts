@@ -10,6 +10,8 @@ import type { TypeDef, TypeResolver } from './valueTypes';
 
 /** Characters a callback's head (`async ({ a, b }: X): Promise<Y> =>`) may span. */
 const MAX_HEAD = 300;
+/** Callbacks typed, innermost first (each costs a callee lookup). */
+const MAX_CALLBACKS = 3;
 
 /** A parameter of a callback around the cursor: its name (undefined when destructured) and its types; innermost first. */
 export interface CallbackParam {
@@ -24,7 +26,7 @@ export function callbackParamsAt(text: string, cursor: number, resolver: TypeRes
   const out: CallbackParam[] = [];
   let nesting = 0;
   for (const opener of openersAt(text, cursor)) {
-    if (opener.char !== '(') continue;
+    if (opener.char !== '(' || nesting >= MAX_CALLBACKS) continue;
     const fn = functionLiteralAt(text, opener.argStart, cursor);
     if (!fn || fn.params.every((p) => p.type !== undefined)) continue;
     const steps = calleeAt(text, opener.pos);
