@@ -144,7 +144,8 @@ export function calleeDefinitions(steps: readonly ChainStep[], resolver: TypeRes
   const ns = steps.length === 2 && !env.has(steps[0].name) ? resolver.namespaceFiles(steps[0].name) : undefined;
   if (ns) {
     const defs = resolver.valueDefs(last.name, ns);
-    if (!last.isNew) return callable(defs);
+    // `new ns.Client(`: readChain marks the chain's first step as constructed.
+    if (!steps[0].isNew) return callable(defs);
     return defs.filter((d) => d.tag.kind === 'class').flatMap((def) => constructorOf(def, resolver));
   }
   const reached = resolver.follow(steps.slice(0, -1), env);

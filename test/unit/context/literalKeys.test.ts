@@ -89,13 +89,16 @@ test('inherited fields of the parameter\'s type are keys too (`extends BaseOptio
   assert.match(item.reason, /does not set yet/);
 });
 
-test('an aliased import (`makeClient as connect`) and a constructor (`new Client({`) name the callee', async () => {
+test('an aliased import (`makeClient as connect`) and a constructor (`new Client({`, `new lib.Client({`) name the callee', async () => {
   const aliased = ["import { makeClient as connect } from './client';", '', 'export const client = connect("main", {', '  endpointUrl: "https://example.invalid",', '  CURSOR', '});', ''].join('\n');
   const packed = await packFor(library(), 'src/app.ts', aliased);
   assert.ok(packed.items.some((i) => i.path === 'src/client.ts' && i.text.includes('retryCount?: number') && /does not set yet/.test(i.reason)), packed.text);
   const constructed = ["import { Client } from './client';", '', 'export const client = new Client({', '  endpointUrl: "https://example.invalid",', '  CURSOR', '});', ''].join('\n');
   const packedNew = await packFor(library(), 'src/app.ts', constructed);
   assert.ok(packedNew.items.some((i) => i.path === 'src/client.ts' && i.text.includes('retryCount?: number') && /does not set yet/.test(i.reason)), packedNew.text);
+  const qualified = ["import * as lib from './client';", '', 'export const client = new lib.Client({', '  endpointUrl: "https://example.invalid",', '  CURSOR', '});', ''].join('\n');
+  const packedQ = await packFor(library(), 'src/app.ts', qualified);
+  assert.ok(packedQ.items.some((i) => i.path === 'src/client.ts' && i.text.includes('retryCount?: number') && /does not set yet/.test(i.reason)), packedQ.text);
 });
 
 test('a parameter typed inline: the callee\'s own definition is a candidate', async () => {
