@@ -111,8 +111,7 @@ function importedName(text: string, imports: readonly { names: string[]; line: n
   for (const imp of imports) {
     if (!imp.names.includes(name)) continue;
     let from = 0;
-    for (let l = 0; l < imp.line && from >= 0; l++) from = text.indexOf('\n', from) + (from >= 0 ? 1 : 0);
-    if (from < 0) continue;
+    for (let l = 0, nl = 0; l < imp.line && (nl = text.indexOf('\n', from)) >= 0; l++) from = nl + 1;
     const m = new RegExp(`([A-Za-z_$][\\w$]*)\\s+as\\s+${name.replace(/\$/g, '\\$')}(?![\\w$])`).exec(text.slice(from, from + IMPORT_CHARS));
     if (m && m[1] !== '*') return m[1];
   }
