@@ -60,6 +60,8 @@ export class TreeSitterContextEngine implements ContextEngine {
   private readonly memberUses = new MemberUseCache();
   private readonly namespacePools = new NamespacePoolCache();
   private resolver: { size: number; revision: number; resolver: ImportResolver } | undefined;
+  /** The files other files' imports reach (see typeScope), for one index revision. */
+  private reachedFrom = { revision: -1, paths: new Map<string, string[]>() };
   /** The workspace's package.json files (see packageManifests.ts), read after each index build. */
   private manifests: readonly PackageManifest[] = [];
   private readonly logger: Logger;
@@ -207,7 +209,19 @@ export class TreeSitterContextEngine implements ContextEngine {
       }
       return namespaces.get(q);
     };
-    return { index, fromPath: cur.relPath, reachable: cur.reachableFiles, namespaceFiles: namespaceOf };
+    // What another file's imports reach changes only with the index: kept across requests (a large module's dozens of
+    // imports are resolved once, not on every keystroke that types a call into it).
+    if (this.reachedFrom.revision !== index.revision) this.reachedFrom = { revision: index.revision, paths: new Map() };
+    const reached = this.reachedFrom.paths;
+    const importsOf = (path: string) => {
+      let out = reached.get(path);
+      if (!out) {
+        const direct = (index.file(path)?.imports ?? []).flatMap((src) => this.resolveFrom(path, src));
+        reached.set(path, (out = expandBarrels(direct, index, this.resolveFrom, MAX_REACHABLE_FILES).map((f) => f.path)));
+      }
+      return out;
+    };
+    return { index, fromPath: cur.relPath, reachable: cur.reachableFiles, namespaceFiles: namespaceOf, importsOf };
   }
 
   /** Resolves an import source written in `fromPath` (that file's language decides how). */

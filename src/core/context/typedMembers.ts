@@ -11,9 +11,13 @@ import { goValueTypes } from './goValues';
 import { languageForId } from './languages';
 import type { Candidate } from './packing';
 import { cursorSubwords } from './qualified';
-import { linesAround, type CursorInfo } from './retrieval';
+import { callbackParamsAt } from './callbackParams';
+import type { Callee } from './callSites';
+import { literalArgumentAt } from './literalKeys';
+import { definitionCandidate, linesAround, type CursorInfo } from './retrieval';
 import { subwordIdf, subwordRelevance } from './subwords';
-import { TypeResolver, type ChainStep, type TypeDef, type TypeScope } from './valueTypes';
+import { readChain } from './chains';
+import { TypeResolver, type TypeDef, type TypeScope } from './valueTypes';
 import type { IndexedFile, IndexedTag } from './workspaceIndex';
 
 /** Lines scanned for values and chains, above and below the cursor. */
@@ -43,17 +47,17 @@ const OWN_USE_GAIN = 3;
  * key once): as much as the member the file uses most.
  */
 const UNSET_FIELD_GAIN = OWN_USE_GAIN;
+/** Relevance added for the type of a parameter of the callback the cursor is in (its members are what the body uses). */
+const PARAM_TYPE_GAIN = OWN_USE_GAIN;
 /** The file's text scanned for its `.member` uses, before and after the cursor. */
 const OWN_SCAN_BEFORE = 100_000;
 const OWN_SCAN_AFTER = 30_000;
-/** Characters a call's argument list may span before the chain is given up (bounds the scan on long lines). */
-const MAX_ARGS_CHARS = 400;
 /** A declaration above the cursor counts as three uses of its value's type, at this many times its distance. */
 const DECLARED_DISTANCE = 2;
+/** The type of a parameter of the innermost callback around the cursor counts as three uses; outer ones, this much less each. */
+const CALLBACK_NESTING_DECAY = 0.5;
 /** Lines longer than this are not scanned for values and chains. */
 const MAX_LINE_CHARS = 1000;
-/** Whitespace (a line break and indentation) allowed before a chain's next `.`. */
-const MAX_BREAK = 40;
 
 /** `const x = `, `let x: T = `, `x = `, `x := ` (the value's name, its annotation if any); the chain follows. */
 const DECLARATION = /(?:^|[^\w$.])(?:(?:const|let|var)\s+(?:mut\s+)?)?([A-Za-z_$][\w$]*)\s*(?::\s*([^=;(){}]+?))?\s*:?=(?![=>])\s*(?:await\s+|yield\*?\s+)?/g;
@@ -62,62 +66,6 @@ const ANNOTATION = /(?:(?:^|[^\w$.?])([A-Za-z_$][\w$]*)\??|\))\s*:\s*((?:[A-Za-z
 
 const IDENT = /[\w$]/;
 const IDENT_START = /[A-Za-z_$]/;
-
-/** The chain starting at `at` in `text` (`a.b(x).c`, `new C(x).d`), and where it ends. */
-export function readChain(text: string, at: number): { steps: ChainStep[]; end: number } {
-  const steps: ChainStep[] = [];
-  let i = at;
-  let isNew = false;
-  if (text.startsWith('new ', i)) {
-    isNew = true;
-    i += 4;
-    while (text[i] === ' ') i++;
-  }
-  for (;;) {
-    if (!IDENT_START.test(text[i] ?? '')) break;
-    let j = i + 1;
-    while (j < text.length && IDENT.test(text[j])) j++;
-    const step: ChainStep = { name: text.slice(i, j), call: false, isNew: steps.length === 0 && isNew ? true : undefined };
-    steps.push(step);
-    i = j;
-    while (text[i] === '!') i++;
-    if (text[i] === '<' && steps.length > 0) {
-      const close = text.indexOf('>(', i);
-      if (close > i && close - i < 80 && !/[;\n]/.test(text.slice(i, close))) i = close + 1;
-    }
-    if (text[i] === '(') {
-      const end = closeParen(text, i);
-      if (end < 0) break;
-      step.call = true;
-      i = end;
-      while (text[i] === '!') i++;
-    }
-    // A chain may go on on the next line (`z\n  .object({...})\n  .refine(...)`).
-    let k = i;
-    while (k < text.length && k - i < MAX_BREAK && /\s/.test(text[k])) k++;
-    if (text[k] === '.' && IDENT_START.test(text[k + 1] ?? '')) i = k + 1;
-    else if (text[k] === '?' && text[k + 1] === '.' && IDENT_START.test(text[k + 2] ?? '')) i = k + 2;
-    else break;
-  }
-  return { steps, end: i };
-}
-
-/** Just past the `)` closing the `(` at `open`, skipping strings; -1 when not closed within MAX_ARGS_CHARS. */
-function closeParen(text: string, open: number): number {
-  let depth = 0;
-  const limit = Math.min(text.length, open + MAX_ARGS_CHARS);
-  for (let i = open; i < limit; i++) {
-    const c = text[i];
-    if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return i + 1;
-    else if (c === '"' || c === "'" || c === '`') {
-      const close = text.indexOf(c, i + 1);
-      if (close < 0) return -1;
-      i = close;
-    }
-  }
-  return -1;
-}
 
 /** How near line `d` (relative to the cursor's) is: lines above count most, as for qualifier uses. */
 const nearness = (d: number) => (d <= 0 ? 1 / (1 + -d / 10) : 0.6 / (1 + d / 6));
@@ -188,6 +136,13 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
     const d = lineOf(m.index!) - cur.line;
     if (d <= 0) note(reached[reached.length - 1], 3 * nearness(d * DECLARED_DISTANCE));
   }
+  // The unannotated parameters of the callbacks the cursor is in, typed from their callees' signatures.
+  const cursorAt = cursorIn(cur, text, lineStarts[cur.line - firstLine]);
+  for (const p of go ? [] : callbackParamsAt(text, cursorAt, resolver, env, cur)) {
+    if (p.name !== undefined) env.set(p.name, p.types);
+    note(p.types, 3 * CALLBACK_NESTING_DECAY ** p.nesting);
+    if (literal) for (const d of p.types) (literal.callbackTypes ??= new Set()).add(d.tag);
+  }
   // Then every chain: its head a local value, or longer than one name, or a call.
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
@@ -206,13 +161,34 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
     i = Math.max(i, (steps[0]?.isNew ? i + 4 : i) + (steps[0]?.name.length ?? 1) - 1);
     void end;
   }
+  // An object literal passed to a call (`make({ a: 1, |`): the type of the parameter it fills.
+  const arg = go || !literal ? undefined : literalArgumentAt(text, cursorAt, resolver, env, cur);
+  if (arg && literal) {
+    note(arg.types, 3);
+    Object.assign(literal, { types: new Set(arg.types.map((d) => d.tag)), keys: arg.keys, inherited: true, inline: arg.inline });
+  }
   return used;
 }
 
-/** The composite literal the cursor is in (Go): its types, and the keys it sets already. */
+/** Where the cursor is in `text` (the lines around it, its line starting at `lineStart`; a blanked long line: its end). */
+function cursorIn(cur: CursorInfo, text: string, lineStart: number | undefined): number {
+  if (lineStart === undefined) return text.length;
+  const column = cur.offset - (cur.text.lastIndexOf('\n', cur.offset - 1) + 1);
+  const lineEnd = text.indexOf('\n', lineStart);
+  return Math.min(lineStart + column, lineEnd < 0 ? text.length : lineEnd);
+}
+
+/**
+ * The literal the cursor is in (a Go composite literal, an object literal passed to a call): its types, the keys it sets
+ * already, whether inherited fields are keys too (not Go's embedded ones), and callees whose parameter is typed inline.
+ */
 interface LiteralAtCursor {
   types: Set<IndexedTag>;
   keys: Set<string>;
+  inherited?: boolean;
+  inline?: Callee[];
+  /** The types of the parameters of the callbacks the cursor is in (typed from their callees' signatures). */
+  callbackTypes?: Set<IndexedTag>;
 }
 
 /** How often each name follows a `.` in the text around the cursor (the file's own member uses, any receiver). */
@@ -247,16 +223,16 @@ export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope): Candid
     }
   }
   const types = [...inUse.values()].sort((a, b) => b.use - a.use).slice(0, MAX_TYPES);
-  if (types.length === 0) return [];
-  const pool = new Map<IndexedTag, { file: IndexedFile; tag: IndexedTag; weight: number; via: string; head?: IndexedTag; unset?: boolean }>();
-  const offer = (file: IndexedFile, tag: IndexedTag, weight: number, via: string, head?: IndexedTag, unset?: boolean) => {
+  if (types.length === 0 && !literal.inline?.length) return [];
+  const pool = new Map<IndexedTag, { file: IndexedFile; tag: IndexedTag; weight: number; via: string; head?: IndexedTag; unset?: boolean; param?: boolean }>();
+  const offer = (file: IndexedFile, tag: IndexedTag, weight: number, via: string, head?: IndexedTag, unset?: boolean, param?: boolean) => {
     const had = pool.get(tag);
-    if (!had || had.weight < weight) pool.set(tag, { file, tag, weight, via, head, unset });
+    if (!had || had.weight < weight) pool.set(tag, { file, tag, weight, via, head, unset, param });
   };
   for (const { def, use } of types) {
     for (const { def: level, level: depth } of resolver.hierarchy(def)) {
       const weight = use * LEVEL_DECAY ** depth;
-      offer(level.file, level.tag, weight, def.tag.name);
+      offer(level.file, level.tag, weight, def.tag.name, undefined, false, depth === 0 && literal.callbackTypes?.has(def.tag));
       // A member on its type's first line (`type R = { success: true; ... }`) is shown as that line.
       // Overloads (`pipe<A>(this: A): A`, `pipe<A, B>(...)`, ...) after the first few weigh less each: twenty of them
       // would spend the budget on one name.
@@ -268,7 +244,8 @@ export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope): Candid
         overloads.set(tag.name, k + 1);
         const w = k < FULL_OVERLOADS ? weight : weight * OVERLOAD_DECAY ** (k - FULL_OVERLOADS + 1);
         // A field the literal at the cursor does not set yet: what its next key most likely is.
-        const unset = depth === 0 && literal.types.has(level.tag) && tag.kind === 'field' && !literal.keys.has(tag.name);
+        const key = tag.kind === 'field' || (literal.inherited && tag.kind === 'method');
+        const unset = (depth === 0 || literal.inherited === true) && literal.types.has(def.tag) && key && !literal.keys.has(tag.name);
         offer(file, tag, w, def.tag.name, file === level.file && tag.startLine === level.tag.startLine ? level.tag : undefined, unset);
       }
     }
@@ -278,9 +255,10 @@ export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope): Candid
   const context = cursorSubwords(cur, new Set());
   const idf = subwordIdf(entries.map((e) => e.tag.name));
   const out: Candidate[] = [];
-  for (const { file, tag, weight, via, head, unset } of entries) {
+  for (const { file, tag, weight, via, head, unset, param } of entries) {
     const uses = own.get(tag.name) ?? 0;
-    const relevance = subwordRelevance(tag.name, context, idf) + (ownTop > 0 ? (OWN_USE_GAIN * Math.log1p(uses)) / ownTop : 0) + (unset ? UNSET_FIELD_GAIN : 0);
+    const gain = (unset ? UNSET_FIELD_GAIN : 0) + (param ? PARAM_TYPE_GAIN : 0);
+    const relevance = subwordRelevance(tag.name, context, idf) + (ownTop > 0 ? (OWN_USE_GAIN * Math.log1p(uses)) / ownTop : 0) + gain;
     out.push({
       source: 'type',
       path: file.path,
@@ -290,8 +268,14 @@ export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope): Candid
       body: head ? head.signature : tag.snippet,
       brief: head ? head.signature : tag.signature,
       score: weight * (FLOOR + GAIN * Math.min(relevance, RELEVANCE_CAP)),
-      reason: `${tag.kind} ${tag.name}: ${tag.name === via ? 'a type' : `a member of ${via}`} in use near the cursor${unset ? '; a field the literal at the cursor does not set yet' : ''}${uses ? `; this file uses .${tag.name} ${uses} times` : ''}`,
+      reason: `${tag.kind} ${tag.name}: ${tag.name === via ? 'a type' : `a member of ${via}`} in use near the cursor${unset ? '; a field the literal at the cursor does not set yet' : ''}${param ? '; types a parameter of the callback at the cursor' : ''}${uses ? `; this file uses .${tag.name} ${uses} times` : ''}`,
     });
+  }
+  // A parameter typed inline (`make(opts: { a: A; b?: B })`): the callee's own definition lists the keys, so it is
+  // shown whole (its one-line signature, which other sources offer, cuts them off), scored as the most relevant member.
+  for (const { file, tag } of literal.inline ?? []) {
+    const candidate = definitionCandidate(file, tag, 'type', FLOOR + GAIN * RELEVANCE_CAP, `${tag.kind} ${tag.name}: types the object literal at the cursor inline`);
+    out.push({ ...candidate, brief: undefined });
   }
   return out.sort((a, b) => b.score - a.score).slice(0, MAX_CANDIDATES);
 }

@@ -38,6 +38,8 @@ export interface TypeScope {
   reachable: ReadonlySet<string>;
   /** Files a namespace qualifier (`z` of `import * as z`) stands for; undefined when the name is no namespace. */
   namespaceFiles: (q: string) => readonly string[] | undefined;
+  /** The files another file's imports reach (barrels followed); its type names resolve there, not from the cursor's file. */
+  importsOf?: (path: string) => readonly string[];
 }
 
 /** A member of a type: the tag and the file it is declared in (a Go method may be in another file of the package). */
@@ -60,6 +62,16 @@ export class TypeResolver {
   private readonly hierarchyCache = new Map<IndexedTag, { def: TypeDef; level: number }[]>();
 
   constructor(private readonly scope: TypeScope) {}
+
+  /** The file being edited. */
+  get fromPath(): string {
+    return this.scope.fromPath;
+  }
+
+  /** The files namespace qualifier `q` stands for in the file being edited (undefined when it is no namespace). */
+  namespaceFiles(q: string): readonly string[] | undefined {
+    return this.scope.namespaceFiles(q);
+  }
 
   /** The type definitions `name` refers to when written in file `from`: that file's own first, then the reachable ones. */
   typeDefs(name: string, from: string): TypeDef[] {
@@ -134,6 +146,45 @@ export class TypeResolver {
     const resolve = (names: string[]) => names.flatMap((n) => this.typeDefs(n, from));
     const top = resolve(typeNames(expr, true));
     return top.length ? top : resolve(typeNames(expr));
+  }
+
+  /**
+   * The types a type expression written in `file` names at its top level, resolved as that file sees them: its own
+   * definitions, else those of the files its imports reach (a qualified name, `Schema.Options`, from the module its
+   * qualifier names when one is so named). A name none of them defines is a built-in or a package's (`Uint8Array`):
+   * none, not a same-named type elsewhere in the workspace. In the cursor's own file, typesOf's rules (and its
+   * namespace imports).
+   */
+  typesIn(expr: string, file: IndexedFile): TypeDef[] {
+    const resolve = (names: string[]) => {
+      const out: TypeDef[] = [];
+      for (const name of names) {
+        const qualifier = new RegExp(`([A-Za-z_$][\\w$]*)\\s*\\.\\s*${name.replace(/\$/g, '\\$')}(?![\\w$])`).exec(expr)?.[1];
+        out.push(...this.typeIn(name, qualifier, file));
+      }
+      return dedupe(out);
+    };
+    const top = resolve(typeNames(expr, true));
+    return top.length ? top : resolve(typeNames(expr));
+  }
+
+  private typeIn(name: string, qualifier: string | undefined, file: IndexedFile): TypeDef[] {
+    const types = (paths: readonly string[]) => {
+      const set = new Set(paths);
+      return this.scope.index.lookup(name).filter((r) => TYPE_KINDS.has(r.tag.kind) && set.has(r.file.path) && isTopLevelDefinition(r.file, r.tag));
+    };
+    if (file.path === this.scope.fromPath) {
+      const ns = qualifier === undefined ? undefined : this.scope.namespaceFiles(qualifier);
+      return ns ? types(ns) : this.typeDefs(name, file.path);
+    }
+    if (qualifier === undefined) {
+      const own = this.scope.index.lookup(name).filter((r) => r.file === file && TYPE_KINDS.has(r.tag.kind));
+      if (own.length) return own;
+    }
+    const reached = this.scope.importsOf?.(file.path) ?? [];
+    const named = qualifier === undefined ? [] : reached.filter((p) => baseName(p) === qualifier.toLowerCase());
+    const found = named.length ? types(named) : [];
+    return found.length ? found : types(reached).slice(0, MAX_TYPE_DEFS);
   }
 
   /**
@@ -213,4 +264,9 @@ function asList(t: TypeDef[] | 'this', receiver: TypeDef[]): TypeDef[] {
 function dedupe(defs: TypeDef[]): TypeDef[] {
   const seen = new Set<IndexedTag>();
   return defs.filter((d) => (seen.has(d.tag) ? false : (seen.add(d.tag), true)));
+}
+
+/** A path's file name without its extensions, lower-cased (`src/Schema.ts` -> `schema`). */
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1).replace(/\..*$/, '').toLowerCase();
 }

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { tempWorkspaces } from './tempWorkspace';
 import { TreeSitterContextEngine } from '../../../src/core/context/engine';
 import { basesOf, declaredTypeOf, returnTypeOf, typeNames } from '../../../src/core/context/typeSignatures';
-import { readChain } from '../../../src/core/context/typedMembers';
+import { readChain } from '../../../src/core/context/chains';
 
 
 test('return types, annotations and bases are read from signatures', () => {
