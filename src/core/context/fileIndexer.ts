@@ -7,7 +7,7 @@ import { commentPrefix } from './languages';
 import { loadLanguage, MAX_PARSE_CHARS, parse, unparseableReason, type Tree } from './parser';
 import { getQuery } from './queries';
 import { readLocalSource, type FileStat } from './workspaceFs';
-import { extractStructure, CONTAINER_KINDS, type Tag } from './structure';
+import { extractStructure, CONTAINER_KINDS, type FileStructure, type Tag } from './structure';
 import { detach, newlineBefore } from '../strings';
 import { forEachWord } from './similarity';
 import { isKeyword } from './keywords';
@@ -102,11 +102,12 @@ export async function indexFileText(language: LanguageName, text: string, option
 /**
  * indexFileText of a text already parsed: `tree` is a parse of parseableText(language, text) (as parse() makes it, or an
  * open document's tree, see WorkspaceIndex's `openTree`). Synchronous, so a tree borrowed from elsewhere cannot change
- * or be freed meanwhile; the caller keeps it.
+ * or be freed meanwhile; the caller keeps it. `structure`: its definitions and imports, when the caller has them (what
+ * extractStructure with maxDepth INDEX_TAG_DEPTH finds: see SavedParses).
  */
-export function indexParsedText(language: LanguageName, text: string, tree: Tree, options: Pick<FileIndexOptions, 'maxTags'>): FileIndexResult {
+export function indexParsedText(language: LanguageName, text: string, tree: Tree, options: Pick<FileIndexOptions, 'maxTags'>, structure?: FileStructure): FileIndexResult {
   const t1 = performance.now();
-  const { tags, imports } = extractStructure(language, tree, text, { maxDepth: INDEX_TAG_DEPTH });
+  const { tags, imports } = structure ?? extractStructure(language, tree, text, { maxDepth: INDEX_TAG_DEPTH });
   const t2 = performance.now();
   const indexed = toIndexed(tags.slice(0, options.maxTags), text, commentPrefix(language));
   const t3 = performance.now();

@@ -1,17 +1,21 @@
 /**
  * A saved file's index entry parsed on this thread, re-parsing only around the change when the same file was the last
  * one parsed here: the tree of that last parse is kept (one file's tree and text), edited with the one contiguous change
- * between the two texts, and tree-sitter re-parses reusing every subtree outside it. A file saved again and again by a
- * tool (not open in the editor, whose own tree serves instead: see WorkspaceIndex's openTree) then costs a re-parse
- * bounded by the change, not a parse of the whole file. The entry is the same as indexFileText's of the new text: the
- * tree of a re-parse that recovered from a syntax error can differ from a whole parse's, so such a tree is dropped and
- * the text parsed from scratch.
+ * between the two texts, and tree-sitter re-parses reusing every subtree outside it; the definitions and imports are
+ * queried again only in the top-level statements the change or the re-parse touched, the others kept from the last
+ * parse (moved by the change: see structureUpdate.ts). A file saved again and again by a tool (not open in the editor,
+ * whose own tree serves instead: see WorkspaceIndex's openTree) then costs a re-parse and queries bounded by the
+ * change, not by the file (the snippets and the used names are still made over the whole file). The entry is the same
+ * as indexFileText's of the new text: the tree of a re-parse that recovered from a syntax error can differ from a whole
+ * parse's, so such a tree is dropped and the text parsed from scratch.
  */
 import type { LanguageName } from './languages';
 import { parseParseable, unparseableReason, type Tree } from './parser';
 import { parseable as rewrite, updateParseable, type Parseable } from './grammarQuirks';
 import { findChange, editTree } from './documentCache';
-import { indexParsedText, type FileIndexOptions, type FileIndexResult } from './fileIndexer';
+import { indexParsedText, INDEX_TAG_DEPTH, type FileIndexOptions, type FileIndexResult } from './fileIndexer';
+import { extractImportsIn, extractTags, extractTagsIn } from './structure';
+import { changedStatements, combineStructure, rangesChars, MAX_DIRTY_SHARE, type UpdatableStructure } from './structureUpdate';
 
 interface Parsed {
   path: string;
@@ -19,12 +23,20 @@ interface Parsed {
   text: string;
   parseable: Parseable;
   tree: Tree;
+  /** What indexParsedText's extractStructure finds in it, with the imports' start offsets. */
+  structure: UpdatableStructure;
+}
+
+/** The index's definitions (INDEX_TAG_DEPTH) and the imports of a whole tree. */
+function wholeStructure(language: LanguageName, tree: Tree, text: string): UpdatableStructure {
+  const { imports, starts } = extractImportsIn(language, tree);
+  return { tags: extractTags(language, tree, text, { maxDepth: INDEX_TAG_DEPTH }), imports, importStarts: starts };
 }
 
 export class SavedParses {
   private last: Parsed | undefined;
-  /** Re-parses from the kept tree, and whole parses (for tests and benchmarks). */
-  readonly counts = { reparsed: 0, whole: 0 };
+  /** Re-parses from the kept tree, those whose definitions were queried in the changed statements only, and whole parses (for tests). */
+  readonly counts = { reparsed: 0, merged: 0, whole: 0 };
 
   /** indexFileText(language, text, options), re-parsing from the kept tree when it is `path`'s. */
   async index(path: string, language: LanguageName, text: string, options: FileIndexOptions): Promise<FileIndexResult> {
@@ -39,6 +51,9 @@ export class SavedParses {
     }
     let parseable: Parseable | undefined;
     let tree: Tree | undefined;
+    let structure: UpdatableStructure | undefined;
+    let q0 = 0;
+    let queryMs = 0;
     if (last && last.path === path && last.language === language) {
       const edit = findChange(last.text, text);
       parseable = updateParseable(language, last.parseable, text, edit);
@@ -47,7 +62,21 @@ export class SavedParses {
       if (tree?.rootNode.hasError) {
         tree.delete();
         tree = undefined;
-      } else if (tree) this.counts.reparsed++;
+      } else if (tree) {
+        this.counts.reparsed++;
+        q0 = performance.now();
+        const dirty = changedStatements(last.tree, tree, edit);
+        if (rangesChars(dirty) <= text.length * MAX_DIRTY_SHARE) {
+          this.counts.merged++;
+          const fresh = extractImportsIn(language, tree, dirty);
+          structure = combineStructure(last.structure, edit, last.text, text, dirty, {
+            tags: extractTagsIn(language, tree, text, dirty, { maxDepth: INDEX_TAG_DEPTH }),
+            imports: fresh.imports,
+            importStarts: fresh.starts,
+          });
+        }
+        queryMs = performance.now() - q0;
+      }
     }
     last?.tree.delete();
     if (!tree) {
@@ -55,11 +84,15 @@ export class SavedParses {
       tree = await parseParseable(language, parseable, { timeoutMs: options.parseTimeoutMs });
       this.counts.whole++;
     }
-    const parseMs = performance.now() - t0;
+    const parseMs = performance.now() - t0 - queryMs;
     if (!tree) return { tags: [], imports: [], skipped: 'timeout', timing: { read: 0, parse: parseMs, query: 0, snippets: 0, uses: 0 } };
-    const result = indexParsedText(language, text, tree, options);
+    q0 = performance.now();
+    structure ??= wholeStructure(language, tree, text);
+    queryMs += performance.now() - q0;
+    const result = indexParsedText(language, text, tree, options, structure);
     result.timing!.parse = parseMs;
-    this.keep({ path, language, text, parseable: parseable!, tree });
+    result.timing!.query += queryMs;
+    this.keep({ path, language, text, parseable: parseable!, tree, structure });
     return result;
   }
 

@@ -54,6 +54,7 @@ test('a file saved again and again: each entry, re-parsed from the kept tree, eq
   saved.clear();
   assert.equal(compared, 160);
   assert.ok(saved.counts.reparsed > 80, `re-parsed from the kept tree: ${saved.counts.reparsed}`);
+  assert.ok(saved.counts.merged > 25, `queried in the changed statements only: ${saved.counts.merged}`);
   assert.ok(saved.counts.whole > 15, `parsed whole (another file, an error): ${saved.counts.whole}`);
 });
 
@@ -64,7 +65,7 @@ test('a file too big or minified after a save is skipped, and the kept tree is d
   assert.deepEqual(await saved.index('a.ts', 'typescript', minified, OPTIONS), { tags: [], imports: [], skipped: 'minified' });
   const after = await saved.index('a.ts', 'typescript', 'export const b = 2\n', OPTIONS);
   assert.deepEqual(after.tags.map((t) => t.name), ['b']);
-  assert.deepEqual(saved.counts, { reparsed: 0, whole: 2 });
+  assert.deepEqual(saved.counts, { reparsed: 0, merged: 0, whole: 2 });
   saved.clear();
 });
 
@@ -109,5 +110,22 @@ test('random edits, syntax errors included: each entry equals indexFileText of t
     const want = await indexFileText('typescript', text, OPTIONS);
     assert.deepEqual(withoutTiming(got), withoutTiming(want), `save ${v}`);
   }
+  saved.clear();
+});
+
+test('definitions nested deeper than the index looks (locals) stay out of a re-parsed file as out of a whole one', async () => {
+  const nest = (depth: number, body: string): string => (depth === 0 ? body : `const level${depth} = () => {\n${nest(depth - 1, body)}\nreturn level${depth}\n}`);
+  // Most of the file elsewhere: the re-parse queries the edited statement only.
+  const rest = Array.from({ length: 40 }, (_, i) => `export const after${i} = ${i}`).join('\n');
+  const text = `export function outer() {\n${nest(4, 'function deepest() { return 1 }')}\n}\n${rest}\n`;
+  const saved = new SavedParses();
+  await saved.index('deep.ts', 'typescript', text, OPTIONS);
+  const edited = text.replace('return 1', 'return 2');
+  const got = await saved.index('deep.ts', 'typescript', edited, OPTIONS);
+  const want = await indexFileText('typescript', edited, OPTIONS);
+  assert.deepEqual(withoutTiming(got), withoutTiming(want));
+  assert.deepEqual(saved.counts, { reparsed: 1, merged: 1, whole: 1 });
+  const names = got.tags.map((t) => t.name);
+  assert.ok(names.includes('outer') && names.includes('after39') && !names.includes('deepest'), names.join(' '));
   saved.clear();
 });
