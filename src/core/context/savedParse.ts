@@ -13,9 +13,10 @@ import type { LanguageName } from './languages';
 import { parseParseable, unparseableReason, type Tree } from './parser';
 import { parseable as rewrite, updateParseable, type Parseable } from './grammarQuirks';
 import { findChange, editTree } from './documentCache';
-import { indexParsedText, INDEX_TAG_DEPTH, type FileIndexOptions, type FileIndexResult } from './fileIndexer';
-import { extractImportsIn, extractTags, extractTagsIn } from './structure';
-import { changedStatements, combineStructure, rangesChars, MAX_DIRTY_SHARE, type UpdatableStructure } from './structureUpdate';
+import { indexParsedText, INDEX_TAG_DEPTH, type FileIndexOptions, type FileIndexResult, type IndexedTag, type RenderedBefore } from './fileIndexer';
+import { extractImportsIn, extractTags, extractTagsIn, type Tag } from './structure';
+import { changedStatements, combineStructure, rangesChars, MAX_DIRTY_SHARE, type TextEdit, type UpdatableStructure } from './structureUpdate';
+import type { IndexRange } from './structure';
 
 interface Parsed {
   path: string;
@@ -25,6 +26,39 @@ interface Parsed {
   tree: Tree;
   /** What indexParsedText's extractStructure finds in it, with the imports' start offsets. */
   structure: UpdatableStructure;
+  /** The entries made of structure.tags (up to the index's maxTags), by tag start offset. */
+  rendered: Map<number, { tag: Tag; entry: IndexedTag }>;
+}
+
+/**
+ * The last index's entries of the definitions kept from it (outside the statements queried again) whose lines the change
+ * did not touch (a snippet is made of whole lines; a container's members lie on its lines): found by where they were
+ * before the change, and the same definition there.
+ */
+function renderedBefore(last: Parsed, text: string, edit: TextEdit, dirty: readonly IndexRange[]): RenderedBefore {
+  const delta = edit.newEnd - edit.oldEnd;
+  const firstLine = lineOf(text, edit.start);
+  const lastLine = lineOf(text, edit.newEnd);
+  const lineDelta = lastLine - lineOf(last.text, edit.oldEnd);
+  return (t) => {
+    if (dirty.some((r) => t.startIndex < r.endIndex && r.startIndex < t.endIndex)) return undefined;
+    const after = t.startLine > lastLine;
+    if (!after && t.endLine >= firstLine) return undefined;
+    const was = last.rendered.get(after ? t.startIndex - delta : t.startIndex);
+    if (!was) return undefined;
+    const o = was.tag;
+    const shift = after ? lineDelta : 0;
+    const same = o.name === t.name && o.kind === t.kind && o.signature === t.signature && o.endIndex - o.startIndex === t.endIndex - t.startIndex
+      && o.startLine + shift === t.startLine && o.endLine + shift === t.endLine && o.nameLine + shift === t.nameLine;
+    return same ? was.entry : undefined;
+  };
+}
+
+/** 0-based line of `index` in `text`. */
+function lineOf(text: string, index: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** The index's definitions (INDEX_TAG_DEPTH) and the imports of a whole tree. */
@@ -54,6 +88,7 @@ export class SavedParses {
     let structure: UpdatableStructure | undefined;
     let q0 = 0;
     let queryMs = 0;
+    let before: RenderedBefore | undefined;
     if (last && last.path === path && last.language === language) {
       const edit = findChange(last.text, text);
       parseable = updateParseable(language, last.parseable, text, edit);
@@ -74,6 +109,7 @@ export class SavedParses {
             imports: fresh.imports,
             importStarts: fresh.starts,
           });
+          if (last.structure.tags.length <= options.maxTags && structure.tags.length <= options.maxTags) before = renderedBefore(last, text, edit, dirty);
         }
         queryMs = performance.now() - q0;
       }
@@ -89,10 +125,12 @@ export class SavedParses {
     q0 = performance.now();
     structure ??= wholeStructure(language, tree, text);
     queryMs += performance.now() - q0;
-    const result = indexParsedText(language, text, tree, options, structure);
+    const result = indexParsedText(language, text, tree, options, structure, before);
     result.timing!.parse = parseMs;
     result.timing!.query += queryMs;
-    this.keep({ path, language, text, parseable: parseable!, tree, structure });
+    const rendered = new Map<number, { tag: Tag; entry: IndexedTag }>();
+    structure.tags.slice(0, options.maxTags).forEach((tag, i) => rendered.set(tag.startIndex, { tag, entry: result.tags[i] }));
+    this.keep({ path, language, text, parseable: parseable!, tree, structure, rendered });
     return result;
   }
 

@@ -129,3 +129,19 @@ test('definitions nested deeper than the index looks (locals) stay out of a re-p
   assert.ok(names.includes('outer') && names.includes('after39') && !names.includes('deepest'), names.join(' '));
   saved.clear();
 });
+
+test('a definition kept from the last parse is rendered again when the change touched its line (a snippet is made of whole lines)', async () => {
+  const rest = Array.from({ length: 40 }, (_, i) => `export function after${i}(x: number): number {\n  return x + ${i}\n}`).join('\n');
+  const text = `export const a = 1; export const b = 2\n${rest}\nexport const c = 3; export const d = 4\n`;
+  const saved = new SavedParses();
+  await saved.index('line.ts', 'typescript', text, OPTIONS);
+  let edited = text;
+  // One change a save, each next to definitions on the same line (a, d) or on other lines.
+  for (const [from, to] of [['b = 2', 'b = 22'], ['c = 3', 'c = 33'], ['return x + 7', 'return x + 77\n']]) {
+    edited = edited.replace(from, to);
+    const got = await saved.index('line.ts', 'typescript', edited, OPTIONS);
+    assert.deepEqual(withoutTiming(got), withoutTiming(await indexFileText('typescript', edited, OPTIONS)));
+  }
+  assert.deepEqual(saved.counts, { reparsed: 3, merged: 3, whole: 1 });
+  saved.clear();
+});
