@@ -7,7 +7,7 @@ import { commentPrefix } from './languages';
 import { loadLanguage, MAX_PARSE_CHARS, parse, unparseableReason, type Tree } from './parser';
 import { getQuery } from './queries';
 import { readLocalSource, type FileStat } from './workspaceFs';
-import { extractStructure, CONTAINER_KINDS, type Tag } from './structure';
+import { extractStructure, CONTAINER_KINDS, type FileStructure, type Tag } from './structure';
 import { detach, newlineBefore } from '../strings';
 import { forEachWord } from './similarity';
 import { isKeyword } from './keywords';
@@ -102,13 +102,15 @@ export async function indexFileText(language: LanguageName, text: string, option
 /**
  * indexFileText of a text already parsed: `tree` is a parse of parseableText(language, text) (as parse() makes it, or an
  * open document's tree, see WorkspaceIndex's `openTree`). Synchronous, so a tree borrowed from elsewhere cannot change
- * or be freed meanwhile; the caller keeps it.
+ * or be freed meanwhile; the caller keeps it. `structure`: its definitions and imports, when the caller has them (what
+ * extractStructure with maxDepth INDEX_TAG_DEPTH finds: see SavedParses); `before`: the entries of definitions whose
+ * rendering cannot have changed since an earlier index of the file (see RenderedBefore).
  */
-export function indexParsedText(language: LanguageName, text: string, tree: Tree, options: Pick<FileIndexOptions, 'maxTags'>): FileIndexResult {
+export function indexParsedText(language: LanguageName, text: string, tree: Tree, options: Pick<FileIndexOptions, 'maxTags'>, structure?: FileStructure, before?: RenderedBefore): FileIndexResult {
   const t1 = performance.now();
-  const { tags, imports } = extractStructure(language, tree, text, { maxDepth: INDEX_TAG_DEPTH });
+  const { tags, imports } = structure ?? extractStructure(language, tree, text, { maxDepth: INDEX_TAG_DEPTH });
   const t2 = performance.now();
-  const indexed = toIndexed(tags.slice(0, options.maxTags), text, commentPrefix(language));
+  const indexed = toIndexed(tags.slice(0, options.maxTags), text, commentPrefix(language), before);
   const t3 = performance.now();
   const uses = withoutSecrets(identifiersUsed(language, text)).join('\n');
   const t4 = performance.now();
@@ -184,20 +186,35 @@ export function identifiersUsed(language: LanguageName, text: string): string[] 
   return [...seen];
 }
 
-function toIndexed(tags: Tag[], text: string, comment: string): IndexedTag[] {
-  const lines = text.split('\n');
-  const snippets = tags.map((t) => renderDefinition(t, lines, CONTAINER_KINDS.has(t.kind) ? directMembers(t, tags) : [], comment));
+/**
+ * The entry an earlier index of the file made for `tag`, when its rendering cannot have changed (the same definition,
+ * on lines the change did not touch, its members too): kept, moved to the tag's lines. Undefined: render it.
+ */
+export type RenderedBefore = (tag: Tag) => IndexedTag | undefined;
+
+function toIndexed(tags: Tag[], text: string, comment: string, before?: RenderedBefore): IndexedTag[] {
+  const kept = tags.map((t) => before?.(t));
+  const fresh = tags.filter((_, i) => !kept[i]);
+  const lines = fresh.length > 0 ? text.split('\n') : [];
+  const snippets = fresh.map((t) => renderDefinition(t, lines, CONTAINER_KINDS.has(t.kind) ? directMembers(t, tags) : [], comment));
   // Inline keys are redacted before anything is kept (and persisted with the index): each signature and snippet is
-  // checked only when all of them together hold one (see withoutSecrets).
-  const check = hasInlineSecret([...tags.map((t) => t.signature), ...snippets].join('\n'));
-  return tags.map((t, i) => ({
-    name: t.name,
-    kind: t.kind,
-    line: t.nameLine,
-    startLine: t.startLine,
-    endLine: t.endLine,
-    signature: check ? redactSecrets(t.signature) : t.signature,
-    // detach: a one-line snippet is a substring of the file (see detach).
-    snippet: detach(check ? redactSecrets(snippets[i]) : snippets[i]),
-  }));
+  // checked only when all of them together hold one (see withoutSecrets). A kept entry was redacted when it was made
+  // (an item without a key is its own redaction, so checking the new ones alone is exact).
+  const check = hasInlineSecret([...fresh.map((t) => t.signature), ...snippets].join('\n'));
+  let next = 0;
+  return tags.map((t, i) => {
+    const old = kept[i];
+    if (old) return { ...old, line: t.nameLine, startLine: t.startLine, endLine: t.endLine };
+    const snippet = snippets[next++];
+    return {
+      name: t.name,
+      kind: t.kind,
+      line: t.nameLine,
+      startLine: t.startLine,
+      endLine: t.endLine,
+      signature: check ? redactSecrets(t.signature) : t.signature,
+      // detach: a one-line snippet is a substring of the file (see detach).
+      snippet: detach(check ? redactSecrets(snippet) : snippet),
+    };
+  });
 }

@@ -115,8 +115,8 @@ export interface IndexRange {
  */
 const QUERY_BYTES_PER_INDEX = 2;
 
-/** The definitions lying wholly inside `ranges` (what a full extractTags finds there), in document order. */
-export function extractTagsIn(name: LanguageName, tree: Tree, text: string, ranges: readonly IndexRange[]): Tag[] {
+/** The definitions lying wholly inside `ranges` (what a full extractTags with the same options finds there), in document order. */
+export function extractTagsIn(name: LanguageName, tree: Tree, text: string, ranges: readonly IndexRange[], options: ExtractOptions = {}): Tag[] {
   const query = getQuery(name, tree.language, 'tags');
   if (!query) return [];
   const tags: Tag[] = [];
@@ -124,7 +124,9 @@ export function extractTagsIn(name: LanguageName, tree: Tree, text: string, rang
   for (const r of ranges) {
     // A pattern rooted at the root node (`(program (lexical_declaration ...))`) matches across the whole file whatever
     // the range: the range filter keeps what lies inside.
-    const matches = query.matches(tree.rootNode, { startIndex: r.startIndex * QUERY_BYTES_PER_INDEX, endIndex: r.endIndex * QUERY_BYTES_PER_INDEX });
+    // maxDepth counts from the root node, as in extractTags.
+    const depth = options.maxDepth !== undefined ? { maxStartDepth: options.maxDepth } : {};
+    const matches = query.matches(tree.rootNode, { ...depth, startIndex: r.startIndex * QUERY_BYTES_PER_INDEX, endIndex: r.endIndex * QUERY_BYTES_PER_INDEX });
     collectTags(matches, text, seen, tags, r);
   }
   return sortTags(tags);

@@ -8,11 +8,12 @@
 import type { Logger } from '../log';
 import { nullLogger } from '../log';
 import { languageForPath, type LanguageName } from './languages';
-import { addTiming, indexFileText, indexParsedText, timingTotal, usedNames, MAX_INDEX_FILE_BYTES, type FileIndexResult, type IndexTiming, type IndexedTag, type LocalFileIndex } from './fileIndexer';
+import { addTiming, indexParsedText, timingTotal, usedNames, MAX_INDEX_FILE_BYTES, type FileIndexResult, type IndexTiming, type IndexedTag, type LocalFileIndex } from './fileIndexer';
 import { defaultWorkerCount, defaultWorkerScript, IndexWorkerPool, type WorkerStats } from './indexPool';
 import { ExclusionRules } from './exclude';
 import { walkWorkspace, type WorkspaceFs } from './workspaceFs';
 import type { Tree } from './parser';
+import { SavedParses } from './savedParse';
 import { detach } from '../strings';
 
 export type { IndexedTag } from './fileIndexer';
@@ -127,6 +128,8 @@ export class WorkspaceIndex {
   private readonly workerScript: string | undefined;
   private readonly workerMinFiles: number;
   private readonly openTree: IndexOptions['openTree'];
+  /** The last file parsed on this thread, for a re-parse around the change when it is saved again (see SavedParses). */
+  readonly savedParses = new SavedParses();
   private generation = 0;
   /** One warning per build when worker jobs fail (the files are then parsed in-process). */
   private workerFailureLogged = false;
@@ -392,7 +395,7 @@ export class WorkspaceIndex {
   private indexText(relPath: string, language: LanguageName, text: string): Promise<FileIndexResult> {
     // No await between borrowing the tree and using it: the document cache cannot change or free it meanwhile.
     const tree = this.openTree?.(relPath, text);
-    return tree ? Promise.resolve(indexParsedText(language, text, tree, this.fileOptions())) : indexFileText(language, text, this.fileOptions());
+    return tree ? Promise.resolve(indexParsedText(language, text, tree, this.fileOptions())) : this.savedParses.index(relPath, language, text, this.fileOptions());
   }
 
   /** Index `text` as the content of `relPath` (an unsaved document, or a test). */
@@ -432,6 +435,7 @@ export class WorkspaceIndex {
   }
 
   clear(): void {
+    this.savedParses.clear();
     this.generation++;
     this.revision++;
     this.files.clear();
