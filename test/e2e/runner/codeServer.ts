@@ -30,6 +30,12 @@ export const BASE_USER_SETTINGS: Record<string, unknown> = {
   'workbench.tips.enabled': false,
   'security.workspace.trust.enabled': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // VS Code's built-in merge-conflict extension reads the whole document on every change to look for conflict markers
+  // (its decorations and code lens): in the 30,000-line typing check its `getText` took 0.5 s of the extension host's
+  // thread and its garbage a share of the GC, and a loaded rehearsal crossed the 50 ms bound with no Phi Coder function
+  // in the profile. Off, so that check measures what this extension adds to the thread.
+  'merge-conflict.decorators.enabled': false,
+  'merge-conflict.codeLens.enabled': false,
 };
 
 export function makeRunDirs(repoRoot: string): RunDirs {
