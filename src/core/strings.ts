@@ -27,3 +27,10 @@ export function escapeRegExp(s: string): string {
 export function newlineBefore(text: string, pos: number): number {
   return pos > 0 ? text.lastIndexOf('\n', pos - 1) : -1;
 }
+
+/** The 0-based line holding `offset` in `text`, counted from the top. */
+export function lineOf(text: string, offset: number): number {
+  let line = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}

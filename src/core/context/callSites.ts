@@ -8,6 +8,7 @@ import { readChain } from './chains';
 import { parameterTypesOf, typeParametersOf, type ParameterType } from './typeSignatures';
 import type { ChainStep, TypeDef, TypeResolver } from './valueTypes';
 import type { IndexedFile, IndexedTag } from './workspaceIndex';
+import { escapeRegExp } from '../strings';
 
 /** Characters scanned back from the cursor for the brackets it is in, and brackets followed outwards. */
 const SCAN_BACK = 4000;
@@ -112,7 +113,7 @@ function importedName(text: string, imports: readonly { names: string[]; line: n
     if (!imp.names.includes(name)) continue;
     let from = 0;
     for (let l = 0, nl = 0; l < imp.line && (nl = text.indexOf('\n', from)) >= 0; l++) from = nl + 1;
-    const m = new RegExp(`([A-Za-z_$][\\w$]*)\\s+as\\s+${name.replace(/\$/g, '\\$')}(?![\\w$])`).exec(text.slice(from, from + IMPORT_CHARS));
+    const m = new RegExp(`([A-Za-z_$][\\w$]*)\\s+as\\s+${escapeRegExp(name)}(?![\\w$])`).exec(text.slice(from, from + IMPORT_CHARS));
     if (m && m[1] !== '*') return m[1];
   }
   return name;

@@ -5,6 +5,7 @@
 import type { Logger } from '../log';
 import { nullLogger } from '../log';
 import type { ActivitySource, OpenDocument } from './activity';
+import { lineOf } from '../strings';
 import { isSecretPath } from './exclude';
 import { DocumentCache, type DocumentStructure } from './documentCache';
 import { packRedacted, type Candidate } from './packing';
@@ -275,13 +276,6 @@ export class TreeSitterContextEngine implements ContextEngine {
   dispose(): void {
     this.documents.dispose();
   }
-}
-
-/** The 0-based line holding `offset`, counted from the top. */
-function lineOf(text: string, offset: number): number {
-  let line = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }
 
 /** The import statement nearest to `line` strictly above (dir -1) or below (dir 1) it. */

@@ -17,6 +17,7 @@ import { indexParsedText, INDEX_TAG_DEPTH, type FileIndexOptions, type FileIndex
 import { extractImportsIn, extractTags, extractTagsIn, type Tag } from './structure';
 import { changedStatements, combineStructure, rangesChars, MAX_DIRTY_SHARE, type TextEdit, type UpdatableStructure } from './structureUpdate';
 import type { IndexRange } from './structure';
+import { lineOf } from '../strings';
 
 interface Parsed {
   path: string;
@@ -52,13 +53,6 @@ function renderedBefore(last: Parsed, text: string, edit: TextEdit, dirty: reado
       && o.startLine + shift === t.startLine && o.endLine + shift === t.endLine && o.nameLine + shift === t.nameLine;
     return same ? was.entry : undefined;
   };
-}
-
-/** 0-based line of `index` in `text`. */
-function lineOf(text: string, index: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 /** The index's definitions (INDEX_TAG_DEPTH) and the imports of a whole tree. */
