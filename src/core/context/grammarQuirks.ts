@@ -124,29 +124,22 @@ export function updateParseable(language: LanguageName, prev: Parseable, next: s
   return { source: next, patches: withSemicolons(angles, bounded), bounded, angles };
 }
 
-/** Index of the first of `patches` (sorted) starting at or after `offset`. */
-function firstPatchFrom(patches: readonly Patch[], offset: number): number {
+/** Index of the first of `patches` (sorted, not overlapping) for which `reached` holds (false for all before it). */
+function firstPatch(patches: readonly Patch[], reached: (p: Patch) => boolean): number {
   let lo = 0;
   let hi = patches.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (patches[mid].at < offset) lo = mid + 1;
-    else hi = mid;
+    if (reached(patches[mid])) hi = mid;
+    else lo = mid + 1;
   }
   return lo;
 }
 
+/** Index of the first of `patches` (sorted) starting at or after `offset`. */
+const firstPatchFrom = (patches: readonly Patch[], offset: number) => firstPatch(patches, (p) => p.at >= offset);
 /** Index of the first of `patches` (sorted, not overlapping) ending after `offset`. */
-function firstPatchEndingAfter(patches: readonly Patch[], offset: number): number {
-  let lo = 0;
-  let hi = patches.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (patches[mid].at + patches[mid].text.length <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+const firstPatchEndingAfter = (patches: readonly Patch[], offset: number) => firstPatch(patches, (p) => p.at + p.text.length > offset);
 
 /** source[from, to) with `patches` (sorted, not overlapping) applied. */
 function applyPatches(source: string, patches: readonly Patch[], from: number, to: number): string {
@@ -192,15 +185,8 @@ function angleLines(text: string, from: number, to: number): AngleLine[] {
 
 /** The `;` of `angles` (sorted) merged with `bounded` (sorted): every patch, sorted. */
 function withSemicolons(angles: readonly AngleLine[], bounded: readonly Patch[]): Patch[] {
-  const out: Patch[] = [];
-  let j = 0;
-  for (const a of angles) {
-    if (a.patch < 0) continue;
-    while (j < bounded.length && bounded[j].at < a.patch) out.push(bounded[j++]);
-    out.push({ at: a.patch, text: ';' });
-  }
-  while (j < bounded.length) out.push(bounded[j++]);
-  return out;
+  const semicolons = angles.filter((a) => a.patch >= 0).map((a) => ({ at: a.patch, text: ';' }));
+  return semicolons.length === 0 ? [...bounded] : mergePatches(bounded, semicolons);
 }
 
 /**
