@@ -11,6 +11,7 @@ import { MEMBER_KINDS, isTopLevelDefinition } from './fileSurface';
 import { goDeclaredType, goEmbedded, goMethods, goPackageOf, goResultType } from './goTypes';
 import { basesOf, declaredTypeOf, returnTypeOf, typeNames } from './typeSignatures';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from './workspaceIndex';
+import { escapeRegExp } from '../strings';
 
 /** A type definition in the index. */
 export interface TypeDef {
@@ -159,7 +160,7 @@ export class TypeResolver {
     const resolve = (names: string[]) => {
       const out: TypeDef[] = [];
       for (const name of names) {
-        const qualifier = new RegExp(`([A-Za-z_$][\\w$]*)\\s*\\.\\s*${name.replace(/\$/g, '\\$')}(?![\\w$])`).exec(expr)?.[1];
+        const qualifier = new RegExp(`([A-Za-z_$][\\w$]*)\\s*\\.\\s*${escapeRegExp(name)}(?![\\w$])`).exec(expr)?.[1];
         out.push(...this.typeIn(name, qualifier, file));
       }
       return dedupe(out);
