@@ -19,6 +19,7 @@ import { subwordIdf, subwordRelevance } from './subwords';
 import { readChain } from './chains';
 import { TypeResolver, type TypeDef, type TypeScope } from './valueTypes';
 import type { IndexedFile, IndexedTag } from './workspaceIndex';
+import { newlineBefore } from '../strings';
 
 /** Lines scanned for values and chains, above and below the cursor. */
 const LINES_BEFORE = 60;
@@ -173,7 +174,7 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
 /** Where the cursor is in `text` (the lines around it, its line starting at `lineStart`; a blanked long line: its end). */
 function cursorIn(cur: CursorInfo, text: string, lineStart: number | undefined): number {
   if (lineStart === undefined) return text.length;
-  const column = cur.offset - (cur.text.lastIndexOf('\n', cur.offset - 1) + 1);
+  const column = cur.offset - (newlineBefore(cur.text, cur.offset) + 1);
   const lineEnd = text.indexOf('\n', lineStart);
   return Math.min(lineStart + column, lineEnd < 0 ? text.length : lineEnd);
 }
