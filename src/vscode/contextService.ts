@@ -24,4 +24,6 @@ export interface ContextService extends vscode.Disposable {
   contextReport(editor: vscode.TextEditor, budgetTokens?: number): Promise<string>;
   /** The language-server hint passes so far (host-thread time each; definitionHintsHost.ts), for tests and measurements. */
   hintPasses?(): readonly HintPass[];
+  /** The language server's hints for a document changed (its path, as snapshots name it): its completion context is stale. */
+  readonly onDidChangeHints?: vscode.Event<string>;
 }

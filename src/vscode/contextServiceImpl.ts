@@ -228,6 +228,7 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
     contextReport,
     searchWorkspace,
     hintPasses: () => hints.passes,
+    onDidChangeHints: hints.onDidChangeHints,
     dispose() {
       for (const d of disposables) d.dispose();
     },

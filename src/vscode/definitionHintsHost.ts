@@ -75,6 +75,9 @@ export class DefinitionHintsHost implements vscode.Disposable {
   /** Bumped when the cursor moves: a pass of an older generation stops asking. */
   private generation = 0;
   private readonly failures = new Set<string>();
+  private readonly changes = new vscode.EventEmitter<string>();
+  /** The hints of a document were sent to the engine (its file system path, as completion snapshots name it). */
+  readonly onDidChangeHints = this.changes.event;
   readonly passes: HintPass[] = [];
 
   constructor(private readonly deps: DefinitionHintsDeps) {
@@ -211,6 +214,7 @@ export class DefinitionHintsHost implements vscode.Disposable {
     if (this.sent.get(key) === signature) return { hints: capped.length, sent: false };
     this.sent.set(key, signature);
     this.deps.notify({ kind: 'hints', relPath: this.deps.relPath(doc.uri), hints: capped });
+    this.changes.fire(doc.uri.fsPath);
     return { hints: capped.length, sent: true };
   }
 
@@ -246,6 +250,7 @@ export class DefinitionHintsHost implements vscode.Disposable {
     for (const key of this.sent.keys()) {
       const uri = vscode.Uri.parse(key);
       this.deps.notify({ kind: 'hints', relPath: this.deps.relPath(uri), hints: [] });
+      this.changes.fire(uri.fsPath);
     }
     this.answers.clear();
     this.sent.clear();
@@ -255,6 +260,7 @@ export class DefinitionHintsHost implements vscode.Disposable {
     clearTimeout(this.timer);
     this.generation++;
     for (const d of this.disposables) d.dispose();
+    this.changes.dispose();
   }
 }
 
