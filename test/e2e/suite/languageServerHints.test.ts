@@ -51,7 +51,9 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-describe('language-server hints', () => {
+describe('language-server hints', function () {
+  // A language server loading its project, then passes, then completions, on a loaded machine: the waits' sum.
+  this.timeout(300_000);
   let services: Services;
   let used: UsedSimulator;
   let root: vscode.Uri;
