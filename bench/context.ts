@@ -248,6 +248,8 @@ async function main(argv: string[]): Promise<void> {
       const hints = ours.hints.held(file, index).length;
       const again = await ours.assemble({ doc, budgetTokens: args.budget, purpose: 'completion' });
       ours.hints.forget(file);
+      // As after the first: the engine's background work ends before the next sample's timed request.
+      await ours.documents.settled();
       return { items: again.items, hints };
     };
     for (const { s: e, set } of entries) {
