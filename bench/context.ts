@@ -2,7 +2,7 @@
  * Context recall benchmark (RepoBench-style, no model needed). See ../../shared/docs/benchmarks.md §1 and §3.
  *
  *   npm run bench:context -- --repo <dir> [--budget 4096] [--samples 300] [--seed 1] [--misses [N]] [--oracle-minutes 15]
- *                            [--largest N] [--samples-file <json>] [--main-thread]
+ *                            [--largest N] [--samples-file <json>] [--main-thread] [--lsp-hints]
  *
  * The engine (index build, document cache, assemble) and the harness run in a worker thread with the extension's engine
  * worker limits (ENGINE_LIMITS), as the extension runs the engine; --main-thread runs them on the main thread. The
@@ -14,6 +14,11 @@
  * --samples-file F: the drawn samples (and their masked texts' imports) are read from F when it exists (no oracle runs),
  * else drawn and written there; so two builds of the engine are scored on exactly the same samples (gopls answers a
  * varying number of queries in its time budget, so two live draws on x/tools differ), and a slow oracle runs once.
+ *
+ * --lsp-hints also scores `recall_lsp`: each precise sample assembled again with the hints a language server would give
+ * for the masked file (bench/lspHints.ts: the TypeScript language service; TS/JS samples only, others score as `recall`),
+ * untimed and apart: `recall`, the tree-sitter engine's, is assembled without them. The language service holds the
+ * whole program: run it with --main-thread on big corpora (the engine worker's heap limit is the extension's).
  *
  * --misses N prints (stderr) up to N missed samples (default 20): the hidden line, the gold definition, where the index
  * has the name, and what was packed instead (source, place, score, reason).
@@ -43,6 +48,7 @@ import { importsBaseline, jaccardBaseline } from './contextBaselines';
 import { maskLine } from './masking';
 import { recentFileTexts } from './fileTexts';
 import { measureIndexBuild, percentile, r3, runInEngineWorker } from './indexRun';
+import { MaskedFileHints } from './lspHints';
 
 interface Args {
   repo: string;
@@ -57,6 +63,8 @@ interface Args {
   largest: number;
   /** Where drawn samples are kept between runs (read when present, written when not). */
   samplesFile?: string;
+  /** Also score recall with simulated language-server hints (bench/lspHints.ts): `recall_lsp`, a figure of its own. */
+  lspHints: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -69,7 +77,7 @@ function parseArgs(argv: string[]): Args {
   const missesAt = argv.indexOf('--misses');
   const missesArg = missesAt >= 0 ? Number(argv[missesAt + 1]) : 0;
   const misses = missesAt < 0 ? 0 : Number.isFinite(missesArg) && missesArg > 0 ? missesArg : 20;
-  return { repo: path.resolve(repo), budget: Number(get('budget') ?? 4096), samples: Number(get('samples') ?? 300), seed: Number(get('seed') ?? 1), misses, oracleMinutes: Number(get('oracle-minutes') ?? 15), largest: Number(get('largest') ?? 0), samplesFile: get('samples-file') };
+  return { repo: path.resolve(repo), budget: Number(get('budget') ?? 4096), samples: Number(get('samples') ?? 300), seed: Number(get('seed') ?? 1), misses, oracleMinutes: Number(get('oracle-minutes') ?? 15), largest: Number(get('largest') ?? 0), samplesFile: get('samples-file'), lspHints: argv.includes('--lsp-hints') };
 }
 
 /** Files whose text the harness keeps (see readText): a sample reads its file, the gold file and up to 20 neighbours. */
@@ -194,7 +202,8 @@ async function main(argv: string[]): Promise<void> {
   // What the baselines need later, and no more: the masked text and its imports are rebuilt from the file (holding 300
   // structures of 5,000-line files cost ~200 MB of heap; holding their imports, what the heap grew by while sampling).
   const baselineRuns: { s: Sample; set: SetName; offset: number; neighbours: string[]; goldText: string }[] = [];
-  const newScore = () => ({ n: 0, recall: 0, jac: 0, imp: 0, none: 0, tokens: 0, goldTokens: 0 });
+  const newScore = () => ({ n: 0, recall: 0, jac: 0, imp: 0, none: 0, tokens: 0, goldTokens: 0, lsp: 0, lspHinted: 0 });
+  const lsp = args.lspHints ? new MaskedFileHints(args.repo, new Set(files)) : undefined;
   const score: Record<SetName, ReturnType<typeof newScore>> = { precise: newScore(), ctags: newScore() };
   let printedMisses = 0;
   const assembleMs: number[] = [];
@@ -232,6 +241,17 @@ async function main(argv: string[]): Promise<void> {
     // re-parse (src/core/context/documentCache.ts), whatever the machine's speed.
     await ours.documents.settled();
     if (packed.tokens > args.budget) throw new Error(`packed ${packed.tokens} tokens over the budget ${args.budget} at ${s.file}:${s.line + 1}`);
+    // The same request with the simulated language server's hints (untimed; forgotten before the next sample).
+    let lspPacked: { items: readonly ContextItem[]; hints: number } | undefined;
+    const assembleWithHints = async (file: string, maskedText: string) => {
+      ours.hints.set(file, lsp!.hints(file, maskedText, s.line, languageId), index);
+      const hints = ours.hints.held(file, index).length;
+      const again = await ours.assemble({ doc, budgetTokens: args.budget, purpose: 'completion' });
+      ours.hints.forget(file);
+      // As after the first: the engine's background work ends before the next sample's timed request.
+      await ours.documents.settled();
+      return { items: again.items, hints };
+    };
     for (const { s: e, set } of entries) {
       const sc = score[set];
       // Detached: kept until the baselines run, a line cut from the gold file would keep the whole file.
@@ -245,10 +265,16 @@ async function main(argv: string[]): Promise<void> {
         printMiss(e, hidden, goldText, index, packed);
       }
       if (hit([], e, goldText)) sc.none++;
+      if (lsp && set === 'precise') {
+        lspPacked ??= await assembleWithHints(s.file, masked);
+        if (lspPacked.hints > 0) sc.lspHinted++;
+        if (hit(lspPacked.items, e, goldText)) sc.lsp++;
+      }
       baselineRuns.push({ s: e, set, offset: prefix.length, neighbours, goldText });
     }
     phase.ours += performance.now() - a0;
   }
+  lsp?.close();
   // Peak RSS of indexing + our engine, before the baselines (and their caches) run.
   const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   // What of it is held, not garbage: the JS heap after a full collection (index, oracle data, harness, the engine's
@@ -282,6 +308,8 @@ async function main(argv: string[]): Promise<void> {
     recall: of(p.recall, p),
     baselines: { none: of(p.none, p), jaccard: of(p.jac, p), imports: of(p.imp, p) },
     recall_ctags: of(c.recall, c),
+    // Not the engine's figure: with a simulated language server's hints (--lsp-hints, bench/lspHints.ts).
+    ...(lsp ? { recall_lsp: of(p.lsp, p), lsp_hinted_samples: p.lspHinted, lsp_calls: lsp.calls, lsp_ms: Math.round(lsp.ms) } : {}),
     samples_ctags: c.n,
     baselines_ctags: { none: of(c.none, c), jaccard: of(c.jac, c), imports: of(c.imp, c) },
     oracle: drawn.oracles,

@@ -57,57 +57,78 @@ export function sourceConditions(repo: string, indexed: ReadonlySet<string>): st
   return [...conditions].sort();
 }
 
+/** A text that replaces a file's on disk (the benchmark's masked file), with its version. */
+export interface Overlay {
+  file: string;
+  text: string;
+  version: number;
+}
+
+/**
+ * A language service over the repository's TS/JS files (the options the oracle resolves with); `overlay()`, when it
+ * names a file, replaces that file's text (the masked file the user has, for the language-server hints' figure).
+ */
+export function repoLanguageService(repo: string, indexed: ReadonlySet<string>, overlay: () => Overlay | undefined = () => undefined): { service: ts.LanguageService; clear(): void } {
+  const texts = new Map<string, string | undefined>();
+  const roots = [...indexed].filter((f) => TS_EXTENSIONS.test(f)).map((f) => path.join(repo, f));
+  const options: ts.CompilerOptions = {
+    allowJs: true,
+    checkJs: false,
+    noEmit: true,
+    target: ts.ScriptTarget.ESNext,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    allowImportingTsExtensions: true,
+    resolveJsonModule: true,
+    jsx: ts.JsxEmit.Preserve,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    types: [],
+    customConditions: sourceConditions(repo, indexed),
+  };
+  const read = (f: string) => {
+    const o = overlay();
+    if (o && o.file === f) return o.text;
+    if (!texts.has(f)) {
+      let t: string | undefined;
+      try {
+        t = fs.readFileSync(f, 'utf8');
+      } catch {
+        t = undefined;
+      }
+      texts.set(f, t);
+    }
+    return texts.get(f);
+  };
+  const host: ts.LanguageServiceHost = {
+    getScriptFileNames: () => roots,
+    getScriptVersion: (f) => {
+      const o = overlay();
+      return o && o.file === f ? `overlay-${o.version}` : '1';
+    },
+    getScriptSnapshot: (f) => {
+      const t = read(f);
+      return t === undefined ? undefined : ts.ScriptSnapshot.fromString(t);
+    },
+    getCurrentDirectory: () => repo,
+    getCompilationSettings: () => options,
+    getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+    fileExists: (f) => read(f) !== undefined,
+    readFile: (f) => read(f),
+    readDirectory: ts.sys.readDirectory,
+    directoryExists: ts.sys.directoryExists,
+    getDirectories: ts.sys.getDirectories,
+  };
+  return { service: ts.createLanguageService(host, ts.createDocumentRegistry()), clear: () => texts.clear() };
+}
+
 export class TypeScriptOracle implements PreciseOracle {
   readonly name = 'typescript';
   private readonly service: ts.LanguageService;
-  private readonly texts = new Map<string, string | undefined>();
+  private readonly clearTexts: () => void;
 
   constructor(private readonly repo: string, private readonly indexed: ReadonlySet<string>) {
-    const roots = [...indexed].filter((f) => TS_EXTENSIONS.test(f)).map((f) => path.join(repo, f));
-    const options: ts.CompilerOptions = {
-      allowJs: true,
-      checkJs: false,
-      noEmit: true,
-      target: ts.ScriptTarget.ESNext,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      allowImportingTsExtensions: true,
-      resolveJsonModule: true,
-      jsx: ts.JsxEmit.Preserve,
-      esModuleInterop: true,
-      skipLibCheck: true,
-      types: [],
-      customConditions: sourceConditions(repo, indexed),
-    };
-    const read = (f: string) => {
-      if (!this.texts.has(f)) {
-        let t: string | undefined;
-        try {
-          t = fs.readFileSync(f, 'utf8');
-        } catch {
-          t = undefined;
-        }
-        this.texts.set(f, t);
-      }
-      return this.texts.get(f);
-    };
-    const host: ts.LanguageServiceHost = {
-      getScriptFileNames: () => roots,
-      getScriptVersion: () => '1',
-      getScriptSnapshot: (f) => {
-        const t = read(f);
-        return t === undefined ? undefined : ts.ScriptSnapshot.fromString(t);
-      },
-      getCurrentDirectory: () => repo,
-      getCompilationSettings: () => options,
-      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
-      fileExists: (f) => read(f) !== undefined,
-      readFile: (f) => read(f),
-      readDirectory: ts.sys.readDirectory,
-      directoryExists: ts.sys.directoryExists,
-      getDirectories: ts.sys.getDirectories,
-    };
-    this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
+    ({ service: this.service, clear: this.clearTexts } = repoLanguageService(repo, indexed));
   }
 
   resolve(q: OracleQuery): Promise<Verdict> {
@@ -133,7 +154,7 @@ export class TypeScriptOracle implements PreciseOracle {
 
   close(): Promise<void> {
     this.service.dispose();
-    this.texts.clear();
+    this.clearTexts();
     return Promise.resolve();
   }
 }

@@ -25,6 +25,8 @@ export interface Settings {
   };
   context: {
     exclude: string[];
+    /** Ask the editor's language server what the names around the cursor are (definitionHintsHost.ts). */
+    languageServerHints: boolean;
   };
   terminal: {
     offerHelp: boolean;
@@ -48,6 +50,7 @@ export const SETTING_DEFAULTS = {
   'completions.maxTokens': 160,
   'chat.maxAnswerTokens': 2048,
   'context.exclude': [] as string[],
+  'context.languageServerHints': true,
   'terminal.offerHelp': true,
 } as const;
 
@@ -108,7 +111,7 @@ export function readSettings(get: <T>(key: SettingKey, fallback: T) => T): Setti
       maxTokens: int('completions.maxTokens'),
     },
     chat: { maxAnswerTokens: int('chat.maxAnswerTokens') },
-    context: { exclude: list('context.exclude') },
+    context: { exclude: list('context.exclude'), languageServerHints: bool('context.languageServerHints') },
     terminal: { offerHelp: bool('terminal.offerHelp') },
   };
 }

@@ -31,6 +31,9 @@ export class WorkspaceIndexHost implements vscode.Disposable {
   /** Several folders: index paths start with the folder's name (`asRelativePath(uri, true)`). */
   readonly multiRoot: boolean;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly fileChanges = new vscode.EventEmitter<string>();
+  /** A file of the workspace was created, changed, saved or deleted (its index path). */
+  readonly onDidChangeFile = this.fileChanges.event;
   private resolveBuilt!: () => void;
   private readonly firstBuild = new Promise<void>((r) => (this.resolveBuilt = r));
   private endProgress: (() => void) | undefined;
@@ -150,11 +153,13 @@ export class WorkspaceIndexHost implements vscode.Disposable {
   private changed(uri: vscode.Uri): void {
     const relPath = this.rel(uri);
     if (relPath) this.client.notify({ kind: 'fileChanged', relPath });
+    if (relPath) this.fileChanges.fire(relPath);
   }
 
   private deleted(uri: vscode.Uri): void {
     const relPath = this.rel(uri);
     if (relPath) this.client.notify({ kind: 'fileDeleted', relPath });
+    if (relPath) this.fileChanges.fire(relPath);
   }
 
   private storageFile(): string | undefined {
@@ -168,6 +173,7 @@ export class WorkspaceIndexHost implements vscode.Disposable {
   dispose(): void {
     this.endProgress?.();
     for (const d of this.disposables) d.dispose();
+    this.fileChanges.dispose();
     void this.client.dispose();
   }
 }

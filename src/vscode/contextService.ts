@@ -6,6 +6,7 @@ import type * as vscode from 'vscode';
 import type { ContextEngine, DocumentSnapshot } from '../core/context/types';
 import type { QuestionContext } from '../core/context/questionSearch';
 import type { WindowSource } from '../core/completion/cursorWindow';
+import type { HintPass } from './definitionHintsHost';
 
 export interface ContextService extends vscode.Disposable {
   readonly engine: ContextEngine;
@@ -21,4 +22,8 @@ export interface ContextService extends vscode.Disposable {
   searchWorkspace(question: string, budgetTokens: number, signal?: AbortSignal): Promise<QuestionContext>;
   /** The "Show Context for Cursor" report for `editor` (what `phiCoder.showContext` opens). */
   contextReport(editor: vscode.TextEditor, budgetTokens?: number): Promise<string>;
+  /** The language-server hint passes so far (host-thread time each; definitionHintsHost.ts), for tests and measurements. */
+  hintPasses?(): readonly HintPass[];
+  /** The language server's hints for a document changed (its path, as snapshots name it): its completion context is stale. */
+  readonly onDidChangeHints?: vscode.Event<string>;
 }

@@ -14,6 +14,7 @@ import { WorkspaceIndexHost } from './contextIndexHost';
 import { NEAR_CURSOR_CHARS } from '../core/context/cursorText';
 import type { QuestionContext } from '../core/context/questionSearch';
 import type { DocumentGate } from './workspaceGate';
+import { DefinitionHintsHost } from './definitionHintsHost';
 
 export interface ContextServiceDeps {
   extension: vscode.ExtensionContext;
@@ -94,6 +95,17 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
       }
     }),
   );
+
+  // What the language server knows about the names around the cursor, asked when the cursor rests (definitionHintsHost.ts).
+  const hints = new DefinitionHintsHost({
+    notify: (n) => client.notify(n),
+    relPath,
+    admits: (uri) => deps.gate.check(uri).ok,
+    enabled: () => deps.settings().context.languageServerHints,
+    onDidChangeFile: host.onDidChangeFile,
+    logger: deps.logger,
+  });
+  disposables.push(hints, deps.onDidChangeSettings((s) => s.context.languageServerHints || hints.clear()));
 
   // Read-only report documents for "Show Context for Cursor".
   const reports = new Map<string, string>();
@@ -215,6 +227,8 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
     whenIndexed: () => host.whenIndexed(),
     contextReport,
     searchWorkspace,
+    hintPasses: () => hints.passes,
+    onDidChangeHints: hints.onDidChangeHints,
     dispose() {
       for (const d of disposables) d.dispose();
     },

@@ -56,6 +56,15 @@ export class StableContext {
     }
   }
 
+  /**
+   * What the engine knows about `path` changed (the language server's hints): the next request for it refreshes its
+   * context in the background, and uses the one it has meanwhile (as after a move to another region).
+   */
+  invalidate(path: string): void {
+    const had = this.byPath.get(path);
+    if (had) had.region = -1;
+  }
+
   clear(): void {
     this.byPath.clear();
   }

@@ -18,6 +18,7 @@ import { languageForPath } from './languages';
 import { MemberUseCache, NamespacePoolCache, containerFiles, namespaceFiles, namespaceMemberCandidates, qualifierTest, qualifierUses } from './qualified';
 import { qualifiedUseCandidates } from './qualifiedUses';
 import { typedMemberCandidates } from './typedMembers';
+import { DefinitionHints } from './definitionHints';
 import { adjacentDefinitionCandidates } from './adjacent';
 import { popularCandidates } from './popular';
 import { macroFiles } from './macroFiles';
@@ -58,6 +59,8 @@ const FALLBACK_HEAD_LINES = 20;
 
 export class TreeSitterContextEngine implements ContextEngine {
   readonly documents = new DocumentCache();
+  /** What the editor's language server said about the open documents' names (definitionHints.ts). */
+  readonly hints = new DefinitionHints();
   private readonly windows = new WindowCache();
   private readonly memberUses = new MemberUseCache();
   private readonly namespacePools = new NamespacePoolCache();
@@ -114,7 +117,9 @@ export class TreeSitterContextEngine implements ContextEngine {
     const isContainer = (q: string) => containerFiles(q, this.options.index, doc.relPath).length > 0;
     candidates.push(...qualifiedUseCandidates(cur, { index: this.options.index, resolveFrom: this.resolveFrom }, qualifierTest(cur, isContainer)));
     candidates.push(...namespaceMemberCandidates(cur, { index: this.options.index, resolveFrom: this.resolveFrom, activity: this.activity, memberUses: this.memberUses, pools: this.namespacePools }));
-    candidates.push(...typedMemberCandidates(cur, this.typeScope(cur)));
+    const hinted = this.hints.context(cur, this.options.index, ids);
+    candidates.push(...hinted.definitions);
+    candidates.push(...typedMemberCandidates(cur, this.typeScope(cur), hinted.valueTypes));
     candidates.push(...popularCandidates(cur, this.options.index));
     if (on.similar !== false) candidates.push(...similarCandidates(cur, this.activity, this.windows, { weight: SIMILAR_WEIGHT }));
     if (on.recentEdits !== false) candidates.push(...recentEditCandidates(cur, this.activity));

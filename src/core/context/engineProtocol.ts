@@ -5,6 +5,7 @@
  * and asks it for contexts. Everything here is structured-cloneable.
  */
 import type { ExclusionOptions } from './exclude';
+import type { DefinitionHint } from './definitionHints';
 import type { IndexStats } from './report';
 import type { ContextRequest, PackedContext } from './types';
 import type { QuestionContext } from './questionSearch';
@@ -88,6 +89,11 @@ export type HostNotice =
   | { kind: 'fileDeleted'; relPath: string }
   /** New exclusion settings (the index is rebuilt with them). */
   | { kind: 'rules'; rules: ExclusionOptions }
+  /**
+   * What the editor's language server resolves the names around the cursor of document `relPath` to (replaces the
+   * document's earlier hints; sent when they change, never per keystroke). See definitionHints.ts.
+   */
+  | { kind: 'hints'; relPath: string; hints: DefinitionHint[] }
   | { kind: 'cancel'; id: number };
 
 /** Requests from the host; each gets one EngineReply with the same id. */

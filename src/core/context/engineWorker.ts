@@ -117,6 +117,7 @@ function notice(m: HostMessage): void {
     case 'close': {
       const d = mirror.get(m.path);
       if (d) activity.closeDocument(d.relPath);
+      if (d) engine.hints.forget(d.relPath);
       mirror.close(m.path);
       engine.documents.forget(m.path);
       return;
@@ -133,6 +134,9 @@ function notice(m: HostMessage): void {
       return;
     case 'rules':
       keeper.setRules(m.rules);
+      return;
+    case 'hints':
+      engine.hints.set(m.relPath, m.hints, keeper.index);
       return;
     case 'cancel':
       running.get(m.id)?.abort();

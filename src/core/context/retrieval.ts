@@ -260,8 +260,11 @@ export function nameFamilyCandidates(cur: CursorInfo, index: WorkspaceIndex): Ca
   return out;
 }
 
+/** How much a definition in a file the imports reach counts against one found by name elsewhere. */
+export const IMPORT_AFFINITY = 1.5;
+
 function affinity(r: TagRef, cur: CursorInfo, curDir: string): number {
-  if (cur.reachableFiles.has(r.file.path)) return 1.5;
+  if (cur.reachableFiles.has(r.file.path)) return IMPORT_AFFINITY;
   if (dirOf(r.file.path) === curDir) return 1.2;
   return 1;
 }

@@ -75,7 +75,7 @@ const nearness = (d: number) => (d <= 0 ? 1 / (1 + -d / 10) : 0.6 / (1 + d / 6))
  * The types in use around the cursor, with a use weight in (0, 1]: the types of the local values (declared or
  * inferred), and the types every chain written there passes through.
  */
-export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: LiteralAtCursor): Map<TypeDef['tag'], { def: TypeDef; use: number }> {
+export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: LiteralAtCursor, known?: ReadonlyMap<string, TypeDef[]>): Map<TypeDef['tag'], { def: TypeDef; use: number }> {
   const around = linesAround(cur, LINES_BEFORE, LINES_AFTER);
   // A line of data (a 30,000-character string, a minified statement) holds no declarations worth its scan: emptied.
   const text = around.text.split('\n').map((l) => (l.length > MAX_LINE_CHARS ? '' : l)).join('\n');
@@ -91,7 +91,8 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
     }
     return firstLine + lo;
   };
-  const env = new Map<string, TypeDef[]>();
+  // Values whose types are known from elsewhere (the editor's language server, definitionHints.ts) start the environment.
+  const env = new Map<string, TypeDef[]>(known);
   const used = new Map<TypeDef['tag'], { def: TypeDef; use: number }>();
   const note = (defs: readonly TypeDef[], w: number) => {
     for (const def of defs) {
@@ -130,7 +131,8 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
   }
   for (const m of go ? [] : text.matchAll(DECLARATION)) {
     const annotated = m[2] !== undefined ? resolver.typesOf(m[2], cur.relPath) : [];
-    const reached = annotated.length ? [annotated] : resolver.follow(readChain(text, m.index! + m[0].length).steps, env);
+    const followed = annotated.length ? [annotated] : resolver.follow(readChain(text, m.index! + m[0].length).steps, env);
+    const reached = followed.length === 0 && known?.has(m[1]) ? [known.get(m[1])!] : followed;
     if (reached.length === 0) continue;
     env.set(m[1], reached[reached.length - 1]);
     // A value declared just above the cursor is what the next lines most likely use.
@@ -201,11 +203,11 @@ function ownMemberUses(cur: CursorInfo): Map<string, number> {
 }
 
 /** Signatures of the members of the types in use around the cursor, best first. */
-export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope): Candidate[] {
+export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope, known?: ReadonlyMap<string, TypeDef[]>): Candidate[] {
   const resolver = new TypeResolver(scope);
   const own = ownMemberUses(cur);
   const literal: LiteralAtCursor = { types: new Set(), keys: new Set() };
-  const inUse = typesInUse(cur, resolver, literal);
+  const inUse = typesInUse(cur, resolver, literal, known);
   // One step further, where the file's habits lead: the types of the members it uses most on these values
   // (`.error` of a parse result, `._zod` of a schema), whose own members the next line may name (`.error.issues`).
   for (const { def, use } of [...inUse.values()].sort((a, b) => b.use - a.use).slice(0, MAX_TYPES)) {

@@ -23,7 +23,8 @@ function uriOfSnapshot(doc: DocumentSnapshot): vscode.Uri {
 export function registerCompletions(services: Services): void {
   // Project rules for completions: compact, capped and cached per document until a rules file changes.
   // File windows come from the engine's worker (built here when it cannot answer in time).
-  const pipeline = new CompletionPipeline(new StableContext(services.context.engine, services.logger), undefined, (doc) => services.rules.forCompletion(uriOfSnapshot(doc)), {
+  const stable = new StableContext(services.context.engine, services.logger);
+  const pipeline = new CompletionPipeline(stable, undefined, (doc) => services.rules.forCompletion(uriOfSnapshot(doc)), {
     source: services.context.windows,
     logger: services.logger,
   });
@@ -55,5 +56,7 @@ export function registerCompletions(services: Services): void {
       if (!s.completions.enabled) scheduler.cancelAll();
     }),
     { dispose: () => scheduler.cancelAll() },
+    // New language-server hints for a file: its next completion refreshes the cross-file context (and uses the old meanwhile).
+    ...(services.context.onDidChangeHints ? [services.context.onDidChangeHints((path) => stable.invalidate(path))] : []),
   );
 }

@@ -79,3 +79,21 @@ test('a slow first assembly is not waited for beyond a few tens of ms; failures 
   assert.equal((await failing.get(snapshot('z'), 0, 512)).text, '');
   assert.equal((await new StableContext(undefined, nullLogger).get(snapshot('z'), 0, 512)).text, '');
 });
+
+test('invalidate (new language-server hints): the next request serves the old context and refreshes it; other files keep theirs', async () => {
+  const { e, calls } = engine();
+  const sc = new StableContext(e, nullLogger);
+  const doc = snapshot('let a = 1;\n');
+  const other = { ...snapshot('let b = 2;\n'), path: '/other.ts' };
+  assert.equal((await sc.get(doc, 3, 1024)).text, '// context 1\n');
+  assert.equal((await sc.get(other, 3, 1024)).text, '// context 2\n');
+  sc.invalidate(doc.path);
+  sc.invalidate('/never-asked.ts');
+  const stale = await sc.get(doc, 3, 1024);
+  assert.deepEqual([stale.text, stale.fresh], ['// context 1\n', false]);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(calls.length, 3, 'one refresh, for the invalidated file only');
+  assert.equal((await sc.get(doc, 3, 1024)).text, '// context 3\n');
+  assert.equal((await sc.get(other, 3, 1024)).text, '// context 2\n');
+  assert.equal(calls.length, 3);
+});
