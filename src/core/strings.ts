@@ -30,7 +30,12 @@ export function newlineBefore(text: string, pos: number): number {
 
 /** The 0-based line holding `offset` in `text`, counted from the top. */
 export function lineOf(text: string, offset: number): number {
-  let line = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  return newlinesBetween(text, 0, offset);
+}
+
+/** How many line breaks `text` has at positions `from` (inclusive) to `to` (exclusive). */
+export function newlinesBetween(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }

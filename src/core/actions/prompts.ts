@@ -8,7 +8,7 @@ import type { DocumentSnapshot } from '../context/types';
 import { renderPhi4 } from '../prompt/phi4';
 import { withRules } from '../rules/render';
 import { countTokens, truncateStartToTokens, truncateToTokens } from '../tokens';
-import { escapeRegExp, newlineBefore } from '../strings';
+import { escapeRegExp, lineOf, newlineBefore } from '../strings';
 import { describeTarget, type ActionTarget } from './target';
 
 /** 'edit': the inline edit (Ctrl+I), a free instruction that may change behaviour. */
@@ -111,13 +111,6 @@ function taskText(input: RewritePromptInput): string {
   }
 }
 
-/** 1-based line number of an offset. */
-function lineOf(text: string, offset: number): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
 export interface CallSite {
   /** 0-based line. */
   line: number;
@@ -163,7 +156,7 @@ function userMessage(input: RewritePromptInput, context: string, before: string,
         '```' + tag + '\n' + before + '<<TARGET>>' + after + '\n```',
     );
   }
-  const lines = `lines ${lineOf(doc.text, target.start)}-${lineOf(doc.text, target.end)}`;
+  const lines = `lines ${lineOf(doc.text, target.start) + 1}-${lineOf(doc.text, target.end) + 1}`;
   parts.push(`The code to change (${doc.relPath}, ${lines}):\n` + '```' + tag + '\n' + code + '\n```');
   parts.push(taskText(input) + `\nReply with only the complete new code for ${lines} in one \`\`\`${tag} block.`);
   return parts.join('\n\n');

@@ -9,6 +9,7 @@ import { lineOf } from '../strings';
 import { isSecretPath } from './exclude';
 import { DocumentCache, type DocumentStructure } from './documentCache';
 import { packRedacted, type Candidate } from './packing';
+import { listCandidates, type CandidateInput } from './candidateRuns';
 import { countTokensByLines } from '../tokens';
 import { ImportResolver } from './resolveImports';
 import { loadManifests, type PackageManifest } from './packageManifests';
@@ -20,7 +21,7 @@ import { typedMemberCandidates } from './typedMembers';
 import { adjacentDefinitionCandidates } from './adjacent';
 import { popularCandidates } from './popular';
 import { macroFiles } from './macroFiles';
-import { definitionCandidates, documentWindows, identifierWeights, importSurfaceCandidates, nameFamilyCandidates, recentEditCandidates, similarCandidates, usedFiles, type CursorInfo } from './retrieval';
+import { definitionCandidates, documentWindows, identifierWeights, importSurfaceRuns, nameFamilyCandidates, recentEditCandidates, similarCandidates, usedFiles, type CursorInfo } from './retrieval';
 import { enclosingScopes, skeleton } from './structure';
 import { WindowCache } from './similarity';
 import type { ContextEngine, ContextRequest, PackedContext } from './types';
@@ -81,7 +82,8 @@ export class TreeSitterContextEngine implements ContextEngine {
     req.signal?.throwIfAborted();
     const cur = this.cursorInfo(req, structure);
     const on = this.options.sources ?? {};
-    const candidates: Candidate[] = [];
+    // Import surfaces come as runs (see CandidateRun): packing makes only the candidates it reaches.
+    const candidates: CandidateInput[] = [];
     if (on.scope !== false) candidates.push(...scopeCandidates(cur));
     const fits = req.fileFits ?? doc.text.length / 4 < req.budgetTokens;
     if (!fits && on.skeleton !== false) candidates.push(...skeletonCandidates(cur, structure, req.budgetTokens));
@@ -90,23 +92,23 @@ export class TreeSitterContextEngine implements ContextEngine {
     candidates.push(...nameFamilyCandidates(cur, this.options.index));
     // Surfaces of explicitly imported files only: a Go package's own files would flood the budget with signatures.
     const explicit = structure.language === 'go' ? this.importedFiles(doc.relPath, structure, cur.line, false) : cur.importedFiles;
-    candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: explicit }, this.options.index));
+    candidates.push(...importSurfaceRuns({ ...cur, importedFiles: explicit }, this.options.index));
     // Files defining the macros the code invokes (Rust's reach the crate without a `use`): weighed as imports.
     const macros = macroFiles(cur, this.options.index);
-    candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: new Map([...macros.keys()].map((f) => [f, 0])) }, this.options.index, 1, 'defines macros this file invokes'));
+    candidates.push(...importSurfaceRuns({ ...cur, importedFiles: new Map([...macros.keys()].map((f) => [f, 0])) }, this.options.index, 1, 'defines macros this file invokes'));
     // Files the code relies on without importing them, weighted by how many of their names it uses.
     for (const [f, names] of usedFiles(cur, this.options.index, ids)) {
       if (macros.has(f)) continue;
       const weight = Math.min(USED_FILE_MAX_WEIGHT, names / USED_FILE_FULL_NAMES);
-      candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: new Map([[f, 0]]) }, this.options.index, weight, `its file defines ${Math.round(names)} names this file uses`));
+      candidates.push(...importSurfaceRuns({ ...cur, importedFiles: new Map([[f, 0]]) }, this.options.index, weight, `its file defines ${Math.round(names)} names this file uses`));
     }
     const importable = this.importableNeighbours(cur, structure);
     const slot = [...importable].filter(([, d]) => d === 0);
     // A few files sorting into the cursor's slot of a sorted import list: the next line most likely names one of them.
     const slotFiles = slot.length > 0 && slot.length <= MAX_SLOT_FILES ? new Map(slot) : new Map<string, number>();
     for (const f of slotFiles.keys()) importable.delete(f);
-    candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: slotFiles }, this.options.index, SLOT_WEIGHT, 'its module sorts into the import list at the cursor'));
-    candidates.push(...importSurfaceCandidates({ ...cur, importedFiles: importable }, this.options.index, 0.5, 'in a module next to the imports around the cursor'));
+    candidates.push(...importSurfaceRuns({ ...cur, importedFiles: slotFiles }, this.options.index, SLOT_WEIGHT, 'its module sorts into the import list at the cursor'));
+    candidates.push(...importSurfaceRuns({ ...cur, importedFiles: importable }, this.options.index, 0.5, 'in a module next to the imports around the cursor'));
     candidates.push(...adjacentDefinitionCandidates(cur, this.options.index));
     // The qualified names the file writes (`Rpc.make`), resolved through their qualifier rather than by the bare name.
     const isContainer = (q: string) => containerFiles(q, this.options.index, doc.relPath).length > 0;
@@ -117,12 +119,12 @@ export class TreeSitterContextEngine implements ContextEngine {
     if (on.similar !== false) candidates.push(...similarCandidates(cur, this.activity, this.windows, { weight: SIMILAR_WEIGHT }));
     if (on.recentEdits !== false) candidates.push(...recentEditCandidates(cur, this.activity));
     req.signal?.throwIfAborted();
-    this.options.onCandidates?.(candidates);
+    if (this.options.onCandidates) this.options.onCandidates(listCandidates(candidates));
     // Keys written inline in other files (ghp_…, AKIA…, PEM blocks) never reach a prompt.
     const packed = packRedacted(candidates, Math.max(0, req.budgetTokens));
     const elapsedMs = performance.now() - t0;
     this.logger.debug(
-      `context: ${packed.items.length} items, ${packed.tokens}/${req.budgetTokens} tokens, ${candidates.length} candidates, ` +
+      `context: ${packed.items.length} items, ${packed.tokens}/${req.budgetTokens} tokens, ${candidates.length} candidates and runs, ` +
         `${elapsedMs.toFixed(1)} ms${structure.fallback ? ` (fallback: ${structure.fallback})` : ''}`,
     );
     // Assigned, not spread: spreading would evaluate the lazily counted `dropped` list.

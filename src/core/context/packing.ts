@@ -14,6 +14,7 @@
  */
 import { CountCache, countTokens, countTokensByLines, minTokens } from '../tokens';
 import { redactPacked } from '../trust/secrets';
+import { bestFirst, type CandidateInput } from './candidateRuns';
 import { pathHeader } from './snippets';
 import type { ContextItem, ContextSource } from './types';
 
@@ -118,10 +119,9 @@ function covers(chosen: Chosen, c: Candidate): boolean {
 }
 
 /** Best-first selection under `budget` tokens; returns the items in prompt order. */
-export function pack(candidates: readonly Candidate[], budget: number, options: PackOptions = {}): PackResult {
+export function pack(candidates: readonly CandidateInput[], budget: number, options: PackOptions = {}): PackResult {
   const maxMisses = options.maxMisses ?? 40;
   const maxDropped = options.maxDropped ?? 50;
-  const sorted = [...candidates].sort((a, b) => b.score - a.score);
   const chosen: Chosen[] = [];
   /** The chosen parts by path (only a part of the same file can cover another). */
   const chosenIn = new Map<string, Chosen[]>();
@@ -131,9 +131,11 @@ export function pack(candidates: readonly Candidate[], budget: number, options: 
   let used = 0;
   let misses = 0;
   // Pass 1: briefs (or full bodies when there is no brief).
-  for (const c of sorted) {
+  for (const c of bestFirst(candidates)) {
     if (budget - used < 4 || misses >= maxMisses) {
-      if (droppedCands.length < maxDropped) droppedCands.push(c);
+      // For good (used only grows; misses reset only on a fit): the rest would be dropped, so none is made past these.
+      if (droppedCands.length >= maxDropped) break;
+      droppedCands.push(c);
       continue;
     }
     // Blank snippets show nothing (and a lone newline would merge with its neighbour's, breaking additive counts).
@@ -194,7 +196,7 @@ const MAX_REDACTED_PACKS = 4;
  * redaction marker can take more tokens than what it replaces (`"abcd"` is 1 token, `"[REDACTED]"` 4), so when the
  * redacted text runs over, the candidates are packed again in a budget smaller by the overrun.
  */
-export function packRedacted(candidates: readonly Candidate[], budget: number): PackResult {
+export function packRedacted(candidates: readonly CandidateInput[], budget: number): PackResult {
   let limit = budget;
   for (let attempt = 1; ; attempt++) {
     const packed = pack(candidates, limit);

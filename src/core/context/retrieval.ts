@@ -10,6 +10,7 @@ import { isSecretPath } from './exclude';
 import { isKeyword } from './keywords';
 import { languageForId, languageForPath } from './languages';
 import type { Candidate } from './packing';
+import { listCandidates, type CandidateRun } from './candidateRuns';
 import type { ImportRef, Tag } from './structure';
 import { forEachWord, identifierSet, jaccardIds, wordIds, type WindowCache } from './similarity';
 import type { IndexedFile, IndexedTag, TagRef, WorkspaceIndex } from './workspaceIndex';
@@ -303,18 +304,30 @@ const SURFACE_USAGE_FLOOR = 0.5;
  * ones).
  */
 export function importSurfaceCandidates(cur: CursorInfo, index: WorkspaceIndex, weight = 1, why = 'defined in an imported file'): Candidate[] {
-  const out: Candidate[] = [];
+  return listCandidates(importSurfaceRuns(cur, index, weight, why));
+}
+
+/**
+ * importSurfaceCandidates as one run per file (see CandidateRun): the same candidates in the same order, made as
+ * packing takes them. A file importing dozens of modules offers thousands of signatures; packing looks at a few hundred.
+ */
+export function importSurfaceRuns(cur: CursorInfo, index: WorkspaceIndex, weight = 1, why = 'defined in an imported file'): CandidateRun[] {
+  const out: CandidateRun[] = [];
   for (const [path, distance] of cur.importedFiles) {
     const file = index.file(path);
     if (!file || file.tags.length === 0) continue;
     const near = (0.3 * weight) / (1 + distance / 5);
-    let chars = 0;
-    let i = 0;
-    for (const { tag, score } of surfaceRanking(file, index, near)) {
-      chars += tag.signature.length;
-      if (i++ >= MAX_SURFACE_PER_FILE && chars > MAX_SURFACE_CHARS) break;
-      out.push(definitionCandidate({ path, language: file.language }, tag, 'import', score, `${tag.kind} ${tag.name}: ${why}`));
-    }
+    out.push({
+      open: function* () {
+        let chars = 0;
+        let i = 0;
+        for (const { tag, score } of surfaceRanking(file, index, near)) {
+          chars += tag.signature.length;
+          if (i++ >= MAX_SURFACE_PER_FILE && chars > MAX_SURFACE_CHARS) return;
+          yield definitionCandidate({ path, language: file.language }, tag, 'import', score, `${tag.kind} ${tag.name}: ${why}`);
+        }
+      },
+    });
   }
   return out;
 }
@@ -329,12 +342,21 @@ interface SurfaceEntry {
 }
 
 /**
- * Per indexed file (a new object when the file is re-indexed), valid while the index's revision (its usage counts)
- * holds: the definitions grouped by `kind`, each group by usage, highest first (equal usage in file order).
+ * One kind's definitions of a file, by usage, highest first, equal usage in file order; `runEnd[i]` is where the run of
+ * entries with entry i's usage that i starts (or is in) ends.
  */
-const surfaceOrders = new WeakMap<IndexedFile, { revision: number; groups: SurfaceEntry[][] }>();
+interface SurfaceGroup {
+  entries: SurfaceEntry[];
+  runEnd: number[];
+}
 
-function surfaceGroups(file: IndexedFile, index: WorkspaceIndex): SurfaceEntry[][] {
+/**
+ * Per indexed file (a new object when the file is re-indexed), valid while the index's revision (its usage counts)
+ * holds: the definitions grouped by `kind`, each group by usage (see SurfaceGroup).
+ */
+const surfaceOrders = new WeakMap<IndexedFile, { revision: number; groups: SurfaceGroup[] }>();
+
+function surfaceGroups(file: IndexedFile, index: WorkspaceIndex): SurfaceGroup[] {
   const known = surfaceOrders.get(file);
   if (known && known.revision === index.revision) return known.groups;
   const shares = usageShares(file.tags.map((t) => t.name), index);
@@ -348,20 +370,30 @@ function surfaceGroups(file: IndexedFile, index: WorkspaceIndex): SurfaceEntry[]
     group.push({ tag, index: i, kind, usage: SURFACE_USAGE_FLOOR + shares.get(tag.name)! });
     byKind.set(kind, group);
   }
-  const groups = [...byKind.values()].map((g) => g.sort((a, b) => b.usage - a.usage));
+  const groups = [...byKind.values()].map((g) => {
+    // A stable sort of entries listed in file order: equal usage stays in file order.
+    const entries = g.sort((a, b) => b.usage - a.usage);
+    const runEnd = new Array<number>(entries.length);
+    for (let i = entries.length - 1; i >= 0; i--) runEnd[i] = i + 1 < entries.length && entries[i + 1].usage === entries[i].usage ? runEnd[i + 1] : i + 1;
+    return { entries, runEnd };
+  });
   surfaceOrders.set(file, { revision: index.revision, groups });
   return groups;
 }
 
-/** One group's entries scored `near * kind * usage`, by score and then file order (equal scores may come from unequal usage). */
-function* scoredGroup(group: readonly SurfaceEntry[], near: number): Generator<{ e: SurfaceEntry; score: number }> {
+/**
+ * One group's entries scored `near * kind * usage`, by score and then file order. A group's kind is one, so entries of
+ * equal usage score alike and are in file order already (a run, skipped over whole); only where the product makes
+ * unequal usages equal are the merged runs sorted by file order (the scan found ~1,000-entry runs of unused names).
+ */
+function* scoredGroup({ entries: group, runEnd }: SurfaceGroup, near: number): Generator<{ e: SurfaceEntry; score: number }> {
   for (let i = 0; i < group.length; ) {
     // Multiplying by the same positive factors keeps the usage order (rounding is monotonic); it can only make neighbours equal.
     const score = near * group[i].kind * group[i].usage;
-    let j = i + 1;
-    while (j < group.length && near * group[j].kind * group[j].usage === score) j++;
-    const run = j - i > 1 ? group.slice(i, j).sort((a, b) => a.index - b.index) : [group[i]];
-    for (const e of run) yield { e, score };
+    let j = runEnd[i];
+    while (j < group.length && near * group[j].kind * group[j].usage === score) j = runEnd[j];
+    if (j === runEnd[i]) for (let k = i; k < j; k++) yield { e: group[k], score };
+    else for (const e of group.slice(i, j).sort((a, b) => a.index - b.index)) yield { e, score };
     i = j;
   }
 }

@@ -17,7 +17,7 @@ import { indexParsedText, INDEX_TAG_DEPTH, type FileIndexOptions, type FileIndex
 import { extractImportsIn, extractTags, extractTagsIn, type Tag } from './structure';
 import { changedStatements, combineStructure, rangesChars, MAX_DIRTY_SHARE, type TextEdit, type UpdatableStructure } from './structureUpdate';
 import type { IndexRange } from './structure';
-import { lineOf } from '../strings';
+import { lineOf, newlinesBetween } from '../strings';
 
 interface Parsed {
   path: string;
@@ -38,9 +38,10 @@ interface Parsed {
  */
 function renderedBefore(last: Parsed, text: string, edit: TextEdit, dirty: readonly IndexRange[]): RenderedBefore {
   const delta = edit.newEnd - edit.oldEnd;
+  // The texts agree before the edit: only the first line is counted from the top, the rest across the changed span.
   const firstLine = lineOf(text, edit.start);
-  const lastLine = lineOf(text, edit.newEnd);
-  const lineDelta = lastLine - lineOf(last.text, edit.oldEnd);
+  const lastLine = firstLine + newlinesBetween(text, edit.start, edit.newEnd);
+  const lineDelta = lastLine - (firstLine + newlinesBetween(last.text, edit.start, edit.oldEnd));
   return (t) => {
     if (dirty.some((r) => t.startIndex < r.endIndex && r.startIndex < t.endIndex)) return undefined;
     const after = t.startLine > lastLine;

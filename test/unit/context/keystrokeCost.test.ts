@@ -15,6 +15,7 @@ import { RecentActivity } from '../../../src/core/context/activity';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
 import { tempWorkspaces } from './tempWorkspace';
 import { forgetPartCounts, pack, type Candidate } from '../../../src/core/context/packing';
+import { bestFirst, listCandidates, type CandidateInput } from '../../../src/core/context/candidateRuns';
 import { NamespacePoolCache, cursorSubwords, memberCounts, namespaceFiles, namespaceMemberCandidates, qualifierUses, surfaceFor } from '../../../src/core/context/qualified';
 import { ImportResolver } from '../../../src/core/context/resolveImports';
 import { enclosingScopes } from '../../../src/core/context/structure';
@@ -86,6 +87,30 @@ test('surfaceRanking: the same definitions, scores and order as scoring and sort
       assert.deepEqual(got.map((r) => [r.tag, r.score]), expected.map((r) => [r.tag, r.score]), `round ${round}, near ${near}`);
     }
   }
+});
+
+test('surfaceRanking: usages the score makes equal (a rounding apart) merge into one run in file order, as the sort gives', () => {
+  const random = rng(34);
+  let merged = 0;
+  for (let round = 0; round < 40; round++) {
+    const { file } = randomFile(random, 20 + Math.floor(random() * 200));
+    // Counts a few ulps apart (and one far above): their usage shares differ by an ulp or two, and multiplied by a
+    // factor that keeps them in their binade, some become equal.
+    const usage = new Map(file.tags.map((t) => [t.name, 3 * (1 + Math.floor(random() * 40) * Number.EPSILON)]));
+    usage.set(file.tags[0].name, 7);
+    const index = { revision: 1000 + round, usage: (n: string) => usage.get(n) ?? 0 } as unknown as WorkspaceIndex;
+    const shares = usageShares(file.tags.map((t) => t.name), index);
+    for (const near of [0.95, 0.99, 1.7, (0.3 * 10) / (1 + 8 / 5)]) {
+      const expected = referenceRanking(file, index, near);
+      for (let i = 1; i < expected.length; i++) {
+        const [a, b] = [shares.get(expected[i - 1].tag.name)!, shares.get(expected[i].tag.name)!];
+        if (a !== b && expected[i - 1].score === expected[i].score) merged++;
+      }
+      const got = [...surfaceRanking(file, index, near)];
+      assert.deepEqual(got.map((r) => [r.tag, r.score]), expected.map((r) => [r.tag, r.score]), `round ${round}, near ${near}`);
+    }
+  }
+  assert.ok(merged > 0, 'some unequal usages scored equal');
 });
 
 test('surfaceRanking: the kept order follows the index: a new revision with other usage counts re-ranks', () => {
@@ -334,4 +359,60 @@ test('packing skips the lower bound of a part no longer than the room left: the 
     for (let k = Math.floor(random() * 40); k > 0; k--) text += pieces[Math.floor(random() * pieces.length)];
     assert.ok(minTokens(text) <= text.length, JSON.stringify(text));
   }
+});
+
+/**
+ * Candidates from the pool, some listed and some in runs (each run best first, equal scores in its own order, as a
+ * source's run is), with few distinct scores so that ties cross runs and listed candidates; `made` counts what the
+ * runs made.
+ */
+function mixedInputs(random: () => number, bodies: readonly string[], n: number): { inputs: CandidateInput[]; made: { n: number } } {
+  const made = { n: 0 };
+  const inputs: CandidateInput[] = [];
+  for (let left = n; left > 0; ) {
+    const size = Math.min(left, random() < 0.5 ? 1 : 1 + Math.floor(random() * 30));
+    left -= size;
+    const cands = poolCandidates(random, bodies, size).map((c) => ({ ...c, score: Math.floor(random() * 6) / 2 }));
+    if (size === 1 && random() < 0.7) inputs.push(cands[0]);
+    else {
+      const run = cands.sort((a, b) => b.score - a.score);
+      inputs.push({ open: function* () { for (const c of run) { made.n++; yield c; } } });
+    }
+  }
+  return { inputs, made };
+}
+
+test('bestFirst: listed candidates and runs merged in the order a stable sort of every candidate gives', () => {
+  const random = rng(41);
+  const bodies = bodyPool(random, 40);
+  for (let round = 0; round < 300; round++) {
+    const { inputs } = mixedInputs(random, bodies, Math.floor(random() * 120));
+    const expected = [...listCandidates(inputs)].sort((a, b) => b.score - a.score);
+    assert.deepEqual([...bestFirst(inputs)], expected, `round ${round}`);
+  }
+});
+
+test('packing from runs packs and drops exactly what packing every candidate made up front does, and makes fewer', () => {
+  const random = rng(43);
+  const bodies = bodyPool(random, 60);
+  let made = 0, available = 0;
+  for (let round = 0; round < 200; round++) {
+    const mixed = mixedInputs(random, bodies, Math.floor(random() * 300));
+    const budget = Math.floor(random() * 900);
+    const options = { maxMisses: 1 + Math.floor(random() * 40), maxDropped: Math.floor(random() * 60) };
+    const all = listCandidates(mixed.inputs);
+    mixed.made.n = 0;
+    const lazy = pack(mixed.inputs, budget, options);
+    made += mixed.made.n;
+    available += all.length - mixed.inputs.filter((x) => !('open' in x)).length;
+    const eager = pack(all, budget, options);
+    assert.equal(lazy.text, eager.text, `round ${round}`);
+    assert.equal(lazy.tokens, eager.tokens);
+    assert.deepEqual(lazy.items, eager.items);
+    assert.deepEqual(lazy.dropped, eager.dropped);
+    // Every drop kept: the list is the first maxDropped of them (packing stops making candidates once it has those).
+    assert.deepEqual(lazy.dropped, pack(all, budget, { ...options, maxDropped: all.length }).dropped.slice(0, options.maxDropped));
+  }
+  // What packing never reaches is never made: here under half of what the runs hold.
+  assert.ok(made < available / 2, `made ${made} of ${available}`);
 });
