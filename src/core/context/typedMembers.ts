@@ -14,6 +14,7 @@ import { cursorSubwords } from './qualified';
 import { callbackParamsAt } from './callbackParams';
 import type { Callee } from './callSites';
 import { literalArgumentAt } from './literalKeys';
+import { castTypeAt, narrowedTypes, narrowingsAt } from './narrowing';
 import { definitionCandidate, linesAround, type CursorInfo } from './retrieval';
 import { subwordIdf, subwordRelevance } from './subwords';
 import { readChain } from './chains';
@@ -50,6 +51,8 @@ const OWN_USE_GAIN = 3;
 const UNSET_FIELD_GAIN = OWN_USE_GAIN;
 /** Relevance added for the type of a parameter of the callback the cursor is in (its members are what the body uses). */
 const PARAM_TYPE_GAIN = OWN_USE_GAIN;
+/** Relevance added for a field of the union member a value at the cursor is narrowed to (its tag tested just above). */
+const NARROWED_FIELD_GAIN = OWN_USE_GAIN;
 /** The file's text scanned for its `.member` uses, before and after the cursor. */
 const OWN_SCAN_BEFORE = 100_000;
 const OWN_SCAN_AFTER = 30_000;
@@ -131,7 +134,10 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
   }
   for (const m of go ? [] : text.matchAll(DECLARATION)) {
     const annotated = m[2] !== undefined ? resolver.typesOf(m[2], cur.relPath) : [];
-    const followed = annotated.length ? [annotated] : resolver.follow(readChain(text, m.index! + m[0].length).steps, env);
+    // `const entry = lookup(key) as Handler<T>`: the type written, not what the call returns.
+    const cast = annotated.length ? undefined : castTypeAt(text, m.index! + m[0].length);
+    const castTo = cast === undefined ? [] : resolver.typesOf(cast, cur.relPath);
+    const followed = annotated.length ? [annotated] : castTo.length ? [castTo] : resolver.follow(readChain(text, m.index! + m[0].length).steps, env);
     const reached = followed.length === 0 && known?.has(m[1]) ? [known.get(m[1])!] : followed;
     if (reached.length === 0) continue;
     env.set(m[1], reached[reached.length - 1]);
@@ -145,6 +151,19 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
     if (p.name !== undefined) env.set(p.name, p.types);
     note(p.types, 3 * CALLBACK_NESTING_DECAY ** p.nesting);
     if (literal) for (const d of p.types) (literal.callbackTypes ??= new Set()).add(d.tag);
+  }
+  // `switch (ast._tag) { case "Union": |` / `if (ast._tag === "Union") { |`: the union's member with that tag, whose own
+  // fields the block is there to use. Innermost first; a value narrowed once keeps its innermost narrowing.
+  const narrowed = new Set<string>();
+  for (const n of go ? [] : narrowingsAt(text, cursorAt)) {
+    if (narrowed.has(n.value)) continue;
+    const types = env.get(n.value) ?? resolver.follow([{ name: n.value, call: false }], env).at(-1) ?? [];
+    const to = narrowedTypes(types, n.field, n.literals, resolver);
+    if (to.length === 0) continue;
+    narrowed.add(n.value);
+    env.set(n.value, to);
+    note(to, 3);
+    if (literal) for (const d of to) (literal.narrowedTypes ??= new Set()).add(d.tag);
   }
   // Then every chain: its head a local value, or longer than one name, or a call.
   for (let i = 0; i < text.length; i++) {
@@ -192,6 +211,8 @@ interface LiteralAtCursor {
   inline?: Callee[];
   /** The types of the parameters of the callbacks the cursor is in (typed from their callees' signatures). */
   callbackTypes?: Set<IndexedTag>;
+  /** The union members the values at the cursor are narrowed to (narrowing.ts): their own fields are what the block uses. */
+  narrowedTypes?: Set<IndexedTag>;
 }
 
 /** How often each name follows a `.` in the text around the cursor (the file's own member uses, any receiver). */
@@ -227,10 +248,10 @@ export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope, known?:
   }
   const types = [...inUse.values()].sort((a, b) => b.use - a.use).slice(0, MAX_TYPES);
   if (types.length === 0 && !literal.inline?.length) return [];
-  const pool = new Map<IndexedTag, { file: IndexedFile; tag: IndexedTag; weight: number; via: string; head?: IndexedTag; unset?: boolean; param?: boolean }>();
-  const offer = (file: IndexedFile, tag: IndexedTag, weight: number, via: string, head?: IndexedTag, unset?: boolean, param?: boolean) => {
+  const pool = new Map<IndexedTag, { file: IndexedFile; tag: IndexedTag; weight: number; via: string; head?: IndexedTag; unset?: boolean; param?: boolean; narrow?: boolean }>();
+  const offer = (file: IndexedFile, tag: IndexedTag, weight: number, via: string, head?: IndexedTag, unset?: boolean, param?: boolean, narrow?: boolean) => {
     const had = pool.get(tag);
-    if (!had || had.weight < weight) pool.set(tag, { file, tag, weight, via, head, unset, param });
+    if (!had || had.weight < weight) pool.set(tag, { file, tag, weight, via, head, unset, param, narrow });
   };
   for (const { def, use } of types) {
     for (const { def: level, level: depth } of resolver.hierarchy(def)) {
@@ -249,7 +270,9 @@ export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope, known?:
         // A field the literal at the cursor does not set yet: what its next key most likely is.
         const key = tag.kind === 'field' || (literal.inherited && tag.kind === 'method');
         const unset = (depth === 0 || literal.inherited === true) && literal.types.has(def.tag) && key && !literal.keys.has(tag.name);
-        offer(file, tag, w, def.tag.name, file === level.file && tag.startLine === level.tag.startLine ? level.tag : undefined, unset);
+        // A narrowed union member's own fields (not its base's, which every member shares).
+        const narrow = depth === 0 && literal.narrowedTypes?.has(def.tag) === true;
+        offer(file, tag, w, def.tag.name, file === level.file && tag.startLine === level.tag.startLine ? level.tag : undefined, unset, false, narrow);
       }
     }
   }
@@ -258,9 +281,9 @@ export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope, known?:
   const context = cursorSubwords(cur, new Set());
   const idf = subwordIdf(entries.map((e) => e.tag.name));
   const out: Candidate[] = [];
-  for (const { file, tag, weight, via, head, unset, param } of entries) {
+  for (const { file, tag, weight, via, head, unset, param, narrow } of entries) {
     const uses = own.get(tag.name) ?? 0;
-    const gain = (unset ? UNSET_FIELD_GAIN : 0) + (param ? PARAM_TYPE_GAIN : 0);
+    const gain = (unset ? UNSET_FIELD_GAIN : 0) + (param ? PARAM_TYPE_GAIN : 0) + (narrow ? NARROWED_FIELD_GAIN : 0);
     const relevance = subwordRelevance(tag.name, context, idf) + (ownTop > 0 ? (OWN_USE_GAIN * Math.log1p(uses)) / ownTop : 0) + gain;
     out.push({
       source: 'type',
@@ -271,7 +294,7 @@ export function typedMemberCandidates(cur: CursorInfo, scope: TypeScope, known?:
       body: head ? head.signature : tag.snippet,
       brief: head ? head.signature : tag.signature,
       score: weight * (FLOOR + GAIN * Math.min(relevance, RELEVANCE_CAP)),
-      reason: `${tag.kind} ${tag.name}: ${tag.name === via ? 'a type' : `a member of ${via}`} in use near the cursor${unset ? '; a field the literal at the cursor does not set yet' : ''}${param ? '; types a parameter of the callback at the cursor' : ''}${uses ? `; this file uses .${tag.name} ${uses} times` : ''}`,
+      reason: `${tag.kind} ${tag.name}: ${tag.name === via ? 'a type' : `a member of ${via}`} in use near the cursor${unset ? '; a field the literal at the cursor does not set yet' : ''}${param ? '; types a parameter of the callback at the cursor' : ''}${narrow ? '; a field of the union member the value at the cursor is narrowed to' : ''}${uses ? `; this file uses .${tag.name} ${uses} times` : ''}`,
     });
   }
   // A parameter typed inline (`make(opts: { a: A; b?: B })`): the callee's own definition lists the keys, so it is
