@@ -48,7 +48,6 @@ import { importsBaseline, jaccardBaseline } from './contextBaselines';
 import { maskLine } from './masking';
 import { recentFileTexts } from './fileTexts';
 import { measureIndexBuild, percentile, r3, runInEngineWorker } from './indexRun';
-import { MaskedFileHints } from './lspHints';
 
 interface Args {
   repo: string;
@@ -203,7 +202,9 @@ async function main(argv: string[]): Promise<void> {
   // structures of 5,000-line files cost ~200 MB of heap; holding their imports, what the heap grew by while sampling).
   const baselineRuns: { s: Sample; set: SetName; offset: number; neighbours: string[]; goldText: string }[] = [];
   const newScore = () => ({ n: 0, recall: 0, jac: 0, imp: 0, none: 0, tokens: 0, goldTokens: 0, lsp: 0, lspHinted: 0 });
-  const lsp = args.lspHints ? new MaskedFileHints(args.repo, new Set(files)) : undefined;
+  // Loaded only when asked for: it brings the whole TypeScript compiler, which on every run (in this thread and in the
+  // engine's worker, both running this bundle) had added ~140 MB to the peak RSS the benchmark reports as the engine's.
+  const lsp = args.lspHints ? new (await import('./lspHints')).MaskedFileHints(args.repo, new Set(files)) : undefined;
   const score: Record<SetName, ReturnType<typeof newScore>> = { precise: newScore(), ctags: newScore() };
   let printedMisses = 0;
   const assembleMs: number[] = [];
