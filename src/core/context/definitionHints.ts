@@ -13,7 +13,7 @@
  */
 import type { Candidate } from './packing';
 import { IMPORT_AFFINITY, definitionCandidate, importBonus, type CursorInfo } from './retrieval';
-import type { TypeDef } from './valueTypes';
+import { TYPE_KINDS, type TypeDef } from './valueTypes';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from './workspaceIndex';
 
 /** One location a provider gave for an identifier of the document. */
@@ -28,8 +28,6 @@ export interface DefinitionHint {
   line: number;
 }
 
-/** Kinds of definition that are types with members (valueTypes.ts reads their members). */
-const TYPE_KINDS = new Set(['class', 'interface', 'type', 'struct', 'trait', 'enum']);
 /** Hints kept per document (the host sends a bounded set; a larger list is cut, not trusted). */
 export const MAX_HINTS_PER_DOCUMENT = 256;
 /** Documents whose hints are kept (the most recently hinted). */

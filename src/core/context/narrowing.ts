@@ -9,7 +9,7 @@
  */
 import { openersAt } from './callSites';
 import { basesOf, declaredTypeOf } from './typeSignatures';
-import type { TypeDef, TypeResolver } from './valueTypes';
+import { TYPE_KINDS, type TypeDef, type TypeResolver } from './valueTypes';
 import type { IndexedTag } from './workspaceIndex';
 import { escapeRegExp } from '../strings';
 
@@ -18,8 +18,6 @@ const HEAD_CHARS = 200;
 /** Union aliases followed into (`type A = B | C` with `type B = D | E`), and union members visited. */
 const MAX_ALIAS_DEPTH = 3;
 const MAX_MEMBERS = 64;
-/** Kinds of definition that are types with members (valueTypes.ts). */
-const TYPE_KINDS = new Set(['class', 'interface', 'type', 'struct', 'trait', 'enum']);
 
 /** A value narrowed by a test of one of its fields against a string literal. */
 export interface Narrowing {

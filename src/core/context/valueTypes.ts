@@ -20,7 +20,7 @@ export interface TypeDef {
 }
 
 /** Kinds of definition that are types with members. */
-const TYPE_KINDS = new Set(['class', 'interface', 'type', 'struct', 'trait', 'enum']);
+export const TYPE_KINDS: ReadonlySet<string> = new Set(['class', 'interface', 'type', 'struct', 'trait', 'enum']);
 /** Kinds whose value is called (their declared return type is the call's type). */
 const CALLABLE_KINDS = new Set(['function', 'method', 'variable', 'field', 'property', 'constant']);
 /** A type name with more definitions than this (outside the referring file) is too ambiguous to follow. */
