@@ -39,3 +39,13 @@ export function newlinesBetween(text: string, from: number, to: number): number 
   for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
   return n;
 }
+
+/**
+ * Where the string literal opened by the quote at `open` ends when it closes on the same line: the closing quote's
+ * index; else `open` itself (an unclosed quote, or an apostrophe in prose, is skipped alone).
+ */
+export function quoteEndOnLine(text: string, open: number): number {
+  const close = text.indexOf(text[open], open + 1);
+  const nl = text.indexOf('\n', open + 1);
+  return close >= 0 && (nl < 0 || close < nl) ? close : open;
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lineOf, newlineBefore, newlinesBetween } from '../../src/core/strings';
+import { lineOf, newlineBefore, newlinesBetween, quoteEndOnLine } from '../../src/core/strings';
 
 /** Random texts with line breaks anywhere: at the start, doubled, at the end, with \r before some. */
 function randomText(seed: number): string {
@@ -26,4 +26,12 @@ test('lineOf and newlinesBetween count the line breaks before an offset as a spl
       assert.equal(newlineBefore(text, a), a > 0 ? text.slice(0, a).lastIndexOf('\n') : -1);
     }
   }
+});
+
+test('quoteEndOnLine: the closing quote on the same line, else the opening quote itself', () => {
+  assert.equal(quoteEndOnLine(`a "bc" d`, 2), 5);
+  assert.equal(quoteEndOnLine('x `y` z', 2), 4);
+  assert.equal(quoteEndOnLine(`it's\nnot 'closed'`, 2), 2, 'the closing quote is on a later line');
+  assert.equal(quoteEndOnLine(`"open`, 0), 0, 'never closed');
+  assert.equal(quoteEndOnLine(`'a"b'`, 0), 4, 'only the same quote closes');
 });

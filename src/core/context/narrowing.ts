@@ -11,7 +11,7 @@ import { openersAt } from './callSites';
 import { basesOf, declaredTypeOf } from './typeSignatures';
 import { TYPE_KINDS, type TypeDef, type TypeResolver } from './valueTypes';
 import type { IndexedTag } from './workspaceIndex';
-import { escapeRegExp } from '../strings';
+import { escapeRegExp, quoteEndOnLine } from '../strings';
 
 /** Characters before a `{` read for the `switch (...)` or `if (...)` that opens it. */
 const HEAD_CHARS = 200;
@@ -71,9 +71,7 @@ function caseGroup(text: string, from: number, end: number): string[] {
     if (c === '{' || c === '(' || c === '[') [depth, open] = [depth + 1, false];
     else if (c === '}' || c === ')' || c === ']') [depth, open] = [depth - 1, false];
     else if (c === '"' || c === "'" || c === '`') {
-      const close = text.indexOf(c, i + 1);
-      const nl = text.indexOf('\n', i + 1);
-      if (close >= 0 && (nl < 0 || close < nl)) i = close;
+      i = quoteEndOnLine(text, i);
       if (depth === 0) open = false;
     } else if (depth === 0 && (c === 'c' || c === 'd') && !/[\w$]/.test(text[i - 1] ?? '')) {
       const rest = text.slice(i, i + 200);

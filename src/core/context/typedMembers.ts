@@ -20,7 +20,7 @@ import { subwordIdf, subwordRelevance } from './subwords';
 import { readChain } from './chains';
 import { TypeResolver, type TypeDef, type TypeScope } from './valueTypes';
 import type { IndexedFile, IndexedTag } from './workspaceIndex';
-import { newlineBefore } from '../strings';
+import { newlineBefore, quoteEndOnLine } from '../strings';
 
 /** Lines scanned for values and chains, above and below the cursor. */
 const LINES_BEFORE = 60;
@@ -169,9 +169,7 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '"' || c === "'" || c === '`') {
-      const close = text.indexOf(c, i + 1);
-      const nl = text.indexOf('\n', i + 1);
-      if (close >= 0 && (nl < 0 || close < nl)) i = close;
+      i = quoteEndOnLine(text, i);
       continue;
     }
     if (!IDENT_START.test(c) || (i > 0 && (IDENT.test(text[i - 1]) || text[i - 1] === '.'))) continue;
