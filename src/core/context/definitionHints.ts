@@ -77,10 +77,11 @@ export class DefinitionHints {
     this.docs.delete(docRelPath);
   }
 
-  /** The hints of `docRelPath` still valid against the index (tests and reports). */
-  held(docRelPath: string, index: WorkspaceIndex): { hint: DefinitionHint; file: IndexedFile; tag: IndexedTag }[] {
+  /** The hints of `docRelPath` still valid against the index (those `wanted` keeps; all by default: tests, reports). */
+  held(docRelPath: string, index: WorkspaceIndex, wanted: (hint: DefinitionHint) => boolean = () => true): { hint: DefinitionHint; file: IndexedFile; tag: IndexedTag }[] {
     const out: { hint: DefinitionHint; file: IndexedFile; tag: IndexedTag }[] = [];
     for (const { hint, stamp } of this.docs.get(docRelPath) ?? []) {
+      if (!wanted(hint)) continue;
       const file = index.file(hint.relPath);
       if (!file || file.mtimeMs !== stamp.mtimeMs || file.size !== stamp.size) continue;
       const tag = tagAt(file, hint.line, hint.kind);
@@ -97,9 +98,9 @@ export class DefinitionHints {
     const valueTypes = new Map<string, TypeDef[]>();
     const definitions: Candidate[] = [];
     const local = new Set(cur.tags.map((t) => t.name));
-    for (const { hint, file, tag } of this.held(cur.relPath, index)) {
-      const w = ids.weights.get(hint.name);
-      if (w === undefined) continue;
+    // Names not used in the scanned text are skipped before their definitions are looked for (a scan of the target's tags).
+    for (const { hint, file, tag } of this.held(cur.relPath, index, (h) => ids.weights.has(h.name))) {
+      const w = ids.weights.get(hint.name)!;
       if (hint.kind === 'type') {
         if (!TYPE_KINDS.has(tag.kind)) continue;
         const defs = valueTypes.get(hint.name) ?? [];
