@@ -28,6 +28,21 @@ export function newlineBefore(text: string, pos: number): number {
   return pos > 0 ? text.lastIndexOf('\n', pos - 1) : -1;
 }
 
+/**
+ * Where the last '\n' of text[floor, pos) is, or floor - 1 when that range has none: newlineBefore that reads no further
+ * back than `floor` (a minified or generated file's line can be megabytes long, and lastIndexOf would read all of it).
+ */
+export function newlineBeforeWithin(text: string, pos: number, floor: number): number {
+  for (let i = pos - 1; i >= floor; i--) if (text.charCodeAt(i) === 10) return i;
+  return floor - 1;
+}
+
+/** Where the first '\n' of text[pos, ceiling) is, or -1 when that range has none: indexOf that reads no further than `ceiling`. */
+export function newlineAfterWithin(text: string, pos: number, ceiling: number): number {
+  for (let i = pos; i < ceiling; i++) if (text.charCodeAt(i) === 10) return i;
+  return -1;
+}
+
 /** The 0-based line holding `offset` in `text`, counted from the top. */
 export function lineOf(text: string, offset: number): number {
   return newlinesBetween(text, 0, offset);

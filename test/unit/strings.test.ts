@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lineOf, newlineBefore, newlinesBetween, quoteEndOnLine } from '../../src/core/strings';
+import { lineOf, newlineAfterWithin, newlineBefore, newlineBeforeWithin, newlinesBetween, quoteEndOnLine } from '../../src/core/strings';
 
 /** Random texts with line breaks anywhere: at the start, doubled, at the end, with \r before some. */
 function randomText(seed: number): string {
@@ -34,4 +34,21 @@ test('quoteEndOnLine: the closing quote on the same line, else the opening quote
   assert.equal(quoteEndOnLine(`it's\nnot 'closed'`, 2), 2, 'the closing quote is on a later line');
   assert.equal(quoteEndOnLine(`"open`, 0), 0, 'never closed');
   assert.equal(quoteEndOnLine(`'a"b'`, 0), 4, 'only the same quote closes');
+});
+
+test('newlineBeforeWithin / newlineAfterWithin: the nearest line break inside the range, as an unbounded search filtered to it gives', () => {
+  for (let seed = 1; seed <= 200; seed++) {
+    const text = randomText(seed);
+    for (let pos = 0; pos <= text.length; pos++) {
+      for (let bound = 0; bound <= text.length; bound += 2) {
+        if (bound <= pos) {
+          const nl = newlineBefore(text, pos);
+          assert.equal(newlineBeforeWithin(text, pos, bound), nl >= bound ? nl : bound - 1, `before ${pos} from ${bound} in ${JSON.stringify(text)}`);
+        } else {
+          const nl = text.indexOf('\n', pos);
+          assert.equal(newlineAfterWithin(text, pos, bound), nl >= 0 && nl < bound ? nl : -1, `after ${pos} until ${bound} in ${JSON.stringify(text)}`);
+        }
+      }
+    }
+  }
 });

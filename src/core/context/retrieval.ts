@@ -14,7 +14,7 @@ import { listCandidates, type CandidateRun } from './candidateRuns';
 import type { ImportRef, Tag } from './structure';
 import { forEachWord, identifierSet, jaccardIds, wordIds, type WindowCache } from './similarity';
 import type { IndexedFile, IndexedTag, TagRef, WorkspaceIndex } from './workspaceIndex';
-import { newlineBefore } from '../strings';
+import { newlineAfterWithin, newlineBefore, newlineBeforeWithin } from '../strings';
 
 export interface CursorInfo {
   relPath: string;
@@ -44,6 +44,12 @@ const SCAN_BEFORE = 60_000;
 const SCAN_AFTER = 15_000;
 /** Many uses of a name add up to at most this weight. */
 export const MAX_NAME_WEIGHT = 3;
+
+/**
+ * How far (chars) either side of the cursor the line-based scans (linesAround, lastLines) read at most: a minified or
+ * generated file's single line can be megabytes long. Far beyond what their few dozen ordinary lines span.
+ */
+const LINES_AROUND_REACH = 60_000;
 
 /** The text around the cursor that names are collected from ([from, to)), and the line `from` is on. */
 export function scanWindow(cur: Pick<CursorInfo, 'text' | 'offset' | 'line'>): { from: number; to: number; firstLine: number } {
@@ -193,14 +199,39 @@ export function usedFiles(cur: CursorInfo, index: WorkspaceIndex, ids = identifi
   return new Map(ranked.slice(0, MAX_USED_FILES));
 }
 
-/** The text of lines [cursor line - before, cursor line + after] and the number of its first line. */
+/**
+ * The text of lines [cursor line - before, cursor line + after] and the number of its first line, read no further than
+ * LINES_AROUND_REACH characters either side of the cursor (every keystroke runs several of these scans). A line cut
+ * there is cut between words (no fragment of an identifier is read as a name).
+ */
 export function linesAround(cur: CursorInfo, before: number, after: number): { text: string; firstLine: number } {
-  let from = cur.text.lastIndexOf('\n', cur.offset - 1) + 1;
+  const { text, offset } = cur;
+  const floor = Math.max(0, offset - LINES_AROUND_REACH);
+  const ceiling = Math.min(text.length, offset + LINES_AROUND_REACH);
+  let from = newlineBeforeWithin(text, offset, floor) + 1;
   let firstLine = cur.line;
-  for (; firstLine > cur.line - before && from > 0; firstLine--) from = newlineBefore(cur.text, from - 1) + 1;
-  let to = cur.offset;
-  for (let i = 0; i <= after && to >= 0; i++) to = cur.text.indexOf('\n', i === 0 ? to : to + 1);
-  return { text: cur.text.slice(from, to < 0 ? cur.text.length : to), firstLine };
+  // `from > floor`: text[from - 1] is a newline, so there is a line above to take.
+  for (; firstLine > cur.line - before && from > floor; firstLine--) from = newlineBeforeWithin(text, from - 1, floor) + 1;
+  let to = offset;
+  for (let i = 0; i <= after && to >= 0; i++) to = newlineAfterWithin(text, i === 0 ? to : to + 1, ceiling);
+  if (to < 0) to = ceiling;
+  return { text: text.slice(wordStartAtOrAfter(text, from), wordEndAtOrBefore(text, to)), firstLine };
+}
+
+const isWordCode = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+
+/** `at`, moved past the rest of an identifier it falls inside of (a cut in the middle of a word). */
+function wordStartAtOrAfter(text: string, at: number): number {
+  if (at === 0 || !isWordCode(text.charCodeAt(at - 1))) return at;
+  while (at < text.length && isWordCode(text.charCodeAt(at))) at++;
+  return at;
+}
+
+/** `at`, moved back to the start of an identifier it falls inside of. */
+function wordEndAtOrBefore(text: string, at: number): number {
+  if (at >= text.length || !isWordCode(text.charCodeAt(at))) return at;
+  while (at > 0 && isWordCode(text.charCodeAt(at - 1))) at--;
+  return at;
 }
 
 /**
@@ -431,13 +462,14 @@ export function documentWindows(doc: OpenDocument, windows: WindowCache, size = 
 
 /**
  * The last `n` lines of text[0, end) (the line `end` is on counting as one), read backwards from `end`: what
- * `text.slice(0, end).split('\n').slice(-n).join('\n')` gives, without splitting the whole prefix of a long file.
+ * `text.slice(0, end).split('\n').slice(-n).join('\n')` gives, without splitting the whole prefix of a long file, and
+ * no further back than `floor` (a line cut there is cut between words).
  */
-export function lastLines(text: string, end: number, n: number): string {
+export function lastLines(text: string, end: number, n: number, floor = 0): string {
   let from = end;
   for (let k = 0; k < n; k++) {
-    const nl = from > 0 ? text.lastIndexOf('\n', from - 1) : -1;
-    if (nl < 0) return text.slice(0, end);
+    const nl = from > floor ? newlineBeforeWithin(text, from, floor) : floor - 1;
+    if (nl < floor) return text.slice(wordStartAtOrAfter(text, floor), end);
     from = nl;
   }
   return text.slice(from + 1, end);
@@ -452,7 +484,7 @@ export function similarCandidates(
 ): Candidate[] {
   if (!activity) return [];
   const size = options.size ?? SIMILAR_WINDOW_LINES;
-  const query = wordIds(identifierSet(lastLines(cur.text, cur.offset, size)));
+  const query = wordIds(identifierSet(lastLines(cur.text, cur.offset, size, Math.max(0, cur.offset - LINES_AROUND_REACH))));
   if (query.length === 0) return [];
   const best: Candidate[] = [];
   for (const doc of activity.openDocuments()) {

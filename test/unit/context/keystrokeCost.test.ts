@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
 import { rng } from '../../../bench/rng';
-import { identifierWeights, importBonus, lastLines, surfaceRanking, usageShares } from '../../../src/core/context/retrieval';
+import { identifierWeights, importBonus, lastLines, linesAround, surfaceRanking, usageShares, wordsAround } from '../../../src/core/context/retrieval';
 import { forEachWord } from '../../../src/core/context/similarity';
 import { isKeyword } from '../../../src/core/context/keywords';
 import { TreeSitterContextEngine } from '../../../src/core/context/engine';
@@ -36,6 +36,42 @@ test('lastLines: the last n lines before an offset, as splitting the whole prefi
     const expected = text.slice(0, end).split('\n').slice(-n).join('\n');
     assert.equal(lastLines(text, end, n), expected, JSON.stringify({ text, end, n }));
   }
+});
+
+test('lastLines with a floor: the same lines when they start at or after it, else cut there between words', () => {
+  const text = 'head\n' + 'alpha beta '.repeat(20_000) + 'gamma\ntail';
+  const end = text.length;
+  assert.equal(lastLines(text, end, 1, 0), 'tail');
+  assert.equal(lastLines(text, end, 1, end - 10), 'tail');
+  const cut = lastLines(text, end, 3, end - 1000);
+  assert.ok(cut.length <= 1000 && cut.endsWith('gamma\ntail'), 'no further back than the floor');
+  assert.match(cut, /^(alpha|beta|\s)/, 'a word the floor falls inside of is skipped whole');
+});
+
+test('linesAround and wordsAround on a minified line: bounded reads around the cursor, the same lines in ordinary code', () => {
+  const cursorAt = (text: string, offset: number) =>
+    ({ relPath: 'a.js', languageId: 'javascript', text, offset, line: text.slice(0, offset).split('\n').length - 1, tags: [], imports: [], scopes: [], importedFiles: new Map(), reachableFiles: new Set<string>(), resolvedBindings: new Set<string>(), qualifiers: new Map() }) as CursorInfo;
+  // Ordinary code: exactly the lines a split gives.
+  const lines = Array.from({ length: 200 }, (_, i) => `  const v${i} = f${i % 7}(v${i - 1});`);
+  const text = lines.join('\n');
+  for (const line of [0, 1, 50, 199]) {
+    const offset = lines.slice(0, line).join('\n').length + (line > 0 ? 1 : 0) + 4;
+    const around = linesAround(cursorAt(text, offset), 3, 2);
+    const first = Math.max(0, line - 3);
+    assert.deepEqual(around, { text: lines.slice(first, line + 3).join('\n'), firstLine: first });
+  }
+  // The cursor at the start of a text that starts with a line break is on line 0 (lastIndexOf's fromIndex -1 is read as
+  // 0: an earlier version found that first newline "before" the cursor and numbered the lines from -1).
+  assert.deepEqual(linesAround(cursorAt('\nabc\ndef', 0), 3, 1), { text: '\nabc', firstLine: 0 });
+  // A 3 MB line (a bundled library in a string, a minified file): the read stops tens of KB from the cursor, and no
+  // identifier is cut in two (the words seen are whole words of the text).
+  const huge = 'var a=1;\n' + 'someName.other(x1,y2);'.repeat(140_000) + '\nvar z=2;';
+  const offset = 1_500_000;
+  const cur = cursorAt(huge, offset);
+  const around = linesAround(cur, 80, 30);
+  assert.ok(around.text.length <= 120_000, `read ${around.text.length} characters of 3 MB`);
+  assert.equal(around.firstLine, 1);
+  assert.deepEqual([...wordsAround(cur, 3).keys()].sort(), ['someName', 'other', 'x1', 'y2'].sort());
 });
 
 /** The surface order before it was kept per file: every definition scored, then one stable sort. */
