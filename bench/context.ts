@@ -208,6 +208,8 @@ async function main(argv: string[]): Promise<void> {
   const score: Record<SetName, ReturnType<typeof newScore>> = { precise: newScore(), ctags: newScore() };
   let printedMisses = 0;
   const assembleMs: number[] = [];
+  // Where tree-sitter's wasm memory (which never shrinks) grows: printed at each sample that grew it.
+  let wasmBefore = wasmHeapBytes();
   for (const entries of byLine.values()) {
     const s = entries[0].s;
     const text = readText(s.file)!;
@@ -274,6 +276,10 @@ async function main(argv: string[]): Promise<void> {
       baselineRuns.push({ s: e, set, offset: prefix.length, neighbours, goldText });
     }
     phase.ours += performance.now() - a0;
+    if (wasmHeapBytes() > wasmBefore) {
+      console.error(`wasm memory ${mb(wasmBefore)} -> ${mb(wasmHeapBytes())} MB at ${s.file}:${s.line + 1} (${text.length} chars)`);
+      wasmBefore = wasmHeapBytes();
+    }
   }
   lsp?.close();
   // Peak RSS of indexing + our engine, before the baselines (and their caches) run.

@@ -64,6 +64,8 @@ interface Entry {
   pending?: Pending;
   /** Parse steps per character of this document's last parse from scratch (see ParseOptions.maxSteps). */
   stepsPerChar?: number;
+  /** Nodes of `tree` (see TREE_NODES). */
+  nodes?: number;
 }
 
 /**
@@ -88,6 +90,16 @@ const RETRY_MAX_MS = 60_000;
  * most it ever held at once and never shrinks: without this, eight 20,000-line modules' trees could be held at once.
  */
 const TREE_CHARS = 1_000_000;
+/**
+ * Nodes of the trees kept (the same rule as TREE_CHARS, by what a tree weighs in wasm memory): characters alone let a
+ * few dense files hold far more. A tree takes ~85 bytes of wasm memory a node (measured: a 730 KB file of generated
+ * Python rules, 557,646 nodes, 0.76 a character, took the wasm memory to 67 MB, two of them to 115 MB), and the
+ * densest files hold six times as many nodes a character as the longest TypeScript modules (0.13). 250,000 nodes:
+ * ~20 MB of trees.
+ */
+const TREE_NODES = 250_000;
+/** Nodes a character assumed for a language none of whose documents has been parsed yet (above any measured). */
+const UNKNOWN_DENSITY = 1;
 
 /** A re-parse's result: the tree (the old one, edited, while `pending`) and the definitions and imports. */
 interface Reparsed {
@@ -96,6 +108,11 @@ interface Reparsed {
   pending?: Pending;
   /** Measured when the text was parsed from scratch. */
   stepsPerChar?: number;
+}
+
+/** A tree's nodes (tree-sitter keeps the count in the root: O(1)). */
+function nodesOf(tree: Tree): number {
+  return tree.rootNode.descendantCount;
 }
 
 /** Blocks compared at once when looking for the change (string equality of two slices is a memory compare). */
@@ -164,6 +181,8 @@ export interface DocumentCacheOptions {
   retryFirstMs?: number;
   /** See TREE_CHARS. */
   treeChars?: number;
+  /** See TREE_NODES. */
+  treeNodes?: number;
   /** See KEYSTROKE_PARSE_MS (tests: 0 answers every edit of a parsed document from a window; Infinity, never). */
   keystrokeParseMs?: number;
   /** See WINDOW_CHARS. */
@@ -183,6 +202,9 @@ export class DocumentCache {
   private readonly parseTimeoutMs: number;
   private readonly retryFirstMs: number;
   private readonly treeChars: number;
+  private readonly treeNodes: number;
+  /** The most nodes a character of any document of a language parsed from scratch here (estimates a tree before its parse). */
+  private readonly density = new Map<LanguageName, number>();
   private readonly keystrokeParseMs: number;
   private readonly windowChars: number;
   private readonly now: () => number;
@@ -199,6 +221,7 @@ export class DocumentCache {
     this.parseTimeoutMs = options.parseTimeoutMs ?? 200;
     this.retryFirstMs = options.retryFirstMs ?? RETRY_FIRST_MS;
     this.treeChars = options.treeChars ?? TREE_CHARS;
+    this.treeNodes = options.treeNodes ?? TREE_NODES;
     this.keystrokeParseMs = options.keystrokeParseMs ?? KEYSTROKE_PARSE_MS;
     this.windowChars = options.windowChars ?? WINDOW_CHARS;
     this.now = options.now ?? (() => performance.now());
@@ -283,9 +306,16 @@ export class DocumentCache {
     } else if ((fallback = (check = checkParseable(text)).reason) === undefined) {
       parseable = rewrite(language, text);
       this.parses++;
+      // The other documents' trees that this one's will push past the budgets are freed before, not after, its parse:
+      // tree-sitter's memory grows to the most held at once (a 730 KB file's tree and parse: ~35-50 MB).
+      this.freeTrees(undefined, { chars: text.length, nodes: text.length * (this.density.get(language) ?? UNKNOWN_DENSITY) }, path);
       const steps = { count: 0 };
       const tree = await parseParseable(language, parseable, { timeoutMs: this.parseTimeoutMs, steps });
-      if (tree) parsed = { tree, structure: fullStructure(language, tree, text), stepsPerChar: steps.count / Math.max(1, text.length) };
+      if (tree) {
+        parsed = { tree, structure: fullStructure(language, tree, text), stepsPerChar: steps.count / Math.max(1, text.length) };
+        const density = nodesOf(tree) / Math.max(1, text.length);
+        if (density > (this.density.get(language) ?? 0)) this.density.set(language, density);
+      }
     }
     if (language && !fallback && !parsed) fallback = 'timeout';
     const parseMs = performance.now() - t0;
@@ -293,7 +323,7 @@ export class DocumentCache {
     if (parsed && language) {
       const s = parsed.structure;
       const stepsPerChar = parsed.stepsPerChar ?? old?.stepsPerChar;
-      entry = { version, text, check, tree: parsed.tree, parseable, importStarts: s.importStarts, structure: { tags: s.tags, imports: s.imports, language, parseMs }, pending: parsed.pending, stepsPerChar };
+      entry = { version, text, check, tree: parsed.tree, nodes: nodesOf(parsed.tree), parseable, importStarts: s.importStarts, structure: { tags: s.tags, imports: s.imports, language, parseMs }, pending: parsed.pending, stepsPerChar };
       if (parsed.pending) entry.structure.provisional = true;
     } else {
       entry = { version, text, check, structure: { tags: [], imports: [], language, fallback, parseMs } };
@@ -432,6 +462,7 @@ export class DocumentCache {
       e.tree.delete();
       p.edited.delete();
       e.tree = p.parsed;
+      e.nodes = nodesOf(p.parsed);
       e.pending = undefined;
       e.importStarts = s.importStarts;
       e.structure = { tags: s.tags, imports: s.imports, language, parseMs: e.structure.parseMs };
@@ -464,18 +495,26 @@ export class DocumentCache {
       this.entries.delete(k);
       this.unsettled.delete(k);
     }
-    // Newest first, trees past the character budget are freed (the entry just asked for always keeps its own). A
-    // provisional structure then stays as it is (the document's next version is parsed whole).
-    let chars = 0;
+    this.freeTrees(entry);
+    this.notifyIfSettled();
+  }
+
+  /**
+   * Newest first, frees the trees past the budgets (TREE_CHARS, TREE_NODES; `keep`, the entry just asked for, always
+   * keeps its own), counting `ahead` first: a document about to be parsed from scratch (`path`, skipped), whose tree
+   * will be the newest. A provisional structure then stays as it is (the document's next version is parsed whole).
+   */
+  private freeTrees(keep: Entry | undefined, ahead = { chars: 0, nodes: 0 }, path?: string): void {
+    let { chars, nodes } = ahead;
     for (const [k, e] of [...this.entries].reverse()) {
-      if (!e.tree) continue;
+      if (!e.tree || k === path) continue;
       chars += e.text.length;
-      if (e === entry || chars <= this.treeChars) continue;
+      nodes += e.nodes ?? 0;
+      if (e === keep || (chars <= this.treeChars && nodes <= this.treeNodes)) continue;
       this.release(e);
-      e.tree = e.parseable = e.importStarts = e.pending = undefined;
+      e.tree = e.parseable = e.importStarts = e.pending = e.nodes = undefined;
       this.unsettled.delete(k);
     }
-    this.notifyIfSettled();
   }
 
   /** Frees `e`'s trees (its unfinished whole re-parse, if any, is dropped first: it reads the tree). */

@@ -153,3 +153,43 @@ test('trees past the character budget are freed, oldest first; a freed document 
   cache.dispose();
   tight.dispose();
 });
+
+test('trees past the node budget are freed, however few characters they hold', async () => {
+  // Two documents of the same length: one sparse (a few long comments), one dense (short statements): the node budget,
+  // not the character budget (room for both), frees the older tree once the dense one is parsed.
+  const sparse = Array.from({ length: 30 }, (_, i) => `// ${'note '.repeat(20)}\nexport const s${i} = ${i};\n`).join('');
+  const dense = Array.from({ length: 1000 }, (_, i) => `f(${i % 10});`).join('\n').slice(0, sparse.length);
+  const probe = await parse('typescript', dense);
+  const denseNodes = probe!.rootNode.descendantCount;
+  probe!.delete();
+  const cache = new DocumentCache({ parseTimeoutMs: 5000, treeChars: 10 * sparse.length, treeNodes: denseNodes + 10 });
+  await cache.get('sparse.ts', 'typescript', 1, sparse);
+  await cache.get('sparse2.ts', 'typescript', 1, sparse.replace(/\bs(\d)/g, 't$1'));
+  assert.equal(cache.treesKept(), 2, 'two sparse trees fit');
+  await cache.get('dense.ts', 'typescript', 1, dense);
+  assert.equal(cache.treesKept(), 1, 'the dense tree alone fills the node budget');
+  cache.dispose();
+});
+
+test("the trees a document's parse from scratch would push past the budget are freed before that parse, by an estimate", async () => {
+  // The estimate is the densest document of the language parsed so far: after a dense one, a sparse document's parse
+  // frees the other tree first, though its own turns out small enough for both (freed after the parse, it would stay).
+  const dense = Array.from({ length: 60 }, (_, i) => `f(${i % 10});`).join('\n');
+  const sparse = Array.from({ length: 10 }, (_, i) => `// ${'note '.repeat(20)}\nexport const s${i} = ${i};\n`).join('');
+  const nodes = async (text: string) => {
+    const t = (await parse('typescript', text))!;
+    const n = t.rootNode.descendantCount;
+    t.delete();
+    return n;
+  };
+  const [denseNodes, sparseNodes] = [await nodes(dense), await nodes(sparse)];
+  const estimate = (sparse.length * denseNodes) / dense.length;
+  assert.ok(2 * sparseNodes < estimate, 'the sparse text is sparse');
+  const cache = new DocumentCache({ parseTimeoutMs: 5000, treeNodes: Math.ceil(sparseNodes + estimate / 2) });
+  await cache.get('dense.ts', 'typescript', 1, dense);
+  await cache.get('one.ts', 'typescript', 1, sparse);
+  assert.equal(cache.treesKept(), 1, 'the dense tree was freed (node budget)');
+  await cache.get('two.ts', 'typescript', 1, sparse.replace(/\bs(\d)/g, 't$1'));
+  assert.equal(cache.treesKept(), 1, "one.ts's tree was freed before two.ts's parse");
+  cache.dispose();
+});
