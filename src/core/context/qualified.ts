@@ -14,7 +14,7 @@ import { isKeyword } from './keywords';
 import { languageForId, languageForPath } from './languages';
 import type { Candidate } from './packing';
 import { definitionCandidate, linesAround, usageShares, type CursorInfo } from './retrieval';
-import { forEachWord } from './similarity';
+import { forEachWord, isWordPart } from './similarity';
 import { detach } from '../strings';
 import { SubwordBag, subwordIdf, subwordRelevance } from './subwords';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from './workspaceIndex';
@@ -33,6 +33,8 @@ const FLOOR = 0.2;
 const GAIN = 0.35;
 const RELEVANCE_CAP = 6;
 const QUALIFIER_RE = /([A-Za-z_$][\w$]*)(?:\.|::|->)(?=[A-Za-z_$])/g;
+const DOT = 46;
+const COLON = 58;
 
 export interface NamespaceDeps {
   index: WorkspaceIndex;
@@ -71,26 +73,28 @@ export class MemberUseCache {
   }
 }
 
-const IDENT_CHAR = /[\w$]/;
-
 /** Identifiers that follow `q.` or `q::` in `text` (where `q` is a whole word). indexOf, not a regex: it runs per document. */
 function membersAfter(text: string, q: string): Set<string> {
-  return new Set(memberCounts(text, q).keys());
+  return new Set(memberCounts(text, q, true).keys());
 }
 
-/** How often each identifier follows `q.` or `q::` in `text` (where `q` is a whole word). */
-export function memberCounts(text: string, q: string): Map<string, number> {
+/**
+ * How often each identifier follows `q.` or `q::` in `text` (where `q` is a whole word). `keep`: the member names are
+ * stored beyond this request (see detach); the per-request own-use scan leaves them as cut.
+ */
+export function memberCounts(text: string, q: string, keep = false): Map<string, number> {
   const out = new Map<string, number>();
   for (let i = text.indexOf(q); i >= 0; i = text.indexOf(q, i + q.length)) {
-    if (i > 0 && IDENT_CHAR.test(text[i - 1])) continue;
+    if (i > 0 && isWordPart(text.charCodeAt(i - 1))) continue;
     let j = i + q.length;
-    if (text[j] === '.') j++;
-    else if (text[j] === ':' && text[j + 1] === ':') j += 2;
+    if (text.charCodeAt(j) === DOT) j++;
+    else if (text.charCodeAt(j) === COLON && text.charCodeAt(j + 1) === COLON) j += 2;
     else continue;
     let k = j;
-    while (k < text.length && IDENT_CHAR.test(text[k])) k++;
+    while (k < text.length && isWordPart(text.charCodeAt(k))) k++;
     if (k > j) {
-      const member = detach(text.slice(j, k)); // cached per document version: must not hold that version's text
+      const cut = text.slice(j, k);
+      const member = keep ? detach(cut) : cut; // cached per document version: must not hold that version's text
       out.set(member, (out.get(member) ?? 0) + 1);
     }
   }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { rng } from '../../../bench/rng';
 import { forEachQualified } from '../../../src/core/context/qualifiedUses';
 import { isSecretPath } from '../../../src/core/trust/secrets';
+import { memberCounts } from '../../../src/core/context/qualified';
 
 /** What the scanner replaced: the regular expression's matches, as [start, qualifier, member]. */
 function regexMatches(text: string): [number, string, string][] {
@@ -44,4 +45,36 @@ test('isSecretPath: a verdict asked again is the one first given, path by path (
   const first = paths.map((p) => isSecretPath(p));
   assert.deepEqual(first, [true, false, true, false, true, false, true, false, true, false]);
   for (let round = 0; round < 3; round++) assert.deepEqual([...paths].reverse().map((p) => isSecretPath(p)), [...first].reverse());
+});
+
+/** memberCounts before session 13 (regular-expression tests per character), the reference. */
+function referenceMemberCounts(text: string, q: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let i = text.indexOf(q); i >= 0; i = text.indexOf(q, i + q.length)) {
+    if (i > 0 && /[\w$]/.test(text[i - 1])) continue;
+    let j = i + q.length;
+    if (text[j] === '.') j++;
+    else if (text[j] === ':' && text[j + 1] === ':') j += 2;
+    else continue;
+    let k = j;
+    while (k < text.length && /[\w$]/.test(text[k])) k++;
+    if (k > j) out.set(text.slice(j, k), (out.get(text.slice(j, k)) ?? 0) + 1);
+  }
+  return out;
+}
+
+test('memberCounts: the members after `q.` / `q::`, counted and in order as the per-character expression tests found them', () => {
+  const random = rng(72);
+  const pieces = ['core', 'Q', 'xcore', 'core9', '9', '.', '::', ':', ' ', '\n', 'map', '$x', '_', 'é', 'flatMapWithAVeryLongName', '(', '\u{1F600}', 'core.', 'Q::', ' core.map', '$x.a'];
+  let found = 0;
+  for (let round = 0; round < 2000; round++) {
+    const text = Array.from({ length: Math.floor(random() * 50) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+    for (const q of ['core', 'Q', '$x']) {
+      const expected = [...referenceMemberCounts(text, q)];
+      found += expected.length;
+      assert.deepEqual([...memberCounts(text, q)], expected, JSON.stringify({ text, q }));
+      assert.deepEqual([...memberCounts(text, q, true)], expected, JSON.stringify({ text, q }));
+    }
+  }
+  assert.ok(found > 500, `the random texts held members (${found})`);
 });
