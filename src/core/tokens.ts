@@ -194,6 +194,15 @@ export function minTokens(text: string): number {
   return n;
 }
 
+/** minTokens(text) > limit, decided as soon as the letter runs counted exceed `limit` (packing asks it of parts far longer than its room). */
+export function minTokensExceed(text: string, limit: number): boolean {
+  if (text.includes('<|')) return 0 > limit;
+  let n = 0;
+  LETTER_RUN_RE.lastIndex = 0;
+  while (n <= limit && LETTER_RUN_RE.exec(text)) n++;
+  return n > limit;
+}
+
 function countWithSpecials(text: string): number {
   let total = 0;
   let last = 0;

@@ -12,7 +12,7 @@
  * concatenation is the sum of the parts' counts, each cached per string. test/unit/context/packing.test.ts checks this
  * on real code.
  */
-import { CountCache, countTokens, countTokensByLines, minTokens } from '../tokens';
+import { CountCache, countTokens, countTokensByLines, minTokensExceed } from '../tokens';
 import { redactPacked } from '../trust/secrets';
 import { bestFirst, type CandidateInput } from './candidateRuns';
 import { pathHeader } from './snippets';
@@ -99,7 +99,7 @@ function partTokens(c: Candidate, full: boolean, room: number): number {
   const text = asPart(raw);
   // The lower bound rules most misfits out without the exact (BPE) count. It is at most the text's length (a letter
   // run is at least one character), so a part no longer than the room left cannot be ruled out by it: not computed.
-  if (text.length > room && minTokens(text) > room) return Infinity;
+  if (text.length > room && minTokensExceed(text, room)) return Infinity;
   // By lines (exact, see tokens.ts): a part never seen whole (an outline around a new cursor, a similar window, a
   // class's full body) is mostly lines seen before.
   const n = countTokensByLines(text);

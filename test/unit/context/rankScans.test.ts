@@ -8,6 +8,8 @@ import { rng } from '../../../bench/rng';
 import { forEachQualified } from '../../../src/core/context/qualifiedUses';
 import { isSecretPath } from '../../../src/core/trust/secrets';
 import { memberCounts } from '../../../src/core/context/qualified';
+import { forEachMemberAfterDot } from '../../../src/core/context/typedMembers';
+import { minTokens, minTokensExceed } from '../../../src/core/tokens';
 
 /** What the scanner replaced: the regular expression's matches, as [start, qualifier, member]. */
 function regexMatches(text: string): [number, string, string][] {
@@ -77,4 +79,29 @@ test('memberCounts: the members after `q.` / `q::`, counted and in order as the 
     }
   }
   assert.ok(found > 500, `the random texts held members (${found})`);
+});
+
+test('forEachMemberAfterDot: the members of the own-member-use expression, in order, on random code-like text', () => {
+  const random = rng(73);
+  const pieces = ['a', 'b1', '9', '$', '_', ')', ']', '?', '.', '?.', '..', ' ', '\n', 'é', 'x.y', 'a?.b', '(', '[', '\u{1F600}', 'Z'];
+  let found = 0;
+  for (let round = 0; round < 3000; round++) {
+    const text = Array.from({ length: Math.floor(random() * 40) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+    const expected = [...text.matchAll(/[\w$)\]]\??\.([A-Za-z_$][\w$]*)/g)].map((m) => m[1]);
+    const got: string[] = [];
+    forEachMemberAfterDot(text, (start, end) => got.push(text.slice(start, end)));
+    found += expected.length;
+    assert.deepEqual(got, expected, JSON.stringify(text));
+  }
+  assert.ok(found > 1000, `the random texts held members (${found})`);
+});
+
+test('minTokensExceed: minTokens(text) > limit, for limits below, at and above the count, specials and letters of every script', () => {
+  const random = rng(74);
+  const pieces = ['a', 'bc', ' ', '\n', '1', 'é', 'ñame', '日本', '\u{1F600}', '<|im_end|>', '<|', '_', '.', 'Ω'];
+  for (let round = 0; round < 2000; round++) {
+    const text = Array.from({ length: Math.floor(random() * 30) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+    const n = minTokens(text);
+    for (const limit of [-1, 0, n - 1, n, n + 1, Math.floor(random() * 20)]) assert.equal(minTokensExceed(text, limit), n > limit, JSON.stringify({ text, limit }));
+  }
 });
