@@ -210,9 +210,11 @@ export function packRedacted(candidates: readonly CandidateInput[], budget: numb
 
 /** Prompt order and text: groups by (source, path) in SOURCE_ORDER, one header per group; items by line within. */
 function render(chosen: readonly Chosen[]): Omit<PackResult, 'dropped'> & { dropped?: ContextItem[] } {
-  const ordered = [...chosen].sort(
-    (a, b) => SOURCE_ORDER.indexOf(a.c.source) - SOURCE_ORDER.indexOf(b.c.source) || cmp(a.c.path, b.c.path) || a.c.startLine - b.c.startLine,
-  );
+  // Each part's source rank looked up once, not twice per comparison.
+  const ordered = chosen
+    .map((x) => ({ x, order: SOURCE_ORDER.indexOf(x.c.source) }))
+    .sort((a, b) => a.order - b.order || cmp(a.x.c.path, b.x.c.path) || a.x.c.startLine - b.x.c.startLine)
+    .map((o) => o.x);
   const items: ContextItem[] = [];
   let text = '';
   let total = 0;

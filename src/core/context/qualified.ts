@@ -296,26 +296,45 @@ export function namespaceMemberCandidates(cur: CursorInfo, deps: NamespaceDeps &
   const context = cursorSubwords(cur, new Set(uses.map(([q]) => q)));
   const popularity = memberPopularity(cur, uses.map(([q]) => q), deps);
   const withPools = { ...deps, pools: deps.pools ?? new NamespacePoolCache(0) };
-  const scored: { file: IndexedFile; tag: IndexedTag; relevance: number; score: number; q: string; popular: Map<string, number>; own: Map<string, number> }[] = [];
+  // Every member of every pool is scored (thousands under `Effect.`), but only the best MAX_CANDIDATES become
+  // candidates: scores and relevances in flat arrays, one entry per member, instead of an object each.
+  const pools: { pool: NamespacePool; q: string; popular: Map<string, number>; own: Map<string, number> }[] = [];
   const taken: NamespacePool[] = [];
-  for (const [q, use] of uses) {
+  let total = 0;
+  for (const [q] of uses) {
     const pool = poolAfter(q, namespaceFiles(cur, q, deps), taken, withPools);
     taken.push(pool);
-    const popular = popularity.uses.get(q)!;
     // The file's own usage pattern: a member it calls all over (`Effect.flatMap` in a stream module) is the likely next.
     const own = memberCounts(cur.text.slice(Math.max(0, cur.offset - OWN_SCAN_BEFORE), cur.offset + OWN_SCAN_AFTER), q);
+    pools.push({ pool, q, popular: popularity.uses.get(q)!, own });
+    total += pool.entries.length;
+  }
+  const scores = new Float64Array(total);
+  const relevances = new Float64Array(total);
+  const from = new Uint16Array(total);
+  let n = 0;
+  pools.forEach(({ pool, popular, own }, p) => {
+    const use = uses[p][1];
     const ownTop = Math.log1p(Math.max(0, ...own.values()));
-    for (const { file, tag, usage } of pool.entries) {
+    for (const { tag, usage } of pool.entries) {
       const relevance =
         subwordRelevance(tag.name, context, pool.idf) +
         (POPULARITY_GAIN * (popular.get(tag.name) ?? 0)) / Math.max(1, popularity.docs) +
         (ownTop > 0 ? (OWN_USE_GAIN * Math.log1p(own.get(tag.name) ?? 0)) / ownTop : 0) +
         USAGE_GAIN * usage;
-      scored.push({ file, tag, relevance, score: use * (FLOOR + GAIN * Math.min(relevance, RELEVANCE_CAP)), q, popular, own });
+      relevances[n] = relevance;
+      scores[n] = use * (FLOOR + GAIN * Math.min(relevance, RELEVANCE_CAP));
+      from[n++] = p;
     }
-  }
-  // Sorted (stably) before the candidates and their reasons are made: only the best MAX_CANDIDATES are offered.
-  return scored.sort((a, b) => b.score - a.score).slice(0, MAX_CANDIDATES).map(({ file, tag, relevance, score, q, popular, own }) =>
-    definitionCandidate(file, tag, 'import', score, `${tag.kind} ${tag.name}: a member of ${q}, used near the cursor${relevance > 0 ? ` (relevance ${relevance.toFixed(1)})` : ''}${popular.has(tag.name) ? `; ${popular.get(tag.name)} open files use ${q}.${tag.name}` : ''}${own.has(tag.name) ? `; this file uses ${q}.${tag.name} ${own.get(tag.name)} times` : ''}`),
-  );
+  });
+  // By score, equal scores in scoring order: the order the stable sort of the scored entries gave.
+  const order = Array.from({ length: total }, (_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
+  const starts: number[] = [];
+  for (let p = 0, at = 0; p < pools.length; at += pools[p++].pool.entries.length) starts.push(at);
+  return order.slice(0, MAX_CANDIDATES).map((i) => {
+    const { pool, q, popular, own } = pools[from[i]];
+    const { file, tag } = pool.entries[i - starts[from[i]]];
+    const relevance = relevances[i];
+    return definitionCandidate(file, tag, 'import', scores[i], `${tag.kind} ${tag.name}: a member of ${q}, used near the cursor${relevance > 0 ? ` (relevance ${relevance.toFixed(1)})` : ''}${popular.has(tag.name) ? `; ${popular.get(tag.name)} open files use ${q}.${tag.name}` : ''}${own.has(tag.name) ? `; this file uses ${q}.${tag.name} ${own.get(tag.name)} times` : ''}`);
+  });
 }
