@@ -43,6 +43,8 @@ export interface NamespaceDeps {
   /** Open documents: what they call on the same qualifiers (`util.stringifyPrimitive` in every sibling) ranks members. */
   activity?: ActivitySource;
   memberUses?: MemberUseCache;
+  /** expandBarrels with the caller's cache (the engine's BarrelCache); plain expandBarrels when absent. */
+  expand?: (files: readonly string[], limit: number) => { path: string; depth: number }[];
 }
 
 /** Relevance added for a member that every open document uses (scaled by the share of them that do). */
@@ -174,7 +176,7 @@ export function qualifierTest(cur: Pick<CursorInfo, 'imports' | 'tags'>, isConta
 }
 
 /** Files a qualifier stands for: its import's target (Python: the submodule `source.q` first), through barrels. */
-export function namespaceFiles(cur: CursorInfo, q: string, deps: Pick<NamespaceDeps, 'index' | 'resolveFrom'>): { path: string; depth: number }[] {
+export function namespaceFiles(cur: CursorInfo, q: string, deps: Pick<NamespaceDeps, 'index' | 'resolveFrom' | 'expand'>): { path: string; depth: number }[] {
   const language = languageForId(cur.languageId) ?? languageForPath(cur.relPath);
   const direct: string[] = [];
   for (const imp of cur.imports) {
@@ -184,7 +186,8 @@ export function namespaceFiles(cur: CursorInfo, q: string, deps: Pick<NamespaceD
   }
   // Not bound by an import: the files that define `q` as a class, a module or a type.
   if (!cur.imports.some((imp) => imp.names.includes(q))) direct.push(...containerFiles(q, deps.index, cur.relPath));
-  return expandBarrels(direct.filter((f) => f !== cur.relPath), deps.index, deps.resolveFrom, MAX_FILES);
+  const files = direct.filter((f) => f !== cur.relPath);
+  return deps.expand ? deps.expand(files, MAX_FILES) : expandBarrels(files, deps.index, deps.resolveFrom, MAX_FILES);
 }
 
 /** Sub-words of what is being written: the enclosing scopes' names and the identifiers on the lines around the cursor. */

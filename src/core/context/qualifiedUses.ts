@@ -90,7 +90,7 @@ export function qualifiedWeights(cur: CursorInfo, qualifies: (q: string) => bool
 }
 
 /** Definitions of the qualified names the file writes, each found among the files its qualifier stands for. */
-export function qualifiedUseCandidates(cur: CursorInfo, deps: Pick<NamespaceDeps, 'index' | 'resolveFrom'>, qualifies: (q: string) => boolean): Candidate[] {
+export function qualifiedUseCandidates(cur: CursorInfo, deps: Pick<NamespaceDeps, 'index' | 'resolveFrom' | 'expand'>, qualifies: (q: string) => boolean): Candidate[] {
   const names = [...qualifiedWeights(cur, qualifies).values()].filter((n) => n.w >= MIN_WEIGHT).sort((a, b) => b.w - a.w).slice(0, MAX_NAMES);
   const filesOf = new Map<string, Map<string, number>>();
   const out: Candidate[] = [];
