@@ -16,7 +16,7 @@ import type { Candidate } from './packing';
 import { definitionCandidate, linesAround, usageShares, type CursorInfo } from './retrieval';
 import { forEachWord, isWordPart } from './similarity';
 import { detach } from '../strings';
-import { SubwordBag, subwordIdf, subwordRelevance } from './subwords';
+import { SubwordBag, subwordIdf, subwordRelevance, subwords } from './subwords';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from './workspaceIndex';
 
 /** Lines scanned for qualifier uses, above and below the cursor. */
@@ -222,6 +222,21 @@ interface NamespacePool {
   entries: { file: IndexedFile; tag: IndexedTag; usage: number }[];
   tags: ReadonlySet<IndexedTag>;
   idf: (w: string) => number;
+  /** The entries (positions) whose names have each sub-word: only those can match the cursor's sub-words. */
+  bySubword: ReadonlyMap<string, readonly number[]>;
+}
+
+/** Positions of `names` by sub-word. */
+function subwordPositions(names: readonly string[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  names.forEach((n, i) => {
+    for (const w of subwords(n)) {
+      const list = out.get(w);
+      if (list) list.push(i);
+      else out.set(w, [i]);
+    }
+  });
+  return out;
 }
 
 /**
@@ -279,7 +294,7 @@ function buildPool(q: string, files: readonly { path: string }[], offered: Reado
   }
   const names = pool.map((p) => p.tag.name);
   const usage = usageShares(names, index);
-  return { entries: pool.map((p) => ({ ...p, usage: usage.get(p.tag.name)! })), tags, idf: memoIdf(names) };
+  return { entries: pool.map((p) => ({ ...p, usage: usage.get(p.tag.name)! })), tags, idf: memoIdf(names), bySubword: subwordPositions(names) };
 }
 
 /**
@@ -319,16 +334,19 @@ export function namespaceMemberCandidates(cur: CursorInfo, deps: NamespaceDeps &
   pools.forEach(({ pool, popular, own }, p) => {
     const use = uses[p][1];
     const ownTop = Math.log1p(Math.max(0, ...own.values()));
-    for (const { tag, usage } of pool.entries) {
+    // A member none of whose sub-words is the cursor's has relevance 0 from them (what subwordRelevance gives it).
+    const matching = new Uint8Array(pool.entries.length);
+    for (const w of context.weights.keys()) for (const i of pool.bySubword.get(w) ?? []) matching[i] = 1;
+    pool.entries.forEach(({ tag, usage }, i) => {
       const relevance =
-        subwordRelevance(tag.name, context, pool.idf) +
+        (matching[i] ? subwordRelevance(tag.name, context, pool.idf) : 0) +
         (POPULARITY_GAIN * (popular.get(tag.name) ?? 0)) / Math.max(1, popularity.docs) +
         (ownTop > 0 ? (OWN_USE_GAIN * Math.log1p(own.get(tag.name) ?? 0)) / ownTop : 0) +
         USAGE_GAIN * usage;
       relevances[n] = relevance;
       scores[n] = use * (FLOOR + GAIN * Math.min(relevance, RELEVANCE_CAP));
       from[n++] = p;
-    }
+    });
   });
   // By score, equal scores in scoring order: the order the stable sort of the scored entries gave.
   const order = Array.from({ length: total }, (_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
