@@ -3,7 +3,7 @@
  * gpt-tokenizer's cl100k_base encoding gives exact counts for ordinary text.
  * Special tokens such as <|im_start|> count as one token each.
  */
-import { encode, decode } from 'gpt-tokenizer/encoding/cl100k_base';
+import { encode, decode, countTokens as countEncoded } from 'gpt-tokenizer/encoding/cl100k_base';
 import { detach } from './strings';
 
 /** Phi-4's chat specials: each is a single token in its vocabulary. */
@@ -51,10 +51,14 @@ const CACHE_MIN_LENGTH = 64;
 /** Characters this thread has run through the tokenizer (what the caches did not answer): see tokenizedCharacters. */
 let tokenized = 0;
 
+/** Special tokens' text is ordinary text here (countTokensByLines and countWithSpecials split real specials off first). */
+const PLAIN = { disallowedSpecial: new Set<string>() };
+
+/** gpt-tokenizer's count (the length encode() would give, without building the token array). */
 function countPlain(text: string): number {
   if (text.length === 0) return 0;
   tokenized += text.length;
-  return encode(text, { disallowedSpecial: new Set() }).length;
+  return countEncoded(text, PLAIN);
 }
 
 /** How many characters this thread has tokenized so far: tests and the host benchmark read it to see what a step tokenizes. */
@@ -190,6 +194,15 @@ export function minTokens(text: string): number {
   return n;
 }
 
+/** minTokens(text) > limit, decided as soon as the letter runs counted exceed `limit` (packing asks it of parts far longer than its room). */
+export function minTokensExceed(text: string, limit: number): boolean {
+  if (text.includes('<|')) return 0 > limit;
+  let n = 0;
+  LETTER_RUN_RE.lastIndex = 0;
+  while (n <= limit && LETTER_RUN_RE.exec(text)) n++;
+  return n > limit;
+}
+
 function countWithSpecials(text: string): number {
   let total = 0;
   let last = 0;
@@ -203,7 +216,7 @@ function countWithSpecials(text: string): number {
 /** Phi-4 token ids of ordinary text (no specials), for prefix-sharing measurements. */
 export function tokenize(text: string): number[] {
   tokenized += text.length;
-  return encode(text, { disallowedSpecial: new Set() });
+  return encode(text, PLAIN);
 }
 
 /** Cheaply: `text` has at most `maxTokens` tokens because it has at most that many UTF-8 bytes (a token is at least one). */

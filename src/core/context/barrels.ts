@@ -4,6 +4,7 @@
  * the files the barrel points at, so import resolution follows barrels a few levels deep.
  */
 import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
+import { detach } from '../strings';
 
 const BARREL_BASENAMES = new Set(['index', '__init__', 'mod', 'lib']);
 /** How many barrel levels are followed. */
@@ -40,4 +41,36 @@ export function expandBarrels(
     level = next;
   }
   return out;
+}
+
+/**
+ * expandBarrels' answers kept while their `owner` holds (the engine passes its import resolver, made anew for each index
+ * revision and package-manifest load: what an expansion reads). A request expands the cursor's imports and each
+ * namespace it meets, often the same lists several times (qualified uses, namespace members, typed members), and every
+ * keystroke in a file again.
+ */
+export class BarrelCache {
+  private owner: object | undefined;
+  private readonly map = new Map<string, readonly { path: string; depth: number }[]>();
+  constructor(private readonly maxEntries = 2_000) {}
+
+  expand(
+    owner: object,
+    files: readonly string[],
+    index: WorkspaceIndex,
+    resolveFrom: (fromPath: string, source: string) => string[],
+    limit: number,
+  ): { path: string; depth: number }[] {
+    if (owner !== this.owner) {
+      this.map.clear();
+      this.owner = owner;
+    }
+    const key = `${limit}\u0000${files.join('\u0001')}`;
+    let hit = this.map.get(key);
+    if (!hit) {
+      if (this.map.size >= this.maxEntries) this.map.clear();
+      this.map.set(detach(key), (hit = expandBarrels(files, index, resolveFrom, limit)));
+    }
+    return hit.map((f) => ({ ...f })); // the caller's own copy
+  }
 }

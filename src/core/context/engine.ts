@@ -13,7 +13,7 @@ import { listCandidates, type CandidateInput } from './candidateRuns';
 import { countTokensByLines } from '../tokens';
 import { ImportResolver } from './resolveImports';
 import { loadManifests, type PackageManifest } from './packageManifests';
-import { expandBarrels } from './barrels';
+import { BarrelCache } from './barrels';
 import { languageForPath } from './languages';
 import { MemberUseCache, NamespacePoolCache, containerFiles, namespaceFiles, namespaceMemberCandidates, qualifierTest, qualifierUses } from './qualified';
 import { qualifiedUseCandidates } from './qualifiedUses';
@@ -64,6 +64,7 @@ export class TreeSitterContextEngine implements ContextEngine {
   private readonly windows = new WindowCache();
   private readonly memberUses = new MemberUseCache();
   private readonly namespacePools = new NamespacePoolCache();
+  private readonly barrels = new BarrelCache();
   private resolver: { size: number; revision: number; resolver: ImportResolver } | undefined;
   /** The files other files' imports reach (see typeScope), for one index revision. */
   private reachedFrom = { revision: -1, paths: new Map<string, string[]>() };
@@ -115,8 +116,8 @@ export class TreeSitterContextEngine implements ContextEngine {
     candidates.push(...adjacentDefinitionCandidates(cur, this.options.index));
     // The qualified names the file writes (`Rpc.make`), resolved through their qualifier rather than by the bare name.
     const isContainer = (q: string) => containerFiles(q, this.options.index, doc.relPath).length > 0;
-    candidates.push(...qualifiedUseCandidates(cur, { index: this.options.index, resolveFrom: this.resolveFrom }, qualifierTest(cur, isContainer)));
-    candidates.push(...namespaceMemberCandidates(cur, { index: this.options.index, resolveFrom: this.resolveFrom, activity: this.activity, memberUses: this.memberUses, pools: this.namespacePools }));
+    candidates.push(...qualifiedUseCandidates(cur, { index: this.options.index, resolveFrom: this.resolveFrom, expand: this.expand }, qualifierTest(cur, isContainer)));
+    candidates.push(...namespaceMemberCandidates(cur, { index: this.options.index, resolveFrom: this.resolveFrom, expand: this.expand, activity: this.activity, memberUses: this.memberUses, pools: this.namespacePools }));
     const hinted = this.hints.context(cur, this.options.index, ids);
     candidates.push(...hinted.definitions);
     candidates.push(...typedMemberCandidates(cur, this.typeScope(cur), hinted.valueTypes));
@@ -213,7 +214,7 @@ export class TreeSitterContextEngine implements ContextEngine {
     const namespaceOf = (q: string) => {
       if (!namespaces.has(q)) {
         const bound = cur.imports.some((imp) => imp.names.includes(q));
-        namespaces.set(q, bound ? namespaceFiles(cur, q, { index, resolveFrom: this.resolveFrom }).map((f) => f.path) : undefined);
+        namespaces.set(q, bound ? namespaceFiles(cur, q, { index, resolveFrom: this.resolveFrom, expand: this.expand }).map((f) => f.path) : undefined);
       }
       return namespaces.get(q);
     };
@@ -225,7 +226,7 @@ export class TreeSitterContextEngine implements ContextEngine {
       let out = reached.get(path);
       if (!out) {
         const direct = (index.file(path)?.imports ?? []).flatMap((src) => this.resolveFrom(path, src));
-        reached.set(path, (out = expandBarrels(direct, index, this.resolveFrom, MAX_REACHABLE_FILES).map((f) => f.path)));
+        reached.set(path, (out = this.expand(direct, MAX_REACHABLE_FILES).map((f) => f.path)));
       }
       return out;
     };
@@ -237,6 +238,10 @@ export class TreeSitterContextEngine implements ContextEngine {
     const language = languageForPath(fromPath);
     return language ? this.importResolver().resolve(fromPath, language, source) : [];
   };
+
+  /** expandBarrels, kept for the current resolver (see BarrelCache: a new index revision or manifests make a new one). */
+  private readonly expand = (files: readonly string[], limit: number) =>
+    this.barrels.expand(this.importResolver(), files, this.options.index, this.resolveFrom, limit);
 
   private importResolver(): ImportResolver {
     const { index } = this.options;
@@ -273,7 +278,7 @@ export class TreeSitterContextEngine implements ContextEngine {
       imports: structure.imports,
       scopes: enclosingScopes(structure.tags, offset),
       importedFiles,
-      reachableFiles: new Set(expandBarrels([...importedFiles.keys()], this.options.index, this.resolveFrom, MAX_REACHABLE_FILES).map((f) => f.path)),
+      reachableFiles: new Set(this.expand([...importedFiles.keys()], MAX_REACHABLE_FILES).map((f) => f.path)),
       resolvedBindings: bindings,
       qualifiers: new Map(),
     };

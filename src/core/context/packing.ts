@@ -12,7 +12,7 @@
  * concatenation is the sum of the parts' counts, each cached per string. test/unit/context/packing.test.ts checks this
  * on real code.
  */
-import { CountCache, countTokens, countTokensByLines, minTokens } from '../tokens';
+import { CountCache, countTokens, countTokensByLines, minTokensExceed } from '../tokens';
 import { redactPacked } from '../trust/secrets';
 import { bestFirst, type CandidateInput } from './candidateRuns';
 import { pathHeader } from './snippets';
@@ -99,7 +99,7 @@ function partTokens(c: Candidate, full: boolean, room: number): number {
   const text = asPart(raw);
   // The lower bound rules most misfits out without the exact (BPE) count. It is at most the text's length (a letter
   // run is at least one character), so a part no longer than the room left cannot be ruled out by it: not computed.
-  if (text.length > room && minTokens(text) > room) return Infinity;
+  if (text.length > room && minTokensExceed(text, room)) return Infinity;
   // By lines (exact, see tokens.ts): a part never seen whole (an outline around a new cursor, a similar window, a
   // class's full body) is mostly lines seen before.
   const n = countTokensByLines(text);
@@ -210,9 +210,11 @@ export function packRedacted(candidates: readonly CandidateInput[], budget: numb
 
 /** Prompt order and text: groups by (source, path) in SOURCE_ORDER, one header per group; items by line within. */
 function render(chosen: readonly Chosen[]): Omit<PackResult, 'dropped'> & { dropped?: ContextItem[] } {
-  const ordered = [...chosen].sort(
-    (a, b) => SOURCE_ORDER.indexOf(a.c.source) - SOURCE_ORDER.indexOf(b.c.source) || cmp(a.c.path, b.c.path) || a.c.startLine - b.c.startLine,
-  );
+  // Each part's source rank looked up once, not twice per comparison.
+  const ordered = chosen
+    .map((x) => ({ x, order: SOURCE_ORDER.indexOf(x.c.source) }))
+    .sort((a, b) => a.order - b.order || cmp(a.x.c.path, b.x.c.path) || a.x.c.startLine - b.x.c.startLine)
+    .map((o) => o.x);
   const items: ContextItem[] = [];
   let text = '';
   let total = 0;

@@ -14,9 +14,9 @@ import { isKeyword } from './keywords';
 import { languageForId, languageForPath } from './languages';
 import type { Candidate } from './packing';
 import { definitionCandidate, linesAround, usageShares, type CursorInfo } from './retrieval';
-import { forEachWord } from './similarity';
+import { forEachWord, isWordPart } from './similarity';
 import { detach } from '../strings';
-import { SubwordBag, subwordIdf, subwordRelevance } from './subwords';
+import { SubwordBag, subwordIdf, subwordRelevance, subwords } from './subwords';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from './workspaceIndex';
 
 /** Lines scanned for qualifier uses, above and below the cursor. */
@@ -33,6 +33,8 @@ const FLOOR = 0.2;
 const GAIN = 0.35;
 const RELEVANCE_CAP = 6;
 const QUALIFIER_RE = /([A-Za-z_$][\w$]*)(?:\.|::|->)(?=[A-Za-z_$])/g;
+const DOT = 46;
+const COLON = 58;
 
 export interface NamespaceDeps {
   index: WorkspaceIndex;
@@ -41,6 +43,8 @@ export interface NamespaceDeps {
   /** Open documents: what they call on the same qualifiers (`util.stringifyPrimitive` in every sibling) ranks members. */
   activity?: ActivitySource;
   memberUses?: MemberUseCache;
+  /** expandBarrels with the caller's cache (the engine's BarrelCache); plain expandBarrels when absent. */
+  expand?: (files: readonly string[], limit: number) => { path: string; depth: number }[];
 }
 
 /** Relevance added for a member that every open document uses (scaled by the share of them that do). */
@@ -71,26 +75,28 @@ export class MemberUseCache {
   }
 }
 
-const IDENT_CHAR = /[\w$]/;
-
 /** Identifiers that follow `q.` or `q::` in `text` (where `q` is a whole word). indexOf, not a regex: it runs per document. */
 function membersAfter(text: string, q: string): Set<string> {
-  return new Set(memberCounts(text, q).keys());
+  return new Set(memberCounts(text, q, true).keys());
 }
 
-/** How often each identifier follows `q.` or `q::` in `text` (where `q` is a whole word). */
-export function memberCounts(text: string, q: string): Map<string, number> {
+/**
+ * How often each identifier follows `q.` or `q::` in `text` (where `q` is a whole word). `keep`: the member names are
+ * stored beyond this request (see detach); the per-request own-use scan leaves them as cut.
+ */
+export function memberCounts(text: string, q: string, keep = false): Map<string, number> {
   const out = new Map<string, number>();
   for (let i = text.indexOf(q); i >= 0; i = text.indexOf(q, i + q.length)) {
-    if (i > 0 && IDENT_CHAR.test(text[i - 1])) continue;
+    if (i > 0 && isWordPart(text.charCodeAt(i - 1))) continue;
     let j = i + q.length;
-    if (text[j] === '.') j++;
-    else if (text[j] === ':' && text[j + 1] === ':') j += 2;
+    if (text.charCodeAt(j) === DOT) j++;
+    else if (text.charCodeAt(j) === COLON && text.charCodeAt(j + 1) === COLON) j += 2;
     else continue;
     let k = j;
-    while (k < text.length && IDENT_CHAR.test(text[k])) k++;
+    while (k < text.length && isWordPart(text.charCodeAt(k))) k++;
     if (k > j) {
-      const member = detach(text.slice(j, k)); // cached per document version: must not hold that version's text
+      const cut = text.slice(j, k);
+      const member = keep ? detach(cut) : cut; // cached per document version: must not hold that version's text
       out.set(member, (out.get(member) ?? 0) + 1);
     }
   }
@@ -170,7 +176,7 @@ export function qualifierTest(cur: Pick<CursorInfo, 'imports' | 'tags'>, isConta
 }
 
 /** Files a qualifier stands for: its import's target (Python: the submodule `source.q` first), through barrels. */
-export function namespaceFiles(cur: CursorInfo, q: string, deps: Pick<NamespaceDeps, 'index' | 'resolveFrom'>): { path: string; depth: number }[] {
+export function namespaceFiles(cur: CursorInfo, q: string, deps: Pick<NamespaceDeps, 'index' | 'resolveFrom' | 'expand'>): { path: string; depth: number }[] {
   const language = languageForId(cur.languageId) ?? languageForPath(cur.relPath);
   const direct: string[] = [];
   for (const imp of cur.imports) {
@@ -180,7 +186,8 @@ export function namespaceFiles(cur: CursorInfo, q: string, deps: Pick<NamespaceD
   }
   // Not bound by an import: the files that define `q` as a class, a module or a type.
   if (!cur.imports.some((imp) => imp.names.includes(q))) direct.push(...containerFiles(q, deps.index, cur.relPath));
-  return expandBarrels(direct.filter((f) => f !== cur.relPath), deps.index, deps.resolveFrom, MAX_FILES);
+  const files = direct.filter((f) => f !== cur.relPath);
+  return deps.expand ? deps.expand(files, MAX_FILES) : expandBarrels(files, deps.index, deps.resolveFrom, MAX_FILES);
 }
 
 /** Sub-words of what is being written: the enclosing scopes' names and the identifiers on the lines around the cursor. */
@@ -215,6 +222,21 @@ interface NamespacePool {
   entries: { file: IndexedFile; tag: IndexedTag; usage: number }[];
   tags: ReadonlySet<IndexedTag>;
   idf: (w: string) => number;
+  /** The entries (positions) whose names have each sub-word: only those can match the cursor's sub-words. */
+  bySubword: ReadonlyMap<string, readonly number[]>;
+}
+
+/** Positions of `names` by sub-word. */
+function subwordPositions(names: readonly string[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  names.forEach((n, i) => {
+    for (const w of subwords(n)) {
+      const list = out.get(w);
+      if (list) list.push(i);
+      else out.set(w, [i]);
+    }
+  });
+  return out;
 }
 
 /**
@@ -272,7 +294,7 @@ function buildPool(q: string, files: readonly { path: string }[], offered: Reado
   }
   const names = pool.map((p) => p.tag.name);
   const usage = usageShares(names, index);
-  return { entries: pool.map((p) => ({ ...p, usage: usage.get(p.tag.name)! })), tags, idf: memoIdf(names) };
+  return { entries: pool.map((p) => ({ ...p, usage: usage.get(p.tag.name)! })), tags, idf: memoIdf(names), bySubword: subwordPositions(names) };
 }
 
 /**
@@ -292,26 +314,48 @@ export function namespaceMemberCandidates(cur: CursorInfo, deps: NamespaceDeps &
   const context = cursorSubwords(cur, new Set(uses.map(([q]) => q)));
   const popularity = memberPopularity(cur, uses.map(([q]) => q), deps);
   const withPools = { ...deps, pools: deps.pools ?? new NamespacePoolCache(0) };
-  const scored: { file: IndexedFile; tag: IndexedTag; relevance: number; score: number; q: string; popular: Map<string, number>; own: Map<string, number> }[] = [];
+  // Every member of every pool is scored (thousands under `Effect.`), but only the best MAX_CANDIDATES become
+  // candidates: scores and relevances in flat arrays, one entry per member, instead of an object each.
+  const pools: { pool: NamespacePool; q: string; popular: Map<string, number>; own: Map<string, number> }[] = [];
   const taken: NamespacePool[] = [];
-  for (const [q, use] of uses) {
+  let total = 0;
+  for (const [q] of uses) {
     const pool = poolAfter(q, namespaceFiles(cur, q, deps), taken, withPools);
     taken.push(pool);
-    const popular = popularity.uses.get(q)!;
     // The file's own usage pattern: a member it calls all over (`Effect.flatMap` in a stream module) is the likely next.
     const own = memberCounts(cur.text.slice(Math.max(0, cur.offset - OWN_SCAN_BEFORE), cur.offset + OWN_SCAN_AFTER), q);
+    pools.push({ pool, q, popular: popularity.uses.get(q)!, own });
+    total += pool.entries.length;
+  }
+  const scores = new Float64Array(total);
+  const relevances = new Float64Array(total);
+  const from = new Uint16Array(total);
+  let n = 0;
+  pools.forEach(({ pool, popular, own }, p) => {
+    const use = uses[p][1];
     const ownTop = Math.log1p(Math.max(0, ...own.values()));
-    for (const { file, tag, usage } of pool.entries) {
+    // A member none of whose sub-words is the cursor's has relevance 0 from them (what subwordRelevance gives it).
+    const matching = new Uint8Array(pool.entries.length);
+    for (const w of context.weights.keys()) for (const i of pool.bySubword.get(w) ?? []) matching[i] = 1;
+    pool.entries.forEach(({ tag, usage }, i) => {
       const relevance =
-        subwordRelevance(tag.name, context, pool.idf) +
+        (matching[i] ? subwordRelevance(tag.name, context, pool.idf) : 0) +
         (POPULARITY_GAIN * (popular.get(tag.name) ?? 0)) / Math.max(1, popularity.docs) +
         (ownTop > 0 ? (OWN_USE_GAIN * Math.log1p(own.get(tag.name) ?? 0)) / ownTop : 0) +
         USAGE_GAIN * usage;
-      scored.push({ file, tag, relevance, score: use * (FLOOR + GAIN * Math.min(relevance, RELEVANCE_CAP)), q, popular, own });
-    }
-  }
-  // Sorted (stably) before the candidates and their reasons are made: only the best MAX_CANDIDATES are offered.
-  return scored.sort((a, b) => b.score - a.score).slice(0, MAX_CANDIDATES).map(({ file, tag, relevance, score, q, popular, own }) =>
-    definitionCandidate(file, tag, 'import', score, `${tag.kind} ${tag.name}: a member of ${q}, used near the cursor${relevance > 0 ? ` (relevance ${relevance.toFixed(1)})` : ''}${popular.has(tag.name) ? `; ${popular.get(tag.name)} open files use ${q}.${tag.name}` : ''}${own.has(tag.name) ? `; this file uses ${q}.${tag.name} ${own.get(tag.name)} times` : ''}`),
-  );
+      relevances[n] = relevance;
+      scores[n] = use * (FLOOR + GAIN * Math.min(relevance, RELEVANCE_CAP));
+      from[n++] = p;
+    });
+  });
+  // By score, equal scores in scoring order: the order the stable sort of the scored entries gave.
+  const order = Array.from({ length: total }, (_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
+  const starts: number[] = [];
+  for (let p = 0, at = 0; p < pools.length; at += pools[p++].pool.entries.length) starts.push(at);
+  return order.slice(0, MAX_CANDIDATES).map((i) => {
+    const { pool, q, popular, own } = pools[from[i]];
+    const { file, tag } = pool.entries[i - starts[from[i]]];
+    const relevance = relevances[i];
+    return definitionCandidate(file, tag, 'import', scores[i], `${tag.kind} ${tag.name}: a member of ${q}, used near the cursor${relevance > 0 ? ` (relevance ${relevance.toFixed(1)})` : ''}${popular.has(tag.name) ? `; ${popular.get(tag.name)} open files use ${q}.${tag.name}` : ''}${own.has(tag.name) ? `; this file uses ${q}.${tag.name} ${own.get(tag.name)} times` : ''}`);
+  });
 }

@@ -6,6 +6,7 @@
  */
 import type { LanguageName } from './languages';
 import { OUTPUT_EXTENSIONS, packageTargets, type PackageManifest } from './packageManifests';
+import { detach } from '../strings';
 
 const TRY_EXTENSIONS: Partial<Record<LanguageName, string[]>> = {
   typescript: ['.ts', '.tsx', '.d.ts', '.js', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js', '/index.d.ts'],
@@ -57,11 +58,20 @@ function nearestFirst(paths: readonly string[], fromPath: string): string[] {
 }
 
 /** Resolves import sources against a set of workspace paths. Rebuild (cheap) when the set changes a lot. */
+/** Resolutions kept per resolver (an entry is a key of ~100 characters and a few paths). */
+const MAX_ANSWERS = 50_000;
+
 export class ImportResolver {
   private readonly paths: Set<string>;
   /** Path without extension (and folder paths) by their last 1..3 segments. */
   private readonly byTail = new Map<string, string[]>();
   private readonly byDir = new Map<string, string[]>();
+  /**
+   * Answers by (file, language, source): the context engine resolves the same imports several times per request (the
+   * cursor's file's, and every barrel's each time a namespace's files are expanded). Exact: the resolver never changes
+   * after construction (a new index revision or package manifests make a new one).
+   */
+  private readonly answers = new Map<string, readonly string[]>();
 
   /** `manifests`: the workspace's package.json files, through which a package imported by its own name resolves. */
   constructor(paths: Iterable<string>, private readonly manifests: readonly PackageManifest[] = []) {
@@ -100,6 +110,16 @@ export class ImportResolver {
 
   /** Files an import source most likely names (best first, at most a few). */
   resolve(fromPath: string, language: LanguageName, source: string): string[] {
+    const key = `${fromPath}\u0000${language}\u0000${source}`;
+    let answer = this.answers.get(key);
+    if (answer === undefined) {
+      if (this.answers.size >= MAX_ANSWERS) this.answers.clear();
+      this.answers.set(detach(key), (answer = this.resolveNow(fromPath, language, source)));
+    }
+    return [...answer]; // callers may change their copy
+  }
+
+  private resolveNow(fromPath: string, language: LanguageName, source: string): string[] {
     if (!source) return [];
     const exts = TRY_EXTENSIONS[language] ?? [];
     const fromDir = dirOf(fromPath);

@@ -133,7 +133,10 @@ export function definitionCandidates(cur: CursorInfo, index: WorkspaceIndex, ids
   const out: Candidate[] = [];
   for (const [name, w] of weights) {
     if (local.has(name) || w < 0.05) continue;
-    const refs = index.lookup(name).filter((r) => r.file.path !== cur.relPath);
+    // Most names in a 75,000-character window are locals and members the index does not define: no array made for them.
+    const defined = index.lookup(name);
+    if (defined.length === 0) continue;
+    const refs = defined.filter((r) => r.file.path !== cur.relPath);
     if (refs.length === 0) continue;
     let viaImport = refs.filter((r) => cur.reachableFiles.has(r.file.path));
     // Rust: a name imported from a module that does not define it is re-exported there (`pub use notify::Notify;`, often

@@ -18,6 +18,16 @@ for (let c = 0; c < 128; c++) {
 }
 const NEWLINE = 10;
 
+/** `code` (a UTF-16 code unit) can start a word: [A-Za-z_$]. */
+export function isWordStart(code: number): boolean {
+  return code < 128 && WORD_START[code] === 1;
+}
+
+/** `code` can continue a word: [A-Za-z0-9_$]. */
+export function isWordPart(code: number): boolean {
+  return code < 128 && WORD_PART[code] === 1;
+}
+
 /**
  * Calls `visit(word, line, index)` for every word of `text` in order: its 0-based line (counted from `firstLine`) and
  * its offset in `text`.

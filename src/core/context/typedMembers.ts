@@ -21,6 +21,7 @@ import { readChain } from './chains';
 import { TypeResolver, type TypeDef, type TypeScope } from './valueTypes';
 import type { IndexedFile, IndexedTag } from './workspaceIndex';
 import { newlineBefore, quoteEndOnLine } from '../strings';
+import { isWordPart, isWordStart } from './similarity';
 
 /** Lines scanned for values and chains, above and below the cursor. */
 const LINES_BEFORE = 60;
@@ -68,8 +69,6 @@ const DECLARATION = /(?:^|[^\w$.])(?:(?:const|let|var)\s+(?:mut\s+)?)?([A-Za-z_$
 /** `name: Type` (parameters, fields) and `): Type` (return types): used only when Type names a type the index knows. */
 const ANNOTATION = /(?:(?:^|[^\w$.?])([A-Za-z_$][\w$]*)\??|\))\s*:\s*((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*)/g;
 
-const IDENT = /[\w$]/;
-const IDENT_START = /[A-Za-z_$]/;
 
 /** How near line `d` (relative to the cursor's) is: lines above count most, as for qualifier uses. */
 const nearness = (d: number) => (d <= 0 ? 1 / (1 + -d / 10) : 0.6 / (1 + d / 6));
@@ -172,7 +171,8 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
       i = quoteEndOnLine(text, i);
       continue;
     }
-    if (!IDENT_START.test(c) || (i > 0 && (IDENT.test(text[i - 1]) || text[i - 1] === '.'))) continue;
+    // By character code (isWordStart: [A-Za-z_$], isWordPart: [\w$]), not a regular expression per character.
+    if (!isWordStart(text.charCodeAt(i)) || (i > 0 && (isWordPart(text.charCodeAt(i - 1)) || text[i - 1] === '.'))) continue;
     const { steps, end } = readChain(text, i);
     const w = nearness(lineOf(i) - cur.line);
     if (steps.length > 1 || steps[0]?.call || env.has(steps[0]?.name)) {

@@ -208,7 +208,7 @@ export class TypeResolver {
    */
   valueDefs(name: string, within?: readonly string[]): { file: IndexedFile; tag: IndexedTag }[] {
     if (within) {
-      const set = new Set(within);
+      const set = withinSets.get(within) ?? withinSets.set(within, new Set(within)).get(within)!;
       return this.scope.index.lookup(name).filter((r) => set.has(r.file.path) && isTopLevelDefinition(r.file, r.tag)).slice(0, MAX_VALUE_DEFS);
     }
     const refs = this.scope.index.lookup(name).filter((r) => !MEMBER_KINDS.has(r.tag.kind));
@@ -257,6 +257,13 @@ export class TypeResolver {
     return reached;
   }
 }
+
+/**
+ * The paths of a namespace's files as a set, per list: a request follows dozens of `ns.f(...)` chains through the same
+ * namespace, whose file list (typeScope's namespaceFiles, kept per request) was made into a new set for each. The
+ * lists are never changed once made.
+ */
+const withinSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 function asList(t: TypeDef[] | 'this', receiver: TypeDef[]): TypeDef[] {
   return t === 'this' ? receiver : t;
