@@ -57,6 +57,27 @@ export function sourceConditions(repo: string, indexed: ReadonlySet<string>): st
   return [...conditions].sort();
 }
 
+/**
+ * The standard library's declarations (lib.*.d.ts), from the `typescript` package in node_modules. Not
+ * `ts.getDefaultLibFilePath`: that looks beside the script running the compiler, so a build that bundles the compiler
+ * into the benchmark's script (dist/bench/, before 1618dc3) found no lib there and the oracle ran without the standard
+ * library: members reached through lib types (`Omit<T, K>`, `Promise<T>`) resolved to nothing, builtins were not
+ * rejected as such, and the same seed drew another sample set (zod/src: 33 of 200 samples; recall 0.860 against 0.795
+ * at one engine). Missing lib files are an error, never a silent change of the ground truth.
+ */
+export function typescriptLib(options: ts.CompilerOptions): string {
+  let dir: string;
+  try {
+    // The package's main script is lib/typescript.js, beside the lib.*.d.ts files.
+    dir = path.dirname(require.resolve('typescript'));
+  } catch {
+    dir = path.dirname(ts.getDefaultLibFilePath(options));
+  }
+  const file = path.join(dir, ts.getDefaultLibFileName(options));
+  if (!fs.existsSync(file)) throw new Error(`typescript oracle: the standard library ${file} is missing`);
+  return file;
+}
+
 /** A text that replaces a file's on disk (the benchmark's masked file), with its version. */
 export interface Overlay {
   file: string;
@@ -86,6 +107,7 @@ export function repoLanguageService(repo: string, indexed: ReadonlySet<string>, 
     types: [],
     customConditions: sourceConditions(repo, indexed),
   };
+  const lib = typescriptLib(options);
   const read = (f: string) => {
     const o = overlay();
     if (o && o.file === f) return o.text;
@@ -112,7 +134,7 @@ export function repoLanguageService(repo: string, indexed: ReadonlySet<string>, 
     },
     getCurrentDirectory: () => repo,
     getCompilationSettings: () => options,
-    getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+    getDefaultLibFileName: () => lib,
     fileExists: (f) => read(f) !== undefined,
     readFile: (f) => read(f),
     readDirectory: ts.sys.readDirectory,

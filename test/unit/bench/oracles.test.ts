@@ -6,6 +6,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -86,6 +87,59 @@ test('typescript oracle: import resolved across files; type parameter, shadowing
   } finally {
     await oracle.close();
   }
+});
+
+test('typescript oracle with the compiler bundled into the running script finds the standard library as unbundled', async () => {
+  // The benchmark runs bundled (scripts/bench-context.js); bundling the compiler in once made the oracle look for
+  // lib.*.d.ts beside the bundle, find none and run without the standard library: a use through a lib type resolved to
+  // nothing instead of the repository's definition, a builtin was never rejected as such, and the same seed drew
+  // another sample set. Here a runner bundled with the compiler inside must answer as the oracle does unbundled.
+  const root = fixture({
+    'util.ts': 'export interface Opts {\n  retries: number;\n  label: string;\n}\n',
+    'main.ts': [
+      "import type { Opts } from './util';",
+      "declare const o: Omit<Opts, 'label'>;",
+      'export const r = o.retries;',
+      'export const list = new Array<number>(2);',
+      '',
+    ].join('\n'),
+  });
+  const indexed = [...Object.keys(filesOf(root))];
+  const text = fs.readFileSync(path.join(root, 'main.ts'), 'utf8');
+  const at = (lineHas: string, name: string) => {
+    const line = text.split('\n').findIndex((l) => l.includes(lineHas));
+    return { file: 'main.ts', line, column: text.split('\n')[line].lastIndexOf(name), name };
+  };
+  const queries = [at('o.retries', 'retries'), at('new Array', 'Array')];
+  const unbundled = new TypeScriptOracle(root, new Set(indexed));
+  const expected: Verdict[] = [];
+  try {
+    for (const q of queries) expected.push(await unbundled.resolve({ ...q, text, ctags: [] }));
+  } finally {
+    await unbundled.close();
+  }
+  assert.deepEqual(expected.map((v) => ('gold' in v ? goldOf(v) : rejectOf(v))), ['util.ts:1', 'builtin']);
+
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'oracle-bundle-'));
+  roots.push(out);
+  const runner = path.join(out, 'runner.ts');
+  const oracleModule = path.resolve(__dirname, '../../../bench/oracles/typescript').split(path.sep).join('/');
+  fs.writeFileSync(runner, [
+    `import { TypeScriptOracle } from ${JSON.stringify(oracleModule)};`,
+    'const [root, indexed, queries] = process.argv.slice(2).map((a) => JSON.parse(a));',
+    'const oracle = new TypeScriptOracle(root, new Set(indexed));',
+    "Promise.all(queries.map((q) => oracle.resolve({ ...q, text: '', ctags: [] }))).then((v) => console.log(JSON.stringify(v)));",
+    '',
+  ].join('\n'));
+  // typescript is not external: the compiler is inside runner.js, in a folder without lib.*.d.ts; NODE_PATH is how a
+  // script outside the project reaches the project's node_modules, as dist/bench/ does by its place.
+  (await import('esbuild')).buildSync({ entryPoints: [runner], outfile: path.join(out, 'runner.js'), bundle: true, platform: 'node', format: 'cjs', logLevel: 'error' });
+  const run = spawnSync(process.execPath, [path.join(out, 'runner.js'), JSON.stringify(root), JSON.stringify(indexed), JSON.stringify(queries)], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_PATH: path.resolve(__dirname, '../../../node_modules') },
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout) as Verdict[], expected);
 });
 
 test('typescript oracle in a child process (the benchmark\'s RSS is the engine\'s): a package importing itself by name resolves to its source', async () => {
