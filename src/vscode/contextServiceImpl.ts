@@ -62,14 +62,16 @@ export function createContextService(deps: ContextServiceDeps): ContextService {
     mirrored.add(d.path);
     client.notify({ kind: 'open', doc: d });
   };
-  const focus = (doc: vscode.TextDocument) => {
+  /** `at`: the cursor of the active editor, where the engine warms the first completion's ranking (focusWarmUp.ts). */
+  const focus = (doc: vscode.TextDocument, at?: vscode.Position) => {
     if (!mirrorable(doc)) return;
-    if (mirrored.has(docPath(doc))) client.notify({ kind: 'focus', path: docPath(doc) });
-    else open(doc);
+    if (!mirrored.has(docPath(doc))) open(doc);
+    if (!mirrored.has(docPath(doc))) return;
+    client.notify({ kind: 'focus', path: docPath(doc), cursor: at && { offset: doc.offsetAt(at), line: at.line } });
   };
-  for (const e of vscode.window.visibleTextEditors) focus(e.document);
+  for (const e of vscode.window.visibleTextEditors) focus(e.document, e === vscode.window.activeTextEditor ? e.selection.active : undefined);
   disposables.push(
-    vscode.window.onDidChangeActiveTextEditor((e) => e && focus(e.document)),
+    vscode.window.onDidChangeActiveTextEditor((e) => e && focus(e.document, e.selection.active)),
     vscode.workspace.onDidOpenTextDocument(open),
     vscode.workspace.onDidCloseTextDocument((d) => {
       if (!mirrored.delete(docPath(d))) return;

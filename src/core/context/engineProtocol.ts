@@ -80,7 +80,8 @@ export type WirePackedContext = Omit<PackedContext, 'dropped'> & { dropped?: Pac
 export type HostNotice =
   | { kind: 'open'; doc: DocumentInfo }
   /** The document was focused (it moves to the front of recent activity; its windows are prepared soon). */
-  | { kind: 'focus'; path: string }
+  /** `cursor`: where the editor's cursor is, for the first completion's warm-up (focusWarmUp.ts). */
+  | { kind: 'focus'; path: string; cursor?: { offset: number; line: number } }
   | { kind: 'change'; path: string; version: number; changes: TextChange[]; /** Length after the changes (a check). */ length: number }
   | { kind: 'close'; path: string }
   | { kind: 'rename'; fromRel: string; toRel: string }

@@ -17,6 +17,7 @@ import { remoteWindow } from '../completion/cursorWindow';
 import { LocalTrees } from '../completion/localTrees';
 import { isLoaded, loadLanguage, resolveLanguage, type Tree } from './parser';
 import { lineCountsOf } from '../tokens';
+import { FocusWarmUp } from './focusWarmUp';
 
 /** Delay between a document being opened or focused and preparing its windows (once per burst of events). */
 const PREPARE_DELAY_MS = 300;
@@ -68,6 +69,14 @@ const preparing = new Map<string, ReturnType<typeof setTimeout>>();
 /** The completion mode's tree of the lines around the cursor (kept between keystrokes, as on the host). */
 const windowTrees = new LocalTrees();
 
+/** The first completion's ranking in a focused document, done while the user reads (focusWarmUp.ts). */
+const warmUp = new FocusWarmUp(async (t, budgetTokens, signal) => {
+  const d = mirror.get(t.path);
+  if (!d || d.stale || d.version !== t.version) return;
+  const doc = { path: d.path, relPath: d.relPath, languageId: d.languageId, version: d.version, text: d.text, offset: Math.min(t.offset, d.text.length), line: t.line };
+  await engine.assemble({ doc, budgetTokens, purpose: 'completion', signal });
+}, (message) => logger.debug(message));
+
 /** A mirrored document as recent activity sees it (reads the current copy). */
 function openDocument(d: MirroredDocument): OpenDocument {
   return {
@@ -102,9 +111,11 @@ function notice(m: HostMessage): void {
     case 'focus': {
       const d = mirror.get(m.path);
       if (d) noteDocument(d);
+      if (d && m.cursor) warmUp.focus({ path: d.path, version: d.version, offset: m.cursor.offset, line: m.cursor.line });
       return;
     }
     case 'change': {
+      warmUp.cancel();
       const d = mirror.change(m.path, m.version, m.changes, m.length);
       if (!d || d.stale) return;
       for (const c of m.changes.slice(0, MAX_EDITS_PER_EVENT)) {
@@ -192,6 +203,9 @@ async function answer(m: HostRequest, signal: AbortSignal): Promise<ReplyResults
 }
 
 async function request(m: HostRequest): Promise<void> {
+  // A request runs now: the warm-up (if any) stops at its next cancellation point instead of running beside it.
+  warmUp.cancel();
+  if (m.kind === 'assemble' && m.query.purpose === 'completion') warmUp.noteBudget(m.query.budgetTokens);
   const ctl = new AbortController();
   running.set(m.id, ctl);
   try {

@@ -18,6 +18,7 @@ import { windowAndMode } from '../../../src/core/completion/cursorWindow';
 import { LocalTrees } from '../../../src/core/completion/localTrees';
 import { loadLanguage } from '../../../src/core/context/parser';
 import { countTokens, countTokensByLines, forgetCounts, tokenizedCharacters } from '../../../src/core/tokens';
+import { WARM_DELAY_MS } from '../../../src/core/context/focusWarmUp';
 
 const ROOT = path.join(__dirname, '..', '..', 'fixtures', 'context', 'workspace');
 const SCRIPT = path.join(__dirname, '..', '..', '..', 'src', 'core', 'context', 'engineWorker.ts');
@@ -95,6 +96,37 @@ test('the worker answers from its index and its copy of the document, kept curre
     const after = await h.client.assemble({ doc: at(invoice(text, 2), 'const x = 1'), budgetTokens: 1000, purpose: 'completion' });
     const scope = after.items.find((i) => i.source === 'scope');
     assert.ok(scope?.text.includes('function brandNewScope(): void'), `the worker's copy has the edit:\n${after.text}`);
+  } finally {
+    await h.client.dispose();
+  }
+});
+
+test('a focused document with a cursor gets its first completion ranked ahead, off the request path; a request cancels a pending one', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-engine-'));
+  const h = startEngine(path.join(dir, 'index.json'));
+  try {
+    await h.next('buildEnd');
+    const doc = invoice();
+    const cursor = at(doc, 'sum = addMoney');
+    const line = doc.text.slice(0, cursor.offset).split('\n').length - 1;
+    h.client.notify({ kind: 'open', doc });
+    h.client.notify({ kind: 'focus', path: doc.path, cursor: { offset: cursor.offset, line } });
+    await until(() => h.logger.lines.some((l) => l.includes(`warmed ${doc.path} at line ${line + 1}`)));
+    // A focus whose rest a request interrupts is not warmed (the request's own assemble is the first).
+    h.logger.lines.length = 0;
+    h.client.notify({ kind: 'focus', path: doc.path, cursor: { offset: 0, line: 0 } });
+    const packed = await h.client.assemble({ doc: cursor, budgetTokens: 1000, purpose: 'completion' });
+    assert.ok(packed.text.includes(ADD_MONEY), packed.text);
+    // Longer than the warm-up's rest: a warm-up the request had not cancelled would run (and log) meanwhile.
+    await new Promise((r) => setTimeout(r, WARM_DELAY_MS + 200));
+    // A focus without a cursor (a visible, not active, editor) warms nothing either; a later one with a cursor does.
+    h.client.notify({ kind: 'focus', path: doc.path });
+    h.client.notify({ kind: 'focus', path: doc.path, cursor: { offset: cursor.offset, line } });
+    await until(() => h.logger.lines.some((l) => l.includes('warmed')));
+    // The one warm-up since the request is the last focus's (the interrupted one at line 1 would have come first).
+    const warmed = h.logger.lines.filter((l) => l.includes('warmed'));
+    assert.equal(warmed.length, 1, warmed.join('\n'));
+    assert.ok(warmed[0].includes(`at line ${line + 1} for its first completion`), warmed[0]);
   } finally {
     await h.client.dispose();
   }
