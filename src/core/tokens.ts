@@ -187,20 +187,20 @@ const LETTER_RUN_RE = /\p{L}+/gu;
  * tokens gets 0: `<|im_end|>` holds two runs but counts as one token.)
  */
 export function minTokens(text: string): number {
-  if (text.includes('<|')) return 0;
-  let n = 0;
-  LETTER_RUN_RE.lastIndex = 0;
-  while (LETTER_RUN_RE.exec(text)) n++;
-  return n;
+  return text.includes('<|') ? 0 : letterRuns(text);
 }
 
 /** minTokens(text) > limit, decided as soon as the letter runs counted exceed `limit` (packing asks it of parts far longer than its room). */
 export function minTokensExceed(text: string, limit: number): boolean {
-  if (text.includes('<|')) return 0 > limit;
+  return (text.includes('<|') ? 0 : letterRuns(text, limit)) > limit;
+}
+
+/** The maximal letter runs of `text`, counted no further than limit + 1. */
+function letterRuns(text: string, limit = Infinity): number {
   let n = 0;
   LETTER_RUN_RE.lastIndex = 0;
   while (n <= limit && LETTER_RUN_RE.exec(text)) n++;
-  return n > limit;
+  return n;
 }
 
 function countWithSpecials(text: string): number {

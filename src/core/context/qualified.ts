@@ -15,7 +15,7 @@ import { languageForId, languageForPath } from './languages';
 import type { Candidate } from './packing';
 import { definitionCandidate, linesAround, usageShares, type CursorInfo } from './retrieval';
 import { forEachWord, isWordPart } from './similarity';
-import { detach } from '../strings';
+import { detach, newlinesBetween } from '../strings';
 import { SubwordBag, subwordIdf, subwordRelevance, subwords } from './subwords';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from './workspaceIndex';
 
@@ -147,7 +147,7 @@ export function qualifierUses(cur: CursorInfo, isContainer: (q: string) => boole
   let line = firstLine;
   let last = 0;
   for (const m of text.matchAll(QUALIFIER_RE)) {
-    for (let i = last; i < m.index!; i++) if (text.charCodeAt(i) === 10) line++;
+    line += newlinesBetween(text, last, m.index!);
     last = m.index!;
     const q = m[1];
     // An import line is no use of a namespace: `"golang.org/x/tools/go/ssa"` and `"./core/index.js"` name no `golang.`

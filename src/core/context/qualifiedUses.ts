@@ -12,6 +12,7 @@ import type { Candidate } from './packing';
 import { namespaceFiles, type NamespaceDeps } from './qualified';
 import { definitionCandidate, importBonus, MAX_NAME_WEIGHT, nearness, scanWindow, type CursorInfo } from './retrieval';
 import type { TagRef } from './workspaceIndex';
+import { newlinesBetween } from '../strings';
 
 /** Names below this weight are not looked up (as in definitionCandidates). */
 const MIN_WEIGHT = 0.05;
@@ -38,7 +39,7 @@ export function qualifiedWeights(cur: CursorInfo, qualifies: (q: string) => bool
   let last = 0;
   for (const m of text.matchAll(QUALIFIED_RE)) {
     // Lines counted with indexOf, not a loop over every character (~20% of this scan's time in 75,000 characters).
-    for (let nl = text.indexOf('\n', last); nl >= 0 && nl < m.index!; nl = text.indexOf('\n', nl + 1)) line++;
+    line += newlinesBetween(text, last, m.index!);
     last = m.index!;
     // `a.Q.m` is a member of a value, not a qualified name; an import line names modules (`"./core/index.js"`).
     if ((m.index! > 0 && BEFORE_QUALIFIER.test(text[m.index! - 1])) || importLines.has(line) || !qualifies(m[1])) continue;

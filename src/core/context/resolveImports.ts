@@ -57,10 +57,10 @@ function nearestFirst(paths: readonly string[], fromPath: string): string[] {
   return paths.map((p, i) => ({ p, i, s: shared(p) })).sort((a, b) => b.s - a.s || a.i - b.i).map((x) => x.p);
 }
 
-/** Resolves import sources against a set of workspace paths. Rebuild (cheap) when the set changes a lot. */
 /** Resolutions kept per resolver (an entry is a key of ~100 characters and a few paths). */
 const MAX_ANSWERS = 50_000;
 
+/** Resolves import sources against a set of workspace paths. Rebuild (cheap) when the set changes a lot. */
 export class ImportResolver {
   private readonly paths: Set<string>;
   /** Path without extension (and folder paths) by their last 1..3 segments. */

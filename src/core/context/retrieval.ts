@@ -12,7 +12,7 @@ import { languageForId, languageForPath } from './languages';
 import type { Candidate } from './packing';
 import { listCandidates, type CandidateRun } from './candidateRuns';
 import type { ImportRef, Tag } from './structure';
-import { forEachWord, identifierSet, jaccardIds, wordIds, type WindowCache } from './similarity';
+import { forEachWord, identifierSet, isWordPart, jaccardIds, wordIds, type WindowCache } from './similarity';
 import type { IndexedFile, IndexedTag, TagRef, WorkspaceIndex } from './workspaceIndex';
 import { newlineAfterWithin, newlineBefore, newlineBeforeWithin } from '../strings';
 
@@ -221,19 +221,17 @@ export function linesAround(cur: CursorInfo, before: number, after: number): { t
   return { text: text.slice(wordStartAtOrAfter(text, from), wordEndAtOrBefore(text, to)), firstLine };
 }
 
-const isWordCode = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
-
 /** `at`, moved past the rest of an identifier it falls inside of (a cut in the middle of a word). */
 function wordStartAtOrAfter(text: string, at: number): number {
-  if (at === 0 || !isWordCode(text.charCodeAt(at - 1))) return at;
-  while (at < text.length && isWordCode(text.charCodeAt(at))) at++;
+  if (at === 0 || !isWordPart(text.charCodeAt(at - 1))) return at;
+  while (at < text.length && isWordPart(text.charCodeAt(at))) at++;
   return at;
 }
 
 /** `at`, moved back to the start of an identifier it falls inside of. */
 function wordEndAtOrBefore(text: string, at: number): number {
-  if (at >= text.length || !isWordCode(text.charCodeAt(at))) return at;
-  while (at > 0 && isWordCode(text.charCodeAt(at - 1))) at--;
+  if (at >= text.length || !isWordPart(text.charCodeAt(at))) return at;
+  while (at > 0 && isWordPart(text.charCodeAt(at - 1))) at--;
   return at;
 }
 

@@ -69,7 +69,6 @@ const DECLARATION = /(?:^|[^\w$.])(?:(?:const|let|var)\s+(?:mut\s+)?)?([A-Za-z_$
 /** `name: Type` (parameters, fields) and `): Type` (return types): used only when Type names a type the index knows. */
 const ANNOTATION = /(?:(?:^|[^\w$.?])([A-Za-z_$][\w$]*)\??|\))\s*:\s*((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*)/g;
 
-
 /** How near line `d` (relative to the cursor's) is: lines above count most, as for qualifier uses. */
 const nearness = (d: number) => (d <= 0 ? 1 / (1 + -d / 10) : 0.6 / (1 + d / 6));
 
