@@ -1,13 +1,14 @@
 /**
  * The context engine as the extension host's thread sees it: a ContextEngine whose index, documents and assemble() run
- * in a worker thread (engineWorker.ts), spoken to through engineProtocol.ts. The host sends documents once and then
- * only their changes; a request carries a path, a version and a cursor. If the worker dies it is started again (at
- * most MAX_RESTARTS times a minute); until it is back, requests get an empty context (the completion then uses only
- * the file window), and that is logged once per outage, never per keystroke.
+ * in a process of its own (or a worker thread: engineLink.ts) running engineWorker.ts, spoken to through
+ * engineProtocol.ts. The host sends documents once and then only their changes; a request carries a path, a version and
+ * a cursor. If the engine dies it is started again (at most MAX_RESTARTS times a minute); until it is back, requests get
+ * an empty context (the completion then uses only the file window), and that is logged once per outage, never per
+ * keystroke. An engine process that cannot start at all (it dies before it is ready) is replaced by a worker thread.
  */
-import type { ResourceLimits, Worker } from 'worker_threads';
+import type { ResourceLimits } from 'worker_threads';
 import type { Logger } from '../log';
-import { startWorkerThread } from './indexPool';
+import { startEngineProcess, startEngineThread, type EngineHosting, type EngineLink } from './engineLink';
 import type { ContextEngine, ContextRequest, DocumentSnapshot, PackedContext } from './types';
 import type { RemoteWindow, WindowSource } from '../completion/cursorWindow';
 import type { WindowBudget } from '../completion/promptWindow';
@@ -16,8 +17,7 @@ import { rememberLineCounts } from '../tokens';
 import type { AssembleQuery, DocumentInfo, EngineErrorCode, EngineEvent, EngineWorkerData, HostNotice, HostRequest, ReplyResults, WirePackedContext, WorkerMessage } from './engineProtocol';
 
 /**
- * The worker's heap: an old generation cap, so that a runaway engine dies (and is restarted, see above) instead of
- * growing the extension host's process; and a young generation of 12 MB, which keeps less uncollected garbage between
+ * The engine's heap: an old generation cap, so that a runaway engine dies (and is restarted, see above); and a young generation of 12 MB, which keeps less uncollected garbage between
  * scavenges (measured on effect's five longest files, same quiet session, two pairs: peak RSS 349 / 361 -> 327 / 324 MB,
  * assemble p50 / p95 29.0 / 100.6 and 33.1 / 120.5 -> 25.5 / 91.3 and 28.1 / 101.1 ms). Tree-sitter's wasm memory is
  * not counted by V8's limits.
@@ -37,6 +37,10 @@ export interface EngineClientOptions {
   /** Index events (build start, progress, end) and readiness. */
   onEvent?(e: EngineEvent): void;
   limits?: ResourceLimits;
+  /** Where the engine runs (default: a process of its own). */
+  hosting?: EngineHosting;
+  /** Node and V8 flags of an engine process (default: engineExecArgv(limits)). */
+  execArgv?: string[];
 }
 
 type Kind = HostRequest['kind'];
@@ -54,7 +58,8 @@ class EngineError extends Error {
 }
 
 export class EngineClient implements ContextEngine, WindowSource {
-  private worker: Worker | undefined;
+  private worker: EngineLink | undefined;
+  private hosting: EngineHosting;
   private ready = false;
   private readonly pending = new Map<number, Pending>();
   /** The version of each document the worker has (sent whole or kept current by changes). */
@@ -64,19 +69,25 @@ export class EngineClient implements ContextEngine, WindowSource {
   private lastError: string | undefined;
   private outageLogged = false;
   private disposed = false;
+  /** The running engine has said `ready` once (an engine that dies before that could not start). */
+  private everReady = false;
 
-  constructor(private readonly o: EngineClientOptions) {}
+  constructor(private readonly o: EngineClientOptions) {
+    this.hosting = o.hosting ?? 'process';
+  }
 
-  /** Start the worker (it restores the persisted index, then builds it). Returns at once. */
+  /** Start the engine (it restores the persisted index, then builds it). Returns at once. */
   start(): void {
     if (this.disposed || this.worker) return;
-    const worker = startWorkerThread(this.o.script, this.o.data, this.o.limits ?? ENGINE_LIMITS);
+    const limits = this.o.limits ?? ENGINE_LIMITS;
+    const worker = this.hosting === 'process' ? startEngineProcess(this.o.script, this.o.data, limits, this.o.execArgv) : startEngineThread(this.o.script, this.o.data, limits);
     this.worker = worker;
     this.ready = false;
+    this.everReady = false;
     this.mirrored.clear();
-    worker.on('message', (m: WorkerMessage) => this.receive(m));
-    worker.on('error', (err) => (this.lastError = err.message));
-    worker.on('exit', (code) => this.exited(worker, code));
+    worker.onMessage((m) => this.receive(m));
+    worker.onError((message) => (this.lastError = message));
+    worker.onExit((code) => this.exited(worker, code));
     for (const doc of this.o.openDocuments()) this.notify({ kind: 'open', doc });
   }
 
@@ -85,9 +96,14 @@ export class EngineClient implements ContextEngine, WindowSource {
     return !!this.worker && this.ready;
   }
 
-  /** The worker thread's id (diagnostics, tests). */
-  get threadId(): number | undefined {
-    return this.worker?.threadId;
+  /** The engine's process id or worker thread id, while it runs (diagnostics, tests). */
+  get engineId(): number | undefined {
+    return this.worker?.id;
+  }
+
+  /** Where the engine runs now: `thread` also after an engine process could not start. */
+  get engineHosting(): EngineHosting {
+    return this.hosting;
   }
 
   /**
@@ -103,7 +119,7 @@ export class EngineClient implements ContextEngine, WindowSource {
     if (n.kind === 'open') this.mirrored.set(n.doc.path, n.doc.version);
     else if (n.kind === 'change' && this.mirrored.has(n.path)) this.mirrored.set(n.path, n.version);
     else if (n.kind === 'close') this.mirrored.delete(n.path);
-    this.worker?.postMessage(n);
+    this.worker?.post(n);
   }
 
   /** `withDropped`: also return the candidates that did not fit (reports; completions do not need them). */
@@ -176,7 +192,7 @@ export class EngineClient implements ContextEngine, WindowSource {
     if (!worker) return Promise.reject(new EngineError('unavailable', 'the context engine is not running'));
     const id = this.nextId++;
     return new Promise<ReplyResults[K]>((resolve, reject) => {
-      const onAbort = () => worker.postMessage({ kind: 'cancel', id } satisfies HostNotice);
+      const onAbort = () => worker.post({ kind: 'cancel', id } satisfies HostNotice);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {
         resolve: (r) => {
@@ -188,7 +204,7 @@ export class EngineClient implements ContextEngine, WindowSource {
           reject(e);
         },
       });
-      worker.postMessage({ ...message, id });
+      worker.post({ ...message, id } as HostRequest);
     });
   }
 
@@ -207,6 +223,7 @@ export class EngineClient implements ContextEngine, WindowSource {
     }
     if (m.kind === 'ready') {
       this.ready = true;
+      this.everReady = true;
       if (this.outageLogged) this.o.logger.info('context engine: the worker is back; completions use workspace context again');
       this.outageLogged = false;
     }
@@ -214,7 +231,7 @@ export class EngineClient implements ContextEngine, WindowSource {
   }
 
   /** The worker exited: fail what it had, and start another unless it keeps dying (or we are shutting down). */
-  private exited(worker: Worker, code: number): void {
+  private exited(worker: EngineLink, code: number): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
     this.ready = false;
@@ -222,11 +239,18 @@ export class EngineClient implements ContextEngine, WindowSource {
     for (const p of this.pending.values()) p.reject(lost);
     this.pending.clear();
     if (this.disposed) return;
-    const now = Date.now();
-    this.deaths = [...this.deaths.filter((t) => now - t < RESTART_WINDOW_MS), now];
     const why = `exit code ${code}${this.lastError ? `: ${this.lastError}` : ''}`;
     this.lastError = undefined;
     this.outageLogged = true;
+    if (worker.hosting === 'process' && !this.everReady) {
+      // Its own process could not run the engine at all (a runtime without node mode, a rejected flag): use a thread.
+      this.o.logger.warn(`context engine: its own process could not start (${why}); running it in a worker thread of the extension host instead.`);
+      this.hosting = 'thread';
+      this.start();
+      return;
+    }
+    const now = Date.now();
+    this.deaths = [...this.deaths.filter((t) => now - t < RESTART_WINDOW_MS), now];
     if (this.deaths.length > MAX_RESTARTS) {
       this.o.logger.error(`context engine: the worker stopped ${this.deaths.length} times within a minute (${why}); not restarting it. Completions use the file window only; reload the window to try again.`);
       return;
@@ -251,7 +275,7 @@ export class EngineClient implements ContextEngine, WindowSource {
       this.pending.set(id, { resolve: () => resolve(), reject: () => resolve() });
       setTimeout(resolve, SHUTDOWN_WAIT_MS).unref?.();
     });
-    worker.postMessage({ kind: 'shutdown', id } satisfies HostRequest);
+    worker.post({ kind: 'shutdown', id } satisfies HostRequest);
     await saved;
     await worker.terminate();
   }

@@ -1,5 +1,6 @@
 /**
- * The context engine in its worker thread (EngineClient + engineWorker.ts, the way the extension runs it): contexts
+ * The context engine in its own process (EngineClient + engineWorker.ts, the way the extension runs it; or in a worker
+ * thread, its fallback): contexts
  * from the worker's index and its copies of the documents (kept current by changes, resynced when out of date), the
  * persisted index restored by a new worker, and a dead worker: the next requests get the file-window fallback (one
  * log line, not one per request) until the restarted worker answers again; a worker that keeps dying is left dead.
@@ -9,7 +10,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EngineClient } from '../../../src/core/context/engineClient';
+import { EngineClient, type EngineClientOptions } from '../../../src/core/context/engineClient';
 import type { DocumentInfo, EngineEvent } from '../../../src/core/context/engineProtocol';
 import { MemoryLogger } from '../../../src/core/log';
 import { until } from '../backends/helpers';
@@ -31,7 +32,7 @@ interface Harness {
   next(kind: EngineEvent['kind']): Promise<EngineEvent>;
 }
 
-function startEngine(storageFile: string, open: () => DocumentInfo[] = () => []): Harness {
+function startEngine(storageFile: string, open: () => DocumentInfo[] = () => [], more: Partial<EngineClientOptions> = {}): Harness {
   const logger = new MemoryLogger();
   const events: EngineEvent[] = [];
   const waiters: { kind: string; resolve(e: EngineEvent): void }[] = [];
@@ -40,6 +41,7 @@ function startEngine(storageFile: string, open: () => DocumentInfo[] = () => [])
     data: { queryDir: path.join(__dirname, '..', '..', '..', 'src', 'core', 'context', 'queries'), folders: [{ name: 'workspace', path: ROOT }], storageFile, indexWorkers: 0, rules: {} },
     logger,
     openDocuments: open,
+    ...more,
     onEvent: (e) => {
       events.push(e);
       for (const w of waiters.splice(0)) {
@@ -228,7 +230,7 @@ test('a dead worker: requests fall back to the file window (logged once), the re
     await h.next('buildEnd');
     const before = await h.client.assemble({ doc: at(doc, 'sum = addMoney'), budgetTokens: 1000, purpose: 'completion' });
     assert.ok(before.text.includes(ADD_MONEY));
-    const oldThread = h.client.threadId;
+    const oldThread = h.client.engineId;
     const back = h.next('ready');
     await h.client.terminateWorker();
     for (let i = 0; i < 20; i++) {
@@ -237,7 +239,7 @@ test('a dead worker: requests fall back to the file window (logged once), the re
       assert.equal(packed.text, '');
     }
     await back;
-    assert.notEqual(h.client.threadId, oldThread, 'a new worker thread');
+    assert.notEqual(h.client.engineId, oldThread, 'a new engine');
     const stops = h.logger.lines.filter((l) => l.includes('the worker stopped'));
     assert.equal(stops.length, 1, h.logger.lines.join('\n'));
     assert.match(stops[0], /^\[warn\].*restarting it/);
@@ -260,11 +262,92 @@ test('a worker that keeps dying is not restarted again and again', async () => {
     // Wait for the state (the client gave up and said so), not for a fixed time: on a loaded machine the last exit comes late.
     await until(() => h.logger.lines.some((l) => l.includes('not restarting')), 30_000);
     assert.equal(h.client.available, false);
-    assert.equal(h.client.threadId, undefined);
+    assert.equal(h.client.engineId, undefined);
     assert.equal(h.logger.lines.filter((l) => l.startsWith('[error]') && l.includes('not restarting')).length, 1, h.logger.lines.join('\n'));
     const packed = await h.client.assemble({ doc: at(invoice(), 'sum = addMoney'), budgetTokens: 1000, purpose: 'completion' });
     assert.equal(packed.fallback, 'engine-unavailable');
   } finally {
     await h.client.dispose();
+  }
+});
+
+test('the engine runs in a process of its own; in a worker thread (its fallback) it answers the same', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-engine-'));
+  const doc = invoice();
+  const own = startEngine(path.join(dir, 'own.json'), () => [doc]);
+  const thread = startEngine(path.join(dir, 'thread.json'), () => [doc], { hosting: 'thread' });
+  try {
+    await Promise.all([own.next('buildEnd'), thread.next('buildEnd')]);
+    assert.equal(own.client.engineHosting, 'process');
+    const pid = own.client.engineId;
+    assert.ok(pid !== undefined && pid !== process.pid, `a process of its own: ${pid}`);
+    assert.ok(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--liftoff-only'), 'started with the engine process flags');
+    assert.equal(thread.client.engineHosting, 'thread');
+    const a = await own.client.assemble({ doc: at(doc, 'sum = addMoney'), budgetTokens: 1000, purpose: 'completion' });
+    const b = await thread.client.assemble({ doc: at(doc, 'sum = addMoney'), budgetTokens: 1000, purpose: 'completion' });
+    assert.ok(a.text.includes(ADD_MONEY), a.text);
+    assert.equal(a.text, b.text);
+  } finally {
+    await Promise.all([own.client.dispose(), thread.client.dispose()]);
+  }
+});
+
+test('an engine process that cannot start is replaced by a worker thread, said once', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-engine-'));
+  const doc = invoice();
+  // A flag the runtime rejects, as an engine process started by a runtime without node mode would fail.
+  const h = startEngine(path.join(dir, 'index.json'), () => [doc], { execArgv: ['--no-such-flag-for-the-engine'] });
+  try {
+    await h.next('buildEnd');
+    assert.equal(h.client.engineHosting, 'thread');
+    const packed = await h.client.assemble({ doc: at(doc, 'sum = addMoney'), budgetTokens: 1000, purpose: 'completion' });
+    assert.ok(packed.text.includes(ADD_MONEY), packed.text);
+    const said = h.logger.lines.filter((l) => l.includes('its own process could not start'));
+    assert.equal(said.length, 1, h.logger.lines.join('\n'));
+    assert.match(said[0], /^\[warn\].*no-such-flag-for-the-engine/);
+  } finally {
+    await h.client.dispose();
+  }
+});
+
+/** True while process `pid` exists and is not a zombie. */
+function running(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+test('an engine process stops when its host dies without a word, even in the middle of a build', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-engine-'));
+  const storageFile = path.join(dir, 'index.json');
+  const src = path.join(__dirname, '..', '..', '..', 'src');
+  // A host process that starts the engine on this repository's sources (hundreds of files, parsed on the engine's own
+  // thread: seconds of work), says the engine's pid when its build starts, and is then killed.
+  const host = `
+    const { EngineClient } = require(${JSON.stringify(path.join(src, 'core', 'context', 'engineClient.ts'))});
+    const log = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+    const c = new EngineClient({
+      script: ${JSON.stringify(SCRIPT)},
+      data: { queryDir: ${JSON.stringify(path.join(src, 'core', 'context', 'queries'))}, folders: [{ name: 'src', path: ${JSON.stringify(src)} }], storageFile: ${JSON.stringify(storageFile)}, indexWorkers: 0, rules: {} },
+      logger: log, openDocuments: () => [],
+      onEvent: (e) => { if (e.kind === 'buildStart') console.log('engine ' + c.engineId); },
+    });
+    c.start();`;
+  const { spawn } = await import('child_process');
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', host], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    await until(() => /engine \d+/.test(out), 60_000);
+    const pid = Number(/engine (\d+)/.exec(out)![1]);
+    assert.ok(running(pid));
+    child.kill('SIGKILL');
+    await until(() => !running(pid), 60_000);
+    // It stopped there: an orphaned engine would have finished the build and saved the index before it ran out of work.
+    assert.equal(fs.existsSync(storageFile), false, 'the build was not carried on without a host');
+  } finally {
+    child.kill('SIGKILL');
   }
 });
