@@ -2,11 +2,12 @@
  * Context recall benchmark (RepoBench-style, no model needed). See ../../shared/docs/benchmarks.md §1 and §3.
  *
  *   npm run bench:context -- --repo <dir> [--budget 4096] [--samples 300] [--seed 1] [--misses [N]] [--oracle-minutes 15]
- *                            [--largest N] [--samples-file <json>] [--main-thread] [--lsp-hints]
+ *                            [--largest N] [--samples-file <json>] [--engine-thread | --main-thread] [--lsp-hints]
  *
- * The engine (index build, document cache, assemble) and the harness run in a worker thread with the extension's engine
- * worker limits (ENGINE_LIMITS), as the extension runs the engine; --main-thread runs them on the main thread. The
- * oracles draw the samples in a child process (bench/oracles/samplerChild.ts): `rss_mb` is the engine's process.
+ * The engine (index build, document cache, assemble) and the harness run in a process of their own with the extension's
+ * engine process flags (engineLink.ts), as the extension runs the engine; --engine-thread runs them in a worker thread
+ * with ENGINE_LIMITS (the engine's fallback), --main-thread on the main thread. The oracles draw the samples in a child
+ * process (bench/oracles/samplerChild.ts): `rss_mb` is the engine's process.
  *
  * --largest N samples cursors only in the N longest indexed files (by lines; definitions still come from every file):
  * what a keystroke costs in the biggest files of the corpus.
@@ -18,7 +19,7 @@
  * --lsp-hints also scores `recall_lsp`: each precise sample assembled again with the hints a language server would give
  * for the masked file (bench/lspHints.ts: the TypeScript language service; TS/JS samples only, others score as `recall`),
  * untimed and apart: `recall`, the tree-sitter engine's, is assembled without them. The language service holds the
- * whole program: run it with --main-thread on big corpora (the engine worker's heap limit is the extension's).
+ * whole program: run it with --main-thread on big corpora (the engine's heap limit is the extension's).
  *
  * --misses N prints (stderr) up to N missed samples (default 20): the hidden line, the gold definition, where the index
  * has the name, and what was packed instead (source, place, score, reason).

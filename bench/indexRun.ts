@@ -15,6 +15,8 @@ import { setQueryDirectory } from '../src/core/context/queries';
 import { isMainThread, workerData, type ResourceLimits } from 'worker_threads';
 import { ENGINE_LIMITS } from '../src/core/context/engineClient';
 import { startWorkerThread } from '../src/core/context/indexPool';
+import { engineEnv, engineExecArgv } from '../src/core/context/engineLink';
+import { fork } from 'child_process';
 import { prepareIndexing } from '../src/core/context/fileIndexer';
 
 /** Files re-indexed one at a time (a save each) for update_ms. */
@@ -174,38 +176,54 @@ export async function measureIndexBuild(repo: string, seed: number, log: (line: 
   };
 }
 
+/** Set in the environment of the process runInEngineWorker starts. */
+const ENGINE_PROCESS_ENV = 'PHI_BENCH_ENGINE_PROCESS';
+
 /**
- * Run a benchmark's `main` the way the extension runs the context engine: in a worker thread with the engine worker's
- * heap limits (ENGINE_LIMITS; the index build's pool is then started from that worker, as in the extension), so that the
- * engine's garbage collection behaves as it does there. The JS heap and tree-sitter figures read inside are the
- * worker's own; RSS is the process's. `--main-thread` runs `main` on the main thread instead (with V8's defaults);
- * `--engine-limits '<json>'` replaces the limits (to compare settings in one session).
+ * Run a benchmark's `main` the way the extension runs the context engine: in a process of its own with the engine
+ * process's flags and environment (engineLink.ts: `--liftoff-only`, ENGINE_LIMITS as V8 flags, MALLOC_ARENA_MAX; the
+ * index build's pool is then started from that process, as in the extension), so that the engine's memory and garbage
+ * collection behave as they do there, and RSS is the engine's process (with the harness's own data, not its parent).
+ * `--engine-thread` runs `main` in a worker thread with ENGINE_LIMITS instead (the engine's fallback, and how it ran
+ * before session 14); `--main-thread` on the main thread (with V8's defaults); `--engine-limits '<json>'` replaces the
+ * limits, `--engine-flags '<json array>'` the engine process's flags (both to compare settings in one session).
  */
 export function runInEngineWorker(file: string, main: (argv: string[]) => Promise<void>): void {
+  const fail = (err: unknown) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  };
+  if (process.env[ENGINE_PROCESS_ENV]) {
+    main(process.argv.slice(2)).then(() => process.exit(process.exitCode ?? 0), fail);
+    return;
+  }
   if (!isMainThread) {
-    const argv = (workerData as { argv: string[] }).argv;
-    main(argv).catch((err) => {
-      console.error(err instanceof Error ? err.stack : err);
-      process.exit(1);
-    });
+    main((workerData as { argv: string[] }).argv).catch(fail);
     return;
   }
   const argv = process.argv.slice(2);
   if (argv.includes('--main-thread')) {
-    main(argv).catch((err) => {
-      console.error(err instanceof Error ? err.stack : err);
-      process.exit(1);
-    });
+    main(argv).catch(fail);
     return;
   }
   const custom = argv.indexOf('--engine-limits');
   const limits = custom >= 0 ? (JSON.parse(argv[custom + 1]) as ResourceLimits) : ENGINE_LIMITS;
-  const worker = startWorkerThread(file, { argv }, limits);
-  worker.on('error', (err) => {
-    console.error(err instanceof Error ? err.stack : err);
-    process.exitCode = 1;
-  });
-  worker.on('exit', (code) => {
-    if (code !== 0) process.exitCode = code;
+  if (argv.includes('--engine-thread')) {
+    const worker = startWorkerThread(file, { argv }, limits);
+    worker.on('error', (err) => {
+      console.error(err instanceof Error ? err.stack : err);
+      process.exitCode = 1;
+    });
+    worker.on('exit', (code) => {
+      if (code !== 0) process.exitCode = code;
+    });
+    return;
+  }
+  const flags = argv.indexOf('--engine-flags');
+  const engineFlags = flags >= 0 ? (JSON.parse(argv[flags + 1]) as string[]) : engineExecArgv(limits);
+  const child = fork(file, argv, { execArgv: [...process.execArgv, ...engineFlags], env: { ...engineEnv(), [ENGINE_PROCESS_ENV]: '1' }, stdio: 'inherit' });
+  child.on('exit', (code, signal) => {
+    if (code !== 0) process.exitCode = code ?? 1;
+    if (signal) console.error(`the engine's process ended by ${signal}`);
   });
 }

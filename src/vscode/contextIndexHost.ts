@@ -1,9 +1,9 @@
 /**
- * The context engine's worker inside VS Code: starts it (EngineClient: dist/engineWorker.js, which restores, builds,
- * updates and persists the workspace index off the extension host's thread) with the workspace's folders, the index
- * file in the extension's workspace storage and the exclusion settings (.gitignore is read by the worker;
- * `files.exclude` and `phiCoder.context.exclude` come from here); forwards file events and setting changes; shows
- * the builds as window progress.
+ * The context engine inside VS Code: starts it (EngineClient: dist/engineWorker.js in a process of its own, which
+ * restores, builds, updates and persists the workspace index off the extension host's thread) with the workspace's
+ * folders, the index file in the extension's workspace storage and the exclusion settings (.gitignore is read by the
+ * engine; `files.exclude` and `phiCoder.context.exclude` come from here); forwards file events and setting changes;
+ * shows the builds as window progress.
  */
 import * as vscode from 'vscode';
 import * as path from 'path';

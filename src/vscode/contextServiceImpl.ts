@@ -1,5 +1,5 @@
 /**
- * The context service: the context engine runs in a worker thread (EngineClient, see contextIndexHost.ts); this side
+ * The context service: the context engine runs in a process of its own (EngineClient, see contextIndexHost.ts); this side
  * sends it the open documents once and then only their changes, forwards focus/close/rename events, snapshots
  * documents for requests, and registers "Show Context for Cursor" and "Rebuild Workspace Index".
  */

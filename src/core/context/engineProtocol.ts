@@ -1,8 +1,9 @@
 /**
- * The one message protocol between the extension host's thread (EngineClient) and the context engine's worker thread
- * (engineWorker.ts). The worker owns the workspace index, its persistence, the documents' parsed structure, recent
- * activity and assemble(); the host sends it what VS Code knows (documents and their changes, file events, settings)
- * and asks it for contexts. Everything here is structured-cloneable.
+ * The one message protocol between the extension host's thread (EngineClient) and the context engine (engineWorker.ts,
+ * in a process of its own or a worker thread: engineLink.ts). The engine owns the workspace index, its persistence,
+ * the documents' parsed structure, recent activity and assemble(); the host sends it what VS Code knows (documents and
+ * their changes, file events, settings) and asks it for contexts. Everything here is structured-cloneable (a process's
+ * channel uses V8's serialization, as a worker's postMessage does).
  */
 import type { ExclusionOptions } from './exclude';
 import type { DefinitionHint } from './definitionHints';
