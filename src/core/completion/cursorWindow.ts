@@ -1,11 +1,14 @@
 /**
- * The file window around the cursor and the completion mode it implies: computed on the extension host's thread, or
- * by the context engine's worker from its copy of the document (a WindowSource), which also sends the exact token
- * counts of the window's lines so the host's prompt count does not tokenize them again. Both run windowAndMode.
+ * The file window around the cursor and the completion mode it implies: computed by the context engine from its copy
+ * of the document (a WindowSource), which also sends the exact token counts of the window's lines so the host's prompt
+ * count does not tokenize them again; or on the extension host's thread when the engine is late or down. Both run
+ * windowAndMode; the host then decides the mode by the text rules alone (TEXT_RULES): tree-sitter's wasm does not run in
+ * the extension host, whose process every extension shares (under node 24, V8's optimising tier-up of a grammar's wasm
+ * takes a process past 1 GB for a moment).
  */
 import type { DocumentSnapshot } from '../context/types';
 import { lineCountsOf, type LineCount } from '../tokens';
-import { syntaxMode, type CompletionScope } from './mode';
+import { syntaxMode, type CompletionScope, type ModeSyntax } from './mode';
 import type { LocalTrees } from './localTrees';
 import { fileWindow, type FileWindow, type WindowBudget } from './promptWindow';
 import type { CompletionMode } from './types';
@@ -27,7 +30,7 @@ export interface WindowSource {
   window(doc: Pick<DocumentSnapshot, 'path' | 'version' | 'offset' | 'line' | 'languageId'>, budget: WindowBudget): Promise<RemoteWindow | undefined>;
 }
 
-export function windowAndMode(doc: Pick<DocumentSnapshot, 'text' | 'offset' | 'line' | 'languageId'>, budget: WindowBudget, trees: LocalTrees): WindowAndMode {
+export function windowAndMode(doc: Pick<DocumentSnapshot, 'text' | 'offset' | 'line' | 'languageId'>, budget: WindowBudget, trees: Exclude<ModeSyntax, undefined>): WindowAndMode {
   const window = fileWindow(doc.text, doc.offset, budget, doc.line);
   const local = localText(window);
   return { window, ...syntaxMode(doc.languageId, local.text, local.offset, trees) };
@@ -40,7 +43,7 @@ export function windowAndMode(doc: Pick<DocumentSnapshot, 'text' | 'offset' | 'l
  * cursor or `belowTokens` below; with one more line each side read, the window's line loops stop on the budget before the
  * slice's ends unless the slice ends where the document does, and the window is the whole text's.
  */
-export function windowAndModeAround(doc: Pick<DocumentSnapshot, 'text' | 'offset' | 'line' | 'languageId' | 'linesAround'>, budget: WindowBudget, trees: LocalTrees): WindowAndMode {
+export function windowAndModeAround(doc: Pick<DocumentSnapshot, 'text' | 'offset' | 'line' | 'languageId' | 'linesAround'>, budget: WindowBudget, trees: Exclude<ModeSyntax, undefined>): WindowAndMode {
   if (!doc.linesAround || doc.line === undefined) return windowAndMode(doc, budget, trees);
   const slice = doc.linesAround(budget.aboveTokens + 1, budget.belowTokens + 1);
   return windowAndMode({ text: slice.text, offset: slice.offset, line: doc.line, languageId: doc.languageId }, budget, trees);

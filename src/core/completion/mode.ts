@@ -57,10 +57,17 @@ function textScope(linePrefix: string, lineBelow: string): CompletionScope {
 }
 
 /**
+ * How the mode may be decided: with the grammar, re-parsing the last keystroke's tree (LocalTrees) or a tree just for
+ * the call (undefined); or by the text rules alone (`TEXT_RULES`: where tree-sitter must not run, see cursorWindow.ts).
+ */
+export const TEXT_RULES = 'text-rules';
+export type ModeSyntax = LocalTrees | typeof TEXT_RULES | undefined;
+
+/**
  * Mode with syntax: `text` is the code around the cursor (e.g. the prompt window) and `offset` the cursor in it.
  * Falls back to the text rules when the language has no loaded grammar or the parse gives up.
  */
-export function syntaxMode(languageId: string, text: string, offset: number, trees?: LocalTrees): { mode: CompletionMode; scope: CompletionScope; bySyntax: boolean } {
+export function syntaxMode(languageId: string, text: string, offset: number, trees?: ModeSyntax): { mode: CompletionMode; scope: CompletionScope; bySyntax: boolean } {
   const lineStart = newlineBefore(text, offset) + 1;
   let lineEnd = text.indexOf('\n', offset);
   if (lineEnd < 0) lineEnd = text.length;
@@ -70,7 +77,7 @@ export function syntaxMode(languageId: string, text: string, offset: number, tre
   const below = text.slice(lineEnd + 1).split('\n').find((l) => l.trim()) ?? '';
   const fallback = { mode: byText, scope: textScope(linePrefix, below), bySyntax: false };
   // Only a blank line or the inside of a comment/string needs the tree; mid-line code is single-line anyway.
-  if (byText === 'single-line' || !isLoaded(languageId)) return fallback;
+  if (byText === 'single-line' || trees === TEXT_RULES || !isLoaded(languageId)) return fallback;
   // With `trees`, the last keystroke's tree is re-parsed incrementally (and kept); without, a tree just for this call.
   const tree = trees ? trees.parse(languageId, text, 20) : parseSync(languageId, text, { timeoutMs: 20 });
   if (!tree) return fallback;

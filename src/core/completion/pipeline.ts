@@ -14,6 +14,7 @@ import { postprocess, isComplete, mayCompleteWith, type PostprocessInput } from 
 import { cleanModelText } from './postprocess/clean';
 import { DEFAULT_WINDOW_BUDGET, type FileWindow, type WindowBudget } from './promptWindow';
 import { windowAndModeAround, type RemoteWindow, type WindowAndMode, type WindowSource } from './cursorWindow';
+import { TEXT_RULES } from './mode';
 import type { StableContext } from './stableContext';
 import type { BuiltPrompt, CompletionMode, CompletionOutcome, IndentStyle } from './types';
 
@@ -129,6 +130,7 @@ export class CompletionPipeline {
       this.lastWindow = entry;
     }
     if (entry.value) return entry.value;
+    // No window source (tests, tools): the window and the mode with syntax, here.
     if (!entry.remote) return (entry.value = windowAndModeAround(doc, budget, this.localTrees));
     const { logger, waitMs = WINDOW_WAIT_MS } = this.windows!;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -144,7 +146,8 @@ export class CompletionPipeline {
     }
     if (!this.windowOutage) logger.info(`completion window: the context engine ${remote === 'late' ? `did not answer within ${waitMs} ms` : 'could not answer'}; building windows on this thread until it does`);
     this.windowOutage = true;
-    return (entry.value = windowAndModeAround(doc, budget, this.localTrees));
+    // Built here, with the mode by the text rules: tree-sitter does not run on the extension host (cursorWindow.ts).
+    return (entry.value = windowAndModeAround(doc, budget, TEXT_RULES));
   }
 
   configure(settings: Partial<PipelineSettings>): void {

@@ -8,12 +8,10 @@ import type { Services } from '../services';
 import type { CompletionScheduler, RequestRecord } from '../../core/completion/scheduler';
 import type { IndentStyle } from '../../core/completion/types';
 import { isAbortError } from '../../core/backends/errors';
-import { loadLanguage, resolveLanguage } from '../../core/context/parser';
 
 export const ACCEPTED_COMMAND = 'phiCoder.completionAccepted';
 
 export class PhiInlineCompletionProvider implements vscode.InlineCompletionItemProvider {
-  private readonly loading = new Set<string>();
   /** Requests whose ghost text is showing, by id, until accepted or superseded (for the "accepted" log line). */
   private readonly shown = new Map<number, RequestRecord>();
 
@@ -32,7 +30,6 @@ export class PhiInlineCompletionProvider implements vscode.InlineCompletionItemP
     if (document.uri.scheme === 'output' || document.uri.scheme.startsWith('phi-coder')) return undefined;
     // Excluded files (secret-looking, skipped folders, .gitignore, context.exclude) and files outside the workspace folders.
     if (!this.services.gate.checkActive(document.uri).ok) return undefined;
-    this.warmGrammar(document.languageId);
     const controller = new AbortController();
     if (token.isCancellationRequested) return undefined;
     const sub = token.onCancellationRequested(() => controller.abort());
@@ -66,14 +63,6 @@ export class PhiInlineCompletionProvider implements vscode.InlineCompletionItemP
   accepted(id: number, source: string, chars: number): void {
     const r = this.shown.get(id);
     this.services.log.info(`completion #${id} accepted source=${source} chars=${chars}${r ? ` model=${r.prepared.target.model}` : ''}`);
-  }
-
-  /** Load the tree-sitter grammar in the background so the mode decision can use syntax from the next keystroke. */
-  private warmGrammar(languageId: string): void {
-    if (this.loading.has(languageId)) return;
-    this.loading.add(languageId);
-    const name = resolveLanguage(languageId);
-    if (name) void loadLanguage(name);
   }
 }
 

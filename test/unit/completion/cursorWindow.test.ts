@@ -11,6 +11,7 @@ import * as path from 'path';
 import { CompletionPipeline, DEFAULT_PIPELINE_SETTINGS, type CompletionTarget } from '../../../src/core/completion/pipeline';
 import { remoteWindow, windowAndMode, windowAndModeAround, type RemoteWindow, type WindowSource } from '../../../src/core/completion/cursorWindow';
 import { LocalTrees } from '../../../src/core/completion/localTrees';
+import { TEXT_RULES } from '../../../src/core/completion/mode';
 import { fileWindow } from '../../../src/core/completion/promptWindow';
 import { loadLanguage } from '../../../src/core/context/parser';
 import { cursorText, linesAroundIn } from '../../../src/core/context/cursorText';
@@ -248,4 +249,18 @@ test('a late worker: the window built here reads only the lines around the curso
   const offset = text.indexOf('\n', 6000);
   const prepared = await pipeline.prepare(editorSnapshot(text, offset, 'typescript'), target, indent);
   assert.deepEqual(prepared.window, windowAndMode({ text, offset, languageId: 'typescript' }, DEFAULT_PIPELINE_SETTINGS.window, new LocalTrees()).window);
+});
+
+test('a late worker: the mode of the window built here comes from the text rules, not from a parse on this thread', async () => {
+  // A blank line inside a function body: with the grammar (loaded in this process) the mode is decided by syntax.
+  const text = 'export function total(xs: number[]): number {\n  let sum = 0;\n  \n  return sum;\n}\n';
+  const offset = text.indexOf('\n  \n') + 3;
+  const withSyntax = windowAndMode({ text, offset, languageId: 'typescript' }, DEFAULT_PIPELINE_SETTINGS.window, new LocalTrees());
+  assert.equal(withSyntax.bySyntax, true, 'the grammar could decide here');
+  const source: WindowSource = { window: () => new Promise(() => undefined) };
+  const pipeline = new CompletionPipeline(undefined, DEFAULT_PIPELINE_SETTINGS, undefined, { source, logger: nullLogger, waitMs: 20 });
+  const prepared = await pipeline.prepare(editorSnapshot(text, offset, 'typescript'), target, indent);
+  assert.equal(prepared.modeBySyntax, false);
+  assert.equal(prepared.mode, windowAndMode({ text, offset, languageId: 'typescript' }, DEFAULT_PIPELINE_SETTINGS.window, TEXT_RULES).mode);
+  assert.deepEqual(prepared.window, withSyntax.window);
 });
