@@ -17,7 +17,7 @@ import { checkAfterEdit, checkParseable, newParser, parseParseable, ResumablePar
 import { parseable as rewrite, updateParseable, type Parseable } from './grammarQuirks';
 import type { LanguageName } from './languages';
 import type { FileStructure } from './structure';
-import { changedStatements, combineStructure, composeEdits, fullStructure, MAX_DIRTY_SHARE, mergeStructure, rangesChars, statementChunks, structureAfter, structureIn, updateStructure, type TextEdit, type UpdatableStructure } from './structureUpdate';
+import { changedStatements, combineStructure, composeEdits, fullStructure, MAX_DIRTY_SHARE, mergeStructure, NARROW_CHARS, rangesChars, statementChunks, structureAfter, structureIn, updateStructure, type DirtyRanges, type TextEdit, type UpdatableStructure } from './structureUpdate';
 import type { IndexRange } from './structure';
 import { editWindow, windowParsedAlike, WINDOW_CHARS } from './editWindow';
 
@@ -44,7 +44,7 @@ interface Pending {
   /** The whole re-parse of the entry's text, once finished (its structure still to compute). */
   parsed?: Tree;
   /** Its structure being extracted between requests: the statements to query, piece by piece, and what they held. */
-  extracting?: { dirty: IndexRange[]; chunks: IndexRange[]; next: number; fresh: UpdatableStructure };
+  extracting?: { dirty: DirtyRanges; chunks: IndexRange[]; next: number; fresh: UpdatableStructure };
 }
 
 interface Entry {
@@ -187,6 +187,8 @@ export interface DocumentCacheOptions {
   keystrokeParseMs?: number;
   /** See WINDOW_CHARS. */
   windowChars?: number;
+  /** See NARROW_CHARS (tests: small, to narrow the changes of short files). */
+  narrowChars?: number;
   /** Clock in ms (tests). */
   now?: () => number;
 }
@@ -197,6 +199,8 @@ export class DocumentCache {
   private computing: string | undefined;
   /** Parses run (whole or incremental), for diagnostics and tests. */
   parses = 0;
+  /** Keystrokes whose definitions were found again in the statements of a node inside a long statement (NARROW_CHARS). */
+  narrowed = 0;
 
   private readonly limit: number;
   private readonly parseTimeoutMs: number;
@@ -207,6 +211,7 @@ export class DocumentCache {
   private readonly density = new Map<LanguageName, number>();
   private readonly keystrokeParseMs: number;
   private readonly windowChars: number;
+  private readonly narrowChars: number;
   private readonly now: () => number;
   /** This cache's own parser per language for the whole re-parses run in slices (see ResumableParse). */
   private readonly resumables = new Map<LanguageName, Promise<ResumableParse | undefined>>();
@@ -224,6 +229,7 @@ export class DocumentCache {
     this.treeNodes = options.treeNodes ?? TREE_NODES;
     this.keystrokeParseMs = options.keystrokeParseMs ?? KEYSTROKE_PARSE_MS;
     this.windowChars = options.windowChars ?? WINDOW_CHARS;
+    this.narrowChars = options.narrowChars ?? NARROW_CHARS;
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -366,7 +372,8 @@ export class DocumentCache {
       const budgetMs = maxSteps === undefined ? Math.min(this.keystrokeParseMs, this.parseTimeoutMs) : this.parseTimeoutMs;
       const tree = resumable.step(base, parseable, base.edited, budgetMs, maxSteps);
       if (tree) {
-        const dirty = changedStatements(base.edited, tree, base.edit);
+        const dirty = changedStatements(base.edited, tree, base.edit, { name: language, next: text, old: base.base, minChars: this.narrowChars });
+        if (dirty.holders) this.narrowed++;
         if (!windowed || rangesChars(dirty) <= this.windowChars) return done(tree, structureAfter(language, tree, base.base, base.edit, base.baseText, text, dirty));
         base.parsed = tree; // moved more than a window: its structure is computed between requests
       }
@@ -389,7 +396,7 @@ export class DocumentCache {
       base.edited.delete();
       return undefined;
     }
-    return done(tree, updateStructure(language, base.edited, tree, base.base, base.edit, base.baseText, text));
+    return done(tree, updateStructure(language, base.edited, tree, base.base, base.edit, base.baseText, text, this.narrowChars));
   }
 
   /** This cache's resumable parser for `language` (undefined when the grammar does not load). */
@@ -448,7 +455,7 @@ export class DocumentCache {
       p.parsed = resumable.step(p, e.parseable, p.edited, this.keystrokeParseMs > 0 ? this.keystrokeParseMs : KEYSTROKE_PARSE_MS);
     } else if (!p.extracting) {
       // What the re-parse changed (most of the document: all of it, as a full extraction would), in window-sized pieces.
-      let dirty = changedStatements(p.edited, p.parsed, p.edit);
+      let dirty: DirtyRanges = changedStatements(p.edited, p.parsed, p.edit);
       if (rangesChars(dirty) > e.text.length * MAX_DIRTY_SHARE) dirty = [{ startIndex: 0, endIndex: e.text.length }];
       p.extracting = { dirty, chunks: statementChunks(p.parsed, dirty, this.windowChars), next: 0, fresh: { tags: [], imports: [], importStarts: [] } };
     } else if (p.extracting.next < p.extracting.chunks.length) {

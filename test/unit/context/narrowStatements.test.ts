@@ -1,0 +1,82 @@
+/**
+ * A change inside one long top-level statement (a namespace or class of thousands of lines) is queried again in the
+ * statements of the innermost node holding it, not the whole statement (structureUpdate.ts, narrowStatements): the
+ * definitions and imports still equal a full extraction.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { DocumentCache } from '../../../src/core/context/documentCache';
+import { parse } from '../../../src/core/context/parser';
+import { extractImports, extractTags, type ImportRef, type Tag } from '../../../src/core/context/structure';
+import { rng } from '../../../bench/rng';
+import { randomEdit } from './randomEdits';
+
+const LANG_DIR = path.join(__dirname, '..', '..', 'fixtures', 'context', 'lang');
+const FIXTURES: [string, string][] = [
+  ['sample.ts', 'typescript'], ['sample.tsx', 'tsx'], ['sample.js', 'javascript'], ['sample.py', 'python'], ['sample.go', 'go'],
+  ['sample.rs', 'rust'], ['Sample.java', 'java'], ['sample.c', 'c'], ['sample.cpp', 'cpp'], ['Sample.cs', 'csharp'],
+  ['sample.rb', 'ruby'], ['sample.php', 'php'],
+];
+const INSERTS = ['\n', '}', '{', '(', ')', '/*', '*/', '"', "'", 'x', ' value', 'é', '😀 ', '\n\n', 'def g(a):\n    return a\n', 'function q(a) { return a; }\n', 'class K {}\n', 'fn h() {}\n', 'const zz = 1;\n', 'import { z } from "./z";\n'];
+
+async function fullStructure(language: string, text: string): Promise<{ tags: Tag[]; imports: ImportRef[] }> {
+  const tree = await parse(language, text, { timeoutMs: 5000 });
+  if (!tree) return { tags: [], imports: [] };
+  try {
+    const name = language as Parameters<typeof extractTags>[0];
+    return { tags: extractTags(name, tree, text), imports: extractImports(name, tree, text) };
+  } finally {
+    tree.delete();
+  }
+}
+
+test('narrowed to the statements around the change, random edits in every language equal a full extraction', async () => {
+  const r = rng(29);
+  let narrowed = 0;
+  for (const [file, language] of FIXTURES) {
+    // The file inside one statement of its language where it has one that can hold the others, and as it is.
+    const one = fs.readFileSync(path.join(LANG_DIR, file), 'utf8');
+    let text = `${one}\n${one}`;
+    // Every statement narrowed (narrowChars 0), every edit re-parsed whole.
+    const cache = new DocumentCache({ limit: 2, parseTimeoutMs: 5000, keystrokeParseMs: Infinity, narrowChars: 0 });
+    await cache.get(file, language, 0, text);
+    for (let v = 1; v <= 60; v++) {
+      text = randomEdit(text, r, INSERTS);
+      const updated = await cache.get(file, language, v, text);
+      if (updated.fallback) continue;
+      const full = await fullStructure(language, text);
+      assert.deepEqual(updated.tags, full.tags, `${file}, edit ${v}`);
+      assert.deepEqual(updated.imports, full.imports, `${file}, imports after edit ${v}`);
+    }
+    narrowed += cache.narrowed;
+    cache.dispose();
+  }
+  assert.ok(narrowed > 150, `edits narrowed: ${narrowed}`);
+});
+
+test('a change inside a long namespace re-queries the member it is in: the others are kept, the namespace is moved', async () => {
+  const members = Array.from({ length: 500 }, (_, i) => `  export function f${i}(a: number): number {\n    return a + ${i};\n  }\n`).join('');
+  const text = `import { x } from "./x";\n\n/** The functions. */\nexport namespace ns {\n${members}}\n\nexport const after = 1;\n`;
+  const cache = new DocumentCache({ limit: 2, parseTimeoutMs: 5000, keystrokeParseMs: Infinity });
+  const v1 = await cache.get('n.ts', 'typescript', 1, text);
+  const edited = text.replace('return a + 250;', 'const b = a * 2;\n    return b + 250;');
+  const v2 = await cache.get('n.ts', 'typescript', 2, edited);
+  assert.equal(cache.narrowed, 1);
+  const full = await fullStructure('typescript', edited);
+  assert.deepEqual(v2.tags, full.tags);
+  assert.deepEqual(v2.imports, full.imports);
+  const byName = (tags: readonly Tag[], name: string) => tags.find((t) => t.name === name)!;
+  assert.equal(byName(v2.tags, 'f10'), byName(v1.tags, 'f10'), 'a member before the change is the same object');
+  assert.equal(byName(v2.tags, 'f400').nameLine, byName(v1.tags, 'f400').nameLine + 1, 'one after it moved down a line');
+  assert.notEqual(byName(v2.tags, 'f250'), byName(v1.tags, 'f250'), 'the edited one was found again');
+  assert.equal(byName(v2.tags, 'ns').endLine, byName(v1.tags, 'ns').endLine + 1, "the namespace's end moved");
+  // The namespace renamed: narrowed to its name, the namespace found again with it.
+  const renamed = edited.replace('export namespace ns {', 'export namespace ns2 {');
+  const v3 = await cache.get('n.ts', 'typescript', 3, renamed);
+  assert.equal(cache.narrowed, 2);
+  assert.deepEqual(v3.tags, (await fullStructure('typescript', renamed)).tags);
+  assert.equal(byName(v3.tags, 'ns2').endLine, byName(v2.tags, 'ns').endLine);
+  cache.dispose();
+});
