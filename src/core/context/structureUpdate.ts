@@ -28,11 +28,11 @@ export const MAX_DIRTY_SHARE = 0.5;
 export const NARROW_CHARS = 16_384;
 
 /**
- * Ranges of the new text whose definitions and imports are found again: whole top-level statements, or (`holders`) the
- * touched children of one node holding the change (see narrowStatements), with the old definitions holding that node
- * (dropped) and the new ones (found again at its start).
+ * Ranges of the new text whose definitions and imports are found again: whole top-level statements, or the touched
+ * children of one node holding the change (see narrowStatements), with the definitions holding that node in the new
+ * text (`holders`; the old ones hold the edit, so they are dropped as any definition meeting it).
  */
-export type DirtyRanges = readonly IndexRange[] & { holders?: { old: ReadonlySet<Tag>; fresh: readonly Tag[] } };
+export type DirtyRanges = readonly IndexRange[] & { holders?: readonly Tag[] };
 
 /** Definitions and imports of a document, with each import's start offset (parallel to `imports`). */
 export interface UpdatableStructure {
@@ -85,9 +85,10 @@ export function changedStatements(oldTree: Tree, newTree: Tree, edit: TextEdit, 
 
 /**
  * The children of the innermost node N strictly holding every span (the edit and the re-parse's changed ranges) that
- * touch a span, when querying only them is exact: every old definition meeting N lies inside one of its children
- * (queried again if touched, else kept and moved) or holds N (dropped; the definitions holding N in the new tree are
- * found by a query at N's start, which visits only the nodes there), and no import statement holds N, before or after.
+ * touch a span, when querying only them is exact: every definition meeting N lies inside one of its children (queried
+ * again if touched, else kept and moved: the re-parse changed nothing outside the spans) or holds N (an old one holds
+ * the edit and is dropped; the new ones are found by a query at N's start, which visits only the nodes there), and no
+ * import statement holds N, before or after the change.
  * Tried from the innermost such node outwards; undefined when none qualifies below the root (the top-level statements
  * are queried, as before).
  */
@@ -110,35 +111,15 @@ export function narrowStatements(name: LanguageName, tree: Tree, text: string, s
   const importStarts = new Set(old.importStarts.map(moved));
   for (let k = chain.length - 1; k >= 0; k--) {
     const n = chain[k];
-    const holding = oldHolders(n, old.tags, moved);
-    if (!holding) continue;
     let importHeld = false;
     for (let a: Node | null = n; a?.parent; a = a.parent) if (importStarts.has(a.startIndex)) importHeld = true;
     const range = { startIndex: n.startIndex, endIndex: n.endIndex };
     if (importHeld || importHolds(name, tree, range)) continue;
     const ranges = touchedStatements(n, spans);
     const fresh = extractTagsHolding(name, tree, text, range).filter((t) => !ranges.some((r) => t.startIndex >= r.startIndex && t.endIndex <= r.endIndex));
-    return Object.assign(ranges, { holders: { old: holding, fresh } });
+    return Object.assign(ranges, { holders: fresh });
   }
   return undefined;
-}
-
-/**
- * The old definitions holding `n` (a node of the new tree holding the change; `moved` maps old offsets to new ones
- * outside the change), or undefined when one straddles n's start or end.
- */
-function oldHolders(n: Node, tags: readonly Tag[], moved: (i: number) => number): Set<Tag> | undefined {
-  const out = new Set<Tag>();
-  for (const t of tags) {
-    const start = moved(t.startIndex);
-    const end = moved(t.endIndex);
-    if (end <= n.startIndex || start >= n.endIndex) continue;
-    // Inside one of n's children (a definition spanning n exactly may be n itself: it holds n).
-    if (start >= n.startIndex && end <= n.endIndex && (start > n.startIndex || end < n.endIndex)) continue;
-    if (!(start <= n.startIndex && end >= n.endIndex)) return undefined;
-    out.add(t);
-  }
-  return out;
 }
 
 /** Characters the ranges cover. */
@@ -188,13 +169,12 @@ export function combineStructure(
   const kept: Tag[] = [];
   for (const t of old.tags) {
     let moved: Tag;
-    if (dirty.holders?.old.has(t)) continue; // holds the narrowed ranges: found again (see narrowStatements)
     if (t.endIndex <= edit.start) moved = t;
     else if (t.startIndex >= edit.oldEnd) moved = shift(t, delta, lineDelta);
     else continue; // overlaps the edit: its statement is dirty and queried again
     if (!inDirty(moved.startIndex, moved.endIndex)) kept.push(moved);
   }
-  const tags = kept.concat(fresh.tags, dirty.holders?.fresh ?? []).sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+  const tags = kept.concat(fresh.tags, dirty.holders ?? []).sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   // Imports: the same, by start offset (an import lies inside one top-level statement).
   const imports: { ref: ImportRef; start: number }[] = [];
   old.imports.forEach((ref, i) => {

@@ -80,3 +80,19 @@ test('a change inside a long namespace re-queries the member it is in: the other
   assert.equal(byName(v3.tags, 'ns2').endLine, byName(v2.tags, 'ns').endLine);
   cache.dispose();
 });
+
+test('a change that makes a statement holding it an import is not narrowed below that statement', async () => {
+  const text = 'function outer() {\n  const m = require(y);\n  return m;\n}\n';
+  const cache = new DocumentCache({ limit: 2, parseTimeoutMs: 5000, keystrokeParseMs: Infinity, narrowChars: 0 });
+  await cache.get('r.ts', 'typescript', 1, text);
+  const edited = text.replace('require(y)', 'require("./y")');
+  const v2 = await cache.get('r.ts', 'typescript', 2, edited);
+  const full = await fullStructure('typescript', edited);
+  assert.equal(full.imports.length, 1);
+  assert.deepEqual(v2.imports, full.imports);
+  assert.deepEqual(v2.tags, full.tags);
+  // And back: the import the call was is gone.
+  const v3 = await cache.get('r.ts', 'typescript', 3, text);
+  assert.deepEqual(v3.imports, []);
+  cache.dispose();
+});
