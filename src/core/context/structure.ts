@@ -237,35 +237,26 @@ export function enclosingScopes(tags: readonly Tag[], offset: number): Tag[] {
  * the file's first ones.
  */
 export function skeleton(tags: readonly Tag[], options: { numbered?: boolean; maxLines?: number; around?: number } = {}): string {
-  // Which definitions are outlined, at what depth (no text yet: around the cursor of a long file only `maxLines` of
-  // thousands are written, and writing them all cost a long file's every request thousands of strings).
-  const shown: number[] = [];
-  const depths: number[] = [];
+  const lines: string[] = [];
+  const starts: number[] = [];
   const stack: Tag[] = [];
   const collectAll = options.around !== undefined;
-  for (let i = 0; i < tags.length; i++) {
-    const t = tags[i];
+  for (const t of tags) {
     while (stack.length && stack[stack.length - 1].endIndex <= t.startIndex) stack.pop();
     if (stack.some((s) => CALLABLE_KINDS.has(s.kind))) continue;
-    shown.push(i);
-    depths.push(stack.length);
-    stack.push(t);
-    if (!collectAll && options.maxLines && shown.length >= options.maxLines) break;
-  }
-  let from = 0;
-  let to = shown.length;
-  if (collectAll && options.maxLines && shown.length > options.maxLines) {
-    // The window of outline lines centred on the first definition at or after the cursor.
-    let at = shown.findIndex((i) => tags[i].startIndex >= options.around!);
-    if (at < 0) at = shown.length;
-    from = Math.max(0, Math.min(at - Math.floor(options.maxLines / 2), shown.length - options.maxLines));
-    to = from + options.maxLines;
-  }
-  const lines: string[] = [];
-  for (let k = from; k < to; k++) {
-    const t = tags[shown[k]];
+    const indent = '  '.repeat(stack.length);
     const elided = t.bodyIndex !== undefined ? ' …' : '';
-    lines.push(`${options.numbered ? `${t.nameLine + 1}: ` : ''}${'  '.repeat(depths[k])}${t.signature}${elided}`);
+    lines.push(`${options.numbered ? `${t.nameLine + 1}: ` : ''}${indent}${t.signature}${elided}`);
+    starts.push(t.startIndex);
+    stack.push(t);
+    if (!collectAll && options.maxLines && lines.length >= options.maxLines) break;
+  }
+  if (collectAll && options.maxLines && lines.length > options.maxLines) {
+    // The window of outline lines centred on the first definition at or after the cursor.
+    let at = starts.findIndex((s) => s >= options.around!);
+    if (at < 0) at = lines.length;
+    const from = Math.max(0, Math.min(at - Math.floor(options.maxLines / 2), lines.length - options.maxLines));
+    return lines.slice(from, from + options.maxLines).join('\n');
   }
   return lines.join('\n');
 }

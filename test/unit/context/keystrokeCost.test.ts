@@ -18,9 +18,7 @@ import { forgetPartCounts, pack, type Candidate } from '../../../src/core/contex
 import { bestFirst, listCandidates, type CandidateInput } from '../../../src/core/context/candidateRuns';
 import { NamespacePoolCache, cursorSubwords, memberCounts, namespaceFiles, namespaceMemberCandidates, qualifierUses, surfaceFor } from '../../../src/core/context/qualified';
 import { ImportResolver } from '../../../src/core/context/resolveImports';
-import { CALLABLE_KINDS, enclosingScopes, extractTags, skeleton, type Tag } from '../../../src/core/context/structure';
-import * as fs from 'fs';
-import { parse } from '../../../src/core/context/parser';
+import { enclosingScopes } from '../../../src/core/context/structure';
 import { subwordIdf, subwordRelevance } from '../../../src/core/context/subwords';
 import type { CursorInfo } from '../../../src/core/context/retrieval';
 import { countTokens, forgetCounts, minTokens, tokenizedCharacters } from '../../../src/core/tokens';
@@ -453,47 +451,4 @@ test('packing from runs packs and drops exactly what packing every candidate mad
   }
   // What packing never reaches is never made: here under half of what the runs hold.
   assert.ok(made < available / 2, `made ${made} of ${available}`);
-});
-
-/** skeleton as it was: every outline line written, then the window around the cursor cut from them. */
-function referenceSkeleton(tags: readonly Tag[], options: { numbered?: boolean; maxLines?: number; around?: number } = {}): string {
-  const lines: string[] = [];
-  const starts: number[] = [];
-  const stack: Tag[] = [];
-  const collectAll = options.around !== undefined;
-  for (const t of tags) {
-    while (stack.length && stack[stack.length - 1].endIndex <= t.startIndex) stack.pop();
-    if (stack.some((s) => CALLABLE_KINDS.has(s.kind))) continue;
-    const indent = '  '.repeat(stack.length);
-    const elided = t.bodyIndex !== undefined ? ' …' : '';
-    lines.push(`${options.numbered ? `${t.nameLine + 1}: ` : ''}${indent}${t.signature}${elided}`);
-    starts.push(t.startIndex);
-    stack.push(t);
-    if (!collectAll && options.maxLines && lines.length >= options.maxLines) break;
-  }
-  if (collectAll && options.maxLines && lines.length > options.maxLines) {
-    let at = starts.findIndex((s) => s >= options.around!);
-    if (at < 0) at = lines.length;
-    const from = Math.max(0, Math.min(at - Math.floor(options.maxLines / 2), lines.length - options.maxLines));
-    return lines.slice(from, from + options.maxLines).join('\n');
-  }
-  return lines.join('\n');
-}
-
-test('skeleton around the cursor writes only the lines it keeps: the same outline as writing them all', async () => {
-  const dir = path.join(__dirname, '..', '..', 'fixtures', 'context', 'lang');
-  const r = rng(17);
-  let windowed = 0;
-  for (const [file, language] of [['sample.ts', 'typescript'], ['sample.py', 'python'], ['sample.rs', 'rust'], ['Sample.java', 'java'], ['sample.go', 'go'], ['sample.rb', 'ruby']]) {
-    const text = Array.from({ length: 4 }, () => fs.readFileSync(path.join(dir, file), 'utf8')).join('\n');
-    const tree = (await parse(language, text, { timeoutMs: 5000 }))!;
-    const tags = extractTags(language as Parameters<typeof extractTags>[0], tree, text);
-    tree.delete();
-    for (let round = 0; round < 60; round++) {
-      const options = { numbered: r() < 0.5, maxLines: r() < 0.1 ? undefined : 1 + Math.floor(r() * tags.length * 1.2), around: r() < 0.2 ? undefined : Math.floor(r() * (text.length + 10)) };
-      assert.equal(skeleton(tags, options), referenceSkeleton(tags, options), `${file}, ${JSON.stringify(options)}`);
-      if (options.around !== undefined && options.maxLines !== undefined && options.maxLines < tags.length / 2) windowed++;
-    }
-  }
-  assert.ok(windowed > 100, `outlines cut around the cursor: ${windowed}`);
 });
