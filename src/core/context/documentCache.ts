@@ -154,10 +154,26 @@ export function applyTextChange(tree: Tree, prev: string, next: string): TextEdi
   return edit;
 }
 
+/**
+ * A point at or before `index` whose row and line start are known from `tree` (a tree of `text`): the start of the
+ * smallest node holding `index`, or the end of its last child before `index`, so that the lines counted from there to
+ * `index` are those of one node at most (a keystroke in a 28,000-line file counted every line above it).
+ */
+export function pointBefore(tree: Tree, index: number): { index: number; row: number; lineStart: number } {
+  const node = tree.rootNode.descendantForIndex(index);
+  if (!node) return { index: 0, row: 0, lineStart: 0 };
+  let known = { index: node.startIndex, row: node.startPosition.row, column: node.startPosition.column };
+  const after = node.firstChildForIndex(index);
+  const before = after ? after.previousSibling : node.lastChild;
+  if (before && before.endIndex <= index && before.endIndex > known.index) known = { index: before.endIndex, row: before.endPosition.row, column: before.endPosition.column };
+  if (known.index > index) return { index: 0, row: 0, lineStart: 0 };
+  return { index: known.index, row: known.row, lineStart: known.index - known.column };
+}
+
 /** Edit `tree` (a tree of `prev`) in place with `edit`, the one change from `prev` to `next`. */
 export function editTree(tree: Tree, prev: string, next: string, edit: TextEdit): void {
   const { start, oldEnd, newEnd } = edit;
-  const at = pointAt(prev, start);
+  const at = pointAt(prev, start, pointBefore(tree, start));
   // Lines before the change are the same in both texts: count from its start.
   const from = { index: start, row: at.row, lineStart: at.lineStart };
   const oldEndPoint = pointAt(prev, oldEnd, from);

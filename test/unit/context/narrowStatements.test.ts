@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DocumentCache } from '../../../src/core/context/documentCache';
+import { DocumentCache, pointBefore } from '../../../src/core/context/documentCache';
 import { parse } from '../../../src/core/context/parser';
 import { extractImports, extractTags, type ImportRef, type Tag } from '../../../src/core/context/structure';
 import { rng } from '../../../bench/rng';
@@ -95,4 +95,23 @@ test('a change that makes a statement holding it an import is not narrowed below
   const v3 = await cache.get('r.ts', 'typescript', 3, text);
   assert.deepEqual(v3.imports, []);
   cache.dispose();
+});
+
+test('pointBefore: a point at or before the index with its row and line start right, near the index in a long file', async () => {
+  const r = rng(5);
+  const body = (i: number) => `/** f${i}: é 😀\n * more */\nexport function f${i}(a: number): number {\n  const s = "x${i}";\n\n  return a + ${i};\n}\n\n`;
+  const text = Array.from({ length: 2000 }, (_, i) => body(i)).join('');
+  const tree = (await parse('typescript', text, { timeoutMs: 5000 }))!;
+  let far = 0;
+  for (let k = 0; k < 3000; k++) {
+    const index = Math.floor(r() * (text.length + 1));
+    const p = pointBefore(tree, index);
+    assert.ok(p.index <= index, `at ${index}: ${p.index}`);
+    const before = text.slice(0, p.index);
+    assert.equal(p.row, before.split('\n').length - 1, `row at ${index}`);
+    assert.equal(p.lineStart, before.lastIndexOf('\n') + 1, `line start at ${index}`);
+    if (index - p.index > 200) far++;
+  }
+  tree.delete();
+  assert.equal(far, 0, 'points more than a statement before the index');
 });
