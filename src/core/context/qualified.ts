@@ -249,18 +249,30 @@ function subwordPositions(names: readonly string[]): Map<string, number[]> {
 export class NamespacePoolCache {
   private revision = -1;
   private readonly map = new Map<string, NamespacePool>();
+  /** The pools after the namespaces taken before them (see poolAfter), apart: they must not push the whole ones out. */
+  private readonly after = new Map<string, NamespacePool>();
   /** A few open files' namespaces (a file uses a handful near any cursor). */
   constructor(private readonly limit = 64) {}
 
   get(revision: number, key: string, build: () => NamespacePool): NamespacePool {
+    return this.kept(this.map, revision, key, build);
+  }
+
+  /** The pool of `key` after the pools taken before it (`key` names them too). */
+  getAfter(revision: number, key: string, build: () => NamespacePool): NamespacePool {
+    return this.kept(this.after, revision, key, build);
+  }
+
+  private kept(map: Map<string, NamespacePool>, revision: number, key: string, build: () => NamespacePool): NamespacePool {
     if (revision !== this.revision) {
       this.map.clear();
+      this.after.clear();
       this.revision = revision;
     }
-    let pool = this.map.get(key);
+    let pool = map.get(key);
     if (!pool) {
-      this.map.set(key, (pool = build()));
-      if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as string);
+      map.set(key, (pool = build()));
+      if (map.size > this.limit) map.delete(map.keys().next().value as string);
     }
     return pool;
   }
@@ -309,7 +321,7 @@ function poolAfter(q: string, files: readonly { path: string }[], taken: readonl
   const whole = deps.pools.get(deps.index.revision, key, () => buildPool(key, q, files, new Set(), deps.index));
   if (taken.length === 0) return whole;
   const after = `${key}\u0002${taken.map((p) => p.key).join('\u0003')}`;
-  return deps.pools.get(deps.index.revision, after, () => {
+  return deps.pools.getAfter(deps.index.revision, after, () => {
     const shared = taken.some((p) => p.entries.some((e) => whole.tags.has(e.tag)));
     return shared ? buildPool(after, q, files, new Set(taken.flatMap((p) => p.entries.map((e) => e.tag))), deps.index) : whole;
   });
