@@ -5,7 +5,7 @@
  * re-parse and structure update; `rank_ms`: the rest of assemble(); `cpu_ms_mean`: the process's CPU time per request,
  * steadier than wall time on a loaded machine; `rank_cpu_ms_mean`: that of the rest of assemble() alone;
  * `tokenized_chars_mean`: characters run through the tokenizer per request, what the count caches did not answer,
- * independent of load) and a digest of every packed context. No oracles, so a CPU profile
+ * independent of load; `rss_mb`: the process's peak resident memory, index build included) and a digest of every packed context. No oracles, so a CPU profile
  * (`node --cpu-prof dist/bench/keystrokes.js ...`) shows the engine's per-keystroke work, and two builds that must
  * pack the same context print the same digest.
  *
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     const q = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] * 10) / 10;
     return { p50: q(0.5), p95: q(0.95), max: q(1) };
   };
-  console.log(JSON.stringify({ repo, samples, files: cursorFiles.length, assemble_ms: stats(ms), parse_ms: stats(parseMs), parse_cpu_ms: stats(parseCpuMs), rank_ms: stats(rankMs), cpu_ms_mean: Math.round((cpuMs / samples) * 10) / 10, rank_cpu_ms_mean: Math.round((rankCpuMs / samples) * 10) / 10, tokenized_chars_mean: Math.round(tokenizedChars / samples), fallbacks: Object.fromEntries(fallbacks), digest: digest.digest('hex').slice(0, 16) }));
+  console.log(JSON.stringify({ repo, samples, files: cursorFiles.length, assemble_ms: stats(ms), parse_ms: stats(parseMs), parse_cpu_ms: stats(parseCpuMs), rank_ms: stats(rankMs), cpu_ms_mean: Math.round((cpuMs / samples) * 10) / 10, rank_cpu_ms_mean: Math.round((rankCpuMs / samples) * 10) / 10, tokenized_chars_mean: Math.round(tokenizedChars / samples), rss_mb: Math.round(process.resourceUsage().maxRSS / 1024), fallbacks: Object.fromEntries(fallbacks), digest: digest.digest('hex').slice(0, 16) }));
   process.exit(0);
 }
 
