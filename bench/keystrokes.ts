@@ -78,6 +78,8 @@ async function main(): Promise<void> {
     const prefix = lines.slice(0, line).join('\n') + (line > 0 ? '\n' : '') + indent;
     const masked = prefix + '\n' + lines.slice(line + 1).join('\n');
     const languageId = languageForPath(file) ?? 'plaintext';
+    // Focused, as the editor's focus notice marks it (engineWorker.ts; a build without markActive skips it).
+    (engine.documents as { markActive?: (path: string) => void }).markActive?.(file);
     await engine.documents.get(file, languageId, 1, text);
     const dir = path.posix.dirname(file);
     const activity = new RecentActivity(20);

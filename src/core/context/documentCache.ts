@@ -509,11 +509,22 @@ export class DocumentCache {
     for (const w of this.settledWaiters.splice(0)) w();
   }
 
+  /**
+   * The document being edited (the last a request was made in): its entry and tree are the last to go, whatever other
+   * documents are opened or prepared meanwhile (another 20,000-line file opened beside it would otherwise free its tree,
+   * and its next keystroke would parse it whole: ~1 s of CPU, then fall back). Undefined: none.
+   */
+  markActive(path: string | undefined): void {
+    this.active = path;
+  }
+
+  private active: string | undefined;
+
   private touch(path: string, entry: Entry): void {
     this.entries.delete(path);
     this.entries.set(path, entry);
     while (this.entries.size > this.limit) {
-      const [k, e] = this.entries.entries().next().value as [string, Entry];
+      const [k, e] = [...this.entries].find(([k]) => k !== this.active && k !== path) ?? (this.entries.entries().next().value as [string, Entry]);
       this.release(e);
       this.entries.delete(k);
       this.unsettled.delete(k);
@@ -524,16 +535,22 @@ export class DocumentCache {
 
   /**
    * Newest first, frees the trees past the budgets (TREE_CHARS, TREE_NODES; `keep`, the entry just asked for, always
-   * keeps its own), counting `ahead` first: a document about to be parsed from scratch (`path`, skipped), whose tree
-   * will be the newest. A provisional structure then stays as it is (the document's next version is parsed whole).
+   * keeps its own unless the active document's comes before it), counting `ahead` first: a document about to be parsed
+   * from scratch (`path`, skipped), whose tree will be the newest. The active document's tree (see markActive) is
+   * counted first and kept. A provisional structure then stays as it is (the document's next version is parsed whole).
    */
   private freeTrees(keep: Entry | undefined, ahead = { chars: 0, nodes: 0 }, path?: string): void {
     let { chars, nodes } = ahead;
+    const active = this.active !== undefined && this.active !== path ? this.entries.get(this.active) : undefined;
+    if (active?.tree) {
+      chars += active.text.length;
+      nodes += active.nodes ?? 0;
+    }
     for (const [k, e] of [...this.entries].reverse()) {
-      if (!e.tree || k === path) continue;
+      if (!e.tree || k === path || e === active) continue;
       chars += e.text.length;
       nodes += e.nodes ?? 0;
-      if (e === keep || (chars <= this.treeChars && nodes <= this.treeNodes)) continue;
+      if ((e === keep && !active?.tree) || (chars <= this.treeChars && nodes <= this.treeNodes)) continue;
       this.release(e);
       e.tree = e.parseable = e.importStarts = e.pending = e.nodes = undefined;
       this.unsettled.delete(k);
@@ -570,6 +587,7 @@ export class DocumentCache {
   }
 
   forget(path: string): void {
+    if (this.active === path) this.active = undefined;
     const e = this.entries.get(path);
     if (e) this.release(e);
     this.entries.delete(path);

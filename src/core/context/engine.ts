@@ -82,6 +82,8 @@ export class TreeSitterContextEngine implements ContextEngine {
   async assemble(req: ContextRequest): Promise<PackedContext> {
     const t0 = performance.now();
     const { doc } = req;
+    // The document asked about is the one being edited: its tree outlives the budget's others (see markActive).
+    this.documents.markActive(doc.path);
     const structure = await this.documents.get(doc.path, doc.languageId, doc.version, doc.text);
     req.signal?.throwIfAborted();
     const cur = this.cursorInfo(req, structure);

@@ -110,6 +110,8 @@ function notice(m: HostMessage): void {
       return;
     case 'focus': {
       const d = mirror.get(m.path);
+      // The focused document is the one about to be edited: its parse outlives the others' (DocumentCache.markActive).
+      if (d) engine.documents.markActive(d.path);
       if (d) noteDocument(d);
       if (d && m.cursor) warmUp.focus({ path: d.path, version: d.version, offset: m.cursor.offset, line: m.cursor.line });
       return;

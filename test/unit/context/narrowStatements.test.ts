@@ -115,3 +115,29 @@ test('pointBefore: a point at or before the index with its row and line start ri
   tree.delete();
   assert.equal(far, 0, 'points more than a statement before the index');
 });
+
+test('the active document keeps its tree and entry while other documents are opened past the budgets', async () => {
+  const a = Array.from({ length: 30 }, (_, i) => `export function a${i}(x: number): number {\n  return x + ${i};\n}\n`).join('');
+  const b = a.replace(/\ba(\d)/g, 'b$1');
+  const c = a.replace(/\ba(\d)/g, 'c$1');
+  // Room for one and a half documents' trees, two entries.
+  const cache = new DocumentCache({ limit: 2, parseTimeoutMs: 5000, treeChars: Math.floor(1.5 * a.length) });
+  cache.markActive('a.ts');
+  await cache.get('a.ts', 'typescript', 1, a);
+  await cache.get('b.ts', 'typescript', 1, b); // opened beside it: parsed, its tree then freed
+  assert.ok(cache.treeOf('a.ts', a), "the active document's tree is kept");
+  assert.equal(cache.treeOf('b.ts', b), undefined);
+  await cache.get('c.ts', 'typescript', 1, c); // a third entry: the oldest other than the active one goes
+  assert.ok(cache.treeOf('a.ts', a), 'the active entry is kept past the entry limit');
+  const parses = cache.parses;
+  const edited = a.replace('return x + 7;', 'return x + 70;');
+  const v2 = await cache.get('a.ts', 'typescript', 2, edited);
+  assert.equal(cache.parses, parses + 1);
+  assert.deepEqual(v2.tags, (await fullStructure('typescript', edited)).tags);
+  // No active document: the newest keeps its tree, as before.
+  cache.markActive(undefined);
+  await cache.get('b.ts', 'typescript', 2, b + '\n');
+  assert.ok(cache.treeOf('b.ts', b + '\n'));
+  assert.equal(cache.treeOf('a.ts', edited), undefined);
+  cache.dispose();
+});
