@@ -1,7 +1,9 @@
 /**
- * A change inside one long top-level statement (a namespace or class of thousands of lines) is queried again in the
- * statements of the innermost node holding it, not the whole statement (structureUpdate.ts, narrowStatements): the
- * definitions and imports still equal a full extraction.
+ * Keystrokes in long documents (documentCache.ts, structureUpdate.ts): a change inside one long top-level statement (a
+ * namespace or class of thousands of lines) is queried again in the statements of the innermost node holding it, not
+ * the whole statement (narrowStatements), and the definitions and imports still equal a full extraction; the rows of a
+ * change are counted from the tree's nearest point (pointBefore), not from the top; the document being edited keeps its
+ * tree and entry while others are opened past the budgets (markActive).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
