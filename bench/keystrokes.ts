@@ -91,7 +91,10 @@ async function main(): Promise<void> {
     // `--warm`: the first completion's ranking warmed as the worker does after a focus (focusWarmUp.ts), at the top of
     // the file (where a file opened for the first time has its cursor), not at the sampled cursor; untimed.
     if (warm) {
-      await engine.assemble({ doc: { path: file, relPath: file, languageId, text, version: 1, offset: 0, line: 0 }, budgetTokens: budget, purpose: 'completion' });
+      const warmReq = { doc: { path: file, relPath: file, languageId, text, version: 1, offset: 0, line: 0 }, budgetTokens: budget, purpose: 'completion' as const };
+      // engine.warmUp where the build has it (the worker's warm-up), else the assemble it starts with.
+      const warmUp = (engine as { warmUp?: (r: typeof warmReq) => Promise<unknown> }).warmUp?.bind(engine);
+      await (warmUp ? warmUp(warmReq) : engine.assemble(warmReq));
       await engine.documents.settled();
     }
     // The text as the engine's worker holds it when the request comes: its change notice already read the new text

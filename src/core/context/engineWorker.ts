@@ -74,7 +74,7 @@ const warmUp = new FocusWarmUp(async (t, budgetTokens, signal) => {
   const d = mirror.get(t.path);
   if (!d || d.stale || d.version !== t.version) return;
   const doc = { path: d.path, relPath: d.relPath, languageId: d.languageId, version: d.version, text: d.text, offset: Math.min(t.offset, d.text.length), line: t.line };
-  await engine.assemble({ doc, budgetTokens, purpose: 'completion', signal });
+  await engine.warmUp({ doc, budgetTokens, purpose: 'completion', signal });
 }, (message) => logger.debug(message));
 
 /** A mirrored document as recent activity sees it (reads the current copy). */
