@@ -364,8 +364,13 @@ export function firstInOrder(n: number, k: number, before: (a: number, b: number
   return heap.sort(before);
 }
 
-/** Namespaces whose pools the focus warm-up builds: the file's most used (a request ranks the three most used near its cursor). */
-const WARM_POOLS = 32;
+/**
+ * Namespaces whose pools the focus warm-up builds: the file's most used (a request ranks the three most used near its
+ * cursor). Eight: with 32, a few files focused in turn pushed each other's pools out of the cache (64), and the pools
+ * built again on every focus (662 builds in 60 warm-ups in effect's five longest files, against 30 with 8) raised the
+ * peak RSS by 25-45 MB.
+ */
+const WARM_POOLS = 8;
 
 /**
  * Builds and keeps the member pools of the namespaces the whole file of `cur` uses most, as requests at their cursors
