@@ -17,7 +17,7 @@ import { checkAfterEdit, checkParseable, newParser, parseParseable, ResumablePar
 import { parseable as rewrite, updateParseable, type Parseable } from './grammarQuirks';
 import type { LanguageName } from './languages';
 import type { FileStructure } from './structure';
-import { changedStatements, combineStructure, composeEdits, fullStructure, MAX_DIRTY_SHARE, mergeStructure, rangesChars, statementChunks, structureAfter, structureIn, updateStructure, type TextEdit, type UpdatableStructure } from './structureUpdate';
+import { changedStatements, combineStructure, composeEdits, fullStructure, MAX_DIRTY_SHARE, mergeStructure, NARROW_CHARS, rangesChars, statementChunks, structureAfter, structureIn, updateStructure, type DirtyRanges, type TextEdit, type UpdatableStructure } from './structureUpdate';
 import type { IndexRange } from './structure';
 import { editWindow, windowParsedAlike, WINDOW_CHARS } from './editWindow';
 
@@ -44,7 +44,7 @@ interface Pending {
   /** The whole re-parse of the entry's text, once finished (its structure still to compute). */
   parsed?: Tree;
   /** Its structure being extracted between requests: the statements to query, piece by piece, and what they held. */
-  extracting?: { dirty: IndexRange[]; chunks: IndexRange[]; next: number; fresh: UpdatableStructure };
+  extracting?: { dirty: DirtyRanges; chunks: IndexRange[]; next: number; fresh: UpdatableStructure };
 }
 
 interface Entry {
@@ -154,10 +154,26 @@ export function applyTextChange(tree: Tree, prev: string, next: string): TextEdi
   return edit;
 }
 
+/**
+ * A point at or before `index` whose row and line start are known from `tree` (a tree of `text`): the start of the
+ * smallest node holding `index`, or the end of its last child before `index`, so that the lines counted from there to
+ * `index` are those of one node at most (a keystroke in a 28,000-line file counted every line above it).
+ */
+export function pointBefore(tree: Tree, index: number): { index: number; row: number; lineStart: number } {
+  const node = tree.rootNode.descendantForIndex(index);
+  if (!node) return { index: 0, row: 0, lineStart: 0 };
+  let known = { index: node.startIndex, row: node.startPosition.row, column: node.startPosition.column };
+  const after = node.firstChildForIndex(index);
+  const before = after ? after.previousSibling : node.lastChild;
+  if (before && before.endIndex <= index && before.endIndex > known.index) known = { index: before.endIndex, row: before.endPosition.row, column: before.endPosition.column };
+  if (known.index > index) return { index: 0, row: 0, lineStart: 0 };
+  return { index: known.index, row: known.row, lineStart: known.index - known.column };
+}
+
 /** Edit `tree` (a tree of `prev`) in place with `edit`, the one change from `prev` to `next`. */
 export function editTree(tree: Tree, prev: string, next: string, edit: TextEdit): void {
   const { start, oldEnd, newEnd } = edit;
-  const at = pointAt(prev, start);
+  const at = pointAt(prev, start, pointBefore(tree, start));
   // Lines before the change are the same in both texts: count from its start.
   const from = { index: start, row: at.row, lineStart: at.lineStart };
   const oldEndPoint = pointAt(prev, oldEnd, from);
@@ -187,6 +203,8 @@ export interface DocumentCacheOptions {
   keystrokeParseMs?: number;
   /** See WINDOW_CHARS. */
   windowChars?: number;
+  /** See NARROW_CHARS (tests: small, to narrow the changes of short files). */
+  narrowChars?: number;
   /** Clock in ms (tests). */
   now?: () => number;
 }
@@ -197,6 +215,8 @@ export class DocumentCache {
   private computing: string | undefined;
   /** Parses run (whole or incremental), for diagnostics and tests. */
   parses = 0;
+  /** Keystrokes whose definitions were found again in the statements of a node inside a long statement (NARROW_CHARS). */
+  narrowed = 0;
 
   private readonly limit: number;
   private readonly parseTimeoutMs: number;
@@ -207,6 +227,7 @@ export class DocumentCache {
   private readonly density = new Map<LanguageName, number>();
   private readonly keystrokeParseMs: number;
   private readonly windowChars: number;
+  private readonly narrowChars: number;
   private readonly now: () => number;
   /** This cache's own parser per language for the whole re-parses run in slices (see ResumableParse). */
   private readonly resumables = new Map<LanguageName, Promise<ResumableParse | undefined>>();
@@ -224,6 +245,7 @@ export class DocumentCache {
     this.treeNodes = options.treeNodes ?? TREE_NODES;
     this.keystrokeParseMs = options.keystrokeParseMs ?? KEYSTROKE_PARSE_MS;
     this.windowChars = options.windowChars ?? WINDOW_CHARS;
+    this.narrowChars = options.narrowChars ?? NARROW_CHARS;
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -366,7 +388,8 @@ export class DocumentCache {
       const budgetMs = maxSteps === undefined ? Math.min(this.keystrokeParseMs, this.parseTimeoutMs) : this.parseTimeoutMs;
       const tree = resumable.step(base, parseable, base.edited, budgetMs, maxSteps);
       if (tree) {
-        const dirty = changedStatements(base.edited, tree, base.edit);
+        const dirty = changedStatements(base.edited, tree, base.edit, { name: language, next: text, old: base.base, minChars: this.narrowChars });
+        if (dirty.holders) this.narrowed++;
         if (!windowed || rangesChars(dirty) <= this.windowChars) return done(tree, structureAfter(language, tree, base.base, base.edit, base.baseText, text, dirty));
         base.parsed = tree; // moved more than a window: its structure is computed between requests
       }
@@ -389,7 +412,7 @@ export class DocumentCache {
       base.edited.delete();
       return undefined;
     }
-    return done(tree, updateStructure(language, base.edited, tree, base.base, base.edit, base.baseText, text));
+    return done(tree, updateStructure(language, base.edited, tree, base.base, base.edit, base.baseText, text, this.narrowChars));
   }
 
   /** This cache's resumable parser for `language` (undefined when the grammar does not load). */
@@ -448,7 +471,7 @@ export class DocumentCache {
       p.parsed = resumable.step(p, e.parseable, p.edited, this.keystrokeParseMs > 0 ? this.keystrokeParseMs : KEYSTROKE_PARSE_MS);
     } else if (!p.extracting) {
       // What the re-parse changed (most of the document: all of it, as a full extraction would), in window-sized pieces.
-      let dirty = changedStatements(p.edited, p.parsed, p.edit);
+      let dirty: DirtyRanges = changedStatements(p.edited, p.parsed, p.edit);
       if (rangesChars(dirty) > e.text.length * MAX_DIRTY_SHARE) dirty = [{ startIndex: 0, endIndex: e.text.length }];
       p.extracting = { dirty, chunks: statementChunks(p.parsed, dirty, this.windowChars), next: 0, fresh: { tags: [], imports: [], importStarts: [] } };
     } else if (p.extracting.next < p.extracting.chunks.length) {
@@ -486,11 +509,22 @@ export class DocumentCache {
     for (const w of this.settledWaiters.splice(0)) w();
   }
 
+  /**
+   * The document being edited (the last a request was made in): its entry and tree are the last to go, whatever other
+   * documents are opened or prepared meanwhile (another 20,000-line file opened beside it would otherwise free its tree,
+   * and its next keystroke would parse it whole: ~1 s of CPU, then fall back). Undefined: none.
+   */
+  markActive(path: string | undefined): void {
+    this.active = path;
+  }
+
+  private active: string | undefined;
+
   private touch(path: string, entry: Entry): void {
     this.entries.delete(path);
     this.entries.set(path, entry);
     while (this.entries.size > this.limit) {
-      const [k, e] = this.entries.entries().next().value as [string, Entry];
+      const [k, e] = [...this.entries].find(([k]) => k !== this.active && k !== path) ?? (this.entries.entries().next().value as [string, Entry]);
       this.release(e);
       this.entries.delete(k);
       this.unsettled.delete(k);
@@ -501,16 +535,22 @@ export class DocumentCache {
 
   /**
    * Newest first, frees the trees past the budgets (TREE_CHARS, TREE_NODES; `keep`, the entry just asked for, always
-   * keeps its own), counting `ahead` first: a document about to be parsed from scratch (`path`, skipped), whose tree
-   * will be the newest. A provisional structure then stays as it is (the document's next version is parsed whole).
+   * keeps its own unless the active document's comes before it), counting `ahead` first: a document about to be parsed
+   * from scratch (`path`, skipped), whose tree will be the newest. The active document's tree (see markActive) is
+   * counted first and kept. A provisional structure then stays as it is (the document's next version is parsed whole).
    */
   private freeTrees(keep: Entry | undefined, ahead = { chars: 0, nodes: 0 }, path?: string): void {
     let { chars, nodes } = ahead;
+    const active = this.active !== undefined && this.active !== path ? this.entries.get(this.active) : undefined;
+    if (active?.tree) {
+      chars += active.text.length;
+      nodes += active.nodes ?? 0;
+    }
     for (const [k, e] of [...this.entries].reverse()) {
-      if (!e.tree || k === path) continue;
+      if (!e.tree || k === path || e === active) continue;
       chars += e.text.length;
       nodes += e.nodes ?? 0;
-      if (e === keep || (chars <= this.treeChars && nodes <= this.treeNodes)) continue;
+      if ((e === keep && !active?.tree) || (chars <= this.treeChars && nodes <= this.treeNodes)) continue;
       this.release(e);
       e.tree = e.parseable = e.importStarts = e.pending = e.nodes = undefined;
       this.unsettled.delete(k);
@@ -547,6 +587,7 @@ export class DocumentCache {
   }
 
   forget(path: string): void {
+    if (this.active === path) this.active = undefined;
     const e = this.entries.get(path);
     if (e) this.release(e);
     this.entries.delete(path);

@@ -15,7 +15,7 @@ import { ImportResolver } from './resolveImports';
 import { loadManifests, type PackageManifest } from './packageManifests';
 import { BarrelCache } from './barrels';
 import { languageForPath } from './languages';
-import { MemberUseCache, NamespacePoolCache, containerFiles, namespaceFiles, namespaceMemberCandidates, qualifierTest, qualifierUses } from './qualified';
+import { MemberUseCache, NamespacePoolCache, containerFiles, namespaceFiles, namespaceMemberCandidates, qualifierTest, qualifierUses, warmNamespacePools } from './qualified';
 import { qualifiedUseCandidates } from './qualifiedUses';
 import { typedMemberCandidates } from './typedMembers';
 import { DefinitionHints } from './definitionHints';
@@ -63,7 +63,8 @@ export class TreeSitterContextEngine implements ContextEngine {
   readonly hints = new DefinitionHints();
   private readonly windows = new WindowCache();
   private readonly memberUses = new MemberUseCache();
-  private readonly namespacePools = new NamespacePoolCache();
+  /** Namespace member pools kept across requests (see NamespacePoolCache; warmUp builds the file's). */
+  readonly namespacePools = new NamespacePoolCache();
   private readonly barrels = new BarrelCache();
   private resolver: { size: number; revision: number; resolver: ImportResolver } | undefined;
   /** The files other files' imports reach (see typeScope), for one index revision. */
@@ -82,6 +83,8 @@ export class TreeSitterContextEngine implements ContextEngine {
   async assemble(req: ContextRequest): Promise<PackedContext> {
     const t0 = performance.now();
     const { doc } = req;
+    // The document asked about is the one being edited: its tree outlives the budget's others (see markActive).
+    this.documents.markActive(doc.path);
     const structure = await this.documents.get(doc.path, doc.languageId, doc.version, doc.text);
     req.signal?.throwIfAborted();
     const cur = this.cursorInfo(req, structure);
@@ -135,6 +138,22 @@ export class TreeSitterContextEngine implements ContextEngine {
     );
     // Assigned, not spread: spreading would evaluate the lazily counted `dropped` list.
     return Object.assign(packed, { elapsedMs, fallback: structure.fallback, budgetTokens: req.budgetTokens });
+  }
+
+  /**
+   * The focus warm-up (focusWarmUp.ts): a completion's assemble at the cursor, discarded, then the member pools of the
+   * namespaces the whole file uses most (the first request near each built its pool). Rejects when `req.signal` aborts.
+   */
+  async warmUp(req: ContextRequest): Promise<string[]> {
+    await this.assemble(req);
+    const { doc } = req;
+    const structure = await this.documents.get(doc.path, doc.languageId, doc.version, doc.text);
+    req.signal?.throwIfAborted();
+    const cur = this.cursorInfo(req, structure);
+    const deps = { index: this.options.index, resolveFrom: this.resolveFrom, expand: this.expand, activity: this.activity, memberUses: this.memberUses, pools: this.namespacePools };
+    const warmed = warmNamespacePools(cur, deps, (q) => containerFiles(q, this.options.index, doc.relPath).length > 0, req.signal);
+    req.signal?.throwIfAborted();
+    return warmed;
   }
 
   /**

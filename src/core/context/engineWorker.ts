@@ -74,7 +74,7 @@ function serveEngine(port: EnginePort, data: EngineWorkerData): void {
     const d = mirror.get(t.path);
     if (!d || d.stale || d.version !== t.version) return;
     const doc = { path: d.path, relPath: d.relPath, languageId: d.languageId, version: d.version, text: d.text, offset: Math.min(t.offset, d.text.length), line: t.line };
-    await engine.assemble({ doc, budgetTokens, purpose: 'completion', signal });
+    await engine.warmUp({ doc, budgetTokens, purpose: 'completion', signal });
   }, (message) => logger.debug(message));
 
   /** A mirrored document as recent activity sees it (reads the current copy). */
@@ -110,6 +110,8 @@ function serveEngine(port: EnginePort, data: EngineWorkerData): void {
         return;
       case 'focus': {
         const d = mirror.get(m.path);
+        // The focused document is the one about to be edited: its parse outlives the others' (DocumentCache.markActive).
+        if (d) engine.documents.markActive(d.path);
         if (d) noteDocument(d);
         if (d && m.cursor) warmUp.focus({ path: d.path, version: d.version, offset: m.cursor.offset, line: m.cursor.line });
         return;

@@ -132,6 +132,31 @@ export function extractTagsIn(name: LanguageName, tree: Tree, text: string, rang
   return sortTags(tags);
 }
 
+/**
+ * The definitions holding `range` (their node starts at or before it and ends at or after it): a query over its first
+ * character, which visits only the nodes there (a match's captures may lie outside that range: a namespace's name).
+ */
+export function extractTagsHolding(name: LanguageName, tree: Tree, text: string, range: IndexRange): Tag[] {
+  const query = getQuery(name, tree.language, 'tags');
+  if (!query) return [];
+  const tags: Tag[] = [];
+  const at = range.startIndex * QUERY_BYTES_PER_INDEX;
+  collectTags(query.matches(tree.rootNode, { startIndex: at, endIndex: at + QUERY_BYTES_PER_INDEX }), text, new Set(), tags);
+  return sortTags(tags.filter((t) => t.startIndex <= range.startIndex && t.endIndex >= range.endIndex));
+}
+
+/** Whether an import statement holds `range` (see extractTagsHolding). */
+export function importHolds(name: LanguageName, tree: Tree, range: IndexRange): boolean {
+  const query = getQuery(name, tree.language, 'imports');
+  if (!query) return false;
+  const at = range.startIndex * QUERY_BYTES_PER_INDEX;
+  for (const match of query.matches(tree.rootNode, { maxStartDepth: IMPORT_DEPTH, startIndex: at, endIndex: at + QUERY_BYTES_PER_INDEX })) {
+    const imp = match.captures.find((c) => c.name === 'import')?.node;
+    if (imp && imp.startIndex <= range.startIndex && imp.endIndex >= range.endIndex) return true;
+  }
+  return false;
+}
+
 /** Document order; a definition before the ones it contains. */
 function sortTags(tags: Tag[]): Tag[] {
   return tags.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);

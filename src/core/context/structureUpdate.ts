@@ -8,7 +8,7 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import type { LanguageName } from './languages';
-import { extractImportsIn, extractTags, extractTagsIn, type ImportRef, type IndexRange, type Tag } from './structure';
+import { extractImportsIn, extractTags, extractTagsHolding, extractTagsIn, importHolds, type ImportRef, type IndexRange, type Tag } from './structure';
 
 /** One contiguous change: `prev[start, oldEnd)` became `next[start, newEnd)`. */
 export interface TextEdit {
@@ -19,6 +19,20 @@ export interface TextEdit {
 
 /** Past this share of the document to query again, a full extraction is as cheap and simpler. */
 export const MAX_DIRTY_SHARE = 0.5;
+
+/**
+ * A change inside a top-level statement longer than this (a namespace or class of thousands of lines: `Effect.ts`'s
+ * `declare namespace fn` is 4,900 lines, 128 KB, and querying it again took 20-57 ms a keystroke) is narrowed to the
+ * statements of the innermost node holding it (see narrowStatements).
+ */
+export const NARROW_CHARS = 16_384;
+
+/**
+ * Ranges of the new text whose definitions and imports are found again: whole top-level statements, or the touched
+ * children of one node holding the change (see narrowStatements), with the definitions holding that node in the new
+ * text (`holders`; the old ones hold the edit, so they are dropped as any definition meeting it).
+ */
+export type DirtyRanges = readonly IndexRange[] & { holders?: readonly Tag[] };
 
 /** Definitions and imports of a document, with each import's start offset (parallel to `imports`). */
 export interface UpdatableStructure {
@@ -36,8 +50,9 @@ export function updateStructure(
   edit: TextEdit,
   prev: string,
   next: string,
+  narrowChars = NARROW_CHARS,
 ): UpdatableStructure {
-  return structureAfter(name, newTree, old, edit, prev, next, changedStatements(oldTree, newTree, edit));
+  return structureAfter(name, newTree, old, edit, prev, next, changedStatements(oldTree, newTree, edit, { name, next, old, minChars: narrowChars }));
 }
 
 /** mergeStructure over `next`'s whole tree, or a full extraction when `dirty` is most of the document. */
@@ -48,7 +63,7 @@ export function structureAfter(
   edit: TextEdit,
   prev: string,
   next: string,
-  dirty: readonly IndexRange[],
+  dirty: DirtyRanges,
 ): UpdatableStructure {
   if (rangesChars(dirty) > next.length * MAX_DIRTY_SHARE) return fullStructure(name, tree, next);
   return mergeStructure(name, tree, old, edit, prev, next, dirty);
@@ -57,12 +72,54 @@ export function structureAfter(
 /**
  * The top-level statements of `newTree` that the edit or the re-parse touched (`oldTree` is the tree of the previous
  * text, already edited with `edit`, and used to parse `newTree`): their changed ranges say where the syntax moved
- * beyond the edited text.
+ * beyond the edited text. Given `narrow` (the language, the new text, the old structure), a change inside one statement longer than
+ * `minChars` is narrowed to the statements of the innermost node holding it where that is exact (narrowStatements).
  */
-export function changedStatements(oldTree: Tree, newTree: Tree, edit: TextEdit): IndexRange[] {
+export function changedStatements(oldTree: Tree, newTree: Tree, edit: TextEdit, narrow?: { name: LanguageName; next: string; old: UpdatableStructure; minChars: number }): DirtyRanges {
   const spans: IndexRange[] = oldTree.getChangedRanges(newTree).map((r) => ({ startIndex: r.startIndex, endIndex: r.endIndex }));
   spans.push({ startIndex: edit.start, endIndex: edit.newEnd });
-  return touchedStatements(newTree.rootNode, spans);
+  const top = touchedStatements(newTree.rootNode, spans);
+  if (!narrow || top.length !== 1 || top[0].endIndex - top[0].startIndex <= narrow.minChars) return top;
+  return narrowStatements(narrow.name, newTree, narrow.next, spans, narrow.old, edit) ?? top;
+}
+
+/**
+ * The children of the innermost node N strictly holding every span (the edit and the re-parse's changed ranges) that
+ * touch a span, when querying only them is exact: every definition meeting N lies inside one of its children (queried
+ * again if touched, else kept and moved: the re-parse changed nothing outside the spans) or holds N (an old one holds
+ * the edit and is dropped; the new ones are found by a query at N's start, which visits only the nodes there), and no
+ * import statement holds N, before or after the change.
+ * Tried from the innermost such node outwards; undefined when none qualifies below the root (the top-level statements
+ * are queried, as before).
+ */
+export function narrowStatements(name: LanguageName, tree: Tree, text: string, spans: readonly IndexRange[], old: UpdatableStructure, edit: TextEdit): DirtyRanges | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of spans) {
+    lo = Math.min(lo, s.startIndex);
+    hi = Math.max(hi, s.endIndex);
+  }
+  // The chain of nodes strictly holding [lo, hi] (boundaries excluded: text typed at a node's edge may extend it).
+  const chain: Node[] = [];
+  for (let node: Node | null = tree.rootNode; node; ) {
+    const child: Node | null = node.firstChildForIndex(lo);
+    if (!child || !(child.startIndex < lo && hi < child.endIndex)) break;
+    chain.push(child);
+    node = child;
+  }
+  const moved = (i: number) => (i >= edit.oldEnd ? i + edit.newEnd - edit.oldEnd : i);
+  const importStarts = new Set(old.importStarts.map(moved));
+  for (let k = chain.length - 1; k >= 0; k--) {
+    const n = chain[k];
+    let importHeld = false;
+    for (let a: Node | null = n; a?.parent; a = a.parent) if (importStarts.has(a.startIndex)) importHeld = true;
+    const range = { startIndex: n.startIndex, endIndex: n.endIndex };
+    if (importHeld || importHolds(name, tree, range)) continue;
+    const ranges = touchedStatements(n, spans);
+    const fresh = extractTagsHolding(name, tree, text, range).filter((t) => !ranges.some((r) => t.startIndex >= r.startIndex && t.endIndex <= r.endIndex));
+    return Object.assign(ranges, { holders: fresh });
+  }
+  return undefined;
 }
 
 /** Characters the ranges cover. */
@@ -83,7 +140,7 @@ export function mergeStructure(
   edit: TextEdit,
   prev: string,
   next: string,
-  dirty: readonly IndexRange[],
+  dirty: DirtyRanges,
 ): UpdatableStructure {
   return combineStructure(old, edit, prev, next, dirty, structureIn(name, tree, next, dirty));
 }
@@ -103,7 +160,7 @@ export function combineStructure(
   edit: TextEdit,
   prev: string,
   next: string,
-  dirty: readonly IndexRange[],
+  dirty: DirtyRanges,
   fresh: UpdatableStructure,
 ): UpdatableStructure {
   const delta = edit.newEnd - edit.oldEnd;
@@ -117,7 +174,7 @@ export function combineStructure(
     else continue; // overlaps the edit: its statement is dirty and queried again
     if (!inDirty(moved.startIndex, moved.endIndex)) kept.push(moved);
   }
-  const tags = kept.concat(fresh.tags).sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+  const tags = kept.concat(fresh.tags, dirty.holders ?? []).sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   // Imports: the same, by start offset (an import lies inside one top-level statement).
   const imports: { ref: ImportRef; start: number }[] = [];
   old.imports.forEach((ref, i) => {

@@ -452,3 +452,46 @@ test('packing from runs packs and drops exactly what packing every candidate mad
   // What packing never reaches is never made: here under half of what the runs hold.
   assert.ok(made < available / 2, `made ${made} of ${available}`);
 });
+
+test('the focus warm-up builds the pools of the namespaces the whole file uses: a request far from the cursor builds none, packs the same', async () => {
+  const random = rng(23);
+  const files: Record<string, string> = {};
+  const libs: Record<string, string[]> = {};
+  for (const m of ['m0', 'm1', 'm2', 'm3']) {
+    libs[m] = Array.from({ length: 60 }, (_, i) => `${m}Step${i}`);
+    files[`${m}.ts`] = libs[m].map((n) => `export function ${n}(x: number): number {\n  return x;\n}\n`).join('');
+  }
+  const lines = ['import * as M0 from "./m0";', 'import * as M1 from "./m1";', 'import * as M2 from "./m2";', 'import * as M3 from "./m3";', ''];
+  // 200 lines of other code first: the warm-up's cursor (line 1) is far from every namespace's use.
+  for (let i = 0; i < 200; i++) lines.push(`export const filler${i} = ${i};`);
+  for (let f = 0; f < 20; f++) {
+    lines.push(`export function step${f}(input: number): number {`);
+    for (let k = 0; k < 6; k++) {
+      const m = Math.floor(random() * 4);
+      lines.push(`  const v${k} = M${m}.${libs[`m${m}`][Math.floor(random() * 60)]}(input);`);
+    }
+    lines.push('  return input;', '}');
+  }
+  files['main.ts'] = lines.join('\n') + '\n';
+  const { root, index } = await workspace(files);
+  const text = files['main.ts'];
+  const at = text.indexOf('export function step12(');
+  const line = text.slice(0, at).split('\n').length - 1;
+  const doc = (offset: number, l: number) => ({ path: path.join(root, 'main.ts'), relPath: 'main.ts', languageId: 'typescript', text, version: 1, offset, line: l });
+  const warmed = new TreeSitterContextEngine({ index });
+  const cold = new TreeSitterContextEngine({ index });
+  try {
+    const names = await warmed.warmUp({ doc: doc(0, 0), budgetTokens: 2048, purpose: 'completion' });
+    assert.deepEqual([...names].sort(), ['M0', 'M1', 'M2', 'M3']);
+    const built = warmed.namespacePools.builds;
+    const packed = await warmed.assemble({ doc: doc(at, line), budgetTokens: 2048, purpose: 'completion' });
+    assert.equal(warmed.namespacePools.builds, built, 'no pool built by the request');
+    const fresh = await cold.assemble({ doc: doc(at, line), budgetTokens: 2048, purpose: 'completion' });
+    assert.ok(cold.namespacePools.builds > 0, 'a cold request builds its pools');
+    assert.equal(packed.text, fresh.text);
+    assert.match(packed.text, /M\d|m\dStep/);
+  } finally {
+    warmed.dispose();
+    cold.dispose();
+  }
+});

@@ -15,7 +15,7 @@ import type { LanguageName } from '../../../src/core/context/languages';
 import type { Candidate } from '../../../src/core/context/packing';
 import type { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
 import { isSecretPath } from '../../../src/core/trust/secrets';
-import { memberCounts } from '../../../src/core/context/qualified';
+import { firstInOrder, memberCounts } from '../../../src/core/context/qualified';
 import { minTokens, minTokensExceed } from '../../../src/core/tokens';
 
 test('isSecretPath: a verdict asked again is the one first given, path by path (paths sharing a base name differ)', () => {
@@ -137,4 +137,21 @@ test('ImportResolver: kept answers equal a fresh resolver\'s, and a caller chang
       answer.push('changed');
     }
   }
+});
+
+test('firstInOrder: the first k of n by a total order, as sorting all n and keeping k, with many equal scores', () => {
+  const r = rng(41);
+  let selected = 0;
+  for (let round = 0; round < 400; round++) {
+    const n = Math.floor(r() * 600);
+    const k = Math.floor(r() * 300);
+    // Few distinct scores: ties are broken by position, as the namespace members' order does.
+    const distinct = 1 + Math.floor(r() * 12);
+    const scores = Float64Array.from({ length: n }, () => Math.floor(r() * distinct) / 3);
+    const before = (a: number, b: number) => scores[b] - scores[a] || a - b;
+    const want = Array.from({ length: n }, (_, i) => i).sort(before).slice(0, k);
+    assert.deepEqual(firstInOrder(n, k, before), want, `round ${round}: n ${n}, k ${k}`);
+    if (n > k) selected++;
+  }
+  assert.ok(selected > 200, `rounds selecting fewer than all: ${selected}`);
 });
