@@ -24,6 +24,7 @@ import * as path from 'path';
 import { createHash } from 'crypto';
 import { argValue } from './args';
 import { rng } from './rng';
+import { runInEngineWorker } from './indexRun';
 import { ExclusionRules } from '../src/core/context/exclude';
 import { nodeWorkspaceFs } from '../src/core/context/workspaceFs';
 import { WorkspaceIndex } from '../src/core/context/workspaceIndex';
@@ -34,8 +35,7 @@ import { setWasmDirectory } from '../src/core/context/parser';
 import { setQueryDirectory } from '../src/core/context/queries';
 import { tokenizedCharacters } from '../src/core/tokens';
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
+async function main(argv: string[]): Promise<void> {
   const repo = path.resolve(argValue(argv, 'repo') ?? '.');
   const largest = Number(argValue(argv, 'largest') ?? 5);
   const samples = Number(argValue(argv, 'samples') ?? 60);
@@ -141,7 +141,5 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+// In a process with the engine process's flags, as the extension runs the engine (--engine-thread, --main-thread: see indexRun.ts).
+runInEngineWorker(__filename, main);
