@@ -10,7 +10,7 @@ const IDENT_START = /[A-Za-z_$]/;
 const IDENT = /[\w$]/;
 
 /** The index just past the bracket group that opens at `open` (`(`, `<`, `[` or `{`), or -1 when it never closes. */
-function skipGroup(s: string, open: number): number {
+export function skipGroup(s: string, open: number): number {
   let depth = 0;
   for (let i = open; i < s.length; i++) {
     const c = s[i];
@@ -238,6 +238,11 @@ export function typeParametersOf(signature: string, name: string): TypeParameter
     if (end < 0) return [];
     text = signature.slice(i + 1, end - 1);
   }
+  return parseTypeParameters(text);
+}
+
+/** A type parameter list's text (inside its angle brackets) read into type parameters; parts that are none are skipped. */
+export function parseTypeParameters(text: string): TypeParameter[] {
   const out: TypeParameter[] = [];
   for (const raw of splitTopLevel(text)) {
     const m = /^(?:(?:in|out|const)\s+)*([A-Za-z_$][\w$]*)\s*/.exec(raw);

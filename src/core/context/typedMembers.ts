@@ -18,6 +18,7 @@ import { castTypeAt, narrowedTypes, narrowingsAt } from './narrowing';
 import { definitionCandidate, linesAround, type CursorInfo } from './retrieval';
 import { subwordIdf, subwordRelevance } from './subwords';
 import { readChain } from './chains';
+import { typeParameterConstraints } from './typeParameters';
 import { TypeResolver, type TypeDef, type TypeScope } from './valueTypes';
 import type { IndexedFile, IndexedTag } from './workspaceIndex';
 import { newlineBefore, quoteEndOnLine } from '../strings';
@@ -68,6 +69,9 @@ const MAX_LINE_CHARS = 1000;
 const DECLARATION = /(?:^|[^\w$.])(?:(?:const|let|var)\s+(?:mut\s+)?)?([A-Za-z_$][\w$]*)\s*(?::\s*([^=;(){}]+?))?\s*:?=(?![=>])\s*(?:await\s+|yield\*?\s+)?/g;
 /** `name: Type` (parameters, fields) and `): Type` (return types): used only when Type names a type the index knows. */
 const ANNOTATION = /(?:(?:^|[^\w$.?])([A-Za-z_$][\w$]*)\??|\))\s*:\s*((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*)/g;
+
+/** `T["key"]`, `ns.T<A>["key"]`, `value["key"]`: the indexed type or value (a qualified name, with type arguments or not). */
+const INDEXED_ACCESS = /(?<![\w$.])([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?:<[^<>;\n]*(?:<[^<>;\n]*>[^<>;\n]*)*>)?\[\s*["'`]/g;
 
 /** How near line `d` (relative to the cursor's) is: lines above count most, as for qualifier uses. */
 const nearness = (d: number) => (d <= 0 ? 1 / (1 + -d / 10) : 0.6 / (1 + d / 6));
@@ -122,6 +126,9 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
     });
     for (const [k, v] of goEnv) env.set(k, v);
   }
+  const cursorAt = cursorIn(cur, text, lineStarts[cur.line - firstLine]);
+  // `<S extends Schema.Top>`: written here, S stands for its constraint (`schema: S` has Top's members).
+  if (!go) resolver.useTypeParameters(typeParameterConstraints(text, cursorAt));
   // Declared values first (in text order: a later declaration of a name replaces the earlier).
   for (const m of go ? [] : text.matchAll(ANNOTATION)) {
     const defs = resolver.typesOf(m[2], cur.relPath);
@@ -144,7 +151,6 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
     if (d <= 0) note(reached[reached.length - 1], 3 * nearness(d * DECLARED_DISTANCE));
   }
   // The unannotated parameters of the callbacks the cursor is in, typed from their callees' signatures.
-  const cursorAt = cursorIn(cur, text, lineStarts[cur.line - firstLine]);
   for (const p of go ? [] : callbackParamsAt(text, cursorAt, resolver, env, cur)) {
     if (p.name !== undefined) env.set(p.name, p.types);
     note(p.types, 3 * CALLBACK_NESTING_DECAY ** p.nesting);
@@ -179,6 +185,12 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
     }
     i = Math.max(i, (steps[0]?.isNew ? i + 4 : i) + (steps[0]?.name.length ?? 1) - 1);
     void end;
+  }
+  // An indexed access (`S["Type"]`, `Schema.Struct["fields"]`, `options["headers"]`) names a member of the type indexed:
+  // its siblings are what the next such access most likely names.
+  for (const m of go ? [] : text.matchAll(INDEXED_ACCESS)) {
+    const types = env.get(m[1]) ?? resolver.typesOf(m[1], cur.relPath);
+    note(types.length ? types : (resolver.follow(readChain(text, m.index!).steps, env).at(-1) ?? []), nearness(lineOf(m.index!) - cur.line));
   }
   // An object literal passed to a call (`make({ a: 1, |`): the type of the parameter it fills.
   const arg = go || !literal ? undefined : literalArgumentAt(text, cursorAt, resolver, env, cur);
