@@ -12,6 +12,7 @@ import { languageForId } from './languages';
 import type { Candidate } from './packing';
 import { cursorSubwords } from './qualified';
 import { callbackParamsAt } from './callbackParams';
+import { contextualParamsAt } from './contextualParams';
 import type { Callee } from './callSites';
 import { literalArgumentAt } from './literalKeys';
 import { castTypeAt, narrowedTypes, narrowingsAt } from './narrowing';
@@ -154,6 +155,13 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
   for (const p of go ? [] : callbackParamsAt(text, cursorAt, resolver, env, cur)) {
     if (p.name !== undefined) env.set(p.name, p.types);
     note(p.types, 3 * CALLBACK_NESTING_DECAY ** p.nesting);
+    if (literal) for (const d of p.types) (literal.callbackTypes ??= new Set()).add(d.tag);
+  }
+  // The function literal the cursor is in, typed by where it is written (`return (issue) => {` from a function declaring
+  // its return type, `const h: Handler = (e) => {`).
+  for (const p of go ? [] : contextualParamsAt(text, cursorAt, cur.scopes, resolver)) {
+    if (p.name !== undefined) env.set(p.name, p.types);
+    note(p.types, 3);
     if (literal) for (const d of p.types) (literal.callbackTypes ??= new Set()).add(d.tag);
   }
   // `switch (ast._tag) { case "Union": |` / `if (ast._tag === "Union") { |`: the union's member with that tag, whose own
