@@ -25,6 +25,8 @@ import type { IndexedFile, IndexedTag } from './workspaceIndex';
 import { newlineBefore, quoteEndOnLine } from '../strings';
 import { isWordPart, isWordStart } from './similarity';
 
+/** The languages TypeScript's type rules apply to (JavaScript: for its JSDoc-free code they find nothing, harmlessly). */
+const TS_FAMILY: ReadonlySet<string> = new Set(['typescript', 'tsx', 'javascript']);
 /** Lines scanned for values and chains, above and below the cursor. */
 const LINES_BEFORE = 60;
 const LINES_AFTER = 15;
@@ -109,6 +111,8 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
   };
   // Go states types its own way (after the name, no `:`; several results): read apart (goValues.ts).
   const go = languageForId(cur.languageId) === 'go';
+  // TypeScript's own type-level rules (indexed access types, contextually typed function literals) apply to its family only.
+  const ts = TS_FAMILY.has(languageForId(cur.languageId) ?? '');
   if (go) {
     const cursor = lineStarts[cur.line - firstLine] ?? text.length;
     const goEnv = goValueTypes({
@@ -159,7 +163,7 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
   }
   // The function literal the cursor is in, typed by where it is written (`return (issue) => {` from a function declaring
   // its return type, `const h: Handler = (e) => {`).
-  for (const p of go ? [] : contextualParamsAt(text, cursorAt, cur.scopes, resolver)) {
+  for (const p of !ts ? [] : contextualParamsAt(text, cursorAt, cur.scopes, resolver)) {
     if (p.name !== undefined) env.set(p.name, p.types);
     note(p.types, 3);
     if (literal) for (const d of p.types) (literal.callbackTypes ??= new Set()).add(d.tag);
@@ -196,7 +200,7 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
   }
   // An indexed access (`S["Type"]`, `Schema.Struct["fields"]`, `options["headers"]`) names a member of the type indexed:
   // its siblings are what the next such access most likely names.
-  for (const m of go ? [] : text.matchAll(INDEXED_ACCESS)) {
+  for (const m of !ts ? [] : text.matchAll(INDEXED_ACCESS)) {
     const types = env.get(m[1]) ?? resolver.typesOf(m[1], cur.relPath);
     note(types.length ? types : (resolver.follow(readChain(text, m.index!).steps, env).at(-1) ?? []), nearness(lineOf(m.index!) - cur.line));
   }
