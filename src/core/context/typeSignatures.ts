@@ -264,6 +264,8 @@ export function declaredTypeOf(signature: string, name: string): string | undefi
   const at = wordAt(signature, name);
   if (at < 0) return undefined;
   let i = skipSpace(signature, at + name.length);
+  // A member named by a string (`readonly "Type": T`): past its closing quote.
+  if ((signature[i] === '"' || signature[i] === "'") && signature[at - 1] === signature[i]) i = skipSpace(signature, i + 1);
   if (signature[i] === '?' || signature[i] === '!') i = skipSpace(signature, i + 1);
   if (signature[i] !== ':') return undefined;
   return nonEmpty(untilTopLevel(signature, i + 1, (c, k) => c === ';' || c === ',' || (c === '=' && signature[k + 1] !== '>')));

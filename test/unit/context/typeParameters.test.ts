@@ -11,6 +11,7 @@ import { tempWorkspaces } from './tempWorkspace';
 import { TreeSitterContextEngine } from '../../../src/core/context/engine';
 import { typeParameterConstraints } from '../../../src/core/context/typeParameters';
 import { qualifiersOf } from '../../../src/core/context/valueTypes';
+import { declaredTypeOf } from '../../../src/core/context/typeSignatures';
 import type { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
 
 test('the constraints of the type parameters declared around the cursor; comparisons and conditional types are none', () => {
@@ -41,6 +42,8 @@ test('the qualifiers written before a name in a type expression', () => {
   assert.deepEqual(qualifiersOf('Schema.Annotations.Filter<A> | undefined', 'Filter'), ['Schema', 'Annotations']);
   assert.deepEqual(qualifiersOf('type Pattern = Schema.ToArbitrary.Pattern', 'Pattern'), ['Schema', 'ToArbitrary']);
   assert.deepEqual(qualifiersOf('Options', 'Options'), []);
+  // A member named by a string has its annotation read past the closing quote.
+  assert.equal(declaredTypeOf('readonly "Type": Struct.Type<Fields>', 'Type'), 'Struct.Type<Fields>');
 });
 
 const workspace = tempWorkspaces('type-parameters-');
@@ -53,7 +56,10 @@ function library(): Record<string, string> {
       '  readonly label: string;',
       '  readonly encodedForm: unknown;',
       '  readonly decodedForm: unknown;',
+      '  readonly "~type.mutability": Mutability;',
+      '  readonly "~encoded.mutability": Mutability;',
       '}',
+      'export type Mutability = "readonly" | "mutable";',
       ...Array.from({ length: 40 }, (_, i) => `export function helper${i}(value: number, other: string): number {\n  return value;\n}`),
       '',
     ].join('\n'),
@@ -125,4 +131,18 @@ test('`Shape["label"]` in a type near the cursor: the indexed type\'s other memb
   ]);
   const item = packed.items.find((i) => i.path === 'src/shape.ts' && i.text.includes('readonly encodedForm: unknown;'));
   assert.match(item?.reason ?? '', /a member of Shape/, packed.text);
+});
+
+test('a member named by a string (`readonly "~encoded.mutability": M`) is a member: offered for `S["~type.mutability"]`', async () => {
+  const { root, index } = await workspace(library());
+  const packed = await packedAt(root, index, [
+    "import type { Shape } from './shape';",
+    'export interface Wrapped<S extends Shape> extends Base<',
+    '  S["decodedForm"],',
+    '  S["~type.mutability"],',
+    '  CURSOR',
+    '> {}',
+  ], 250);
+  const item = packed.items.find((i) => i.path === 'src/shape.ts' && i.text.includes('readonly "~encoded.mutability": Mutability;'));
+  assert.match(item?.reason ?? '', /field ~encoded\.mutability: a member of Shape/, packed.text);
 });

@@ -13,6 +13,9 @@
 (abstract_method_signature name: (property_identifier) @name) @definition.method
 (public_field_definition name: (property_identifier) @name) @definition.field
 (property_signature name: (property_identifier) @name) @definition.field
+; A member named by a string (`readonly "Type": T`, `readonly "~encoded.mutability": M`): named by the string's text.
+(property_signature name: (string (string_fragment) @name)) @definition.field
+(public_field_definition name: (string (string_fragment) @name)) @definition.field
 (enum_body (property_identifier) @name @definition.enumerator)
 (enum_body (enum_assignment name: (property_identifier) @name) @definition.enumerator)
 (program (lexical_declaration (variable_declarator name: (identifier) @name)) @definition.variable)
