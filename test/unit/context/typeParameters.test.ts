@@ -1,7 +1,7 @@
 /**
  * What the cursor's code uses, read through TypeScript's type-level rules (src/core/context/{typeParameters,valueTypes,
  * typedMembers}.ts): a type parameter stands for its constraint (`schema: S` with `S extends Shape` has Shape's
- * members), a type named through namespaces (`Api.Config.Options`) is the one nested there, not a same-named top-level
+ * members), a type named through namespaces (`Api.Config.Retry.Options`) is the one nested there, not a same-named top-level
  * type, and an indexed access (`Shape["label"]`) puts the indexed type's members in use.
  */
 import { test } from 'node:test';
@@ -68,10 +68,13 @@ function library(): Record<string, string> {
       'export interface Options {',
       '  readonly verbose: boolean;',
       '}',
-      'export namespace Config {',
-      '  export interface Options {',
-      '    readonly retryLimit: number;',
-      '    readonly backoffMillis: number;',
+      '/** Two namespaces down, in a declaration: its members sit deeper in the syntax tree than a class method\'s. */',
+      'export declare namespace Config {',
+      '  export namespace Retry {',
+      '    export interface Options {',
+      '      readonly retryLimit: number;',
+      '      readonly backoffMillis: number;',
+      '    }',
       '  }',
       '}',
       ...Array.from({ length: 40 }, (_, i) => `export function call${i}(value: number, other: string): number {\n  return value;\n}`),
@@ -103,16 +106,15 @@ test('`encode<S extends Shape>(schema: S)`: the members of the constraint are of
   assert.match(item?.reason ?? '', /a member of Shape/, packed.text);
 });
 
-test('`Api.Config.Options`: the interface nested in the namespace, not the top-level one of the same name', async () => {
+test('`Api.Config.Retry.Options`: the interface nested in the namespaces, not the top-level one of the same name', async () => {
   const { root, index } = await workspace(library());
   const packed = await packedAt(root, index, [
     "import * as Api from './api';",
-    'export function connect(options: Api.Config.Options, count: number) {',
-    '  const total = Api.call1(count, "x") + Api.call2(count, "y");',
+    'export function connect(options: Api.Config.Retry.Options, count: number) {',
     '  const value = options.',
     '  CURSOR',
     '}',
-  ], 200);
+  ], 600);
   const nested = packed.items.find((i) => i.path === 'src/api.ts' && i.text.includes('readonly retryLimit: number;'));
   assert.match(nested?.reason ?? '', /a member of Options/, packed.text);
   assert.ok(!packed.items.some((i) => i.text.includes('readonly verbose: boolean;') && /a member of Options/.test(i.reason)), packed.text);
