@@ -11,7 +11,6 @@ import { MEMBER_KINDS, enclosingDefinition, isTopLevelDefinition } from './fileS
 import { goDeclaredType, goEmbedded, goMethods, goPackageOf, goResultType } from './goTypes';
 import { basesOf, declaredTypeOf, returnTypeOf, typeNames } from './typeSignatures';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from './workspaceIndex';
-import { escapeRegExp } from '../strings';
 
 /** A type definition in the index. */
 export interface TypeDef {
@@ -202,14 +201,16 @@ export class TypeResolver {
     const key = `${from}\u0000${qualifiers.join('.')}.${name}`;
     const cached = this.qualifiedCache.get(key);
     if (cached) return cached.length ? cached : undefined;
-    const fromCursor = from === this.scope.fromPath;
-    const moduleFiles = fromCursor ? this.scope.namespaceFiles(qualifiers[0]) : (this.scope.importsOf?.(from) ?? []).filter((p) => baseName(p) === qualifiers[0].toLowerCase());
-    const anchored = moduleFiles !== undefined && moduleFiles.length > 0;
-    const rest = anchored ? qualifiers.slice(1) : qualifiers;
+    // Most names are defined at the top level only: then nothing is nested, and nothing more is looked up.
+    const nested = this.scope.index.lookup(name).filter((r) => TYPE_KINDS.has(r.tag.kind) && enclosingDefinition(r.file, r.tag) !== undefined);
     let out: TypeDef[] = [];
-    if (rest.length > 0) {
-      const files = new Set(anchored ? moduleFiles : [from, ...(fromCursor ? this.scope.reachable : (this.scope.importsOf?.(from) ?? []))]);
-      out = this.scope.index.lookup(name).filter((r) => TYPE_KINDS.has(r.tag.kind) && files.has(r.file.path) && nestedIn(r.file, r.tag, rest, anchored));
+    if (nested.length > 0) {
+      const fromCursor = from === this.scope.fromPath;
+      const moduleFiles = fromCursor ? this.scope.namespaceFiles(qualifiers[0]) : (this.scope.importsOf?.(from) ?? []).filter((p) => baseName(p) === qualifiers[0].toLowerCase());
+      const anchored = moduleFiles !== undefined && moduleFiles.length > 0;
+      const rest = anchored ? qualifiers.slice(1) : qualifiers;
+      const inScope = (path: string) => (anchored ? moduleFiles.includes(path) : path === from || (fromCursor ? this.scope.reachable.has(path) : (this.scope.importsOf?.(from) ?? []).includes(path)));
+      if (rest.length > 0) out = nested.filter((r) => nestedIn(r.file, r.tag, rest, anchored) && inScope(r.file.path));
     }
     this.qualifiedCache.set(key, out);
     return out.length ? out : undefined;
@@ -327,8 +328,33 @@ function baseName(path: string): string {
 
 /** The qualifiers written before `name` in a type expression (`Schema.Annotations.Filter` -> Schema, Annotations). */
 export function qualifiersOf(expr: string, name: string): string[] {
-  const m = new RegExp(`(?<![\\w$.])((?:[A-Za-z_$][\\w$]*\\s*\\.\\s*)+)${escapeRegExp(name)}(?![\\w$])`).exec(expr);
-  return m ? m[1].split('.').map((q) => q.trim()).filter(Boolean) : [];
+  if (!expr.includes('.')) return [];
+  for (let at = expr.indexOf(name); at >= 0; at = expr.indexOf(name, at + 1)) {
+    if (isIdentChar(expr.charCodeAt(at + name.length)) || (at > 0 && isIdentChar(expr.charCodeAt(at - 1)))) continue;
+    // Back over `ident .` pairs (spaces allowed around the dot).
+    const out: string[] = [];
+    let i = at;
+    for (;;) {
+      let j = i - 1;
+      while (j >= 0 && expr[j] === ' ') j--;
+      if (expr[j] !== '.') break;
+      j--;
+      while (j >= 0 && expr[j] === ' ') j--;
+      const end = j + 1;
+      while (j >= 0 && isIdentChar(expr.charCodeAt(j))) j--;
+      if (end === j + 1 || /\d/.test(expr[j + 1])) break;
+      out.unshift(expr.slice(j + 1, end));
+      i = j + 1;
+    }
+    // A qualified name (`a.b.C`), not a member access ending a longer expression (`x().C`, `x[0].C`).
+    if (out.length > 0 && (i === 0 || !/[.)\]]/.test(expr[i - 1]))) return out;
+  }
+  return [];
+}
+
+/** [A-Za-z0-9_$] by character code. */
+function isIdentChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 }
 
 /**
