@@ -201,6 +201,8 @@ export class TypeResolver {
     const key = `${from}\u0000${qualifiers.join('.')}.${name}`;
     const cached = this.qualifiedCache.get(key);
     if (cached) return cached.length ? cached : undefined;
+    // `Ns.Type` with Ns a namespace import of the cursor's file: the module's top-level type, for the caller's rules.
+    if (qualifiers.length === 1 && from === this.scope.fromPath && this.scope.namespaceFiles(qualifiers[0])?.length) return undefined;
     // Most names are defined at the top level only: then nothing is nested, and nothing more is looked up.
     const nested = this.scope.index.lookup(name).filter((r) => TYPE_KINDS.has(r.tag.kind) && enclosingDefinition(r.file, r.tag) !== undefined);
     let out: TypeDef[] = [];
