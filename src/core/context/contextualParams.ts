@@ -31,6 +31,10 @@ export function contextualParamsAt(text: string, cursor: number, scopes: readonl
   for (const opener of openersAt(text, cursor)) {
     if (opener.char !== '{') continue;
     if (++blocks > MAX_BLOCKS) break;
+    // A function's body follows its parameters (`)`) or an arrow (`=>`): other blocks are not read further.
+    let j = opener.pos - 1;
+    while (j >= 0 && /\s/.test(text[j])) j--;
+    if (text[j] !== ')' && !(text[j] === '>' && text[j - 1] === '=')) continue;
     const m = HEAD.exec(text.slice(Math.max(0, opener.pos - MAX_HEAD), opener.pos));
     if (!m) continue;
     const params = m[5] !== undefined ? [{ name: m[5], optional: false, rest: false }] : splitParams(m[4] ?? '');

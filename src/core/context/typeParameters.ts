@@ -20,13 +20,17 @@ export function typeParameterConstraints(text: string, cursor: number): Map<stri
   const before = new Map<string, string>();
   const after = new Map<string, string>();
   for (let i = text.indexOf('<'); i >= 0; i = text.indexOf('<', i + 1)) {
+    // Only a list with a constraint counts: none without an `extends` soon after (most `<` are type arguments).
+    const ext = text.indexOf('extends', i);
+    if (ext < 0) break;
+    if (ext > i + MAX_LIST_CHARS) continue;
     // A list follows a name (`f<`, `Param<`) or opens an arrow function's (`= <A>(`, `(<A>(`); `<=` and `<<` are operators.
     const prev = text[previousNonSpace(text, i)] ?? '';
     if (!/[\w$=(,:]/.test(prev) || text[i + 1] === '=' || text[i + 1] === '<') continue;
     const end = skipGroupWithin(text, i);
     if (end < 0) continue;
+    if (ext >= end) continue;
     const inner = text.slice(i + 1, end - 1);
-    if (!/\bextends\b/.test(inner)) continue;
     const params = parseTypeParameters(inner);
     const into = i < cursor ? before : after;
     for (const p of params) {
