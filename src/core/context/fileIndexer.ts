@@ -81,18 +81,7 @@ export const MAX_INDEX_FILE_BYTES = MAX_PARSE_CHARS * 2;
 export type LocalFileIndex = { kind: 'gone' } | { kind: 'indexed'; stat: FileStat; result: FileIndexResult };
 
 /** Definitions deeper than this are locals (deepest legitimate: namespace > class > inner class > method, ~7). */
-const INDEX_TAG_DEPTH = 8;
-/**
- * TypeScript nests a namespace's definitions three or four syntax nodes deeper (`export declare namespace A {`:
- * export_statement > ambient_declaration > internal_module > statement_block), so an interface's members two namespaces
- * down (`Schema.Annotations.ToArbitrary.Pattern`'s `source`) start at depth 10.
- */
-const TS_INDEX_TAG_DEPTH = 12;
-
-/** The syntax-tree depth (from the root) past which a definition is a local and not indexed, for `language`. */
-export function indexTagDepth(language: LanguageName): number {
-  return language === 'typescript' || language === 'tsx' ? TS_INDEX_TAG_DEPTH : INDEX_TAG_DEPTH;
-}
+export const INDEX_TAG_DEPTH = 8;
 
 export async function indexFileText(language: LanguageName, text: string, options: FileIndexOptions): Promise<FileIndexResult> {
   const t0 = performance.now();
@@ -114,12 +103,12 @@ export async function indexFileText(language: LanguageName, text: string, option
  * indexFileText of a text already parsed: `tree` is a parse of parseableText(language, text) (as parse() makes it, or an
  * open document's tree, see WorkspaceIndex's `openTree`). Synchronous, so a tree borrowed from elsewhere cannot change
  * or be freed meanwhile; the caller keeps it. `structure`: its definitions and imports, when the caller has them (what
- * extractStructure with maxDepth indexTagDepth(language) finds: see SavedParses); `before`: the entries of definitions whose
+ * extractStructure with maxDepth INDEX_TAG_DEPTH finds: see SavedParses); `before`: the entries of definitions whose
  * rendering cannot have changed since an earlier index of the file (see RenderedBefore).
  */
 export function indexParsedText(language: LanguageName, text: string, tree: Tree, options: Pick<FileIndexOptions, 'maxTags'>, structure?: FileStructure, before?: RenderedBefore): FileIndexResult {
   const t1 = performance.now();
-  const { tags, imports } = structure ?? extractStructure(language, tree, text, { maxDepth: indexTagDepth(language) });
+  const { tags, imports } = structure ?? extractStructure(language, tree, text, { maxDepth: INDEX_TAG_DEPTH });
   const t2 = performance.now();
   const indexed = toIndexed(tags.slice(0, options.maxTags), text, commentPrefix(language), before);
   const t3 = performance.now();

@@ -13,7 +13,7 @@ import type { LanguageName } from './languages';
 import { parseParseable, unparseableReason, type Tree } from './parser';
 import { parseable as rewrite, updateParseable, type Parseable } from './grammarQuirks';
 import { findChange, editTree } from './documentCache';
-import { indexParsedText, indexTagDepth, type FileIndexOptions, type FileIndexResult, type IndexedTag, type RenderedBefore } from './fileIndexer';
+import { indexParsedText, INDEX_TAG_DEPTH, type FileIndexOptions, type FileIndexResult, type IndexedTag, type RenderedBefore } from './fileIndexer';
 import { extractImportsIn, extractTags, extractTagsIn, type Tag } from './structure';
 import { changedStatements, combineStructure, rangesChars, MAX_DIRTY_SHARE, type TextEdit, type UpdatableStructure } from './structureUpdate';
 import type { IndexRange } from './structure';
@@ -56,10 +56,10 @@ function renderedBefore(last: Parsed, text: string, edit: TextEdit, dirty: reado
   };
 }
 
-/** The index's definitions (indexTagDepth) and the imports of a whole tree. */
+/** The index's definitions (INDEX_TAG_DEPTH) and the imports of a whole tree. */
 function wholeStructure(language: LanguageName, tree: Tree, text: string): UpdatableStructure {
   const { imports, starts } = extractImportsIn(language, tree);
-  return { tags: extractTags(language, tree, text, { maxDepth: indexTagDepth(language) }), imports, importStarts: starts };
+  return { tags: extractTags(language, tree, text, { maxDepth: INDEX_TAG_DEPTH }), imports, importStarts: starts };
 }
 
 export class SavedParses {
@@ -100,7 +100,7 @@ export class SavedParses {
           this.counts.merged++;
           const fresh = extractImportsIn(language, tree, dirty);
           structure = combineStructure(last.structure, edit, last.text, text, dirty, {
-            tags: extractTagsIn(language, tree, text, dirty, { maxDepth: indexTagDepth(language) }),
+            tags: extractTagsIn(language, tree, text, dirty, { maxDepth: INDEX_TAG_DEPTH }),
             imports: fresh.imports,
             importStarts: fresh.starts,
           });
