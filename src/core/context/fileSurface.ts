@@ -31,3 +31,24 @@ export function isTopLevelDefinition(file: IndexedFile, tag: IndexedTag): boolea
   if (!set) sets.set(file, (set = new Set(topLevelDefinitions(file))));
   return set.has(tag);
 }
+
+const parents = new WeakMap<IndexedFile, Map<IndexedTag, IndexedTag>>();
+
+/**
+ * The definition directly enclosing `tag` in `file` (a namespace around an interface, a class around a method), or
+ * undefined at the top level. One pass per index entry over its tags (in file order), a stack of the open ones.
+ */
+export function enclosingDefinition(file: IndexedFile, tag: IndexedTag): IndexedTag | undefined {
+  let map = parents.get(file);
+  if (!map) {
+    map = new Map();
+    const open: IndexedTag[] = [];
+    for (const t of file.tags) {
+      while (open.length && !(open[open.length - 1].startLine <= t.startLine && t.endLine <= open[open.length - 1].endLine)) open.pop();
+      if (open.length) map.set(t, open[open.length - 1]);
+      open.push(t);
+    }
+    parents.set(file, map);
+  }
+  return map.get(tag);
+}

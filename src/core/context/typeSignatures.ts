@@ -10,7 +10,7 @@ const IDENT_START = /[A-Za-z_$]/;
 const IDENT = /[\w$]/;
 
 /** The index just past the bracket group that opens at `open` (`(`, `<`, `[` or `{`), or -1 when it never closes. */
-function skipGroup(s: string, open: number): number {
+export function skipGroup(s: string, open: number): number {
   let depth = 0;
   for (let i = open; i < s.length; i++) {
     const c = s[i];
@@ -238,6 +238,11 @@ export function typeParametersOf(signature: string, name: string): TypeParameter
     if (end < 0) return [];
     text = signature.slice(i + 1, end - 1);
   }
+  return parseTypeParameters(text);
+}
+
+/** A type parameter list's text (inside its angle brackets) read into type parameters; parts that are none are skipped. */
+export function parseTypeParameters(text: string): TypeParameter[] {
   const out: TypeParameter[] = [];
   for (const raw of splitTopLevel(text)) {
     const m = /^(?:(?:in|out|const)\s+)*([A-Za-z_$][\w$]*)\s*/.exec(raw);
@@ -259,6 +264,8 @@ export function declaredTypeOf(signature: string, name: string): string | undefi
   const at = wordAt(signature, name);
   if (at < 0) return undefined;
   let i = skipSpace(signature, at + name.length);
+  // A member named by a string (`readonly "Type": T`): past its closing quote.
+  if ((signature[i] === '"' || signature[i] === "'") && signature[at - 1] === signature[i]) i = skipSpace(signature, i + 1);
   if (signature[i] === '?' || signature[i] === '!') i = skipSpace(signature, i + 1);
   if (signature[i] !== ':') return undefined;
   return nonEmpty(untilTopLevel(signature, i + 1, (c, k) => c === ';' || c === ',' || (c === '=' && signature[k + 1] !== '>')));
@@ -274,22 +281,34 @@ export function basesOf(signature: string, name: string): string[] {
   if (at < 0) return [];
   let i = skipSpace(signature, at + name.length);
   const params = new Set<string>();
+  let typeParams: TypeParameter[] = [];
   if (signature[i] === '<') {
     const end = skipGroup(signature, i);
     if (end < 0) return [];
     for (const m of signature.slice(i + 1, end - 1).matchAll(/(?:^|,)\s*(?:(?:in|out|const)\s+)*([A-Za-z_$][\w$]*)/g)) params.add(m[1]);
+    typeParams = parseTypeParameters(signature.slice(i + 1, end - 1));
     i = end;
   }
   const rest = signature.slice(i);
   const alias = /^\s*=/.exec(rest);
-  let heritage: string;
-  if (alias) heritage = rest.slice(alias[0].length);
-  else {
-    const m = /\b(?:extends|implements)\b/.exec(rest);
-    if (!m) return [];
-    heritage = rest.slice(m.index);
+  if (alias) {
+    // A type alias's own parameter, written at its top level (`type Raw<T extends Base = Issue> = T extends any ? R<T> :
+    // never`), stands for its default where it has one (what the alias means when used without arguments), else for
+    // its constraint (whose members every argument has).
+    const out: string[] = [];
+    for (const n of typeNames(rest.slice(alias[0].length), true)) {
+      if (!params.has(n)) out.push(n);
+      else {
+        const p = typeParams.find((t) => t.name === n);
+        const stands = p?.default ?? p?.constraint;
+        if (stands !== undefined) out.push(...typeNames(stands, true).filter((x) => !params.has(x)));
+      }
+    }
+    return [...new Set(out)];
   }
-  return typeNames(heritage, true).filter((n) => !params.has(n));
+  const m = /\b(?:extends|implements)\b/.exec(rest);
+  if (!m) return [];
+  return typeNames(rest.slice(m.index), true).filter((n) => !params.has(n));
 }
 
 const TYPE_WORDS = new Set([

@@ -12,17 +12,21 @@ import { languageForId } from './languages';
 import type { Candidate } from './packing';
 import { cursorSubwords } from './qualified';
 import { callbackParamsAt } from './callbackParams';
+import { contextualParamsAt } from './contextualParams';
 import type { Callee } from './callSites';
 import { literalArgumentAt } from './literalKeys';
 import { castTypeAt, narrowedTypes, narrowingsAt } from './narrowing';
 import { definitionCandidate, linesAround, type CursorInfo } from './retrieval';
 import { subwordIdf, subwordRelevance } from './subwords';
 import { readChain } from './chains';
+import { typeParameterConstraints } from './typeParameters';
 import { TypeResolver, type TypeDef, type TypeScope } from './valueTypes';
 import type { IndexedFile, IndexedTag } from './workspaceIndex';
 import { newlineBefore, quoteEndOnLine } from '../strings';
 import { isWordPart, isWordStart } from './similarity';
 
+/** The languages TypeScript's type rules apply to (JavaScript: for its JSDoc-free code they find nothing, harmlessly). */
+const TS_FAMILY: ReadonlySet<string> = new Set(['typescript', 'tsx', 'javascript']);
 /** Lines scanned for values and chains, above and below the cursor. */
 const LINES_BEFORE = 60;
 const LINES_AFTER = 15;
@@ -69,6 +73,9 @@ const DECLARATION = /(?:^|[^\w$.])(?:(?:const|let|var)\s+(?:mut\s+)?)?([A-Za-z_$
 /** `name: Type` (parameters, fields) and `): Type` (return types): used only when Type names a type the index knows. */
 const ANNOTATION = /(?:(?:^|[^\w$.?])([A-Za-z_$][\w$]*)\??|\))\s*:\s*((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*)/g;
 
+/** `T["key"]`, `ns.T<A>["key"]`, `value["key"]`: the indexed type or value (a qualified name, with type arguments or not). */
+const INDEXED_ACCESS = /(?<![\w$.])([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?:<[^<>;\n]*(?:<[^<>;\n]*>[^<>;\n]*)*>)?\[\s*["'`]/g;
+
 /** How near line `d` (relative to the cursor's) is: lines above count most, as for qualifier uses. */
 const nearness = (d: number) => (d <= 0 ? 1 / (1 + -d / 10) : 0.6 / (1 + d / 6));
 
@@ -104,6 +111,8 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
   };
   // Go states types its own way (after the name, no `:`; several results): read apart (goValues.ts).
   const go = languageForId(cur.languageId) === 'go';
+  // TypeScript's own type-level rules (indexed access types, contextually typed function literals) apply to its family only.
+  const ts = TS_FAMILY.has(languageForId(cur.languageId) ?? '');
   if (go) {
     const cursor = lineStarts[cur.line - firstLine] ?? text.length;
     const goEnv = goValueTypes({
@@ -122,6 +131,9 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
     });
     for (const [k, v] of goEnv) env.set(k, v);
   }
+  const cursorAt = cursorIn(cur, text, lineStarts[cur.line - firstLine]);
+  // `<S extends Schema.Top>`: written here, S stands for its constraint (`schema: S` has Top's members).
+  if (!go) resolver.useTypeParameters(typeParameterConstraints(text, cursorAt));
   // Declared values first (in text order: a later declaration of a name replaces the earlier).
   for (const m of go ? [] : text.matchAll(ANNOTATION)) {
     const defs = resolver.typesOf(m[2], cur.relPath);
@@ -144,10 +156,16 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
     if (d <= 0) note(reached[reached.length - 1], 3 * nearness(d * DECLARED_DISTANCE));
   }
   // The unannotated parameters of the callbacks the cursor is in, typed from their callees' signatures.
-  const cursorAt = cursorIn(cur, text, lineStarts[cur.line - firstLine]);
   for (const p of go ? [] : callbackParamsAt(text, cursorAt, resolver, env, cur)) {
     if (p.name !== undefined) env.set(p.name, p.types);
     note(p.types, 3 * CALLBACK_NESTING_DECAY ** p.nesting);
+    if (literal) for (const d of p.types) (literal.callbackTypes ??= new Set()).add(d.tag);
+  }
+  // The function literal the cursor is in, typed by where it is written (`return (issue) => {` from a function declaring
+  // its return type, `const h: Handler = (e) => {`).
+  for (const p of !ts ? [] : contextualParamsAt(text, cursorAt, cur.scopes, resolver)) {
+    if (p.name !== undefined) env.set(p.name, p.types);
+    note(p.types, 3);
     if (literal) for (const d of p.types) (literal.callbackTypes ??= new Set()).add(d.tag);
   }
   // `switch (ast._tag) { case "Union": |` / `if (ast._tag === "Union") { |`: the union's member with that tag, whose own
@@ -179,6 +197,12 @@ export function typesInUse(cur: CursorInfo, resolver: TypeResolver, literal?: Li
     }
     i = Math.max(i, (steps[0]?.isNew ? i + 4 : i) + (steps[0]?.name.length ?? 1) - 1);
     void end;
+  }
+  // An indexed access (`S["Type"]`, `Schema.Struct["fields"]`, `options["headers"]`) names a member of the type indexed:
+  // its siblings are what the next such access most likely names.
+  for (const m of !ts ? [] : text.matchAll(INDEXED_ACCESS)) {
+    const types = env.get(m[1]) ?? resolver.typesOf(m[1], cur.relPath);
+    note(types.length ? types : (resolver.follow(readChain(text, m.index!).steps, env).at(-1) ?? []), nearness(lineOf(m.index!) - cur.line));
   }
   // An object literal passed to a call (`make({ a: 1, |`): the type of the parameter it fills.
   const arg = go || !literal ? undefined : literalArgumentAt(text, cursorAt, resolver, env, cur);

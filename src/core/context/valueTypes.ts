@@ -7,11 +7,10 @@
  * (`interface ZodString extends _ZodString<...>`, type alias unions) when the member is inherited. No type checker:
  * generics are not instantiated, overloads are not chosen between; what cannot be read is left unknown.
  */
-import { MEMBER_KINDS, isTopLevelDefinition } from './fileSurface';
+import { MEMBER_KINDS, enclosingDefinition, isTopLevelDefinition } from './fileSurface';
 import { goDeclaredType, goEmbedded, goMethods, goPackageOf, goResultType } from './goTypes';
 import { basesOf, declaredTypeOf, returnTypeOf, typeNames } from './typeSignatures';
 import type { IndexedFile, IndexedTag, WorkspaceIndex } from './workspaceIndex';
-import { escapeRegExp } from '../strings';
 
 /** A type definition in the index. */
 export interface TypeDef {
@@ -61,8 +60,21 @@ export class TypeResolver {
   private readonly typeCache = new Map<string, TypeDef[]>();
   private readonly memberCache = new Map<IndexedTag, MemberRef[]>();
   private readonly hierarchyCache = new Map<IndexedTag, { def: TypeDef; level: number }[]>();
+  private readonly qualifiedCache = new Map<string, TypeDef[]>();
+
+  /** The constraints of the type parameters in scope at the cursor (typeParameters.ts), by name; see useTypeParameters. */
+  private typeParameters = new Map<string, string>();
 
   constructor(private readonly scope: TypeScope) {}
+
+  /**
+   * The type parameters in scope at the cursor and their constraints (`S` -> `Schema.Top`): written in the cursor's file,
+   * such a name stands for its constraint's types. Set before the walk starts (the caches keep what was resolved).
+   */
+  useTypeParameters(constraints: ReadonlyMap<string, string>): void {
+    this.typeParameters = new Map(constraints);
+    this.typeCache.clear();
+  }
 
   /** The file being edited. */
   get fromPath(): string {
@@ -79,6 +91,15 @@ export class TypeResolver {
     const key = `${from}\u0000${name}`;
     let out = this.typeCache.get(key);
     if (out) return out;
+    const constraint = from === this.scope.fromPath ? this.typeParameters.get(name) : undefined;
+    if (constraint !== undefined) {
+      // Resolved with the parameter out of scope: `T extends Box<T>` names the type Box, not itself.
+      this.typeParameters.delete(name);
+      out = this.typesOf(constraint, from);
+      this.typeParameters.set(name, constraint);
+      this.typeCache.set(key, out);
+      return out;
+    }
     const all = this.scope.index.lookup(name).filter((r) => TYPE_KINDS.has(r.tag.kind));
     const same = all.filter((r) => r.file.path === from);
     const near = same.length ? same : all.filter((r) => this.scope.reachable.has(r.file.path) || r.file.path === this.scope.fromPath);
@@ -116,7 +137,7 @@ export class TypeResolver {
       // Go: embedded types (their fields and methods are promoted), or the aliased type (`type A = B`).
       const bases = d.file.language === 'go' ? [...goEmbedded(d.tag.snippet), ...(/^\s*(?:type\s+)?\w+\s*=/.test(d.tag.snippet) ? basesOf(head, d.tag.name) : [])] : basesOf(head, d.tag.name);
       for (const base of bases) {
-        for (const b of this.typeDefs(base, d.file.path)) {
+        for (const b of this.qualifiedTypeDefs(base, qualifiersOf(head, base), d.file.path) ?? this.typeDefs(base, d.file.path)) {
           if (seen.has(b.tag) || out.length >= MAX_HIERARCHY) continue;
           seen.add(b.tag);
           out.push({ def: b, level: level + 1 });
@@ -144,7 +165,7 @@ export class TypeResolver {
 
   /** The types a type expression written in file `from` names (top-level names first; nested ones when none is a type). */
   typesOf(expr: string, from: string): TypeDef[] {
-    const resolve = (names: string[]) => names.flatMap((n) => this.typeDefs(n, from));
+    const resolve = (names: string[]) => names.flatMap((n) => this.qualifiedTypeDefs(n, qualifiersOf(expr, n), from) ?? this.typeDefs(n, from));
     const top = resolve(typeNames(expr, true));
     return top.length ? top : resolve(typeNames(expr));
   }
@@ -160,13 +181,41 @@ export class TypeResolver {
     const resolve = (names: string[]) => {
       const out: TypeDef[] = [];
       for (const name of names) {
-        const qualifier = new RegExp(`([A-Za-z_$][\\w$]*)\\s*\\.\\s*${escapeRegExp(name)}(?![\\w$])`).exec(expr)?.[1];
-        out.push(...this.typeIn(name, qualifier, file));
+        const chain = qualifiersOf(expr, name);
+        out.push(...(this.qualifiedTypeDefs(name, chain, file.path) ?? this.typeIn(name, chain.at(-1), file)));
       }
       return dedupe(out);
     };
     const top = resolve(typeNames(expr, true));
     return top.length ? top : resolve(typeNames(expr));
+  }
+
+  /**
+   * A type named through namespaces (`Schema.Annotations.Filter`, `Api.Options` in a file declaring `namespace Api`):
+   * the definitions of `name` nested in namespaces (or classes) so named, innermost last. The first qualifier may be a
+   * module instead (a namespace import, or an imported file of that name), whose top-level namespaces the rest name.
+   * Undefined when `qualifiers` is empty or names no nesting that holds `name` (the caller's other rules apply).
+   */
+  qualifiedTypeDefs(name: string, qualifiers: readonly string[], from: string): TypeDef[] | undefined {
+    if (qualifiers.length === 0) return undefined;
+    const key = `${from}\u0000${qualifiers.join('.')}.${name}`;
+    const cached = this.qualifiedCache.get(key);
+    if (cached) return cached.length ? cached : undefined;
+    // `Ns.Type` with Ns a namespace import of the cursor's file: the module's top-level type, for the caller's rules.
+    if (qualifiers.length === 1 && from === this.scope.fromPath && this.scope.namespaceFiles(qualifiers[0])?.length) return undefined;
+    // Most names are defined at the top level only: then nothing is nested, and nothing more is looked up.
+    const nested = this.scope.index.lookup(name).filter((r) => TYPE_KINDS.has(r.tag.kind) && enclosingDefinition(r.file, r.tag) !== undefined);
+    let out: TypeDef[] = [];
+    if (nested.length > 0) {
+      const fromCursor = from === this.scope.fromPath;
+      const moduleFiles = fromCursor ? this.scope.namespaceFiles(qualifiers[0]) : (this.scope.importsOf?.(from) ?? []).filter((p) => baseName(p) === qualifiers[0].toLowerCase());
+      const anchored = moduleFiles !== undefined && moduleFiles.length > 0;
+      const rest = anchored ? qualifiers.slice(1) : qualifiers;
+      const inScope = (path: string) => (anchored ? moduleFiles.includes(path) : path === from || (fromCursor ? this.scope.reachable.has(path) : (this.scope.importsOf?.(from) ?? []).includes(path)));
+      if (rest.length > 0) out = nested.filter((r) => nestedIn(r.file, r.tag, rest, anchored) && inScope(r.file.path));
+    }
+    this.qualifiedCache.set(key, out);
+    return out.length ? out : undefined;
   }
 
   private typeIn(name: string, qualifier: string | undefined, file: IndexedFile): TypeDef[] {
@@ -277,4 +326,48 @@ function dedupe(defs: TypeDef[]): TypeDef[] {
 /** A path's file name without its extensions, lower-cased (`src/Schema.ts` -> `schema`). */
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1).replace(/\..*$/, '').toLowerCase();
+}
+
+/** The qualifiers written before `name` in a type expression (`Schema.Annotations.Filter` -> Schema, Annotations). */
+export function qualifiersOf(expr: string, name: string): string[] {
+  if (!expr.includes('.')) return [];
+  for (let at = expr.indexOf(name); at >= 0; at = expr.indexOf(name, at + 1)) {
+    if (isIdentChar(expr.charCodeAt(at + name.length)) || (at > 0 && isIdentChar(expr.charCodeAt(at - 1)))) continue;
+    // Back over `ident .` pairs (spaces allowed around the dot).
+    const out: string[] = [];
+    let i = at;
+    for (;;) {
+      let j = i - 1;
+      while (j >= 0 && expr[j] === ' ') j--;
+      if (expr[j] !== '.') break;
+      j--;
+      while (j >= 0 && expr[j] === ' ') j--;
+      const end = j + 1;
+      while (j >= 0 && isIdentChar(expr.charCodeAt(j))) j--;
+      if (end === j + 1 || /\d/.test(expr[j + 1])) break;
+      out.unshift(expr.slice(j + 1, end));
+      i = j + 1;
+    }
+    // A qualified name (`a.b.C`), not a member access ending a longer expression (`x().C`, `x[0].C`).
+    if (out.length > 0 && (i === 0 || !/[.)\]]/.test(expr[i - 1]))) return out;
+  }
+  return [];
+}
+
+/** [A-Za-z0-9_$] by character code. */
+function isIdentChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+}
+
+/**
+ * True when `tag` is nested in definitions named `path` (outermost first, the last one directly around it); `anchored`:
+ * the outermost of them is at the top level of its file.
+ */
+function nestedIn(file: IndexedFile, tag: IndexedTag, path: readonly string[], anchored: boolean): boolean {
+  let p = enclosingDefinition(file, tag);
+  for (let k = path.length - 1; k >= 0; k--) {
+    if (!p || p.name !== path[k]) return false;
+    p = enclosingDefinition(file, p);
+  }
+  return !anchored || p === undefined;
 }

@@ -66,9 +66,10 @@ export interface BuildProgress {
 /**
  * 3: entries carry `uses` (the identifiers a file names). 4: snippets have inline keys redacted (an index saved before is
  * rebuilt). 5: the one redaction (secret assignments, auth headers, URL credentials, tokens too). 6: `uses` is one string
- * of names, one per line (was an array of names).
+ * of names, one per line (was an array of names). 7: TypeScript members named by a string (`readonly "Type": T`) are tags, and
+ * members of interfaces in namespaces however deep (tags.scm).
  */
-const FORMAT_VERSION = 6;
+const FORMAT_VERSION = 7;
 /** Files read ahead of the one being parsed and stored during an in-process build. */
 const READ_AHEAD = 16;
 /**
