@@ -8,9 +8,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'path';
-import { tempWorkspaces } from './tempWorkspace';
-import { TreeSitterContextEngine } from '../../../src/core/context/engine';
+import { packedAtCursor, tempWorkspaces } from './tempWorkspace';
 import { callSignatureOf } from '../../../src/core/context/contextualParams';
 import { basesOf } from '../../../src/core/context/typeSignatures';
 import type { WorkspaceIndex } from '../../../src/core/context/workspaceIndex';
@@ -50,14 +48,7 @@ function library(): Record<string, string> {
   };
 }
 
-async function packedAt(root: string, index: WorkspaceIndex, lines: string[], budgetTokens = 120) {
-  const text = [...lines, ''].join('\n');
-  const engine = new TreeSitterContextEngine({ index });
-  const offset = text.indexOf('CURSOR');
-  const packed = await engine.assemble({ doc: { path: path.join(root, 'src/locale.ts'), relPath: 'src/locale.ts', languageId: 'typescript', text: text.replace('CURSOR', ''), version: 1, offset }, budgetTokens, purpose: 'completion' });
-  engine.dispose();
-  return packed;
-}
+const packedAt = (root: string, index: WorkspaceIndex, lines: string[], budgetTokens?: number) => packedAtCursor(root, index, 'src/locale.ts', lines, budgetTokens);
 
 test('`return (issue) => { switch (issue.code) { case "too_big":` under a function returning ErrorMap: the narrowed member\'s field', async () => {
   const { root, index } = await workspace(library());

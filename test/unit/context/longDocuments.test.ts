@@ -11,33 +11,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DocumentCache, pointBefore } from '../../../src/core/context/documentCache';
 import { parse } from '../../../src/core/context/parser';
-import { extractImports, extractTags, type ImportRef, type Tag } from '../../../src/core/context/structure';
+import type { Tag } from '../../../src/core/context/structure';
 import { rng } from '../../../bench/rng';
-import { randomEdit } from './randomEdits';
+import { fullStructure, LANG_DIR, LANG_FIXTURES, randomEdit, STRUCTURE_INSERTS } from './randomEdits';
 
-const LANG_DIR = path.join(__dirname, '..', '..', 'fixtures', 'context', 'lang');
-const FIXTURES: [string, string][] = [
-  ['sample.ts', 'typescript'], ['sample.tsx', 'tsx'], ['sample.js', 'javascript'], ['sample.py', 'python'], ['sample.go', 'go'],
-  ['sample.rs', 'rust'], ['Sample.java', 'java'], ['sample.c', 'c'], ['sample.cpp', 'cpp'], ['Sample.cs', 'csharp'],
-  ['sample.rb', 'ruby'], ['sample.php', 'php'],
-];
-const INSERTS = ['\n', '}', '{', '(', ')', '/*', '*/', '"', "'", 'x', ' value', 'é', '😀 ', '\n\n', 'def g(a):\n    return a\n', 'function q(a) { return a; }\n', 'class K {}\n', 'fn h() {}\n', 'const zz = 1;\n', 'import { z } from "./z";\n'];
+const INSERTS = [...STRUCTURE_INSERTS, 'import { z } from "./z";\n'];
 
-async function fullStructure(language: string, text: string): Promise<{ tags: Tag[]; imports: ImportRef[] }> {
-  const tree = await parse(language, text, { timeoutMs: 5000 });
-  if (!tree) return { tags: [], imports: [] };
-  try {
-    const name = language as Parameters<typeof extractTags>[0];
-    return { tags: extractTags(name, tree, text), imports: extractImports(name, tree, text) };
-  } finally {
-    tree.delete();
-  }
-}
 
 test('narrowed to the statements around the change, random edits in every language equal a full extraction', async () => {
   const r = rng(29);
   let narrowed = 0;
-  for (const [file, language] of FIXTURES) {
+  for (const [file, language] of LANG_FIXTURES) {
     // The file inside one statement of its language where it has one that can hold the others, and as it is.
     const one = fs.readFileSync(path.join(LANG_DIR, file), 'utf8');
     let text = `${one}\n${one}`;

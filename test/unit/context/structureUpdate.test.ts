@@ -8,29 +8,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DocumentCache } from '../../../src/core/context/documentCache';
 import { parse } from '../../../src/core/context/parser';
-import { extractImports, extractTags, type ImportRef, type Tag } from '../../../src/core/context/structure';
+import type { Tag } from '../../../src/core/context/structure';
 import { rng } from '../../../bench/rng';
-import { randomEdit } from './randomEdits';
+import { fullStructure, LANG_DIR, LANG_FIXTURES, randomEdit, STRUCTURE_INSERTS } from './randomEdits';
 
-const LANG_DIR = path.join(__dirname, '..', '..', 'fixtures', 'context', 'lang');
-const FIXTURES: [string, string][] = [
-  ['sample.ts', 'typescript'], ['sample.tsx', 'tsx'], ['sample.js', 'javascript'], ['sample.py', 'python'], ['sample.go', 'go'],
-  ['sample.rs', 'rust'], ['Sample.java', 'java'], ['sample.c', 'c'], ['sample.cpp', 'cpp'], ['Sample.cs', 'csharp'],
-  ['sample.rb', 'ruby'], ['sample.php', 'php'],
-];
-/** What edits insert: code, brackets and quotes that restructure what follows, newlines, non-ASCII text. */
-const INSERTS = ['\n', '}', '{', '(', ')', '/*', '*/', '"', "'", 'x', ' value', 'é', '😀 ', '\n\n', 'def g(a):\n    return a\n', 'function q(a) { return a; }\n', 'class K {}\n', 'fn h() {}\n', 'const zz = 1;\n'];
+const INSERTS = STRUCTURE_INSERTS;
 
-async function fullStructure(language: string, text: string): Promise<{ tags: Tag[]; imports: ImportRef[] }> {
-  const tree = await parse(language, text, { timeoutMs: 5000 });
-  if (!tree) return { tags: [], imports: [] };
-  try {
-    const name = language as Parameters<typeof extractTags>[0];
-    return { tags: extractTags(name, tree, text), imports: extractImports(name, tree, text) };
-  } finally {
-    tree.delete();
-  }
-}
 
 async function fullTags(language: string, text: string): Promise<Tag[]> {
   return (await fullStructure(language, text)).tags;
@@ -41,7 +24,7 @@ test('after random edits, the updated definitions and imports equal a full extra
   const r = rng(11);
   let reused = 0;
   let importsSeen = 0;
-  for (const [file, language] of FIXTURES) {
+  for (const [file, language] of LANG_FIXTURES) {
     // Eight copies, with non-ASCII between them: a statement is a small part of the file, and indices past
     // multi-byte text must stay right.
     const one = fs.readFileSync(path.join(LANG_DIR, file), 'utf8');

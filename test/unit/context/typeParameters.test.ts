@@ -6,9 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'path';
-import { tempWorkspaces } from './tempWorkspace';
-import { TreeSitterContextEngine } from '../../../src/core/context/engine';
+import { packedAtCursor, tempWorkspaces } from './tempWorkspace';
 import { typeParameterConstraints } from '../../../src/core/context/typeParameters';
 import { qualifiersOf } from '../../../src/core/context/valueTypes';
 import { declaredTypeOf } from '../../../src/core/context/typeSignatures';
@@ -83,14 +81,7 @@ function library(): Record<string, string> {
   };
 }
 
-async function packedAt(root: string, index: WorkspaceIndex, lines: string[], budgetTokens = 120) {
-  const text = [...lines, ''].join('\n');
-  const engine = new TreeSitterContextEngine({ index });
-  const offset = text.indexOf('CURSOR');
-  const packed = await engine.assemble({ doc: { path: path.join(root, 'src/use.ts'), relPath: 'src/use.ts', languageId: 'typescript', text: text.replace('CURSOR', ''), version: 1, offset }, budgetTokens, purpose: 'completion' });
-  engine.dispose();
-  return packed;
-}
+const packedAt = (root: string, index: WorkspaceIndex, lines: string[], budgetTokens?: number) => packedAtCursor(root, index, 'src/use.ts', lines, budgetTokens);
 
 test('`encode<S extends Shape>(schema: S)`: the members of the constraint are offered for the value typed S', async () => {
   const { root, index } = await workspace(library());
