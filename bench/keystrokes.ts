@@ -78,8 +78,8 @@ async function main(argv: string[]): Promise<void> {
     const prefix = lines.slice(0, line).join('\n') + (line > 0 ? '\n' : '') + indent;
     const masked = prefix + '\n' + lines.slice(line + 1).join('\n');
     const languageId = languageForPath(file) ?? 'plaintext';
-    // Focused, as the editor's focus notice marks it (engineWorker.ts; a build without markActive skips it).
-    (engine.documents as { markActive?: (path: string) => void }).markActive?.(file);
+    // Focused, as the editor's focus notice marks it (engineWorker.ts).
+    engine.documents.markActive(file);
     await engine.documents.get(file, languageId, 1, text);
     const dir = path.posix.dirname(file);
     const activity = new RecentActivity(20);
@@ -92,9 +92,7 @@ async function main(argv: string[]): Promise<void> {
     // the file (where a file opened for the first time has its cursor), not at the sampled cursor; untimed.
     if (warm) {
       const warmReq = { doc: { path: file, relPath: file, languageId, text, version: 1, offset: 0, line: 0 }, budgetTokens: budget, purpose: 'completion' as const };
-      // engine.warmUp where the build has it (the worker's warm-up), else the assemble it starts with.
-      const warmUp = (engine as { warmUp?: (r: typeof warmReq) => Promise<unknown> }).warmUp?.bind(engine);
-      await (warmUp ? warmUp(warmReq) : engine.assemble(warmReq));
+      await engine.warmUp(warmReq);
       await engine.documents.settled();
     }
     // The text as the engine's worker holds it when the request comes: its change notice already read the new text

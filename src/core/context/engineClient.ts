@@ -17,8 +17,8 @@ import { rememberLineCounts } from '../tokens';
 import type { AssembleQuery, DocumentInfo, EngineErrorCode, EngineEvent, EngineWorkerData, HostNotice, HostRequest, ReplyResults, WirePackedContext, WorkerMessage } from './engineProtocol';
 
 /**
- * The engine's heap: an old generation cap, so that a runaway engine dies (and is restarted, see above); and a young generation of 12 MB, which keeps less uncollected garbage between
- * scavenges (measured on effect's five longest files, same quiet session, two pairs: peak RSS 349 / 361 -> 327 / 324 MB,
+ * The engine's heap: an old generation cap, so that a runaway engine dies (and is restarted, see above); and a young
+ * generation of 12 MB, which keeps less uncollected garbage between scavenges (measured on effect's five longest files, same quiet session, two pairs: peak RSS 349 / 361 -> 327 / 324 MB,
  * assemble p50 / p95 29.0 / 100.6 and 33.1 / 120.5 -> 25.5 / 91.3 and 28.1 / 101.1 ms). Tree-sitter's wasm memory is
  * not counted by V8's limits.
  */

@@ -11,10 +11,9 @@
  * - `MALLOC_ARENA_MAX=2`: the index build's threads would otherwise each get a malloc arena of their own.
  */
 import { fork, type ChildProcess } from 'child_process';
-import { createRequire } from 'module';
 import { constants } from 'os';
 import type { ResourceLimits, Worker } from 'worker_threads';
-import { startWorkerThread } from './indexPool';
+import { startWorkerThread, tsxHook } from './indexPool';
 import type { EngineWorkerData, HostMessage, WorkerMessage } from './engineProtocol';
 
 export type EngineHosting = 'process' | 'thread';
@@ -63,10 +62,7 @@ export function engineEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Process
 
 /** Start `script` (bundled .js, or .ts source under tsx) in a process of its own, and send it `data`. */
 export function startEngineProcess(script: string, data: EngineWorkerData, limits: ResourceLimits, execArgv?: string[]): EngineLink {
-  // TypeScript source (tests and benchmarks under tsx): the process registers tsx's CommonJS hook first. The id is a
-  // variable so that esbuild does not try to bundle tsx.
-  const tsxId = 'tsx/cjs';
-  const preload = script.endsWith('.ts') ? ['--require', createRequire(__filename).resolve(tsxId)] : [];
+  const preload = script.endsWith('.ts') ? ['--require', tsxHook()] : [];
   const child: ChildProcess = fork(script, [], {
     execArgv: [...preload, ...(execArgv ?? engineExecArgv(limits))],
     env: engineEnv(),

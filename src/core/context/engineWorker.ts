@@ -110,10 +110,11 @@ function serveEngine(port: EnginePort, data: EngineWorkerData): void {
         return;
       case 'focus': {
         const d = mirror.get(m.path);
+        if (!d) return;
         // The focused document is the one about to be edited: its parse outlives the others' (DocumentCache.markActive).
-        if (d) engine.documents.markActive(d.path);
-        if (d) noteDocument(d);
-        if (d && m.cursor) warmUp.focus({ path: d.path, version: d.version, offset: m.cursor.offset, line: m.cursor.line });
+        engine.documents.markActive(d.path);
+        noteDocument(d);
+        if (m.cursor) warmUp.focus({ path: d.path, version: d.version, offset: m.cursor.offset, line: m.cursor.line });
         return;
       }
       case 'change': {

@@ -131,11 +131,17 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 512
  */
 export function startWorkerThread(script: string, data: unknown, limits: ResourceLimits): Worker {
   if (!script.endsWith('.ts')) return new Worker(script, { workerData: data, resourceLimits: limits });
-  // TypeScript source (tests and benchmarks run under tsx): worker threads do not inherit tsx's loader, so the worker
-  // registers tsx's CommonJS hook first. The id is a variable so that esbuild does not try to bundle tsx.
+  // TypeScript source: worker threads do not inherit tsx's loader, so the worker registers it first.
+  return new Worker(`require(${JSON.stringify(tsxHook())}); require(${JSON.stringify(script)});`, { eval: true, workerData: data, resourceLimits: limits });
+}
+
+/**
+ * tsx's CommonJS hook, which a thread or process running TypeScript source (tests and benchmarks under tsx) registers
+ * before its entry. The id is a variable so that esbuild does not try to bundle tsx.
+ */
+export function tsxHook(): string {
   const tsxId = 'tsx/cjs';
-  const tsx = createRequire(__filename).resolve(tsxId);
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(script)});`, { eval: true, workerData: data, resourceLimits: limits });
+  return createRequire(__filename).resolve(tsxId);
 }
 
 export class IndexWorkerPool {

@@ -13,7 +13,7 @@ import { DocumentCache, pointBefore } from '../../../src/core/context/documentCa
 import { parse } from '../../../src/core/context/parser';
 import type { Tag } from '../../../src/core/context/structure';
 import { rng } from '../../../bench/rng';
-import { fullStructure, LANG_DIR, LANG_FIXTURES, randomEdit, STRUCTURE_INSERTS } from './randomEdits';
+import { checkedStructure, fullStructure, LANG_DIR, LANG_FIXTURES, randomEdit, STRUCTURE_INSERTS } from './randomEdits';
 
 const INSERTS = [...STRUCTURE_INSERTS, 'import { z } from "./z";\n'];
 
@@ -30,11 +30,7 @@ test('narrowed to the statements around the change, random edits in every langua
     await cache.get(file, language, 0, text);
     for (let v = 1; v <= 60; v++) {
       text = randomEdit(text, r, INSERTS);
-      const updated = await cache.get(file, language, v, text);
-      if (updated.fallback) continue;
-      const full = await fullStructure(language, text);
-      assert.deepEqual(updated.tags, full.tags, `${file}, edit ${v}`);
-      assert.deepEqual(updated.imports, full.imports, `${file}, imports after edit ${v}`);
+      await checkedStructure(cache, file, language, v, text);
     }
     narrowed += cache.narrowed;
     cache.dispose();

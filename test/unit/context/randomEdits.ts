@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import * as path from 'path';
+import type { DocumentCache, DocumentStructure } from '../../../src/core/context/documentCache';
 import { parse } from '../../../src/core/context/parser';
 import { extractImports, extractTags, type ImportRef, type Tag } from '../../../src/core/context/structure';
 
@@ -32,4 +34,17 @@ export async function fullStructure(language: string, text: string): Promise<{ t
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * Version `v` (`text`) of `file` from `cache`, its tags and imports checked equal to a from-scratch extraction;
+ * undefined when the cache fell back (no parse to compare).
+ */
+export async function checkedStructure(cache: DocumentCache, file: string, language: string, v: number, text: string): Promise<DocumentStructure | undefined> {
+  const updated = await cache.get(file, language, v, text);
+  if (updated.fallback) return undefined;
+  const full = await fullStructure(language, text);
+  assert.deepEqual(updated.tags, full.tags, `${file}, edit ${v}`);
+  assert.deepEqual(updated.imports, full.imports, `${file}, imports after edit ${v}`);
+  return updated;
 }
