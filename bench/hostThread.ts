@@ -2,7 +2,7 @@
  * Extension-host thread time per completion request, and the host's memory, with the context engine in its worker.
  *
  *   npm run bench:host -- --repo <dir> [--file <rel>] [--keys 200] [--seed 1] [--no-baseline] [--snapshot lazy|eager]
- *     [--backend llamacpp|ollama|openai] [--model phi4|qwen2.5-coder:1.5b] [--breakdown <file.jsonl>] [--split-lines]
+ *     [--backend llamacpp|ollama|openai] [--model phi4|qwen2.5-coder:1.5b] [--breakdown <file.jsonl>] [--split-lines] [--commands 10]
  *
  * Runs the host-side code the extension runs per keystroke: the change notice to the engine (what the
  * onDidChangeTextDocument handler sends), the CompletionScheduler, CompletionPipeline and StableContext, the
@@ -17,7 +17,11 @@
  * same run: the same keystrokes with the engine in this thread (the design before the worker). Memory: this isolate's
  * heap after GC (what the host's thread itself holds) and the process's RSS (which also counts the worker's heap and
  * wasm memory: worker threads share the process). CPU time is the thread's CPU clock read through WASI (./threadClock:
- * precise; `clock` in the JSON says which clock was read). Prints one JSON object on its last line.
+ * precise; `clock` in the JSON says which clock was read). Then --commands (default 10) commands at seeded places of
+ * the typed file, each an action's target and the syntax check of a proposal (the whole file parsed twice): in worker
+ * mode their syntax tasks go to the engine's process, as the extension sends them; in the baseline they run in this
+ * thread. `command_host_ms_*` is this thread's CPU per command, `command_rss_growth_mb` the process's RSS growth while
+ * they run (`rss_growth_mb` is the typing's alone). Prints one JSON object on its last line.
  */
 import { argValue } from './args';
 import { threadClockKind, threadCpuMs } from './threadClock';
@@ -45,6 +49,8 @@ import { RecentActivity } from '../src/core/context/activity';
 import { languageForPath } from '../src/core/context/languages';
 import { setQueryDirectory } from '../src/core/context/queries';
 import { loadLanguage, resolveLanguage, setWasmDirectory } from '../src/core/context/parser';
+import { setSyntaxRunner, syntaxTask } from '../src/core/syntax/runner';
+import { validateProposal } from '../src/core/actions/validate';
 import { walkWorkspace, nodeWorkspaceFs } from '../src/core/context/workspaceFs';
 import { ExclusionRules } from '../src/core/context/exclude';
 import type { ContextEngine, DocumentSnapshot } from '../src/core/context/types';
@@ -318,9 +324,10 @@ async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys
   }
   const indexMs = performance.now() - t0;
 
-  // As the provider does: the grammar is loaded in this thread too (the completion mode looks at the syntax around the cursor).
+  // The design before the engine's process: the provider loaded the grammar in this thread (the completion mode looked
+  // at the syntax around the cursor). The extension no longer does (the mode of a window built here uses the text rules).
   const grammar = resolveLanguage(languageId);
-  if (grammar) await loadLanguage(grammar);
+  if (grammar && mode === 'in-thread') await loadLanguage(grammar);
   const pipeline = new CompletionPipeline(new StableContext(engine, nullLogger), DEFAULT_PIPELINE_SETTINGS, undefined, windows && { source: windows, logger: nullLogger });
   const runner = new MeasuringRunner(pipeline, target, windows);
   // The debounce: a real timer, but the CPU this thread spends while it waits (once this keystroke's own microtasks,
@@ -425,7 +432,13 @@ async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys
   if (breakdown) fs.writeFileSync(breakdown, rows.map((r) => JSON.stringify({ ...r, spans: r.spans.map(([a, b]) => [round(a + monotonicOffset, 3), round(b + monotonicOffset, 3)]) })).join('\n') + '\n');
   gc();
   const heap1 = process.memoryUsage().heapUsed;
+  const typingPeak = rssPeak;
+  // Commands (an action on the function at a seeded place: its target, then the check of a proposal, the whole file
+  // parsed twice): their syntax tasks go to the engine's process (worker mode, as the extension sends them) or run in
+  // this thread (the design before). This thread's CPU per command and the process's RSS growth while they run.
+  const commands = await runCommands(mode === 'worker' ? (engine as EngineClient) : undefined, languageId, keys[keys.length - 1].text, Number(arg('commands') ?? 10));
   clearInterval(sampler);
+  const commandsPeak = Math.max(rssPeak, process.memoryUsage.rss());
   await close();
   sim.close();
   return {
@@ -449,9 +462,31 @@ async function run(mode: 'worker' | 'in-thread', repo: string, rel: string, keys
       window_wait_ms_p95: round(percentile(windows.waitMs, 95), 2),
     }),
     host_heap_growth_mb: mb(heap1 - heap0),
-    rss_growth_mb: mb(rssPeak - rss0),
-    rss_peak_mb: mb(rssPeak),
+    rss_growth_mb: mb(typingPeak - rss0),
+    rss_peak_mb: mb(typingPeak),
+    commands: commands.count,
+    command_host_ms_p50: round(percentile(commands.hostMs, 50), 2),
+    command_host_ms_max: round(Math.max(0, ...commands.hostMs), 2),
+    command_rss_growth_mb: mb(commandsPeak - commands.rssBefore),
   };
+}
+
+/** `count` commands at seeded places of `text`: an action's target, then the check of a proposal (the target unchanged). */
+async function runCommands(client: EngineClient | undefined, languageId: string, text: string, count: number) {
+  setSyntaxRunner(client);
+  const pick = rng(Number(arg('seed') ?? 1) + 1);
+  const hostMs: number[] = [];
+  const rssBefore = process.memoryUsage.rss();
+  for (let i = 0; i < count; i++) {
+    const offset = Math.floor(pick() * text.length);
+    const start = busyMs();
+    const found = await syntaxTask({ op: 'target', languageId, text, offset });
+    const range = found.target ?? { start: offset, end: offset };
+    await validateProposal(languageId, text.slice(range.start, range.end) || 'x', text, text, range);
+    hostMs.push(busyMs() - start);
+  }
+  setSyntaxRunner(undefined);
+  return { count, hostMs, rssBefore };
 }
 
 async function main() {

@@ -3,7 +3,7 @@
  * restores, builds, updates and persists the workspace index off the extension host's thread) with the workspace's
  * folders, the index file in the extension's workspace storage and the exclusion settings (.gitignore is read by the
  * engine; `files.exclude` and `phiCoder.context.exclude` come from here); forwards file events and setting changes;
- * shows the builds as window progress.
+ * shows the builds as window progress. Commands' syntax tasks (syntax/runner.ts) are sent to the engine as well.
  */
 import * as vscode from 'vscode';
 import * as path from 'path';
@@ -11,6 +11,7 @@ import type { Logger } from '../core/log';
 import type { Settings } from '../core/config';
 import type { ExclusionOptions } from '../core/context/exclude';
 import { EngineClient } from '../core/context/engineClient';
+import { setSyntaxRunner } from '../core/syntax/runner';
 import type { DocumentInfo, EngineEvent, EngineFolder } from '../core/context/engineProtocol';
 import type { IndexStats } from '../core/context/report';
 
@@ -62,6 +63,8 @@ export class WorkspaceIndexHost implements vscode.Disposable {
   /** Start the engine's worker (it restores the saved index, then builds in the background); watch files. */
   start(): void {
     this.client.start();
+    // Commands' one-off parses (actions, Apply, the commit summary) run in the engine's process too.
+    setSyntaxRunner(this.client);
     for (const folder of this.folders) {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder.path, '**/*'));
       this.disposables.push(
@@ -174,6 +177,7 @@ export class WorkspaceIndexHost implements vscode.Disposable {
     this.endProgress?.();
     for (const d of this.disposables) d.dispose();
     this.fileChanges.dispose();
+    setSyntaxRunner(undefined);
     void this.client.dispose();
   }
 }

@@ -2,8 +2,7 @@
  * Finds, with tree-sitter, the declaration in a file that a code block from an answer redefines, so "Apply" replaces
  * only that declaration. Works for every language with a grammar and tags query, with no language server.
  */
-import { parse, resolveLanguage } from '../context/parser';
-import { extractTags } from '../context/structure';
+import { syntaxTask } from '../syntax/runner';
 import { declaredName } from './codeTarget';
 
 export interface LineSpan {
@@ -16,14 +15,7 @@ export interface LineSpan {
 /** Whole-line span of the first (outermost) declaration named like the code block's first declaration. */
 export async function declarationSpanFor(languageId: string, fileText: string, code: string): Promise<LineSpan | undefined> {
   const name = declaredName(code);
-  const lang = resolveLanguage(languageId);
-  if (!name || !lang) return undefined;
-  const tree = await parse(languageId, fileText);
-  if (!tree) return undefined;
-  try {
-    const tag = extractTags(lang, tree, fileText).find((t) => t.name === name);
-    return tag ? { startLine: tag.startLine, endLine: tag.endLine, name } : undefined;
-  } finally {
-    tree.delete();
-  }
+  if (!name) return undefined;
+  const tag = (await syntaxTask({ op: 'tags', language: languageId, text: fileText }))?.find((t) => t.name === name);
+  return tag ? { startLine: tag.startLine, endLine: tag.endLine, name } : undefined;
 }

@@ -14,6 +14,8 @@ import type { RemoteWindow, WindowSource } from '../completion/cursorWindow';
 import type { WindowBudget } from '../completion/promptWindow';
 import type { QuestionContext } from './questionSearch';
 import { rememberLineCounts } from '../tokens';
+import { runSyntaxTask, type SyntaxResult, type SyntaxTask } from '../syntax/tasks';
+import type { SyntaxRunner } from '../syntax/runner';
 import type { AssembleQuery, DocumentInfo, EngineErrorCode, EngineEvent, EngineWorkerData, HostNotice, HostRequest, ReplyResults, WirePackedContext, WorkerMessage } from './engineProtocol';
 
 /**
@@ -57,7 +59,7 @@ class EngineError extends Error {
   }
 }
 
-export class EngineClient implements ContextEngine, WindowSource {
+export class EngineClient implements ContextEngine, WindowSource, SyntaxRunner {
   private worker: EngineLink | undefined;
   private hosting: EngineHosting;
   private ready = false;
@@ -180,6 +182,22 @@ export class EngineClient implements ContextEngine, WindowSource {
       if (err instanceof EngineError && err.code === 'aborted') throw signal?.reason ?? err;
       throw err;
     }
+  }
+
+  /**
+   * A command's syntax task (syntax/tasks.ts), answered in the engine's process so that the extension host never loads
+   * a grammar. While the engine is not running (or if it fails the task) the task runs in this process: the command
+   * still gets its answer.
+   */
+  async run<T extends SyntaxTask>(task: T): Promise<SyntaxResult<T>> {
+    if (this.available) {
+      try {
+        return (await this.call({ kind: 'syntax', id: 0, task })) as SyntaxResult<T>;
+      } catch (err) {
+        this.o.logger.debug(`context engine: a syntax task (${task.op}) failed there (${err instanceof Error ? err.message : String(err)}); answering it here`);
+      }
+    }
+    return runSyntaxTask(task);
   }
 
   /** Index statistics, a rebuild, ... (rejects when the worker is not running). */

@@ -13,6 +13,7 @@ import type { QuestionContext } from './questionSearch';
 import type { RemoteWindow } from '../completion/cursorWindow';
 import type { WindowBudget } from '../completion/promptWindow';
 import type { LineCount } from '../tokens';
+import type { SyntaxResults, SyntaxTask } from '../syntax/tasks';
 
 /** One local folder of the workspace (several in a multi-root workspace: paths then start with the folder's name). */
 export interface EngineFolder {
@@ -104,6 +105,8 @@ export type HostRequest =
   | { kind: 'window'; id: number; query: WindowQuery }
   /** `@workspace`: the definitions a chat question is about, packed into `budgetTokens`. */
   | { kind: 'searchWorkspace'; id: number; question: string; budgetTokens: number }
+  /** A command's one-off syntax question (syntax/tasks.ts), answered by the engine's grammars instead of the host's. */
+  | { kind: 'syntax'; id: number; task: SyntaxTask }
   | { kind: 'rebuild'; id: number }
   | { kind: 'stats'; id: number }
   /** Save the index now and stop (the host then terminates the worker). */
@@ -115,6 +118,7 @@ export interface ReplyResults {
   assemble: WirePackedContext;
   window: RemoteWindow;
   searchWorkspace: QuestionContext;
+  syntax: SyntaxResults[SyntaxTask['op']];
   rebuild: IndexStats;
   stats: IndexStats;
   shutdown: null;

@@ -19,6 +19,7 @@ import { LocalTrees } from '../completion/localTrees';
 import { isLoaded, loadLanguage, resolveLanguage, type Tree } from './parser';
 import { lineCountsOf } from '../tokens';
 import { FocusWarmUp } from './focusWarmUp';
+import { runSyntaxTask } from '../syntax/tasks';
 
 /** Delay between a document being opened or focused and preparing its windows (once per burst of events). */
 const PREPARE_DELAY_MS = 300;
@@ -168,6 +169,8 @@ function serveEngine(port: EnginePort, data: EngineWorkerData): void {
         return keeper.rebuild();
       case 'searchWorkspace':
         return packQuestionHits(await questions.search(m.question, QUESTION_HITS, signal), m.budgetTokens);
+      case 'syntax':
+        return runSyntaxTask(m.task);
       case 'shutdown':
         keeper.dispose();
         engine.dispose();

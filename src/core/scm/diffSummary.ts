@@ -5,8 +5,8 @@
  * parsing (web-tree-sitter): the caller supplies file texts.
  */
 import { countTokens } from '../tokens';
-import { parse, resolveLanguage } from '../context/parser';
-import { extractTags, type Tag } from '../context/structure';
+import type { Tag } from '../context/structure';
+import { syntaxTask } from '../syntax/runner';
 import type { FileDiff, Hunk } from './diff';
 
 /** The texts of one file on both sides of the staged change (absent when added, deleted, binary or unreadable). */
@@ -57,15 +57,7 @@ function covers(tag: Tag, lines: ReadonlySet<number>): boolean {
 
 async function namedTags(path: string, text: string | undefined): Promise<Tag[] | undefined> {
   if (text === undefined) return undefined;
-  const name = resolveLanguage(path);
-  if (!name) return undefined;
-  const tree = await parse(path, text);
-  if (!tree) return undefined;
-  try {
-    return extractTags(name, tree, text).filter((t) => NAMED_KINDS.has(t.kind));
-  } finally {
-    tree.delete();
-  }
+  return (await syntaxTask({ op: 'tags', language: path, text }))?.filter((t) => NAMED_KINDS.has(t.kind));
 }
 
 /** A tag's name qualified by the named definitions around it (`Class.method`). */

@@ -3,8 +3,8 @@
  * class found by tree-sitter; a brief highlight shows the user what the action works on.
  */
 import * as vscode from 'vscode';
-import { parse } from '../../core/context/parser';
-import { enclosingTarget, selectionTarget, type ActionTarget } from '../../core/actions/target';
+import { selectionTarget, type ActionTarget } from '../../core/actions/target';
+import { syntaxTask } from '../../core/syntax/runner';
 import { languageForId } from '../../core/context/languages';
 
 export interface ResolvedTarget extends ActionTarget {
@@ -45,16 +45,10 @@ export async function resolveTarget(
   const text = doc.getText();
   const sel = selectionTarget(text, { start: doc.offsetAt(selection.start), end: doc.offsetAt(selection.end) });
   if (sel && !opts.fallbackToLines) return { target: toResolved(doc, sel) };
-  const tree = languageForId(doc.languageId) ? await parse(doc.languageId, text, { timeoutMs: 1000 }) : undefined;
-  if (tree) {
-    try {
-      const t = enclosingTarget(tree, doc.languageId, text, doc.offsetAt(position), { leadingComments: opts.leadingComments });
-      const tooBigForLines = opts.fallbackToLines && t?.kind === 'class' && doc.positionAt(t.end).line - doc.positionAt(t.start).line > MAX_CLASS_LINES_FOR_FIX;
-      if (t && !tooBigForLines) return { target: toResolved(doc, t) };
-    } finally {
-      tree.delete();
-    }
-  }
+  const parsed = languageForId(doc.languageId) ? await syntaxTask({ op: 'target', languageId: doc.languageId, text, offset: doc.offsetAt(position), leadingComments: opts.leadingComments }) : undefined;
+  const t = parsed?.target;
+  const tooBigForLines = opts.fallbackToLines && t?.kind === 'class' && doc.positionAt(t.end).line - doc.positionAt(t.start).line > MAX_CLASS_LINES_FOR_FIX;
+  if (t && !tooBigForLines) return { target: toResolved(doc, t) };
   if (opts.fallbackToLines) {
     const lines = wholeLines(doc, selection, LINES_AROUND_DIAGNOSTIC);
     const t = selectionTarget(text, { start: doc.offsetAt(lines.start), end: doc.offsetAt(lines.end) });
@@ -63,7 +57,7 @@ export async function resolveTarget(
   if (!languageForId(doc.languageId)) {
     return { problem: `Select the code to work on (there is no ${doc.languageId} grammar to find the enclosing function).` };
   }
-  if (!tree) return { problem: 'Select the code to work on (the file is too large or minified to parse).' };
+  if (!parsed?.parsed) return { problem: 'Select the code to work on (the file is too large or minified to parse).' };
   return { problem: 'Select some code, or place the cursor inside a function or class.' };
 }
 
